@@ -1,0 +1,3 @@
+import 'reflect-metadata';
+import { SDK_VERSION } from '@app/connector-sdk';
+console.log('hello', SDK_VERSION);

@@ -1,0 +1,121 @@
+import type { ClassConstructor } from 'class-transformer';
+
+/**
+ * One message handed to a connector: the serialized activation message and the key that orders it.
+ * The host serializes each message once; connectors send `body` as it is.
+ *
+ * @example { id: '42', partitionKey: 'aaaabbbb-…', body: '{"profileId":"aaaabbbb-…",…}' }
+ */
+export interface DeliveryMessage {
+  /** The host's id for the message; outcomes refer to messages by position, this is for logs. */
+  id: string;
+  /** Messages with the same key must reach the destination in order (the profile id). */
+  partitionKey: string;
+  /** The JSON text of the activation message. */
+  body: string;
+}
+
+/** Why a message was not delivered, in the destination's own words. */
+export interface FailureReason {
+  /** The destination's error code, e.g. `ProvisionedThroughputExceededException`. */
+  code: string;
+  message: string;
+}
+
+/**
+ * What became of one message of a `deliver` call.
+ * - `delivered`: the destination acknowledged it (with where it landed, when it says so);
+ * - `retryable`: it may succeed later (throttling, outage): the host retries it alone;
+ * - `rejected`: it will never succeed as it is (bad credentials, missing stream, too large): the host dead-letters it.
+ */
+export type DeliveryOutcome =
+  | { status: 'delivered'; receipt?: Record<string, string> }
+  | { status: 'retryable'; reason: FailureReason }
+  | { status: 'rejected'; reason: FailureReason };
+
+/** How much one `deliver` call may carry. The host never hands a connector more. */
+export interface DeliveryLimits {
+  /** Most messages in one call. */
+  maxBatchMessages: number;
+  /** Most bytes (bodies plus keys, UTF-8) in one call. */
+  maxBatchBytes: number;
+}
+
+/** A named, specific problem found by `check()`: `code` is stable for programs, `message` is for people. */
+export interface CheckProblem {
+  code: string;
+  message: string;
+}
+
+/**
+ * The answer of `check()`. `details` carries what the destination reported (e.g. shard count).
+ *
+ * @example { ok: false, problem: { code: 'stream_not_found', message: 'Stream "orders" was not found in eu-west-1' }, details: {} }
+ */
+export interface CheckResult {
+  ok: boolean;
+  problem?: CheckProblem;
+  details: Record<string, string | number | boolean>;
+}
+
+/** A saved connector set-up, as a connector sees it: its id and its validated settings (secrets in clear). */
+export interface ConnectorSetup<TSettings extends object = object> {
+  id: string;
+  settings: TSettings;
+}
+
+/**
+ * A connector set-up opened for use: built once per set-up (clients, sockets), reused for every batch,
+ * closed when the set-up changes or the host stops.
+ */
+export interface ConnectorInstance {
+  /** Limits of one `deliver` call for this set-up. */
+  readonly limits: DeliveryLimits;
+
+  /**
+   * Is this set-up usable right now (credentials accepted, destination reachable and ready)?
+   * Never throws: every failure is a `CheckResult` with a named problem.
+   *
+   * @example const result = await instance.check(); if (!result.ok) console.log(result.problem.message);
+   */
+  check(): Promise<CheckResult>;
+
+  /**
+   * Sends a batch and returns exactly one outcome per message, in the order of `messages`.
+   * Never throws: a failure of the whole call is the same outcome for every message.
+   * A single message is a batch of one; an empty batch returns `[]` without I/O.
+   *
+   * @example const [outcome] = await instance.deliver([{ id: '1', partitionKey: 'p1', body: '{…}' }]);
+   */
+  deliver(messages: readonly DeliveryMessage[]): Promise<DeliveryOutcome[]>;
+
+  /** Releases clients and sockets. Idempotent. */
+  close(): Promise<void>;
+}
+
+/**
+ * A kind of destination (Kinesis, a webhook, …): the plugin a connector library provides.
+ * Mark the class with `@Connector()` and provide it in the library's module; the host finds it at boot.
+ *
+ * @example
+ * ＠Connector()
+ * export class KinesisConnector implements EventConnector<KinesisSettings> {
+ *   readonly type = 'kinesis';
+ *   readonly displayName = 'Amazon Kinesis';
+ *   readonly settingsClass = KinesisSettings;
+ *   readonly secretFields = ['secretAccessKey'] as const;
+ *   open(setup) { return new KinesisInstance(setup); }
+ * }
+ */
+export interface EventConnector<TSettings extends object = object> {
+  /** Stable kebab-case id, stored with every set-up: never change it. */
+  readonly type: string;
+  /** Name shown in a platform UI. */
+  readonly displayName: string;
+  /** The class-validator class that validates the settings form. */
+  readonly settingsClass: ClassConstructor<TSettings>;
+  /** Settings that are write-only: never returned by an API, never logged, encrypted at rest. */
+  readonly secretFields: readonly (keyof TSettings & string)[];
+  /** Opens a set-up whose settings were validated with `settingsClass`. Cheap: no I/O until used. */
+  open(setup: ConnectorSetup<TSettings>): ConnectorInstance;
+}

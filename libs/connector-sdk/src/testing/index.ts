@@ -1,0 +1,1 @@
+export { runConnectorContract, type ConnectorContractOptions } from './connector-contract.js';
