@@ -115,7 +115,7 @@ export interface EventConnector<TSettings extends object = object> {
   /** The class-validator class that validates the settings form. */
   readonly settingsClass: ClassConstructor<TSettings>;
   /** Settings that are write-only: never returned by an API, never logged, encrypted at rest. */
-  readonly secretFields: readonly (keyof TSettings & string)[];
+  readonly secretFields: readonly string[];
   /** Opens a set-up whose settings were validated with `settingsClass`. Cheap: no I/O until used. */
   open(setup: ConnectorSetup<TSettings>): ConnectorInstance;
 }

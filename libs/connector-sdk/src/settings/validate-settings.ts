@@ -19,7 +19,7 @@ export function validateSettings<TSettings extends object>(
     return { ok: false, errors: [{ field: 'settings', message: 'settings must be an object' }] };
   }
   const settings = plainToInstance(connector.settingsClass, raw);
-  const errors = validateSync(settings, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true });
+  const errors = validateSync(settings, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true, stopAtFirstError: true });
   if (errors.length > 0) return { ok: false, errors: toFieldErrors(errors, 'settings') };
   return { ok: true, settings };
 }

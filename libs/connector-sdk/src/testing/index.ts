@@ -1,1 +1,1 @@
-export { runConnectorContract, type ConnectorContractOptions } from './connector-contract.js';
+export { runConnectorContract, type ConnectorContractOptions, type ContractSetup } from './connector-contract.js';

@@ -1,0 +1,200 @@
+import {
+  CreateStreamCommand,
+  DescribeStreamSummaryCommand,
+  type KinesisClient,
+  PutRecordsCommand,
+  type StreamDescriptionSummary,
+} from '@aws-sdk/client-kinesis';
+import type {
+  CheckResult,
+  ConnectorInstance,
+  ConnectorSetup,
+  DeliveryLimits,
+  DeliveryMessage,
+  DeliveryOutcome,
+} from '@app/connector-sdk';
+import { planPutRecords } from './kinesis.batches.js';
+import type { KinesisDeploymentConfig } from './kinesis.config.js';
+import { classifyError, errorCode, httpStatus } from './kinesis.errors.js';
+import {
+  DEFAULT_MAX_RECORD_BYTES,
+  LARGEST_MAX_RECORD_BYTES,
+  MAX_RECORDS_PER_REQUEST,
+  MAX_REQUEST_BYTES,
+} from './kinesis.limits.js';
+import { problems } from './kinesis.problems.js';
+import type { KinesisSettings } from './kinesis.settings.js';
+
+const TRANSPORT_ERRORS = /^(E[A-Z_]+|TimeoutError|NetworkingError|RequestTimeout)$/;
+const WRITABLE_STATUSES = new Set(['ACTIVE', 'UPDATING']);
+
+/** One connector set-up: its one client, its stream, its record size limit. */
+export class KinesisInstance implements ConnectorInstance {
+  readonly limits: DeliveryLimits = { maxBatchMessages: MAX_RECORDS_PER_REQUEST, maxBatchBytes: MAX_REQUEST_BYTES };
+  private maxRecordBytes = DEFAULT_MAX_RECORD_BYTES;
+  private streamKnown = false;
+  private closed = false;
+
+  constructor(
+    private readonly setup: ConnectorSetup<KinesisSettings>,
+    private readonly client: KinesisClient,
+    private readonly config: KinesisDeploymentConfig,
+  ) {}
+
+  async check(): Promise<CheckResult> {
+    const { streamName, region } = this.setup.settings;
+    try {
+      const summary = await this.describe();
+      const arnRegion = summary.StreamARN?.split(':')[3];
+      const details = {
+        streamArn: summary.StreamARN ?? '',
+        streamStatus: summary.StreamStatus ?? 'UNKNOWN',
+        shardCount: summary.OpenShardCount ?? 0,
+        maxRecordSizeKiB: this.maxRecordBytes / 1024,
+        streamMode: summary.StreamModeDetails?.StreamMode ?? 'PROVISIONED',
+        region: arnRegion ?? region,
+      };
+      if (arnRegion && arnRegion !== region) {
+        return { ok: false, problem: problems.regionMismatch(streamName, region, arnRegion), details };
+      }
+      if (!WRITABLE_STATUSES.has(details.streamStatus)) {
+        return { ok: false, problem: problems.streamNotActive(streamName, details.streamStatus), details };
+      }
+      return { ok: true, details };
+    } catch (error) {
+      return { ok: false, problem: this.problemOf(error), details: {} };
+    }
+  }
+
+  async deliver(messages: readonly DeliveryMessage[]): Promise<DeliveryOutcome[]> {
+    if (messages.length === 0) return [];
+    await this.learnStream();
+    const outcomes: DeliveryOutcome[] = new Array(messages.length);
+    const plan = planPutRecords(messages, this.maxRecordBytes);
+    for (const { index, code, message } of plan.unsendable) outcomes[index] = { status: 'rejected', reason: { code, message } };
+
+    // A key that failed in one request must not overtake itself in a later request of the same call.
+    const failedKeys = new Set<string>();
+    for (const request of plan.requests) {
+      const send: number[] = [];
+      for (const index of request) {
+        if (failedKeys.has(messages[index].partitionKey)) {
+          outcomes[index] = { status: 'retryable', reason: { code: 'HeldBehindFailure', message: 'an earlier record with the same partition key failed' } };
+        } else {
+          send.push(index);
+        }
+      }
+      if (send.length > 0) await this.putRecords(messages, send, outcomes, failedKeys);
+    }
+    return outcomes;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.client.destroy();
+  }
+
+  private async putRecords(
+    messages: readonly DeliveryMessage[],
+    send: number[],
+    outcomes: DeliveryOutcome[],
+    failedKeys: Set<string>,
+  ): Promise<void> {
+    try {
+      const response = await this.client.send(
+        new PutRecordsCommand({
+          StreamName: this.setup.settings.streamName,
+          Records: send.map((index) => ({ Data: Buffer.from(messages[index].body, 'utf8'), PartitionKey: messages[index].partitionKey })),
+        }),
+      );
+      const entries = response.Records ?? [];
+      send.forEach((index, position) => {
+        const entry = entries[position];
+        if (entry?.SequenceNumber && !entry.ErrorCode) {
+          outcomes[index] = { status: 'delivered', receipt: { shardId: entry.ShardId ?? '', sequenceNumber: entry.SequenceNumber } };
+          return;
+        }
+        // Partial failure: this entry alone failed; it is retried alone, its siblings are done.
+        const code = entry?.ErrorCode ?? 'MissingResultEntry';
+        const message = entry?.ErrorMessage ?? 'PutRecords returned no result for this record';
+        outcomes[index] = { status: classifyError(code), reason: { code, message } };
+        failedKeys.add(messages[index].partitionKey);
+      });
+    } catch (error) {
+      const code = errorCode(error);
+      const outcome: DeliveryOutcome = {
+        status: classifyError(code, httpStatus(error)),
+        reason: { code, message: error instanceof Error ? error.message : String(error) },
+      };
+      for (const index of send) {
+        outcomes[index] = outcome;
+        failedKeys.add(messages[index].partitionKey);
+      }
+    }
+  }
+
+  /** Learns the stream's record size limit once (and creates it on an emulator); a failure is retried next call. */
+  private async learnStream(): Promise<void> {
+    if (this.streamKnown) return;
+    try {
+      await this.describe();
+    } catch {
+      // PutRecords will report the same problem per message, classified; nothing to add here.
+    }
+  }
+
+  private async describe(): Promise<StreamDescriptionSummary> {
+    const { streamName } = this.setup.settings;
+    let summary: StreamDescriptionSummary | undefined;
+    try {
+      summary = (await this.client.send(new DescribeStreamSummaryCommand({ StreamName: streamName }))).StreamDescriptionSummary;
+    } catch (error) {
+      if (!(this.config.autoCreateStreams && errorCode(error) === 'ResourceNotFoundException')) throw error;
+      summary = await this.createStream();
+    }
+    if (!summary) throw new Error('DescribeStreamSummary returned no summary');
+    const kib = summary.MaxRecordSizeInKiB;
+    this.maxRecordBytes = kib ? Math.min(kib * 1024, LARGEST_MAX_RECORD_BYTES) : DEFAULT_MAX_RECORD_BYTES;
+    this.streamKnown = WRITABLE_STATUSES.has(summary.StreamStatus ?? '');
+    return summary;
+  }
+
+  private async createStream(): Promise<StreamDescriptionSummary | undefined> {
+    const { streamName } = this.setup.settings;
+    try {
+      await this.client.send(new CreateStreamCommand({ StreamName: streamName, ShardCount: 1 }));
+    } catch (error) {
+      if (errorCode(error) !== 'ResourceInUseException') throw error;
+    }
+    // Emulators create streams in milliseconds; poll briefly rather than wait the SDK waiter's 10 s.
+    for (let attempt = 0; attempt < 50; attempt++) {
+      const { StreamDescriptionSummary: summary } = await this.client.send(new DescribeStreamSummaryCommand({ StreamName: streamName }));
+      if (summary?.StreamStatus === 'ACTIVE') return summary;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    return (await this.client.send(new DescribeStreamSummaryCommand({ StreamName: streamName }))).StreamDescriptionSummary;
+  }
+
+  private problemOf(error: unknown) {
+    const { streamName, region } = this.setup.settings;
+    const code = errorCode(error);
+    switch (code) {
+      case 'UnrecognizedClientException':
+      case 'InvalidSignatureException':
+      case 'InvalidClientTokenId':
+      case 'IncompleteSignature':
+      case 'MissingAuthenticationToken':
+        return problems.credentialsRejected(code);
+      case 'AccessDeniedException':
+      case 'NotAuthorized':
+        return problems.accessDenied(streamName);
+      case 'ResourceNotFoundException':
+        return problems.streamNotFound(streamName, region);
+    }
+    if (TRANSPORT_ERRORS.test(code)) {
+      return problems.endpointUnreachable(code, this.config.endpoint ?? `kinesis.${region}.amazonaws.com`);
+    }
+    return problems.unexpected(code, error instanceof Error ? error.message : String(error));
+  }
+}
