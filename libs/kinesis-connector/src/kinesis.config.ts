@@ -1,3 +1,5 @@
+import { join } from 'node:path';
+
 /** Deployment-wide settings of the Kinesis connector (not per set-up), read from the host's configuration. */
 export interface KinesisDeploymentConfig {
   /** Sends every set-up to this endpoint instead of AWS (a local emulator). */
@@ -36,7 +38,8 @@ export function readKinesisConfig(read: Read): KinesisDeploymentConfig {
     endpoint,
     embeddedEmulator,
     emulatorPort: integer(read, 'KINESIS_EMULATOR_PORT', 4567, 0, 65535),
-    emulatorDataDir: read('KINESIS_EMULATOR_DATA_DIR') ?? './data/kinesalite',
+    // Beside the host's own data by default, so one DATA_DIR holds a whole development set-up.
+    emulatorDataDir: read('KINESIS_EMULATOR_DATA_DIR') ?? join(read('DATA_DIR') ?? './data', 'kinesalite'),
     emulatorRegion: read('KINESIS_EMULATOR_REGION') ?? 'eu-west-1',
     // Creating streams is an emulator convenience; never against AWS, where streams are the customer's.
     autoCreateStreams: (autoCreate === undefined ? embeddedEmulator : autoCreate === 'true') && (embeddedEmulator || !!endpoint),

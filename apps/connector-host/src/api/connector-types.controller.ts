@@ -1,0 +1,36 @@
+import { Controller, Get } from '@nestjs/common';
+import { ConnectorRegistry, type JsonSchema, settingsJsonSchema } from '@app/connector-sdk';
+
+/** One loaded connector type, with the JSON Schema of its whole form for a platform UI to render. */
+export interface ConnectorTypeView {
+  type: string;
+  displayName: string;
+  secretFields: readonly string[];
+  schema: JsonSchema;
+}
+
+@Controller('v1/connector-types')
+export class ConnectorTypesController {
+  constructor(private readonly registry: ConnectorRegistry) {}
+
+  @Get()
+  list(): ConnectorTypeView[] {
+    return this.registry.all().map((connector) => ({
+      type: connector.type,
+      displayName: connector.displayName,
+      secretFields: connector.secretFields,
+      schema: {
+        $schema: 'https://json-schema.org/draft/2020-12/schema',
+        title: connector.displayName,
+        type: 'object',
+        additionalProperties: false,
+        required: ['name', 'partnerNumber', 'settings'],
+        properties: {
+          name: { type: 'string', minLength: 1, maxLength: 200, description: 'Display name used throughout the platform' },
+          partnerNumber: { type: 'integer', minimum: 1, description: 'The partner number whose identifiers the connector receives' },
+          settings: settingsJsonSchema(connector),
+        },
+      },
+    }));
+  }
+}

@@ -1,0 +1,64 @@
+import { IsBoolean, IsInt, IsNotEmpty, IsObject, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+
+const MAX_INT32 = 2_147_483_647;
+
+// Decorators are checked bottom-up and only the first failure is reported: the bottom one is the most basic.
+
+/** POST /v1/connectors */
+export class CreateConnectorDto {
+  /** A loaded connector type, e.g. `kinesis` (see GET /v1/connector-types). */
+  @IsNotEmpty({ message: 'type is required' })
+  @IsString({ message: 'type must be a string' })
+  type!: string;
+
+  /** The Data Activation instance the connector belongs to. */
+  @Max(MAX_INT32, { message: `siteNumber must be at most ${MAX_INT32}` })
+  @Min(1, { message: 'siteNumber must be a positive integer' })
+  @IsInt({ message: 'siteNumber must be an integer' })
+  siteNumber!: number;
+
+  /** Display name used throughout the platform. */
+  @MaxLength(200, { message: 'name must be at most 200 characters' })
+  @IsNotEmpty({ message: 'name is required' })
+  @IsString({ message: 'name must be a string' })
+  name!: string;
+
+  /** The partner number whose identifiers the connector receives. */
+  @Max(MAX_INT32, { message: `partnerNumber must be at most ${MAX_INT32}` })
+  @Min(1, { message: 'partnerNumber must be a positive integer' })
+  @IsInt({ message: 'partnerNumber must be an integer' })
+  partnerNumber!: number;
+
+  /** The connector type's own form, validated by its settings class. */
+  @IsObject({ message: 'settings must be an object' })
+  settings!: Record<string, unknown>;
+
+  /** Whether events are delivered; default true. */
+  @IsOptional()
+  @IsBoolean({ message: 'enabled must be true or false' })
+  enabled?: boolean;
+}
+
+/** PATCH /v1/connectors/:id: type and siteNumber never change; omitted secrets are kept. */
+export class UpdateConnectorDto {
+  @IsOptional()
+  @MaxLength(200, { message: 'name must be at most 200 characters' })
+  @IsNotEmpty({ message: 'name must not be empty' })
+  @IsString({ message: 'name must be a string' })
+  name?: string;
+
+  @IsOptional()
+  @Max(MAX_INT32, { message: `partnerNumber must be at most ${MAX_INT32}` })
+  @Min(1, { message: 'partnerNumber must be a positive integer' })
+  @IsInt({ message: 'partnerNumber must be an integer' })
+  partnerNumber?: number;
+
+  /** Settings to change; fields not given keep their values (secrets included). */
+  @IsOptional()
+  @IsObject({ message: 'settings must be an object' })
+  settings?: Record<string, unknown>;
+
+  @IsOptional()
+  @IsBoolean({ message: 'enabled must be true or false' })
+  enabled?: boolean;
+}

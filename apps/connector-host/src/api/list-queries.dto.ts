@@ -1,0 +1,34 @@
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, IsString, IsUUID, Max, Min } from 'class-validator';
+
+/** GET /v1/connectors?siteNumber=&type= */
+export class ListConnectorsQuery {
+  @IsOptional()
+  @Type(() => Number)
+  @Max(2_147_483_647, { message: 'siteNumber must be at most 2147483647' })
+  @Min(1, { message: 'siteNumber must be a positive integer' })
+  @IsInt({ message: 'siteNumber must be an integer' })
+  siteNumber?: number;
+
+  @IsOptional()
+  @IsString({ message: 'type must be a string' })
+  type?: string;
+}
+
+/** GET /v1/bindings?connectorId=&sourceId=&siteNumber= */
+export class ListBindingsQuery {
+  @IsOptional()
+  @IsUUID('all', { message: 'connectorId must be a UUID' })
+  connectorId?: string;
+
+  @IsOptional()
+  @IsUUID('all', { message: 'sourceId must be a UUID' })
+  sourceId?: string;
+
+  @IsOptional()
+  @Type(() => Number)
+  @Max(2_147_483_647, { message: 'siteNumber must be at most 2147483647' })
+  @Min(1, { message: 'siteNumber must be a positive integer' })
+  @IsInt({ message: 'siteNumber must be an integer' })
+  siteNumber?: number;
+}

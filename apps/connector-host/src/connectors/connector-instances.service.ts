@@ -1,0 +1,64 @@
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { type ConnectorInstance, ConnectorRegistry, type EventConnector, validateSettings } from '@app/connector-sdk';
+import type { ConnectorRow } from '../store/connectors.repository.js';
+import type { SecretBox } from '../secrets/secret-box.js';
+import { ConnectorChanges } from './connector-changes.js';
+import { SECRET_BOX } from './secret-box.provider.js';
+
+/**
+ * The open instance of each connector set-up: built once (one SDK client, one socket pool) and reused
+ * for every batch until the set-up changes; closed when it changes, goes, or the host stops.
+ */
+@Injectable()
+export class ConnectorInstancesService implements OnApplicationShutdown {
+  private readonly open = new Map<string, { version: number; instance: ConnectorInstance }>();
+
+  constructor(
+    private readonly registry: ConnectorRegistry,
+    @Inject(SECRET_BOX) private readonly secretBox: SecretBox,
+    changes: ConnectorChanges,
+  ) {
+    changes.changed$.subscribe((id) => void this.evict(id));
+  }
+
+  /** The instance for this row, reopened if the row changed since it was opened. */
+  instanceFor(row: ConnectorRow): ConnectorInstance {
+    const cached = this.open.get(row.id);
+    if (cached && cached.version === row.updated_at) return cached.instance;
+    if (cached) void cached.instance.close();
+    const instance = this.openTransient(row);
+    this.open.set(row.id, { version: row.updated_at, instance });
+    return instance;
+  }
+
+  /** Opens an instance the caller owns and must close (e.g. for a one-off check). */
+  openTransient(row: ConnectorRow): ConnectorInstance {
+    const connector = this.connectorOf(row);
+    const settings = this.settingsOf(row, connector);
+    return connector.open({ id: row.id, settings });
+  }
+
+  /** The row's settings in clear, validated by the connector's class. */
+  settingsOf(row: ConnectorRow, connector = this.connectorOf(row)): object {
+    const stored = { ...JSON.parse(row.settings), ...this.secretBox.open(row.secrets, row.id) };
+    const validation = validateSettings(connector, stored);
+    if (!validation.ok) throw new Error(`stored settings of connector ${row.id} no longer validate: ${validation.errors.map((e) => e.field).join(', ')}`);
+    return validation.settings;
+  }
+
+  async evict(id: string): Promise<void> {
+    const cached = this.open.get(id);
+    this.open.delete(id);
+    await cached?.instance.close();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.all([...this.open.keys()].map((id) => this.evict(id)));
+  }
+
+  private connectorOf(row: ConnectorRow): EventConnector {
+    const connector = this.registry.get(row.type);
+    if (!connector) throw new Error(`connector ${row.id} has type "${row.type}", which this host does not load`);
+    return connector;
+  }
+}

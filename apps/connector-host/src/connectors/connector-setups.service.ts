@@ -1,0 +1,116 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { type CheckResult, ConnectorRegistry, type EventConnector, splitSecrets, validateSettings } from '@app/connector-sdk';
+import type { CreateConnectorDto, UpdateConnectorDto } from '../api/connector.dto.js';
+import { invalidInput } from '../api/field-errors.js';
+import type { SecretBox } from '../secrets/secret-box.js';
+import { type ConnectorRow, ConnectorsRepository } from '../store/connectors.repository.js';
+import { ConnectorChanges } from './connector-changes.js';
+import { ConnectorInstancesService } from './connector-instances.service.js';
+import { type ConnectorView, connectorView } from './connector-view.js';
+import { SECRET_BOX } from './secret-box.provider.js';
+
+/** Creating, changing, showing and checking connector set-ups. */
+@Injectable()
+export class ConnectorSetupsService {
+  constructor(
+    private readonly registry: ConnectorRegistry,
+    private readonly connectors: ConnectorsRepository,
+    private readonly instances: ConnectorInstancesService,
+    private readonly changes: ConnectorChanges,
+    @Inject(SECRET_BOX) private readonly secretBox: SecretBox,
+  ) {}
+
+  async create(input: CreateConnectorDto): Promise<ConnectorView> {
+    const connector = this.connectorType(input.type);
+    const settings = this.validSettings(connector, input.settings);
+    const id = randomUUID();
+    const now = Date.now();
+    const { visible, secrets } = splitSecrets(connector, settings);
+    const row: ConnectorRow = {
+      id,
+      type: input.type,
+      site_number: input.siteNumber,
+      name: input.name,
+      partner_number: input.partnerNumber,
+      settings: JSON.stringify(visible),
+      secrets: this.secretBox.seal(secrets, id),
+      enabled: input.enabled === false ? 0 : 1,
+      created_at: now,
+      updated_at: now,
+    };
+    await this.connectors.insert(row);
+    this.changes.changed(id);
+    return this.view(row);
+  }
+
+  async update(id: string, patch: UpdateConnectorDto): Promise<ConnectorView> {
+    const row = await this.row(id);
+    const connector = this.connectorType(row.type);
+    const changes: Partial<ConnectorRow> = {};
+    if (patch.settings !== undefined) {
+      // Merge over the stored form, so omitted fields (secrets above all) keep their values.
+      const stored = { ...JSON.parse(row.settings), ...this.secretBox.open(row.secrets, id) };
+      const settings = this.validSettings(connector, { ...stored, ...patch.settings });
+      const { visible, secrets } = splitSecrets(connector, settings);
+      changes.settings = JSON.stringify(visible);
+      changes.secrets = this.secretBox.seal(secrets, id);
+    }
+    if (patch.name !== undefined) changes.name = patch.name;
+    if (patch.partnerNumber !== undefined) changes.partner_number = patch.partnerNumber;
+    if (patch.enabled !== undefined) changes.enabled = patch.enabled ? 1 : 0;
+    // Strictly increasing, so an open instance always notices the change even within one millisecond.
+    changes.updated_at = Math.max(Date.now(), row.updated_at + 1);
+    await this.connectors.update(id, changes);
+    this.changes.changed(id);
+    return this.view({ ...row, ...changes });
+  }
+
+  async get(id: string): Promise<ConnectorView> {
+    return this.view(await this.row(id));
+  }
+
+  async list(filter: { siteNumber?: number; type?: string }): Promise<ConnectorView[]> {
+    return (await this.connectors.list(filter)).map((row) => this.view(row));
+  }
+
+  async delete(id: string): Promise<void> {
+    if (!(await this.connectors.delete(id))) throw this.notFound(id);
+    this.changes.changed(id);
+  }
+
+  /** Runs the connector's own check against its destination now. */
+  async check(id: string): Promise<CheckResult> {
+    const row = await this.row(id);
+    return this.instances.instanceFor(row).check();
+  }
+
+  async row(id: string): Promise<ConnectorRow> {
+    const row = await this.connectors.get(id);
+    if (!row) throw this.notFound(id);
+    return row;
+  }
+
+  private view(row: ConnectorRow): ConnectorView {
+    const secretNames = Object.keys(this.secretBox.open(row.secrets, row.id));
+    return connectorView(row, this.registry.get(row.type), secretNames);
+  }
+
+  private connectorType(type: string): EventConnector {
+    const connector = this.registry.get(type);
+    if (!connector) {
+      throw invalidInput([{ field: 'type', message: `type must be one of the loaded connector types: ${this.registry.types().join(', ')}` }]);
+    }
+    return connector;
+  }
+
+  private validSettings(connector: EventConnector, raw: unknown): object {
+    const validation = validateSettings(connector, raw);
+    if (!validation.ok) throw invalidInput(validation.errors);
+    return validation.settings;
+  }
+
+  private notFound(id: string): NotFoundException {
+    return new NotFoundException({ statusCode: 404, error: 'Not Found', message: `Connector ${id} was not found` });
+  }
+}

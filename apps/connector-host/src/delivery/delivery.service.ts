@@ -1,0 +1,80 @@
+import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { ConnectorRegistry } from '@app/connector-sdk';
+import type { Subscription } from 'rxjs';
+import { HOST_CONFIG, type HostConfig } from '../config/host.config.js';
+import { ConnectorChanges } from '../connectors/connector-changes.js';
+import { ConnectorInstancesService } from '../connectors/connector-instances.service.js';
+import { ConnectorsRepository } from '../store/connectors.repository.js';
+import { OutboxRepository } from '../store/outbox.repository.js';
+import { DeliveryWorker } from './delivery-worker.js';
+
+/** Runs one delivery loop per enabled connector, and starts, updates or stops them as set-ups change. */
+@Injectable()
+export class DeliveryService implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(DeliveryService.name);
+  private readonly workers = new Map<string, DeliveryWorker>();
+  private subscription?: Subscription;
+  private stopped = false;
+
+  constructor(
+    @Inject(HOST_CONFIG) private readonly config: HostConfig,
+    private readonly connectors: ConnectorsRepository,
+    private readonly outbox: OutboxRepository,
+    private readonly instances: ConnectorInstancesService,
+    private readonly registry: ConnectorRegistry,
+    private readonly changes: ConnectorChanges,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    this.subscription = this.changes.changed$.subscribe((id) => void this.reconcile(id));
+    // Whatever was accepted before a restart or a crash is still in the outbox: the loops pick it up.
+    for (const row of await this.connectors.listEnabled()) await this.reconcile(row.id);
+  }
+
+  /** Wakes the loops of connectors that just got messages. */
+  wake(connectorIds: Iterable<string>): void {
+    for (const id of connectorIds) this.workers.get(id)?.wake();
+  }
+
+  /** Number of running loops (for readiness). */
+  runningCount(): number {
+    return this.workers.size;
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    this.subscription?.unsubscribe();
+    const stops = Promise.all([...this.workers.values()].map((worker) => worker.stop()));
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), this.config.delivery.shutdownTimeoutMs)));
+    const result = await Promise.race([stops.then(() => 'done' as const), timeout]);
+    clearTimeout(timer);
+    if (result === 'timeout') this.logger.warn('shutdown timeout: unsettled batches stay in the outbox and are sent after restart');
+    this.workers.clear();
+  }
+
+  private async reconcile(id: string): Promise<void> {
+    if (this.stopped) return;
+    const row = await this.connectors.get(id);
+    const worker = this.workers.get(id);
+    const runnable = row !== undefined && row.enabled === 1 && this.registry.get(row.type) !== undefined;
+    if (!runnable) {
+      if (worker) {
+        this.workers.delete(id);
+        await worker.stop();
+      }
+      return;
+    }
+    if (worker) {
+      worker.update(row);
+      return;
+    }
+    const created = new DeliveryWorker(row, {
+      outbox: this.outbox,
+      instanceFor: (current) => this.instances.instanceFor(current),
+      config: this.config.delivery,
+    });
+    this.workers.set(id, created);
+    created.start();
+  }
+}

@@ -1,0 +1,38 @@
+import type { DeliveryLimits } from '@app/connector-sdk';
+import type { PendingMessage } from '../store/outbox.repository.js';
+
+export interface BatchSelection {
+  batch: PendingMessage[];
+  /** When the earliest message that is waiting on a retry becomes due (undefined: none waits). */
+  nextDueAt?: number;
+}
+
+/**
+ * Picks the next batch from the head of a connector's backlog (in acceptance order), keeping per-key order:
+ * - a key whose oldest pending message waits on a retry is held whole: nothing overtakes it;
+ * - a key goes at most once into a batch, so a failed entry can never be overtaken by its successor
+ *   in the same request (Kinesis would store the successor first);
+ * - the batch stays within the connector's message and byte limits (an oversized message goes alone,
+ *   for the connector to reject it).
+ */
+export function selectBatch(head: readonly PendingMessage[], now: number, limits: DeliveryLimits): BatchSelection {
+  const batch: PendingMessage[] = [];
+  const seenKeys = new Set<string>();
+  let bytes = 0;
+  let nextDueAt: number | undefined;
+  for (const message of head) {
+    const key = message.partition_key;
+    if (seenKeys.has(key)) continue;
+    seenKeys.add(key);
+    if (message.next_attempt_at > now) {
+      nextDueAt = Math.min(nextDueAt ?? Infinity, message.next_attempt_at);
+      continue;
+    }
+    const size = Buffer.byteLength(message.body, 'utf8') + Buffer.byteLength(key, 'utf8');
+    if (batch.length > 0 && bytes + size > limits.maxBatchBytes) break;
+    batch.push(message);
+    bytes += size;
+    if (batch.length === limits.maxBatchMessages) break;
+  }
+  return { batch, nextDueAt };
+}

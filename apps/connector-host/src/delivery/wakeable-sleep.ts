@@ -1,0 +1,30 @@
+/** A sleep that `wake()` can cut short: a delivery loop waits on it for new messages or a due retry. */
+export class WakeableSleep {
+  private pending?: { timer: NodeJS.Timeout; resolve: () => void };
+  private woken = false;
+
+  /** Sleeps up to `ms`; returns at once if `wake()` was called since the last sleep. */
+  sleep(ms: number): Promise<void> {
+    if (this.woken) {
+      this.woken = false;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => this.finish(), Math.max(0, ms));
+      this.pending = { timer, resolve };
+    });
+  }
+
+  wake(): void {
+    if (this.pending) this.finish();
+    else this.woken = true;
+  }
+
+  private finish(): void {
+    const pending = this.pending;
+    this.pending = undefined;
+    if (!pending) return;
+    clearTimeout(pending.timer);
+    pending.resolve();
+  }
+}

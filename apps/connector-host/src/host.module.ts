@@ -1,0 +1,67 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { ConfigModule } from '@nestjs/config';
+import { TerminusModule } from '@nestjs/terminus';
+import { ConnectorSdkModule } from '@app/connector-sdk';
+import { BindingsController } from './api/bindings.controller.js';
+import { ConnectorTypesController } from './api/connector-types.controller.js';
+import { ConnectorsController } from './api/connectors.controller.js';
+import { EventsController } from './api/events.controller.js';
+import { BindingsService } from './bindings/bindings.service.js';
+import { loadConnectorModules } from './config/connector-catalog.js';
+import { HOST_CONFIG, type HostConfig } from './config/host.config.js';
+import { ConnectorChanges } from './connectors/connector-changes.js';
+import { ConnectorInstancesService } from './connectors/connector-instances.service.js';
+import { ConnectorSetupsService } from './connectors/connector-setups.service.js';
+import { secretBoxProvider } from './connectors/secret-box.provider.js';
+import { DeliveryService } from './delivery/delivery.service.js';
+import { EventsRequestValidator } from './events/events-request.validator.js';
+import { IngestService } from './events/ingest.service.js';
+import { HealthController } from './health/health.controller.js';
+import { EventRouter } from './routing/event-router.service.js';
+import { BindingsRepository } from './store/bindings.repository.js';
+import { ConnectorsRepository } from './store/connectors.repository.js';
+import { DatabaseService } from './store/database.service.js';
+import { OutboxRepository } from './store/outbox.repository.js';
+
+/** The connector host: the API, the store, routing and delivery, plus whichever connector modules are configured. */
+@Module({})
+export class HostModule {
+  static forRoot(config: HostConfig, env: Record<string, string | undefined>): DynamicModule {
+    return {
+      module: HostModule,
+      imports: [
+        // Connector libraries read their own settings (KINESIS_*) from this, not from process.env directly.
+        ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, skipProcessEnv: true, load: [() => ({ ...env })] }),
+        ConnectorSdkModule,
+        TerminusModule,
+        ...loadConnectorModules(config.connectorTypes),
+      ],
+      controllers: [ConnectorTypesController, ConnectorsController, BindingsController, EventsController, HealthController],
+      providers: [
+        { provide: HOST_CONFIG, useValue: config },
+        {
+          // Migrated before anything prepares statements against the schema.
+          provide: DatabaseService,
+          inject: [HOST_CONFIG],
+          useFactory: async (hostConfig: HostConfig) => {
+            const database = new DatabaseService(hostConfig);
+            await database.migrate();
+            return database;
+          },
+        },
+        ConnectorsRepository,
+        BindingsRepository,
+        OutboxRepository,
+        secretBoxProvider,
+        ConnectorChanges,
+        ConnectorInstancesService,
+        ConnectorSetupsService,
+        BindingsService,
+        EventsRequestValidator,
+        EventRouter,
+        IngestService,
+        DeliveryService,
+      ],
+    };
+  }
+}

@@ -1,0 +1,64 @@
+import { Injectable } from '@nestjs/common';
+import { type BindingSpec, buildMessages, type RoutingEvent, type SkipReason } from '@app/connector-sdk';
+import { bindingSpec } from '../bindings/binding-view.js';
+import { BindingsRepository, type RoutableBinding } from '../store/bindings.repository.js';
+import type { NewMessage } from '../store/outbox.repository.js';
+
+/** Why an event (or an event for one binding) produced no message. */
+export type RouteSkipReason = 'no_binding' | 'connector_disabled' | SkipReason;
+
+export interface RouteResult {
+  messages: NewMessage[];
+  /** Skips by reason: `no_binding` counts events, the others count (event, binding) pairs. */
+  skipped: Partial<Record<RouteSkipReason, number>>;
+  connectorIds: Set<string>;
+}
+
+/** Event -> the bindings of its source in its site -> built, serialized messages. No I/O but the binding lookup. */
+@Injectable()
+export class EventRouter {
+  constructor(private readonly bindings: BindingsRepository) {}
+
+  route(events: readonly RoutingEvent[]): RouteResult {
+    const result: RouteResult = { messages: [], skipped: {}, connectorIds: new Set() };
+    const skip = (reason: RouteSkipReason) => (result.skipped[reason] = (result.skipped[reason] ?? 0) + 1);
+    const lookups = new Map<string, RoutableBinding[]>();
+    const specs = new Map<string, BindingSpec>();
+
+    for (const raw of events) {
+      // Bindings store source ids in canonical lower case; so do the messages.
+      const event: RoutingEvent = { ...raw, sourceId: raw.sourceId.toLowerCase(), profile: { ...raw.profile, partnerIds: raw.profile.partnerIds ?? {}, properties: raw.profile.properties ?? {} } };
+      const lookupKey = `${event.siteNumber}:${event.sourceId}`;
+      let bound = lookups.get(lookupKey);
+      if (!bound) {
+        bound = this.bindings.routableFor(event.siteNumber, event.sourceId);
+        lookups.set(lookupKey, bound);
+      }
+      if (bound.length === 0) {
+        skip('no_binding');
+        continue;
+      }
+      for (const binding of bound) {
+        if (binding.connector_enabled !== 1) {
+          skip('connector_disabled');
+          continue;
+        }
+        let spec = specs.get(binding.id);
+        if (!spec) {
+          spec = bindingSpec(binding);
+          specs.set(binding.id, spec);
+        }
+        const built = buildMessages(event, spec, { siteNumber: binding.site_number, partnerNumber: binding.partner_number });
+        if (built.skipped) {
+          skip(built.skipped);
+          continue;
+        }
+        for (const message of built.messages) {
+          result.messages.push({ connectorId: binding.connector_id, partitionKey: message.profileId, body: JSON.stringify(message) });
+        }
+        result.connectorIds.add(binding.connector_id);
+      }
+    }
+    return result;
+  }
+}

@@ -1,0 +1,42 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { SecretBox } from './secret-box.js';
+
+describe('SecretBox', () => {
+  const box = new SecretBox(randomBytes(32));
+
+  it('round-trips a value for the same owner, and the sealed text does not contain it', () => {
+    const sealed = box.seal({ secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' }, 'connector-1');
+    expect(sealed).not.toContain('wJalrXUtnFEMI');
+    expect(box.open(sealed, 'connector-1')).toEqual({ secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' });
+  });
+
+  it('uses a fresh IV each time', () => {
+    expect(box.seal({ a: 1 }, 'x')).not.toBe(box.seal({ a: 1 }, 'x'));
+  });
+
+  it('refuses a value moved to another owner, or tampered with', () => {
+    const sealed = box.seal({ a: 1 }, 'connector-1');
+    expect(() => box.open(sealed, 'connector-2')).toThrow();
+    const parsed = JSON.parse(sealed);
+    parsed.ct = Buffer.from('{"a":2}').toString('base64');
+    expect(() => box.open(JSON.stringify(parsed), 'connector-1')).toThrow();
+  });
+
+  it('refuses a value sealed under another key', () => {
+    expect(() => new SecretBox(randomBytes(32)).open(box.seal({ a: 1 }, 'x'), 'x')).toThrow(/sealed under key/);
+  });
+
+  it('creates a 0600 key file once, then reuses it', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'secret-box-')), 'nested', 'secret.key');
+    const first = SecretBox.fromConfig(undefined, file);
+    expect(first.createdKeyFile).toBe(true);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    const second = SecretBox.fromConfig(undefined, file);
+    expect(second.createdKeyFile).toBe(false);
+    expect(second.box.open(first.box.seal({ a: 1 }, 'x'), 'x')).toEqual({ a: 1 });
+  });
+});

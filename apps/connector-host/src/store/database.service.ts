@@ -1,0 +1,42 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import SQLite from 'better-sqlite3';
+import { Kysely, Migrator, SqliteDialect } from 'kysely';
+import { HOST_CONFIG, type HostConfig } from '../config/host.config.js';
+import { migrationProvider } from './migrations.js';
+import type { Database } from './schema.js';
+
+/**
+ * The host's one SQLite database: connector set-ups, bindings, the outbox and dead letters.
+ * WAL with synchronous=FULL: a commit is on disk before the host answers, and survives a power cut.
+ */
+@Injectable()
+export class DatabaseService implements OnApplicationShutdown {
+  readonly sqlite: SQLite.Database;
+  readonly db: Kysely<Database>;
+  private readonly logger = new Logger(DatabaseService.name);
+
+  constructor(@Inject(HOST_CONFIG) config: HostConfig) {
+    if (config.databasePath !== ':memory:') mkdirSync(dirname(config.databasePath), { recursive: true });
+    this.sqlite = new SQLite(config.databasePath);
+    this.sqlite.pragma('journal_mode = WAL');
+    this.sqlite.pragma('synchronous = FULL');
+    this.sqlite.pragma('foreign_keys = ON');
+    this.sqlite.pragma('busy_timeout = 5000');
+    this.db = new Kysely<Database>({ dialect: new SqliteDialect({ database: this.sqlite }) });
+  }
+
+  /** Brings the schema up to date; the host refuses to start on a failed migration. */
+  async migrate(): Promise<void> {
+    const { error, results } = await new Migrator({ db: this.db, provider: migrationProvider }).migrateToLatest();
+    for (const result of results ?? []) {
+      if (result.status === 'Success') this.logger.log(`Applied migration ${result.migrationName}`);
+    }
+    if (error) throw error instanceof Error ? error : new Error(String(error));
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.db.destroy();
+  }
+}

@@ -1,0 +1,75 @@
+import { type Kysely, type Migration, type MigrationProvider, sql } from 'kysely';
+
+// Migrations live in code (not files found at run time) so the built host carries them wherever it runs.
+// Append only: never edit a migration that has shipped.
+const migrations: Record<string, Migration> = {
+  '2026-11-28-001-initial': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('connectors')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('type', 'text', (c) => c.notNull())
+        .addColumn('site_number', 'integer', (c) => c.notNull())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('partner_number', 'integer', (c) => c.notNull())
+        .addColumn('settings', 'text', (c) => c.notNull())
+        .addColumn('secrets', 'text', (c) => c.notNull())
+        .addColumn('enabled', 'integer', (c) => c.notNull())
+        .addColumn('created_at', 'integer', (c) => c.notNull())
+        .addColumn('updated_at', 'integer', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('connectors_by_site').on('connectors').columns(['site_number']).execute();
+
+      await db.schema
+        .createTable('bindings')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('connector_id', 'text', (c) => c.notNull().references('connectors.id').onDelete('cascade'))
+        .addColumn('site_number', 'integer', (c) => c.notNull())
+        .addColumn('source_type', 'text', (c) => c.notNull())
+        .addColumn('source_id', 'text', (c) => c.notNull())
+        .addColumn('source_number', 'integer')
+        .addColumn('source_label', 'text', (c) => c.notNull())
+        .addColumn('source_name', 'text')
+        .addColumn('profile_variables', 'text', (c) => c.notNull())
+        .addColumn('properties', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'integer', (c) => c.notNull())
+        .addUniqueConstraint('bindings_one_per_connector_and_source', ['connector_id', 'source_id'])
+        .execute();
+      await db.schema.createIndex('bindings_by_site_source').on('bindings').columns(['site_number', 'source_id']).execute();
+
+      await db.schema
+        .createTable('outbox')
+        .addColumn('seq', 'integer', (c) => c.primaryKey().autoIncrement())
+        .addColumn('connector_id', 'text', (c) => c.notNull().references('connectors.id').onDelete('cascade'))
+        .addColumn('partition_key', 'text', (c) => c.notNull())
+        .addColumn('body', 'text', (c) => c.notNull())
+        .addColumn('accepted_at', 'integer', (c) => c.notNull())
+        .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('next_attempt_at', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('last_error_code', 'text')
+        .addColumn('last_error_message', 'text')
+        .execute();
+      // The delivery loop reads each connector's backlog in acceptance order.
+      await db.schema.createIndex('outbox_by_connector_seq').on('outbox').columns(['connector_id', 'seq']).execute();
+
+      await db.schema
+        .createTable('dead_letters')
+        .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+        .addColumn('connector_id', 'text', (c) => c.notNull().references('connectors.id').onDelete('cascade'))
+        .addColumn('partition_key', 'text', (c) => c.notNull())
+        .addColumn('body', 'text', (c) => c.notNull())
+        .addColumn('accepted_at', 'integer', (c) => c.notNull())
+        .addColumn('attempts', 'integer', (c) => c.notNull())
+        .addColumn('failed_at', 'integer', (c) => c.notNull())
+        .addColumn('error_code', 'text', (c) => c.notNull())
+        .addColumn('error_message', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('dead_letters_by_connector').on('dead_letters').columns(['connector_id', 'id']).execute();
+      await sql`select 1`.execute(db);
+    },
+  },
+};
+
+export const migrationProvider: MigrationProvider = {
+  getMigrations: async () => migrations,
+};

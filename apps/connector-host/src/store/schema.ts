@@ -1,0 +1,65 @@
+import type { Generated } from 'kysely';
+
+// Table types as Kysely sees them. JSON columns hold TEXT; times are epoch milliseconds.
+
+export interface ConnectorsTable {
+  id: string;
+  type: string;
+  site_number: number;
+  name: string;
+  partner_number: number;
+  /** JSON of the non-secret settings. */
+  settings: string;
+  /** The secret settings, sealed by SecretBox (AES-256-GCM, bound to the connector id). */
+  secrets: string;
+  enabled: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface BindingsTable {
+  id: string;
+  connector_id: string;
+  site_number: number;
+  source_type: 'audience' | 'journey';
+  source_id: string;
+  source_number: number | null;
+  source_label: string;
+  source_name: string | null;
+  /** JSON array of { name, property }. */
+  profile_variables: string;
+  /** JSON object: key -> string | number. */
+  properties: string;
+  created_at: number;
+}
+
+export interface OutboxTable {
+  seq: Generated<number>;
+  connector_id: string;
+  partition_key: string;
+  body: string;
+  accepted_at: number;
+  attempts: number;
+  next_attempt_at: number;
+  last_error_code: string | null;
+  last_error_message: string | null;
+}
+
+export interface DeadLettersTable {
+  id: Generated<number>;
+  connector_id: string;
+  partition_key: string;
+  body: string;
+  accepted_at: number;
+  attempts: number;
+  failed_at: number;
+  error_code: string;
+  error_message: string;
+}
+
+export interface Database {
+  connectors: ConnectorsTable;
+  bindings: BindingsTable;
+  outbox: OutboxTable;
+  dead_letters: DeadLettersTable;
+}
