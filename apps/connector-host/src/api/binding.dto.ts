@@ -36,8 +36,8 @@ export class BindingSourceDto {
   number?: number;
 
   @MaxLength(200, { message: 'name must be at most 200 characters' })
-  @IsNotEmpty({ message: 'name is required' })
   @IsString({ message: 'name must be a string' })
+  @IsNotEmpty({ message: 'name is required' })
   name!: string;
 }
 
@@ -62,13 +62,13 @@ function sourceNumberProblem(value: unknown, type: string): string | undefined {
 /** profileVars[name] takes the profile property `property`. */
 export class ProfileVariableDto {
   @MaxLength(64, { message: 'name must be at most 64 characters' })
-  @IsNotEmpty({ message: 'name is required' })
   @IsString({ message: 'name must be a string' })
+  @IsNotEmpty({ message: 'name is required' })
   name!: string;
 
   @MaxLength(128, { message: 'property must be at most 128 characters' })
-  @IsNotEmpty({ message: 'property is required' })
   @IsString({ message: 'property must be a string' })
+  @IsNotEmpty({ message: 'property is required' })
   property!: string;
 }
 

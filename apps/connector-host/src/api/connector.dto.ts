@@ -7,8 +7,8 @@ const MAX_INT32 = 2_147_483_647;
 /** POST /v1/connectors */
 export class CreateConnectorDto {
   /** A loaded connector type, e.g. `kinesis` (see GET /v1/connector-types). */
-  @IsNotEmpty({ message: 'type is required' })
   @IsString({ message: 'type must be a string' })
+  @IsNotEmpty({ message: 'type is required' })
   type!: string;
 
   /** The Data Activation instance the connector belongs to. */
@@ -19,8 +19,8 @@ export class CreateConnectorDto {
 
   /** Display name used throughout the platform. */
   @MaxLength(200, { message: 'name must be at most 200 characters' })
-  @IsNotEmpty({ message: 'name is required' })
   @IsString({ message: 'name must be a string' })
+  @IsNotEmpty({ message: 'name is required' })
   name!: string;
 
   /** The partner number whose identifiers the connector receives. */
@@ -43,8 +43,8 @@ export class CreateConnectorDto {
 export class UpdateConnectorDto {
   @IsOptional()
   @MaxLength(200, { message: 'name must be at most 200 characters' })
-  @IsNotEmpty({ message: 'name must not be empty' })
   @IsString({ message: 'name must be a string' })
+  @IsNotEmpty({ message: 'name must not be empty' })
   name?: string;
 
   @IsOptional()

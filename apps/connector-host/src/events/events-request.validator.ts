@@ -21,29 +21,42 @@ export class EventsRequestValidator {
 
   parse(body: unknown): EventsRequest {
     if (this.validate(body)) return body;
-    throw invalidInput((this.validate.errors ?? []).map(toFieldError));
+    throw invalidInput((this.validate.errors ?? []).map((error) => toFieldError(error, body)));
   }
 }
 
-/** Ajv's `/events/0/profile/profileId` becomes `events[0].profile.profileId`, with a sentence about it. */
-function toFieldError(error: ErrorObject): FieldError {
-  let field = error.instancePath
-    .split('/')
-    .slice(1)
-    .map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'))
-    .reduce((path, part) => (/^\d+$/.test(part) ? `${path}[${part}]` : path ? `${path}.${part}` : part), '');
+/** Ajv's `/events/0/profile/partnerIds/33/0` becomes `events[0].profile.partnerIds.33[0]`: indices of arrays only. */
+function fieldPath(instancePath: string, body: unknown): string {
+  let path = '';
+  let node: unknown = body;
+  for (const raw of instancePath.split('/').slice(1)) {
+    const part = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    path = Array.isArray(node) ? `${path}[${part}]` : path ? `${path}.${part}` : part;
+    node = node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[part] : undefined;
+  }
+  return path;
+}
+
+/** One Ajv error as a field and a sentence that names it. */
+function toFieldError(error: ErrorObject, body: unknown): FieldError {
+  const at = fieldPath(error.instancePath, body);
+  const child = (name: unknown) => (at ? `${at}.${String(name)}` : String(name));
   const params = error.params as Record<string, unknown>;
-  if (error.keyword === 'required') field = field ? `${field}.${params.missingProperty}` : String(params.missingProperty);
-  if (error.keyword === 'additionalProperties') {
-    const extra = String(params.additionalProperty);
-    return { field: field ? `${field}.${extra}` : extra, message: `${field ? `${field}.${extra}` : extra} is not a known field` };
+  if (error.propertyName !== undefined) {
+    const field = child(error.propertyName);
+    const hint = at.endsWith('partnerIds') ? ': keys are partner numbers (positive integers)' : '';
+    return { field, message: `${field} is not a valid key${hint}` };
   }
-  if (error.keyword === 'propertyNames') {
-    return { field: field ? `${field}.${params.propertyName}` : String(params.propertyName), message: `${field || 'body'} has an invalid key "${String(params.propertyName).slice(0, 80)}"${field.endsWith('partnerIds') ? ': keys are partner numbers' : ''}` };
+  switch (error.keyword) {
+    case 'required':
+      return { field: child(params.missingProperty), message: `${child(params.missingProperty)} is required` };
+    case 'additionalProperties':
+      return { field: child(params.additionalProperty), message: `${child(params.additionalProperty)} is not a known field` };
+    case 'enum':
+      return { field: at, message: `${at} must be one of ${(params.allowedValues as unknown[]).join(', ')}` };
+    case 'pattern':
+      if (at.endsWith('sourceId')) return { field: at, message: `${at} must be a UUID` };
   }
-  const subject = field || 'body';
-  if (error.keyword === 'required') return { field: subject, message: `${subject} is required` };
-  if (error.keyword === 'enum') return { field: subject, message: `${subject} must be one of ${(params.allowedValues as unknown[]).join(', ')}` };
-  if (error.keyword === 'pattern' && field.endsWith('sourceId')) return { field: subject, message: `${subject} must be a UUID` };
+  const subject = at || 'body';
   return { field: subject, message: `${subject} ${error.message ?? 'is invalid'}` };
 }

@@ -16,7 +16,7 @@ export interface EmbeddedKinesaliteOptions {
 // and exiting when the host goes away, even by kill -9 (the IPC channel closes).
 const CHILD_SOURCE = `
 const [modulePath, port, dataDir] = process.argv.slice(1);
-const server = require(modulePath)({ path: dataDir, createStreamMs: 0, deleteStreamMs: 0, updateStreamMs: 0 });
+const server = require(modulePath)({ path: dataDir, createStreamMs: 0, deleteStreamMs: 0, updateStreamMs: 0, shardLimit: 1000 });
 server.listen(Number(port), '127.0.0.1', () => process.send({ port: server.address().port }));
 server.on('error', (error) => { process.send({ error: error.message }); process.exit(1); });
 process.on('disconnect', () => process.exit(0));

@@ -1,0 +1,109 @@
+import { randomUUID } from 'node:crypto';
+import { InProcessKinesalite } from '@app/kinesis-connector/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { audienceBinding, journeyBinding, kinesisConnector, REGION } from './support/fixtures.js';
+import { TestHost } from './support/test-host.js';
+
+let kinesis: InProcessKinesalite;
+let host: TestHost;
+let connectorId: string;
+
+beforeAll(async () => {
+  kinesis = await InProcessKinesalite.start(REGION);
+  host = await TestHost.start(kinesis.endpoint);
+  connectorId = (await host.request('POST', '/v1/connectors', kinesisConnector('bindings-e2e'))).body.id;
+});
+afterAll(async () => {
+  await host?.stop(true);
+  await kinesis?.stop();
+});
+
+const tenVariables = Array.from({ length: 10 }, (_, i) => ({ name: `v${i}`, property: `p${i}` }));
+const tenProperties = Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`k${i}`, i % 2 ? `s${i}` : i]));
+
+describe('/v1/bindings', () => {
+  it('binds an audience with source name, variables and properties, in the connector\'s site', async () => {
+    const body = audienceBinding(connectorId, { profileVariables: tenVariables, properties: tenProperties });
+    const { status, body: created } = await host.request('POST', '/v1/bindings', body);
+    expect(status).toBe(201);
+    expect(created).toEqual({
+      id: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      connectorId,
+      siteNumber: 1234,
+      source: body.source,
+      sourceName: 'some name',
+      profileVariables: tenVariables,
+      properties: tenProperties,
+      createdAt: expect.any(String),
+    });
+    expect((await host.request('GET', `/v1/bindings/${created.id}`)).body).toEqual(created);
+  });
+
+  it('binds a journey step without number, source name, variables or properties', async () => {
+    const body = journeyBinding(connectorId);
+    const { status, body: created } = await host.request('POST', '/v1/bindings', body);
+    expect(status).toBe(201);
+    expect(created).toMatchObject({ source: body.source, sourceName: null, profileVariables: [], properties: {} });
+  });
+
+  it('refuses to bind the same connector to the same source twice (409)', async () => {
+    const body = audienceBinding(connectorId);
+    expect((await host.request('POST', '/v1/bindings', body)).status).toBe(201);
+    const again = await host.request('POST', '/v1/bindings', { ...body, sourceName: 'other' });
+    expect(again.status).toBe(409);
+    expect(again.body.message).toContain(body.source.id);
+  });
+
+  it('lists by connector and by source, and deletes', async () => {
+    const other = (await host.request('POST', '/v1/connectors', kinesisConnector('bindings-e2e'))).body.id;
+    const created = (await host.request('POST', '/v1/bindings', audienceBinding(other))).body;
+    expect((await host.request('GET', `/v1/bindings?connectorId=${other}`)).body).toEqual([created]);
+    expect((await host.request('GET', `/v1/bindings?sourceId=${created.source.id}`)).body).toEqual([created]);
+    expect((await host.request('DELETE', `/v1/bindings/${created.id}`)).status).toBe(204);
+    expect((await host.request('GET', `/v1/bindings/${created.id}`)).status).toBe(404);
+    expect((await host.request('DELETE', `/v1/bindings/${created.id}`)).status).toBe(404);
+    expect((await host.request('GET', '/v1/bindings?connectorId=nope')).status).toBe(400);
+  });
+
+  it('goes with its connector when the connector is deleted', async () => {
+    const other = (await host.request('POST', '/v1/connectors', kinesisConnector('bindings-e2e'))).body.id;
+    const created = (await host.request('POST', '/v1/bindings', audienceBinding(other))).body;
+    await host.request('DELETE', `/v1/connectors/${other}`);
+    expect((await host.request('GET', `/v1/bindings/${created.id}`)).status).toBe(404);
+  });
+
+  const journeySource = () => ({ type: 'journey', id: randomUUID(), name: 'Step' });
+  const audienceSource = () => ({ type: 'audience', id: randomUUID(), number: 5, name: 'Audience' });
+  const invalid: [string, () => Record<string, unknown>, string, RegExp][] = [
+    ['11 profile variables', () => audienceBinding(connectorId, { profileVariables: [...tenVariables, { name: 'v10', property: 'p10' }] }), 'profileVariables', /at most 10/],
+    ['11 properties', () => audienceBinding(connectorId, { properties: { ...tenProperties, k10: 1 } }), 'properties', /at most 10 keys/],
+    ['duplicate variable names', () => audienceBinding(connectorId, { profileVariables: [{ name: 'a', property: 'x' }, { name: 'a', property: 'y' }] }), 'profileVariables', /distinct names/],
+    ['a variable without property', () => audienceBinding(connectorId, { profileVariables: [{ name: 'a' }] }), 'profileVariables.0.property', /property is required/],
+    ['a variable with an unknown field', () => audienceBinding(connectorId, { profileVariables: [{ name: 'a', property: 'b', c: 1 }] }), 'profileVariables.0.c', /should not exist/],
+    ['profileVariables not an array', () => audienceBinding(connectorId, { profileVariables: { name: 'a' } }), 'profileVariables', /array/],
+    ['a property that is an object', () => audienceBinding(connectorId, { properties: { nested: { a: 1 } } }), 'properties', /string .* or a finite number/],
+    ['a property that is a boolean', () => audienceBinding(connectorId, { properties: { flag: true } }), 'properties', /finite number/],
+    ['properties as an array', () => audienceBinding(connectorId, { properties: ['a'] }), 'properties', /must be an object/],
+    ['an audience without number', () => audienceBinding(connectorId, { source: { ...audienceSource(), number: undefined } }), 'source.number', /required for an audience/],
+    ['an audience number that is not an integer', () => audienceBinding(connectorId, { source: { ...audienceSource(), number: 'five' } }), 'source.number', /integer/],
+    ['a journey step with a number', () => journeyBinding(connectorId, { source: { ...journeySource(), number: 3 } }), 'source.number', /audiences only/],
+    ['an unknown source type', () => audienceBinding(connectorId, { source: { ...audienceSource(), type: 'segment' } }), 'source.type', /"audience" or "journey"/],
+    ['a source id that is not a UUID', () => audienceBinding(connectorId, { source: { ...audienceSource(), id: 'abc' } }), 'source.id', /UUID/],
+    ['a source without name', () => audienceBinding(connectorId, { source: { ...audienceSource(), name: undefined } }), 'source.name', /name is required/],
+    ['no source', () => audienceBinding(connectorId, { source: undefined }), 'source', /must be an object/],
+    ['a sourceName that is not a string', () => audienceBinding(connectorId, { sourceName: 5 }), 'sourceName', /string/],
+    ['a connectorId that is not a UUID', () => audienceBinding('abc'), 'connectorId', /UUID/],
+    ['a connector that does not exist', () => audienceBinding(randomUUID()), 'connectorId', /is not a connector/],
+    ['an unknown field', () => audienceBinding(connectorId, { priority: 1 }), 'priority', /should not exist/],
+  ];
+
+  it.each(invalid)('refuses %s with a 400 naming the field, storing nothing', async (_case, body, field, message) => {
+    const before = (await host.request('GET', '/v1/bindings')).body.length;
+    const { status, body: answer } = await host.request('POST', '/v1/bindings', body());
+    expect(status).toBe(400);
+    const error = answer.errors.find((candidate: { field: string }) => candidate.field === field);
+    expect(error, JSON.stringify(answer.errors)).toBeDefined();
+    expect(error.message).toMatch(message);
+    expect((await host.request('GET', '/v1/bindings')).body.length).toBe(before);
+  });
+});
