@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import type { PendingMessage } from '../store/outbox.repository.js';
+import { fullJitterDelay } from './backoff.js';
+import { settleOutcomes } from './settle-outcomes.js';
+
+const policy = { retryBaseMs: 100, retryMaxMs: 10_000, maxMessageAgeMs: 60_000 };
+const message = (seq: number, overrides: Partial<PendingMessage> = {}): PendingMessage => ({
+  seq,
+  connector_id: 'c',
+  partition_key: `k${seq}`,
+  body: '{}',
+  accepted_at: 0,
+  attempts: 0,
+  next_attempt_at: 0,
+  ...overrides,
+});
+const throttled = { status: 'retryable', reason: { code: 'ProvisionedThroughputExceededException', message: 'slow down' } } as const;
+
+describe('settleOutcomes', () => {
+  it('removes delivered messages, reschedules only the retryable ones, dead-letters the rejected ones', () => {
+    const batch = [message(1), message(2), message(3)];
+    const settlement = settleOutcomes(
+      batch,
+      [{ status: 'delivered' }, throttled, { status: 'rejected', reason: { code: 'AccessDeniedException', message: 'no' } }],
+      1000,
+      policy,
+      () => 0.5,
+    );
+    expect(settlement).toEqual({
+      delivered: [1],
+      retry: [{ seq: 2, nextAttemptAt: 1000 + 100, code: 'ProvisionedThroughputExceededException', message: 'slow down' }],
+      dead: [{ seq: 3, code: 'AccessDeniedException', message: 'no' }],
+    });
+  });
+
+  it('backs off exponentially with the attempt count', () => {
+    const settlement = settleOutcomes([message(1, { attempts: 4 })], [throttled], 0, policy, () => 0.5);
+    expect(settlement.retry[0].nextAttemptAt).toBe(Math.floor(0.5 * 100 * 2 ** 5));
+  });
+
+  it('dead-letters a retryable message past its maximum age, keeping the last error', () => {
+    const settlement = settleOutcomes([message(1, { accepted_at: 0 })], [throttled], 60_000, policy);
+    expect(settlement.retry).toEqual([]);
+    expect(settlement.dead).toEqual([{ seq: 1, code: 'MaxAgeExceeded', message: expect.stringContaining('ProvisionedThroughputExceededException') }]);
+  });
+
+  it('retries a message the connector returned no outcome for, instead of losing it', () => {
+    const settlement = settleOutcomes([message(1), message(2)], [{ status: 'delivered' }], 0, policy, () => 0);
+    expect(settlement.delivered).toEqual([1]);
+    expect(settlement.retry).toEqual([{ seq: 2, nextAttemptAt: 1, code: 'MissingOutcome', message: expect.any(String) }]);
+  });
+});
+
+describe('fullJitterDelay', () => {
+  it('stays between 0 and min(cap, base * 2^attempt)', () => {
+    expect(fullJitterDelay(3, 100, 10_000, () => 0)).toBe(0);
+    expect(fullJitterDelay(3, 100, 10_000, () => 0.999999)).toBe(799);
+    expect(fullJitterDelay(30, 100, 10_000, () => 0.999999)).toBe(9999);
+    expect(fullJitterDelay(10_000, 100, 10_000, () => 0.5)).toBe(5000);
+  });
+});
