@@ -30,8 +30,8 @@ describe('the embedded default (no AWS, no external server)', () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  const call = async (method: string, path: string, body?: unknown) => {
-    const response = await fetch(url + path, { method, headers: body ? { 'content-type': 'application/json' } : {}, body: body && JSON.stringify(body) });
+  const call = async (method: string, path: string, body?: object): Promise<{ status: number; body: any }> => {
+    const response = await fetch(url + path, { method, headers: body ? { 'content-type': 'application/json' } : {}, body: body ? JSON.stringify(body) : undefined });
     return { status: response.status, body: await response.json() };
   };
 
