@@ -47,6 +47,7 @@ describe('/v1/connectors', () => {
       name: 'Customer stream',
       partnerNumber: 33,
       enabled: true,
+      paused: null,
       settings: { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', region: REGION, streamName: STREAM, secretAccessKeySet: true },
       createdAt: expect.any(String),
       updatedAt: expect.any(String),

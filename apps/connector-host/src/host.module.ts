@@ -1,11 +1,14 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
 import { ConfigModule } from '@nestjs/config';
 import { TerminusModule } from '@nestjs/terminus';
 import { ConnectorSdkModule } from '@app/connector-sdk';
 import { BindingsController } from './api/bindings.controller.js';
 import { ConnectorTypesController } from './api/connector-types.controller.js';
 import { ConnectorsController } from './api/connectors.controller.js';
+import { DeadLettersController } from './api/dead-letters.controller.js';
 import { EventsController } from './api/events.controller.js';
+import { RetryLaterFilter } from './api/retry-later.exception.js';
 import { BindingsService } from './bindings/bindings.service.js';
 import { loadConnectorModules } from './config/connector-catalog.js';
 import { HOST_CONFIG, type HostConfig } from './config/host.config.js';
@@ -22,6 +25,9 @@ import { BindingsRepository } from './store/bindings.repository.js';
 import { ConnectorsRepository } from './store/connectors.repository.js';
 import { DatabaseService } from './store/database.service.js';
 import { OutboxRepository } from './store/outbox.repository.js';
+import { DeadLettersRepository } from './store/dead-letters.repository.js';
+import { IdempotencyRepository } from './store/idempotency.repository.js';
+import { HostLifecycle } from './lifecycle/host-lifecycle.js';
 
 /** The connector host: the API, the store, routing and delivery, plus whichever connector modules are configured. */
 @Module({})
@@ -36,7 +42,7 @@ export class HostModule {
         TerminusModule,
         ...loadConnectorModules(config.connectorTypes),
       ],
-      controllers: [ConnectorTypesController, ConnectorsController, BindingsController, EventsController, HealthController],
+      controllers: [ConnectorTypesController, ConnectorsController, BindingsController, EventsController, DeadLettersController, HealthController],
       providers: [
         { provide: HOST_CONFIG, useValue: config },
         {
@@ -52,6 +58,10 @@ export class HostModule {
         ConnectorsRepository,
         BindingsRepository,
         OutboxRepository,
+        DeadLettersRepository,
+        IdempotencyRepository,
+        HostLifecycle,
+        { provide: APP_FILTER, useClass: RetryLaterFilter },
         secretBoxProvider,
         ConnectorChanges,
         ConnectorInstancesService,

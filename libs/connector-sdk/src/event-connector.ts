@@ -20,6 +20,14 @@ export interface FailureReason {
   /** The destination's error code, e.g. `ProvisionedThroughputExceededException`. */
   code: string;
   message: string;
+  /**
+   * What the failure is about. `message` (the default): this message itself. `destination`: the set-up
+   * (credentials refused, stream gone, key disabled); every message would fail the same way, so the host
+   * keeps them and pauses the connector instead of dead-lettering them one by one.
+   */
+  scope?: 'message' | 'destination';
+  /** True when the destination asked to slow down (throttling): the host lowers its send rate. */
+  throttled?: boolean;
 }
 
 /**

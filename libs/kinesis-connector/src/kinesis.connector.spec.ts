@@ -101,14 +101,14 @@ describe('KinesisConnector against kinesalite', () => {
     expect(outcomes[1]).toMatchObject({ reason: { code: 'RecordTooLarge' } });
   });
 
-  it('rejects every message of a batch whose stream does not exist (permanent, not retried forever)', async () => {
+  it('rejects every message of a batch whose stream does not exist, as a problem of the set-up', async () => {
     const outcomes = await open(settings({ streamName: 'deleted-stream' })).deliver([
       { id: '1', partitionKey: 'k1', body: '{}' },
       { id: '2', partitionKey: 'k2', body: '{}' },
     ]);
     expect(outcomes).toEqual([
-      { status: 'rejected', reason: { code: 'ResourceNotFoundException', message: expect.any(String) } },
-      { status: 'rejected', reason: { code: 'ResourceNotFoundException', message: expect.any(String) } },
+      { status: 'rejected', reason: { code: 'ResourceNotFoundException', message: expect.any(String), scope: 'destination' } },
+      { status: 'rejected', reason: { code: 'ResourceNotFoundException', message: expect.any(String), scope: 'destination' } },
     ]);
   });
 

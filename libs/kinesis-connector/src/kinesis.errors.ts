@@ -58,6 +58,35 @@ export const KINESIS_ERROR_CLASSES: Readonly<Record<string, ErrorClass>> = {
   KMSOptInRequired: 'rejected',
 };
 
+/**
+ * Rejections that are about the set-up, not the record: every record would fail alike until a person fixes it.
+ * Reported with `scope: 'destination'` so the host pauses the connector and keeps the messages.
+ */
+export const DESTINATION_ERRORS: ReadonlySet<string> = new Set([
+  'AccessDeniedException',
+  'UnrecognizedClientException',
+  'InvalidSignatureException',
+  'IncompleteSignature',
+  'MissingAuthenticationToken',
+  'InvalidClientTokenId',
+  'NotAuthorized',
+  'OptInRequired',
+  'ResourceNotFoundException',
+  'KMSDisabledException',
+  'KMSInvalidStateException',
+  'KMSAccessDeniedException',
+  'KMSNotFoundException',
+  'KMSOptInRequired',
+]);
+
+/** Errors by which the stream asks the producer to slow down. */
+export const THROTTLING_ERRORS: ReadonlySet<string> = new Set([
+  'ProvisionedThroughputExceededException',
+  'LimitExceededException',
+  'ThrottlingException',
+  'KMSThrottlingException',
+]);
+
 /** The name an error goes by: the service's error code, or the socket's code for transport failures. */
 export function errorCode(error: unknown): string {
   if (error && typeof error === 'object') {
@@ -86,4 +115,14 @@ export function classifyError(code: string, status?: number): ErrorClass {
   if (known) return known;
   if (status !== undefined && status >= 400 && status < 500 && status !== 408 && status !== 429) return 'rejected';
   return 'retryable';
+}
+
+/** The failure reason the host sees: code and message, with its scope and whether it asks to slow down. */
+export function failureReason(code: string, message: string): { code: string; message: string; scope?: 'destination'; throttled?: true } {
+  return {
+    code,
+    message,
+    ...(DESTINATION_ERRORS.has(code) && { scope: 'destination' as const }),
+    ...(THROTTLING_ERRORS.has(code) && { throttled: true as const }),
+  };
 }

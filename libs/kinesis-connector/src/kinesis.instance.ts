@@ -15,7 +15,7 @@ import type {
 } from '@app/connector-sdk';
 import { planPutRecords } from './kinesis.batches.js';
 import type { KinesisDeploymentConfig } from './kinesis.config.js';
-import { classifyError, errorCode, httpStatus } from './kinesis.errors.js';
+import { classifyError, errorCode, failureReason, httpStatus } from './kinesis.errors.js';
 import {
   DEFAULT_MAX_RECORD_BYTES,
   LARGEST_MAX_RECORD_BYTES,
@@ -118,14 +118,14 @@ export class KinesisInstance implements ConnectorInstance {
         // Partial failure: this entry alone failed; it is retried alone, its siblings are done.
         const code = entry?.ErrorCode ?? 'MissingResultEntry';
         const message = entry?.ErrorMessage ?? 'PutRecords returned no result for this record';
-        outcomes[index] = { status: classifyError(code), reason: { code, message } };
+        outcomes[index] = { status: classifyError(code), reason: failureReason(code, message) };
         failedKeys.add(messages[index].partitionKey);
       });
     } catch (error) {
       const code = errorCode(error);
       const outcome: DeliveryOutcome = {
         status: classifyError(code, httpStatus(error)),
-        reason: { code, message: error instanceof Error ? error.message : String(error) },
+        reason: failureReason(code, error instanceof Error ? error.message : String(error)),
       };
       for (const index of send) {
         outcomes[index] = outcome;

@@ -25,9 +25,15 @@ export interface HostConfig {
     idlePollMs: number;
     /** How long SIGTERM waits for in-flight batches. */
     shutdownTimeoutMs: number;
+    /** Consecutive rounds failing on the set-up (credentials, missing stream) before the connector pauses. */
+    pauseAfterFailures: number;
   };
   /** Most events in one POST /v1/events. */
   maxEventsPerRequest: number;
+  /** A connector with this many undelivered messages refuses more (429). */
+  maxBacklogPerConnector: number;
+  /** How long an Idempotency-Key's first answer is kept. */
+  idempotencyRetentionMs: number;
   /** Largest request body; larger ones get 413. */
   maxBodyBytes: number;
   /** Nest log levels to print. */
@@ -72,8 +78,11 @@ export function readHostConfig(env: Env): HostConfig {
       maxMessageAgeMs: int('DELIVERY_MAX_AGE_MS', 24 * 3_600_000, 1000, 30 * 86_400_000),
       idlePollMs: int('DELIVERY_IDLE_POLL_MS', 1000, 10, 60_000),
       shutdownTimeoutMs: int('SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
+      pauseAfterFailures: int('DELIVERY_PAUSE_AFTER_FAILURES', 5, 1, 1000),
     },
     maxEventsPerRequest: int('MAX_EVENTS_PER_REQUEST', 1000, 1, 100_000),
+    maxBacklogPerConnector: int('MAX_BACKLOG_PER_CONNECTOR', 2_000_000, 1, 1_000_000_000),
+    idempotencyRetentionMs: int('IDEMPOTENCY_RETENTION_MS', 24 * 3_600_000, 1000, 30 * 86_400_000),
     maxBodyBytes: int('MAX_BODY_BYTES', 5 * 1024 * 1024, 1024, 100 * 1024 * 1024),
     logLevels: logLevels(env.LOG_LEVEL ?? 'log', problems),
   };

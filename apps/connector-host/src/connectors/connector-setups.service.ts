@@ -5,6 +5,7 @@ import type { CreateConnectorDto, UpdateConnectorDto } from '../api/connector.dt
 import { invalidInput } from '../api/field-errors.js';
 import type { SecretBox } from '../secrets/secret-box.js';
 import { type ConnectorRow, ConnectorsRepository } from '../store/connectors.repository.js';
+import { OutboxRepository } from '../store/outbox.repository.js';
 import { ConnectorChanges } from './connector-changes.js';
 import { ConnectorInstancesService } from './connector-instances.service.js';
 import { type ConnectorView, connectorView } from './connector-view.js';
@@ -18,6 +19,7 @@ export class ConnectorSetupsService {
     private readonly connectors: ConnectorsRepository,
     private readonly instances: ConnectorInstancesService,
     private readonly changes: ConnectorChanges,
+    private readonly outbox: OutboxRepository,
     @Inject(SECRET_BOX) private readonly secretBox: SecretBox,
   ) {}
 
@@ -38,6 +40,8 @@ export class ConnectorSetupsService {
       enabled: input.enabled === false ? 0 : 1,
       created_at: now,
       updated_at: now,
+      paused_reason: null,
+      paused_at: null,
     };
     await this.connectors.insert(row);
     this.changes.changed(id);
@@ -76,13 +80,24 @@ export class ConnectorSetupsService {
 
   async delete(id: string): Promise<void> {
     if (!(await this.connectors.delete(id))) throw this.notFound(id);
+    this.outbox.forget(id);
     this.changes.changed(id);
   }
 
-  /** Runs the connector's own check against its destination now. */
+  /** Runs the connector's own check against its destination now; a passing check resumes a paused connector. */
   async check(id: string): Promise<CheckResult> {
     const row = await this.row(id);
-    return this.instances.instanceFor(row).check();
+    const result = await this.instances.instanceFor(row).check();
+    if (result.ok && row.paused_reason) await this.resume(id);
+    return result;
+  }
+
+  /** Lifts a pause: the delivery loop takes the kept backlog up again. */
+  async resume(id: string): Promise<ConnectorView> {
+    const row = await this.row(id);
+    await this.connectors.update(id, { paused_reason: null, paused_at: null });
+    this.changes.changed(id);
+    return this.view({ ...row, paused_reason: null, paused_at: null });
   }
 
   async row(id: string): Promise<ConnectorRow> {

@@ -10,6 +10,8 @@ export interface ConnectorView {
   name: string;
   partnerNumber: number;
   enabled: boolean;
+  /** Set when delivery paused itself after repeated set-up failures; cleared by resume or a successful check. */
+  paused: { reason: string; at: string } | null;
   settings: Record<string, unknown>;
   createdAt: string;
   updatedAt: string;
@@ -26,6 +28,7 @@ export function connectorView(row: ConnectorRow, connector: EventConnector | und
     name: row.name,
     partnerNumber: row.partner_number,
     enabled: row.enabled === 1,
+    paused: row.paused_reason ? { reason: row.paused_reason, at: new Date(row.paused_at ?? 0).toISOString() } : null,
     settings: { ...JSON.parse(row.settings), ...presence },
     createdAt: new Date(row.created_at).toISOString(),
     updatedAt: new Date(row.updated_at).toISOString(),

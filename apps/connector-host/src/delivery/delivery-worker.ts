@@ -1,20 +1,31 @@
 import { Logger } from '@nestjs/common';
-import type { ConnectorInstance, DeliveryMessage } from '@app/connector-sdk';
+import type { ConnectorInstance, DeliveryMessage, FailureReason } from '@app/connector-sdk';
 import type { HostConfig } from '../config/host.config.js';
 import type { ConnectorRow } from '../store/connectors.repository.js';
 import type { OutboxRepository, PendingMessage } from '../store/outbox.repository.js';
+import { AdaptivePacer } from './adaptive-pacer.js';
 import { fullJitterDelay } from './backoff.js';
 import { selectBatch } from './select-batch.js';
 import { settleOutcomes } from './settle-outcomes.js';
 import { WakeableSleep } from './wakeable-sleep.js';
 
-/** How many head messages a round looks at: enough to fill a batch past keys that wait on a retry. */
-const HEAD_WINDOW_FACTOR = 4;
+/** How far past the head a round looks for due messages, in batches: bounds the work of a round. */
+const SCAN_PAGES = 8;
 
 export interface WorkerDependencies {
   outbox: OutboxRepository;
   instanceFor: (row: ConnectorRow) => ConnectorInstance;
+  /** Pauses the connector (persisted) after repeated set-up failures. */
+  pause: (connectorId: string, reason: FailureReason) => Promise<void>;
   config: HostConfig['delivery'];
+}
+
+/** What an operator wants to know about a loop. */
+export interface WorkerStatus {
+  lastSuccessAt?: number;
+  lastError?: FailureReason & { at: number };
+  /** Rounds in a row in which nothing got through. */
+  failingRounds: number;
 }
 
 /**
@@ -24,17 +35,25 @@ export interface WorkerDependencies {
  */
 export class DeliveryWorker {
   private readonly logger: Logger;
+  /** Idle waits: ended by new messages, a due retry, a set-up change or stop. */
   private readonly sleeper = new WakeableSleep();
+  /** Back-off waits: ended only by stop, so new messages cannot make the loop hammer a failing destination. */
+  private readonly backoff = new WakeableSleep();
+  private readonly pacer = new AdaptivePacer();
   private stopping = false;
   private running?: Promise<void>;
-  /** Consecutive rounds in which the whole batch failed retryably: the destination is down or throttling. */
-  private failedRounds = 0;
+  private destinationFailureRounds = 0;
+  private readonly state: WorkerStatus = { failingRounds: 0 };
 
   constructor(
     private row: ConnectorRow,
     private readonly deps: WorkerDependencies,
   ) {
     this.logger = new Logger(`Delivery ${row.id}`);
+  }
+
+  get status(): Readonly<WorkerStatus> {
+    return this.state;
   }
 
   start(): void {
@@ -47,6 +66,7 @@ export class DeliveryWorker {
   }
 
   update(row: ConnectorRow): void {
+    if (this.row.paused_reason && !row.paused_reason) this.destinationFailureRounds = 0;
     this.row = row;
     this.wake();
   }
@@ -55,6 +75,7 @@ export class DeliveryWorker {
   async stop(): Promise<void> {
     this.stopping = true;
     this.sleeper.wake();
+    this.backoff.wake();
     await this.running;
   }
 
@@ -72,10 +93,16 @@ export class DeliveryWorker {
 
   private async round(): Promise<void> {
     const { config, outbox } = this.deps;
+    if (this.row.paused_reason) {
+      // Paused: keep everything, but what outlives its maximum age still becomes a dead letter.
+      outbox.expire(this.row.id, Date.now() - config.maxMessageAgeMs);
+      await this.sleeper.sleep(config.idlePollMs);
+      return;
+    }
     const instance = this.deps.instanceFor(this.row);
     const limits = instance.limits;
     let now = Date.now();
-    let { batch, nextDueAt } = selectBatch(outbox.head(this.row.id, limits.maxBatchMessages * HEAD_WINDOW_FACTOR), now, limits);
+    let { batch, nextDueAt } = selectBatch(this.scan(limits.maxBatchMessages), now, limits);
     if (batch.length === 0) {
       await this.sleeper.sleep(nextDueAt === undefined ? config.idlePollMs : Math.min(nextDueAt - now, config.idlePollMs));
       return;
@@ -86,22 +113,51 @@ export class DeliveryWorker {
     if (batch.length < limits.maxBatchMessages && lingerLeft > 0 && !this.stopping) {
       await new Promise((resolve) => setTimeout(resolve, lingerLeft));
       now = Date.now();
-      ({ batch } = selectBatch(outbox.head(this.row.id, limits.maxBatchMessages * HEAD_WINDOW_FACTOR), now, limits));
+      ({ batch } = selectBatch(this.scan(limits.maxBatchMessages), now, limits));
       if (batch.length === 0) return;
     }
-    const outcomes = await instance.deliver(batch.map(toDeliveryMessage));
-    const settlement = settleOutcomes(batch, outcomes, Date.now(), config);
-    outbox.settle(settlement);
-    for (const dead of settlement.dead) this.logger.warn(`message ${dead.seq} dead-lettered: ${dead.code}: ${dead.message}`);
 
-    if (settlement.retry.length === batch.length) {
-      // Nothing got through: back the whole connector off instead of hammering a destination that is down.
-      this.failedRounds++;
-      const delay = fullJitterDelay(this.failedRounds, config.retryBaseMs, config.retryMaxMs);
-      this.logger.warn(`batch of ${batch.length} failed (${settlement.retry[0].code}); pausing ${delay} ms`);
-      await new Promise((resolve) => setTimeout(resolve, delay));
+    const outcomes = await instance.deliver(batch.map(toDeliveryMessage));
+    const finishedAt = Date.now();
+    const result = settleOutcomes(batch, outcomes, finishedAt, config);
+    outbox.settleFor(this.row.id, result);
+    for (const dead of result.dead) this.logger.warn(`message ${dead.seq} dead-lettered: ${dead.code}: ${dead.message}`);
+    if (result.lastFailure) this.state.lastError = { ...result.lastFailure, at: finishedAt };
+    this.pacer.record(result.throttled);
+
+    if (result.delivered.length > 0) {
+      this.state.lastSuccessAt = finishedAt;
+      this.state.failingRounds = 0;
+      this.destinationFailureRounds = 0;
+    } else if (result.destinationFailures === batch.length) {
+      // The set-up is broken (credentials, stream gone): after a few rounds, pause instead of burning retries.
+      this.destinationFailureRounds++;
+      this.state.failingRounds++;
+      if (this.destinationFailureRounds >= config.pauseAfterFailures && result.lastFailure) {
+        this.logger.warn(`pausing after ${this.destinationFailureRounds} rounds failing with ${result.lastFailure.code}`);
+        await this.deps.pause(this.row.id, result.lastFailure);
+        return;
+      }
     } else {
-      this.failedRounds = 0;
+      this.state.failingRounds++;
+    }
+    if (result.delivered.length === 0 && result.retry.length > 0) {
+      // Nothing got through: back the whole connector off instead of hammering a destination that is down.
+      const delay = fullJitterDelay(this.state.failingRounds, config.retryBaseMs, config.retryMaxMs);
+      await this.backoff.sleep(delay);
+    } else if (this.pacer.delayMs > 0) {
+      await this.backoff.sleep(this.pacer.delayMs);
+    }
+  }
+
+  /** The backlog from its head, page by page, read lazily: a round stops reading once its batch is full. */
+  private *scan(pageSize: number): Generator<PendingMessage> {
+    let after = 0;
+    for (let page = 0; page < SCAN_PAGES; page++) {
+      const rows = this.deps.outbox.page(this.row.id, after, pageSize);
+      yield* rows;
+      if (rows.length < pageSize) return;
+      after = rows[rows.length - 1].seq;
     }
   }
 }

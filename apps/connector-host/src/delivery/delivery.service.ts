@@ -1,12 +1,12 @@
 import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import { ConnectorRegistry } from '@app/connector-sdk';
+import { ConnectorRegistry, type FailureReason } from '@app/connector-sdk';
 import type { Subscription } from 'rxjs';
 import { HOST_CONFIG, type HostConfig } from '../config/host.config.js';
 import { ConnectorChanges } from '../connectors/connector-changes.js';
 import { ConnectorInstancesService } from '../connectors/connector-instances.service.js';
 import { ConnectorsRepository } from '../store/connectors.repository.js';
 import { OutboxRepository } from '../store/outbox.repository.js';
-import { DeliveryWorker } from './delivery-worker.js';
+import { DeliveryWorker, type WorkerStatus } from './delivery-worker.js';
 
 /** Runs one delivery loop per enabled connector, and starts, updates or stops them as set-ups change. */
 @Injectable()
@@ -41,6 +41,18 @@ export class DeliveryService implements OnApplicationBootstrap, BeforeApplicatio
     return this.workers.size;
   }
 
+  /** The loop's view of a connector's delivery, if it runs. */
+  statusOf(connectorId: string): Readonly<WorkerStatus> | undefined {
+    return this.workers.get(connectorId)?.status;
+  }
+
+  /** Persists a pause: the loop idles (messages stay stored) until resume or a successful check. */
+  private async pause(connectorId: string, reason: FailureReason): Promise<void> {
+    const now = Date.now();
+    await this.connectors.update(connectorId, { paused_reason: `${reason.code}: ${reason.message}`.slice(0, 1000), paused_at: now });
+    this.changes.changed(connectorId);
+  }
+
   async beforeApplicationShutdown(): Promise<void> {
     this.stopped = true;
     this.subscription?.unsubscribe();
@@ -72,6 +84,7 @@ export class DeliveryService implements OnApplicationBootstrap, BeforeApplicatio
     const created = new DeliveryWorker(row, {
       outbox: this.outbox,
       instanceFor: (current) => this.instances.instanceFor(current),
+      pause: (connectorId, reason) => this.pause(connectorId, reason),
       config: this.config.delivery,
     });
     this.workers.set(id, created);

@@ -15,7 +15,7 @@ export interface BatchSelection {
  * - the batch stays within the connector's message and byte limits (an oversized message goes alone,
  *   for the connector to reject it).
  */
-export function selectBatch(head: readonly PendingMessage[], now: number, limits: DeliveryLimits): BatchSelection {
+export function selectBatch(head: Iterable<PendingMessage>, now: number, limits: DeliveryLimits): BatchSelection {
   const batch: PendingMessage[] = [];
   const seenKeys = new Set<string>();
   let bytes = 0;

@@ -14,7 +14,7 @@ const message = (seq: number, overrides: Partial<PendingMessage> = {}): PendingM
   next_attempt_at: 0,
   ...overrides,
 });
-const throttled = { status: 'retryable', reason: { code: 'ProvisionedThroughputExceededException', message: 'slow down' } } as const;
+const throttled = { status: 'retryable', reason: { code: 'ProvisionedThroughputExceededException', message: 'slow down', throttled: true } } as const;
 
 describe('settleOutcomes', () => {
   it('removes delivered messages, reschedules only the retryable ones, dead-letters the rejected ones', () => {
@@ -30,7 +30,18 @@ describe('settleOutcomes', () => {
       delivered: [1],
       retry: [{ seq: 2, nextAttemptAt: 1000 + 100, code: 'ProvisionedThroughputExceededException', message: 'slow down' }],
       dead: [{ seq: 3, code: 'AccessDeniedException', message: 'no' }],
+      throttled: 1,
+      destinationFailures: 0,
+      lastFailure: { code: 'AccessDeniedException', message: 'no' },
     });
+  });
+
+  it('keeps messages refused because of the set-up (not dead-lettered) and counts them', () => {
+    const gone = { status: 'rejected', reason: { code: 'ResourceNotFoundException', message: 'stream gone', scope: 'destination' } } as const;
+    const settlement = settleOutcomes([message(1), message(2)], [gone, gone], 1000, policy, () => 0.5);
+    expect(settlement.dead).toEqual([]);
+    expect(settlement.retry.map((retry) => retry.seq)).toEqual([1, 2]);
+    expect(settlement.destinationFailures).toBe(2);
   });
 
   it('backs off exponentially with the attempt count', () => {

@@ -1,4 +1,4 @@
-import type { DeliveryOutcome } from '@app/connector-sdk';
+import type { DeliveryOutcome, FailureReason } from '@app/connector-sdk';
 import type { PendingMessage, Settlement } from '../store/outbox.repository.js';
 import { fullJitterDelay } from './backoff.js';
 
@@ -8,9 +8,20 @@ export interface RetryPolicy {
   maxMessageAgeMs: number;
 }
 
+/** A settlement plus what the round says about the destination. */
+export interface RoundResult extends Settlement {
+  /** Outcomes that asked to slow down. */
+  throttled: number;
+  /** Outcomes that failed on the set-up rather than on the message. */
+  destinationFailures: number;
+  /** The last failure seen, for status and pause reasons. */
+  lastFailure?: FailureReason;
+}
+
 /**
- * Turns one outcome per message into what the store does: delivered messages leave, retryable ones are
- * rescheduled alone (never their delivered siblings), rejected or too old ones become dead letters.
+ * Turns one outcome per message into what the store does: delivered messages leave; retryable ones, and
+ * those refused because of the set-up (credentials, missing stream), are rescheduled alone, never their
+ * delivered siblings; rejected messages and those past their maximum age become dead letters.
  */
 export function settleOutcomes(
   batch: readonly PendingMessage[],
@@ -18,8 +29,8 @@ export function settleOutcomes(
   now: number,
   policy: RetryPolicy,
   random: () => number = Math.random,
-): Settlement {
-  const settlement: Settlement = { delivered: [], retry: [], dead: [] };
+): RoundResult {
+  const result: RoundResult = { delivered: [], retry: [], dead: [], throttled: 0, destinationFailures: 0 };
   batch.forEach((message, index) => {
     // A connector that answers fewer outcomes than messages broke its contract: retry the rest, lose nothing.
     const outcome: DeliveryOutcome = outcomes[index] ?? {
@@ -27,19 +38,25 @@ export function settleOutcomes(
       reason: { code: 'MissingOutcome', message: 'the connector returned no outcome for this message' },
     };
     if (outcome.status === 'delivered') {
-      settlement.delivered.push(message.seq);
-    } else if (outcome.status === 'rejected') {
-      settlement.dead.push({ seq: message.seq, ...outcome.reason });
+      result.delivered.push(message.seq);
+      return;
+    }
+    const { reason } = outcome;
+    result.lastFailure = reason;
+    if (reason.throttled) result.throttled++;
+    if (reason.scope === 'destination') result.destinationFailures++;
+    if (outcome.status === 'rejected' && reason.scope !== 'destination') {
+      result.dead.push({ seq: message.seq, code: reason.code, message: reason.message });
     } else if (now - message.accepted_at >= policy.maxMessageAgeMs) {
-      settlement.dead.push({
+      result.dead.push({
         seq: message.seq,
         code: 'MaxAgeExceeded',
-        message: `undelivered after ${Math.round(policy.maxMessageAgeMs / 1000)} s; last error ${outcome.reason.code}: ${outcome.reason.message}`,
+        message: `undelivered after ${Math.round(policy.maxMessageAgeMs / 1000)} s; last error ${reason.code}: ${reason.message}`,
       });
     } else {
       const delay = fullJitterDelay(message.attempts + 1, policy.retryBaseMs, policy.retryMaxMs, random);
-      settlement.retry.push({ seq: message.seq, nextAttemptAt: now + Math.max(1, delay), ...outcome.reason });
+      result.retry.push({ seq: message.seq, nextAttemptAt: now + Math.max(1, delay), code: reason.code, message: reason.message });
     }
   });
-  return settlement;
+  return result;
 }

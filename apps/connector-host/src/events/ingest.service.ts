@@ -1,7 +1,14 @@
-import { Injectable } from '@nestjs/common';
+import { createHash } from 'node:crypto';
+import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit, UnprocessableEntityException } from '@nestjs/common';
+import { invalidInput } from '../api/field-errors.js';
+import { RetryLaterException } from '../api/retry-later.exception.js';
+import { HOST_CONFIG, type HostConfig } from '../config/host.config.js';
 import { DeliveryService } from '../delivery/delivery.service.js';
+import { HostLifecycle } from '../lifecycle/host-lifecycle.js';
 import { EventRouter, type RouteSkipReason } from '../routing/event-router.service.js';
-import { OutboxRepository } from '../store/outbox.repository.js';
+import { DatabaseService } from '../store/database.service.js';
+import { IdempotencyRepository } from '../store/idempotency.repository.js';
+import { type NewMessage, OutboxRepository } from '../store/outbox.repository.js';
 import { EventsRequestValidator } from './events-request.validator.js';
 
 /** The answer to POST /v1/events. */
@@ -14,22 +21,106 @@ export interface IngestReceipt {
   skipped: { total: number } & Partial<Record<RouteSkipReason, number>>;
 }
 
-/** Validate, route, commit in one transaction, wake the delivery loops. */
+export interface IngestAnswer {
+  status: number;
+  receipt: IngestReceipt;
+  /** True when this is the stored answer to an earlier request with the same Idempotency-Key. */
+  replayed: boolean;
+}
+
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
+const PURGE_EVERY_MS = 10 * 60_000;
+
+/**
+ * Validate, route, and commit in one transaction (messages and idempotency record together), then wake the
+ * delivery loops. Synchronous from check to commit: no other request interleaves, so caps and keys hold.
+ */
 @Injectable()
-export class IngestService {
+export class IngestService implements OnModuleInit, OnModuleDestroy {
+  private readonly logger = new Logger(IngestService.name);
+  private readonly commit: (messages: readonly NewMessage[], key: string | undefined, hash: string, receipt: IngestReceipt, at: number) => void;
+  private purgeTimer?: NodeJS.Timeout;
+
   constructor(
+    @Inject(HOST_CONFIG) private readonly config: HostConfig,
     private readonly validator: EventsRequestValidator,
     private readonly router: EventRouter,
     private readonly outbox: OutboxRepository,
+    private readonly idempotency: IdempotencyRepository,
     private readonly delivery: DeliveryService,
-  ) {}
+    private readonly lifecycle: HostLifecycle,
+    database: DatabaseService,
+  ) {
+    this.commit = database.sqlite.transaction((messages, key, hash, receipt, at) => {
+      this.outbox.appendAll(messages, at);
+      if (key !== undefined) this.idempotency.record(key, hash, 202, receipt, at);
+    });
+  }
 
-  ingest(body: unknown): IngestReceipt {
+  onModuleInit(): void {
+    this.purgeTimer = setInterval(() => this.purgeKeys(), PURGE_EVERY_MS).unref();
+    this.purgeKeys();
+  }
+
+  onModuleDestroy(): void {
+    clearInterval(this.purgeTimer);
+  }
+
+  ingest(body: unknown, idempotencyKey?: string): IngestAnswer {
+    if (!this.lifecycle.accepting) throw new RetryLaterException(503, 'The host is shutting down; retry shortly', 5);
+    if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
+      throw invalidInput([{ field: 'Idempotency-Key', message: 'Idempotency-Key must be 1 to 255 visible ASCII characters' }]);
+    }
+    const now = Date.now();
+    const hash = idempotencyKey === undefined ? '' : createHash('sha256').update(JSON.stringify(body)).digest('hex');
+    if (idempotencyKey !== undefined) {
+      const earlier = this.idempotency.lookup(idempotencyKey, now - this.config.idempotencyRetentionMs);
+      if (earlier) {
+        if (earlier.request_hash !== hash) {
+          throw new UnprocessableEntityException({
+            statusCode: 422,
+            error: 'Unprocessable Entity',
+            message: 'This Idempotency-Key was used for a different request body',
+          });
+        }
+        return { status: earlier.status, receipt: JSON.parse(earlier.response), replayed: true };
+      }
+    }
+
     const { events } = this.validator.parse(body);
     const routed = this.router.route(events);
-    if (routed.messages.length > 0) this.outbox.appendAll(routed.messages, Date.now());
-    this.delivery.wake(routed.connectorIds);
+    this.refuseOverCap(routed.messages);
     const total = Object.values(routed.skipped).reduce((sum, count) => sum + (count ?? 0), 0);
-    return { accepted: events.length, routed: routed.messages.length, skipped: { total, ...routed.skipped } };
+    const receipt: IngestReceipt = { accepted: events.length, routed: routed.messages.length, skipped: { total, ...routed.skipped } };
+    try {
+      this.commit(routed.messages, idempotencyKey, hash, receipt, now);
+    } catch (error) {
+      // Disk full, I/O error, locked or read-only file: nothing was committed; the platform retries later.
+      this.logger.error(`could not commit events: ${error instanceof Error ? error.message : String(error)}`);
+      throw new RetryLaterException(503, 'The event store could not commit this request; nothing was stored', 5);
+    }
+    this.outbox.committed(routed.messages);
+    this.delivery.wake(routed.connectorIds);
+    return { status: 202, receipt, replayed: false };
+  }
+
+  /** A connector whose backlog would pass its cap refuses the whole request (nothing is half-stored). */
+  private refuseOverCap(messages: readonly NewMessage[]): void {
+    const adding = new Map<string, number>();
+    for (const message of messages) adding.set(message.connectorId, (adding.get(message.connectorId) ?? 0) + 1);
+    for (const [connectorId, count] of adding) {
+      if (this.outbox.pendingCount(connectorId) + count > this.config.maxBacklogPerConnector) {
+        throw new RetryLaterException(
+          429,
+          `Connector ${connectorId} has ${this.outbox.pendingCount(connectorId)} undelivered messages (cap ${this.config.maxBacklogPerConnector}); nothing of this request was stored`,
+          30,
+        );
+      }
+    }
+  }
+
+  private purgeKeys(): void {
+    const purged = this.idempotency.purge(Date.now() - this.config.idempotencyRetentionMs);
+    if (purged > 0) this.logger.log(`forgot ${purged} idempotency keys past retention`);
   }
 }

@@ -29,6 +29,7 @@ export class ConnectorsRepository {
   }
 
   async update(id: string, changes: Partial<Omit<ConnectorRow, 'id' | 'type' | 'site_number' | 'created_at'>>): Promise<void> {
+    // Pausing and resuming is not an edit of the set-up: it leaves updated_at (and the open client) alone.
     await this.database.db.updateTable('connectors').set(changes).where('id', '=', id).execute();
   }
 

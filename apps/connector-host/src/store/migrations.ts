@@ -68,6 +68,22 @@ const migrations: Record<string, Migration> = {
       await sql`select 1`.execute(db);
     },
   },
+  '2026-11-28-002-durable-delivery': {
+    async up(db: Kysely<unknown>) {
+      // A connector paused after repeated set-up failures keeps its backlog until it is resumed.
+      await db.schema.alterTable('connectors').addColumn('paused_reason', 'text').execute();
+      await db.schema.alterTable('connectors').addColumn('paused_at', 'integer').execute();
+      await db.schema
+        .createTable('idempotency_keys')
+        .addColumn('key', 'text', (c) => c.primaryKey())
+        .addColumn('request_hash', 'text', (c) => c.notNull())
+        .addColumn('status', 'integer', (c) => c.notNull())
+        .addColumn('response', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'integer', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('idempotency_keys_by_age').on('idempotency_keys').columns(['created_at']).execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -41,35 +41,34 @@ export interface Settlement {
 }
 
 /**
- * The outbox: every accepted, not yet acknowledged message. The hot path, so statements are built with Kysely
- * once, prepared once, and run synchronously inside better-sqlite3 transactions (which nothing can interleave).
+ * The outbox: every accepted, not yet acknowledged message. The hot path, so statements are prepared once
+ * and run synchronously inside better-sqlite3 transactions, which nothing else in the process can interleave.
+ * It is the only writer of the table, so it keeps each connector's backlog size in memory, exact.
  */
 @Injectable()
 export class OutboxRepository {
-  private readonly insert: Statement;
-  private readonly window: Statement<[string, number], PendingMessage>;
+  private readonly pending = new Map<string, number>();
+  private readonly insert: Statement<[string, string, string, number]>;
+  private readonly pageAfter: Statement<[string, number, number], PendingMessage>;
   private readonly remove: Statement<[number]>;
   private readonly reschedule: Statement<[number, string, string, number]>;
   private readonly bury: Statement<[number, string, string, number]>;
-  private readonly count: Statement<[string], { n: number }>;
+  private readonly expired: Statement<[string, number, number], { seq: number }>;
+  private readonly buryExpired: Statement<[number, string, number]>;
+  private readonly oldest: Statement<[string], { accepted_at: number } >;
+  /** Appends messages; the caller runs it inside its own transaction (with the idempotency record). */
   readonly appendAll: (messages: readonly NewMessage[], acceptedAt: number) => void;
   readonly settle: (settlement: Settlement) => void;
+  private readonly expireTransaction: (connectorId: string, acceptedBefore: number, limit: number) => number;
 
-  constructor(database: DatabaseService) {
-    const { db, sqlite } = database;
-    const prepare = (query: { compile(): { sql: string } }) => sqlite.prepare(query.compile().sql);
-    this.insert = prepare(
-      db.insertInto('outbox').values({ connector_id: '', partition_key: '', body: '', accepted_at: 0, attempts: 0, next_attempt_at: 0 }),
+  constructor(private readonly database: DatabaseService) {
+    const { sqlite } = database;
+    this.insert = sqlite.prepare('INSERT INTO outbox (connector_id, partition_key, body, accepted_at, attempts, next_attempt_at) VALUES (?, ?, ?, ?, 0, 0)');
+    this.pageAfter = sqlite.prepare(
+      `SELECT seq, connector_id, partition_key, body, accepted_at, attempts, next_attempt_at
+       FROM outbox WHERE connector_id = ? AND seq > ? ORDER BY seq LIMIT ?`,
     );
-    this.window = prepare(
-      db
-        .selectFrom('outbox')
-        .select(['seq', 'connector_id', 'partition_key', 'body', 'accepted_at', 'attempts', 'next_attempt_at'])
-        .where('connector_id', '=', '')
-        .orderBy('seq')
-        .limit(0),
-    ) as Statement<[string, number], PendingMessage>;
-    this.remove = prepare(db.deleteFrom('outbox').where('seq', '=', 0)) as Statement<[number]>;
+    this.remove = sqlite.prepare('DELETE FROM outbox WHERE seq = ?');
     this.reschedule = sqlite.prepare(
       'UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, last_error_code = ?, last_error_message = ? WHERE seq = ?',
     );
@@ -77,12 +76,22 @@ export class OutboxRepository {
       `INSERT INTO dead_letters (connector_id, partition_key, body, accepted_at, attempts, failed_at, error_code, error_message)
        SELECT connector_id, partition_key, body, accepted_at, attempts + 1, ?, ?, ? FROM outbox WHERE seq = ?`,
     );
-    this.count = sqlite.prepare('SELECT count(*) AS n FROM outbox WHERE connector_id = ?');
+    this.expired = sqlite.prepare('SELECT seq FROM outbox WHERE connector_id = ? AND accepted_at < ? ORDER BY seq LIMIT ?');
+    this.buryExpired = sqlite.prepare(
+      `INSERT INTO dead_letters (connector_id, partition_key, body, accepted_at, attempts, failed_at, error_code, error_message)
+       SELECT connector_id, partition_key, body, accepted_at, attempts, ?, 'MaxAgeExceeded',
+              ? || coalesce(last_error_code || ': ' || last_error_message, 'none') FROM outbox WHERE seq = ?`,
+    );
+    this.oldest = sqlite.prepare('SELECT accepted_at FROM outbox WHERE connector_id = ? ORDER BY seq LIMIT 1');
+    for (const row of sqlite.prepare('SELECT connector_id, count(*) AS n FROM outbox GROUP BY connector_id').all() as { connector_id: string; n: number }[]) {
+      this.pending.set(row.connector_id, row.n);
+    }
 
-    this.appendAll = sqlite.transaction((messages: readonly NewMessage[], acceptedAt: number) => {
-      for (const message of messages) this.insert.run(message.connectorId, message.partitionKey, message.body, acceptedAt, 0, 0);
-    });
-    this.settle = sqlite.transaction((settlement: Settlement) => {
+    this.appendAll = (messages, acceptedAt) => {
+      for (const message of messages) this.insert.run(message.connectorId, message.partitionKey, message.body, acceptedAt);
+      // Counted only once the caller's transaction commits: see `committed`.
+    };
+    const settleTransaction = sqlite.transaction((settlement: Settlement) => {
       const now = Date.now();
       for (const seq of settlement.delivered) this.remove.run(seq);
       for (const retry of settlement.retry) this.reschedule.run(retry.nextAttemptAt, retry.code, retry.message, retry.seq);
@@ -91,14 +100,58 @@ export class OutboxRepository {
         this.remove.run(dead.seq);
       }
     });
+    this.settle = (settlement) => settleTransaction(settlement);
+    this.expireTransaction = sqlite.transaction((connectorId: string, acceptedBefore: number, limit: number) => {
+      const now = Date.now();
+      const rows = this.expired.all(connectorId, acceptedBefore, limit);
+      for (const { seq } of rows) {
+        this.buryExpired.run(now, 'undelivered past the maximum age; last error ', seq);
+        this.remove.run(seq);
+      }
+      return rows.length;
+    });
   }
 
-  /** The oldest `limit` pending messages of a connector, due or not: the delivery loop picks from these. */
-  head(connectorId: string, limit: number): PendingMessage[] {
-    return this.window.all(connectorId, limit);
+  /** Records messages whose transaction committed in the backlog sizes. */
+  committed(messages: readonly NewMessage[]): void {
+    for (const message of messages) this.adjust(message.connectorId, 1);
+  }
+
+  /** Applies a settlement and updates the backlog size. */
+  settleFor(connectorId: string, settlement: Settlement): void {
+    this.settle(settlement);
+    this.adjust(connectorId, -(settlement.delivered.length + settlement.dead.length));
+  }
+
+  /** Pending messages of a connector after `afterSeq`, in acceptance order, due or not. */
+  page(connectorId: string, afterSeq: number, limit: number): PendingMessage[] {
+    return this.pageAfter.all(connectorId, afterSeq, limit);
+  }
+
+  /** Dead-letters up to `limit` messages accepted before `acceptedBefore`; returns how many. */
+  expire(connectorId: string, acceptedBefore: number, limit = 10_000): number {
+    const count = this.expireTransaction(connectorId, acceptedBefore, limit);
+    this.adjust(connectorId, -count);
+    return count;
   }
 
   pendingCount(connectorId: string): number {
-    return this.count.get(connectorId)?.n ?? 0;
+    return this.pending.get(connectorId) ?? 0;
+  }
+
+  /** When the oldest pending message of a connector was accepted, if any. */
+  oldestAcceptedAt(connectorId: string): number | undefined {
+    return this.oldest.get(connectorId)?.accepted_at;
+  }
+
+  /** A replay put messages back, or a deletion took them away. */
+  adjust(connectorId: string, delta: number): void {
+    const next = (this.pending.get(connectorId) ?? 0) + delta;
+    if (next > 0) this.pending.set(connectorId, next);
+    else this.pending.delete(connectorId);
+  }
+
+  forget(connectorId: string): void {
+    this.pending.delete(connectorId);
   }
 }

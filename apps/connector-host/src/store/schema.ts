@@ -15,6 +15,9 @@ export interface ConnectorsTable {
   enabled: number;
   created_at: number;
   updated_at: number;
+  /** Why delivery is paused (set-up failures), or null. */
+  paused_reason: string | null;
+  paused_at: number | null;
 }
 
 export interface BindingsTable {
@@ -57,7 +60,18 @@ export interface DeadLettersTable {
   error_message: string;
 }
 
+export interface IdempotencyKeysTable {
+  key: string;
+  /** SHA-256 of the request body: the same key with another body is refused. */
+  request_hash: string;
+  status: number;
+  /** The JSON answered the first time. */
+  response: string;
+  created_at: number;
+}
+
 export interface Database {
+  idempotency_keys: IdempotencyKeysTable;
   connectors: ConnectorsTable;
   bindings: BindingsTable;
   outbox: OutboxTable;
