@@ -37,7 +37,7 @@ async function postWithKey(key: string, body: unknown) {
     headers: { 'content-type': 'application/json', 'idempotency-key': key },
     body: JSON.stringify(body),
   });
-  return { status: response.status, replayed: response.headers.get('idempotent-replayed'), body: await response.json() };
+  return { status: response.status, replayed: response.headers.get("idempotent-replayed"), body: (await response.json()) as any };
 }
 
 describe('durable delivery', () => {
@@ -80,7 +80,7 @@ describe('durable delivery', () => {
     });
     expect(response.status).toBe(429);
     expect(response.headers.get('retry-after')).toBe('30');
-    expect((await response.json()).message).toMatch(/nothing of this request was stored/);
+    expect(((await response.json()) as { message: string }).message).toMatch(/nothing of this request was stored/);
   });
 
   it('pauses a connector whose stream is gone, keeps its messages, and delivers them after the stream is back', async () => {
