@@ -123,7 +123,7 @@ export class DeliveryWorker {
     outbox.settleFor(this.row.id, result);
     for (const dead of result.dead) this.logger.warn(`message ${dead.seq} dead-lettered: ${dead.code}: ${dead.message}`);
     if (result.lastFailure) this.state.lastError = { ...result.lastFailure, at: finishedAt };
-    this.pacer.record(result.throttled);
+    this.pacer.record(result.throttled, batch.length);
 
     if (result.delivered.length > 0) {
       this.state.lastSuccessAt = finishedAt;

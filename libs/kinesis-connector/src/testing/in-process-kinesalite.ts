@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import {
   CreateStreamCommand,
+  DeleteStreamCommand,
   GetRecordsCommand,
   GetShardIteratorCommand,
   KinesisClient,
@@ -23,35 +24,29 @@ export interface StreamRecord {
   sequenceNumber: string;
 }
 
-/** A real Kinesis API (kinesalite) in this process on 127.0.0.1, with a client to arrange and read streams. */
-export class InProcessKinesalite {
-  private constructor(
-    private readonly server: http.Server,
-    readonly endpoint: string,
-    readonly client: KinesisClient,
-  ) {}
+/** A client for arranging and reading streams of any Kinesis endpoint (an emulator on loopback). */
+export class KinesisTestClient {
+  readonly client: KinesisClient;
 
-  /** Starts kinesalite on a free loopback port; `region` is what it writes into stream ARNs. */
-  static async start(region = 'eu-west-1'): Promise<InProcessKinesalite> {
-    const previous = process.env.AWS_REGION;
-    process.env.AWS_REGION = region; // kinesalite reads the ARN region from the environment when it starts
-    const server: http.Server = createRequire(import.meta.url)('kinesalite')({ createStreamMs: 0, deleteStreamMs: 0, updateStreamMs: 0, shardLimit: 10_000 });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    if (previous === undefined) delete process.env.AWS_REGION;
-    else process.env.AWS_REGION = previous;
-    const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    const client = new KinesisClient({
+  constructor(
+    readonly endpoint: string,
+    region: string,
+  ) {
+    this.client = new KinesisClient({
       region,
       endpoint,
       credentials: { accessKeyId: TEST_ACCESS_KEY_ID, secretAccessKey: TEST_SECRET_ACCESS_KEY },
       requestHandler: new NodeHttpHandler({ httpAgent: new http.Agent({ keepAlive: true }) }),
     });
-    return new InProcessKinesalite(server, endpoint, client);
   }
 
   async createStream(streamName: string, shardCount = 1): Promise<void> {
     await this.client.send(new CreateStreamCommand({ StreamName: streamName, ShardCount: shardCount }));
     await waitUntilStreamExists({ client: this.client, maxWaitTime: 10, minDelay: 1 }, { StreamName: streamName });
+  }
+
+  async deleteStream(streamName: string): Promise<void> {
+    await this.client.send(new DeleteStreamCommand({ StreamName: streamName }));
   }
 
   /** Every record of the stream, shard by shard, each shard in sequence order. */
@@ -79,8 +74,34 @@ export class InProcessKinesalite {
     return records;
   }
 
-  async stop(): Promise<void> {
+  close(): void {
     this.client.destroy();
+  }
+}
+
+/** A real Kinesis API (kinesalite) in this process on 127.0.0.1, with a client to arrange and read streams. */
+export class InProcessKinesalite extends KinesisTestClient {
+  private constructor(
+    private readonly server: http.Server,
+    endpoint: string,
+    region: string,
+  ) {
+    super(endpoint, region);
+  }
+
+  /** Starts kinesalite on a free loopback port; `region` is what it writes into stream ARNs. */
+  static async start(region = 'eu-west-1'): Promise<InProcessKinesalite> {
+    const previous = process.env.AWS_REGION;
+    process.env.AWS_REGION = region; // kinesalite reads the ARN region from the environment when it starts
+    const server: http.Server = createRequire(import.meta.url)('kinesalite')({ createStreamMs: 0, deleteStreamMs: 0, updateStreamMs: 0, shardLimit: 10_000 });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    if (previous === undefined) delete process.env.AWS_REGION;
+    else process.env.AWS_REGION = previous;
+    return new InProcessKinesalite(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}`, region);
+  }
+
+  async stop(): Promise<void> {
+    this.close();
     this.server.closeAllConnections?.();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
