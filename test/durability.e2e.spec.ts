@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { DeleteStreamCommand } from '@aws-sdk/client-kinesis';
 import { InProcessKinesalite } from '@app/kinesis-connector/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DatabaseService } from '../apps/connector-host/src/store/database.service.js';
 import { HostLifecycle } from '../apps/connector-host/src/lifecycle/host-lifecycle.js';
 import { audienceBinding, kinesisConnector, profileEvent, REGION } from './support/fixtures.js';
 import { eventually, TestHost } from './support/test-host.js';
@@ -103,7 +104,7 @@ describe('durable delivery', () => {
       const all = await kinesis.readAll(stream);
       return all.length >= 2 ? all : undefined;
     });
-    expect(records.map((record) => record.partitionKey)).toEqual(['kept-1', 'kept-2']);
+    expect(records.map((record) => record.partitionKey).sort()).toEqual(['kept-1', 'kept-2']);
   });
 
   it('dead-letters a message that outlives its maximum age, lists it, and replays it', async () => {
@@ -139,6 +140,31 @@ describe('durable delivery', () => {
     } finally {
       await shortLived.stop(true);
     }
+  });
+
+  it('answers 503 with Retry-After when the store cannot commit, and stores nothing of the request', async () => {
+    const stream = `readonly-${randomUUID().slice(0, 8)}`;
+    const { sourceId } = await setUp(stream);
+    const { sqlite } = host.app.get(DatabaseService);
+    sqlite.pragma('query_only = ON'); // every write now fails as on a read-only or broken disk
+    try {
+      const response = await fetch(`${host.url}/v1/events`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'idempotency-key': 'while-broken' },
+        body: JSON.stringify(events(sourceId, ['refused'])),
+      });
+      expect(response.status).toBe(503);
+      expect(response.headers.get('retry-after')).toBe('5');
+    } finally {
+      sqlite.pragma('query_only = OFF');
+    }
+    // The key was not recorded either: the platform's retry is a new, accepted request.
+    expect((await postWithKey('while-broken', events(sourceId, ['accepted']))).status).toBe(202);
+    const records = await eventually('the retried event', async () => {
+      const all = await kinesis.readAll(stream);
+      return all.length > 0 ? all : undefined;
+    });
+    expect(records.map((record) => record.partitionKey)).toEqual(['accepted']);
   });
 
   it('closes intake (503, Retry-After) as soon as shutdown begins', async () => {

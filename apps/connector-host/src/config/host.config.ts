@@ -74,7 +74,7 @@ export function readHostConfig(env: Env): HostConfig {
     delivery: {
       lingerMs: int('DELIVERY_LINGER_MS', 50, 0, 60_000),
       retryBaseMs: int('DELIVERY_RETRY_BASE_MS', 200, 1, 3_600_000),
-      retryMaxMs: int('DELIVERY_RETRY_MAX_MS', 60_000, 1, 86_400_000),
+      retryMaxMs: int('DELIVERY_RETRY_MAX_MS', 30_000, 1, 86_400_000),
       maxMessageAgeMs: int('DELIVERY_MAX_AGE_MS', 24 * 3_600_000, 1000, 30 * 86_400_000),
       idlePollMs: int('DELIVERY_IDLE_POLL_MS', 1000, 10, 60_000),
       shutdownTimeoutMs: int('SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
