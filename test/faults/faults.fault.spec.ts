@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { EmbeddedKinesalite } from '@app/kinesis-connector';
 import { InProcessKinesalite, KinesisTestClient, TEST_ACCESS_KEY_ID, TEST_SECRET_ACCESS_KEY } from '@app/kinesis-connector/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../support/free-port.js';
+import { freeFixedPort } from '../support/free-port.js';
 import { HostProcess } from './support/host-process.js';
 import { generateLoad, type SentEvent } from './support/load-generator.js';
 import { ThrottlingProxy } from './support/throttling-proxy.js';
@@ -36,7 +36,7 @@ function dataDir(): string {
 }
 
 async function startHost(endpoint: string, env: Record<string, string> = {}): Promise<HostProcess> {
-  const host = new HostProcess(await freePort(), {
+  const host = new HostProcess(await freeFixedPort(), {
     DATA_DIR: dataDir(),
     KINESIS_ENDPOINT: endpoint,
     KINESIS_CONNECT_TIMEOUT_MS: '1000',
@@ -179,7 +179,7 @@ describe.sequential('fault suite', { timeout: 180_000 }, () => {
 
   it('Kinesis down for 30 s, then back on the same port and data: nothing lost, readiness unaffected', async () => {
     const stream = 'fault-outage';
-    const port = await freePort();
+    const port = await freeFixedPort();
     const emulatorData = dataDir();
     let emulator = await EmbeddedKinesalite.start({ port, dataDir: emulatorData, region: REGION });
     const reader = new KinesisTestClient(emulator.endpoint, REGION);
@@ -200,8 +200,9 @@ describe.sequential('fault suite', { timeout: 180_000 }, () => {
       concurrency: 2,
       onProgress: async (accepted) => {
         if (!outage && accepted >= 1000) {
-          await emulator.stop();
+          // Assigned before any await: the other lane must not start a second outage.
           outage = (async () => {
+            await emulator.stop();
             const end = Date.now() + 30_000;
             while (Date.now() < end) {
               probes++;
