@@ -21,7 +21,7 @@ describe('the embedded default (no AWS, no external server)', () => {
 
   beforeAll(async () => {
     emulatorPort = await freePort();
-    host = await createHostApp({ DATA_DIR: dataDir, KINESIS_EMULATOR_PORT: String(emulatorPort), LOG_LEVEL: 'error', DELIVERY_LINGER_MS: '5' });
+    host = await createHostApp({ DATA_DIR: dataDir, KINESIS_EMULATOR_PORT: String(emulatorPort), LOG_LEVEL: 'error', LOG_FORMAT: 'json', DELIVERY_LINGER_MS: '5' });
     await host.app.listen(0, '127.0.0.1');
     url = `http://127.0.0.1:${(host.app.getHttpServer().address() as { port: number }).port}`;
   });

@@ -25,6 +25,7 @@ export class TestHost {
       KINESIS_ENDPOINT: kinesisEndpoint,
       KINESIS_CONNECT_TIMEOUT_MS: '500',
       LOG_LEVEL: 'error',
+      LOG_FORMAT: 'json',
       DELIVERY_LINGER_MS: '5',
       DELIVERY_RETRY_BASE_MS: '20',
       DELIVERY_IDLE_POLL_MS: '50',

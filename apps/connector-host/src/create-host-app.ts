@@ -1,6 +1,8 @@
 import 'reflect-metadata';
 import { ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { Logger } from 'nestjs-pino';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { toFieldErrors } from '@app/connector-sdk';
 import { invalidInput } from './api/field-errors.js';
@@ -18,8 +20,16 @@ export async function createHostApp(env: Record<string, string | undefined>): Pr
   const app = await NestFactory.create<NestFastifyApplication>(
     HostModule.forRoot(config, env),
     new FastifyAdapter({ bodyLimit: config.maxBodyBytes }),
-    { logger: config.logLevels, abortOnError: false },
+    { bufferLogs: true, abortOnError: false },
   );
+  // Nest's own lines (boot, errors) go through pino too, with the same format and redaction.
+  app.useLogger(app.get(Logger));
+  const openApi = new DocumentBuilder()
+    .setTitle('Connector host')
+    .setDescription('Configure event connectors, bind them to audiences and journey steps, and stream profile changes to them.')
+    .setVersion('1')
+    .build();
+  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, openApi), { jsonDocumentUrl: 'docs/json' });
   app.useGlobalPipes(
     new ValidationPipe({
       transform: true,

@@ -19,7 +19,13 @@ import { secretBoxProvider } from './connectors/secret-box.provider.js';
 import { DeliveryService } from './delivery/delivery.service.js';
 import { EventsRequestValidator } from './events/events-request.validator.js';
 import { IngestService } from './events/ingest.service.js';
+import { ConnectorHealthService } from './health/connector-health.service.js';
 import { HealthController } from './health/health.controller.js';
+import { loggingModule } from './observability/logging.module.js';
+import { MetricsController } from './observability/metrics.controller.js';
+import { MetricsService } from './observability/metrics.service.js';
+import { DeliveryObserver } from './delivery/delivery-observer.js';
+import { BacklogStats } from './store/backlog-stats.js';
 import { EventRouter } from './routing/event-router.service.js';
 import { BindingsRepository } from './store/bindings.repository.js';
 import { ConnectorsRepository } from './store/connectors.repository.js';
@@ -38,11 +44,20 @@ export class HostModule {
       imports: [
         // Connector libraries read their own settings (KINESIS_*) from this, not from process.env directly.
         ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, skipProcessEnv: true, load: [() => ({ ...env })] }),
+        loggingModule(config),
         ConnectorSdkModule,
         TerminusModule,
         ...loadConnectorModules(config.connectorTypes),
       ],
-      controllers: [ConnectorTypesController, ConnectorsController, BindingsController, EventsController, DeadLettersController, HealthController],
+      controllers: [
+        ConnectorTypesController,
+        ConnectorsController,
+        BindingsController,
+        EventsController,
+        DeadLettersController,
+        HealthController,
+        MetricsController,
+      ],
       providers: [
         { provide: HOST_CONFIG, useValue: config },
         {
@@ -71,6 +86,10 @@ export class HostModule {
         EventRouter,
         IngestService,
         DeliveryService,
+        DeliveryObserver,
+        MetricsService,
+        BacklogStats,
+        ConnectorHealthService,
       ],
     };
   }

@@ -27,7 +27,7 @@ export class HostProcess {
   /** Starts the host and waits until /health/ready answers 200. */
   async start(): Promise<void> {
     this.child = spawn(process.execPath, [HOST_ENTRY], {
-      env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: String(this.port), LOG_LEVEL: 'warn', ...this.env },
+      env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: String(this.port), LOG_LEVEL: 'warn', LOG_FORMAT: 'json', ...this.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const capture = (chunk: Buffer) => (this.output = (this.output + chunk.toString()).slice(-20_000));

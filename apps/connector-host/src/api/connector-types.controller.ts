@@ -1,4 +1,5 @@
 import { Controller, Get } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ConnectorRegistry, type JsonSchema, settingsJsonSchema } from '@app/connector-sdk';
 
 /** One loaded connector type, with the JSON Schema of its whole form for a platform UI to render. */
@@ -9,11 +10,13 @@ export interface ConnectorTypeView {
   schema: JsonSchema;
 }
 
+@ApiTags('connectors')
 @Controller('v1/connector-types')
 export class ConnectorTypesController {
   constructor(private readonly registry: ConnectorRegistry) {}
 
   @Get()
+  @ApiOperation({ summary: 'Loaded connector types with the JSON Schema of their forms' })
   list(): ConnectorTypeView[] {
     return this.registry.all().map((connector) => ({
       type: connector.type,

@@ -1,42 +1,50 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import type { CheckResult } from '@app/connector-sdk';
-import { ConnectorSetupsService } from '../connectors/connector-setups.service.js';
+import { ConnectorSetupsService, type SavedConnector } from '../connectors/connector-setups.service.js';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { ConnectorView } from '../connectors/connector-view.js';
 import { CreateConnectorDto, UpdateConnectorDto } from './connector.dto.js';
-import { ListConnectorsQuery } from './list-queries.dto.js';
+import { ListConnectorsQuery, SaveConnectorQuery } from './list-queries.dto.js';
 import { uuidParam } from './uuid-param.pipe.js';
 
+@ApiTags('connectors')
 @Controller('v1/connectors')
 export class ConnectorsController {
   constructor(private readonly setups: ConnectorSetupsService) {}
 
   @Post()
-  create(@Body() body: CreateConnectorDto): Promise<ConnectorView> {
-    return this.setups.create(body);
+  @ApiOperation({ summary: 'Save a connector set-up; its check runs and comes back as `check` (?strict=true: refuse it when the check fails)' })
+  create(@Body() body: CreateConnectorDto, @Query() query: SaveConnectorQuery): Promise<SavedConnector> {
+    return this.setups.create(body, query.strict === 'true');
   }
 
   @Get()
+  @ApiOperation({ summary: 'List set-ups, by site or type; secrets never shown' })
   list(@Query() query: ListConnectorsQuery): Promise<ConnectorView[]> {
     return this.setups.list(query);
   }
 
   @Get(':id')
+  @ApiOperation({ summary: 'One set-up' })
   get(@Param('id', uuidParam()) id: string): Promise<ConnectorView> {
     return this.setups.get(id);
   }
 
   @Patch(':id')
-  update(@Param('id', uuidParam()) id: string, @Body() body: UpdateConnectorDto): Promise<ConnectorView> {
-    return this.setups.update(id, body);
+  @ApiOperation({ summary: 'Change a set-up; omitted settings (secrets too) are kept; checked as on create' })
+  update(@Param('id', uuidParam()) id: string, @Body() body: UpdateConnectorDto, @Query() query: SaveConnectorQuery): Promise<SavedConnector> {
+    return this.setups.update(id, body, query.strict === 'true');
   }
 
   @Delete(':id')
+  @ApiOperation({ summary: 'Delete a set-up with its bindings, backlog and dead letters' })
   @HttpCode(204)
   async delete(@Param('id', uuidParam()) id: string): Promise<void> {
     await this.setups.delete(id);
   }
 
   @Post(':id/check')
+  @ApiOperation({ summary: 'Check credentials and the stream now; a passing check resumes a paused connector' })
   @HttpCode(200)
   check(@Param('id', uuidParam()) id: string): Promise<CheckResult> {
     return this.setups.check(id);

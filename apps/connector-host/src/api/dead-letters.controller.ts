@@ -1,4 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ConnectorSetupsService } from '../connectors/connector-setups.service.js';
 import { DeliveryService } from '../delivery/delivery.service.js';
 import { DeadLettersRepository } from '../store/dead-letters.repository.js';
@@ -18,6 +19,7 @@ export interface DeadLetterView {
   errorMessage: string;
 }
 
+@ApiTags('delivery')
 @Controller('v1/connectors/:id')
 export class DeadLettersController {
   constructor(
@@ -29,6 +31,7 @@ export class DeadLettersController {
 
   /** Oldest first, paged by id: pass the answer's `nextAfter` as `after`. */
   @Get('dead-letters')
+  @ApiOperation({ summary: 'Dead letters, oldest first, paged by id' })
   async list(
     @Param('id', uuidParam()) id: string,
     @Query() query: ListDeadLettersQuery,
@@ -54,6 +57,7 @@ export class DeadLettersController {
 
   /** Puts all (or the given) dead letters back in the outbox, in their original order. */
   @Post('dead-letters/replay')
+  @ApiOperation({ summary: 'Requeue all or the given dead letters' })
   @HttpCode(200)
   async replay(@Param('id', uuidParam()) id: string, @Body() body: ReplayDeadLettersDto): Promise<{ replayed: number }> {
     await this.setups.row(id);
@@ -65,6 +69,7 @@ export class DeadLettersController {
 
   /** Lifts an automatic pause. */
   @Post('resume')
+  @ApiOperation({ summary: 'Lift an automatic pause' })
   @HttpCode(200)
   resume(@Param('id', uuidParam()) id: string) {
     return this.setups.resume(id);

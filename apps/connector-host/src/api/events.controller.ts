@@ -1,7 +1,10 @@
 import { Body, Controller, Headers, Post, Res } from '@nestjs/common';
+import { ApiBody, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
+import { eventsRequestSchema } from '../events/events.schema.js';
 import { IngestService, type IngestReceipt } from '../events/ingest.service.js';
 
+@ApiTags('events')
 @Controller('v1/events')
 export class EventsController {
   constructor(private readonly ingest: IngestService) {}
@@ -11,6 +14,9 @@ export class EventsController {
    * a repeat within the retention window gets the first answer again (`Idempotent-Replayed: true`).
    */
   @Post()
+  @ApiOperation({ summary: 'Accept audience and journey events: 202 once committed; 400 naming fields; 429/503 with Retry-After' })
+  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'A repeat within 24 h gets the first answer again' })
+  @ApiBody({ schema: eventsRequestSchema(1000) as object })
   accept(
     @Body() body: unknown,
     @Headers('idempotency-key') idempotencyKey: string | undefined,

@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, IsUUID, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, IsUUID, Max, Min } from 'class-validator';
 
 /** GET /v1/connectors?siteNumber=&type= */
 export class ListConnectorsQuery {
@@ -31,4 +31,11 @@ export class ListBindingsQuery {
   @Min(1, { message: 'siteNumber must be a positive integer' })
   @IsInt({ message: 'siteNumber must be an integer' })
   siteNumber?: number;
+}
+
+/** POST/PATCH /v1/connectors?strict=true: refuse a set-up whose check fails. */
+export class SaveConnectorQuery {
+  @IsOptional()
+  @IsIn(['true', 'false'], { message: 'strict must be true or false' })
+  strict?: 'true' | 'false';
 }

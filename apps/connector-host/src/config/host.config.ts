@@ -38,6 +38,12 @@ export interface HostConfig {
   maxBodyBytes: number;
   /** Nest log levels to print. */
   logLevels: LogLevel[];
+  /** pino's level for the same setting (`silent` prints nothing). */
+  pinoLevel: string;
+  /** `json` (production default) or `pretty` (development default). */
+  logFormat: 'json' | 'pretty';
+  /** How long the delivery trace keeps a delivered or skipped message. */
+  traceRetentionMs: number;
 }
 
 export const HOST_CONFIG = Symbol('HOST_CONFIG');
@@ -85,12 +91,22 @@ export function readHostConfig(env: Env): HostConfig {
     idempotencyRetentionMs: int('IDEMPOTENCY_RETENTION_MS', 24 * 3_600_000, 1000, 30 * 86_400_000),
     maxBodyBytes: int('MAX_BODY_BYTES', 5 * 1024 * 1024, 1024, 100 * 1024 * 1024),
     logLevels: logLevels(env.LOG_LEVEL ?? 'log', problems),
+    pinoLevel: PINO_LEVELS[env.LOG_LEVEL ?? 'log'] ?? 'info',
+    logFormat: logFormat(env.LOG_FORMAT ?? (appEnv === 'production' ? 'json' : 'pretty'), problems),
+    traceRetentionMs: int('TRACE_RETENTION_MS', 3_600_000, 0, 30 * 86_400_000),
   };
   if (problems.length > 0) throw new Error(`Invalid configuration:\n- ${problems.join('\n- ')}`);
   return config;
 }
 
 const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
+const PINO_LEVELS: Record<string, string> = { silent: 'silent', fatal: 'fatal', error: 'error', warn: 'warn', log: 'info', debug: 'debug', verbose: 'trace' };
+
+function logFormat(format: string, problems: string[]): 'json' | 'pretty' {
+  if (format === 'json' || format === 'pretty') return format;
+  problems.push(`LOG_FORMAT must be json or pretty, got "${format}"`);
+  return 'json';
+}
 
 /** LOG_LEVEL=warn prints fatal, error and warn; `silent` prints nothing. */
 function logLevels(level: string, problems: string[]): LogLevel[] {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { Inject, Injectable, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
 import { type CheckResult, ConnectorRegistry, type EventConnector, splitSecrets, validateSettings } from '@app/connector-sdk';
 import type { CreateConnectorDto, UpdateConnectorDto } from '../api/connector.dto.js';
 import { invalidInput } from '../api/field-errors.js';
@@ -10,6 +10,9 @@ import { ConnectorChanges } from './connector-changes.js';
 import { ConnectorInstancesService } from './connector-instances.service.js';
 import { type ConnectorView, connectorView } from './connector-view.js';
 import { SECRET_BOX } from './secret-box.provider.js';
+
+/** A saved set-up with the result of the check run when it was saved. */
+export type SavedConnector = ConnectorView & { check: CheckResult };
 
 /** Creating, changing, showing and checking connector set-ups. */
 @Injectable()
@@ -23,10 +26,15 @@ export class ConnectorSetupsService {
     @Inject(SECRET_BOX) private readonly secretBox: SecretBox,
   ) {}
 
-  async create(input: CreateConnectorDto): Promise<ConnectorView> {
+  /**
+   * Saves a new set-up and checks it against its destination; the check's result comes back beside the
+   * record. With `strict`, a failing check refuses the set-up (422) and nothing is saved.
+   */
+  async create(input: CreateConnectorDto, strict = false): Promise<SavedConnector> {
     const connector = this.connectorType(input.type);
     const settings = this.validSettings(connector, input.settings);
     const id = randomUUID();
+    const strictCheck = strict ? await this.checkCandidate(connector, id, settings) : undefined;
     const now = Date.now();
     const { visible, secrets } = splitSecrets(connector, settings);
     const row: ConnectorRow = {
@@ -45,17 +53,20 @@ export class ConnectorSetupsService {
     };
     await this.connectors.insert(row);
     this.changes.changed(id);
-    return this.view(row);
+    return { ...this.view(row), check: strictCheck ?? (await this.instances.instanceFor(row).check()) };
   }
 
-  async update(id: string, patch: UpdateConnectorDto): Promise<ConnectorView> {
+  /** Changes a set-up (omitted settings keep their values) and checks it, as `create` does. */
+  async update(id: string, patch: UpdateConnectorDto, strict = false): Promise<SavedConnector> {
     const row = await this.row(id);
     const connector = this.connectorType(row.type);
     const changes: Partial<ConnectorRow> = {};
+    let strictCheck: CheckResult | undefined;
     if (patch.settings !== undefined) {
       // Merge over the stored form, so omitted fields (secrets above all) keep their values.
       const stored = { ...JSON.parse(row.settings), ...this.secretBox.open(row.secrets, id) };
       const settings = this.validSettings(connector, { ...stored, ...patch.settings });
+      if (strict) strictCheck = await this.checkCandidate(connector, id, settings);
       const { visible, secrets } = splitSecrets(connector, settings);
       changes.settings = JSON.stringify(visible);
       changes.secrets = this.secretBox.seal(secrets, id);
@@ -67,7 +78,8 @@ export class ConnectorSetupsService {
     changes.updated_at = Math.max(Date.now(), row.updated_at + 1);
     await this.connectors.update(id, changes);
     this.changes.changed(id);
-    return this.view({ ...row, ...changes });
+    const saved = { ...row, ...changes };
+    return { ...this.view(saved), check: strictCheck ?? (await this.instances.instanceFor(saved).check()) };
   }
 
   async get(id: string): Promise<ConnectorView> {
@@ -104,6 +116,25 @@ export class ConnectorSetupsService {
     const row = await this.connectors.get(id);
     if (!row) throw this.notFound(id);
     return row;
+  }
+
+  /** Checks settings that are not saved yet; a failure refuses them with the check's answer. */
+  private async checkCandidate(connector: EventConnector, id: string, settings: object): Promise<CheckResult> {
+    const instance = connector.open({ id, settings });
+    try {
+      const check = await instance.check();
+      if (!check.ok) {
+        throw new UnprocessableEntityException({
+          statusCode: 422,
+          error: 'Unprocessable Entity',
+          message: `The connector was not saved: ${check.problem?.message ?? 'its check failed'}`,
+          check,
+        });
+      }
+      return check;
+    } finally {
+      await instance.close();
+    }
   }
 
   private view(row: ConnectorRow): ConnectorView {

@@ -1,19 +1,31 @@
 import { Logger } from '@nestjs/common';
-import type { ConnectorInstance, DeliveryMessage, FailureReason } from '@app/connector-sdk';
+import type { ConnectorInstance, DeliveryMessage, DeliveryOutcome, FailureReason } from '@app/connector-sdk';
 import type { HostConfig } from '../config/host.config.js';
 import type { ConnectorRow } from '../store/connectors.repository.js';
 import type { OutboxRepository, PendingMessage } from '../store/outbox.repository.js';
 import { AdaptivePacer } from './adaptive-pacer.js';
 import { fullJitterDelay } from './backoff.js';
 import { selectBatch } from './select-batch.js';
-import { settleOutcomes } from './settle-outcomes.js';
+import { type RoundResult, settleOutcomes } from './settle-outcomes.js';
 import { WakeableSleep } from './wakeable-sleep.js';
 
 /** How far past the head a round looks for due messages, in batches: bounds the work of a round. */
 const SCAN_PAGES = 8;
 
+/** One delivery round, as metrics see it. */
+export interface RoundReport {
+  connector: ConnectorRow;
+  batch: readonly PendingMessage[];
+  outcomes: readonly DeliveryOutcome[];
+  result: RoundResult;
+  latencyMs: number;
+  finishedAt: number;
+}
+
 export interface WorkerDependencies {
   outbox: OutboxRepository;
+  /** Told about every round (metrics, trace); must not throw. */
+  observe: (report: RoundReport) => void;
   instanceFor: (row: ConnectorRow) => ConnectorInstance;
   /** Pauses the connector (persisted) after repeated set-up failures. */
   pause: (connectorId: string, reason: FailureReason) => Promise<void>;
@@ -117,10 +129,12 @@ export class DeliveryWorker {
       if (batch.length === 0) return;
     }
 
+    const startedAt = Date.now();
     const outcomes = await instance.deliver(batch.map(toDeliveryMessage));
     const finishedAt = Date.now();
     const result = settleOutcomes(batch, outcomes, finishedAt, config);
     outbox.settleFor(this.row.id, result);
+    this.deps.observe({ connector: this.row, batch, outcomes, result, latencyMs: finishedAt - startedAt, finishedAt });
     for (const dead of result.dead) this.logger.warn(`message ${dead.seq} dead-lettered: ${dead.code}: ${dead.message}`);
     if (result.lastFailure) this.state.lastError = { ...result.lastFailure, at: finishedAt };
     this.pacer.record(result.throttled, batch.length);

@@ -6,6 +6,7 @@ import { ConnectorChanges } from '../connectors/connector-changes.js';
 import { ConnectorInstancesService } from '../connectors/connector-instances.service.js';
 import { ConnectorsRepository } from '../store/connectors.repository.js';
 import { OutboxRepository } from '../store/outbox.repository.js';
+import { DeliveryObserver } from './delivery-observer.js';
 import { DeliveryWorker, type WorkerStatus } from './delivery-worker.js';
 
 /** Runs one delivery loop per enabled connector, and starts, updates or stops them as set-ups change. */
@@ -23,6 +24,7 @@ export class DeliveryService implements OnApplicationBootstrap, BeforeApplicatio
     private readonly instances: ConnectorInstancesService,
     private readonly registry: ConnectorRegistry,
     private readonly changes: ConnectorChanges,
+    private readonly observer: DeliveryObserver,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -39,6 +41,16 @@ export class DeliveryService implements OnApplicationBootstrap, BeforeApplicatio
   /** Number of running loops (for readiness). */
   runningCount(): number {
     return this.workers.size;
+  }
+
+  /** Whether a connector's loop runs (readiness: every enabled, loaded connector must have one). */
+  isRunning(connectorId: string): boolean {
+    return this.workers.has(connectorId);
+  }
+
+  /** Whether this host loads the connector's type (a set-up of an unloaded type has no loop, by design). */
+  loads(type: string): boolean {
+    return this.registry.get(type) !== undefined;
   }
 
   /** The loop's view of a connector's delivery, if it runs. */
@@ -85,6 +97,7 @@ export class DeliveryService implements OnApplicationBootstrap, BeforeApplicatio
       outbox: this.outbox,
       instanceFor: (current) => this.instances.instanceFor(current),
       pause: (connectorId, reason) => this.pause(connectorId, reason),
+      observe: (report) => this.observer.observe(report),
       config: this.config.delivery,
     });
     this.workers.set(id, created);

@@ -5,7 +5,8 @@ import { RetryLaterException } from '../api/retry-later.exception.js';
 import { HOST_CONFIG, type HostConfig } from '../config/host.config.js';
 import { DeliveryService } from '../delivery/delivery.service.js';
 import { HostLifecycle } from '../lifecycle/host-lifecycle.js';
-import { EventRouter, type RouteSkipReason } from '../routing/event-router.service.js';
+import { MetricsService } from '../observability/metrics.service.js';
+import { EventRouter, type RouteResult, type RouteSkipReason } from '../routing/event-router.service.js';
 import { DatabaseService } from '../store/database.service.js';
 import { IdempotencyRepository } from '../store/idempotency.repository.js';
 import { type NewMessage, OutboxRepository } from '../store/outbox.repository.js';
@@ -49,6 +50,7 @@ export class IngestService implements OnModuleInit, OnModuleDestroy {
     private readonly idempotency: IdempotencyRepository,
     private readonly delivery: DeliveryService,
     private readonly lifecycle: HostLifecycle,
+    private readonly metrics: MetricsService,
     database: DatabaseService,
   ) {
     this.commit = database.sqlite.transaction((messages, key, hash, receipt, at) => {
@@ -100,8 +102,19 @@ export class IngestService implements OnModuleInit, OnModuleDestroy {
       throw new RetryLaterException(503, 'The event store could not commit this request; nothing was stored', 5);
     }
     this.outbox.committed(routed.messages);
-    this.delivery.wake(routed.connectorIds);
+    this.delivery.wake(routed.connectors.keys());
+    this.count(events.length, routed);
     return { status: 202, receipt, replayed: false };
+  }
+
+  private count(events: number, routed: RouteResult): void {
+    this.metrics.eventsReceived.inc(events);
+    const perConnector = new Map<string, number>();
+    for (const message of routed.messages) perConnector.set(message.connectorId, (perConnector.get(message.connectorId) ?? 0) + 1);
+    for (const [connectorId, count] of perConnector) {
+      this.metrics.messagesRouted.inc({ connector_id: connectorId, connector_type: routed.connectors.get(connectorId) ?? '' }, count);
+    }
+    for (const [reason, count] of Object.entries(routed.skipped)) this.metrics.messagesSkipped.inc({ reason }, count ?? 0);
   }
 
   /** A connector whose backlog would pass its cap refuses the whole request (nothing is half-stored). */

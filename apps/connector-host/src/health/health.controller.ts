@@ -1,27 +1,31 @@
 import { Controller, Get } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
-import { DeliveryService } from '../delivery/delivery.service.js';
+import { HostLifecycle } from '../lifecycle/host-lifecycle.js';
 import { DatabaseService } from '../store/database.service.js';
+import { type ConnectorHealth, ConnectorHealthService } from './connector-health.service.js';
 
+@ApiTags('health')
 @Controller('health')
 export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
     private readonly indicators: HealthIndicatorService,
     private readonly database: DatabaseService,
-    private readonly delivery: DeliveryService,
+    private readonly connectorHealth: ConnectorHealthService,
+    private readonly lifecycle: HostLifecycle,
   ) {}
 
-  /** The process and its event loop answer. */
   @Get('live')
   @HealthCheck()
+  @ApiOperation({ summary: 'The process and its event loop answer' })
   live() {
     return this.health.check([() => this.indicators.check('process').up({ uptimeSeconds: Math.round(process.uptime()) })]);
   }
 
-  /** The store answers and takes writes. A customer's destination being down never makes the host unready. */
   @Get('ready')
   @HealthCheck()
+  @ApiOperation({ summary: 'Store writable, delivery loops running, not shutting down, backlogs under their caps. A destination being down never makes the host unready.' })
   ready() {
     return this.health.check([
       () => {
@@ -34,7 +38,21 @@ export class HealthController {
           return indicator.down({ message: error instanceof Error ? error.message : String(error) });
         }
       },
-      () => this.indicators.check('delivery').up({ loops: this.delivery.runningCount() }),
+      () => {
+        const indicator = this.indicators.check('intake');
+        return this.lifecycle.accepting ? indicator.up() : indicator.down({ message: 'shutting down' });
+      },
+      () => {
+        const indicator = this.indicators.check('delivery');
+        const problems = this.connectorHealth.readinessProblems();
+        return problems.length === 0 ? indicator.up() : indicator.down({ problems });
+      },
     ]);
+  }
+
+  @Get('connectors')
+  @ApiOperation({ summary: 'Per connector: status, last success, last error, backlog, dead letters, oldest pending age' })
+  connectors(): { connectors: ConnectorHealth[] } {
+    return { connectors: this.connectorHealth.connectors() };
   }
 }

@@ -11,7 +11,8 @@ export interface RouteResult {
   messages: NewMessage[];
   /** Skips by reason: `no_binding` counts events, the others count (event, binding) pairs. */
   skipped: Partial<Record<RouteSkipReason, number>>;
-  connectorIds: Set<string>;
+  /** Connectors that got messages, with their type. */
+  connectors: Map<string, string>;
 }
 
 /** Event -> the bindings of its source in its site -> built, serialized messages. No I/O but the binding lookup. */
@@ -20,7 +21,7 @@ export class EventRouter {
   constructor(private readonly bindings: BindingsRepository) {}
 
   route(events: readonly RoutingEvent[]): RouteResult {
-    const result: RouteResult = { messages: [], skipped: {}, connectorIds: new Set() };
+    const result: RouteResult = { messages: [], skipped: {}, connectors: new Map() };
     const skip = (reason: RouteSkipReason) => (result.skipped[reason] = (result.skipped[reason] ?? 0) + 1);
     const lookups = new Map<string, RoutableBinding[]>();
     const specs = new Map<string, BindingSpec>();
@@ -56,7 +57,7 @@ export class EventRouter {
         for (const message of built.messages) {
           result.messages.push({ connectorId: binding.connector_id, partitionKey: message.profileId, body: JSON.stringify(message) });
         }
-        result.connectorIds.add(binding.connector_id);
+        result.connectors.set(binding.connector_id, binding.connector_type);
       }
     }
     return result;

@@ -1,0 +1,30 @@
+import { Injectable } from '@nestjs/common';
+import { MetricsService } from '../observability/metrics.service.js';
+import type { RoundReport } from './delivery-worker.js';
+
+/** Turns each delivery round into metrics. */
+@Injectable()
+export class DeliveryObserver {
+  constructor(private readonly metrics: MetricsService) {}
+
+  observe({ connector, batch, outcomes, result, latencyMs, finishedAt }: RoundReport): void {
+    const labels = { connector_id: connector.id, connector_type: connector.type };
+    this.metrics.batchSize.observe(labels, batch.length);
+    this.metrics.requestLatency.observe(labels, latencyMs / 1000);
+    let bytes = 0;
+    batch.forEach((message, index) => {
+      const outcome = outcomes[index];
+      if (outcome?.status === 'delivered') {
+        bytes += Buffer.byteLength(message.body) + Buffer.byteLength(message.partition_key);
+        this.metrics.acceptToAck.observe(labels, (finishedAt - message.accepted_at) / 1000);
+      } else {
+        const code = outcome ? outcome.reason.code.slice(0, 64) : 'MissingOutcome';
+        this.metrics.recordsFailed.inc({ ...labels, error_code: code });
+      }
+    });
+    this.metrics.recordsPut.inc(labels, result.delivered.length);
+    this.metrics.bytesPut.inc(labels, bytes);
+    if (result.retry.length > 0) this.metrics.retries.inc(labels, result.retry.length);
+    if (result.dead.length > 0) this.metrics.deadLettered.inc(labels, result.dead.length);
+  }
+}

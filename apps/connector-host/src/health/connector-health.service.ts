@@ -1,0 +1,84 @@
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import { HOST_CONFIG, type HostConfig } from '../config/host.config.js';
+import { DeliveryService } from '../delivery/delivery.service.js';
+import { MetricsService } from '../observability/metrics.service.js';
+import { BacklogStats } from '../store/backlog-stats.js';
+
+/** How a connector's delivery is doing, for operators and for the customer who owns the stream. */
+export interface ConnectorHealth {
+  id: string;
+  type: string;
+  name: string;
+  siteNumber: number;
+  /** `active`: delivering; `failing`: its last rounds failed (retrying); `paused`: stopped on a set-up failure; `disabled`. */
+  status: 'active' | 'failing' | 'paused' | 'disabled';
+  pausedReason: string | null;
+  lastSuccessAt: string | null;
+  lastError: { code: string; message: string; at: string } | null;
+  backlog: number;
+  deadLetters: number;
+  oldestPendingAgeSeconds: number | null;
+}
+
+@Injectable()
+export class ConnectorHealthService implements OnModuleInit {
+  constructor(
+    @Inject(HOST_CONFIG) private readonly config: HostConfig,
+    private readonly stats: BacklogStats,
+    private readonly delivery: DeliveryService,
+    private readonly metrics: MetricsService,
+  ) {}
+
+  onModuleInit(): void {
+    this.metrics.readBacklogsFrom({
+      backlogs: () =>
+        this.stats.snapshot().map((connector) => ({
+          labels: { connector_id: connector.id, connector_type: connector.type },
+          pending: connector.pending,
+          deadLetters: connector.deadLetters,
+          oldestAgeSeconds: connector.oldestAcceptedAt === undefined ? 0 : (Date.now() - connector.oldestAcceptedAt) / 1000,
+        })),
+    });
+  }
+
+  connectors(): ConnectorHealth[] {
+    const now = Date.now();
+    return this.stats.snapshot().map((connector) => {
+      const loop = this.delivery.statusOf(connector.id);
+      const status: ConnectorHealth['status'] = !connector.enabled
+        ? 'disabled'
+        : connector.pausedReason
+          ? 'paused'
+          : loop && loop.failingRounds > 0
+            ? 'failing'
+            : 'active';
+      return {
+        id: connector.id,
+        type: connector.type,
+        name: connector.name,
+        siteNumber: connector.siteNumber,
+        status,
+        pausedReason: connector.pausedReason,
+        lastSuccessAt: loop?.lastSuccessAt ? new Date(loop.lastSuccessAt).toISOString() : null,
+        lastError: loop?.lastError ? { code: loop.lastError.code, message: loop.lastError.message, at: new Date(loop.lastError.at).toISOString() } : null,
+        backlog: connector.pending,
+        deadLetters: connector.deadLetters,
+        oldestPendingAgeSeconds: connector.oldestAcceptedAt === undefined ? null : Math.round((now - connector.oldestAcceptedAt) / 100) / 10,
+      };
+    });
+  }
+
+  /** Problems that make the host unready: its own, never a customer's destination being down. */
+  readinessProblems(): string[] {
+    const problems: string[] = [];
+    for (const connector of this.stats.snapshot()) {
+      if (connector.enabled && this.delivery.loads(connector.type) && !this.delivery.isRunning(connector.id)) {
+        problems.push(`delivery loop of connector ${connector.id} is not running`);
+      }
+      if (connector.pending >= this.config.maxBacklogPerConnector) {
+        problems.push(`connector ${connector.id} is at its backlog cap (${connector.pending})`);
+      }
+    }
+    return problems;
+  }
+}

@@ -1,0 +1,92 @@
+import { Injectable } from '@nestjs/common';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** Labels of every per-connector metric: bounded by the number of connectors, never by profiles or sources. */
+export interface ConnectorLabels {
+  connector_id: string;
+  connector_type: string;
+}
+
+/** What a gauge reads at scrape time. */
+export interface BacklogSource {
+  backlogs(): { labels: ConnectorLabels; pending: number; deadLetters: number; oldestAgeSeconds: number }[];
+}
+
+/**
+ * The host's Prometheus metrics, modelled on the Kinesis Producer Library's list. One registry per host
+ * (not prom-client's global one), so two hosts in one process never mix their numbers.
+ */
+@Injectable()
+export class MetricsService {
+  readonly registry = new Registry();
+  readonly eventsReceived = new Counter({ name: 'connector_host_events_received_total', help: 'Events accepted by POST /v1/events', registers: [this.registry] });
+  readonly messagesRouted = new Counter({ name: 'connector_host_messages_routed_total', help: 'Messages committed for delivery', labelNames: ['connector_id', 'connector_type'], registers: [this.registry] });
+  readonly messagesSkipped = new Counter({ name: 'connector_host_messages_skipped_total', help: 'Events or (event, binding) pairs that produced no message, by reason', labelNames: ['reason'], registers: [this.registry] });
+  readonly recordsPut = new Counter({ name: 'connector_host_records_put_total', help: 'Records the destination acknowledged', labelNames: ['connector_id', 'connector_type'], registers: [this.registry] });
+  readonly bytesPut = new Counter({ name: 'connector_host_bytes_put_total', help: 'Bytes (bodies and keys) the destination acknowledged', labelNames: ['connector_id', 'connector_type'], registers: [this.registry] });
+  readonly recordsFailed = new Counter({ name: 'connector_host_records_failed_total', help: 'Failed record attempts by error code', labelNames: ['connector_id', 'connector_type', 'error_code'], registers: [this.registry] });
+  readonly retries = new Counter({ name: 'connector_host_retries_total', help: 'Messages rescheduled for another attempt', labelNames: ['connector_id', 'connector_type'], registers: [this.registry] });
+  readonly deadLettered = new Counter({ name: 'connector_host_dead_lettered_total', help: 'Messages moved to dead letters', labelNames: ['connector_id', 'connector_type'], registers: [this.registry] });
+  readonly batchSize = new Histogram({
+    name: 'connector_host_batch_size',
+    help: 'Messages per deliver() call',
+    labelNames: ['connector_id', 'connector_type'],
+    buckets: [1, 5, 10, 25, 50, 100, 250, 500],
+    registers: [this.registry],
+  });
+  readonly requestLatency = new Histogram({
+    name: 'connector_host_request_latency_seconds',
+    help: 'Duration of deliver() calls (PutRecords requests)',
+    labelNames: ['connector_id', 'connector_type'],
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [this.registry],
+  });
+  readonly acceptToAck = new Histogram({
+    name: 'connector_host_accept_to_ack_seconds',
+    help: 'From the 202 of POST /v1/events to the destination acknowledging the message',
+    labelNames: ['connector_id', 'connector_type'],
+    buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 3600],
+    registers: [this.registry],
+  });
+  private source?: BacklogSource;
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry });
+    const read = () => this.source?.backlogs() ?? [];
+    new Gauge({
+      name: 'connector_host_backlog_messages',
+      help: 'Messages accepted and not yet acknowledged',
+      labelNames: ['connector_id', 'connector_type'],
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        for (const backlog of read()) this.set(backlog.labels, backlog.pending);
+      },
+    });
+    new Gauge({
+      name: 'connector_host_dead_letters',
+      help: 'Dead letters waiting for a person',
+      labelNames: ['connector_id', 'connector_type'],
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        for (const backlog of read()) this.set(backlog.labels, backlog.deadLetters);
+      },
+    });
+    new Gauge({
+      name: 'connector_host_oldest_pending_age_seconds',
+      help: 'Age of the oldest message not yet acknowledged',
+      labelNames: ['connector_id', 'connector_type'],
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        for (const backlog of read()) this.set(backlog.labels, backlog.oldestAgeSeconds);
+      },
+    });
+  }
+
+  /** The gauges read backlogs from here at scrape time. */
+  readBacklogsFrom(source: BacklogSource): void {
+    this.source = source;
+  }
+}
