@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freeFixedPort } from '../support/free-port.js';
 import { HostProcess } from './support/host-process.js';
 import { generateLoad, type SentEvent } from './support/load-generator.js';
-import { ThrottlingProxy } from './support/throttling-proxy.js';
+import { FaultProxy } from '../support/fault-proxy.js';
 import { formatTable, judge, type StreamMessage, type Verdict } from './support/verdict.js';
 
 // Each scenario: the built host in its own process, a load generator posting thousands of events like the
@@ -231,7 +231,7 @@ describe.sequential('fault suite', { timeout: 180_000 }, () => {
   it('throttling and partial failures injected by a proxy: only failed entries are re-sent, order kept', async () => {
     const stream = 'fault-throttling';
     await kinesis.createStream(stream, 2);
-    const proxy = await ThrottlingProxy.start(kinesis.endpoint, { entryFailureRate: 0.15, requestThrottleRate: 0.05, seed: 42 });
+    const proxy = await FaultProxy.start(kinesis.endpoint, { entryFailureRate: 0.15, requestThrottleRate: 0.05, seed: 42 });
     const host = await startHost(proxy.url);
     await connect(host, stream);
     const load = await generateLoad({ url: () => host.url, sourceId: SOURCE_ID, events: 3000, profiles: 150, batchSize: 30, concurrency: 2 });

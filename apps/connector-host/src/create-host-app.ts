@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { randomUUID } from 'node:crypto';
 import { ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -19,7 +20,8 @@ export async function createHostApp(env: Record<string, string | undefined>): Pr
   const config = readHostConfig(env);
   const app = await NestFactory.create<NestFastifyApplication>(
     HostModule.forRoot(config, env),
-    new FastifyAdapter({ bodyLimit: config.maxBodyBytes }),
+    // The caller's X-Request-Id (or a fresh UUID) becomes the request id every log line of the request carries.
+    new FastifyAdapter({ bodyLimit: config.maxBodyBytes, requestIdHeader: 'x-request-id', genReqId: () => randomUUID() }),
     { bufferLogs: true, abortOnError: false },
   );
   // Nest's own lines (boot, errors) go through pino too, with the same format and redaction.

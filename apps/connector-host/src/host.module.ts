@@ -7,6 +7,8 @@ import { BindingsController } from './api/bindings.controller.js';
 import { ConnectorTypesController } from './api/connector-types.controller.js';
 import { ConnectorsController } from './api/connectors.controller.js';
 import { DeadLettersController } from './api/dead-letters.controller.js';
+import { DeliveriesController } from './api/deliveries.controller.js';
+import { TraceRepository } from './store/trace.repository.js';
 import { EventsController } from './api/events.controller.js';
 import { RetryLaterFilter } from './api/retry-later.exception.js';
 import { BindingsService } from './bindings/bindings.service.js';
@@ -57,6 +59,7 @@ export class HostModule {
         DeadLettersController,
         HealthController,
         MetricsController,
+        DeliveriesController,
       ],
       providers: [
         { provide: HOST_CONFIG, useValue: config },
@@ -89,6 +92,7 @@ export class HostModule {
         DeliveryObserver,
         MetricsService,
         BacklogStats,
+        TraceRepository,
         ConnectorHealthService,
       ],
     };

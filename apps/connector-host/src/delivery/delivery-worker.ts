@@ -3,6 +3,7 @@ import type { ConnectorInstance, DeliveryMessage, DeliveryOutcome, FailureReason
 import type { HostConfig } from '../config/host.config.js';
 import type { ConnectorRow } from '../store/connectors.repository.js';
 import type { OutboxRepository, PendingMessage } from '../store/outbox.repository.js';
+import type { TraceRow } from '../store/trace.repository.js';
 import { AdaptivePacer } from './adaptive-pacer.js';
 import { fullJitterDelay } from './backoff.js';
 import { selectBatch } from './select-batch.js';
@@ -24,8 +25,10 @@ export interface RoundReport {
 
 export interface WorkerDependencies {
   outbox: OutboxRepository;
-  /** Told about every round (metrics, trace); must not throw. */
+  /** Told about every round (metrics); must not throw. */
   observe: (report: RoundReport) => void;
+  /** Whether delivered messages are written to the delivery trace. */
+  tracing: boolean;
   instanceFor: (row: ConnectorRow) => ConnectorInstance;
   /** Pauses the connector (persisted) after repeated set-up failures. */
   pause: (connectorId: string, reason: FailureReason) => Promise<void>;
@@ -133,6 +136,7 @@ export class DeliveryWorker {
     const outcomes = await instance.deliver(batch.map(toDeliveryMessage));
     const finishedAt = Date.now();
     const result = settleOutcomes(batch, outcomes, finishedAt, config);
+    if (this.deps.tracing) result.trace = this.traceOf(batch, outcomes, finishedAt);
     outbox.settleFor(this.row.id, result);
     this.deps.observe({ connector: this.row, batch, outcomes, result, latencyMs: finishedAt - startedAt, finishedAt });
     for (const dead of result.dead) this.logger.warn(`message ${dead.seq} dead-lettered: ${dead.code}: ${dead.message}`);
@@ -162,6 +166,26 @@ export class DeliveryWorker {
     } else if (this.pacer.delayMs > 0) {
       await this.backoff.sleep(this.pacer.delayMs);
     }
+  }
+
+  private traceOf(batch: readonly PendingMessage[], outcomes: readonly DeliveryOutcome[], at: number): TraceRow[] {
+    const rows: TraceRow[] = [];
+    batch.forEach((message, index) => {
+      const outcome = outcomes[index];
+      if (outcome?.status !== 'delivered') return;
+      rows.push({
+        connectorId: this.row.id,
+        profileId: message.partition_key,
+        sourceId: message.source_id ?? '',
+        status: 'delivered',
+        shardId: outcome.receipt?.shardId,
+        sequenceNumber: outcome.receipt?.sequenceNumber,
+        attempts: message.attempts + 1,
+        acceptedAt: message.accepted_at,
+        at,
+      });
+    });
+    return rows;
   }
 
   /** The backlog from its head, page by page, read lazily: a round stops reading once its batch is full. */

@@ -6,6 +6,7 @@ import { ConnectorChanges } from '../connectors/connector-changes.js';
 import { ConnectorInstancesService } from '../connectors/connector-instances.service.js';
 import { ConnectorsRepository } from '../store/connectors.repository.js';
 import { OutboxRepository } from '../store/outbox.repository.js';
+import { TraceRepository } from '../store/trace.repository.js';
 import { DeliveryObserver } from './delivery-observer.js';
 import { DeliveryWorker, type WorkerStatus } from './delivery-worker.js';
 
@@ -25,6 +26,7 @@ export class DeliveryService implements OnApplicationBootstrap, BeforeApplicatio
     private readonly registry: ConnectorRegistry,
     private readonly changes: ConnectorChanges,
     private readonly observer: DeliveryObserver,
+    private readonly trace: TraceRepository,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -98,6 +100,7 @@ export class DeliveryService implements OnApplicationBootstrap, BeforeApplicatio
       instanceFor: (current) => this.instances.instanceFor(current),
       pause: (connectorId, reason) => this.pause(connectorId, reason),
       observe: (report) => this.observer.observe(report),
+      tracing: this.trace.enabled,
       config: this.config.delivery,
     });
     this.workers.set(id, created);

@@ -11,6 +11,7 @@ const pending = (key: string, overrides: Partial<PendingMessage> = {}): PendingM
   accepted_at: 0,
   attempts: 0,
   next_attempt_at: 0,
+  source_id: null,
   ...overrides,
 });
 const limits = { maxBatchMessages: 500, maxBatchBytes: 5 * 1024 * 1024 };

@@ -12,6 +12,7 @@ const message = (seq: number, overrides: Partial<PendingMessage> = {}): PendingM
   accepted_at: 0,
   attempts: 0,
   next_attempt_at: 0,
+  source_id: null,
   ...overrides,
 });
 const throttled = { status: 'retryable', reason: { code: 'ProvisionedThroughputExceededException', message: 'slow down', throttled: true } } as const;

@@ -9,6 +9,7 @@ import { MetricsService } from '../observability/metrics.service.js';
 import { EventRouter, type RouteResult, type RouteSkipReason } from '../routing/event-router.service.js';
 import { DatabaseService } from '../store/database.service.js';
 import { IdempotencyRepository } from '../store/idempotency.repository.js';
+import { TraceRepository } from '../store/trace.repository.js';
 import { type NewMessage, OutboxRepository } from '../store/outbox.repository.js';
 import { EventsRequestValidator } from './events-request.validator.js';
 
@@ -39,7 +40,7 @@ const PURGE_EVERY_MS = 10 * 60_000;
 @Injectable()
 export class IngestService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(IngestService.name);
-  private readonly commit: (messages: readonly NewMessage[], key: string | undefined, hash: string, receipt: IngestReceipt, at: number) => void;
+  private readonly commit: (routed: RouteResult, key: string | undefined, hash: string, receipt: IngestReceipt, at: number) => void;
   private purgeTimer?: NodeJS.Timeout;
 
   constructor(
@@ -51,11 +52,13 @@ export class IngestService implements OnModuleInit, OnModuleDestroy {
     private readonly delivery: DeliveryService,
     private readonly lifecycle: HostLifecycle,
     private readonly metrics: MetricsService,
+    private readonly trace: TraceRepository,
     database: DatabaseService,
   ) {
-    this.commit = database.sqlite.transaction((messages, key, hash, receipt, at) => {
-      this.outbox.appendAll(messages, at);
+    this.commit = database.sqlite.transaction((routed: RouteResult, key: string | undefined, hash: string, receipt: IngestReceipt, at: number) => {
+      this.outbox.appendAll(routed.messages, at);
       if (key !== undefined) this.idempotency.record(key, hash, 202, receipt, at);
+      this.trace.write(routed.skips.map((skip) => ({ ...skip, status: 'skipped' as const, acceptedAt: at, at })));
     });
   }
 
@@ -95,7 +98,7 @@ export class IngestService implements OnModuleInit, OnModuleDestroy {
     const total = Object.values(routed.skipped).reduce((sum, count) => sum + (count ?? 0), 0);
     const receipt: IngestReceipt = { accepted: events.length, routed: routed.messages.length, skipped: { total, ...routed.skipped } };
     try {
-      this.commit(routed.messages, idempotencyKey, hash, receipt, now);
+      this.commit(routed, idempotencyKey, hash, receipt, now);
     } catch (error) {
       // Disk full, I/O error, locked or read-only file: nothing was committed; the platform retries later.
       this.logger.error(`could not commit events: ${error instanceof Error ? error.message : String(error)}`);

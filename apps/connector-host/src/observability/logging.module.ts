@@ -1,6 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import type { DynamicModule } from '@nestjs/common';
+import { type DynamicModule, RequestMethod } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import type { HostConfig } from '../config/host.config.js';
 
@@ -25,14 +24,11 @@ export const REDACTED_PATHS = [
 /** Structured logs: JSON lines in production, pretty in development; one request id per request. */
 export function loggingModule(config: HostConfig): DynamicModule {
   return LoggerModule.forRoot({
+    // Every route (Nest 12 path syntax); the library's default pattern does not match under Fastify here.
+    forRoutes: [{ path: '*path', method: RequestMethod.ALL }],
     pinoHttp: {
       level: config.pinoLevel,
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
-      // Honour the caller's request id, so the platform's and the host's lines can be joined.
-      genReqId: (request: IncomingMessage) => {
-        const given = request.headers['x-request-id'];
-        return typeof given === 'string' && /^[\w.:-]{1,128}$/.test(given) ? given : randomUUID();
-      },
       serializers: {
         req: (request: { id: string; method: string; url: string }) => ({ id: request.id, method: request.method, url: request.url }),
         res: (response: { statusCode: number }) => ({ statusCode: response.statusCode }),

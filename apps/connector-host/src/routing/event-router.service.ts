@@ -13,6 +13,8 @@ export interface RouteResult {
   skipped: Partial<Record<RouteSkipReason, number>>;
   /** Connectors that got messages, with their type. */
   connectors: Map<string, string>;
+  /** Each skip, for the delivery trace. */
+  skips: { connectorId: string | null; profileId: string; sourceId: string; reason: RouteSkipReason }[];
 }
 
 /** Event -> the bindings of its source in its site -> built, serialized messages. No I/O but the binding lookup. */
@@ -21,8 +23,11 @@ export class EventRouter {
   constructor(private readonly bindings: BindingsRepository) {}
 
   route(events: readonly RoutingEvent[]): RouteResult {
-    const result: RouteResult = { messages: [], skipped: {}, connectors: new Map() };
-    const skip = (reason: RouteSkipReason) => (result.skipped[reason] = (result.skipped[reason] ?? 0) + 1);
+    const result: RouteResult = { messages: [], skipped: {}, connectors: new Map(), skips: [] };
+    const skip = (reason: RouteSkipReason, event: RoutingEvent, connectorId: string | null) => {
+      result.skipped[reason] = (result.skipped[reason] ?? 0) + 1;
+      result.skips.push({ connectorId, profileId: event.profile.profileId, sourceId: event.sourceId, reason });
+    };
     const lookups = new Map<string, RoutableBinding[]>();
     const specs = new Map<string, BindingSpec>();
 
@@ -36,12 +41,12 @@ export class EventRouter {
         lookups.set(lookupKey, bound);
       }
       if (bound.length === 0) {
-        skip('no_binding');
+        skip('no_binding', event, null);
         continue;
       }
       for (const binding of bound) {
         if (binding.connector_enabled !== 1) {
-          skip('connector_disabled');
+          skip('connector_disabled', event, binding.connector_id);
           continue;
         }
         let spec = specs.get(binding.id);
@@ -51,11 +56,11 @@ export class EventRouter {
         }
         const built = buildMessages(event, spec, { siteNumber: binding.site_number, partnerNumber: binding.partner_number });
         if (built.skipped) {
-          skip(built.skipped);
+          skip(built.skipped, event, binding.connector_id);
           continue;
         }
         for (const message of built.messages) {
-          result.messages.push({ connectorId: binding.connector_id, partitionKey: message.profileId, body: JSON.stringify(message) });
+          result.messages.push({ connectorId: binding.connector_id, partitionKey: message.profileId, sourceId: event.sourceId, body: JSON.stringify(message) });
         }
         result.connectors.set(binding.connector_id, binding.connector_type);
       }

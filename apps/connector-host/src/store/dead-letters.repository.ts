@@ -13,13 +13,13 @@ export class DeadLettersRepository {
   constructor(private readonly database: DatabaseService) {
     const { sqlite } = database;
     const copyAll = sqlite.prepare(
-      `INSERT INTO outbox (connector_id, partition_key, body, accepted_at, attempts, next_attempt_at)
-       SELECT connector_id, partition_key, body, ?, 0, 0 FROM dead_letters WHERE connector_id = ? ORDER BY id`,
+      `INSERT INTO outbox (connector_id, partition_key, source_id, body, accepted_at, attempts, next_attempt_at)
+       SELECT connector_id, partition_key, source_id, body, ?, 0, 0 FROM dead_letters WHERE connector_id = ? ORDER BY id`,
     );
     const deleteAll = sqlite.prepare('DELETE FROM dead_letters WHERE connector_id = ?');
     const copyOne = sqlite.prepare(
-      `INSERT INTO outbox (connector_id, partition_key, body, accepted_at, attempts, next_attempt_at)
-       SELECT connector_id, partition_key, body, ?, 0, 0 FROM dead_letters WHERE connector_id = ? AND id = ?`,
+      `INSERT INTO outbox (connector_id, partition_key, source_id, body, accepted_at, attempts, next_attempt_at)
+       SELECT connector_id, partition_key, source_id, body, ?, 0, 0 FROM dead_letters WHERE connector_id = ? AND id = ?`,
     );
     const deleteOne = sqlite.prepare('DELETE FROM dead_letters WHERE connector_id = ? AND id = ?');
     // Replayed messages count as newly accepted: their maximum age starts again.

@@ -84,6 +84,32 @@ const migrations: Record<string, Migration> = {
       await db.schema.createIndex('idempotency_keys_by_age').on('idempotency_keys').columns(['created_at']).execute();
     },
   },
+  '2026-11-28-003-delivery-trace': {
+    async up(db: Kysely<unknown>) {
+      await db.schema.alterTable('outbox').addColumn('source_id', 'text').execute();
+      await db.schema.alterTable('dead_letters').addColumn('source_id', 'text').execute();
+      // What became of recent messages: delivered (where) or skipped (why). Pending and dead-lettered
+      // messages are read from the outbox and dead letters themselves. Rows older than the retention go.
+      await db.schema
+        .createTable('delivery_trace')
+        .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+        .addColumn('connector_id', 'text')
+        .addColumn('profile_id', 'text', (c) => c.notNull())
+        .addColumn('source_id', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('reason', 'text')
+        .addColumn('shard_id', 'text')
+        .addColumn('sequence_number', 'text')
+        .addColumn('attempts', 'integer')
+        .addColumn('accepted_at', 'integer', (c) => c.notNull())
+        .addColumn('at', 'integer', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('delivery_trace_by_profile').on('delivery_trace').columns(['profile_id', 'id']).execute();
+      await db.schema.createIndex('delivery_trace_by_source').on('delivery_trace').columns(['source_id', 'id']).execute();
+      await db.schema.createIndex('delivery_trace_by_connector').on('delivery_trace').columns(['connector_id', 'id']).execute();
+      await db.schema.createIndex('delivery_trace_by_age').on('delivery_trace').columns(['at']).execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Statement } from 'better-sqlite3';
 import { DatabaseService } from './database.service.js';
+import { type TraceRow, TraceRepository } from './trace.repository.js';
 
 /** A message waiting for delivery, in acceptance order (`seq`). */
 export interface PendingMessage {
@@ -11,12 +12,14 @@ export interface PendingMessage {
   accepted_at: number;
   attempts: number;
   next_attempt_at: number;
+  source_id: string | null;
 }
 
 /** A routed message, ready to be committed. */
 export interface NewMessage {
   connectorId: string;
   partitionKey: string;
+  sourceId: string;
   body: string;
 }
 
@@ -38,6 +41,8 @@ export interface Settlement {
   delivered: number[];
   retry: RetryUpdate[];
   dead: DeadLetterUpdate[];
+  /** Trace lines of the delivered messages, committed with them. */
+  trace?: TraceRow[];
 }
 
 /**
@@ -48,7 +53,7 @@ export interface Settlement {
 @Injectable()
 export class OutboxRepository {
   private readonly pending = new Map<string, number>();
-  private readonly insert: Statement<[string, string, string, number]>;
+  private readonly insert: Statement<[string, string, string, string, number]>;
   private readonly pageAfter: Statement<[string, number, number], PendingMessage>;
   private readonly remove: Statement<[number]>;
   private readonly reschedule: Statement<[number, string, string, number]>;
@@ -61,11 +66,14 @@ export class OutboxRepository {
   readonly settle: (settlement: Settlement) => void;
   private readonly expireTransaction: (connectorId: string, acceptedBefore: number, limit: number) => number;
 
-  constructor(private readonly database: DatabaseService) {
+  constructor(
+    private readonly database: DatabaseService,
+    private readonly trace: TraceRepository,
+  ) {
     const { sqlite } = database;
-    this.insert = sqlite.prepare('INSERT INTO outbox (connector_id, partition_key, body, accepted_at, attempts, next_attempt_at) VALUES (?, ?, ?, ?, 0, 0)');
+    this.insert = sqlite.prepare('INSERT INTO outbox (connector_id, partition_key, source_id, body, accepted_at, attempts, next_attempt_at) VALUES (?, ?, ?, ?, ?, 0, 0)');
     this.pageAfter = sqlite.prepare(
-      `SELECT seq, connector_id, partition_key, body, accepted_at, attempts, next_attempt_at
+      `SELECT seq, connector_id, partition_key, body, accepted_at, attempts, next_attempt_at, source_id
        FROM outbox WHERE connector_id = ? AND seq > ? ORDER BY seq LIMIT ?`,
     );
     this.remove = sqlite.prepare('DELETE FROM outbox WHERE seq = ?');
@@ -73,13 +81,13 @@ export class OutboxRepository {
       'UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, last_error_code = ?, last_error_message = ? WHERE seq = ?',
     );
     this.bury = sqlite.prepare(
-      `INSERT INTO dead_letters (connector_id, partition_key, body, accepted_at, attempts, failed_at, error_code, error_message)
-       SELECT connector_id, partition_key, body, accepted_at, attempts + 1, ?, ?, ? FROM outbox WHERE seq = ?`,
+      `INSERT INTO dead_letters (connector_id, partition_key, source_id, body, accepted_at, attempts, failed_at, error_code, error_message)
+       SELECT connector_id, partition_key, source_id, body, accepted_at, attempts + 1, ?, ?, ? FROM outbox WHERE seq = ?`,
     );
     this.expired = sqlite.prepare('SELECT seq FROM outbox WHERE connector_id = ? AND accepted_at < ? ORDER BY seq LIMIT ?');
     this.buryExpired = sqlite.prepare(
-      `INSERT INTO dead_letters (connector_id, partition_key, body, accepted_at, attempts, failed_at, error_code, error_message)
-       SELECT connector_id, partition_key, body, accepted_at, attempts, ?, 'MaxAgeExceeded',
+      `INSERT INTO dead_letters (connector_id, partition_key, source_id, body, accepted_at, attempts, failed_at, error_code, error_message)
+       SELECT connector_id, partition_key, source_id, body, accepted_at, attempts, ?, 'MaxAgeExceeded',
               ? || coalesce(last_error_code || ': ' || last_error_message, 'none') FROM outbox WHERE seq = ?`,
     );
     this.oldest = sqlite.prepare('SELECT accepted_at FROM outbox WHERE connector_id = ? ORDER BY seq LIMIT 1');
@@ -88,7 +96,7 @@ export class OutboxRepository {
     }
 
     this.appendAll = (messages, acceptedAt) => {
-      for (const message of messages) this.insert.run(message.connectorId, message.partitionKey, message.body, acceptedAt);
+      for (const message of messages) this.insert.run(message.connectorId, message.partitionKey, message.sourceId, message.body, acceptedAt);
       // Counted only once the caller's transaction commits: see `committed`.
     };
     const settleTransaction = sqlite.transaction((settlement: Settlement) => {
@@ -99,6 +107,7 @@ export class OutboxRepository {
         this.bury.run(now, dead.code, dead.message, dead.seq);
         this.remove.run(dead.seq);
       }
+      if (settlement.trace) this.trace.write(settlement.trace);
     });
     this.settle = (settlement) => settleTransaction(settlement);
     this.expireTransaction = sqlite.transaction((connectorId: string, acceptedBefore: number, limit: number) => {

@@ -46,6 +46,7 @@ export interface OutboxTable {
   next_attempt_at: number;
   last_error_code: string | null;
   last_error_message: string | null;
+  source_id: string | null;
 }
 
 export interface DeadLettersTable {
@@ -58,6 +59,23 @@ export interface DeadLettersTable {
   failed_at: number;
   error_code: string;
   error_message: string;
+  source_id: string | null;
+}
+
+export interface DeliveryTraceTable {
+  id: Generated<number>;
+  /** Null for an event no binding wanted. */
+  connector_id: string | null;
+  profile_id: string;
+  source_id: string;
+  status: 'delivered' | 'skipped';
+  /** Why a message was skipped. */
+  reason: string | null;
+  shard_id: string | null;
+  sequence_number: string | null;
+  attempts: number | null;
+  accepted_at: number;
+  at: number;
 }
 
 export interface IdempotencyKeysTable {
@@ -71,6 +89,7 @@ export interface IdempotencyKeysTable {
 }
 
 export interface Database {
+  delivery_trace: DeliveryTraceTable;
   idempotency_keys: IdempotencyKeysTable;
   connectors: ConnectorsTable;
   bindings: BindingsTable;

@@ -1,13 +1,24 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export interface ThrottlingOptions {
+/** An AWS error to answer instead of forwarding, for one operation (and, if given, one stream). */
+export interface InjectedError {
+  operation: string;
+  streamName?: string;
+  status: number;
+  type: string;
+  message: string;
+}
+
+export interface FaultOptions {
   /** Share of PutRecords entries answered with a per-entry failure instead of reaching the emulator. */
-  entryFailureRate: number;
+  entryFailureRate?: number;
   /** Share of PutRecords requests refused whole with ProvisionedThroughputExceededException. */
-  requestThrottleRate: number;
+  requestThrottleRate?: number;
+  /** Errors answered for whole requests, as AWS would (credentials refused, access denied, outage). */
+  errors?: InjectedError[];
   /** Deterministic randomness, so a failing run can be repeated. */
-  seed: number;
+  seed?: number;
 }
 
 interface PutRecordsBody {
@@ -16,12 +27,13 @@ interface PutRecordsBody {
 }
 
 /**
- * A loopback proxy in front of a real Kinesis emulator that makes it throttle, which no npm emulator does:
- * it turns some entries of each PutRecords into ProvisionedThroughputExceededException or InternalFailure
- * (those entries never reach the emulator) and refuses some whole requests. Everything else is forwarded
- * as is, and the emulator's real answers are merged back in entry order.
+ * A loopback proxy in front of a real Kinesis emulator that makes it fail the ways AWS does and no npm
+ * emulator can: it turns some entries of each PutRecords into ProvisionedThroughputExceededException or
+ * InternalFailure (those entries never reach the emulator), refuses some whole requests as throttled, and
+ * answers chosen operations with chosen errors. Everything else is forwarded as is, and the emulator's
+ * real answers are merged back in entry order.
  */
-export class ThrottlingProxy {
+export class FaultProxy {
   /** Data of every record that reached the emulator, in order: a record sent twice shows up twice. */
   readonly forwarded: string[] = [];
   injectedEntryFailures = 0;
@@ -36,15 +48,21 @@ export class ThrottlingProxy {
     this.random = mulberry32(seed);
   }
 
-  static async start(target: string, options: ThrottlingOptions): Promise<ThrottlingProxy> {
+  static async start(target: string, options: FaultOptions): Promise<FaultProxy> {
     const targetUrl = new URL(target);
-    let proxy!: ThrottlingProxy;
+    let proxy!: FaultProxy;
     const server = http.createServer(async (request, response) => {
       const chunks: Buffer[] = [];
       for await (const chunk of request) chunks.push(chunk as Buffer);
       const body = Buffer.concat(chunks);
       const operation = String(request.headers['x-amz-target'] ?? '').split('.').pop();
       try {
+        const streamName = (JSON.parse(body.toString('utf8') || '{}') as { StreamName?: string }).StreamName;
+        const injected = options.errors?.find((error) => error.operation === operation && (error.streamName === undefined || error.streamName === streamName));
+        if (injected) {
+          sendJson(response, injected.status, { __type: injected.type, message: injected.message });
+          return;
+        }
         if (operation !== 'PutRecords') {
           const answer = await forward(targetUrl, request, body);
           response.writeHead(answer.status, answer.headers).end(answer.body);
@@ -56,7 +74,7 @@ export class ThrottlingProxy {
       }
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    proxy = new ThrottlingProxy(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}`, options.seed);
+    proxy = new FaultProxy(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}`, options.seed ?? 1);
     return proxy;
   }
 
@@ -65,16 +83,16 @@ export class ThrottlingProxy {
     request: http.IncomingMessage,
     body: PutRecordsBody,
     response: http.ServerResponse,
-    options: ThrottlingOptions,
+    options: FaultOptions,
   ): Promise<void> {
-    if (this.random() < options.requestThrottleRate) {
+    if (this.random() < (options.requestThrottleRate ?? 0)) {
       this.injectedRequestThrottles++;
       sendJson(response, 400, { __type: 'ProvisionedThroughputExceededException', message: 'Rate exceeded for stream (injected)' });
       return;
     }
     const failures = new Map<number, { ErrorCode: string; ErrorMessage: string }>();
     body.Records.forEach((_, index) => {
-      if (this.random() < options.entryFailureRate) {
+      if (this.random() < (options.entryFailureRate ?? 0)) {
         const code = this.random() < 0.5 ? 'ProvisionedThroughputExceededException' : 'InternalFailure';
         failures.set(index, { ErrorCode: code, ErrorMessage: `${code} (injected)` });
       }
