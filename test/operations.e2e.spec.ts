@@ -299,6 +299,7 @@ describe('OpenAPI', () => {
           '/health/connectors',
           '/health/live',
           '/health/ready',
+          '/v1/admin/rotate-secrets',
           '/v1/bindings',
           '/v1/bindings/{id}',
           '/v1/connector-types',

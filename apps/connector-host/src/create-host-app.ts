@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import helmet from '@fastify/helmet';
 import { Logger } from 'nestjs-pino';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { toFieldErrors } from '@app/connector-sdk';
@@ -26,10 +27,17 @@ export async function createHostApp(env: Record<string, string | undefined>): Pr
   );
   // Nest's own lines (boot, errors) go through pino too, with the same format and redaction.
   app.useLogger(app.get(Logger));
+  // Security headers on every answer; the CSP lets the /docs page run its own inline bootstrap only.
+  await app.register(helmet as never, {
+    contentSecurityPolicy: {
+      directives: { defaultSrc: ["'self'"], scriptSrc: ["'self'", "'unsafe-inline'"], styleSrc: ["'self'", "'unsafe-inline'"], imgSrc: ["'self'", 'data:'] },
+    },
+  });
   const openApi = new DocumentBuilder()
     .setTitle('Connector host')
     .setDescription('Configure event connectors, bind them to audiences and journey steps, and stream profile changes to them.')
     .setVersion('1')
+    .addBearerAuth()
     .build();
   SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, openApi), { jsonDocumentUrl: 'docs/json' });
   app.useGlobalPipes(

@@ -1,5 +1,8 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { ThrottlerModule } from '@nestjs/throttler';
+import { AdminController } from './api/admin.controller.js';
+import { AuthGuard } from './auth/auth.guard.js';
 import { ConfigModule } from '@nestjs/config';
 import { TerminusModule } from '@nestjs/terminus';
 import { ConnectorSdkModule } from '@app/connector-sdk';
@@ -47,6 +50,7 @@ export class HostModule {
         // Connector libraries read their own settings (KINESIS_*) from this, not from process.env directly.
         ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, skipProcessEnv: true, load: [() => ({ ...env })] }),
         loggingModule(config),
+        ThrottlerModule.forRoot({ throttlers: [{ name: 'admin', ttl: 60_000, limit: config.adminRateLimitPerMinute }] }),
         ConnectorSdkModule,
         TerminusModule,
         ...loadConnectorModules(config.connectorTypes),
@@ -60,6 +64,7 @@ export class HostModule {
         HealthController,
         MetricsController,
         DeliveriesController,
+        AdminController,
       ],
       providers: [
         { provide: HOST_CONFIG, useValue: config },
@@ -80,6 +85,7 @@ export class HostModule {
         IdempotencyRepository,
         HostLifecycle,
         { provide: APP_FILTER, useClass: RetryLaterFilter },
+        { provide: APP_GUARD, useClass: AuthGuard },
         secretBoxProvider,
         ConnectorChanges,
         ConnectorInstancesService,

@@ -124,6 +124,11 @@ export interface EventConnector<TSettings extends object = object> {
   readonly settingsClass: ClassConstructor<TSettings>;
   /** Settings that are write-only: never returned by an API, never logged, encrypted at rest. */
   readonly secretFields: readonly string[];
+  /**
+   * Settings that identify the credentials the secrets belong to (e.g. an access key id): changing one
+   * requires the secret fields again, so a stored secret is never sent along with another identity.
+   */
+  readonly credentialFields?: readonly string[];
   /** Opens a set-up whose settings were validated with `settingsClass`. Cheap: no I/O until used. */
   open(setup: ConnectorSetup<TSettings>): ConnectorInstance;
 }

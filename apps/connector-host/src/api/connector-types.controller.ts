@@ -1,5 +1,6 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Access } from '../auth/access.decorator.js';
 import { ConnectorRegistry, type JsonSchema, settingsJsonSchema } from '@app/connector-sdk';
 
 /** One loaded connector type, with the JSON Schema of its whole form for a platform UI to render. */
@@ -11,6 +12,7 @@ export interface ConnectorTypeView {
 }
 
 @ApiTags('connectors')
+@Access('admin')
 @Controller('v1/connector-types')
 export class ConnectorTypesController {
   constructor(private readonly registry: ConnectorRegistry) {}

@@ -1,4 +1,7 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
+import { ThrottlerGuard } from '@nestjs/throttler';
+import { Access, CurrentPrincipal } from '../auth/access.decorator.js';
+import type { Principal } from '../auth/access-tokens.js';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ConnectorSetupsService } from '../connectors/connector-setups.service.js';
 import { DeliveryService } from '../delivery/delivery.service.js';
@@ -20,6 +23,8 @@ export interface DeadLetterView {
 }
 
 @ApiTags('delivery')
+@Access('admin')
+@UseGuards(ThrottlerGuard)
 @Controller('v1/connectors/:id')
 export class DeadLettersController {
   constructor(
@@ -35,8 +40,9 @@ export class DeadLettersController {
   async list(
     @Param('id', uuidParam()) id: string,
     @Query() query: ListDeadLettersQuery,
+    @CurrentPrincipal() principal: Principal,
   ): Promise<{ items: DeadLetterView[]; total: number; nextAfter: number | null }> {
-    await this.setups.row(id);
+    await this.setups.row(id, principal.siteNumber);
     const limit = query.limit ?? 100;
     const rows = await this.deadLetters.list(id, query.after ?? 0, limit);
     return {
@@ -59,8 +65,12 @@ export class DeadLettersController {
   @Post('dead-letters/replay')
   @ApiOperation({ summary: 'Requeue all or the given dead letters' })
   @HttpCode(200)
-  async replay(@Param('id', uuidParam()) id: string, @Body() body: ReplayDeadLettersDto): Promise<{ replayed: number }> {
-    await this.setups.row(id);
+  async replay(
+    @Param('id', uuidParam()) id: string,
+    @Body() body: ReplayDeadLettersDto,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<{ replayed: number }> {
+    await this.setups.row(id, principal.siteNumber);
     const replayed = this.deadLetters.replay(id, body.ids);
     this.outbox.adjust(id, replayed);
     this.delivery.wake([id]);
@@ -71,7 +81,7 @@ export class DeadLettersController {
   @Post('resume')
   @ApiOperation({ summary: 'Lift an automatic pause' })
   @HttpCode(200)
-  resume(@Param('id', uuidParam()) id: string) {
-    return this.setups.resume(id);
+  resume(@Param('id', uuidParam()) id: string, @CurrentPrincipal() principal: Principal) {
+    return this.setups.resume(id, principal.siteNumber);
   }
 }

@@ -1,4 +1,8 @@
-import { Controller, Get, Query } from '@nestjs/common';
+import { Controller, Get, Query, UseGuards } from '@nestjs/common';
+import { ThrottlerGuard } from '@nestjs/throttler';
+import { Access, CurrentPrincipal } from '../auth/access.decorator.js';
+import type { Principal } from '../auth/access-tokens.js';
+import { ConnectorSetupsService } from '../connectors/connector-setups.service.js';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
 import { Type } from 'class-transformer';
@@ -38,14 +42,24 @@ export type DeliveryView =
 const iso = (ms: number) => new Date(ms).toISOString();
 
 @ApiTags('delivery')
+@Access('admin')
+@UseGuards(ThrottlerGuard)
 @Controller('v1/deliveries')
 export class DeliveriesController {
-  constructor(private readonly trace: TraceRepository) {}
+  constructor(
+    private readonly trace: TraceRepository,
+    private readonly setups: ConnectorSetupsService,
+  ) {}
 
   /** Recent messages, newest first: delivered (shard, sequence number), pending (attempts, next try), skipped (why), dead-lettered (why). */
   @Get()
   @ApiOperation({ summary: 'What became of recent messages of a profile, a source or a connector' })
-  async find(@Query() query: DeliveriesQuery): Promise<{ items: DeliveryView[] }> {
+  async find(@Query() query: DeliveriesQuery, @CurrentPrincipal() principal: Principal): Promise<{ items: DeliveryView[] }> {
+    if (principal.siteNumber !== undefined) {
+      // A site-limited caller looks through one of its own connectors.
+      if (query.connectorId === undefined) throw invalidInput([{ field: 'connectorId', message: 'connectorId is required for a token limited to one site' }]);
+      await this.setups.row(query.connectorId, principal.siteNumber);
+    }
     const filter = { profileId: query.profileId, sourceId: query.sourceId?.toLowerCase(), connectorId: query.connectorId };
     if (filter.profileId === undefined && filter.sourceId === undefined && filter.connectorId === undefined) {
       throw invalidInput([{ field: 'profileId', message: 'give at least one of profileId, sourceId, connectorId' }]);

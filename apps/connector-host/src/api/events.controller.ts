@@ -1,10 +1,13 @@
 import { Body, Controller, Headers, Post, Res } from '@nestjs/common';
 import { ApiBody, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Access, CurrentPrincipal } from '../auth/access.decorator.js';
+import type { Principal } from '../auth/access-tokens.js';
 import type { FastifyReply } from 'fastify';
 import { eventsRequestSchema } from '../events/events.schema.js';
 import { IngestService, type IngestReceipt } from '../events/ingest.service.js';
 
 @ApiTags('events')
+@Access('ingest')
 @Controller('v1/events')
 export class EventsController {
   constructor(private readonly ingest: IngestService) {}
@@ -21,8 +24,9 @@ export class EventsController {
     @Body() body: unknown,
     @Headers('idempotency-key') idempotencyKey: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
+    @CurrentPrincipal() principal: Principal,
   ): IngestReceipt {
-    const answer = this.ingest.ingest(body, idempotencyKey);
+    const answer = this.ingest.ingest(body, idempotencyKey, principal.siteNumber);
     void reply.status(answer.status);
     if (answer.replayed) void reply.header('Idempotent-Replayed', 'true');
     return answer.receipt;

@@ -14,8 +14,10 @@ export class BindingsService {
     private readonly connectors: ConnectorsRepository,
   ) {}
 
-  async create(input: CreateBindingDto): Promise<BindingView> {
-    const connector = await this.connectors.get(input.connectorId);
+  async create(input: CreateBindingDto, site?: number): Promise<BindingView> {
+    const found = await this.connectors.get(input.connectorId);
+    // Another site's connector is, for a site-limited caller, no connector at all.
+    const connector = found && (site === undefined || found.site_number === site) ? found : undefined;
     if (!connector) throw invalidInput([{ field: 'connectorId', message: `connectorId ${input.connectorId} is not a connector` }]);
     if (await this.bindings.exists(connector.id, input.source.id)) {
       throw new ConflictException({
@@ -42,18 +44,24 @@ export class BindingsService {
     return bindingView(row);
   }
 
-  async get(id: string): Promise<BindingView> {
-    const row = await this.bindings.get(id);
-    if (!row) throw this.notFound(id);
-    return bindingView(row);
+  async get(id: string, site?: number): Promise<BindingView> {
+    return bindingView(await this.row(id, site));
   }
 
-  async list(filter: { connectorId?: string; sourceId?: string; siteNumber?: number }): Promise<BindingView[]> {
-    return (await this.bindings.list({ ...filter, sourceId: filter.sourceId?.toLowerCase() })).map(bindingView);
+  async list(filter: { connectorId?: string; sourceId?: string; siteNumber?: number }, site?: number): Promise<BindingView[]> {
+    if (site !== undefined && filter.siteNumber !== undefined && filter.siteNumber !== site) return [];
+    return (await this.bindings.list({ ...filter, siteNumber: site ?? filter.siteNumber, sourceId: filter.sourceId?.toLowerCase() })).map(bindingView);
   }
 
-  async delete(id: string): Promise<void> {
+  async delete(id: string, site?: number): Promise<void> {
+    await this.row(id, site);
     if (!(await this.bindings.delete(id))) throw this.notFound(id);
+  }
+
+  private async row(id: string, site?: number) {
+    const row = await this.bindings.get(id);
+    if (!row || (site !== undefined && row.site_number !== site)) throw this.notFound(id);
+    return row;
   }
 
   private notFound(id: string): NotFoundException {

@@ -1,4 +1,5 @@
 import type { LogLevel } from '@nestjs/common';
+import { type AccessToken, parseTokens } from '../auth/access-tokens.js';
 import { join } from 'node:path';
 
 /** Everything the host reads from its environment, parsed and checked once at boot. */
@@ -13,6 +14,14 @@ export interface HostConfig {
   connectorTypes: string[];
   /** Base64 of a 32-byte key for secret settings; absent: a key file beside the database (development). */
   secretsKey?: string;
+  /** Older keys, still accepted to open secrets until a rotation re-sealed them. */
+  previousSecretsKeys: string[];
+  /** Bearer tokens for connectors, bindings, dead letters and traces. */
+  adminTokens: AccessToken[];
+  /** Bearer tokens for POST /v1/events only. */
+  ingestTokens: AccessToken[];
+  /** Requests per minute per client on the admin routes. */
+  adminRateLimitPerMinute: number;
   delivery: {
     /** How long a loop waits for a partial batch to fill before sending it. */
     lingerMs: number;
@@ -77,6 +86,10 @@ export function readHostConfig(env: Env): HostConfig {
     databasePath: env.DATABASE_PATH ?? join(dataDir, 'connector-host.db'),
     connectorTypes: (env.CONNECTORS ?? '').split(',').map((type) => type.trim()).filter(Boolean),
     secretsKey,
+    previousSecretsKeys: (env.SECRETS_PREVIOUS_KEYS ?? '').split(',').map((key) => key.trim()).filter(Boolean),
+    adminTokens: parseTokens(env.ADMIN_TOKENS, 'admin', problems),
+    ingestTokens: parseTokens(env.INGEST_TOKENS, 'ingest', problems),
+    adminRateLimitPerMinute: int('ADMIN_RATE_LIMIT_PER_MINUTE', 1200, 1, 10_000_000),
     delivery: {
       lingerMs: int('DELIVERY_LINGER_MS', 50, 0, 60_000),
       retryBaseMs: int('DELIVERY_RETRY_BASE_MS', 200, 1, 3_600_000),

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Inject, Injectable, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
+import { ForbiddenException, Inject, Injectable, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
 import { type CheckResult, ConnectorRegistry, type EventConnector, splitSecrets, validateSettings } from '@app/connector-sdk';
 import type { CreateConnectorDto, UpdateConnectorDto } from '../api/connector.dto.js';
 import { invalidInput } from '../api/field-errors.js';
@@ -30,7 +30,10 @@ export class ConnectorSetupsService {
    * Saves a new set-up and checks it against its destination; the check's result comes back beside the
    * record. With `strict`, a failing check refuses the set-up (422) and nothing is saved.
    */
-  async create(input: CreateConnectorDto, strict = false): Promise<SavedConnector> {
+  async create(input: CreateConnectorDto, strict = false, site?: number): Promise<SavedConnector> {
+    if (site !== undefined && input.siteNumber !== site) {
+      throw new ForbiddenException({ statusCode: 403, error: 'Forbidden', message: `siteNumber: this token may only manage site ${site}` });
+    }
     const connector = this.connectorType(input.type);
     const settings = this.validSettings(connector, input.settings);
     const id = randomUUID();
@@ -57,14 +60,15 @@ export class ConnectorSetupsService {
   }
 
   /** Changes a set-up (omitted settings keep their values) and checks it, as `create` does. */
-  async update(id: string, patch: UpdateConnectorDto, strict = false): Promise<SavedConnector> {
-    const row = await this.row(id);
+  async update(id: string, patch: UpdateConnectorDto, strict = false, site?: number): Promise<SavedConnector> {
+    const row = await this.row(id, site);
     const connector = this.connectorType(row.type);
     const changes: Partial<ConnectorRow> = {};
     let strictCheck: CheckResult | undefined;
     if (patch.settings !== undefined) {
       // Merge over the stored form, so omitted fields (secrets above all) keep their values.
       const stored = { ...JSON.parse(row.settings), ...this.secretBox.open(row.secrets, id) };
+      this.requireSecretsWithNewCredentials(connector, stored, patch.settings);
       const settings = this.validSettings(connector, { ...stored, ...patch.settings });
       if (strict) strictCheck = await this.checkCandidate(connector, id, settings);
       const { visible, secrets } = splitSecrets(connector, settings);
@@ -82,40 +86,56 @@ export class ConnectorSetupsService {
     return { ...this.view(saved), check: strictCheck ?? (await this.instances.instanceFor(saved).check()) };
   }
 
-  async get(id: string): Promise<ConnectorView> {
-    return this.view(await this.row(id));
+  async get(id: string, site?: number): Promise<ConnectorView> {
+    return this.view(await this.row(id, site));
   }
 
-  async list(filter: { siteNumber?: number; type?: string }): Promise<ConnectorView[]> {
-    return (await this.connectors.list(filter)).map((row) => this.view(row));
+  /** Lists set-ups; a site-limited caller sees its own site only. */
+  async list(filter: { siteNumber?: number; type?: string }, site?: number): Promise<ConnectorView[]> {
+    if (site !== undefined && filter.siteNumber !== undefined && filter.siteNumber !== site) return [];
+    return (await this.connectors.list({ ...filter, siteNumber: site ?? filter.siteNumber })).map((row) => this.view(row));
   }
 
-  async delete(id: string): Promise<void> {
+  async delete(id: string, site?: number): Promise<void> {
+    await this.row(id, site);
     if (!(await this.connectors.delete(id))) throw this.notFound(id);
     this.outbox.forget(id);
     this.changes.changed(id);
   }
 
   /** Runs the connector's own check against its destination now; a passing check resumes a paused connector. */
-  async check(id: string): Promise<CheckResult> {
-    const row = await this.row(id);
+  async check(id: string, site?: number): Promise<CheckResult> {
+    const row = await this.row(id, site);
     const result = await this.instances.instanceFor(row).check();
     if (result.ok && row.paused_reason) await this.resume(id);
     return result;
   }
 
   /** Lifts a pause: the delivery loop takes the kept backlog up again. */
-  async resume(id: string): Promise<ConnectorView> {
-    const row = await this.row(id);
+  async resume(id: string, site?: number): Promise<ConnectorView> {
+    const row = await this.row(id, site);
     await this.connectors.update(id, { paused_reason: null, paused_at: null });
     this.changes.changed(id);
     return this.view({ ...row, paused_reason: null, paused_at: null });
   }
 
-  async row(id: string): Promise<ConnectorRow> {
+  /** The set-up, if it exists and the caller's site (if limited) owns it: another site's is "not found". */
+  async row(id: string, site?: number): Promise<ConnectorRow> {
     const row = await this.connectors.get(id);
-    if (!row) throw this.notFound(id);
+    if (!row || (site !== undefined && row.site_number !== site)) throw this.notFound(id);
     return row;
+  }
+
+  /** A new access key id (or other credential field) must come with its own secret, never reuse the stored one. */
+  private requireSecretsWithNewCredentials(connector: EventConnector, stored: Record<string, unknown>, patch: Record<string, unknown>): void {
+    const changed = (connector.credentialFields ?? []).filter((field) => field in patch && patch[field] !== stored[field]);
+    if (changed.length === 0) return;
+    const missing = connector.secretFields.filter((field) => !(field in patch));
+    if (missing.length > 0) {
+      throw invalidInput(
+        missing.map((field) => ({ field: `settings.${field}`, message: `settings.${field} must be given again when ${changed.join(', ')} changes` })),
+      );
+    }
   }
 
   /** Checks settings that are not saved yet; a failure refuses them with the check's answer. */

@@ -14,7 +14,7 @@ export const secretBoxProvider: Provider = {
       throw new Error('APP_ENV=production needs SECRETS_KEY (base64 of 32 random bytes) to encrypt connector secrets');
     }
     const keyFile = join(config.dataDir, 'secrets.key');
-    const { box, createdKeyFile } = SecretBox.fromConfig(config.secretsKey, keyFile);
+    const { box, createdKeyFile } = SecretBox.fromConfig(config.secretsKey, keyFile, config.previousSecretsKeys);
     if (createdKeyFile) {
       new Logger('Secrets').warn(`No SECRETS_KEY configured: created ${keyFile} (mode 0600); configure SECRETS_KEY in production`);
     }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit, UnprocessableEntityException } from '@nestjs/common';
+import { ForbiddenException, Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit, UnprocessableEntityException } from '@nestjs/common';
 import { invalidInput } from '../api/field-errors.js';
 import { RetryLaterException } from '../api/retry-later.exception.js';
 import { HOST_CONFIG, type HostConfig } from '../config/host.config.js';
@@ -71,15 +71,18 @@ export class IngestService implements OnModuleInit, OnModuleDestroy {
     clearInterval(this.purgeTimer);
   }
 
-  ingest(body: unknown, idempotencyKey?: string): IngestAnswer {
+  /** `site`: the only site a site-limited token may post for. */
+  ingest(body: unknown, idempotencyKey?: string, site?: number): IngestAnswer {
     if (!this.lifecycle.accepting) throw new RetryLaterException(503, 'The host is shutting down; retry shortly', 5);
     if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
       throw invalidInput([{ field: 'Idempotency-Key', message: 'Idempotency-Key must be 1 to 255 visible ASCII characters' }]);
     }
     const now = Date.now();
+    // Keys are per site scope, so one tenant's key never answers with another's receipt.
+    const key = idempotencyKey === undefined ? undefined : `${site ?? '*'}:${idempotencyKey}`;
     const hash = idempotencyKey === undefined ? '' : createHash('sha256').update(JSON.stringify(body)).digest('hex');
-    if (idempotencyKey !== undefined) {
-      const earlier = this.idempotency.lookup(idempotencyKey, now - this.config.idempotencyRetentionMs);
+    if (key !== undefined) {
+      const earlier = this.idempotency.lookup(key, now - this.config.idempotencyRetentionMs);
       if (earlier) {
         if (earlier.request_hash !== hash) {
           throw new UnprocessableEntityException({
@@ -93,12 +96,23 @@ export class IngestService implements OnModuleInit, OnModuleDestroy {
     }
 
     const { events } = this.validator.parse(body);
+    if (site !== undefined) {
+      const other = events.findIndex((event) => event.siteNumber !== site);
+      if (other >= 0) {
+        throw new ForbiddenException({
+          statusCode: 403,
+          error: 'Forbidden',
+          message: `events[${other}].siteNumber: this token may only post events of site ${site}`,
+          errors: [{ field: `events[${other}].siteNumber`, message: `this token may only post events of site ${site}` }],
+        });
+      }
+    }
     const routed = this.router.route(events);
     this.refuseOverCap(routed.messages);
     const total = Object.values(routed.skipped).reduce((sum, count) => sum + (count ?? 0), 0);
     const receipt: IngestReceipt = { accepted: events.length, routed: routed.messages.length, skipped: { total, ...routed.skipped } };
     try {
-      this.commit(routed, idempotencyKey, hash, receipt, now);
+      this.commit(routed, key, hash, receipt, now);
     } catch (error) {
       // Disk full, I/O error, locked or read-only file: nothing was committed; the platform retries later.
       this.logger.error(`could not commit events: ${error instanceof Error ? error.message : String(error)}`);

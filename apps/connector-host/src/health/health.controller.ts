@@ -1,11 +1,13 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Access } from '../auth/access.decorator.js';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import { HostLifecycle } from '../lifecycle/host-lifecycle.js';
 import { DatabaseService } from '../store/database.service.js';
 import { type ConnectorHealth, ConnectorHealthService } from './connector-health.service.js';
 
 @ApiTags('health')
+@Access('public')
 @Controller('health')
 export class HealthController {
   constructor(

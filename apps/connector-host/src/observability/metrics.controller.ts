@@ -1,8 +1,10 @@
 import { Controller, Get, Header } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
+import { Access } from '../auth/access.decorator.js';
 import { MetricsService } from './metrics.service.js';
 
 @ApiExcludeController()
+@Access('public')
 @Controller('metrics')
 export class MetricsController {
   constructor(private readonly metrics: MetricsService) {}

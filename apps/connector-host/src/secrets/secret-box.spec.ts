@@ -40,3 +40,28 @@ describe('SecretBox', () => {
     expect(second.box.open(first.box.seal({ a: 1 }, 'x'), 'x')).toEqual({ a: 1 });
   });
 });
+
+describe('SecretBox key rotation', () => {
+  it('opens values sealed under a previous key, seals under the current one, and says which are stale', () => {
+    const oldKey = randomBytes(32);
+    const before = new SecretBox(oldKey);
+    const sealed = before.seal({ s: 'x' }, 'c1');
+    const after = new SecretBox(randomBytes(32), [oldKey]);
+    expect(after.isStale(sealed)).toBe(true);
+    expect(after.open(sealed, 'c1')).toEqual({ s: 'x' });
+    const resealed = after.seal(after.open(sealed, 'c1'), 'c1');
+    expect(after.isStale(resealed)).toBe(false);
+    expect(() => before.open(resealed, 'c1')).toThrow(/does not hold/);
+  });
+
+  it('rotates a development key file, keeping the old key readable as <file>.previous', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'secret-box-')), 'secrets.key');
+    const first = SecretBox.fromConfig(undefined, file).box;
+    const sealed = first.seal({ s: 'y' }, 'c2');
+    SecretBox.rotateKeyFile(file);
+    const second = SecretBox.fromConfig(undefined, file).box;
+    expect(second.keyId).not.toBe(first.keyId);
+    expect(second.open(sealed, 'c2')).toEqual({ s: 'y' });
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+  });
+});

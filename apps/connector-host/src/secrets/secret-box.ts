@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 /** A sealed value as stored: key id, IV, auth tag and ciphertext, base64. */
@@ -11,32 +11,67 @@ interface Sealed {
   ct: string;
 }
 
+/** A key's id: a short fingerprint, stored with each value so rotation knows what to re-seal. */
+function keyIdOf(key: Buffer): string {
+  return createHash('sha256').update(key).digest('hex').slice(0, 12);
+}
+
+function decodeKey(base64: string, what: string): Buffer {
+  const key = Buffer.from(base64.trim(), 'base64');
+  if (key.length !== 32) throw new Error(`${what} must be the base64 of 32 bytes`);
+  return key;
+}
+
 /**
  * Encrypts secret settings at rest with AES-256-GCM: a fresh 12-byte IV per seal, the auth tag checked on
  * open, and the owner's id as associated data, so a sealed value copied to another row does not open.
+ * Seals with the current key; opens with the current key or any previous one (rotation).
  */
 export class SecretBox {
-  private readonly keyId: string;
+  readonly keyId: string;
+  private readonly keys: Map<string, Buffer>;
 
-  constructor(private readonly key: Buffer) {
-    if (key.length !== 32) throw new Error('SecretBox needs a 32-byte key');
-    // A short fingerprint of the key, stored with each value, so a later key rotation knows what to re-seal.
-    this.keyId = createHash('sha256').update(key).digest('hex').slice(0, 12);
+  constructor(
+    private readonly current: Buffer,
+    previous: readonly Buffer[] = [],
+  ) {
+    if (current.length !== 32) throw new Error('SecretBox needs a 32-byte key');
+    this.keyId = keyIdOf(current);
+    this.keys = new Map([...previous.map((key) => [keyIdOf(key), key] as const), [this.keyId, current]]);
   }
 
-  /** The key from base64 configuration, else from (or newly written to) a 0600 key file. */
-  static fromConfig(base64Key: string | undefined, keyFile: string): { box: SecretBox; createdKeyFile: boolean } {
-    if (base64Key) return { box: new SecretBox(Buffer.from(base64Key, 'base64')), createdKeyFile: false };
-    if (existsSync(keyFile)) return { box: new SecretBox(Buffer.from(readFileSync(keyFile, 'utf8').trim(), 'base64')), createdKeyFile: false };
+  /**
+   * The keys from configuration (SECRETS_KEY, SECRETS_PREVIOUS_KEYS), else from a 0600 key file beside the
+   * data (created on first use) and the key it replaced, if a rotation left one.
+   */
+  static fromConfig(base64Key: string | undefined, keyFile: string, previousBase64: readonly string[] = []): { box: SecretBox; createdKeyFile: boolean } {
+    const previous = previousBase64.map((key) => decodeKey(key, 'SECRETS_PREVIOUS_KEYS entries'));
+    if (base64Key) return { box: new SecretBox(decodeKey(base64Key, 'SECRETS_KEY'), previous), createdKeyFile: false };
+    let createdKeyFile = false;
+    if (!existsSync(keyFile)) {
+      SecretBox.writeKeyFile(keyFile, randomBytes(32));
+      createdKeyFile = true;
+    }
+    const previousFile = `${keyFile}.previous`;
+    if (existsSync(previousFile)) previous.push(decodeKey(readFileSync(previousFile, 'utf8'), previousFile));
+    return { box: new SecretBox(decodeKey(readFileSync(keyFile, 'utf8'), keyFile), previous), createdKeyFile };
+  }
+
+  /** Development rotation: the key file gets a new key and the old one moves to `<file>.previous`. */
+  static rotateKeyFile(keyFile: string): void {
+    renameSync(keyFile, `${keyFile}.previous`);
+    SecretBox.writeKeyFile(keyFile, randomBytes(32));
+  }
+
+  private static writeKeyFile(keyFile: string, key: Buffer): void {
     mkdirSync(dirname(keyFile), { recursive: true });
-    writeFileSync(keyFile, randomBytes(32).toString('base64'), { mode: 0o600, flag: 'wx' });
+    writeFileSync(keyFile, key.toString('base64'), { mode: 0o600, flag: 'wx' });
     chmodSync(keyFile, 0o600);
-    return { box: SecretBox.fromConfig(undefined, keyFile).box, createdKeyFile: true };
   }
 
   seal(plain: Record<string, unknown>, ownerId: string): string {
     const iv = randomBytes(12);
-    const cipher = createCipheriv('aes-256-gcm', this.key, iv);
+    const cipher = createCipheriv('aes-256-gcm', this.current, iv);
     cipher.setAAD(Buffer.from(ownerId, 'utf8'));
     const ct = Buffer.concat([cipher.update(JSON.stringify(plain), 'utf8'), cipher.final()]);
     const sealed: Sealed = { v: 1, kid: this.keyId, iv: iv.toString('base64'), tag: cipher.getAuthTag().toString('base64'), ct: ct.toString('base64') };
@@ -45,11 +80,17 @@ export class SecretBox {
 
   open(sealedText: string, ownerId: string): Record<string, unknown> {
     const sealed = JSON.parse(sealedText) as Sealed;
-    if (sealed.kid !== this.keyId) throw new Error(`secret sealed under key ${sealed.kid}, the host has key ${this.keyId}`);
-    const decipher = createDecipheriv('aes-256-gcm', this.key, Buffer.from(sealed.iv, 'base64'));
+    const key = this.keys.get(sealed.kid);
+    if (!key) throw new Error(`secret sealed under key ${sealed.kid}, which the host does not hold (it has ${[...this.keys.keys()].join(', ')})`);
+    const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(sealed.iv, 'base64'));
     decipher.setAAD(Buffer.from(ownerId, 'utf8'));
     decipher.setAuthTag(Buffer.from(sealed.tag, 'base64'));
     const plain = Buffer.concat([decipher.update(Buffer.from(sealed.ct, 'base64')), decipher.final()]).toString('utf8');
     return JSON.parse(plain) as Record<string, unknown>;
+  }
+
+  /** Whether a sealed value is under an older key. */
+  isStale(sealedText: string): boolean {
+    return (JSON.parse(sealedText) as Sealed).kid !== this.keyId;
   }
 }

@@ -1,0 +1,29 @@
+import { join } from 'node:path';
+import { readHostConfig } from './config/host.config.js';
+import { SecretBox } from './secrets/secret-box.js';
+import { resealAll } from './secrets/secret-rotation.js';
+import { DatabaseService } from './store/database.service.js';
+
+// npm run rotate-key: re-encrypts every stored secret under the current key.
+// With SECRETS_KEY: set the new key as SECRETS_KEY and the old one in SECRETS_PREVIOUS_KEYS, run this, then drop the old.
+// With the development key file: this makes a new key file, keeps the old one as secrets.key.previous, and re-seals.
+async function main(): Promise<void> {
+  const config = readHostConfig(process.env);
+  const keyFile = join(config.dataDir, 'secrets.key');
+  const keys = () => SecretBox.fromConfig(config.secretsKey, keyFile, config.previousSecretsKeys).box;
+  const database = new DatabaseService(config);
+  await database.migrate();
+  if (!config.secretsKey) {
+    // First finish any earlier rotation, so the key about to be retired is the only old one in use.
+    resealAll(database.sqlite, keys());
+    SecretBox.rotateKeyFile(keyFile);
+  }
+  const result = resealAll(database.sqlite, keys());
+  await database.onApplicationShutdown();
+  console.log(`re-sealed ${result.resealed} of ${result.total} connectors' secrets under key ${result.keyId}`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

@@ -1,0 +1,150 @@
+import { randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
+import { InProcessKinesalite, TEST_SECRET_ACCESS_KEY } from '@app/kinesis-connector/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { audienceBinding, kinesisConnector, profileEvent, REGION } from '../support/fixtures.js';
+import { eventually, TestHost } from '../support/test-host.js';
+
+const ADMIN = 'admin-token-0123456789abcdef';
+const ADMIN_SITE_7 = 'admin-site-7-token-0123456789';
+const INGEST = 'ingest-token-0123456789abcdef';
+const INGEST_SITE_7 = 'ingest-site-7-token-012345678';
+
+let kinesis: InProcessKinesalite;
+let host: TestHost;
+
+beforeAll(async () => {
+  kinesis = await InProcessKinesalite.start(REGION);
+  await kinesis.createStream('sec-7', 1);
+  await kinesis.createStream('sec-8', 1);
+  host = await TestHost.start(kinesis.endpoint, {
+    env: {
+      // One admin token given as its SHA-256 only: configuration need not hold it in clear.
+      ADMIN_TOKENS: `sha256:${createHash('sha256').update(ADMIN).digest('hex')},${ADMIN_SITE_7}@7`,
+      INGEST_TOKENS: `${INGEST},${INGEST_SITE_7}@7`,
+      ADMIN_RATE_LIMIT_PER_MINUTE: '100000',
+    },
+  });
+});
+afterAll(async () => {
+  await host?.stop(true);
+  await kinesis?.stop();
+});
+
+async function call(token: string | undefined, method: string, path: string, body?: unknown) {
+  const response = await fetch(host.url + path, {
+    method,
+    headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  const json = response.headers.get('content-type')?.includes('json');
+  return { status: response.status, headers: response.headers, body: text && json ? JSON.parse(text) : text };
+}
+
+describe('access control', () => {
+  it('answers 401 without a valid token and 403 with the other scope', async () => {
+    for (const [method, path] of [['GET', '/v1/connectors'], ['GET', '/v1/connector-types'], ['POST', '/v1/events'], ['GET', '/v1/bindings']]) {
+      const missing = await call(undefined, method, path, method === 'POST' ? { events: [] } : undefined);
+      expect(missing.status, `${method} ${path}`).toBe(401);
+      expect(missing.headers.get('www-authenticate')).toBe('Bearer');
+      expect((await call('wrong-token-0123456789', method, path)).status).toBe(401);
+    }
+    expect((await call(INGEST, 'GET', '/v1/connectors')).status).toBe(403);
+    expect((await call(ADMIN, 'POST', '/v1/events', { events: [profileEvent(randomUUID())] })).status).toBe(403);
+    expect((await call(ADMIN, 'GET', '/v1/connectors')).status).toBe(200);
+    expect((await call(INGEST, 'POST', '/v1/events', { events: [profileEvent(randomUUID())] })).status).toBe(202);
+  });
+
+  it('leaves health and metrics open for operators', async () => {
+    for (const path of ['/health/live', '/health/ready', '/health/connectors', '/metrics']) expect((await call(undefined, 'GET', path)).status, path).toBe(200);
+  });
+
+  it('sends security headers', async () => {
+    const { headers } = await call(ADMIN, 'GET', '/v1/connectors');
+    expect(headers.get('x-content-type-options')).toBe('nosniff');
+    expect(headers.get('strict-transport-security')).toMatch(/max-age/);
+    expect(headers.get('content-security-policy')).toMatch(/default-src 'self'/);
+  });
+});
+
+describe('tenant isolation with site-limited tokens', () => {
+  it('keeps each site to its own connectors, bindings, dead letters and events', async () => {
+    const own = await call(ADMIN_SITE_7, 'POST', '/v1/connectors', kinesisConnector('sec-7', { siteNumber: 7 }));
+    expect(own.status).toBe(201);
+    expect((await call(ADMIN_SITE_7, 'POST', '/v1/connectors', kinesisConnector('sec-8', { siteNumber: 8 }))).status).toBe(403);
+    const other = await call(ADMIN, 'POST', '/v1/connectors', kinesisConnector('sec-8', { siteNumber: 8 }));
+    expect(other.status).toBe(201);
+
+    // Another site's objects do not exist for a site-limited token.
+    expect((await call(ADMIN_SITE_7, 'GET', '/v1/connectors')).body.map((c: { id: string }) => c.id)).toEqual([own.body.id]);
+    expect((await call(ADMIN_SITE_7, 'GET', '/v1/connectors?siteNumber=8')).body).toEqual([]);
+    for (const [method, path, body] of [
+      ['GET', `/v1/connectors/${other.body.id}`],
+      ['PATCH', `/v1/connectors/${other.body.id}`, { name: 'taken over' }],
+      ['DELETE', `/v1/connectors/${other.body.id}`],
+      ['POST', `/v1/connectors/${other.body.id}/check`],
+      ['GET', `/v1/connectors/${other.body.id}/dead-letters`],
+      ['POST', `/v1/connectors/${other.body.id}/dead-letters/replay`, {}],
+      ['POST', `/v1/connectors/${other.body.id}/resume`],
+    ] as [string, string, unknown?][]) {
+      expect((await call(ADMIN_SITE_7, method, path, body)).status, `${method} ${path}`).toBe(404);
+    }
+    expect((await call(ADMIN, 'GET', `/v1/connectors/${other.body.id}`)).body.name).toBe('Customer stream');
+    expect((await call(ADMIN_SITE_7, 'POST', '/v1/bindings', audienceBinding(other.body.id))).status).toBe(400);
+    const otherBinding = await call(ADMIN, 'POST', '/v1/bindings', audienceBinding(other.body.id));
+    expect((await call(ADMIN_SITE_7, 'GET', `/v1/bindings/${otherBinding.body.id}`)).status).toBe(404);
+    expect((await call(ADMIN_SITE_7, 'DELETE', `/v1/bindings/${otherBinding.body.id}`)).status).toBe(404);
+    expect((await call(ADMIN_SITE_7, 'GET', '/v1/bindings')).body).toEqual([]);
+    expect((await call(ADMIN_SITE_7, 'GET', `/v1/deliveries?connectorId=${other.body.id}`)).status).toBe(404);
+    expect((await call(ADMIN_SITE_7, 'POST', '/v1/admin/rotate-secrets')).status).toBe(403);
+
+    // A site-limited ingest token posts its own site's events only.
+    const ownBinding = await call(ADMIN_SITE_7, 'POST', '/v1/bindings', audienceBinding(own.body.id));
+    const refused = await call(INGEST_SITE_7, 'POST', '/v1/events', { events: [profileEvent(ownBinding.body.source.id, { siteNumber: 7 }), profileEvent(otherBinding.body.source.id, { siteNumber: 8 })] });
+    expect(refused.status).toBe(403);
+    expect(refused.body.errors[0].field).toBe('events[1].siteNumber');
+    const accepted = await call(INGEST_SITE_7, 'POST', '/v1/events', { events: [profileEvent(ownBinding.body.source.id, { siteNumber: 7 })] });
+    expect(accepted.body).toMatchObject({ accepted: 1, routed: 1 });
+    await eventually('the site-7 record', async () => ((await kinesis.readAll('sec-7')).length === 1 ? true : undefined));
+    expect(await kinesis.readAll('sec-8')).toEqual([]);
+  });
+});
+
+describe('secrets', () => {
+  it('requires the secret again when the access key id changes, but not for region or stream', async () => {
+    const created = (await call(ADMIN, 'POST', '/v1/connectors', kinesisConnector('sec-7'))).body;
+    expect((await call(ADMIN, 'PATCH', `/v1/connectors/${created.id}`, { settings: { streamName: 'sec-8', region: 'eu-central-1' } })).status).toBe(200);
+    const refused = await call(ADMIN, 'PATCH', `/v1/connectors/${created.id}`, { settings: { accessKeyId: 'AKIAI44QH8DHBEXAMPLE' } });
+    expect(refused.status).toBe(400);
+    expect(refused.body.errors).toEqual([{ field: 'settings.secretAccessKey', message: 'settings.secretAccessKey must be given again when accessKeyId changes' }]);
+    const withSecret = await call(ADMIN, 'PATCH', `/v1/connectors/${created.id}`, { settings: { accessKeyId: 'AKIAI44QH8DHBEXAMPLE', secretAccessKey: 'je7MtGbClwBF/2Zp9Utk/h3yCo8nvbEXAMPLEKEY' } });
+    expect(withSecret.status).toBe(200);
+    expect(JSON.stringify(withSecret.body)).not.toContain('je7MtGbClwBF');
+    // Sending the same access key id again is not a change.
+    expect((await call(ADMIN, 'PATCH', `/v1/connectors/${created.id}`, { settings: { accessKeyId: 'AKIAI44QH8DHBEXAMPLE' } })).status).toBe(200);
+  });
+
+  it('re-encrypts stored secrets on rotation (nothing to do when all are under the current key)', async () => {
+    const result = await call(ADMIN, 'POST', '/v1/admin/rotate-secrets');
+    expect(result.status).toBe(200);
+    expect(result.body).toMatchObject({ resealed: 0, keyId: expect.stringMatching(/^[0-9a-f]{12}$/) });
+    expect(result.body.total).toBeGreaterThan(0);
+    expect(JSON.stringify(result.body)).not.toContain(TEST_SECRET_ACCESS_KEY);
+  });
+});
+
+describe('rate limiting of admin routes', () => {
+  it('answers 429 past the limit, and never limits event intake', async () => {
+    const limited = await TestHost.start(kinesis.endpoint, { env: { ADMIN_RATE_LIMIT_PER_MINUTE: '5' } });
+    try {
+      const statuses: number[] = [];
+      for (let i = 0; i < 8; i++) statuses.push((await limited.request('GET', '/v1/connectors')).status);
+      expect(statuses.slice(0, 5)).toEqual([200, 200, 200, 200, 200]);
+      expect(statuses.slice(5)).toEqual([429, 429, 429]);
+      for (let i = 0; i < 10; i++) expect((await limited.request('POST', '/v1/events', { events: [profileEvent(randomUUID())] })).status).toBe(202);
+    } finally {
+      await limited.stop(true);
+    }
+  });
+});
