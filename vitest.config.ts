@@ -6,7 +6,7 @@ export default defineConfig({
   plugins: [swc.vite({ module: { type: 'es6' } })],
   resolve: { tsconfigPaths: true },
   test: {
-    include: ['apps/**/*.spec.ts', 'libs/**/*.spec.ts', 'test/**/*.e2e.spec.ts', 'test/faults/**/*.fault.spec.ts'],
+    include: ['apps/**/*.spec.ts', 'libs/**/*.spec.ts', 'test/**/*.e2e.spec.ts', 'test/faults/**/*.fault.spec.ts', 'test/security/**/*.security.spec.ts'],
     environment: 'node',
     testTimeout: 30_000,
     hookTimeout: 30_000,

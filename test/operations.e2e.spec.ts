@@ -257,7 +257,7 @@ describe('logs', () => {
     await kinesis.createStream('ops-logs', 1);
     const dataDir = mkdtempSync(join(tmpdir(), 'ops-logs-'));
     const otherSecret = 'zYxWvUtSrQpOnMlKjIhGfEdCbA9876543210ABCD';
-    const host = new HostProcess(await freeFixedPort(), { DATA_DIR: dataDir, KINESIS_ENDPOINT: kinesis.endpoint, LOG_LEVEL: 'verbose' });
+    const host = new HostProcess(await freeFixedPort(), { DATA_DIR: dataDir, KINESIS_ENDPOINT: kinesis.endpoint, LOG_LEVEL: 'verbose' }, { keepFullLog: true });
     await host.start();
     try {
       const call = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {

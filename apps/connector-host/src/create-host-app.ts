@@ -8,6 +8,9 @@ import { Logger } from 'nestjs-pino';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { toFieldErrors } from '@app/connector-sdk';
 import { invalidInput } from './api/field-errors.js';
+import { MAX_JSON_DEPTH, nestsDeeperThan } from './api/json-depth.js';
+import { ObjectBodyPipe } from './api/object-body.pipe.js';
+import type { FastifyReply } from 'fastify';
 import { type HostConfig, readHostConfig } from './config/host.config.js';
 import { HostModule } from './host.module.js';
 
@@ -27,6 +30,12 @@ export async function createHostApp(env: Record<string, string | undefined>): Pr
   );
   // Nest's own lines (boot, errors) go through pino too, with the same format and redaction.
   app.useLogger(app.get(Logger));
+  // Refuse absurdly nested bodies before any (recursive) validator sees them.
+  app.getHttpAdapter().getInstance().addHook('preValidation', async (request: { body?: unknown }, reply: FastifyReply) => {
+    if (request.body !== undefined && nestsDeeperThan(request.body, MAX_JSON_DEPTH)) {
+      return reply.status(400).send({ statusCode: 400, error: 'Bad Request', message: `body nests deeper than ${MAX_JSON_DEPTH} levels`, errors: [{ field: 'body', message: `body nests deeper than ${MAX_JSON_DEPTH} levels` }] });
+    }
+  });
   // Security headers on every answer; the CSP lets the /docs page run its own inline bootstrap only.
   await app.register(helmet as never, {
     contentSecurityPolicy: {
@@ -41,6 +50,7 @@ export async function createHostApp(env: Record<string, string | undefined>): Pr
     .build();
   SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, openApi), { jsonDocumentUrl: 'docs/json' });
   app.useGlobalPipes(
+    new ObjectBodyPipe(),
     new ValidationPipe({
       transform: true,
       whitelist: true,

@@ -58,6 +58,10 @@ describe('KinesisSettings', () => {
     expect(failures({ ...valid, sessionToken: 'x' }).map((error) => error.field)).toEqual(['settings.sessionToken']);
   });
 
+  it('refuses settings named like Object.prototype members, which class-transformer would drop silently', () => {
+    expect(failures({ ...valid, valueOf: 1 }).map((error) => error.field)).toEqual(['settings.valueOf']);
+  });
+
   it('refuses a settings value that is not an object', () => {
     expect(failures('nope' as never)).toEqual([{ field: 'settings', message: 'settings must be an object' }]);
   });

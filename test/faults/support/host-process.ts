@@ -13,9 +13,11 @@ export class HostProcess {
   private child?: ChildProcess;
   private output = '';
 
+  /** `keepFullLog`: keep every line the host printed (for log scans), not only the last 20 kB (for errors). */
   constructor(
     readonly port: number,
     private readonly env: Record<string, string>,
+    private readonly options: { keepFullLog?: boolean } = {},
   ) {
     if (!existsSync(HOST_ENTRY)) throw new Error(`${HOST_ENTRY} is missing: run npm run build first`);
   }
@@ -30,7 +32,10 @@ export class HostProcess {
       env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: String(this.port), LOG_LEVEL: 'warn', LOG_FORMAT: 'json', ...this.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    const capture = (chunk: Buffer) => (this.output = (this.output + chunk.toString()).slice(-20_000));
+    const capture = (chunk: Buffer) => {
+      this.output += chunk.toString();
+      if (!this.options.keepFullLog && this.output.length > 40_000) this.output = this.output.slice(-20_000);
+    };
     this.child.stdout!.on('data', capture);
     this.child.stderr!.on('data', capture);
     const deadline = Date.now() + 20_000;

@@ -1,3 +1,4 @@
+import { OptionalField } from './optional-field.js';
 import { MAX_BINDING_PROPERTIES, MAX_BINDING_VARIABLES } from '@app/connector-sdk';
 import { Type } from 'class-transformer';
 import {
@@ -7,7 +8,7 @@ import {
   IsIn,
   IsNotEmpty,
   IsObject,
-  IsOptional,
+ 
   IsString,
   IsUUID,
   MaxLength,
@@ -108,12 +109,12 @@ export class CreateBindingDto {
   source!: BindingSourceDto;
 
   /** Sent as `sourceName`; "" when absent. */
-  @IsOptional()
+  @OptionalField()
   @MaxLength(200, { message: 'sourceName must be at most 200 characters' })
   @IsString({ message: 'sourceName must be a string' })
   sourceName?: string;
 
-  @IsOptional()
+  @OptionalField()
   @ValidateNested({ each: true })
   @Type(() => ProfileVariableDto)
   @ArrayUnique((variable: ProfileVariableDto) => variable?.name, { message: 'profileVariables must have distinct names' })
@@ -121,7 +122,7 @@ export class CreateBindingDto {
   @IsArray({ message: 'profileVariables must be an array of { name, property }' })
   profileVariables?: ProfileVariableDto[];
 
-  @IsOptional()
+  @OptionalField()
   @IsBindingProperties()
   properties?: Record<string, string | number>;
 }

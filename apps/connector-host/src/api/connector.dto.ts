@@ -1,4 +1,5 @@
-import { IsBoolean, IsInt, IsNotEmpty, IsObject, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { OptionalField } from './optional-field.js';
+import { IsBoolean, IsInt, IsNotEmpty, IsObject, IsString, Max, MaxLength, Min } from 'class-validator';
 
 const MAX_INT32 = 2_147_483_647;
 
@@ -34,31 +35,31 @@ export class CreateConnectorDto {
   settings!: Record<string, unknown>;
 
   /** Whether events are delivered; default true. */
-  @IsOptional()
+  @OptionalField()
   @IsBoolean({ message: 'enabled must be true or false' })
   enabled?: boolean;
 }
 
 /** PATCH /v1/connectors/:id: type and siteNumber never change; omitted secrets are kept. */
 export class UpdateConnectorDto {
-  @IsOptional()
+  @OptionalField()
   @MaxLength(200, { message: 'name must be at most 200 characters' })
   @IsString({ message: 'name must be a string' })
   @IsNotEmpty({ message: 'name must not be empty' })
   name?: string;
 
-  @IsOptional()
+  @OptionalField()
   @Max(MAX_INT32, { message: `partnerNumber must be at most ${MAX_INT32}` })
   @Min(1, { message: 'partnerNumber must be a positive integer' })
   @IsInt({ message: 'partnerNumber must be an integer' })
   partnerNumber?: number;
 
   /** Settings to change; fields not given keep their values (secrets included). */
-  @IsOptional()
+  @OptionalField()
   @IsObject({ message: 'settings must be an object' })
   settings?: Record<string, unknown>;
 
-  @IsOptional()
+  @OptionalField()
   @IsBoolean({ message: 'enabled must be true or false' })
   enabled?: boolean;
 }

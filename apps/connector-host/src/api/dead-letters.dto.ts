@@ -1,9 +1,10 @@
+import { OptionalField } from './optional-field.js';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsInt, IsOptional, Max, Min } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsInt, Max, Min } from 'class-validator';
 
 /** GET /v1/connectors/:id/dead-letters?limit=&after= */
 export class ListDeadLettersQuery {
-  @IsOptional()
+  @OptionalField()
   @Type(() => Number)
   @Max(1000, { message: 'limit must be at most 1000' })
   @Min(1, { message: 'limit must be at least 1' })
@@ -11,7 +12,7 @@ export class ListDeadLettersQuery {
   limit?: number;
 
   /** The `nextAfter` of the previous page. */
-  @IsOptional()
+  @OptionalField()
   @Type(() => Number)
   @Min(0, { message: 'after must not be negative' })
   @IsInt({ message: 'after must be an integer' })
@@ -20,7 +21,7 @@ export class ListDeadLettersQuery {
 
 /** POST /v1/connectors/:id/dead-letters/replay: all dead letters, or the given ones. */
 export class ReplayDeadLettersDto {
-  @IsOptional()
+  @OptionalField()
   @Min(1, { each: true, message: 'ids must be positive integers' })
   @IsInt({ each: true, message: 'ids must be integers' })
   @ArrayMaxSize(10_000, { message: 'ids must have at most 10000 entries' })

@@ -62,6 +62,9 @@ export class ConnectorSetupsService {
   /** Changes a set-up (omitted settings keep their values) and checks it, as `create` does. */
   async update(id: string, patch: UpdateConnectorDto, strict = false, site?: number): Promise<SavedConnector> {
     const row = await this.row(id, site);
+    if (Object.values(patch).every((value) => value === undefined)) {
+      throw invalidInput([{ field: 'body', message: 'give at least one of name, partnerNumber, enabled, settings' }]);
+    }
     const connector = this.connectorType(row.type);
     const changes: Partial<ConnectorRow> = {};
     let strictCheck: CheckResult | undefined;

@@ -18,6 +18,9 @@ export function validateSettings<TSettings extends object>(
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     return { ok: false, errors: [{ field: 'settings', message: 'settings must be an object' }] };
   }
+  // class-transformer skips keys named like Object.prototype's members, so the whitelist would not see them.
+  const reserved = Object.keys(raw).find((key) => key in Object.prototype);
+  if (reserved !== undefined) return { ok: false, errors: [{ field: `settings.${reserved}`, message: `property ${reserved} should not exist` }] };
   const settings = plainToInstance(connector.settingsClass, raw);
   const errors = validateSync(settings, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true, stopAtFirstError: true });
   if (errors.length > 0) return { ok: false, errors: toFieldErrors(errors, 'settings') };
