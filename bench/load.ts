@@ -1,0 +1,65 @@
+import { randomUUID } from 'node:crypto';
+import { SOURCE_ID } from './message-fixture.js';
+
+// Posts events to the host like the platform: batches of events, each a distinct profile with one partner id.
+// argv: url mode(max|rate) arg1 arg2 batchSize
+//   max  <events> <concurrency>: as fast as the host takes them
+//   rate <eventsPerSecond> <seconds>: a fixed offered load; timestamp = send time, so the sink can time delivery
+const [url, mode, first, second, batchArg = '100'] = process.argv.slice(2);
+const batchSize = Number(batchArg);
+
+function batch(size: number): string {
+  const now = Date.now();
+  const events = Array.from({ length: size }, () => ({
+    siteNumber: 1234,
+    sourceId: SOURCE_ID,
+    callType: 'NEW',
+    timestamp: now,
+    profile: { profileId: randomUUID(), partnerIds: { '33': ['4'] }, properties: { last_category: '5678' } },
+  }));
+  return JSON.stringify({ events });
+}
+
+async function post(body: string): Promise<number> {
+  for (;;) {
+    const response = await fetch(`${url}/v1/events`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    const answer = (await response.json()) as { accepted?: number };
+    if (response.status === 202) return answer.accepted ?? 0;
+    if (response.status !== 429 && response.status !== 503) throw new Error(`host answered ${response.status}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+const started = performance.now();
+let accepted = 0;
+const latencies: number[] = [];
+if (mode === 'max') {
+  const total = Number(first);
+  let remaining = Math.ceil(total / batchSize);
+  await Promise.all(
+    Array.from({ length: Number(second) }, async () => {
+      while (remaining-- > 0) {
+        const sent = performance.now();
+        const taken = await post(batch(batchSize));
+        accepted += taken;
+        latencies.push(performance.now() - sent);
+      }
+    }),
+  );
+} else {
+  const perSecond = Number(first);
+  const seconds = Number(second);
+  const requestsPerSecond = perSecond / batchSize;
+  const total = Math.round(requestsPerSecond * seconds);
+  const inFlight: Promise<void>[] = [];
+  for (let i = 0; i < total; i++) {
+    const due = started + (i * 1000) / requestsPerSecond;
+    const wait = due - performance.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    inFlight.push(post(batch(batchSize)).then((n) => void (accepted += n)));
+  }
+  await Promise.all(inFlight);
+}
+const seconds = (performance.now() - started) / 1000;
+latencies.sort((a, b) => a - b);
+process.stdout.write(`${JSON.stringify({ accepted, seconds, rate: accepted / seconds, postP99Ms: latencies[Math.floor(latencies.length * 0.99)] ?? null })}\n`);

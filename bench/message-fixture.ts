@@ -1,0 +1,21 @@
+import { randomUUID } from 'node:crypto';
+
+/** A message as the host would send it: the documented JSON, about 330 bytes. */
+export function sampleMessage(profileId: string, timestamp = Date.now()): string {
+  return JSON.stringify({
+    profileId,
+    sourceId: 'dc0beb89-2d63-4ec7-899a-6e986ed8932f',
+    partnerNumber: 33,
+    callType: 'NEW',
+    partnerIds: ['4'],
+    profileVars: { lastCategory: '5678' },
+    timestamp,
+    siteNumber: 1234,
+    sourceName: 'some name',
+    sourceNumber: 123,
+    data: { custom: 'variable', another: 123 },
+  });
+}
+
+export const SOURCE_ID = 'dc0beb89-2d63-4ec7-899a-6e986ed8932f';
+export const newProfileId = () => randomUUID();

@@ -1,0 +1,195 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { BenchHost } from './host.js';
+import { benchClient } from './kinesis-client.js';
+import { peakRssMiB, runJson, startServer, stop } from './processes.js';
+
+// npm run bench: every figure measured in this run, on loopback, against the production build of the host.
+// Prints one table and writes bench/results/latest.json. Absolute numbers vary with the machine; ratios hold.
+
+type Rate = { records?: number; accepted?: number; seconds: number; rate: number };
+type SinkStats = { records: number; firstAt: number; lastAt: number; latency: { count: number; p50: number | null; p99: number | null; max: number | null } };
+
+const DIST = resolve('dist/bench');
+const script = (name: string) => join(DIST, `${name}.js`);
+const quick = process.argv.includes('--quick');
+const scale = quick ? 0.1 : 1;
+
+async function main(): Promise<void> {
+  const sink = await startServer(script('sink'));
+  const sinkUrl = `http://127.0.0.1:${sink.port}`;
+  const sinkCall = async <T>(path: string, method = 'GET'): Promise<T> => (await fetch(sinkUrl + path, { method })).json() as Promise<T>;
+  const waitForRecords = async (count: number, timeoutMs: number): Promise<SinkStats> => {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const stats = await sinkCall<SinkStats>('/__stats');
+      if (stats.records >= count || Date.now() > deadline) return stats;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  };
+  const results: Record<string, unknown> = { cores: cpus().length, cpu: cpus()[0]?.model, node: process.version, when: new Date().toISOString() };
+  let port = 39_100;
+
+  try {
+    // 1. The client-side ceiling: pre-built 500-record batches, best of 1, 2 and 4 in flight.
+    const limits: Record<string, number> = {};
+    for (const concurrency of [1, 2, 4]) limits[concurrency] = (await runJson<Rate>(script('limit'), [sinkUrl, String(5000 * scale + 1000), String(concurrency)])).rate;
+    const limit = Math.max(...Object.values(limits));
+    results.limit = { recordsPerSecond: Math.round(limit), byConcurrency: mapValues(limits, Math.round) };
+    log(`limit: ${Math.round(limit)} records/s (${JSON.stringify(results.limit)})`);
+
+    // 2. Naive peer: one PutRecord per message, 16 at a time.
+    const naive = await runJson<Rate>(script('naive'), [sinkUrl, String(5000 * scale + 1000), '16']);
+    results.naive = { recordsPerSecond: Math.round(naive.rate) };
+    log(`naive peer: ${Math.round(naive.rate)} records/s`);
+
+    // 3. Library peer: aws-kinesis-writable, 500-record buffers.
+    await sinkCall('/__reset', 'POST');
+    const library = await runJson<Rate>(script('library'), [sinkUrl, String(Math.round(100_000 * scale))]);
+    results.library = { recordsPerSecond: Math.round(library.rate) };
+    log(`library peer: ${Math.round(library.rate)} records/s`);
+
+    // 4. The host: events posted by a separate process, delivered to the same sink; accept to acknowledgement.
+    {
+      const host = await BenchHost.start(sinkUrl, port++);
+      await sinkCall('/__reset', 'POST');
+      const events = Math.round(200_000 * scale);
+      const started = Date.now();
+      const load = await runJson<Rate & { accepted: number }>(script('load'), [host.url, 'max', String(events), '8', '100']);
+      const stats = await waitForRecords(load.accepted, 120_000);
+      const seconds = (stats.lastAt - started) / 1000;
+      results.host = { eventsPerSecond: Math.round(stats.records / seconds), events: load.accepted, delivered: stats.records, seconds: round(seconds), ingestPerSecond: Math.round(load.rate) };
+      log(`host: ${JSON.stringify(results.host)}`);
+      await host.stop();
+    }
+
+    // 5. Latency at a fixed offered load: 5,000 events/s for 30 s, accept to acknowledgement.
+    {
+      const host = await BenchHost.start(sinkUrl, port++);
+      await sinkCall('/__reset', 'POST');
+      await sinkCall('/__latency/on', 'POST');
+      const load = await runJson<Rate & { accepted: number }>(script('load'), [host.url, 'rate', '5000', String(30 * scale), '50']);
+      const stats = await waitForRecords(load.accepted, 60_000);
+      await sinkCall('/__latency/off', 'POST');
+      results.latency = { offeredPerSecond: 5000, seconds: 30 * scale, events: load.accepted, p50Ms: stats.latency.p50, p99Ms: stats.latency.p99, maxMs: stats.latency.max };
+      log(`latency: ${JSON.stringify(results.latency)}`);
+      await host.stop();
+    }
+
+    // 6. Memory with 1,000,000 messages backlogged (the sink answers 503 during the fill), then the drain rate.
+    {
+      const host = await BenchHost.start(sinkUrl, port++, { DELIVERY_RETRY_MAX_MS: '1000', MAX_BACKLOG_PER_CONNECTOR: '2000000' });
+      await sinkCall('/__mode/503', 'POST');
+      await sinkCall('/__reset', 'POST');
+      const events = Math.round(1_000_000 * scale);
+      const load = await runJson<Rate & { accepted: number }>(script('load'), [host.url, 'max', String(events), '8', '500']);
+      const fillRss = peakRssMiB(host.child.pid!);
+      await sinkCall('/__mode/ok', 'POST');
+      const stats = await waitForRecords(load.accepted, 600_000);
+      const drainSeconds = (stats.lastAt - stats.firstAt) / 1000;
+      results.backlog = {
+        messages: load.accepted,
+        fillPerSecond: Math.round(load.rate),
+        peakRssMiBDuringFill: fillRss,
+        peakRssMiB: peakRssMiB(host.child.pid!),
+        drainPerSecond: Math.round(stats.records / Math.max(drainSeconds, 0.001)),
+        delivered: stats.records,
+      };
+      log(`backlog: ${JSON.stringify(results.backlog)}`);
+      await host.stop();
+    }
+
+    // 7. Against a real Kinesis API: kinesalite (in its own process) for 100,000 events.
+    {
+      const { EmbeddedKinesalite } = await import(resolve('dist/apps/connector-host/libs/kinesis-connector/src/emulator/embedded-kinesalite.js'));
+      const dataDir = mkdtempSync(join(tmpdir(), 'bench-kinesalite-'));
+      const emulator = await EmbeddedKinesalite.start({ port: 0, dataDir, region: 'eu-west-1' });
+      const { CreateStreamCommand, waitUntilStreamExists, DescribeStreamSummaryCommand } = await import('@aws-sdk/client-kinesis');
+      const admin = benchClient(emulator.endpoint);
+      await admin.send(new CreateStreamCommand({ StreamName: 'bench', ShardCount: 4 }));
+      await waitUntilStreamExists({ client: admin, maxWaitTime: 30, minDelay: 1 }, { StreamName: 'bench' });
+      const emulatorLimit = await runJson<Rate>(script('limit'), [emulator.endpoint, String(5000 * scale + 1000), '1']);
+      const host = await BenchHost.start(emulator.endpoint, port++);
+      const events = Math.round(100_000 * scale);
+      const started = Date.now();
+      const load = await runJson<Rate & { accepted: number }>(script('load'), [host.url, 'max', String(events), '8', '100']);
+      // Delivered = the host's own count of acknowledged records.
+      let delivered = 0;
+      const deadline = Date.now() + 300_000;
+      while (delivered < load.accepted && Date.now() < deadline) {
+        const metrics = await (await fetch(`${host.url}/metrics`)).text();
+        delivered = Number(/connector_host_records_put_total\{[^}]*\} (\d+)/.exec(metrics)?.[1] ?? 0);
+        if (delivered < load.accepted) await new Promise((r) => setTimeout(r, 100));
+      }
+      const seconds = (Date.now() - started) / 1000;
+      await admin.send(new DescribeStreamSummaryCommand({ StreamName: 'bench' }));
+      results.emulator = { events: load.accepted, delivered, hostEventsPerSecond: Math.round(delivered / seconds), emulatorRecordsPerSecond: Math.round(emulatorLimit.rate) };
+      log(`kinesalite: ${JSON.stringify(results.emulator)}`);
+      admin.destroy();
+      await host.stop();
+      await emulator.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  } finally {
+    await stop(sink.child);
+  }
+
+  const host = (results.host as { eventsPerSecond: number }).eventsPerSecond;
+  const ratios = {
+    hostToLimit: round(host / (results.limit as { recordsPerSecond: number }).recordsPerSecond, 3),
+    hostToNaive: round(host / (results.naive as { recordsPerSecond: number }).recordsPerSecond, 1),
+    hostToLibrary: round(host / (results.library as { recordsPerSecond: number }).recordsPerSecond, 2),
+  };
+  results.ratios = ratios;
+  const latency = results.latency as { p99Ms: number };
+  const backlog = results.backlog as { peakRssMiB: number };
+  const targets = [
+    ['host / limit', ratios.hostToLimit, '>= 0.35', ratios.hostToLimit >= 0.35],
+    ['host / naive peer', ratios.hostToNaive, '>= 20', ratios.hostToNaive >= 20],
+    ['host / library peer', ratios.hostToLibrary, '>= 2', ratios.hostToLibrary >= 2],
+    ['p99 accept-to-ack at 5,000 events/s (ms)', latency.p99Ms, '< 150', latency.p99Ms < 150],
+    ['peak RSS, 1,000,000 backlogged (MiB)', backlog.peakRssMiB, '< 400', backlog.peakRssMiB < 400],
+  ] as const;
+  results.targets = targets.map(([name, value, target, met]) => ({ name, value, target, met }));
+
+  const rows = [
+    ['limit (client ceiling, records/s)', (results.limit as { recordsPerSecond: number }).recordsPerSecond],
+    ['host (events/s, accept to ack, durable)', host],
+    ['naive peer (PutRecord x16, records/s)', (results.naive as { recordsPerSecond: number }).recordsPerSecond],
+    ['library peer (aws-kinesis-writable, records/s)', (results.library as { recordsPerSecond: number }).recordsPerSecond],
+    ['latency p50 / p99 / max (ms) at 5,000/s', `${(results.latency as { p50Ms: number }).p50Ms} / ${latency.p99Ms} / ${(results.latency as { maxMs: number }).maxMs}`],
+    ['backlog 1M: peak RSS MiB / drain msg/s', `${backlog.peakRssMiB} / ${(results.backlog as { drainPerSecond: number }).drainPerSecond}`],
+    ['kinesalite: host events/s / emulator records/s', `${(results.emulator as { hostEventsPerSecond: number }).hostEventsPerSecond} / ${(results.emulator as { emulatorRecordsPerSecond: number }).emulatorRecordsPerSecond}`],
+  ];
+  console.log(`\nBenchmark (${results.cores} cores, ${results.cpu}, Node ${results.node})${quick ? ' QUICK: 1/10 of the sizes' : ''}`);
+  console.log(table(['figure', 'value'], rows));
+  console.log(table(['target', 'measured', 'goal', 'met'], targets.map(([name, value, target, met]) => [name, value, target, met ? 'yes' : 'NO'])));
+  mkdirSync(resolve('bench/results'), { recursive: true });
+  writeFileSync(resolve('bench/results/latest.json'), `${JSON.stringify(results, null, 2)}\n`);
+  console.log('written: bench/results/latest.json');
+}
+
+function log(line: string): void {
+  console.error(`[bench] ${line}`);
+}
+
+function round(value: number, digits = 2): number {
+  return Math.round(value * 10 ** digits) / 10 ** digits;
+}
+
+function mapValues<T, U>(record: Record<string, T>, map: (value: T) => U): Record<string, U> {
+  return Object.fromEntries(Object.entries(record).map(([key, value]) => [key, map(value)]));
+}
+
+function table(header: string[], rows: (string | number | boolean | null)[][]): string {
+  const cells = rows.map((row) => row.map(String));
+  const widths = header.map((title, column) => Math.max(title.length, ...cells.map((row) => row[column].length)));
+  const line = (row: string[]) => `| ${row.map((cell, column) => cell.padEnd(widths[column])).join(' | ')} |`;
+  return [line(header), `|${widths.map((width) => '-'.repeat(width + 2)).join('|')}|`, ...cells.map(line)].join('\n');
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
