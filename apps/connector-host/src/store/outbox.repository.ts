@@ -109,7 +109,17 @@ export class OutboxRepository {
       }
       if (settlement.trace) this.trace.write(settlement.trace);
     });
-    this.settle = (settlement) => settleTransaction(settlement);
+    // A settlement only removes acknowledged messages (or moves them to dead letters): if a power cut loses it,
+    // those messages are sent again (a duplicate, never a loss). So it commits without its own fsync; the next
+    // accepting commit (synchronous=FULL) makes it durable with everything before it in the WAL.
+    this.settle = (settlement) => {
+      sqlite.pragma('synchronous = NORMAL');
+      try {
+        settleTransaction(settlement);
+      } finally {
+        sqlite.pragma('synchronous = FULL');
+      }
+    };
     this.expireTransaction = sqlite.transaction((connectorId: string, acceptedBefore: number, limit: number) => {
       const now = Date.now();
       const rows = this.expired.all(connectorId, acceptedBefore, limit);

@@ -45,7 +45,10 @@ export class TraceRepository implements OnModuleInit, OnModuleDestroy {
       `INSERT INTO delivery_trace (connector_id, profile_id, source_id, status, reason, shard_id, sequence_number, attempts, accepted_at, at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
-    this.purgeOlder = database.sqlite.prepare('DELETE FROM delivery_trace WHERE at < ?');
+    // Ids grow with time, so the oldest row still in retention marks the cut-off; no index on `at` is needed.
+    this.purgeOlder = database.sqlite.prepare(
+      'DELETE FROM delivery_trace WHERE id < coalesce((SELECT id FROM delivery_trace WHERE at >= ? ORDER BY id LIMIT 1), (SELECT max(id) + 1 FROM delivery_trace))',
+    );
   }
 
   onModuleInit(): void {
