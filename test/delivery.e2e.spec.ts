@@ -1,24 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { ACTIVATION_MESSAGE_FIELDS } from '@app/connector-sdk';
+import { DOCUMENTED_EXAMPLE } from '@app/connector-sdk/testing';
 import { InProcessKinesalite, type StreamRecord } from '@app/kinesis-connector/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { audienceBinding, journeyBinding, kinesisConnector, profileEvent, REGION } from './support/fixtures.js';
 import { eventually, TestHost } from './support/test-host.js';
-
-// The example payload of the product documentation.
-const DOCUMENTED_EXAMPLE = {
-  profileId: 'aaaabbbb-cccc-dddd-eeee-ffffffffffff',
-  sourceId: 'dc0beb89-2d63-4ec7-899a-6e986ed8932f',
-  partnerNumber: 33,
-  callType: 'NEW',
-  partnerIds: ['4'],
-  profileVars: { lastCategory: '5678' },
-  timestamp: 1234567890,
-  siteNumber: 1234,
-  sourceName: 'some name',
-  sourceNumber: 123,
-  data: { custom: 'variable', another: 123 },
-};
 
 let kinesis: InProcessKinesalite;
 let host: TestHost;

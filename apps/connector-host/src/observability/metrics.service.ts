@@ -52,37 +52,21 @@ export class MetricsService {
 
   constructor() {
     collectDefaultMetrics({ register: this.registry });
-    const read = () => this.source?.backlogs() ?? [];
-    new Gauge({
-      name: 'connector_host_backlog_messages',
-      help: 'Messages accepted and not yet acknowledged',
-      labelNames: ['connector_id', 'connector_type'],
-      registers: [this.registry],
-      collect() {
-        this.reset();
-        for (const backlog of read()) this.set(backlog.labels, backlog.pending);
-      },
-    });
-    new Gauge({
-      name: 'connector_host_dead_letters',
-      help: 'Dead letters waiting for a person',
-      labelNames: ['connector_id', 'connector_type'],
-      registers: [this.registry],
-      collect() {
-        this.reset();
-        for (const backlog of read()) this.set(backlog.labels, backlog.deadLetters);
-      },
-    });
-    new Gauge({
-      name: 'connector_host_oldest_pending_age_seconds',
-      help: 'Age of the oldest message not yet acknowledged',
-      labelNames: ['connector_id', 'connector_type'],
-      registers: [this.registry],
-      collect() {
-        this.reset();
-        for (const backlog of read()) this.set(backlog.labels, backlog.oldestAgeSeconds);
-      },
-    });
+    const gauge = (name: string, help: string, pick: (backlog: ReturnType<BacklogSource['backlogs']>[number]) => number) =>
+      new Gauge({
+        name,
+        help,
+        labelNames: ['connector_id', 'connector_type'],
+        registers: [this.registry],
+        collect: () => {
+          const metric = this.registry.getSingleMetric(name) as Gauge<keyof ConnectorLabels>;
+          metric.reset();
+          for (const backlog of this.source?.backlogs() ?? []) metric.set({ ...backlog.labels }, pick(backlog));
+        },
+      });
+    gauge('connector_host_backlog_messages', 'Messages accepted and not yet acknowledged', (backlog) => backlog.pending);
+    gauge('connector_host_dead_letters', 'Dead letters waiting for a person', (backlog) => backlog.deadLetters);
+    gauge('connector_host_oldest_pending_age_seconds', 'Age of the oldest message not yet acknowledged', (backlog) => backlog.oldestAgeSeconds);
   }
 
   /** The gauges read backlogs from here at scrape time. */

@@ -1,5 +1,7 @@
 import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import type { Statement } from 'better-sqlite3';
+import type { SelectQueryBuilder } from 'kysely';
+import type { Database } from './schema.js';
 import { HOST_CONFIG, type HostConfig } from '../config/host.config.js';
 import { DatabaseService } from './database.service.js';
 
@@ -82,19 +84,20 @@ export class TraceRepository implements OnModuleInit, OnModuleDestroy {
 
   /** Messages still waiting, matching the filter (read from the outbox itself). */
   async pending(filter: TraceFilter, limit: number) {
-    let query = this.database.db.selectFrom('outbox').selectAll();
-    if (filter.profileId !== undefined) query = query.where('partition_key', '=', filter.profileId);
-    if (filter.sourceId !== undefined) query = query.where('source_id', '=', filter.sourceId);
-    if (filter.connectorId !== undefined) query = query.where('connector_id', '=', filter.connectorId);
-    return query.orderBy('seq', 'desc').limit(limit).execute();
+    return this.matching(this.database.db.selectFrom('outbox').selectAll(), filter).orderBy('seq', 'desc').limit(limit).execute();
   }
 
   /** Dead letters matching the filter. */
   async deadLettered(filter: TraceFilter, limit: number) {
-    let query = this.database.db.selectFrom('dead_letters').selectAll();
-    if (filter.profileId !== undefined) query = query.where('partition_key', '=', filter.profileId);
-    if (filter.sourceId !== undefined) query = query.where('source_id', '=', filter.sourceId);
-    if (filter.connectorId !== undefined) query = query.where('connector_id', '=', filter.connectorId);
-    return query.orderBy('id', 'desc').limit(limit).execute();
+    return this.matching(this.database.db.selectFrom('dead_letters').selectAll(), filter).orderBy('id', 'desc').limit(limit).execute();
+  }
+
+  /** Outbox and dead letters name the profile `partition_key`; both have `source_id` and `connector_id`. */
+  private matching<Q extends SelectQueryBuilder<Database, 'outbox' | 'dead_letters', object>>(query: Q, filter: TraceFilter): Q {
+    let narrowed = query as SelectQueryBuilder<Database, 'outbox', object>;
+    if (filter.profileId !== undefined) narrowed = narrowed.where('partition_key', '=', filter.profileId);
+    if (filter.sourceId !== undefined) narrowed = narrowed.where('source_id', '=', filter.sourceId);
+    if (filter.connectorId !== undefined) narrowed = narrowed.where('connector_id', '=', filter.connectorId);
+    return narrowed as unknown as Q;
   }
 }

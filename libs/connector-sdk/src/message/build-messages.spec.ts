@@ -1,23 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { DOCUMENTED_EXAMPLE } from '../testing/documented-example.js';
 import { ACTIVATION_MESSAGE_FIELDS } from './activation-message.js';
 import type { BindingSpec, ConnectorSpec } from './binding.js';
 import { buildMessages } from './build-messages.js';
 import type { RoutingEvent } from './routing-event.js';
 
-// The example payload of the product documentation, field for field.
-const DOCUMENTED_EXAMPLE = {
-  profileId: 'aaaabbbb-cccc-dddd-eeee-ffffffffffff',
-  sourceId: 'dc0beb89-2d63-4ec7-899a-6e986ed8932f',
-  partnerNumber: 33,
-  callType: 'NEW',
-  partnerIds: ['4'],
-  profileVars: { lastCategory: '5678' },
-  timestamp: 1234567890,
-  siteNumber: 1234,
-  sourceName: 'some name',
-  sourceNumber: 123,
-  data: { custom: 'variable', another: 123 },
-};
 
 const connector: ConnectorSpec = { siteNumber: 1234, partnerNumber: 33 };
 
