@@ -1,13 +1,20 @@
+import { applyDecorators } from '@nestjs/common';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, IsUUID, Max, Min } from 'class-validator';
 
+/** An optional `?siteNumber=` filter: a positive 32-bit integer. */
+const SiteNumberFilter = () =>
+  applyDecorators(
+    IsOptional(),
+    Type(() => Number),
+    Max(2_147_483_647, { message: 'siteNumber must be at most 2147483647' }),
+    Min(1, { message: 'siteNumber must be a positive integer' }),
+    IsInt({ message: 'siteNumber must be an integer' }),
+  );
+
 /** GET /v1/connectors?siteNumber=&type= */
 export class ListConnectorsQuery {
-  @IsOptional()
-  @Type(() => Number)
-  @Max(2_147_483_647, { message: 'siteNumber must be at most 2147483647' })
-  @Min(1, { message: 'siteNumber must be a positive integer' })
-  @IsInt({ message: 'siteNumber must be an integer' })
+  @SiteNumberFilter()
   siteNumber?: number;
 
   @IsOptional()
@@ -25,11 +32,7 @@ export class ListBindingsQuery {
   @IsUUID('all', { message: 'sourceId must be a UUID' })
   sourceId?: string;
 
-  @IsOptional()
-  @Type(() => Number)
-  @Max(2_147_483_647, { message: 'siteNumber must be at most 2147483647' })
-  @Min(1, { message: 'siteNumber must be a positive integer' })
-  @IsInt({ message: 'siteNumber must be an integer' })
+  @SiteNumberFilter()
   siteNumber?: number;
 }
 

@@ -1,19 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import type { Statement } from 'better-sqlite3';
+import type { Selectable } from 'kysely';
+import type { OutboxTable } from './schema.js';
 import { DatabaseService } from './database.service.js';
 import { type TraceRow, TraceRepository } from './trace.repository.js';
 
 /** A message waiting for delivery, in acceptance order (`seq`). */
-export interface PendingMessage {
-  seq: number;
-  connector_id: string;
-  partition_key: string;
-  body: string;
-  accepted_at: number;
-  attempts: number;
-  next_attempt_at: number;
-  source_id: string | null;
-}
+export type PendingMessage = Omit<Selectable<OutboxTable>, 'last_error_code' | 'last_error_message'>;
 
 /** A routed message, ready to be committed. */
 export interface NewMessage {
