@@ -1,0 +1,42 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { createHostApp } from '../../apps/connector-host/src/create-host-app.js';
+import { HostProcess } from '../faults/support/host-process.js';
+import { freeFixedPort } from '../support/free-port.js';
+
+/** The IPv4 addresses a port listens on, read from the kernel's own table (no tool needed, no traffic sent). */
+function listeningAddresses(port: number): string[] {
+  const hexPort = port.toString(16).toUpperCase().padStart(4, '0');
+  return readFileSync('/proc/net/tcp', 'utf8')
+    .split('\n')
+    .slice(1)
+    .map((line) => line.trim().split(/\s+/))
+    .filter((fields) => fields[3] === '0A' && fields[1]?.endsWith(`:${hexPort}`))
+    .map((fields) => fields[1].split(':')[0].match(/../g)!.reverse().map((byte) => parseInt(byte, 16)).join('.'));
+}
+
+describe('start-up safety', () => {
+  it('refuses to start in production without SECRETS_KEY', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'no-key-'));
+    try {
+      await expect(createHostApp({ APP_ENV: 'production', DATA_DIR: dataDir, KINESIS_ENDPOINT: 'http://127.0.0.1:9', LOG_LEVEL: 'silent', LOG_FORMAT: 'json' })).rejects.toThrow(/needs SECRETS_KEY/);
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('listens on loopback only, and says so, when no token is configured', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'no-tokens-'));
+    const host = new HostProcess(await freeFixedPort(), { DATA_DIR: dataDir, KINESIS_ENDPOINT: 'http://127.0.0.1:9', HOST: '0.0.0.0', LOG_LEVEL: 'log' }, { keepFullLog: true });
+    await host.start();
+    try {
+      expect(listeningAddresses(host.port)).toEqual(['127.0.0.1']);
+      expect(host.logs()).toContain('listening on loopback only');
+    } finally {
+      await host.kill('SIGTERM');
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
