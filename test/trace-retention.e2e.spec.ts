@@ -1,7 +1,6 @@
 import { InProcessKinesalite } from '@app/kinesis-connector/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DatabaseService } from '../apps/connector-host/src/store/database.service.js';
-import { TraceRepository } from '../apps/connector-host/src/store/trace.repository.js';
+import { TraceRepository, type TraceRow } from '../apps/connector-host/src/store/trace.repository.js';
 import { REGION } from './support/fixtures.js';
 import { TestHost } from './support/test-host.js';
 
@@ -10,7 +9,7 @@ let host: TestHost;
 
 beforeAll(async () => {
   kinesis = await InProcessKinesalite.start(REGION);
-  host = await TestHost.start(kinesis.endpoint, { env: { TRACE_RETENTION_MS: '60000' } });
+  host = await TestHost.start(kinesis.endpoint, { env: { TRACE_RETENTION_MS: '60000', TRACE_MAX_ENTRIES: '3' } });
 });
 afterAll(async () => {
   await host?.stop(true);
@@ -18,15 +17,18 @@ afterAll(async () => {
 });
 
 describe('delivery trace retention', () => {
-  it('purges exactly the rows older than the retention, oldest first', () => {
+  const row = (profileId: string, at: number, sourceId = 's'): TraceRow => ({ connectorId: 'c', profileId, sourceId, status: 'skipped', reason: 'no_binding', acceptedAt: at, at });
+
+  it('keeps the newest entries within both bounds, newest first, and filters them', () => {
     const trace = host.app.get(TraceRepository);
     const now = 10_000_000;
-    const row = (profileId: string, at: number) => ({ connectorId: null, profileId, sourceId: 's', status: 'skipped' as const, reason: 'no_binding', acceptedAt: at, at });
-    trace.write([row('old-1', now - 120_000), row('old-2', now - 61_000), row('kept-1', now - 59_000), row('kept-2', now)]);
-    expect(trace.purge(now)).toBe(2);
-    const left = host.app.get(DatabaseService).sqlite.prepare('SELECT profile_id FROM delivery_trace ORDER BY id').all() as { profile_id: string }[];
-    expect(left.map((r) => r.profile_id)).toEqual(['kept-1', 'kept-2']);
-    expect(trace.purge(now + 120_000)).toBe(2);
-    expect(trace.purge(now + 120_000)).toBe(0);
+    trace.write([row('a', now - 120_000), row('b', now - 59_000, 'other'), row('c', now - 1000), row('d', now)]);
+    // Four written, three kept (the count bound); 'a' is also past the retention.
+    expect(trace.find({}, 10, now).map((r) => r.profileId)).toEqual(['d', 'c', 'b']);
+    // Past the retention, older entries drop out of answers.
+    expect(trace.find({}, 10, now + 59_500).map((r) => r.profileId)).toEqual(['d']);
+    expect(trace.find({ sourceId: 'other' }, 10, now).map((r) => r.profileId)).toEqual(['b']);
+    expect(trace.find({ profileId: 'c' }, 10, now).map((r) => r.profileId)).toEqual(['c']);
+    expect(trace.find({}, 1, now).map((r) => r.profileId)).toEqual(['d']);
   });
 });

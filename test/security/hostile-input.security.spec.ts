@@ -80,7 +80,6 @@ function storeDigest(): string {
     one('SELECT count(*) AS n, max(seq) AS s FROM outbox'),
     one('SELECT count(*) AS n, max(id) AS m FROM dead_letters'),
     one('SELECT count(*) AS n FROM idempotency_keys'),
-    one('SELECT count(*) AS n, max(id) AS m FROM delivery_trace'),
   ].join('\n');
 }
 

@@ -65,16 +65,13 @@ export class DeliveriesController {
       throw invalidInput([{ field: 'profileId', message: 'give at least one of profileId, sourceId, connectorId' }]);
     }
     const limit = query.limit ?? 100;
-    const [traced, pending, dead] = await Promise.all([
-      this.trace.find(filter, limit),
-      this.trace.pending(filter, limit),
-      this.trace.deadLettered(filter, limit),
-    ]);
+    const traced = this.trace.find(filter, limit);
+    const [pending, dead] = await Promise.all([this.trace.pending(filter, limit), this.trace.deadLettered(filter, limit)]);
     const items: (DeliveryView & { sortKey: number })[] = [
       ...traced.map((row) =>
         row.status === 'delivered'
-          ? { status: 'delivered' as const, connectorId: row.connector_id ?? '', profileId: row.profile_id, sourceId: row.source_id, shardId: row.shard_id, sequenceNumber: row.sequence_number, attempts: row.attempts, acceptedAt: iso(row.accepted_at), deliveredAt: iso(row.at), sortKey: row.at }
-          : { status: 'skipped' as const, connectorId: row.connector_id, profileId: row.profile_id, sourceId: row.source_id, reason: row.reason ?? '', at: iso(row.at), sortKey: row.at },
+          ? { status: 'delivered' as const, connectorId: row.connectorId ?? '', profileId: row.profileId, sourceId: row.sourceId, shardId: row.shardId ?? null, sequenceNumber: row.sequenceNumber ?? null, attempts: row.attempts ?? null, acceptedAt: iso(row.acceptedAt), deliveredAt: iso(row.at), sortKey: row.at }
+          : { status: 'skipped' as const, connectorId: row.connectorId, profileId: row.profileId, sourceId: row.sourceId, reason: row.reason ?? '', at: iso(row.at), sortKey: row.at },
       ),
       ...pending.map((row) => ({
         status: 'pending' as const,

@@ -53,6 +53,8 @@ export interface HostConfig {
   logFormat: 'json' | 'pretty';
   /** How long the delivery trace keeps a delivered or skipped message. */
   traceRetentionMs: number;
+  /** How many delivered or skipped messages the trace keeps at most (in memory). */
+  traceMaxEntries: number;
 }
 
 export const HOST_CONFIG = Symbol('HOST_CONFIG');
@@ -107,6 +109,7 @@ export function readHostConfig(env: Env): HostConfig {
     pinoLevel: PINO_LEVELS[env.LOG_LEVEL ?? 'log'] ?? 'info',
     logFormat: logFormat(env.LOG_FORMAT ?? (appEnv === 'production' ? 'json' : 'pretty'), problems),
     traceRetentionMs: int('TRACE_RETENTION_MS', 3_600_000, 0, 30 * 86_400_000),
+    traceMaxEntries: int('TRACE_MAX_ENTRIES', 100_000, 0, 10_000_000),
   };
   if (problems.length > 0) throw new Error(`Invalid configuration:\n- ${problems.join('\n- ')}`);
   return config;

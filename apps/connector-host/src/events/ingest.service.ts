@@ -58,7 +58,6 @@ export class IngestService implements OnModuleInit, OnModuleDestroy {
     this.commit = database.sqlite.transaction((routed: RouteResult, key: string | undefined, hash: string, receipt: IngestReceipt, at: number) => {
       this.outbox.appendAll(routed.messages, at);
       if (key !== undefined) this.idempotency.record(key, hash, 202, receipt, at);
-      this.trace.write(routed.skips.map((skip) => ({ ...skip, status: 'skipped' as const, acceptedAt: at, at })));
     });
   }
 
@@ -119,6 +118,7 @@ export class IngestService implements OnModuleInit, OnModuleDestroy {
       throw new RetryLaterException(503, 'The event store could not commit this request; nothing was stored', 5);
     }
     this.outbox.committed(routed.messages);
+    this.trace.write(routed.skips.map((skip) => ({ ...skip, status: 'skipped' as const, acceptedAt: now, at: now })));
     this.delivery.wake(routed.connectors.keys());
     this.count(events.length, routed);
     return { status: 202, receipt, replayed: false };

@@ -118,6 +118,12 @@ const migrations: Record<string, Migration> = {
       await db.schema.dropIndex('delivery_trace_by_connector').execute();
     },
   },
+  '2026-11-28-005-trace-in-memory': {
+    async up(db: Kysely<unknown>) {
+      // The trace of delivered and skipped messages moved to a bounded ring in memory (see TraceRepository).
+      await db.schema.dropTable('delivery_trace').execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -34,7 +34,7 @@ export interface Settlement {
   delivered: number[];
   retry: RetryUpdate[];
   dead: DeadLetterUpdate[];
-  /** Trace lines of the delivered messages, committed with them. */
+  /** Trace lines of the delivered messages, recorded once the settlement committed. */
   trace?: TraceRow[];
 }
 
@@ -100,7 +100,6 @@ export class OutboxRepository {
         this.bury.run(now, dead.code, dead.message, dead.seq);
         this.remove.run(dead.seq);
       }
-      if (settlement.trace) this.trace.write(settlement.trace);
     });
     // A settlement only removes acknowledged messages (or moves them to dead letters): if a power cut loses it,
     // those messages are sent again (a duplicate, never a loss). So it commits without its own fsync; the next
@@ -112,6 +111,7 @@ export class OutboxRepository {
       } finally {
         sqlite.pragma('synchronous = FULL');
       }
+      if (settlement.trace) this.trace.write(settlement.trace);
     };
     this.expireTransaction = sqlite.transaction((connectorId: string, acceptedBefore: number, limit: number) => {
       const now = Date.now();

@@ -62,21 +62,7 @@ export interface DeadLettersTable {
   source_id: string | null;
 }
 
-export interface DeliveryTraceTable {
-  id: Generated<number>;
-  /** Null for an event no binding wanted. */
-  connector_id: string | null;
-  profile_id: string;
-  source_id: string;
-  status: 'delivered' | 'skipped';
-  /** Why a message was skipped. */
-  reason: string | null;
-  shard_id: string | null;
-  sequence_number: string | null;
-  attempts: number | null;
-  accepted_at: number;
-  at: number;
-}
+
 
 export interface IdempotencyKeysTable {
   key: string;
@@ -89,7 +75,6 @@ export interface IdempotencyKeysTable {
 }
 
 export interface Database {
-  delivery_trace: DeliveryTraceTable;
   idempotency_keys: IdempotencyKeysTable;
   connectors: ConnectorsTable;
   bindings: BindingsTable;

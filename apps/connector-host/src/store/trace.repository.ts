@@ -1,9 +1,8 @@
-import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
-import type { Statement } from 'better-sqlite3';
+import { Inject, Injectable } from '@nestjs/common';
 import type { SelectQueryBuilder } from 'kysely';
-import type { Database } from './schema.js';
 import { HOST_CONFIG, type HostConfig } from '../config/host.config.js';
 import { DatabaseService } from './database.service.js';
+import type { Database } from './schema.js';
 
 /** One line of the delivery trace: a message delivered (with where it landed) or skipped (with why). */
 export interface TraceRow {
@@ -25,61 +24,48 @@ export interface TraceFilter {
   connectorId?: string;
 }
 
-const PURGE_EVERY_MS = 60_000;
-
 /**
- * The recent history of delivered and skipped messages, kept for `TRACE_RETENTION_MS` (0 turns it off).
- * Rows are written inside the transactions that commit the facts they record.
+ * What became of recent messages. Delivered and skipped ones live in a bounded ring in memory (the newest
+ * TRACE_MAX_ENTRIES, none older than TRACE_RETENTION_MS): writing them to SQLite cost as much as the rest of
+ * delivery, and a trace is for looking at what just happened, so it need not outlive a restart. Pending and
+ * dead-lettered messages are read from the outbox and the dead letters themselves, which do.
  */
 @Injectable()
-export class TraceRepository implements OnModuleInit, OnModuleDestroy {
+export class TraceRepository {
   readonly enabled: boolean;
-  private readonly insert: Statement;
-  private readonly purgeOlder: Statement<[number]>;
-  private timer?: NodeJS.Timeout;
+  private readonly ring: (TraceRow | undefined)[];
+  private next = 0;
 
   constructor(
     private readonly database: DatabaseService,
     @Inject(HOST_CONFIG) private readonly config: HostConfig,
   ) {
-    this.enabled = config.traceRetentionMs > 0;
-    this.insert = database.sqlite.prepare(
-      `INSERT INTO delivery_trace (connector_id, profile_id, source_id, status, reason, shard_id, sequence_number, attempts, accepted_at, at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
-    // Ids grow with time, so the oldest row still in retention marks the cut-off; no index on `at` is needed.
-    this.purgeOlder = database.sqlite.prepare(
-      'DELETE FROM delivery_trace WHERE id < coalesce((SELECT id FROM delivery_trace WHERE at >= ? ORDER BY id LIMIT 1), (SELECT max(id) + 1 FROM delivery_trace))',
-    );
+    this.enabled = config.traceRetentionMs > 0 && config.traceMaxEntries > 0;
+    this.ring = new Array(this.enabled ? config.traceMaxEntries : 0);
   }
 
-  onModuleInit(): void {
-    this.timer = setInterval(() => this.purge(), PURGE_EVERY_MS).unref();
-  }
-
-  onModuleDestroy(): void {
-    clearInterval(this.timer);
-  }
-
-  /** Writes rows; call it inside the transaction that commits what they record. */
+  /** Records facts that were just committed. */
   write(rows: readonly TraceRow[]): void {
     if (!this.enabled) return;
     for (const row of rows) {
-      this.insert.run(row.connectorId, row.profileId, row.sourceId, row.status, row.reason ?? null, row.shardId ?? null, row.sequenceNumber ?? null, row.attempts ?? null, row.acceptedAt, row.at);
+      this.ring[this.next] = row;
+      this.next = (this.next + 1) % this.ring.length;
     }
   }
 
-  purge(now = Date.now()): number {
-    return this.purgeOlder.run(now - this.config.traceRetentionMs).changes;
-  }
-
-  /** The newest traced rows matching every given filter. */
-  async find(filter: TraceFilter, limit: number) {
-    let query = this.database.db.selectFrom('delivery_trace').selectAll();
-    if (filter.profileId !== undefined) query = query.where('profile_id', '=', filter.profileId);
-    if (filter.sourceId !== undefined) query = query.where('source_id', '=', filter.sourceId);
-    if (filter.connectorId !== undefined) query = query.where('connector_id', '=', filter.connectorId);
-    return query.where('at', '>=', Date.now() - this.config.traceRetentionMs).orderBy('id', 'desc').limit(limit).execute();
+  /** The newest traced rows matching every given filter, newest first, within the retention. */
+  find(filter: TraceFilter, limit: number, now = Date.now()): TraceRow[] {
+    const found: TraceRow[] = [];
+    const oldest = now - this.config.traceRetentionMs;
+    for (let step = 1; step <= this.ring.length && found.length < limit; step++) {
+      const row = this.ring[(this.next - step + this.ring.length) % this.ring.length];
+      if (!row || row.at < oldest) break;
+      if (filter.profileId !== undefined && row.profileId !== filter.profileId) continue;
+      if (filter.sourceId !== undefined && row.sourceId !== filter.sourceId) continue;
+      if (filter.connectorId !== undefined && row.connectorId !== filter.connectorId) continue;
+      found.push(row);
+    }
+    return found;
   }
 
   /** Messages still waiting, matching the filter (read from the outbox itself). */
