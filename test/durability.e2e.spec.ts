@@ -60,6 +60,22 @@ describe('durable delivery', () => {
     expect(records.map((record) => record.partitionKey).sort()).toEqual(['marker', 'once-a', 'once-b']);
   });
 
+  it('stores a request once when its repeat arrives while it still waits for its group commit', async () => {
+    const stream = `idem-race-${randomUUID().slice(0, 8)}`;
+    const { sourceId } = await setUp(stream);
+    const key = randomUUID();
+    const body = events(sourceId, ['race-a', 'race-b']);
+    const answers = await Promise.all([postWithKey(key, body), postWithKey(key, body), postWithKey(key, body)]);
+    expect(answers.map((answer) => answer.status)).toEqual([202, 202, 202]);
+    expect(answers.filter((answer) => answer.replayed === 'true')).toHaveLength(2);
+    await host.request('POST', '/v1/events', events(sourceId, ['race-marker']));
+    const records = await eventually('the marker', async () => {
+      const all = await kinesis.readAll(stream);
+      return all.some((record) => record.partitionKey === 'race-marker') ? all : undefined;
+    });
+    expect(records.map((record) => record.partitionKey).sort()).toEqual(['race-a', 'race-b', 'race-marker']);
+  });
+
   it('refuses a reused Idempotency-Key with another body (422), and a malformed key (400)', async () => {
     const { sourceId } = await setUp(`idem2-${randomUUID().slice(0, 8)}`);
     const key = randomUUID();

@@ -20,13 +20,13 @@ export class EventsController {
   @ApiOperation({ summary: 'Accept audience and journey events: 202 once committed; 400 naming fields; 429/503 with Retry-After' })
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'A repeat within 24 h gets the first answer again' })
   @ApiBody({ schema: eventsRequestSchema(1000) as object })
-  accept(
+  async accept(
     @Body() body: unknown,
     @Headers('idempotency-key') idempotencyKey: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
     @CurrentPrincipal() principal: Principal,
-  ): IngestReceipt {
-    const answer = this.ingest.ingest(body, idempotencyKey, principal.siteNumber);
+  ): Promise<IngestReceipt> {
+    const answer = await this.ingest.ingest(body, idempotencyKey, principal.siteNumber);
     void reply.status(answer.status);
     if (answer.replayed) void reply.header('Idempotent-Replayed', 'true');
     return answer.receipt;

@@ -33,14 +33,31 @@ export interface IngestAnswer {
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 const PURGE_EVERY_MS = 10 * 60_000;
 
+/** A request checked and routed, waiting for the next group commit. */
+interface QueuedRequest {
+  routed: RouteResult;
+  key?: string;
+  hash: string;
+  receipt: IngestReceipt;
+  events: number;
+  at: number;
+  resolve: (answer: IngestAnswer) => void;
+  reject: (error: unknown) => void;
+}
+
 /**
- * Validate, route, and commit in one transaction (messages and idempotency record together), then wake the
- * delivery loops. Synchronous from check to commit: no other request interleaves, so caps and keys hold.
+ * Validate, route, and commit (messages and idempotency record together), then wake the delivery loops.
+ * Group commit: the requests that arrive within one turn of the event loop share one transaction, so a
+ * flood pays one fsync per group instead of one per request; none is answered before its group committed.
+ * Caps and idempotency keys count what is queued as well as what is stored.
  */
 @Injectable()
 export class IngestService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(IngestService.name);
-  private readonly commit: (routed: RouteResult, key: string | undefined, hash: string, receipt: IngestReceipt, at: number) => void;
+  private readonly commitGroup: (group: readonly QueuedRequest[]) => void;
+  private queue: QueuedRequest[] = [];
+  private readonly queuedByConnector = new Map<string, number>();
+  private readonly queuedKeys = new Map<string, { hash: string; answer: Promise<IngestAnswer> }>();
   private purgeTimer?: NodeJS.Timeout;
 
   constructor(
@@ -55,9 +72,11 @@ export class IngestService implements OnModuleInit, OnModuleDestroy {
     private readonly trace: TraceRepository,
     database: DatabaseService,
   ) {
-    this.commit = database.sqlite.transaction((routed: RouteResult, key: string | undefined, hash: string, receipt: IngestReceipt, at: number) => {
-      this.outbox.appendAll(routed.messages, at);
-      if (key !== undefined) this.idempotency.record(key, hash, 202, receipt, at);
+    this.commitGroup = database.sqlite.transaction((group: readonly QueuedRequest[]) => {
+      for (const request of group) {
+        this.outbox.appendAll(request.routed.messages, request.at);
+        if (request.key !== undefined) this.idempotency.record(request.key, request.hash, 202, request.receipt, request.at);
+      }
     });
   }
 
@@ -71,7 +90,7 @@ export class IngestService implements OnModuleInit, OnModuleDestroy {
   }
 
   /** `site`: the only site a site-limited token may post for. */
-  ingest(body: unknown, idempotencyKey?: string, site?: number): IngestAnswer {
+  async ingest(body: unknown, idempotencyKey?: string, site?: number): Promise<IngestAnswer> {
     if (!this.lifecycle.accepting) throw new RetryLaterException(503, 'The host is shutting down; retry shortly', 5);
     if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
       throw invalidInput([{ field: 'Idempotency-Key', message: 'Idempotency-Key must be 1 to 255 visible ASCII characters' }]);
@@ -82,16 +101,18 @@ export class IngestService implements OnModuleInit, OnModuleDestroy {
     const hash = idempotencyKey === undefined ? '' : createHash('sha256').update(JSON.stringify(body)).digest('hex');
     if (key !== undefined) {
       const earlier = this.idempotency.lookup(key, now - this.config.idempotencyRetentionMs);
-      if (earlier) {
-        if (earlier.request_hash !== hash) {
-          throw new UnprocessableEntityException({
-            statusCode: 422,
-            error: 'Unprocessable Entity',
-            message: 'This Idempotency-Key was used for a different request body',
-          });
-        }
-        return { status: earlier.status, receipt: JSON.parse(earlier.response), replayed: true };
+      const queued = this.queuedKeys.get(key);
+      const earlierHash = earlier?.request_hash ?? queued?.hash;
+      if (earlierHash !== undefined && earlierHash !== hash) {
+        throw new UnprocessableEntityException({
+          statusCode: 422,
+          error: 'Unprocessable Entity',
+          message: 'This Idempotency-Key was used for a different request body',
+        });
       }
+      if (earlier) return { status: earlier.status, receipt: JSON.parse(earlier.response), replayed: true };
+      // The same request is waiting for its group commit: share its fate (202, or 503 with nothing stored).
+      if (queued) return { ...(await queued.answer), replayed: true };
     }
 
     const { events } = this.validator.parse(body);
@@ -110,18 +131,41 @@ export class IngestService implements OnModuleInit, OnModuleDestroy {
     this.refuseOverCap(routed.messages);
     const total = Object.values(routed.skipped).reduce((sum, count) => sum + (count ?? 0), 0);
     const receipt: IngestReceipt = { accepted: events.length, routed: routed.messages.length, skipped: { total, ...routed.skipped } };
+    const answer = new Promise<IngestAnswer>((resolve, reject) => {
+      this.queue.push({ routed, key, hash, receipt, events: events.length, at: now, resolve, reject });
+      for (const message of routed.messages) this.queuedByConnector.set(message.connectorId, (this.queuedByConnector.get(message.connectorId) ?? 0) + 1);
+      if (this.queue.length === 1) setImmediate(() => this.flush());
+    });
+    if (key !== undefined) {
+      this.queuedKeys.set(key, { hash, answer });
+      answer.then(
+        () => this.queuedKeys.delete(key),
+        () => this.queuedKeys.delete(key),
+      );
+    }
+    return answer;
+  }
+
+  /** Commits every queued request in one transaction, then answers each. */
+  private flush(): void {
+    const group = this.queue;
+    this.queue = [];
+    this.queuedByConnector.clear();
     try {
-      this.commit(routed, key, hash, receipt, now);
+      this.commitGroup(group);
     } catch (error) {
       // Disk full, I/O error, locked or read-only file: nothing was committed; the platform retries later.
       this.logger.error(`could not commit events: ${error instanceof Error ? error.message : String(error)}`);
-      throw new RetryLaterException(503, 'The event store could not commit this request; nothing was stored', 5);
+      for (const request of group) request.reject(new RetryLaterException(503, 'The event store could not commit this request; nothing was stored', 5));
+      return;
     }
-    this.outbox.committed(routed.messages);
-    this.trace.write(routed.skips.map((skip) => ({ ...skip, status: 'skipped' as const, acceptedAt: now, at: now })));
-    this.delivery.wake(routed.connectors.keys());
-    this.count(events.length, routed);
-    return { status: 202, receipt, replayed: false };
+    for (const request of group) {
+      this.outbox.committed(request.routed.messages);
+      this.trace.write(request.routed.skips.map((skip) => ({ ...skip, status: 'skipped' as const, acceptedAt: request.at, at: request.at })));
+      this.delivery.wake(request.routed.connectors.keys());
+      this.count(request.events, request.routed);
+      request.resolve({ status: 202, receipt: request.receipt, replayed: false });
+    }
   }
 
   private count(events: number, routed: RouteResult): void {
@@ -139,10 +183,11 @@ export class IngestService implements OnModuleInit, OnModuleDestroy {
     const adding = new Map<string, number>();
     for (const message of messages) adding.set(message.connectorId, (adding.get(message.connectorId) ?? 0) + 1);
     for (const [connectorId, count] of adding) {
-      if (this.outbox.pendingCount(connectorId) + count > this.config.maxBacklogPerConnector) {
+      const backlog = this.outbox.pendingCount(connectorId) + (this.queuedByConnector.get(connectorId) ?? 0);
+      if (backlog + count > this.config.maxBacklogPerConnector) {
         throw new RetryLaterException(
           429,
-          `Connector ${connectorId} has ${this.outbox.pendingCount(connectorId)} undelivered messages (cap ${this.config.maxBacklogPerConnector}); nothing of this request was stored`,
+          `Connector ${connectorId} has ${backlog} undelivered messages (cap ${this.config.maxBacklogPerConnector}); nothing of this request was stored`,
           30,
         );
       }
