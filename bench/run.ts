@@ -55,10 +55,9 @@ async function main(): Promise<void> {
       const host = await BenchHost.start(sinkUrl, port++);
       await sinkCall('/__reset', 'POST');
       const events = Math.round(200_000 * scale);
-      const started = Date.now();
-      const load = await runJson<Rate & { accepted: number }>(script('load'), [host.url, 'max', String(events), '8', '100']);
+      const load = await runJson<Rate & { accepted: number; startedAt: number }>(script('load'), [host.url, 'max', String(events), '8', '100']);
       const stats = await waitForRecords(load.accepted, 120_000);
-      const seconds = (stats.lastAt - started) / 1000;
+      const seconds = (stats.lastAt - load.startedAt) / 1000;
       results.host = { eventsPerSecond: Math.round(stats.records / seconds), events: load.accepted, delivered: stats.records, seconds: round(seconds), ingestPerSecond: Math.round(load.rate) };
       log(`host: ${JSON.stringify(results.host)}`);
       await host.stop();
