@@ -49,6 +49,8 @@ export class MetricsService {
     registers: [this.registry],
   });
   private source?: BacklogSource;
+  /** One read of the store serves all three gauges of a scrape. */
+  private lastRead?: { at: number; backlogs: ReturnType<BacklogSource['backlogs']> };
 
   constructor() {
     collectDefaultMetrics({ register: this.registry });
@@ -61,12 +63,18 @@ export class MetricsService {
         collect: () => {
           const metric = this.registry.getSingleMetric(name) as Gauge<keyof ConnectorLabels>;
           metric.reset();
-          for (const backlog of this.source?.backlogs() ?? []) metric.set({ ...backlog.labels }, pick(backlog));
+          for (const backlog of this.backlogs()) metric.set({ ...backlog.labels }, pick(backlog));
         },
       });
     gauge('connector_host_backlog_messages', 'Messages accepted and not yet acknowledged', (backlog) => backlog.pending);
     gauge('connector_host_dead_letters', 'Dead letters waiting for a person', (backlog) => backlog.deadLetters);
     gauge('connector_host_oldest_pending_age_seconds', 'Age of the oldest message not yet acknowledged', (backlog) => backlog.oldestAgeSeconds);
+  }
+
+  private backlogs(): ReturnType<BacklogSource['backlogs']> {
+    const now = Date.now();
+    if (!this.lastRead || now - this.lastRead.at > 250) this.lastRead = { at: now, backlogs: this.source?.backlogs() ?? [] };
+    return this.lastRead.backlogs;
   }
 
   /** The gauges read backlogs from here at scrape time. */

@@ -56,7 +56,7 @@ export class OutboxRepository {
   private readonly oldest: Statement<[string], { accepted_at: number } >;
   /** Appends messages; the caller runs it inside its own transaction (with the idempotency record). */
   readonly appendAll: (messages: readonly NewMessage[], acceptedAt: number) => void;
-  readonly settle: (settlement: Settlement) => void;
+  private readonly settle: (settlement: Settlement) => void;
   private readonly expireTransaction: (connectorId: string, acceptedBefore: number, limit: number) => number;
 
   constructor(
