@@ -77,7 +77,7 @@ function storeDigest(): string {
   return [
     one('SELECT id, name, partner_number, settings, secrets, enabled, updated_at, paused_reason FROM connectors ORDER BY id'),
     one('SELECT id, connector_id, source_id, profile_variables, properties FROM bindings ORDER BY id'),
-    one('SELECT count(*) AS n, max(seq) AS s FROM outbox'),
+    one('SELECT count(*) AS n, max(seq) AS s FROM outbox_chunks'),
     one('SELECT count(*) AS n, max(id) AS m FROM dead_letters'),
     one('SELECT count(*) AS n FROM idempotency_keys'),
   ].join('\n');

@@ -6,6 +6,7 @@ import { ConnectorSetupsService } from '../connectors/connector-setups.service.j
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
 import { Type } from 'class-transformer';
+import { OutboxRepository } from '../store/outbox.repository.js';
 import { TraceRepository } from '../store/trace.repository.js';
 import { invalidInput } from './field-errors.js';
 
@@ -48,6 +49,7 @@ const iso = (ms: number) => new Date(ms).toISOString();
 export class DeliveriesController {
   constructor(
     private readonly trace: TraceRepository,
+    private readonly outbox: OutboxRepository,
     private readonly setups: ConnectorSetupsService,
   ) {}
 
@@ -66,7 +68,8 @@ export class DeliveriesController {
     }
     const limit = query.limit ?? 100;
     const traced = this.trace.find(filter, limit);
-    const [pending, dead] = await Promise.all([this.trace.pending(filter, limit), this.trace.deadLettered(filter, limit)]);
+    const pending = this.outbox.find(filter, limit);
+    const dead = await this.trace.deadLettered(filter, limit);
     const items: (DeliveryView & { sortKey: number })[] = [
       ...traced.map((row) =>
         row.status === 'delivered'

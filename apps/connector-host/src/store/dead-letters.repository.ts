@@ -2,6 +2,15 @@ import { Injectable } from '@nestjs/common';
 import { DatabaseService } from './database.service.js';
 import type { Selectable } from 'kysely';
 import type { DeadLettersTable } from './schema.js';
+import { CHUNK_MAX_MESSAGES } from './outbox-chunk.js';
+import { OutboxRepository } from './outbox.repository.js';
+
+interface ReplayedRow {
+  id: number;
+  partition_key: string;
+  source_id: string | null;
+  body: string;
+}
 
 export type DeadLetterRow = Selectable<DeadLettersTable>;
 
@@ -10,29 +19,32 @@ export type DeadLetterRow = Selectable<DeadLettersTable>;
 export class DeadLettersRepository {
   private readonly replayTransaction: (connectorId: string, ids: readonly number[] | undefined, acceptedAt: number) => number;
 
-  constructor(private readonly database: DatabaseService) {
+  constructor(
+    private readonly database: DatabaseService,
+    outbox: OutboxRepository,
+  ) {
     const { sqlite } = database;
-    const copyAll = sqlite.prepare(
-      `INSERT INTO outbox (connector_id, partition_key, source_id, body, accepted_at, attempts, next_attempt_at)
-       SELECT connector_id, partition_key, source_id, body, ?, 0, 0 FROM dead_letters WHERE connector_id = ? ORDER BY id`,
-    );
-    const deleteAll = sqlite.prepare('DELETE FROM dead_letters WHERE connector_id = ?');
-    const copyOne = sqlite.prepare(
-      `INSERT INTO outbox (connector_id, partition_key, source_id, body, accepted_at, attempts, next_attempt_at)
-       SELECT connector_id, partition_key, source_id, body, ?, 0, 0 FROM dead_letters WHERE connector_id = ? AND id = ?`,
-    );
-    const deleteOne = sqlite.prepare('DELETE FROM dead_letters WHERE connector_id = ? AND id = ?');
-    // Replayed messages count as newly accepted: their maximum age starts again.
+    const all = sqlite.prepare('SELECT id, partition_key, source_id, body FROM dead_letters WHERE connector_id = ? AND id > ? ORDER BY id LIMIT ?');
+    const one = sqlite.prepare('SELECT id, partition_key, source_id, body FROM dead_letters WHERE connector_id = ? AND id = ?');
+    const remove = sqlite.prepare('DELETE FROM dead_letters WHERE id = ?');
+    // Replayed messages count as newly accepted (their maximum age starts again), in their original order.
     this.replayTransaction = sqlite.transaction((connectorId: string, ids: readonly number[] | undefined, acceptedAt: number) => {
-      if (ids === undefined) {
-        const { changes } = copyAll.run(acceptedAt, connectorId);
-        deleteAll.run(connectorId);
-        return changes;
-      }
       let replayed = 0;
-      for (const id of [...new Set(ids)].sort((a, b) => a - b)) {
-        replayed += copyOne.run(acceptedAt, connectorId, id).changes;
-        deleteOne.run(connectorId, id);
+      const requeue = (rows: readonly ReplayedRow[]) => {
+        outbox.appendAll(rows.map((row) => ({ connectorId, partitionKey: row.partition_key, sourceId: row.source_id, body: row.body })), acceptedAt);
+        for (const row of rows) remove.run(row.id);
+        replayed += rows.length;
+      };
+      if (ids === undefined) {
+        for (let after = 0; ; ) {
+          const rows = all.all(connectorId, after, CHUNK_MAX_MESSAGES) as ReplayedRow[];
+          if (rows.length === 0) break;
+          requeue(rows);
+          after = rows[rows.length - 1].id;
+        }
+      } else {
+        const rows = [...new Set(ids)].sort((a, b) => a - b).flatMap((id) => (one.all(connectorId, id) as ReplayedRow[]));
+        for (let start = 0; start < rows.length; start += CHUNK_MAX_MESSAGES) requeue(rows.slice(start, start + CHUNK_MAX_MESSAGES));
       }
       return replayed;
     });

@@ -124,6 +124,28 @@ const migrations: Record<string, Migration> = {
       await db.schema.dropTable('delivery_trace').execute();
     },
   },
+  '2026-11-28-006-outbox-chunks': {
+    async up(db: Kysely<unknown>) {
+      // The messages of one request for one connector are stored together (see outbox-chunk.ts).
+      await db.schema
+        .createTable('outbox_chunks')
+        .addColumn('seq', 'integer', (c) => c.primaryKey().autoIncrement())
+        .addColumn('connector_id', 'text', (c) => c.notNull().references('connectors.id').onDelete('cascade'))
+        .addColumn('accepted_at', 'integer', (c) => c.notNull())
+        .addColumn('pending', 'integer', (c) => c.notNull())
+        .addColumn('messages', 'text', (c) => c.notNull())
+        .addColumn('state', 'text')
+        .execute();
+      await db.schema.createIndex('outbox_chunks_by_connector_seq').on('outbox_chunks').columns(['connector_id', 'seq']).execute();
+      // Messages still waiting move over in their order, one chunk each, with their retry state.
+      await sql`
+        INSERT INTO outbox_chunks (connector_id, accepted_at, pending, messages, state)
+        SELECT connector_id, accepted_at, 1, json_array(json_array(partition_key, source_id, body)),
+               CASE WHEN attempts > 0 THEN json_object('retry', json_object('0', json_array(attempts, next_attempt_at, coalesce(last_error_code, 'Unknown'), coalesce(last_error_message, '')))) END
+        FROM outbox ORDER BY seq`.execute(db);
+      await db.schema.dropTable('outbox').execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -36,17 +36,17 @@ export interface BindingsTable {
   created_at: number;
 }
 
-export interface OutboxTable {
+/** Messages of one request for one connector, stored together (see outbox-chunk.ts). */
+export interface OutboxChunksTable {
   seq: Generated<number>;
   connector_id: string;
-  partition_key: string;
-  body: string;
   accepted_at: number;
-  attempts: number;
-  next_attempt_at: number;
-  last_error_code: string | null;
-  last_error_message: string | null;
-  source_id: string | null;
+  /** How many of its messages are not settled yet. */
+  pending: number;
+  /** JSON array of [partition key, source id, body]; never changes. */
+  messages: string;
+  /** JSON: settled indexes and retry states; null while untouched. */
+  state: string | null;
 }
 
 export interface DeadLettersTable {
@@ -78,6 +78,6 @@ export interface Database {
   idempotency_keys: IdempotencyKeysTable;
   connectors: ConnectorsTable;
   bindings: BindingsTable;
-  outbox: OutboxTable;
+  outbox_chunks: OutboxChunksTable;
   dead_letters: DeadLettersTable;
 }

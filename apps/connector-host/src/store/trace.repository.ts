@@ -68,19 +68,14 @@ export class TraceRepository {
     return found;
   }
 
-  /** Messages still waiting, matching the filter (read from the outbox itself). */
-  async pending(filter: TraceFilter, limit: number) {
-    return this.matching(this.database.db.selectFrom('outbox').selectAll(), filter).orderBy('seq', 'desc').limit(limit).execute();
-  }
-
   /** Dead letters matching the filter. */
   async deadLettered(filter: TraceFilter, limit: number) {
     return this.matching(this.database.db.selectFrom('dead_letters').selectAll(), filter).orderBy('id', 'desc').limit(limit).execute();
   }
 
-  /** Outbox and dead letters name the profile `partition_key`; both have `source_id` and `connector_id`. */
-  private matching<Q extends SelectQueryBuilder<Database, 'outbox' | 'dead_letters', object>>(query: Q, filter: TraceFilter): Q {
-    let narrowed = query as SelectQueryBuilder<Database, 'outbox', object>;
+  /** Dead letters name the profile `partition_key`. */
+  private matching<Q extends SelectQueryBuilder<Database, 'dead_letters', object>>(query: Q, filter: TraceFilter): Q {
+    let narrowed = query as SelectQueryBuilder<Database, 'dead_letters', object>;
     if (filter.profileId !== undefined) narrowed = narrowed.where('partition_key', '=', filter.profileId);
     if (filter.sourceId !== undefined) narrowed = narrowed.where('source_id', '=', filter.sourceId);
     if (filter.connectorId !== undefined) narrowed = narrowed.where('connector_id', '=', filter.connectorId);

@@ -1,0 +1,76 @@
+/**
+ * The outbox stores the messages one request routes to one connector together: one row, written once, whose
+ * message list never changes. Only a small state (which messages are settled, which wait on a retry) is
+ * rewritten as they are delivered, so a message costs one share of one insert instead of a row insert, an
+ * index insert and a row delete of its own (about a third of the cost, measured on the host's hot path).
+ *
+ * A message's place in the delivery order is `chunk seq * CHUNK_SPAN + index`: chunks are numbered in
+ * acceptance order, messages in a chunk in request order.
+ */
+export const CHUNK_SPAN = 4096;
+/** At most this many messages per chunk (below CHUNK_SPAN); a bigger request makes several chunks. */
+export const CHUNK_MAX_MESSAGES = 1000;
+
+/** One stored message: partition key, source id, and the JSON body exactly as it will be sent. */
+export type ChunkMessage = [partitionKey: string, sourceId: string | null, body: string];
+
+/** A message that waits on a retry: attempts so far, when it is due, and the last error. */
+export type RetryState = [attempts: number, nextAttemptAt: number, code: string, message: string];
+
+/** What became of a chunk's messages since it was written. */
+export interface ChunkState {
+  /** Indexes settled: delivered or dead-lettered. */
+  done: Set<number>;
+  /** Indexes waiting on a retry. */
+  retry: Map<number, RetryState>;
+}
+
+interface StoredState {
+  done?: number[];
+  retry?: Record<string, RetryState>;
+}
+
+export function messageSeq(chunkSeq: number, index: number): number {
+  return chunkSeq * CHUNK_SPAN + index;
+}
+
+export function chunkOf(seq: number): number {
+  return Math.floor(seq / CHUNK_SPAN);
+}
+
+export function indexIn(seq: number): number {
+  return seq % CHUNK_SPAN;
+}
+
+export function encodeMessages(messages: readonly ChunkMessage[]): string {
+  if (messages.length > CHUNK_MAX_MESSAGES) throw new RangeError(`a chunk holds at most ${CHUNK_MAX_MESSAGES} messages`);
+  return JSON.stringify(messages);
+}
+
+export function decodeMessages(text: string): ChunkMessage[] {
+  return JSON.parse(text) as ChunkMessage[];
+}
+
+export function decodeState(text: string | null): ChunkState {
+  const stored: StoredState = text === null ? {} : (JSON.parse(text) as StoredState);
+  return {
+    done: new Set(stored.done ?? []),
+    retry: new Map(Object.entries(stored.retry ?? {}).map(([index, retry]) => [Number(index), retry])),
+  };
+}
+
+/** Null when nothing happened yet: a fresh chunk carries no state at all. */
+export function encodeState(state: ChunkState): string | null {
+  if (state.done.size === 0 && state.retry.size === 0) return null;
+  const stored: StoredState = {};
+  if (state.done.size > 0) stored.done = [...state.done].sort((a, b) => a - b);
+  if (state.retry.size > 0) stored.retry = Object.fromEntries(state.retry);
+  return JSON.stringify(stored);
+}
+
+/** Splits a connector's messages of one request into chunks of at most CHUNK_MAX_MESSAGES. */
+export function splitIntoChunks<T>(messages: readonly T[]): T[][] {
+  const chunks: T[][] = [];
+  for (let start = 0; start < messages.length; start += CHUNK_MAX_MESSAGES) chunks.push(messages.slice(start, start + CHUNK_MAX_MESSAGES));
+  return chunks;
+}
