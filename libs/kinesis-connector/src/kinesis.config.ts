@@ -15,8 +15,6 @@ export interface KinesisDeploymentConfig {
   /** Socket connect and whole-request timeouts of the Kinesis client. */
   connectTimeoutMs: number;
   requestTimeoutMs: number;
-  /** PutRecords calls run on a thread of their own per set-up (off: on the event loop). */
-  senderThread: boolean;
 }
 
 type Read = (key: string) => string | undefined;
@@ -47,15 +45,7 @@ export function readKinesisConfig(read: Read): KinesisDeploymentConfig {
     autoCreateStreams: (autoCreate === undefined ? embeddedEmulator : autoCreate === 'true') && (embeddedEmulator || !!endpoint),
     connectTimeoutMs: integer(read, 'KINESIS_CONNECT_TIMEOUT_MS', 3000, 1, 120_000),
     requestTimeoutMs: integer(read, 'KINESIS_REQUEST_TIMEOUT_MS', 15_000, 1, 600_000),
-    senderThread: onOff(read, 'KINESIS_SENDER_THREAD', true),
   };
-}
-
-function onOff(read: Read, key: string, fallback: boolean): boolean {
-  const raw = read(key);
-  if (raw === undefined || raw === '') return fallback;
-  if (raw !== 'on' && raw !== 'off') throw new Error(`${key} must be "on" or "off", got "${raw}"`);
-  return raw === 'on';
 }
 
 function integer(read: Read, key: string, fallback: number, min: number, max: number): number {

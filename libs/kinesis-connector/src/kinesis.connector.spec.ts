@@ -3,8 +3,6 @@ import { type ConnectorInstance, validateSettings } from '@app/connector-sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readKinesisConfig } from './kinesis.config.js';
 import { KinesisConnector } from './kinesis.connector.js';
-import { errorCode } from './kinesis.errors.js';
-import { KinesisSenderThread } from './kinesis.sender-thread.js';
 import type { KinesisSettings } from './kinesis.settings.js';
 import { InProcessKinesalite, TEST_ACCESS_KEY_ID, TEST_SECRET_ACCESS_KEY } from './testing/in-process-kinesalite.js';
 
@@ -42,24 +40,11 @@ const open = (form: Record<string, unknown>, env: Record<string, string> = {}) =
 // Port 9 (discard) on loopback: nothing listens there, so connections are refused at once.
 const UNREACHABLE = 'http://127.0.0.1:9';
 
-const readBack = async (_settings: unknown, key: string) =>
-  (await kinesis.readAll(STREAM)).filter((record) => record.partitionKey === key).map((record) => record.data);
-
-// PutRecords from the set-up's sender thread (the default)...
 runConnectorContract({
   live: { connector: () => connectorFor(kinesis?.endpoint ?? UNREACHABLE), settings: () => settings() },
   unreachable: { connector: () => connectorFor(UNREACHABLE), settings: () => settings() },
-  readBack,
-});
-
-// ...and on the event loop: both paths keep the same contract.
-describe('with KINESIS_SENDER_THREAD=off', () => {
-  const onLoop = { KINESIS_SENDER_THREAD: 'off' };
-  runConnectorContract({
-    live: { connector: () => connectorFor(kinesis?.endpoint ?? UNREACHABLE, onLoop), settings: () => settings() },
-    unreachable: { connector: () => connectorFor(UNREACHABLE, onLoop), settings: () => settings() },
-    readBack,
-  });
+  readBack: async (_settings, key) =>
+    (await kinesis.readAll(STREAM)).filter((record) => record.partitionKey === key).map((record) => record.data),
 });
 
 describe('KinesisConnector against kinesalite', () => {
@@ -133,21 +118,5 @@ describe('KinesisConnector against kinesalite', () => {
       expect.objectContaining({ status: 'delivered' }),
     ]);
     expect((await kinesis.readAll('created-on-demand')).map((record) => record.data)).toEqual(['{"on":"demand"}']);
-  });
-});
-
-describe('KinesisSenderThread', () => {
-  it('answers with the SDK error\'s name and HTTP status, and refuses work once closed', async () => {
-    const thread = new KinesisSenderThread(
-      { accessKeyId: TEST_ACCESS_KEY_ID, secretAccessKey: TEST_SECRET_ACCESS_KEY, region: REGION, streamName: STREAM } as KinesisSettings,
-      readKinesisConfig((key) => ({ KINESIS_ENDPOINT: kinesis.endpoint })[key]),
-    );
-    const entries = await thread.putRecords(STREAM, [{ PartitionKey: 'thread-key', Data: '{"via":"thread"}' }]);
-    expect(entries).toEqual([expect.objectContaining({ ShardId: expect.any(String), SequenceNumber: expect.any(String) })]);
-    const missing = await thread.putRecords('no-such-stream', [{ PartitionKey: 'k', Data: '{}' }]).catch((error: unknown) => error);
-    expect(missing).toMatchObject({ name: 'ResourceNotFoundException', $metadata: { httpStatusCode: 400 } });
-    expect(errorCode(missing)).toBe('ResourceNotFoundException');
-    await thread.close();
-    await expect(thread.putRecords(STREAM, [{ PartitionKey: 'k', Data: '{}' }])).rejects.toMatchObject({ name: 'SenderThreadStopped' });
   });
 });

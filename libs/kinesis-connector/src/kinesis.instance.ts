@@ -23,7 +23,6 @@ import {
   MAX_REQUEST_BYTES,
 } from './kinesis.limits.js';
 import { problems } from './kinesis.problems.js';
-import { KinesisSenderThread } from './kinesis.sender-thread.js';
 import type { KinesisSettings } from './kinesis.settings.js';
 
 const TRANSPORT_ERRORS = /^(E[A-Z_]+|TimeoutError|NetworkingError|RequestTimeout)$/;
@@ -36,16 +35,11 @@ export class KinesisInstance implements ConnectorInstance {
   private streamKnown = false;
   private closed = false;
 
-  /** Where PutRecords runs when the deployment gives each set-up a sender thread (the default). */
-  private readonly sender?: KinesisSenderThread;
-
   constructor(
     private readonly setup: ConnectorSetup<KinesisSettings>,
     private readonly client: KinesisClient,
     private readonly config: KinesisDeploymentConfig,
-  ) {
-    if (config.senderThread) this.sender = new KinesisSenderThread(setup.settings, config);
-  }
+  ) {}
 
   async check(): Promise<CheckResult> {
     const { streamName, region } = this.setup.settings;
@@ -99,7 +93,6 @@ export class KinesisInstance implements ConnectorInstance {
     if (this.closed) return;
     this.closed = true;
     this.client.destroy();
-    await this.sender?.close();
   }
 
   private async putRecords(
@@ -109,16 +102,13 @@ export class KinesisInstance implements ConnectorInstance {
     failedKeys: Set<string>,
   ): Promise<void> {
     try {
-      const entries = this.sender
-        ? await this.sender.putRecords(this.setup.settings.streamName, send.map((index) => ({ Data: messages[index].body, PartitionKey: messages[index].partitionKey })))
-        : ((
-            await this.client.send(
-              new PutRecordsCommand({
-                StreamName: this.setup.settings.streamName,
-                Records: send.map((index) => ({ Data: Buffer.from(messages[index].body, 'utf8'), PartitionKey: messages[index].partitionKey })),
-              }),
-            )
-          ).Records ?? []);
+      const response = await this.client.send(
+        new PutRecordsCommand({
+          StreamName: this.setup.settings.streamName,
+          Records: send.map((index) => ({ Data: Buffer.from(messages[index].body, 'utf8'), PartitionKey: messages[index].partitionKey })),
+        }),
+      );
+      const entries = response.Records ?? [];
       send.forEach((index, position) => {
         const entry = entries[position];
         if (entry?.SequenceNumber && !entry.ErrorCode) {

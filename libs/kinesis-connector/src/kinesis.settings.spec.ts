@@ -91,11 +91,5 @@ describe('readKinesisConfig', () => {
     expect(() => read({ KINESIS_ENDPOINT: 'localhost:4567' })).toThrow(/KINESIS_ENDPOINT/);
     expect(() => read({ KINESIS_EMULATOR: 'yes' })).toThrow(/KINESIS_EMULATOR/);
     expect(() => read({ KINESIS_EMULATOR_PORT: '70000' })).toThrow(/KINESIS_EMULATOR_PORT/);
-    expect(() => read({ KINESIS_SENDER_THREAD: 'yes' })).toThrow(/KINESIS_SENDER_THREAD/);
-  });
-
-  it('puts records from a sender thread unless told not to', () => {
-    expect(read({}).senderThread).toBe(true);
-    expect(read({ KINESIS_SENDER_THREAD: 'off' }).senderThread).toBe(false);
   });
 });
