@@ -12,11 +12,13 @@ export class DeliveryObserver {
     this.metrics.batchSize.observe(labels, batch.length);
     this.metrics.requestLatency.observe(labels, latencyMs / 1000);
     let bytes = 0;
+    // One label lookup per round, not per message: a round observes up to 500 latencies.
+    const acceptToAck = this.metrics.acceptToAck.labels(labels);
     batch.forEach((message, index) => {
       const outcome = outcomes[index];
       if (outcome?.status === 'delivered') {
         bytes += Buffer.byteLength(message.body) + Buffer.byteLength(message.partition_key);
-        this.metrics.acceptToAck.observe(labels, (finishedAt - message.accepted_at) / 1000);
+        acceptToAck.observe((finishedAt - message.accepted_at) / 1000);
       } else {
         const code = outcome ? outcome.reason.code.slice(0, 64) : 'MissingOutcome';
         this.metrics.recordsFailed.inc({ ...labels, error_code: code });

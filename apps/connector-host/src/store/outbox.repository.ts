@@ -75,8 +75,12 @@ interface ChunkRow {
 
 /** Chunks read per query while paging: a few batches' worth of messages. */
 const CHUNKS_PER_READ = 16;
-/** Decoded message lists kept for the delivery loops, which read the head of the backlog every round. */
-const DECODED_CACHE_CHUNKS = 256;
+/**
+ * Decoded messages kept for the delivery loops, which read the head of their backlog every round: a few
+ * rounds' look-ahead for several connectors. Bounded by messages, not chunks (a chunk holds up to 1,000), so a
+ * big backlog never sits decoded in memory; a miss only costs decoding again.
+ */
+const DECODED_CACHE_MESSAGES = 20_000;
 
 /**
  * The outbox: every accepted, not yet settled message, stored in chunks (see outbox-chunk.ts). The hot path,
@@ -89,6 +93,7 @@ export class OutboxRepository {
   private readonly pending = new Map<string, number>();
   /** Chunk messages never change once written, so decoding them once serves every later round. */
   private readonly decoded = new Map<number, ChunkMessage[]>();
+  private decodedCount = 0;
   private readonly insert: Statement<[string, number, number, string]>;
   private readonly chunksFrom: Statement<[string, number, number], ChunkRow>;
   private readonly chunk: Statement<[number], ChunkRow>;
@@ -265,15 +270,27 @@ export class OutboxRepository {
     } finally {
       if (!durable) sqlite.pragma('synchronous = FULL');
     }
-    for (const [seq, outcome] of changes.outcomes) if (outcome.pending === 0) this.decoded.delete(seq);
+    for (const [seq, outcome] of changes.outcomes) if (outcome.pending === 0) this.forgetDecoded(seq);
+  }
+
+  private forgetDecoded(seq: number): void {
+    const messages = this.decoded.get(seq);
+    if (!messages) return;
+    this.decoded.delete(seq);
+    this.decodedCount -= messages.length;
   }
 
   private messagesOf(row: ChunkRow): ChunkMessage[] {
     let messages = this.decoded.get(row.seq);
     if (!messages) {
       messages = decodeMessages(this.chunkMessages.get(row.seq)?.messages ?? '[]');
-      if (this.decoded.size >= DECODED_CACHE_CHUNKS) this.decoded.delete(this.decoded.keys().next().value as number);
+      // Oldest first out: the head of a backlog is read again next round, what lies behind it later.
+      for (const oldest of this.decoded.keys()) {
+        if (this.decodedCount + messages.length <= DECODED_CACHE_MESSAGES) break;
+        this.forgetDecoded(oldest);
+      }
       this.decoded.set(row.seq, messages);
+      this.decodedCount += messages.length;
     }
     return messages;
   }
