@@ -123,6 +123,14 @@ describe('OutboxRepository (chunked outbox on a real SQLite file)', () => {
     expect(outbox.pendingCount(A)).toBe(1);
   });
 
+  it('expires whole chunks, a bounded number of messages per call', () => {
+    for (const n of [1, 2, 3]) accept([message(A, `c${n}a`), message(A, `c${n}b`)], 1000);
+    expect(outbox.expire(A, 2000, 3)).toBe(4);
+    expect(keys(A)).toEqual(['c3a', 'c3b']);
+    expect(outbox.expire(A, 2000, 3)).toBe(2);
+    expect(outbox.pendingCount(A)).toBe(0);
+  });
+
   it('replays dead letters as newly accepted messages, in their original order', () => {
     accept([message(A, 'a1'), message(A, 'a2'), message(A, 'a3')]);
     const pending = outbox.page(A, 0, 10);

@@ -231,8 +231,11 @@ export class OutboxRepository {
     return found;
   }
 
-  /** Dead-letters the pending messages of chunks accepted before `acceptedBefore` (up to `limit` chunks); returns how many. */
-  expire(connectorId: string, acceptedBefore: number, limit = 100): number {
+  /**
+   * Dead-letters the pending messages of chunks accepted before `acceptedBefore`, whole chunks until at least
+   * `limit` messages (bounds one transaction); returns how many.
+   */
+  expire(connectorId: string, acceptedBefore: number, limit = 10_000): number {
     const changes = new ChunkChanges();
     const count = this.buryExpired(connectorId, acceptedBefore, limit, Date.now(), changes);
     if (changes.isEmpty()) return 0;
@@ -337,7 +340,9 @@ export class OutboxRepository {
 
   private buryExpired(connectorId: string, acceptedBefore: number, limit: number, now: number, changes: ChunkChanges): number {
     let count = 0;
+    // Each chunk holds at least one message: `limit` chunks are always enough.
     for (const row of this.expiredChunks.all(connectorId, acceptedBefore, limit)) {
+      if (count >= limit) break;
       const state = decodeState(row.state);
       this.messagesOf(row).forEach(([partitionKey, sourceId, body], index) => {
         if (state.done.has(index)) return;
