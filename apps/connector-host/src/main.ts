@@ -1,11 +1,13 @@
 import { Logger } from '@nestjs/common';
 import { createHostApp } from './create-host-app.js';
+import { boundHeapGrowth } from './lifecycle/heap-growth.js';
 
 function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || host.startsWith('127.');
 }
 
 async function main(): Promise<void> {
+  boundHeapGrowth();
   const { app, config } = await createHostApp(process.env);
   app.enableShutdownHooks();
   const logger = new Logger('Host');

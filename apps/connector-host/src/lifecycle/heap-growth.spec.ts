@@ -1,0 +1,19 @@
+import { execFileSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { boundHeapGrowth } from './heap-growth.js';
+
+describe('boundHeapGrowth', () => {
+  it("leaves an operator's own --heap-growing-percent alone", () => {
+    expect(boundHeapGrowth(['--heap-growing-percent=300'])).toBe(false);
+    expect(boundHeapGrowth(['--heap_growing_percent=300'])).toBe(false);
+  });
+
+  it('sets the bound otherwise', () => {
+    expect(boundHeapGrowth([])).toBe(true);
+  });
+
+  it('names a flag this V8 knows (setFlagsFromString ignores unknown flags silently, e.g. after a Node upgrade)', () => {
+    const known = execFileSync(process.execPath, ['--v8-options'], { encoding: 'utf8' });
+    expect(known).toMatch(/^\s*--heap-growing-percent\b/m);
+  });
+});
