@@ -4,12 +4,16 @@ import { boundHeapGrowth } from './heap-growth.js';
 
 describe('boundHeapGrowth', () => {
   it("leaves an operator's own --heap-growing-percent alone", () => {
-    expect(boundHeapGrowth(['--heap-growing-percent=300'])).toBe(false);
-    expect(boundHeapGrowth(['--heap_growing_percent=300'])).toBe(false);
+    const set: string[] = [];
+    expect(boundHeapGrowth(['--heap-growing-percent=300'], (flags) => set.push(flags))).toBe(false);
+    expect(boundHeapGrowth(['--heap_growing_percent=300'], (flags) => set.push(flags))).toBe(false);
+    expect(set).toEqual([]);
   });
 
-  it('sets the bound otherwise', () => {
-    expect(boundHeapGrowth([])).toBe(true);
+  it('sets the bound otherwise, other node flags notwithstanding', () => {
+    const set: string[] = [];
+    expect(boundHeapGrowth(['--max-old-space-size=512'], (flags) => set.push(flags))).toBe(true);
+    expect(set).toEqual(['--heap-growing-percent=100']);
   });
 
   it('names a flag this V8 knows (setFlagsFromString ignores unknown flags silently, e.g. after a Node upgrade)', () => {
