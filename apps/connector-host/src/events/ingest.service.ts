@@ -10,7 +10,7 @@ import { EventRouter, type RouteResult, type RouteSkipReason } from '../routing/
 import { DatabaseService } from '../store/database.service.js';
 import { IdempotencyRepository } from '../store/idempotency.repository.js';
 import { TraceRepository } from '../store/trace.repository.js';
-import { type NewMessage, OutboxRepository } from '../store/outbox.repository.js';
+import { type AppendedChunk, type NewMessage, OutboxRepository } from '../store/outbox.repository.js';
 import { EventsRequestValidator } from './events-request.validator.js';
 
 /** The answer to POST /v1/events. */
@@ -41,6 +41,8 @@ interface QueuedRequest {
   receipt: IngestReceipt;
   events: number;
   at: number;
+  /** Set inside the group's transaction; counted (and cached) only once it committed. */
+  appended?: AppendedChunk[];
   resolve: (answer: IngestAnswer) => void;
   reject: (error: unknown) => void;
 }
@@ -74,7 +76,7 @@ export class IngestService implements OnModuleInit, OnModuleDestroy {
   ) {
     this.commitGroup = database.sqlite.transaction((group: readonly QueuedRequest[]) => {
       for (const request of group) {
-        this.outbox.appendAll(request.routed.messages, request.at);
+        request.appended = this.outbox.appendAll(request.routed.messages, request.at);
         if (request.key !== undefined) this.idempotency.record(request.key, request.hash, 202, request.receipt, request.at);
       }
     });
@@ -160,7 +162,7 @@ export class IngestService implements OnModuleInit, OnModuleDestroy {
       return;
     }
     for (const request of group) {
-      this.outbox.committed(request.routed.messages);
+      this.outbox.committed(request.appended ?? []);
       this.trace.write(request.routed.skips.map((skip) => ({ ...skip, status: 'skipped' as const, acceptedAt: request.at, at: request.at })));
       this.delivery.wake(request.routed.connectors.keys());
       this.count(request.events, request.routed);

@@ -30,8 +30,9 @@ describe('OutboxRepository (chunked outbox on a real SQLite file)', () => {
   };
   const message = (connectorId: string, key: string): NewMessage => ({ connectorId, partitionKey: key, sourceId: 'src', body: JSON.stringify({ profileId: key }) });
   const accept = (messages: NewMessage[], at = 1000) => {
-    database.sqlite.transaction(() => outbox.appendAll(messages, at))();
-    outbox.committed(messages);
+    const appended = database.sqlite.transaction(() => outbox.appendAll(messages, at))();
+    outbox.committed(appended);
+    return appended;
   };
   const keys = (connectorId: string) => outbox.page(connectorId, 0, 10_000).map((m) => m.partition_key);
   const chunkCount = () => (database.sqlite.prepare('SELECT count(*) AS n FROM outbox_chunks').get() as { n: number }).n;
@@ -50,6 +51,37 @@ describe('OutboxRepository (chunked outbox on a real SQLite file)', () => {
   afterEach(async () => {
     await database.onApplicationShutdown();
     rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('serves a committed chunk from memory: the delivery loop does not read it back', () => {
+    const [chunk] = accept([message(A, 'a1'), message(A, 'a2')]);
+    // Blank the stored copy: only the in-memory one can still answer.
+    database.sqlite.prepare("UPDATE outbox_chunks SET messages = '[]' WHERE seq = ?").run(chunk.seq);
+    expect(outbox.page(A, 0, 10).map((m) => [m.partition_key, m.source_id, m.body])).toEqual([
+      ['a1', 'src', JSON.stringify({ profileId: 'a1' })],
+      ['a2', 'src', JSON.stringify({ profileId: 'a2' })],
+    ]);
+  });
+
+  it('serves exactly what the store holds: a fresh repository reading SQLite sees the same messages', async () => {
+    accept([message(A, 'a1'), { connectorId: A, partitionKey: 'a2', sourceId: null, body: '{"x":"\u2028\\n"}' }]);
+    const fromMemory = outbox.page(A, 0, 10);
+    outbox = new OutboxRepository(database, new TraceRepository(database, config));
+    expect(outbox.page(A, 0, 10)).toEqual(fromMemory);
+  });
+
+  it('never serves a chunk whose transaction rolled back, though SQLite hands its seq out again', () => {
+    let rolledBack: number | undefined;
+    expect(() =>
+      database.sqlite.transaction(() => {
+        rolledBack = outbox.appendAll([message(A, 'lost')], 1000)[0].seq;
+        throw new Error('disk full');
+      })(),
+    ).toThrow('disk full');
+    const [chunk] = accept([message(A, 'kept')]);
+    expect(chunk.seq).toBe(rolledBack);
+    expect(keys(A)).toEqual(['kept']);
+    expect(outbox.pendingCount(A)).toBe(1);
   });
 
   it('keeps each connector its own messages, in acceptance order across requests', () => {

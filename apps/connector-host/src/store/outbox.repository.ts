@@ -34,6 +34,13 @@ export interface PendingView extends Omit<PendingMessage, 'body'> {
   last_error_message: string | null;
 }
 
+/** A chunk `appendAll` wrote, for `committed` once the caller's transaction has committed. */
+export interface AppendedChunk {
+  seq: number;
+  connectorId: string;
+  messages: ChunkMessage[];
+}
+
 /** A routed message, ready to be committed. */
 export interface NewMessage {
   connectorId: string;
@@ -134,15 +141,30 @@ export class OutboxRepository {
 
   /**
    * Appends messages, one chunk per connector (more for a very big request); the caller runs it inside its
-   * own transaction (with the idempotency record). Counted in the backlog only once that commits: `committed`.
+   * own transaction (with the idempotency record) and hands the result to `committed` once that commits.
    */
-  appendAll(messages: readonly NewMessage[], acceptedAt: number): void {
-    for (const row of chunkRows(messages, acceptedAt)) this.insert.run(...row);
+  appendAll(messages: readonly NewMessage[], acceptedAt: number): AppendedChunk[] {
+    const appended: AppendedChunk[] = [];
+    for (const { connectorId, messages: chunk } of chunksOf(messages)) {
+      const { lastInsertRowid } = this.insert.run(connectorId, acceptedAt, chunk.length, encodeMessages(chunk));
+      appended.push({ seq: Number(lastInsertRowid), connectorId, messages: chunk });
+    }
+    return appended;
   }
 
-  /** Records messages whose transaction committed in the backlog sizes. */
-  committed(messages: readonly NewMessage[]): void {
-    for (const message of messages) this.adjust(message.connectorId, 1);
+  /**
+   * Counts committed chunks in the backlog sizes, and keeps their messages decoded for the delivery loop,
+   * which usually takes them within one linger: it then neither reads them back nor parses them again.
+   * Only once committed (a rolled-back insert's seq is handed out again) and only into free room, so fresh
+   * chunks never push out the head of a backlog a loop is working through.
+   */
+  committed(chunks: readonly AppendedChunk[]): void {
+    for (const { seq, connectorId, messages } of chunks) {
+      this.adjust(connectorId, messages.length);
+      if (this.decodedCount + messages.length > DECODED_CACHE_MESSAGES) continue;
+      this.decoded.set(seq, messages);
+      this.decodedCount += messages.length;
+    }
   }
 
   /**
@@ -359,16 +381,18 @@ export class OutboxRepository {
 
 const INSERT_CHUNK = 'INSERT INTO outbox_chunks (connector_id, accepted_at, pending, messages) VALUES (?, ?, ?, ?)';
 
-function chunkRows(messages: readonly NewMessage[], acceptedAt: number): [string, number, number, string][] {
+/** A request's messages grouped by connector, in chunks of at most CHUNK_MAX_MESSAGES, in request order. */
+function chunksOf(messages: readonly NewMessage[]): { connectorId: string; messages: ChunkMessage[] }[] {
   const byConnector = new Map<string, ChunkMessage[]>();
   for (const message of messages) {
     let list = byConnector.get(message.connectorId);
     if (!list) byConnector.set(message.connectorId, (list = []));
-    list.push([message.partitionKey, message.sourceId, message.body]);
+    // Exactly what decoding the stored JSON gives back (no undefined), since committed chunks are served from memory.
+    list.push([message.partitionKey, message.sourceId ?? null, message.body]);
   }
-  const rows: [string, number, number, string][] = [];
+  const chunks: { connectorId: string; messages: ChunkMessage[] }[] = [];
   for (const [connectorId, list] of byConnector) {
-    for (const chunk of splitIntoChunks(list)) rows.push([connectorId, acceptedAt, chunk.length, encodeMessages(chunk)]);
+    for (const chunk of splitIntoChunks(list)) chunks.push({ connectorId, messages: chunk });
   }
-  return rows;
+  return chunks;
 }
