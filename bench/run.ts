@@ -57,7 +57,7 @@ async function main(): Promise<void> {
     // Measured in PAIRS with the limit, one right after the other, because this machine's speed drifts by
     // several percent within minutes: host / limit is the median of the pairs' ratios, not a ratio of
     // figures taken minutes apart.
-    const pairs: { limit: number; host: number; ingest: number; seconds: number; delivered: number; events: number }[] = [];
+    const pairs: { limit: number; host: number; ingest: number; delivered: number; events: number }[] = [];
     for (let pair = 0; pair < PAIRS; pair++) {
       const pairLimit = (await runJson<Rate>(script('limit'), [sinkUrl, String(5000 * scale + 1000), bestConcurrency])).rate;
       const host = await BenchHost.start(sinkUrl, port++);
@@ -66,7 +66,7 @@ async function main(): Promise<void> {
       const load = await runJson<Rate & { accepted: number; startedAt: number }>(script('load'), [host.url, 'max', String(events), '8', '100']);
       const stats = await waitForRecords(load.accepted, 120_000);
       const seconds = (stats.lastAt - load.startedAt) / 1000;
-      pairs.push({ limit: pairLimit, host: stats.records / seconds, ingest: load.rate, seconds, delivered: stats.records, events: load.accepted });
+      pairs.push({ limit: pairLimit, host: stats.records / seconds, ingest: load.rate, delivered: stats.records, events: load.accepted });
       log(`pair ${pair + 1}: limit ${Math.round(pairLimit)} records/s, host ${Math.round(stats.records / seconds)} events/s`);
       await host.stop();
     }

@@ -161,9 +161,7 @@ export class OutboxRepository {
   committed(chunks: readonly AppendedChunk[]): void {
     for (const { seq, connectorId, messages } of chunks) {
       this.adjust(connectorId, messages.length);
-      if (this.decodedCount + messages.length > DECODED_CACHE_MESSAGES) continue;
-      this.decoded.set(seq, messages);
-      this.decodedCount += messages.length;
+      if (this.decodedCount + messages.length <= DECODED_CACHE_MESSAGES) this.rememberDecoded(seq, messages);
     }
   }
 
@@ -314,10 +312,14 @@ export class OutboxRepository {
         if (this.decodedCount + messages.length <= DECODED_CACHE_MESSAGES) break;
         this.forgetDecoded(oldest);
       }
-      this.decoded.set(row.seq, messages);
-      this.decodedCount += messages.length;
+      this.rememberDecoded(row.seq, messages);
     }
     return messages;
+  }
+
+  private rememberDecoded(seq: number, messages: ChunkMessage[]): void {
+    this.decoded.set(seq, messages);
+    this.decodedCount += messages.length;
   }
 
   private applySettlement(settlement: Settlement, now: number, changes: ChunkChanges): void {
