@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import { SOURCE_ID } from './message-fixture.js';
 import { stop } from './processes.js';
 
-const HOST_ENTRY = resolve('dist/apps/connector-host/apps/connector-host/src/main.js');
+const HOST_ENTRY = resolve('dist/apps/connector-host/main.js');
 
 /** The production build of the host, durable store on, pointed at a Kinesis endpoint, with one bound connector. */
 export class BenchHost {

@@ -120,7 +120,7 @@ async function main(): Promise<void> {
 
     // 7. Against a real Kinesis API: kinesalite (in its own process) for 100,000 events.
     {
-      const { EmbeddedKinesalite } = await import(resolve('dist/apps/connector-host/libs/kinesis-connector/src/emulator/embedded-kinesalite.js'));
+      const { EmbeddedKinesalite } = await import('@event-connectors/kinesis-connector/dev');
       const dataDir = mkdtempSync(join(tmpdir(), 'bench-kinesalite-'));
       const emulator = await EmbeddedKinesalite.start({ port: 0, dataDir, region: 'eu-west-1' });
       const { CreateStreamCommand, waitUntilStreamExists, DescribeStreamSummaryCommand } = await import('@aws-sdk/client-kinesis');

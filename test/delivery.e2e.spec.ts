@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { ACTIVATION_MESSAGE_FIELDS } from '@app/connector-sdk';
-import { DOCUMENTED_EXAMPLE } from '@app/connector-sdk/testing';
-import { InProcessKinesalite, type StreamRecord } from '@app/kinesis-connector/testing';
+import { ACTIVATION_MESSAGE_FIELDS } from '@event-connectors/connector-sdk';
+import { DOCUMENTED_EXAMPLE } from '@event-connectors/connector-sdk/testing';
+import { InProcessKinesalite, type StreamRecord } from '@event-connectors/kinesis-connector/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { audienceBinding, journeyBinding, kinesisConnector, profileEvent, REGION } from './support/fixtures.js';
 import { eventually, TestHost } from './support/test-host.js';

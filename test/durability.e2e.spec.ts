@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { DeleteStreamCommand } from '@aws-sdk/client-kinesis';
-import { InProcessKinesalite } from '@app/kinesis-connector/testing';
+import { InProcessKinesalite } from '@event-connectors/kinesis-connector/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DatabaseService } from '../apps/connector-host/src/store/database.service.js';
 import { HostLifecycle } from '../apps/connector-host/src/lifecycle/host-lifecycle.js';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { InProcessKinesalite } from '@app/kinesis-connector/testing';
+import { InProcessKinesalite } from '@event-connectors/kinesis-connector/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { audienceBinding, kinesisConnector, profileEvent, REGION } from './support/fixtures.js';
 import { eventually, TestHost } from './support/test-host.js';

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateStreamCommand } from '@aws-sdk/client-kinesis';
-import { InProcessKinesalite, TEST_SECRET_ACCESS_KEY } from '@app/kinesis-connector/testing';
+import { InProcessKinesalite, TEST_SECRET_ACCESS_KEY } from '@event-connectors/kinesis-connector/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HostProcess } from './faults/support/host-process.js';
 import { FaultProxy } from './support/fault-proxy.js';

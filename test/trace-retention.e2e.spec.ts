@@ -1,4 +1,4 @@
-import { InProcessKinesalite } from '@app/kinesis-connector/testing';
+import { InProcessKinesalite } from '@event-connectors/kinesis-connector/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TraceRepository, type TraceRow } from '../apps/connector-host/src/store/trace.repository.js';
 import { REGION } from './support/fixtures.js';

@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EmbeddedKinesalite } from '@app/kinesis-connector';
-import { InProcessKinesalite, KinesisTestClient, TEST_ACCESS_KEY_ID, TEST_SECRET_ACCESS_KEY } from '@app/kinesis-connector/testing';
+import { EmbeddedKinesalite } from '@event-connectors/kinesis-connector/dev';
+import { InProcessKinesalite, KinesisTestClient, TEST_ACCESS_KEY_ID, TEST_SECRET_ACCESS_KEY } from '@event-connectors/kinesis-connector/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freeFixedPort } from '../support/free-port.js';
 import { HostProcess } from './support/host-process.js';

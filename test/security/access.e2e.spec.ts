@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createHash } from 'node:crypto';
-import { InProcessKinesalite, TEST_SECRET_ACCESS_KEY } from '@app/kinesis-connector/testing';
+import { InProcessKinesalite, TEST_SECRET_ACCESS_KEY } from '@event-connectors/kinesis-connector/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { audienceBinding, kinesisConnector, profileEvent, REGION } from '../support/fixtures.js';
 import { eventually, TestHost } from '../support/test-host.js';

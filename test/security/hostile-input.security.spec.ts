@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import fc from 'fast-check';
-import { InProcessKinesalite, TEST_SECRET_ACCESS_KEY } from '@app/kinesis-connector/testing';
+import { InProcessKinesalite, TEST_SECRET_ACCESS_KEY } from '@event-connectors/kinesis-connector/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HostProcess } from '../faults/support/host-process.js';
 import { audienceBinding, kinesisConnector, profileEvent, REGION } from '../support/fixtures.js';

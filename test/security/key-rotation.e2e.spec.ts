@@ -1,12 +1,12 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { InProcessKinesalite, TEST_SECRET_ACCESS_KEY } from '@app/kinesis-connector/testing';
+import { InProcessKinesalite, TEST_SECRET_ACCESS_KEY } from '@event-connectors/kinesis-connector/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kinesisConnector, REGION } from '../support/fixtures.js';
 import { TestHost } from '../support/test-host.js';
 
-const ROTATE = resolve('dist/apps/connector-host/apps/connector-host/src/rotate-key.js');
+const ROTATE = resolve('dist/apps/connector-host/rotate-key.js');
 let kinesis: InProcessKinesalite;
 
 beforeAll(async () => {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { TEST_ACCESS_KEY_ID, TEST_SECRET_ACCESS_KEY } from '@app/kinesis-connector/testing';
+import { TEST_ACCESS_KEY_ID, TEST_SECRET_ACCESS_KEY } from '@event-connectors/kinesis-connector/testing';
 
 export const REGION = 'eu-west-1';
 

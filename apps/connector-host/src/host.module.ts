@@ -5,7 +5,7 @@ import { AdminController } from './api/admin.controller.js';
 import { AuthGuard } from './auth/auth.guard.js';
 import { ConfigModule } from '@nestjs/config';
 import { TerminusModule } from '@nestjs/terminus';
-import { ConnectorSdkModule } from '@app/connector-sdk';
+import { ConnectorSdkModule } from '@event-connectors/connector-sdk';
 import { BindingsController } from './api/bindings.controller.js';
 import { ConnectorTypesController } from './api/connector-types.controller.js';
 import { ConnectorsController } from './api/connectors.controller.js';

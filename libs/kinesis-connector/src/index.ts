@@ -3,5 +3,4 @@ export { KinesisConnectorModule } from './kinesis-connector.module.js';
 export { KinesisConnector } from './kinesis.connector.js';
 export { KinesisSettings } from './kinesis.settings.js';
 export { readKinesisConfig, type KinesisDeploymentConfig } from './kinesis.config.js';
-export { EmbeddedKinesalite } from './emulator/embedded-kinesalite.js';
 export { KINESIS_ERROR_CLASSES, classifyError } from './kinesis.errors.js';

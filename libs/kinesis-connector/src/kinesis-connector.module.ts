@@ -1,6 +1,6 @@
 import { Inject, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { EmbeddedKinesalite } from './emulator/embedded-kinesalite.js';
+import { EmbeddedKinesalite } from './dev/embedded-kinesalite.js';
 import { type KinesisDeploymentConfig, readKinesisConfig } from './kinesis.config.js';
 import { KinesisConnector } from './kinesis.connector.js';
 import { KINESIS_DEPLOYMENT_CONFIG } from './kinesis.tokens.js';

@@ -1,4 +1,4 @@
-import type { DeliveryMessage } from '@app/connector-sdk';
+import type { DeliveryMessage } from '@event-connectors/connector-sdk';
 import { describe, expect, it } from 'vitest';
 import { planPutRecords, recordBytes } from './kinesis.batches.js';
 import { DEFAULT_MAX_RECORD_BYTES, MAX_RECORDS_PER_REQUEST, MAX_REQUEST_BYTES } from './kinesis.limits.js';

@@ -1,4 +1,4 @@
-import type { DeliveryMessage } from '@app/connector-sdk';
+import type { DeliveryMessage } from '@event-connectors/connector-sdk';
 import { MAX_PARTITION_KEY_CHARS, MAX_RECORDS_PER_REQUEST, MAX_REQUEST_BYTES } from './kinesis.limits.js';
 
 /** Why a message can never be put, whatever the retry. */

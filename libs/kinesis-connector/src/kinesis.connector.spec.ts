@@ -1,5 +1,5 @@
-import { runConnectorContract } from '@app/connector-sdk/testing';
-import { type ConnectorInstance, validateSettings } from '@app/connector-sdk';
+import { runConnectorContract } from '@event-connectors/connector-sdk/testing';
+import { type ConnectorInstance, validateSettings } from '@event-connectors/connector-sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readKinesisConfig } from './kinesis.config.js';
 import { KinesisConnector } from './kinesis.connector.js';

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Connector, type ConnectorInstance, type ConnectorSetup, type EventConnector } from '@app/connector-sdk';
+import { Connector, type ConnectorInstance, type ConnectorSetup, type EventConnector } from '@event-connectors/connector-sdk';
 import { createKinesisClient } from './kinesis.client.js';
 import type { KinesisDeploymentConfig } from './kinesis.config.js';
 import { KinesisInstance } from './kinesis.instance.js';

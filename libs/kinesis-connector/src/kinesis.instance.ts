@@ -12,7 +12,7 @@ import type {
   DeliveryLimits,
   DeliveryMessage,
   DeliveryOutcome,
-} from '@app/connector-sdk';
+} from '@event-connectors/connector-sdk';
 import { planPutRecords } from './kinesis.batches.js';
 import type { KinesisDeploymentConfig } from './kinesis.config.js';
 import { classifyError, errorCode, failureReason, httpStatus } from './kinesis.errors.js';

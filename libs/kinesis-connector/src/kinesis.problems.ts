@@ -1,4 +1,4 @@
-import type { CheckProblem } from '@app/connector-sdk';
+import type { CheckProblem } from '@event-connectors/connector-sdk';
 
 // What check() tells a person, one small function per problem, so the wording lives in one place.
 

@@ -1,4 +1,4 @@
-import { validateSettings } from '@app/connector-sdk';
+import { validateSettings } from '@event-connectors/connector-sdk';
 import { describe, expect, it } from 'vitest';
 import { KinesisConnector } from './kinesis.connector.js';
 import { readKinesisConfig } from './kinesis.config.js';

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 /** The built host (npm run build), as production runs it. */
-export const HOST_ENTRY = resolve('dist/apps/connector-host/apps/connector-host/src/main.js');
+export const HOST_ENTRY = resolve('dist/apps/connector-host/main.js');
 
 /**
  * The real host in its own process, so it can be killed like one: kill -9 or SIGTERM, then started again

@@ -1,5 +1,5 @@
 import { OptionalField } from './optional-field.js';
-import { MAX_BINDING_PROPERTIES, MAX_BINDING_VARIABLES } from '@app/connector-sdk';
+import { MAX_BINDING_PROPERTIES, MAX_BINDING_VARIABLES } from '@event-connectors/connector-sdk';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,

@@ -1,7 +1,7 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Access } from '../auth/access.decorator.js';
-import { ConnectorRegistry, type JsonSchema, settingsJsonSchema } from '@app/connector-sdk';
+import { ConnectorRegistry, type JsonSchema, settingsJsonSchema } from '@event-connectors/connector-sdk';
 
 /** One loaded connector type, with the JSON Schema of its whole form for a platform UI to render. */
 export interface ConnectorTypeView {

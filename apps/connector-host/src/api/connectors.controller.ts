@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Use
 import { ThrottlerGuard } from '@nestjs/throttler';
 import { Access, CurrentPrincipal } from '../auth/access.decorator.js';
 import type { Principal } from '../auth/access-tokens.js';
-import type { CheckResult } from '@app/connector-sdk';
+import type { CheckResult } from '@event-connectors/connector-sdk';
 import { ConnectorSetupsService, type SavedConnector } from '../connectors/connector-setups.service.js';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { ConnectorView } from '../connectors/connector-view.js';

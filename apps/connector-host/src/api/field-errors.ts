@@ -1,5 +1,5 @@
 import { BadRequestException } from '@nestjs/common';
-import type { FieldError } from '@app/connector-sdk';
+import type { FieldError } from '@event-connectors/connector-sdk';
 
 /**
  * The one shape of a 400: the first problem as `message` (for people) and every failing field in `errors`

@@ -1,4 +1,4 @@
-import type { BindingSource, BindingSpec, ProfileVariableMapping } from '@app/connector-sdk';
+import type { BindingSource, BindingSpec, ProfileVariableMapping } from '@event-connectors/connector-sdk';
 import type { BindingRow } from '../store/bindings.repository.js';
 
 /** A binding as the API shows it. */

@@ -1,5 +1,5 @@
 import type { Type } from '@nestjs/common';
-import { KinesisConnectorModule } from '@app/kinesis-connector';
+import { KinesisConnectorModule } from '@event-connectors/kinesis-connector';
 
 /**
  * The connector modules this host can load, by type id. Adding a connector is one line here and one

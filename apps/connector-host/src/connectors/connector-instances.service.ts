@@ -1,5 +1,5 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
-import { type ConnectorInstance, ConnectorRegistry, type EventConnector, validateSettings } from '@app/connector-sdk';
+import { type ConnectorInstance, ConnectorRegistry, type EventConnector, validateSettings } from '@event-connectors/connector-sdk';
 import type { ConnectorRow } from '../store/connectors.repository.js';
 import type { SecretBox } from '../secrets/secret-box.js';
 import { ConnectorChanges } from './connector-changes.js';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ForbiddenException, Inject, Injectable, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
-import { type CheckResult, ConnectorRegistry, type EventConnector, splitSecrets, validateSettings } from '@app/connector-sdk';
+import { type CheckResult, ConnectorRegistry, type EventConnector, splitSecrets, validateSettings } from '@event-connectors/connector-sdk';
 import type { CreateConnectorDto, UpdateConnectorDto } from '../api/connector.dto.js';
 import { invalidInput } from '../api/field-errors.js';
 import type { SecretBox } from '../secrets/secret-box.js';

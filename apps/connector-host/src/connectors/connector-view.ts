@@ -1,5 +1,5 @@
-import type { EventConnector } from '@app/connector-sdk';
-import { secretPresence } from '@app/connector-sdk';
+import type { EventConnector } from '@event-connectors/connector-sdk';
+import { secretPresence } from '@event-connectors/connector-sdk';
 import type { ConnectorRow } from '../store/connectors.repository.js';
 
 /** A connector set-up as the API shows it: secrets only as `<name>Set: true`. */

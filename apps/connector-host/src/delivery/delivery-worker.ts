@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import type { ConnectorInstance, DeliveryMessage, DeliveryOutcome, FailureReason } from '@app/connector-sdk';
+import type { ConnectorInstance, DeliveryMessage, DeliveryOutcome, FailureReason } from '@event-connectors/connector-sdk';
 import type { HostConfig } from '../config/host.config.js';
 import type { ConnectorRow } from '../store/connectors.repository.js';
 import type { OutboxRepository, PendingMessage } from '../store/outbox.repository.js';

@@ -1,5 +1,5 @@
 import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import { ConnectorRegistry, type FailureReason } from '@app/connector-sdk';
+import { ConnectorRegistry, type FailureReason } from '@event-connectors/connector-sdk';
 import type { Subscription } from 'rxjs';
 import { HOST_CONFIG, type HostConfig } from '../config/host.config.js';
 import { ConnectorChanges } from '../connectors/connector-changes.js';

@@ -1,4 +1,4 @@
-import type { DeliveryLimits } from '@app/connector-sdk';
+import type { DeliveryLimits } from '@event-connectors/connector-sdk';
 import type { PendingMessage } from '../store/outbox.repository.js';
 
 export interface BatchSelection {

@@ -1,4 +1,4 @@
-import type { DeliveryOutcome, FailureReason } from '@app/connector-sdk';
+import type { DeliveryOutcome, FailureReason } from '@event-connectors/connector-sdk';
 import type { PendingMessage, Settlement } from '../store/outbox.repository.js';
 import { fullJitterDelay } from './backoff.js';
 

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { FieldError, RoutingEvent } from '@app/connector-sdk';
+import type { FieldError, RoutingEvent } from '@event-connectors/connector-sdk';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { HOST_CONFIG, type HostConfig } from '../config/host.config.js';
 import { invalidInput } from '../api/field-errors.js';

@@ -1,4 +1,4 @@
-import { CALL_TYPES } from '@app/connector-sdk';
+import { CALL_TYPES } from '@event-connectors/connector-sdk';
 
 const UUID = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
 

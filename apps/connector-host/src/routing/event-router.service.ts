@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { type BindingSpec, buildMessages, type RoutingEvent, type SkipReason } from '@app/connector-sdk';
+import { type BindingSpec, buildMessages, type RoutingEvent, type SkipReason } from '@event-connectors/connector-sdk';
 import { bindingSpec } from '../bindings/binding-view.js';
 import { BindingsRepository, type RoutableBinding } from '../store/bindings.repository.js';
 import type { NewMessage } from '../store/outbox.repository.js';
