@@ -21,7 +21,7 @@ afterAll(async () => {
 });
 
 describe('GET /v1/connector-types', () => {
-  it('lists kinesis with the JSON Schema of its form: every field mandatory, the secret write-only', async () => {
+  it('lists kinesis with the JSON Schema of its form: titled fields, every one mandatory, the secret write-only', async () => {
     const { status, body } = await host.request('GET', '/v1/connector-types');
     expect(status).toBe(200);
     expect(body).toHaveLength(1);
@@ -32,6 +32,12 @@ describe('GET /v1/connector-types', () => {
     expect([...settings.required].sort()).toEqual(['accessKeyId', 'region', 'secretAccessKey', 'streamName']);
     expect(settings.properties.secretAccessKey).toMatchObject({ writeOnly: true, format: 'password' });
     expect(settings.properties.region.writeOnly).toBeUndefined();
+    expect(settings.properties.accessKeyId).toMatchObject({ title: 'AWS access key ID', examples: ['AKIAIOSFODNN7EXAMPLE'] });
+    for (const field of ['accessKeyId', 'secretAccessKey', 'region', 'streamName']) {
+      expect(settings.properties[field].title).toMatch(/\S/);
+      expect(settings.properties[field].description).toMatch(/\S/);
+    }
+    expect(kinesisType.schema.properties.name.title).toBe('Display name');
     expect(settings.additionalProperties).toBe(false);
   });
 });

@@ -1,5 +1,8 @@
 import type { ClassConstructor } from 'class-transformer';
 
+/** A host rule: a partition key (the profile id) is 1 to this many characters, whatever the connector. */
+export const MAX_PARTITION_KEY_LENGTH = 256;
+
 /**
  * One message handed to a connector: the serialized activation message and the key that orders it.
  * The host serializes each message once; connectors send `body` as it is.
@@ -7,9 +10,12 @@ import type { ClassConstructor } from 'class-transformer';
  * @example { id: '42', partitionKey: 'aaaabbbb-…', body: '{"profileId":"aaaabbbb-…",…}' }
  */
 export interface DeliveryMessage {
-  /** The host's id for the message; outcomes refer to messages by position, this is for logs. */
+  /**
+   * The host's id for the message, stable across retries: a destination may use it to drop a duplicate.
+   * Outcomes refer to messages by position; this is for logs and de-duplication.
+   */
   id: string;
-  /** Messages with the same key must reach the destination in order (the profile id). */
+  /** Messages with the same key must reach the destination in order (the profile id): 1 to `MAX_PARTITION_KEY_LENGTH` characters. */
   partitionKey: string;
   /** The JSON text of the activation message. */
   body: string;
@@ -92,6 +98,8 @@ export interface ConnectorInstance {
    * Sends a batch and returns exactly one outcome per message, in the order of `messages`.
    * Never throws: a failure of the whole call is the same outcome for every message.
    * A single message is a batch of one; an empty batch returns `[]` without I/O.
+   * The host hands at most one message per `partitionKey` in a batch, and a key's next message only after
+   * this one was settled: a connector may send a batch's messages in any order, or all at once.
    *
    * @example const [outcome] = await instance.deliver([{ id: '1', partitionKey: 'p1', body: '{…}' }]);
    */
@@ -104,6 +112,7 @@ export interface ConnectorInstance {
 /**
  * A kind of destination (Kinesis, a webhook, …): the plugin a connector library provides.
  * Mark the class with `@Connector()` and provide it in the library's module; the host finds it at boot.
+ * Which settings are secret is declared on the settings class itself, with `@SettingsField({ secret: true })`.
  *
  * @example
  * ＠Connector()
@@ -111,7 +120,6 @@ export interface ConnectorInstance {
  *   readonly type = 'kinesis';
  *   readonly displayName = 'Amazon Kinesis';
  *   readonly settingsClass = KinesisSettings;
- *   readonly secretFields = ['secretAccessKey'] as const;
  *   open(setup) { return new KinesisInstance(setup); }
  * }
  */
@@ -120,15 +128,8 @@ export interface EventConnector<TSettings extends object = object> {
   readonly type: string;
   /** Name shown in a platform UI. */
   readonly displayName: string;
-  /** The class-validator class that validates the settings form. */
+  /** The class-validator class that validates the settings form; its fields carry `@SettingsField()`. */
   readonly settingsClass: ClassConstructor<TSettings>;
-  /** Settings that are write-only: never returned by an API, never logged, encrypted at rest. */
-  readonly secretFields: readonly string[];
-  /**
-   * Settings that identify the credentials the secrets belong to (e.g. an access key id): changing one
-   * requires the secret fields again, so a stored secret is never sent along with another identity.
-   */
-  readonly credentialFields?: readonly string[];
   /** Opens a set-up whose settings were validated with `settingsClass`. Cheap: no I/O until used. */
   open(setup: ConnectorSetup<TSettings>): ConnectorInstance;
 }

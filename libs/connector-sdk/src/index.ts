@@ -11,3 +11,4 @@ export * from './settings/field-error.js';
 export * from './settings/validate-settings.js';
 export * from './settings/settings-schema.js';
 export * from './settings/secret-fields.js';
+export * from './settings/settings-field.decorator.js';

@@ -13,8 +13,6 @@ export class KinesisConnector implements EventConnector<KinesisSettings> {
   readonly type = 'kinesis';
   readonly displayName = 'Amazon Kinesis';
   readonly settingsClass = KinesisSettings;
-  readonly secretFields = ['secretAccessKey'] as const satisfies readonly (keyof KinesisSettings)[];
-  readonly credentialFields = ['accessKeyId'] as const satisfies readonly (keyof KinesisSettings)[];
 
   constructor(@Inject(KINESIS_DEPLOYMENT_CONFIG) private readonly config: KinesisDeploymentConfig) {}
 

@@ -1,3 +1,4 @@
+import { SettingsField } from '@event-connectors/connector-sdk';
 import { IsNotEmpty, IsString, Matches, MaxLength } from 'class-validator';
 
 // Formats from the AWS API references (IAM AccessKey, Kinesis StreamName) and the region naming scheme.
@@ -10,7 +11,12 @@ export const STREAM_NAME_PATTERN = /^[a-zA-Z0-9_.-]{1,128}$/;
 // class-validator checks in reverse order of the decorators, and stopAtFirstError reports the first
 // failure only: the bottom decorator is the most basic check ("is required"), the top the finest.
 export class KinesisSettings {
-  /** Access key linked to the customer's AWS account. */
+  @SettingsField({
+    title: 'AWS access key ID',
+    description: 'The access key ID of an IAM user of your AWS account that may write to the stream.',
+    credential: true,
+    examples: ['AKIAIOSFODNN7EXAMPLE'],
+  })
   @Matches(ACCESS_KEY_ID_PATTERN, {
     message: 'accessKeyId must be an AWS access key id: 16 to 128 upper-case letters and digits, like AKIAIOSFODNN7EXAMPLE',
   })
@@ -18,7 +24,7 @@ export class KinesisSettings {
   @IsNotEmpty({ message: 'accessKeyId is required' })
   accessKeyId!: string;
 
-  /** Secret key linked to the customer's AWS account: write-only. */
+  @SettingsField({ title: 'AWS secret access key', description: 'The secret of that access key. It is stored encrypted and never shown again.', secret: true })
   @Matches(SECRET_ACCESS_KEY_PATTERN, {
     message: 'secretAccessKey must be an AWS secret access key: 40 characters of letters, digits, "/", "+" or "="',
   })
@@ -26,13 +32,13 @@ export class KinesisSettings {
   @IsNotEmpty({ message: 'secretAccessKey is required' })
   secretAccessKey!: string;
 
-  /** The AWS region of the stream. */
+  @SettingsField({ title: 'AWS region', description: 'The region of the stream, like eu-west-1.', examples: ['eu-west-1'] })
   @Matches(REGION_PATTERN, { message: 'region must be an AWS region code, like eu-west-1 or us-gov-west-1' })
   @IsString({ message: 'region must be a string' })
   @IsNotEmpty({ message: 'region is required' })
   region!: string;
 
-  /** The customer's Kinesis data stream. */
+  @SettingsField({ title: 'Stream name', description: 'The name of your Kinesis data stream in that region.' })
   @Matches(STREAM_NAME_PATTERN, {
     message: 'streamName must be 1 to 128 characters of letters, digits, "_", "-" or "."',
   })

@@ -1,7 +1,7 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Access } from '../auth/access.decorator.js';
-import { ConnectorRegistry, type JsonSchema, settingsJsonSchema } from '@event-connectors/connector-sdk';
+import { ConnectorRegistry, type JsonSchema, secretFieldsOf, settingsJsonSchema } from '@event-connectors/connector-sdk';
 
 /** One loaded connector type, with the JSON Schema of its whole form for a platform UI to render. */
 export interface ConnectorTypeView {
@@ -23,7 +23,7 @@ export class ConnectorTypesController {
     return this.registry.all().map((connector) => ({
       type: connector.type,
       displayName: connector.displayName,
-      secretFields: connector.secretFields,
+      secretFields: secretFieldsOf(connector.settingsClass),
       schema: {
         $schema: 'https://json-schema.org/draft/2020-12/schema',
         title: connector.displayName,
@@ -31,8 +31,8 @@ export class ConnectorTypesController {
         additionalProperties: false,
         required: ['name', 'partnerNumber', 'settings'],
         properties: {
-          name: { type: 'string', minLength: 1, maxLength: 200, description: 'Display name used throughout the platform' },
-          partnerNumber: { type: 'integer', minimum: 1, description: 'The partner number whose identifiers the connector receives' },
+          name: { type: 'string', minLength: 1, maxLength: 200, title: 'Display name', description: 'Display name used throughout the platform' },
+          partnerNumber: { type: 'integer', minimum: 1, title: 'Partner number', description: 'The partner number whose identifiers the connector receives' },
           settings: settingsJsonSchema(connector),
         },
       },

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ForbiddenException, Inject, Injectable, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
-import { type CheckResult, ConnectorRegistry, type EventConnector, splitSecrets, validateSettings } from '@event-connectors/connector-sdk';
+import { type CheckResult, ConnectorRegistry, credentialFieldsOf, type EventConnector, secretFieldsOf, splitSecrets, validateSettings } from '@event-connectors/connector-sdk';
 import type { CreateConnectorDto, UpdateConnectorDto } from '../api/connector.dto.js';
 import { invalidInput } from '../api/field-errors.js';
 import type { SecretBox } from '../secrets/secret-box.js';
@@ -129,11 +129,11 @@ export class ConnectorSetupsService {
     return row;
   }
 
-  /** A new access key id (or other credential field) must come with its own secret, never reuse the stored one. */
+  /** A new access key id (or other credential field) must come with its stored secrets again, never reuse them. */
   private requireSecretsWithNewCredentials(connector: EventConnector, stored: Record<string, unknown>, patch: Record<string, unknown>): void {
-    const changed = (connector.credentialFields ?? []).filter((field) => field in patch && patch[field] !== stored[field]);
+    const changed = credentialFieldsOf(connector.settingsClass).filter((field) => field in patch && patch[field] !== stored[field]);
     if (changed.length === 0) return;
-    const missing = connector.secretFields.filter((field) => !(field in patch));
+    const missing = secretFieldsOf(connector.settingsClass).filter((field) => stored[field] !== undefined && !(field in patch));
     if (missing.length > 0) {
       throw invalidInput(
         missing.map((field) => ({ field: `settings.${field}`, message: `settings.${field} must be given again when ${changed.join(', ')} changes` })),

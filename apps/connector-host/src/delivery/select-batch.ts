@@ -10,8 +10,8 @@ export interface BatchSelection {
 /**
  * Picks the next batch from the head of a connector's backlog (in acceptance order), keeping per-key order:
  * - a key whose oldest pending message waits on a retry is held whole: nothing overtakes it;
- * - a key goes at most once into a batch, so a failed entry can never be overtaken by its successor
- *   in the same request (Kinesis would store the successor first);
+ * - a key goes at most once into a batch (a host rule of the EventConnector contract): a connector may send a
+ *   batch's messages concurrently or in any order, and a failed one is never overtaken by its successor;
  * - the batch stays within the connector's message and byte limits (an oversized message goes alone,
  *   for the connector to reject it).
  */

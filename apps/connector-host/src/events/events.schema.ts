@@ -1,10 +1,10 @@
-import { CALL_TYPES } from '@event-connectors/connector-sdk';
+import { CALL_TYPES, MAX_PARTITION_KEY_LENGTH } from '@event-connectors/connector-sdk';
 
 const UUID = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
 
 /** Bounds of one event: generous for real profiles, tight enough that no request can exhaust the host. */
 export const EVENT_LIMITS = {
-  profileIdLength: 256, // Kinesis partition keys are at most 256 characters
+  profileIdLength: MAX_PARTITION_KEY_LENGTH, // the profile id is every message's partition key
   partnerSlots: 100,
   partnerIdsPerSlot: 100,
   partnerIdLength: 256,

@@ -15,7 +15,6 @@ function connectorClass(type: string) {
     readonly type = type;
     readonly displayName = `Test ${type}`;
     readonly settingsClass = NoSettings;
-    readonly secretFields = [];
     open(): ConnectorInstance {
       throw new Error('not used');
     }

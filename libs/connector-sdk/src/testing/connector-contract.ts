@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ConnectorInstance, DeliveryMessage, EventConnector } from '../event-connector.js';
+import { secretFieldsOf, settingsFieldsOf } from '../settings/settings-field.decorator.js';
 import { settingsJsonSchema } from '../settings/settings-schema.js';
 import { validateSettings } from '../settings/validate-settings.js';
 
@@ -60,10 +61,17 @@ export function runConnectorContract(options: ConnectorContractOptions): void {
       for (const field of required) expect(failing).toContain(`settings.${field}`);
     });
 
-    it('marks every secret field write-only in its settings schema', () => {
+    it('gives every settings field a title and a description, and marks every secret field write-only', () => {
       const connector = options.live.connector();
       const properties = settingsJsonSchema(connector).properties as Record<string, Record<string, unknown>>;
-      for (const field of connector.secretFields) expect(properties[field]).toMatchObject({ writeOnly: true });
+      expect(Object.keys(properties).sort()).toEqual(settingsFieldsOf(connector.settingsClass).map((field) => field.name).sort());
+      for (const [name, property] of Object.entries(properties)) {
+        expect(property.title, `${name} has a title`).toMatch(/\S/);
+        expect(property.description, `${name} has a description`).toMatch(/\S/);
+      }
+      const secrets = secretFieldsOf(connector.settingsClass);
+      for (const field of secrets) expect(properties[field]).toMatchObject({ writeOnly: true });
+      for (const [name, property] of Object.entries(properties)) if (!secrets.includes(name)) expect(property.writeOnly).toBeUndefined();
     });
 
     it('declares positive integer limits', () => {

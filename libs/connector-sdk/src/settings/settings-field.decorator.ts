@@ -1,0 +1,78 @@
+import 'reflect-metadata';
+import { JSONSchema } from 'class-validator-jsonschema';
+
+/** What a platform UI needs to render one settings field, and how the host must treat its value. */
+export interface SettingsFieldOptions {
+  /** The field's label, e.g. `Secret access key`. */
+  title: string;
+  /** One or two sentences shown under the field. */
+  description: string;
+  /** Write-only: never returned by an API, never logged, encrypted at rest. */
+  secret?: boolean;
+  /**
+   * Changing this field requires the stored secrets again (e.g. an access key id, or the URL the secrets are sent
+   * to), so a stored secret is never used with another identity or sent to another place.
+   */
+  credential?: boolean;
+  /** A JSON Schema `format` for the field, e.g. `uri`. */
+  format?: string;
+  /** Example values, shown by UIs as placeholders. */
+  examples?: unknown[];
+}
+
+/** One declared settings field: its property name and options. */
+export interface SettingsFieldDescription extends SettingsFieldOptions {
+  name: string;
+}
+
+const FIELDS = Symbol('event-connectors:settings-fields');
+
+/**
+ * Declares a field of a connector's settings form: its label and description, and whether it is secret, on the
+ * field itself. The JSON Schema of the form carries them (`title`, `description`, `writeOnly` for secrets).
+ *
+ * @example
+ * class KinesisSettings {
+ *   ＠SettingsField({ title: 'Secret access key', description: 'Secret key of the AWS access key', secret: true })
+ *   ＠IsString() secretAccessKey!: string;
+ * }
+ */
+export function SettingsField(options: SettingsFieldOptions): PropertyDecorator {
+  const schema = JSONSchema({
+    title: options.title,
+    description: options.description,
+    ...(options.secret && { writeOnly: true }),
+    ...(options.format && { format: options.format }),
+    ...(options.examples && { examples: options.examples }),
+  });
+  return (target: object, property: string | symbol) => {
+    if (typeof property !== 'string') throw new Error('@SettingsField() goes on a named property');
+    schema(target, property);
+    const fields = new Map<string, SettingsFieldDescription>(Reflect.getOwnMetadata(FIELDS, target.constructor) ?? inherited(target.constructor));
+    fields.set(property, { name: property, ...options });
+    Reflect.defineMetadata(FIELDS, fields, target.constructor);
+  };
+}
+
+function inherited(settingsClass: Function): Map<string, SettingsFieldDescription> {
+  return Reflect.getMetadata(FIELDS, settingsClass) ?? new Map();
+}
+
+/** Every field declared with `@SettingsField()`, in declaration order. */
+export function settingsFieldsOf(settingsClass: Function): SettingsFieldDescription[] {
+  return [...inherited(settingsClass).values()];
+}
+
+/** Names of the write-only fields. */
+export function secretFieldsOf(settingsClass: Function): string[] {
+  return settingsFieldsOf(settingsClass)
+    .filter((field) => field.secret)
+    .map((field) => field.name);
+}
+
+/** Names of the fields whose change requires the stored secrets again. */
+export function credentialFieldsOf(settingsClass: Function): string[] {
+  return settingsFieldsOf(settingsClass)
+    .filter((field) => field.credential)
+    .map((field) => field.name);
+}
