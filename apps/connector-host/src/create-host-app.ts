@@ -11,19 +11,27 @@ import { invalidInput } from './api/field-errors.js';
 import { MAX_JSON_DEPTH, nestsDeeperThan } from './api/json-depth.js';
 import { ObjectBodyPipe } from './api/object-body.pipe.js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { connectorModules } from './composition/connector-plugins.js';
 import { type HostConfig, readHostConfig } from './config/host.config.js';
 import { HostModule } from './host.module.js';
+import type { DynamicModule } from '@nestjs/common';
 
 export interface HostApp {
   app: NestFastifyApplication;
   config: HostConfig;
 }
 
+export interface HostAppOptions {
+  /** Connector modules to load instead of the composition root's plugins configured by CONNECTORS (tests). */
+  connectors?: DynamicModule[];
+}
+
 /** Builds the host from an environment (process.env in production, a literal in tests); does not listen. */
-export async function createHostApp(env: Record<string, string | undefined>): Promise<HostApp> {
+export async function createHostApp(env: Record<string, string | undefined>, options: HostAppOptions = {}): Promise<HostApp> {
   const config = readHostConfig(env);
+  const connectors = options.connectors ?? connectorModules(config, env);
   const app = await NestFactory.create<NestFastifyApplication>(
-    HostModule.forRoot(config, env),
+    HostModule.forRoot({ config, connectors }),
     // The caller's X-Request-Id (or a fresh UUID) becomes the request id every log line of the request carries.
     new FastifyAdapter({ bodyLimit: config.maxBodyBytes, requestIdHeader: 'x-request-id', genReqId: () => randomUUID() }),
     { bufferLogs: true, abortOnError: false },

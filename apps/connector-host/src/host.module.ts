@@ -3,7 +3,6 @@ import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { AdminController } from './api/admin.controller.js';
 import { AuthGuard } from './auth/auth.guard.js';
-import { ConfigModule } from '@nestjs/config';
 import { TerminusModule } from '@nestjs/terminus';
 import { ConnectorSdkModule } from '@event-connectors/connector-sdk';
 import { BindingsController } from './api/bindings.controller.js';
@@ -15,7 +14,6 @@ import { TraceRepository } from './store/trace.repository.js';
 import { EventsController } from './api/events.controller.js';
 import { RetryLaterFilter } from './api/retry-later.exception.js';
 import { BindingsService } from './bindings/bindings.service.js';
-import { loadConnectorModules } from './config/connector-catalog.js';
 import { HOST_CONFIG, type HostConfig } from './config/host.config.js';
 import { ConnectorChanges } from './connectors/connector-changes.js';
 import { ConnectorInstancesService } from './connectors/connector-instances.service.js';
@@ -40,20 +38,24 @@ import { DeadLettersRepository } from './store/dead-letters.repository.js';
 import { IdempotencyRepository } from './store/idempotency.repository.js';
 import { HostLifecycle } from './lifecycle/host-lifecycle.js';
 
-/** The connector host: the API, the store, routing and delivery, plus whichever connector modules are configured. */
+export interface HostModuleOptions {
+  config: HostConfig;
+  /** The connector modules to load, e.g. `[KinesisConnectorModule.forRoot({ … })]`: the host knows no connector itself. */
+  connectors: DynamicModule[];
+}
+
+/** The connector host: the API, the store, routing and delivery, plus the connector modules it is given. */
 @Module({})
 export class HostModule {
-  static forRoot(config: HostConfig, env: Record<string, string | undefined>): DynamicModule {
+  static forRoot({ config, connectors }: HostModuleOptions): DynamicModule {
     return {
       module: HostModule,
       imports: [
-        // Connector libraries read their own settings (KINESIS_*) from this, not from process.env directly.
-        ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, skipProcessEnv: true, load: [() => ({ ...env })] }),
         loggingModule(config),
         ThrottlerModule.forRoot({ throttlers: [{ name: 'admin', ttl: 60_000, limit: config.adminRateLimitPerMinute }] }),
         ConnectorSdkModule,
         TerminusModule,
-        ...loadConnectorModules(config.connectorTypes),
+        ...connectors,
       ],
       controllers: [
         ConnectorTypesController,

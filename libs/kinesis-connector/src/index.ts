@@ -1,6 +1,7 @@
-// The only door into the Kinesis connector library.
+// The only door into the Kinesis connector library (development and test helpers: ./dev and ./testing).
 export { KinesisConnectorModule } from './kinesis-connector.module.js';
+export { KINESIS_CONNECTOR_OPTIONS } from './kinesis-connector.module-definition.js';
+export type { KinesisConnectorOptions } from './kinesis-connector.options.js';
 export { KinesisConnector } from './kinesis.connector.js';
 export { KinesisSettings } from './kinesis.settings.js';
-export { readKinesisConfig, type KinesisDeploymentConfig } from './kinesis.config.js';
-export { KINESIS_ERROR_CLASSES, classifyError } from './kinesis.errors.js';
+export { KINESIS_ERRORS, type KinesisErrorRow, classifyError } from './kinesis.errors.js';

@@ -1,51 +1,18 @@
-import { Inject, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
-import { EmbeddedKinesalite } from './dev/embedded-kinesalite.js';
-import { type KinesisDeploymentConfig, readKinesisConfig } from './kinesis.config.js';
+import { Module } from '@nestjs/common';
+import { KINESIS_CONNECTOR_OPTIONS, KinesisConnectorConfigurableModule, RESOLVED_KINESIS_OPTIONS } from './kinesis-connector.module-definition.js';
+import { type KinesisConnectorOptions, resolveKinesisOptions } from './kinesis-connector.options.js';
 import { KinesisConnector } from './kinesis.connector.js';
-import { KINESIS_DEPLOYMENT_CONFIG } from './kinesis.tokens.js';
-
-const EMULATOR = Symbol('EMBEDDED_KINESALITE');
 
 /**
- * The Kinesis plugin. Reads `KINESIS_*` from the host's (global) ConfigService; in development, with no
- * endpoint configured, it runs kinesalite beside the host and points every set-up at it.
+ * The Kinesis plugin: provides the `kinesis` connector type for the host's registry to find.
+ * `KinesisConnectorModule.forRoot({ endpoint? })` or `.forRootAsync({ imports, inject, useFactory })`.
+ * It reads nothing from the environment and starts nothing: clients are built per set-up, when one is opened.
  */
 @Module({
   providers: [
-    {
-      provide: EMULATOR,
-      inject: [ConfigService],
-      useFactory: async (configService: ConfigService): Promise<EmbeddedKinesalite | null> => {
-        const config = readKinesisConfig((key) => configService.get<string>(key));
-        if (!config.embeddedEmulator) return null;
-        const emulator = await EmbeddedKinesalite.start({
-          port: config.emulatorPort,
-          dataDir: config.emulatorDataDir,
-          region: config.emulatorRegion,
-        });
-        new Logger('KinesisConnector').log(
-          `Embedded kinesalite at ${emulator.endpoint} (data in ${config.emulatorDataDir}, region ${config.emulatorRegion}); set KINESIS_ENDPOINT or APP_ENV=production to use a real Kinesis`,
-        );
-        return emulator;
-      },
-    },
-    {
-      provide: KINESIS_DEPLOYMENT_CONFIG,
-      inject: [ConfigService, EMULATOR],
-      useFactory: (configService: ConfigService, emulator: EmbeddedKinesalite | null): KinesisDeploymentConfig => {
-        const config = readKinesisConfig((key) => configService.get<string>(key));
-        return emulator ? { ...config, endpoint: emulator.endpoint } : config;
-      },
-    },
+    { provide: RESOLVED_KINESIS_OPTIONS, inject: [KINESIS_CONNECTOR_OPTIONS], useFactory: (options: KinesisConnectorOptions) => resolveKinesisOptions(options) },
     KinesisConnector,
   ],
   exports: [KinesisConnector],
 })
-export class KinesisConnectorModule implements OnApplicationShutdown {
-  constructor(@Inject(EMULATOR) private readonly emulator: EmbeddedKinesalite | null) {}
-
-  async onApplicationShutdown(): Promise<void> {
-    await this.emulator?.stop();
-  }
-}
+export class KinesisConnectorModule extends KinesisConnectorConfigurableModule {}

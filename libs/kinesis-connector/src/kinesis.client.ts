@@ -2,7 +2,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { KinesisClient } from '@aws-sdk/client-kinesis';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import type { KinesisDeploymentConfig } from './kinesis.config.js';
+import type { ResolvedKinesisOptions } from './kinesis-connector.options.js';
 import type { KinesisSettings } from './kinesis.settings.js';
 
 /**
@@ -10,18 +10,18 @@ import type { KinesisSettings } from './kinesis.settings.js';
  * HTTP/2 handler fails against plain-HTTP emulators and opens a session per request against AWS.
  * The SDK does not retry (maxAttempts 1): the host's delivery loop owns retries, per message, with backoff.
  */
-export function createKinesisClient(settings: KinesisSettings, config: KinesisDeploymentConfig): KinesisClient {
+export function createKinesisClient(settings: KinesisSettings, options: ResolvedKinesisOptions): KinesisClient {
   const agentOptions = { keepAlive: true, maxSockets: 16 };
   return new KinesisClient({
     region: settings.region,
     credentials: { accessKeyId: settings.accessKeyId, secretAccessKey: settings.secretAccessKey },
-    endpoint: config.endpoint,
+    endpoint: options.endpoint,
     maxAttempts: 1,
     requestHandler: new NodeHttpHandler({
       httpAgent: new http.Agent(agentOptions),
       httpsAgent: new https.Agent(agentOptions),
-      connectionTimeout: config.connectTimeoutMs,
-      requestTimeout: config.requestTimeoutMs,
+      connectionTimeout: options.connectTimeoutMs,
+      requestTimeout: options.requestTimeoutMs,
     }),
   });
 }

@@ -1,7 +1,7 @@
 import { runConnectorContract } from '@event-connectors/connector-sdk/testing';
 import { type ConnectorInstance, validateSettings } from '@event-connectors/connector-sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readKinesisConfig } from './kinesis.config.js';
+import { resolveKinesisOptions } from './kinesis-connector.options.js';
 import { KinesisConnector } from './kinesis.connector.js';
 import type { KinesisSettings } from './kinesis.settings.js';
 import { InProcessKinesalite, TEST_ACCESS_KEY_ID, TEST_SECRET_ACCESS_KEY } from './testing/in-process-kinesalite.js';
@@ -26,11 +26,11 @@ const settings = (overrides: Partial<KinesisSettings> = {}): Record<string, unkn
   streamName: STREAM,
   ...overrides,
 });
-const connectorFor = (endpoint: string, env: Record<string, string> = {}) =>
-  new KinesisConnector(readKinesisConfig((key) => ({ KINESIS_ENDPOINT: endpoint, KINESIS_CONNECT_TIMEOUT_MS: '500', ...env })[key]));
+const connectorFor = (endpoint: string, options: { autoCreateStreams?: boolean } = {}) =>
+  new KinesisConnector(resolveKinesisOptions({ endpoint, connectTimeoutMs: 500, ...options }));
 const opened: ConnectorInstance[] = [];
-const open = (form: Record<string, unknown>, env: Record<string, string> = {}) => {
-  const connector = connectorFor(kinesis.endpoint, env);
+const open = (form: Record<string, unknown>, options: { autoCreateStreams?: boolean } = {}) => {
+  const connector = connectorFor(kinesis.endpoint, options);
   const validation = validateSettings(connector, form);
   if (!validation.ok) throw new Error(JSON.stringify(validation.errors));
   const instance = connector.open({ id: 'test', settings: validation.settings });
@@ -113,7 +113,7 @@ describe('KinesisConnector against kinesalite', () => {
   });
 
   it('creates a missing stream on first use only when told to (emulators)', async () => {
-    const instance = open(settings({ streamName: 'created-on-demand' }), { KINESIS_AUTO_CREATE_STREAMS: 'true' });
+    const instance = open(settings({ streamName: 'created-on-demand' }), { autoCreateStreams: true });
     expect(await instance.deliver([{ id: '1', partitionKey: 'k', body: '{"on":"demand"}' }])).toEqual([
       expect.objectContaining({ status: 'delivered' }),
     ]);

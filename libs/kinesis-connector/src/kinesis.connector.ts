@@ -1,10 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Connector, type ConnectorInstance, type ConnectorSetup, type EventConnector } from '@event-connectors/connector-sdk';
+import { RESOLVED_KINESIS_OPTIONS } from './kinesis-connector.module-definition.js';
+import type { ResolvedKinesisOptions } from './kinesis-connector.options.js';
 import { createKinesisClient } from './kinesis.client.js';
-import type { KinesisDeploymentConfig } from './kinesis.config.js';
 import { KinesisInstance } from './kinesis.instance.js';
 import { KinesisSettings } from './kinesis.settings.js';
-import { KINESIS_DEPLOYMENT_CONFIG } from './kinesis.tokens.js';
 
 /** The Amazon Kinesis Data Streams connector: one message per record, partition key = profile id. */
 @Connector()
@@ -14,9 +14,9 @@ export class KinesisConnector implements EventConnector<KinesisSettings> {
   readonly displayName = 'Amazon Kinesis';
   readonly settingsClass = KinesisSettings;
 
-  constructor(@Inject(KINESIS_DEPLOYMENT_CONFIG) private readonly config: KinesisDeploymentConfig) {}
+  constructor(@Inject(RESOLVED_KINESIS_OPTIONS) private readonly options: ResolvedKinesisOptions) {}
 
   open(setup: ConnectorSetup<KinesisSettings>): ConnectorInstance {
-    return new KinesisInstance(setup, createKinesisClient(setup.settings, this.config), this.config);
+    return new KinesisInstance(setup, createKinesisClient(setup.settings, this.options), this.options);
   }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classifyError, errorCode } from './kinesis.errors.js';
+import { classifyError, errorCode, failureReason, KINESIS_ERRORS, kinesisErrorRow } from './kinesis.errors.js';
 
 describe('classifyError', () => {
   it.each([
@@ -51,5 +51,35 @@ describe('errorCode', () => {
     expect(errorCode(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }))).toBe('ECONNREFUSED');
     expect(errorCode(Object.assign(new Error('x'), { name: 'ResourceNotFoundException' }))).toBe('ResourceNotFoundException');
     expect(errorCode('weird')).toBe('UnknownError');
+  });
+});
+
+describe('the error table', () => {
+  it('keeps every row coherent: set-up failures and throttling are never the other outcome', () => {
+    for (const [code, row] of Object.entries(KINESIS_ERRORS)) {
+      if (row.scope === 'destination') expect(row.outcome, code).toBe('rejected');
+      if (row.throttled) expect(row.outcome, code).toBe('retryable');
+    }
+  });
+
+  it('gives every socket error code the transport row, named as an unreachable endpoint', () => {
+    expect(kinesisErrorRow('ECONNABORTED')).toEqual({ outcome: 'retryable', problem: 'endpointUnreachable' });
+    expect(kinesisErrorRow('EAI_AGAIN')?.problem).toBe('endpointUnreachable');
+    expect(kinesisErrorRow('SomethingNew')).toBeUndefined();
+  });
+
+  it('names the problem check() reports for credentials, permissions and a missing stream', () => {
+    expect(kinesisErrorRow('InvalidSignatureException')?.problem).toBe('credentialsRejected');
+    expect(kinesisErrorRow('AccessDeniedException')?.problem).toBe('accessDenied');
+    expect(kinesisErrorRow('ResourceNotFoundException')?.problem).toBe('streamNotFound');
+  });
+});
+
+describe('failureReason', () => {
+  it('marks set-up failures with their scope and throttling as such, and nothing else', () => {
+    expect(failureReason('KMSDisabledException', 'm')).toEqual({ code: 'KMSDisabledException', message: 'm', scope: 'destination' });
+    expect(failureReason('ProvisionedThroughputExceededException', 'm')).toEqual({ code: 'ProvisionedThroughputExceededException', message: 'm', throttled: true });
+    expect(failureReason('RecordTooLarge', 'm')).toEqual({ code: 'RecordTooLarge', message: 'm' });
+    expect(failureReason('SomethingNew', 'm')).toEqual({ code: 'SomethingNew', message: 'm' });
   });
 });

@@ -1,97 +1,95 @@
+import type { FailureReason } from '@event-connectors/connector-sdk';
+
+/** What `check()` tells a person for an error, by kind (the wording lives in kinesis.problems.ts). */
+export type KinesisProblemKind = 'credentialsRejected' | 'accessDenied' | 'streamNotFound' | 'endpointUnreachable';
+
+/** Everything the connector knows about one error code. */
+export interface KinesisErrorRow {
+  /** Whether a retry can help. */
+  outcome: 'retryable' | 'rejected';
+  /**
+   * `destination`: about the set-up, not the record (every record would fail alike until a person fixes it):
+   * the host pauses the connector and keeps the messages.
+   */
+  scope?: 'destination';
+  /** The stream asks the producer to slow down. */
+  throttled?: true;
+  /** The problem `check()` names for it; others are reported as unexpected. */
+  problem?: KinesisProblemKind;
+}
+
+const retryable: KinesisErrorRow = { outcome: 'retryable' };
+const throttling: KinesisErrorRow = { outcome: 'retryable', throttled: true };
+const transport: KinesisErrorRow = { outcome: 'retryable', problem: 'endpointUnreachable' };
+const rejected: KinesisErrorRow = { outcome: 'rejected' };
+const setUp: KinesisErrorRow = { outcome: 'rejected', scope: 'destination' };
+const credentials: KinesisErrorRow = { outcome: 'rejected', scope: 'destination', problem: 'credentialsRejected' };
+const denied: KinesisErrorRow = { outcome: 'rejected', scope: 'destination', problem: 'accessDenied' };
+
 /**
- * One table: Kinesis error name -> whether a retry can help.
+ * The one table of Kinesis error codes, one row per code.
  * Sources: https://docs.aws.amazon.com/kinesis/latest/APIReference/API_PutRecords.html#API_PutRecords_Errors
  * and https://docs.aws.amazon.com/kinesis/latest/APIReference/CommonErrors.html
  */
-export type ErrorClass = 'retryable' | 'rejected';
-
-export const KINESIS_ERROR_CLASSES: Readonly<Record<string, ErrorClass>> = {
+export const KINESIS_ERRORS: Readonly<Record<string, KinesisErrorRow>> = {
   // Throttling and capacity: the stream will take it later.
-  ProvisionedThroughputExceededException: 'retryable',
-  LimitExceededException: 'retryable',
-  ThrottlingException: 'retryable',
-  KMSThrottlingException: 'retryable',
+  ProvisionedThroughputExceededException: throttling,
+  LimitExceededException: throttling,
+  ThrottlingException: throttling,
+  KMSThrottlingException: throttling,
   // The service's own failures.
-  InternalFailure: 'retryable',
-  InternalFailureException: 'retryable',
-  ServiceUnavailable: 'retryable',
-  ServiceUnavailableException: 'retryable',
+  InternalFailure: retryable,
+  InternalFailureException: retryable,
+  ServiceUnavailable: retryable,
+  ServiceUnavailableException: retryable,
   // A stream being created or updated accepts writes again shortly.
-  ResourceInUseException: 'retryable',
+  ResourceInUseException: retryable,
   // Time-bound signatures: the SDK signs each attempt anew, so a later attempt gets a fresh one.
-  RequestExpired: 'retryable',
-  ExpiredTokenException: 'retryable',
+  RequestExpired: retryable,
+  ExpiredTokenException: retryable,
   // Transport: the request may not have reached the service.
-  TimeoutError: 'retryable',
-  RequestTimeout: 'retryable',
-  RequestTimeoutException: 'retryable',
-  NetworkingError: 'retryable',
-  ECONNREFUSED: 'retryable',
-  ECONNRESET: 'retryable',
-  ETIMEDOUT: 'retryable',
-  EPIPE: 'retryable',
-  ENOTFOUND: 'retryable',
-  EAI_AGAIN: 'retryable',
-  EHOSTUNREACH: 'retryable',
+  TimeoutError: transport,
+  RequestTimeout: transport,
+  RequestTimeoutException: transport,
+  NetworkingError: transport,
   // Credentials and permissions: a person has to fix the set-up.
-  AccessDeniedException: 'rejected',
-  UnrecognizedClientException: 'rejected',
-  InvalidSignatureException: 'rejected',
-  IncompleteSignature: 'rejected',
-  MissingAuthenticationToken: 'rejected',
-  InvalidClientTokenId: 'rejected',
-  NotAuthorized: 'rejected',
-  OptInRequired: 'rejected',
+  UnrecognizedClientException: credentials,
+  InvalidSignatureException: credentials,
+  InvalidClientTokenId: credentials,
+  IncompleteSignature: credentials,
+  MissingAuthenticationToken: credentials,
+  AccessDeniedException: denied,
+  NotAuthorized: denied,
+  OptInRequired: setUp,
   // The stream or the request itself.
-  ResourceNotFoundException: 'rejected',
-  InvalidArgumentException: 'rejected',
-  ValidationException: 'rejected',
-  ValidationError: 'rejected',
-  SerializationException: 'rejected',
-  RecordTooLarge: 'rejected',
-  InvalidPartitionKey: 'rejected',
+  ResourceNotFoundException: { outcome: 'rejected', scope: 'destination', problem: 'streamNotFound' },
+  InvalidArgumentException: rejected,
+  ValidationException: rejected,
+  ValidationError: rejected,
+  SerializationException: rejected,
+  RecordTooLarge: rejected,
+  InvalidPartitionKey: rejected,
   // Server-side encryption keys the customer controls.
-  KMSDisabledException: 'rejected',
-  KMSInvalidStateException: 'rejected',
-  KMSAccessDeniedException: 'rejected',
-  KMSNotFoundException: 'rejected',
-  KMSOptInRequired: 'rejected',
+  KMSDisabledException: setUp,
+  KMSInvalidStateException: setUp,
+  KMSAccessDeniedException: setUp,
+  KMSNotFoundException: setUp,
+  KMSOptInRequired: setUp,
 };
 
-/**
- * Rejections that are about the set-up, not the record: every record would fail alike until a person fixes it.
- * Reported with `scope: 'destination'` so the host pauses the connector and keeps the messages.
- */
-export const DESTINATION_ERRORS: ReadonlySet<string> = new Set([
-  'AccessDeniedException',
-  'UnrecognizedClientException',
-  'InvalidSignatureException',
-  'IncompleteSignature',
-  'MissingAuthenticationToken',
-  'InvalidClientTokenId',
-  'NotAuthorized',
-  'OptInRequired',
-  'ResourceNotFoundException',
-  'KMSDisabledException',
-  'KMSInvalidStateException',
-  'KMSAccessDeniedException',
-  'KMSNotFoundException',
-  'KMSOptInRequired',
-]);
+/** Socket error codes (ECONNREFUSED, ETIMEDOUT, EAI_AGAIN, …) are all one row: the endpoint was not reached. */
+const SOCKET_ERROR = /^E[A-Z_]+$/;
 
-/** Errors by which the stream asks the producer to slow down. */
-export const THROTTLING_ERRORS: ReadonlySet<string> = new Set([
-  'ProvisionedThroughputExceededException',
-  'LimitExceededException',
-  'ThrottlingException',
-  'KMSThrottlingException',
-]);
+/** The row of a code: the table's, the socket row for any socket error code, else none. */
+export function kinesisErrorRow(code: string): KinesisErrorRow | undefined {
+  return KINESIS_ERRORS[code] ?? (SOCKET_ERROR.test(code) ? transport : undefined);
+}
 
 /** The name an error goes by: the service's error code, or the socket's code for transport failures. */
 export function errorCode(error: unknown): string {
   if (error && typeof error === 'object') {
-    const candidate = error as { name?: unknown; code?: unknown; Code?: unknown; $metadata?: unknown };
-    if (typeof candidate.code === 'string' && /^E[A-Z_]+$/.test(candidate.code)) return candidate.code;
+    const candidate = error as { name?: unknown; code?: unknown; Code?: unknown };
+    if (typeof candidate.code === 'string' && SOCKET_ERROR.test(candidate.code)) return candidate.code;
     if (typeof candidate.name === 'string' && candidate.name !== 'Error') return candidate.name;
     if (typeof candidate.Code === 'string') return candidate.Code;
     if (typeof candidate.code === 'string') return candidate.code;
@@ -106,23 +104,19 @@ export function httpStatus(error: unknown): number | undefined {
 }
 
 /**
- * Classifies an error. Unknown names fall back on the HTTP status (4xx: the request is wrong; 5xx: the
- * service is), and anything else is retryable: a message kept and retried until its maximum age is
+ * Whether a retry can help. Codes not in the table fall back on the HTTP status (4xx: the request is wrong;
+ * 5xx: the service is), and anything else is retryable: a message kept and retried until its maximum age is
  * recoverable, a message wrongly dropped is not.
  */
-export function classifyError(code: string, status?: number): ErrorClass {
-  const known = KINESIS_ERROR_CLASSES[code];
-  if (known) return known;
+export function classifyError(code: string, status?: number): KinesisErrorRow['outcome'] {
+  const row = kinesisErrorRow(code);
+  if (row) return row.outcome;
   if (status !== undefined && status >= 400 && status < 500 && status !== 408 && status !== 429) return 'rejected';
   return 'retryable';
 }
 
-/** The failure reason the host sees: code and message, with its scope and whether it asks to slow down. */
-export function failureReason(code: string, message: string): { code: string; message: string; scope?: 'destination'; throttled?: true } {
-  return {
-    code,
-    message,
-    ...(DESTINATION_ERRORS.has(code) && { scope: 'destination' as const }),
-    ...(THROTTLING_ERRORS.has(code) && { throttled: true as const }),
-  };
+/** The failure reason the host sees: code and message, with the row's scope and whether it asks to slow down. */
+export function failureReason(code: string, message: string): FailureReason {
+  const row = kinesisErrorRow(code);
+  return { code, message, ...(row?.scope && { scope: row.scope }), ...(row?.throttled && { throttled: true }) };
 }

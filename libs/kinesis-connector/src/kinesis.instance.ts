@@ -6,6 +6,7 @@ import {
   type StreamDescriptionSummary,
 } from '@aws-sdk/client-kinesis';
 import type {
+  CheckProblem,
   CheckResult,
   ConnectorInstance,
   ConnectorSetup,
@@ -14,8 +15,8 @@ import type {
   DeliveryOutcome,
 } from '@event-connectors/connector-sdk';
 import { planPutRecords } from './kinesis.batches.js';
-import type { KinesisDeploymentConfig } from './kinesis.config.js';
-import { classifyError, errorCode, failureReason, httpStatus } from './kinesis.errors.js';
+import type { ResolvedKinesisOptions } from './kinesis-connector.options.js';
+import { classifyError, errorCode, failureReason, httpStatus, kinesisErrorRow } from './kinesis.errors.js';
 import {
   DEFAULT_MAX_RECORD_BYTES,
   LARGEST_MAX_RECORD_BYTES,
@@ -25,7 +26,6 @@ import {
 import { problems } from './kinesis.problems.js';
 import type { KinesisSettings } from './kinesis.settings.js';
 
-const TRANSPORT_ERRORS = /^(E[A-Z_]+|TimeoutError|NetworkingError|RequestTimeout)$/;
 const WRITABLE_STATUSES = new Set(['ACTIVE', 'UPDATING']);
 
 /** One connector set-up: its one client, its stream, its record size limit. */
@@ -38,7 +38,7 @@ export class KinesisInstance implements ConnectorInstance {
   constructor(
     private readonly setup: ConnectorSetup<KinesisSettings>,
     private readonly client: KinesisClient,
-    private readonly config: KinesisDeploymentConfig,
+    private readonly options: ResolvedKinesisOptions,
   ) {}
 
   async check(): Promise<CheckResult> {
@@ -150,7 +150,7 @@ export class KinesisInstance implements ConnectorInstance {
     try {
       summary = (await this.client.send(new DescribeStreamSummaryCommand({ StreamName: streamName }))).StreamDescriptionSummary;
     } catch (error) {
-      if (!(this.config.autoCreateStreams && errorCode(error) === 'ResourceNotFoundException')) throw error;
+      if (!(this.options.autoCreateStreams && errorCode(error) === 'ResourceNotFoundException')) throw error;
       summary = await this.createStream();
     }
     if (!summary) throw new Error('DescribeStreamSummary returned no summary');
@@ -176,25 +176,21 @@ export class KinesisInstance implements ConnectorInstance {
     return (await this.client.send(new DescribeStreamSummaryCommand({ StreamName: streamName }))).StreamDescriptionSummary;
   }
 
-  private problemOf(error: unknown) {
+  /** The named problem of an error, from the error table; what it does not name is reported as unexpected. */
+  private problemOf(error: unknown): CheckProblem {
     const { streamName, region } = this.setup.settings;
     const code = errorCode(error);
-    switch (code) {
-      case 'UnrecognizedClientException':
-      case 'InvalidSignatureException':
-      case 'InvalidClientTokenId':
-      case 'IncompleteSignature':
-      case 'MissingAuthenticationToken':
+    switch (kinesisErrorRow(code)?.problem) {
+      case 'credentialsRejected':
         return problems.credentialsRejected(code);
-      case 'AccessDeniedException':
-      case 'NotAuthorized':
+      case 'accessDenied':
         return problems.accessDenied(streamName);
-      case 'ResourceNotFoundException':
+      case 'streamNotFound':
         return problems.streamNotFound(streamName, region);
+      case 'endpointUnreachable':
+        return problems.endpointUnreachable(code, this.options.endpoint ?? `kinesis.${region}.amazonaws.com`);
+      default:
+        return problems.unexpected(code, error instanceof Error ? error.message : String(error));
     }
-    if (TRANSPORT_ERRORS.test(code)) {
-      return problems.endpointUnreachable(code, this.config.endpoint ?? `kinesis.${region}.amazonaws.com`);
-    }
-    return problems.unexpected(code, error instanceof Error ? error.message : String(error));
   }
 }

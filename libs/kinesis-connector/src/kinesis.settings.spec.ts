@@ -1,9 +1,9 @@
 import { validateSettings } from '@event-connectors/connector-sdk';
 import { describe, expect, it } from 'vitest';
 import { KinesisConnector } from './kinesis.connector.js';
-import { readKinesisConfig } from './kinesis.config.js';
+import { resolveKinesisOptions } from './kinesis-connector.options.js';
 
-const connector = new KinesisConnector(readKinesisConfig(() => undefined));
+const connector = new KinesisConnector(resolveKinesisOptions({}));
 const valid = {
   accessKeyId: 'AKIAIOSFODNN7EXAMPLE',
   secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
@@ -67,29 +67,19 @@ describe('KinesisSettings', () => {
   });
 });
 
-describe('readKinesisConfig', () => {
-  const read = (env: Record<string, string>) => readKinesisConfig((key) => env[key]);
-
-  it('runs the embedded emulator by default in development, and creates streams only there', () => {
-    expect(read({})).toMatchObject({ embeddedEmulator: true, autoCreateStreams: true, endpoint: undefined });
+describe('resolveKinesisOptions', () => {
+  it('sends to AWS with the default timeouts when given nothing, and never creates streams there', () => {
+    expect(resolveKinesisOptions({})).toEqual({ endpoint: undefined, autoCreateStreams: false, connectTimeoutMs: 3000, requestTimeoutMs: 15_000 });
+    expect(() => resolveKinesisOptions({ autoCreateStreams: true })).toThrow(/autoCreateStreams needs an endpoint/);
   });
 
-  it('never runs an emulator nor creates streams in production', () => {
-    expect(read({ APP_ENV: 'production' })).toMatchObject({ embeddedEmulator: false, autoCreateStreams: false });
-    expect(() => read({ APP_ENV: 'production', KINESIS_EMULATOR: 'embedded' })).toThrow(/refused/);
+  it('takes an endpoint and may create streams on it', () => {
+    expect(resolveKinesisOptions({ endpoint: ' http://127.0.0.1:4567 ', autoCreateStreams: true })).toMatchObject({ endpoint: 'http://127.0.0.1:4567', autoCreateStreams: true });
   });
 
-  it('uses a configured endpoint instead of the emulator', () => {
-    expect(read({ KINESIS_ENDPOINT: 'http://127.0.0.1:4567' })).toMatchObject({
-      embeddedEmulator: false,
-      autoCreateStreams: false,
-      endpoint: 'http://127.0.0.1:4567',
-    });
-  });
-
-  it('fails fast on malformed values', () => {
-    expect(() => read({ KINESIS_ENDPOINT: 'localhost:4567' })).toThrow(/KINESIS_ENDPOINT/);
-    expect(() => read({ KINESIS_EMULATOR: 'yes' })).toThrow(/KINESIS_EMULATOR/);
-    expect(() => read({ KINESIS_EMULATOR_PORT: '70000' })).toThrow(/KINESIS_EMULATOR_PORT/);
+  it('fails fast on a value that cannot work, naming the option', () => {
+    expect(() => resolveKinesisOptions({ endpoint: 'localhost:4567' })).toThrow(/endpoint must be an http\(s\) URL/);
+    expect(() => resolveKinesisOptions({ connectTimeoutMs: 0 })).toThrow(/connectTimeoutMs/);
+    expect(() => resolveKinesisOptions({ requestTimeoutMs: 1.5 })).toThrow(/requestTimeoutMs/);
   });
 });

@@ -3,7 +3,8 @@ import { Reflector } from '@nestjs/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { HOST_CONFIG, type HostConfig } from '../config/host.config.js';
 import { ACCESS_KEY } from './access.decorator.js';
-import { type AccessToken, matchToken, type Principal } from './access-tokens.js';
+import type { AccessToken } from '../config/access-tokens.config.js';
+import { matchToken, type Principal } from './access-tokens.js';
 
 /**
  * Bearer-token access control for every route: 401 without a valid token, 403 with a token of the other

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { loadConnectorModules } from './connector-catalog.js';
 import { readHostConfig } from './host.config.js';
 
 describe('readHostConfig', () => {
@@ -11,27 +10,28 @@ describe('readHostConfig', () => {
       databasePath: 'data/connector-host.db',
       connectorTypes: [],
       delivery: { lingerMs: 50, maxMessageAgeMs: 86_400_000 },
+      logLevels: ['fatal', 'error', 'warn', 'log'],
+      pinoLevel: 'info',
+      logFormat: 'pretty',
     });
   });
 
   it('lists every malformed value at once', () => {
     let message = '';
     try {
-      readHostConfig({ PORT: 'eighty', DELIVERY_LINGER_MS: '-1', SECRETS_KEY: 'short', LOG_LEVEL: 'chatty' });
+      readHostConfig({ PORT: 'eighty', DELIVERY_LINGER_MS: '-1', SECRETS_KEY: 'short', LOG_LEVEL: 'chatty', ADMIN_TOKENS: 'short-token' });
     } catch (error) {
       message = (error as Error).message;
     }
-    for (const key of ['PORT', 'DELIVERY_LINGER_MS', 'SECRETS_KEY', 'LOG_LEVEL']) expect(message).toContain(key);
+    for (const key of ['PORT', 'DELIVERY_LINGER_MS', 'SECRETS_KEY', 'LOG_LEVEL', 'ADMIN_TOKENS entry 1']) expect(message).toContain(key);
+    expect(message).not.toContain('short-token');
   });
 
-  it('reads the connector list', () => {
-    expect(readHostConfig({ CONNECTORS: ' kinesis , ' }).connectorTypes).toEqual(['kinesis']);
-  });
-});
-
-describe('loadConnectorModules', () => {
-  it('loads every catalogued module by default and refuses an unknown type by name', () => {
-    expect(loadConnectorModules([]).map((module) => module.name)).toEqual(['KinesisConnectorModule']);
-    expect(() => loadConnectorModules(['kinesis', 'carrier-pigeon'])).toThrow(/unknown connector types: carrier-pigeon \(known: kinesis\)/);
+  it('reads the connector list, log level and site-limited tokens', () => {
+    const config = readHostConfig({ CONNECTORS: ' kinesis , ', LOG_LEVEL: 'warn', APP_ENV: 'production', INGEST_TOKENS: 'ingest-token-0123456789@42' });
+    expect(config.connectorTypes).toEqual(['kinesis']);
+    expect(config.logLevels).toEqual(['fatal', 'error', 'warn']);
+    expect(config).toMatchObject({ production: true, logFormat: 'json', pinoLevel: 'warn' });
+    expect(config.ingestTokens).toEqual([{ scope: 'ingest', hash: expect.any(Buffer), siteNumber: 42 }]);
   });
 });

@@ -1,2 +1,3 @@
-// Development only: the embedded kinesalite. Importing this entry loads nothing until it is used.
+// Development only: the embedded kinesalite (needs the optional peer dependency kinesalite).
 export { EmbeddedKinesalite, type EmbeddedKinesaliteOptions } from './embedded-kinesalite.js';
+export { KinesaliteDevModule } from './kinesalite-dev.module.js';

@@ -1,0 +1,35 @@
+import { join } from 'node:path';
+import type { DynamicModule } from '@nestjs/common';
+import { KinesisConnectorModule } from '@event-connectors/kinesis-connector';
+import { EmbeddedKinesalite, KinesaliteDevModule } from '@event-connectors/kinesis-connector/dev';
+import type { EnvReader } from '../config/env-reader.js';
+import type { HostConfig } from '../config/host.config.js';
+
+/**
+ * The Kinesis connector, configured from KINESIS_*. In development with no KINESIS_ENDPOINT, it runs against an
+ * embedded kinesalite that the host starts and stops (KINESIS_EMULATOR=embedded|off); never in production.
+ */
+export function kinesisPlugin(env: EnvReader, host: HostConfig): DynamicModule {
+  const endpoint = env.url('KINESIS_ENDPOINT');
+  const emulator = env.oneOf('KINESIS_EMULATOR', ['embedded', 'off'], endpoint || host.production ? 'off' : 'embedded') === 'embedded';
+  if (emulator && host.production) env.refuse('KINESIS_EMULATOR=embedded is for development: refused when APP_ENV=production');
+  if (emulator && endpoint) env.refuse('Set either KINESIS_ENDPOINT or KINESIS_EMULATOR=embedded, not both');
+  const autoCreateStreams = env.bool('KINESIS_AUTO_CREATE_STREAMS', emulator);
+  if (autoCreateStreams && !emulator && !endpoint) env.refuse('KINESIS_AUTO_CREATE_STREAMS=true needs KINESIS_ENDPOINT or the embedded emulator: streams in AWS belong to the customer');
+  const timeouts = {
+    connectTimeoutMs: env.int('KINESIS_CONNECT_TIMEOUT_MS', 3000, 1, 120_000),
+    requestTimeoutMs: env.int('KINESIS_REQUEST_TIMEOUT_MS', 15_000, 1, 600_000),
+  };
+  if (!emulator) return KinesisConnectorModule.forRoot({ endpoint, autoCreateStreams, ...timeouts });
+  const development = {
+    port: env.int('KINESIS_EMULATOR_PORT', 4567, 0, 65535),
+    // Beside the host's own data by default, so one DATA_DIR holds a whole development set-up.
+    dataDir: env.string('KINESIS_EMULATOR_DATA_DIR') ?? join(host.dataDir, 'kinesalite'),
+    region: env.string('KINESIS_EMULATOR_REGION') ?? 'eu-west-1',
+  };
+  return KinesisConnectorModule.forRootAsync({
+    imports: [KinesaliteDevModule.forRoot(development)],
+    inject: [EmbeddedKinesalite],
+    useFactory: (kinesalite: EmbeddedKinesalite) => ({ endpoint: kinesalite.endpoint, autoCreateStreams, ...timeouts }),
+  });
+}
