@@ -3,7 +3,7 @@ import { DeleteStreamCommand } from '@aws-sdk/client-kinesis';
 import { InProcessKinesalite } from '@event-connectors/kinesis-connector/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DatabaseService } from '../apps/connector-host/src/store/database.service.js';
-import { HostLifecycle } from '../apps/connector-host/src/lifecycle/host-lifecycle.js';
+import { IntakeGate } from '../apps/connector-host/src/intake/intake-gate.js';
 import { audienceBinding, kinesisConnector, profileEvent, REGION } from './support/fixtures.js';
 import { eventually, TestHost } from './support/test-host.js';
 
@@ -187,7 +187,7 @@ describe('durable delivery', () => {
     const closing = await TestHost.start(kinesis.endpoint);
     const sourceId = randomUUID();
     // What app.close() (SIGTERM) calls first.
-    closing.app.get(HostLifecycle).onModuleDestroy();
+    closing.app.get(IntakeGate, { strict: false }).onModuleDestroy();
     const response = await fetch(`${closing.url}/v1/events`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },

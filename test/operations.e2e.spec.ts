@@ -234,8 +234,7 @@ describe('delivery trace', () => {
       expect(items.find((item: { status: string }) => item.status === 'delivered')).toMatchObject({
         connectorId: good.id,
         profileId: 'traced',
-        shardId: record.shardId,
-        sequenceNumber: record.sequenceNumber,
+        receipt: { shardId: record.shardId, sequenceNumber: record.sequenceNumber },
         attempts: 1,
       });
       expect(items.find((item: { status: string }) => item.status === 'dead_lettered')).toMatchObject({

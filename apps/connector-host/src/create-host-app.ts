@@ -7,7 +7,7 @@ import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { toFieldErrors } from '@event-connectors/connector-sdk';
-import { invalidInput } from './api/field-errors.js';
+import { InvalidInputError } from './common/domain-errors.js';
 import { MAX_JSON_DEPTH, nestsDeeperThan } from './api/json-depth.js';
 import { ObjectBodyPipe } from './api/object-body.pipe.js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -69,7 +69,7 @@ export async function createHostApp(env: Record<string, string | undefined>, opt
       forbidNonWhitelisted: true,
       forbidUnknownValues: true,
       stopAtFirstError: true,
-      exceptionFactory: (errors) => invalidInput(toFieldErrors(errors)),
+      exceptionFactory: (errors) => new InvalidInputError(toFieldErrors(errors)),
     }),
   );
   return { app, config };

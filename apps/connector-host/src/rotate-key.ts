@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import { readHostConfig } from './config/host.config.js';
 import { SecretBox } from './secrets/secret-box.js';
-import { resealAll } from './secrets/secret-rotation.js';
+import { resealAll } from './setups/secret-rotation.service.js';
+import { ConnectorsRepository } from './store/connectors.repository.js';
 import { DatabaseService } from './store/database.service.js';
 
 // npm run rotate-key: re-encrypts every stored secret under the current key.
@@ -13,12 +14,13 @@ async function main(): Promise<void> {
   const keys = () => SecretBox.fromConfig(config.secretsKey, keyFile, config.previousSecretsKeys).box;
   const database = new DatabaseService(config);
   await database.migrate();
+  const connectors = new ConnectorsRepository(database);
   if (!config.secretsKey) {
     // First finish any earlier rotation, so the key about to be retired is the only old one in use.
-    resealAll(database.sqlite, keys());
+    resealAll(connectors, keys());
     SecretBox.rotateKeyFile(keyFile);
   }
-  const result = resealAll(database.sqlite, keys());
+  const result = resealAll(connectors, keys());
   await database.onApplicationShutdown();
   console.log(`re-sealed ${result.resealed} of ${result.total} connectors' secrets under key ${result.keyId}`);
 }

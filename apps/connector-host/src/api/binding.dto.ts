@@ -1,5 +1,6 @@
-import { OptionalField } from './optional-field.js';
 import { MAX_BINDING_PROPERTIES, MAX_BINDING_VARIABLES } from '@event-connectors/connector-sdk';
+import type { NewBinding } from '../setups/bindings.service.js';
+import { OptionalField } from './optional-field.js';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -8,7 +9,6 @@ import {
   IsIn,
   IsNotEmpty,
   IsObject,
- 
   IsString,
   IsUUID,
   MaxLength,
@@ -98,7 +98,7 @@ function bindingPropertiesProblem(value: unknown): string | undefined {
 }
 
 /** POST /v1/bindings */
-export class CreateBindingDto {
+export class CreateBindingDto implements NewBinding {
   @IsUUID('all', { message: 'connectorId must be a UUID' })
   @IsNotEmpty({ message: 'connectorId is required' })
   connectorId!: string;

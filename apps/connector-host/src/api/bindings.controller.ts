@@ -1,10 +1,10 @@
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
 import { ThrottlerGuard } from '@nestjs/throttler';
-import { Access, CurrentPrincipal } from '../auth/access.decorator.js';
-import type { Principal } from '../auth/access-tokens.js';
-import { BindingsService } from '../bindings/bindings.service.js';
-import type { BindingView } from '../bindings/binding-view.js';
+import { Access, CurrentPrincipal } from './auth/access.decorator.js';
+import type { Principal } from './auth/access-tokens.js';
+import type { BindingView } from '../setups/binding-view.js';
+import { BindingsService } from '../setups/bindings.service.js';
 import { CreateBindingDto } from './binding.dto.js';
 import { ListBindingsQuery } from './list-queries.dto.js';
 import { uuidParam } from './uuid-param.pipe.js';

@@ -1,12 +1,13 @@
-import { OptionalField } from './optional-field.js';
 import { IsBoolean, IsInt, IsNotEmpty, IsObject, IsString, Max, MaxLength, Min } from 'class-validator';
+import type { ConnectorPatch, NewConnector } from '../setups/connector-setups.service.js';
+import { OptionalField } from './optional-field.js';
 
 const MAX_INT32 = 2_147_483_647;
 
 // Decorators are checked bottom-up and only the first failure is reported: the bottom one is the most basic.
 
 /** POST /v1/connectors */
-export class CreateConnectorDto {
+export class CreateConnectorDto implements NewConnector {
   /** A loaded connector type, e.g. `kinesis` (see GET /v1/connector-types). */
   @IsString({ message: 'type must be a string' })
   @IsNotEmpty({ message: 'type is required' })
@@ -41,7 +42,7 @@ export class CreateConnectorDto {
 }
 
 /** PATCH /v1/connectors/:id: type and siteNumber never change; omitted secrets are kept. */
-export class UpdateConnectorDto {
+export class UpdateConnectorDto implements ConnectorPatch {
   @OptionalField()
   @MaxLength(200, { message: 'name must be at most 200 characters' })
   @IsString({ message: 'name must be a string' })

@@ -1,11 +1,11 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, UseGuards } from '@nestjs/common';
 import { ThrottlerGuard } from '@nestjs/throttler';
-import { Access, CurrentPrincipal } from '../auth/access.decorator.js';
-import type { Principal } from '../auth/access-tokens.js';
+import { Access, CurrentPrincipal } from './auth/access.decorator.js';
+import type { Principal } from './auth/access-tokens.js';
 import type { CheckResult } from '@event-connectors/connector-sdk';
-import { ConnectorSetupsService, type SavedConnector } from '../connectors/connector-setups.service.js';
+import { ConnectorSetupsService, type SavedConnector } from '../setups/connector-setups.service.js';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { ConnectorView } from '../connectors/connector-view.js';
+import type { ConnectorView } from '../setups/connector-view.js';
 import { CreateConnectorDto, UpdateConnectorDto } from './connector.dto.js';
 import { ListConnectorsQuery, SaveConnectorQuery } from './list-queries.dto.js';
 import { uuidParam } from './uuid-param.pipe.js';
@@ -54,9 +54,16 @@ export class ConnectorsController {
   }
 
   @Post(':id/check')
-  @ApiOperation({ summary: 'Check credentials and the stream now; a passing check resumes a paused connector' })
+  @ApiOperation({ summary: 'Check the set-up against its destination now; a passing check resumes a paused connector' })
   @HttpCode(200)
   check(@Param('id', uuidParam()) id: string, @CurrentPrincipal() principal: Principal): Promise<CheckResult> {
     return this.setups.check(id, principal.siteNumber);
+  }
+
+  @Post(':id/resume')
+  @ApiOperation({ summary: 'Lift an automatic pause' })
+  @HttpCode(200)
+  resume(@Param('id', uuidParam()) id: string, @CurrentPrincipal() principal: Principal): Promise<ConnectorView> {
+    return this.setups.resume(id, principal.siteNumber);
   }
 }

@@ -1,10 +1,10 @@
 import { Body, Controller, Headers, Post, Res } from '@nestjs/common';
 import { ApiBody, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Access, CurrentPrincipal } from '../auth/access.decorator.js';
-import type { Principal } from '../auth/access-tokens.js';
+import { Access, CurrentPrincipal } from './auth/access.decorator.js';
+import type { Principal } from './auth/access-tokens.js';
 import type { FastifyReply } from 'fastify';
-import { eventsRequestSchema } from '../events/events.schema.js';
-import { IngestService, type IngestReceipt } from '../events/ingest.service.js';
+import { eventsRequestSchema } from '../intake/events.schema.js';
+import { IngestService, type IngestReceipt } from '../intake/ingest.service.js';
 
 @ApiTags('events')
 @Access('ingest')

@@ -1,6 +1,6 @@
 import { applyDecorators } from '@nestjs/common';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, IsUUID, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
 
 /** An optional `?siteNumber=` filter: a positive 32-bit integer. */
 const SiteNumberFilter = () =>
@@ -41,4 +41,27 @@ export class SaveConnectorQuery {
   @IsOptional()
   @IsIn(['true', 'false'], { message: 'strict must be true or false' })
   strict?: 'true' | 'false';
+}
+
+/** GET /v1/deliveries?profileId=&sourceId=&connectorId=&limit= (at least one filter) */
+export class DeliveriesQuery {
+  @IsOptional()
+  @MaxLength(256, { message: 'profileId must be at most 256 characters' })
+  @IsString({ message: 'profileId must be a string' })
+  profileId?: string;
+
+  @IsOptional()
+  @IsUUID('all', { message: 'sourceId must be a UUID' })
+  sourceId?: string;
+
+  @IsOptional()
+  @IsUUID('all', { message: 'connectorId must be a UUID' })
+  connectorId?: string;
+
+  @IsOptional()
+  @Type(() => Number)
+  @Max(500, { message: 'limit must be at most 500' })
+  @Min(1, { message: 'limit must be at least 1' })
+  @IsInt({ message: 'limit must be an integer' })
+  limit?: number;
 }

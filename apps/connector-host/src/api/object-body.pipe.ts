@@ -1,5 +1,5 @@
 import { type ArgumentMetadata, Injectable, type PipeTransform } from '@nestjs/common';
-import { invalidInput } from './field-errors.js';
+import { InvalidInputError } from '../common/domain-errors.js';
 
 /**
  * A body validated by a DTO class must be a JSON object (`null`, `true` or `[]` never reach the class), and
@@ -12,10 +12,10 @@ export class ObjectBodyPipe implements PipeTransform {
     const dto = metadata.type === 'body' && metadata.metatype !== undefined && metadata.metatype !== Object;
     if (!dto) return value;
     if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-      throw invalidInput([{ field: 'body', message: 'body must be a JSON object' }]);
+      throw InvalidInputError.field('body', 'body must be a JSON object');
     }
     const reserved = Object.keys(value).find((key) => key in Object.prototype);
-    if (reserved !== undefined) throw invalidInput([{ field: reserved, message: `property ${reserved} should not exist` }]);
+    if (reserved !== undefined) throw InvalidInputError.field(reserved, `property ${reserved} should not exist`);
     return value;
   }
 }

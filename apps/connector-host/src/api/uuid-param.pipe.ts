@@ -1,6 +1,6 @@
 import { ParseUUIDPipe } from '@nestjs/common';
-import { invalidInput } from './field-errors.js';
+import { InvalidInputError } from '../common/domain-errors.js';
 
 /** `:id` path parameters: a 400 naming the parameter when it is not a UUID. */
 export const uuidParam = (name = 'id') =>
-  new ParseUUIDPipe({ exceptionFactory: () => invalidInput([{ field: name, message: `${name} must be a UUID` }]) });
+  new ParseUUIDPipe({ exceptionFactory: () => InvalidInputError.field(name, `${name} must be a UUID`) });

@@ -2,8 +2,9 @@ import { Logger } from '@nestjs/common';
 import type { ConnectorInstance, DeliveryMessage, DeliveryOutcome, FailureReason } from '@event-connectors/connector-sdk';
 import type { HostConfig } from '../config/host.config.js';
 import type { ConnectorRow } from '../store/connectors.repository.js';
-import type { OutboxRepository, PendingMessage } from '../store/outbox.repository.js';
-import type { TraceRow } from '../store/trace.repository.js';
+import type { OutboxSettlements } from '../store/outbox/outbox-settlements.js';
+import type { OutboxRepository, PendingMessage } from '../store/outbox/outbox.repository.js';
+import type { DeliveryTrace, TraceRow } from './delivery-trace.js';
 import { AdaptivePacer } from './adaptive-pacer.js';
 import { fullJitterDelay } from './backoff.js';
 import { selectBatch } from './select-batch.js';
@@ -25,10 +26,11 @@ export interface RoundReport {
 
 export interface WorkerDependencies {
   outbox: OutboxRepository;
+  settlements: OutboxSettlements;
   /** Told about every round (metrics); must not throw. */
   observe: (report: RoundReport) => void;
-  /** Whether delivered messages are written to the delivery trace. */
-  tracing: boolean;
+  /** Where delivered messages are recorded, with their receipts. */
+  trace: DeliveryTrace;
   instanceFor: (row: ConnectorRow) => ConnectorInstance;
   /** Pauses the connector (persisted) after repeated set-up failures. */
   pause: (connectorId: string, reason: FailureReason) => Promise<void>;
@@ -107,10 +109,10 @@ export class DeliveryWorker {
   }
 
   private async round(): Promise<void> {
-    const { config, outbox } = this.deps;
+    const { config, settlements, trace } = this.deps;
     if (this.row.paused_reason) {
       // Paused: keep everything, but what outlives its maximum age still becomes a dead letter.
-      outbox.expire(this.row.id, Date.now() - config.maxMessageAgeMs);
+      settlements.expire(this.row.id, Date.now() - config.maxMessageAgeMs);
       await this.sleeper.sleep(config.idlePollMs);
       return;
     }
@@ -136,8 +138,8 @@ export class DeliveryWorker {
     const outcomes = await instance.deliver(batch.map(toDeliveryMessage));
     const finishedAt = Date.now();
     const result = settleOutcomes(batch, outcomes, finishedAt, config);
-    if (this.deps.tracing) result.trace = this.traceOf(batch, outcomes, finishedAt);
-    outbox.settleFor(this.row.id, result);
+    settlements.settleFor(this.row.id, result);
+    if (trace.enabled) trace.write(this.traceOf(batch, outcomes, finishedAt));
     this.deps.observe({ connector: this.row, batch, outcomes, result, latencyMs: finishedAt - startedAt, finishedAt });
     for (const dead of result.dead) this.logger.warn(`message ${dead.seq} dead-lettered: ${dead.code}: ${dead.message}`);
     if (result.lastFailure) this.state.lastError = { ...result.lastFailure, at: finishedAt };
@@ -178,8 +180,7 @@ export class DeliveryWorker {
         profileId: message.partition_key,
         sourceId: message.source_id ?? '',
         status: 'delivered',
-        shardId: outcome.receipt?.shardId,
-        sequenceNumber: outcome.receipt?.sequenceNumber,
+        receipt: outcome.receipt,
         attempts: message.attempts + 1,
         acceptedAt: message.accepted_at,
         at,

@@ -1,13 +1,15 @@
 import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { ConnectorRegistry, type FailureReason } from '@event-connectors/connector-sdk';
-import type { Subscription } from 'rxjs';
+import { Subscription } from 'rxjs';
 import { HOST_CONFIG, type HostConfig } from '../config/host.config.js';
-import { ConnectorChanges } from '../connectors/connector-changes.js';
-import { ConnectorInstancesService } from '../connectors/connector-instances.service.js';
+import { IntakeNotifications } from '../intake/intake-notifications.js';
+import { ConnectorChanges } from '../setups/connector-changes.js';
+import { ConnectorInstancesService } from '../setups/connector-instances.service.js';
 import { ConnectorsRepository } from '../store/connectors.repository.js';
-import { OutboxRepository } from '../store/outbox.repository.js';
-import { TraceRepository } from '../store/trace.repository.js';
+import { OutboxSettlements } from '../store/outbox/outbox-settlements.js';
+import { OutboxRepository } from '../store/outbox/outbox.repository.js';
 import { DeliveryObserver } from './delivery-observer.js';
+import { DeliveryTrace } from './delivery-trace.js';
 import { DeliveryWorker, type WorkerStatus } from './delivery-worker.js';
 
 /** Runs one delivery loop per enabled connector, and starts, updates or stops them as set-ups change. */
@@ -15,34 +17,33 @@ import { DeliveryWorker, type WorkerStatus } from './delivery-worker.js';
 export class DeliveryService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(DeliveryService.name);
   private readonly workers = new Map<string, DeliveryWorker>();
-  private subscription?: Subscription;
+  private readonly subscriptions = new Subscription();
   private stopped = false;
 
   constructor(
     @Inject(HOST_CONFIG) private readonly config: HostConfig,
     private readonly connectors: ConnectorsRepository,
     private readonly outbox: OutboxRepository,
+    private readonly settlements: OutboxSettlements,
     private readonly instances: ConnectorInstancesService,
     private readonly registry: ConnectorRegistry,
     private readonly changes: ConnectorChanges,
+    private readonly intake: IntakeNotifications,
     private readonly observer: DeliveryObserver,
-    private readonly trace: TraceRepository,
+    private readonly trace: DeliveryTrace,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    this.subscription = this.changes.changed$.subscribe((id) => void this.reconcile(id));
+    this.subscriptions.add(this.changes.changed$.subscribe((id) => void this.reconcile(id)));
+    // Connectors that just got messages: look at the store now rather than at the next poll.
+    this.subscriptions.add(this.intake.committed$.subscribe(({ routed }) => this.wake(routed.connectors.keys())));
     // Whatever was accepted before a restart or a crash is still in the outbox: the loops pick it up.
     for (const row of await this.connectors.listEnabled()) await this.reconcile(row.id);
   }
 
-  /** Wakes the loops of connectors that just got messages. */
+  /** Wakes the loops of these connectors. */
   wake(connectorIds: Iterable<string>): void {
     for (const id of connectorIds) this.workers.get(id)?.wake();
-  }
-
-  /** Number of running loops (for readiness). */
-  runningCount(): number {
-    return this.workers.size;
   }
 
   /** Whether a connector's loop runs (readiness: every enabled, loaded connector must have one). */
@@ -60,16 +61,9 @@ export class DeliveryService implements OnApplicationBootstrap, BeforeApplicatio
     return this.workers.get(connectorId)?.status;
   }
 
-  /** Persists a pause: the loop idles (messages stay stored) until resume or a successful check. */
-  private async pause(connectorId: string, reason: FailureReason): Promise<void> {
-    const now = Date.now();
-    await this.connectors.update(connectorId, { paused_reason: `${reason.code}: ${reason.message}`.slice(0, 1000), paused_at: now });
-    this.changes.changed(connectorId);
-  }
-
   async beforeApplicationShutdown(): Promise<void> {
     this.stopped = true;
-    this.subscription?.unsubscribe();
+    this.subscriptions.unsubscribe();
     const stops = Promise.all([...this.workers.values()].map((worker) => worker.stop()));
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), this.config.delivery.shutdownTimeoutMs)));
@@ -77,6 +71,12 @@ export class DeliveryService implements OnApplicationBootstrap, BeforeApplicatio
     clearTimeout(timer);
     if (result === 'timeout') this.logger.warn('shutdown timeout: unsettled batches stay in the outbox and are sent after restart');
     this.workers.clear();
+  }
+
+  /** Persists a pause: the loop idles (messages stay stored) until resume or a successful check. */
+  private async pause(connectorId: string, reason: FailureReason): Promise<void> {
+    await this.connectors.update(connectorId, { paused_reason: `${reason.code}: ${reason.message}`.slice(0, 1000), paused_at: Date.now() });
+    this.changes.changed(connectorId);
   }
 
   private async reconcile(id: string): Promise<void> {
@@ -97,10 +97,11 @@ export class DeliveryService implements OnApplicationBootstrap, BeforeApplicatio
     }
     const created = new DeliveryWorker(row, {
       outbox: this.outbox,
+      settlements: this.settlements,
       instanceFor: (current) => this.instances.instanceFor(current),
       pause: (connectorId, reason) => this.pause(connectorId, reason),
       observe: (report) => this.observer.observe(report),
-      tracing: this.trace.enabled,
+      trace: this.trace,
       config: this.config.delivery,
     });
     this.workers.set(id, created);

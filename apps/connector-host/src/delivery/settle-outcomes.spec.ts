@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { PendingMessage } from '../store/outbox.repository.js';
+import type { PendingMessage } from '../store/outbox/outbox.repository.js';
 import { fullJitterDelay } from './backoff.js';
 import { settleOutcomes } from './settle-outcomes.js';
 

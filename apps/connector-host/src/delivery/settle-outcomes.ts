@@ -1,5 +1,6 @@
 import type { DeliveryOutcome, FailureReason } from '@event-connectors/connector-sdk';
-import type { PendingMessage, Settlement } from '../store/outbox.repository.js';
+import type { Settlement } from '../store/outbox/outbox-settlements.js';
+import type { PendingMessage } from '../store/outbox/outbox.repository.js';
 import { fullJitterDelay } from './backoff.js';
 
 export interface RetryPolicy {

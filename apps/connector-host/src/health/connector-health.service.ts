@@ -1,5 +1,4 @@
-import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
-import { HOST_CONFIG, type HostConfig } from '../config/host.config.js';
+import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { DeliveryService } from '../delivery/delivery.service.js';
 import { MetricsService } from '../observability/metrics.service.js';
 import { BacklogStats } from '../store/backlog-stats.js';
@@ -23,7 +22,6 @@ export interface ConnectorHealth {
 @Injectable()
 export class ConnectorHealthService implements OnModuleInit {
   constructor(
-    @Inject(HOST_CONFIG) private readonly config: HostConfig,
     private readonly stats: BacklogStats,
     private readonly delivery: DeliveryService,
     private readonly metrics: MetricsService,
@@ -66,19 +64,5 @@ export class ConnectorHealthService implements OnModuleInit {
         oldestPendingAgeSeconds: connector.oldestAcceptedAt === undefined ? null : Math.round((now - connector.oldestAcceptedAt) / 100) / 10,
       };
     });
-  }
-
-  /** Problems that make the host unready: its own, never a customer's destination being down. */
-  readinessProblems(): string[] {
-    const problems: string[] = [];
-    for (const connector of this.stats.snapshot()) {
-      if (connector.enabled && this.delivery.loads(connector.type) && !this.delivery.isRunning(connector.id)) {
-        problems.push(`delivery loop of connector ${connector.id} is not running`);
-      }
-      if (connector.pending >= this.config.maxBacklogPerConnector) {
-        problems.push(`connector ${connector.id} is at its backlog cap (${connector.pending})`);
-      }
-    }
-    return problems;
   }
 }

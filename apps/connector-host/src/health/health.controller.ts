@@ -1,9 +1,10 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Access } from '../auth/access.decorator.js';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
-import { HostLifecycle } from '../lifecycle/host-lifecycle.js';
-import { DatabaseService } from '../store/database.service.js';
+import { Access } from '../api/auth/access.decorator.js';
+import { DeliveryHealthIndicator } from '../delivery/delivery-health.indicator.js';
+import { IntakeHealthIndicator } from '../intake/intake-health.indicator.js';
+import { StoreHealthIndicator } from '../store/store-health.indicator.js';
 import { type ConnectorHealth, ConnectorHealthService } from './connector-health.service.js';
 
 @ApiTags('health')
@@ -13,9 +14,10 @@ export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
     private readonly indicators: HealthIndicatorService,
-    private readonly database: DatabaseService,
+    private readonly store: StoreHealthIndicator,
+    private readonly intake: IntakeHealthIndicator,
+    private readonly delivery: DeliveryHealthIndicator,
     private readonly connectorHealth: ConnectorHealthService,
-    private readonly lifecycle: HostLifecycle,
   ) {}
 
   @Get('live')
@@ -29,27 +31,7 @@ export class HealthController {
   @HealthCheck()
   @ApiOperation({ summary: 'Store writable, delivery loops running, not shutting down, backlogs under their caps. A destination being down never makes the host unready.' })
   ready() {
-    return this.health.check([
-      () => {
-        const indicator = this.indicators.check('store');
-        try {
-          // BEGIN IMMEDIATE takes the write lock: proves the file is writable without writing anything.
-          this.database.sqlite.exec('BEGIN IMMEDIATE; ROLLBACK;');
-          return indicator.up();
-        } catch (error) {
-          return indicator.down({ message: error instanceof Error ? error.message : String(error) });
-        }
-      },
-      () => {
-        const indicator = this.indicators.check('intake');
-        return this.lifecycle.accepting ? indicator.up() : indicator.down({ message: 'shutting down' });
-      },
-      () => {
-        const indicator = this.indicators.check('delivery');
-        const problems = this.connectorHealth.readinessProblems();
-        return problems.length === 0 ? indicator.up() : indicator.down({ problems });
-      },
-    ]);
+    return this.health.check([() => this.store.isWritable(), () => this.intake.isAccepting(), () => this.delivery.isReady()]);
   }
 
   @Get('connectors')

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import type { Statement } from 'better-sqlite3';
-import { DatabaseService } from './database.service.js';
-import { OutboxRepository } from './outbox.repository.js';
+import { ConnectorsRepository } from './connectors.repository.js';
+import { DeadLettersRepository } from './dead-letters.repository.js';
+import { OutboxRepository } from './outbox/outbox.repository.js';
 
 /** One connector's delivery numbers, read from the store. */
 export interface ConnectorBacklog {
@@ -19,20 +19,15 @@ export interface ConnectorBacklog {
 /** Backlog, dead letters and oldest pending message of every connector: for health and metrics. */
 @Injectable()
 export class BacklogStats {
-  private readonly connectors: Statement<[], { id: string; type: string; name: string; site_number: number; enabled: number; paused_reason: string | null }>;
-  private readonly deadLetterCounts: Statement<[], { connector_id: string; n: number }>;
-
   constructor(
-    database: DatabaseService,
+    private readonly connectors: ConnectorsRepository,
+    private readonly deadLetters: DeadLettersRepository,
     private readonly outbox: OutboxRepository,
-  ) {
-    this.connectors = database.sqlite.prepare('SELECT id, type, name, site_number, enabled, paused_reason FROM connectors ORDER BY created_at, id');
-    this.deadLetterCounts = database.sqlite.prepare('SELECT connector_id, count(*) AS n FROM dead_letters GROUP BY connector_id');
-  }
+  ) {}
 
   snapshot(): ConnectorBacklog[] {
-    const dead = new Map(this.deadLetterCounts.all().map((row) => [row.connector_id, row.n]));
-    return this.connectors.all().map((row) => {
+    const dead = this.deadLetters.countsByConnector();
+    return this.connectors.summaries().map((row) => {
       const pending = this.outbox.pendingCount(row.id);
       return {
         id: row.id,

@@ -1,13 +1,26 @@
 import { Injectable } from '@nestjs/common';
+import type { Statement } from 'better-sqlite3';
 import { DatabaseService } from './database.service.js';
 import type { ConnectorsTable } from './schema.js';
 
 export type ConnectorRow = ConnectorsTable;
 
+/** What health and metrics show of every connector. */
+export type ConnectorSummary = Pick<ConnectorRow, 'id' | 'type' | 'name' | 'site_number' | 'enabled' | 'paused_reason'>;
+
 /** Connector set-ups. Secrets arrive here sealed; this class never sees them in clear. */
 @Injectable()
 export class ConnectorsRepository {
-  constructor(private readonly database: DatabaseService) {}
+  private readonly summaryRows: Statement<[], ConnectorSummary>;
+  private readonly sealedRows: Statement<[], { id: string; secrets: string }>;
+  private readonly reseal: Statement<[string, string]>;
+
+  constructor(private readonly database: DatabaseService) {
+    const { sqlite } = database;
+    this.summaryRows = sqlite.prepare('SELECT id, type, name, site_number, enabled, paused_reason FROM connectors ORDER BY created_at, id');
+    this.sealedRows = sqlite.prepare('SELECT id, secrets FROM connectors');
+    this.reseal = sqlite.prepare('UPDATE connectors SET secrets = ? WHERE id = ?');
+  }
 
   async insert(row: ConnectorRow): Promise<void> {
     await this.database.db.insertInto('connectors').values(row).execute();
@@ -28,6 +41,11 @@ export class ConnectorsRepository {
     return this.database.db.selectFrom('connectors').selectAll().where('enabled', '=', 1).execute();
   }
 
+  /** Every connector, few columns, synchronously: read at every health probe and metrics scrape. */
+  summaries(): ConnectorSummary[] {
+    return this.summaryRows.all();
+  }
+
   async update(id: string, changes: Partial<Omit<ConnectorRow, 'id' | 'type' | 'site_number' | 'created_at'>>): Promise<void> {
     // Pausing and resuming is not an edit of the set-up: it leaves updated_at (and the open client) alone.
     await this.database.db.updateTable('connectors').set(changes).where('id', '=', id).execute();
@@ -37,5 +55,20 @@ export class ConnectorsRepository {
   async delete(id: string): Promise<boolean> {
     const result = await this.database.db.deleteFrom('connectors').where('id', '=', id).executeTakeFirst();
     return result.numDeletedRows > 0n;
+  }
+
+  /** Re-seals every connector's secrets with `reseal` (null: leave as is), in one transaction; returns how many changed. */
+  resealAll(reseal: (sealed: string, connectorId: string) => string | null): { resealed: number; total: number } {
+    const rows = this.sealedRows.all();
+    let resealed = 0;
+    this.database.transaction(() => {
+      for (const row of rows) {
+        const next = reseal(row.secrets, row.id);
+        if (next === null) continue;
+        this.reseal.run(next, row.id);
+        resealed++;
+      }
+    });
+    return { resealed, total: rows.length };
   }
 }

@@ -27,6 +27,24 @@ export class DatabaseService implements OnApplicationShutdown {
     this.db = new Kysely<Database>({ dialect: new SqliteDialect({ database: this.sqlite }) });
   }
 
+  /** Runs `work` in one transaction (a savepoint inside another); it commits when `work` returns, rolls back when it throws. */
+  transaction<T>(work: () => T): T {
+    return this.sqlite.transaction(work)();
+  }
+
+  /**
+   * Runs `work` with commits that skip their fsync (synchronous=NORMAL): for writes whose loss in a power cut
+   * only re-sends (settlements). The next commit with synchronous=FULL makes them durable with it.
+   */
+  withoutFsync<T>(work: () => T): T {
+    this.sqlite.pragma('synchronous = NORMAL');
+    try {
+      return work();
+    } finally {
+      this.sqlite.pragma('synchronous = FULL');
+    }
+  }
+
   /** Brings the schema up to date; the host refuses to start on a failed migration. */
   async migrate(): Promise<void> {
     const { error, results } = await new Migrator({ db: this.db, provider: migrationProvider }).migrateToLatest();

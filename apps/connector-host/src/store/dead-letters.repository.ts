@@ -1,64 +1,65 @@
 import { Injectable } from '@nestjs/common';
-import { DatabaseService } from './database.service.js';
+import type { Statement } from 'better-sqlite3';
 import type { Selectable } from 'kysely';
+import { DatabaseService } from './database.service.js';
+import type { MessageFilter } from './message-filter.js';
 import type { DeadLettersTable } from './schema.js';
-import { CHUNK_MAX_MESSAGES } from './outbox-chunk.js';
-import { OutboxRepository } from './outbox.repository.js';
 
-interface ReplayedRow {
+export type DeadLetterRow = Selectable<DeadLettersTable>;
+
+/** A message moving to the dead letters, as one row's values. */
+export type NewDeadLetter = [
+  connectorId: string,
+  partitionKey: string,
+  sourceId: string | null,
+  body: string,
+  acceptedAt: number,
+  attempts: number,
+  failedAt: number,
+  code: string,
+  message: string,
+];
+
+/** A dead letter taken out for a replay. */
+export interface ReplayedDeadLetter {
   id: number;
   partition_key: string;
   source_id: string | null;
   body: string;
 }
 
-export type DeadLetterRow = Selectable<DeadLettersTable>;
-
-/** Messages that will not be delivered without a person: listed, and replayed into the outbox on request. */
+/**
+ * The dead-letters table: messages that will not be delivered without a person. Only this class writes it;
+ * settlements (outbox-settlements.ts) and replays (dead-letter-replay.ts) call it inside their transactions.
+ */
 @Injectable()
 export class DeadLettersRepository {
-  private readonly replayTransaction: (connectorId: string, ids: readonly number[] | undefined, acceptedAt: number) => number;
+  private readonly insert: Statement<NewDeadLetter>;
+  private readonly after: Statement<[string, number, number], ReplayedDeadLetter>;
+  private readonly one: Statement<[string, number], ReplayedDeadLetter>;
+  private readonly remove: Statement<[number]>;
+  private readonly counts: Statement<[], { connector_id: string; n: number }>;
 
-  constructor(
-    private readonly database: DatabaseService,
-    outbox: OutboxRepository,
-  ) {
+  constructor(private readonly database: DatabaseService) {
     const { sqlite } = database;
-    const all = sqlite.prepare('SELECT id, partition_key, source_id, body FROM dead_letters WHERE connector_id = ? AND id > ? ORDER BY id LIMIT ?');
-    const one = sqlite.prepare('SELECT id, partition_key, source_id, body FROM dead_letters WHERE connector_id = ? AND id = ?');
-    const remove = sqlite.prepare('DELETE FROM dead_letters WHERE id = ?');
-    // Replayed messages count as newly accepted (their maximum age starts again), in their original order.
-    this.replayTransaction = sqlite.transaction((connectorId: string, ids: readonly number[] | undefined, acceptedAt: number) => {
-      let replayed = 0;
-      const requeue = (rows: readonly ReplayedRow[]) => {
-        outbox.appendAll(rows.map((row) => ({ connectorId, partitionKey: row.partition_key, sourceId: row.source_id, body: row.body })), acceptedAt);
-        for (const row of rows) remove.run(row.id);
-        replayed += rows.length;
-      };
-      if (ids === undefined) {
-        for (let after = 0; ; ) {
-          const rows = all.all(connectorId, after, CHUNK_MAX_MESSAGES) as ReplayedRow[];
-          if (rows.length === 0) break;
-          requeue(rows);
-          after = rows[rows.length - 1].id;
-        }
-      } else {
-        const rows = [...new Set(ids)].sort((a, b) => a - b).flatMap((id) => (one.all(connectorId, id) as ReplayedRow[]));
-        for (let start = 0; start < rows.length; start += CHUNK_MAX_MESSAGES) requeue(rows.slice(start, start + CHUNK_MAX_MESSAGES));
-      }
-      return replayed;
-    });
+    this.insert = sqlite.prepare(
+      `INSERT INTO dead_letters (connector_id, partition_key, source_id, body, accepted_at, attempts, failed_at, error_code, error_message)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    this.after = sqlite.prepare('SELECT id, partition_key, source_id, body FROM dead_letters WHERE connector_id = ? AND id > ? ORDER BY id LIMIT ?');
+    this.one = sqlite.prepare('SELECT id, partition_key, source_id, body FROM dead_letters WHERE connector_id = ? AND id = ?');
+    this.remove = sqlite.prepare('DELETE FROM dead_letters WHERE id = ?');
+    this.counts = sqlite.prepare('SELECT connector_id, count(*) AS n FROM dead_letters GROUP BY connector_id');
   }
 
+  /** Adds dead letters; run inside the caller's transaction. */
+  insertAll(rows: readonly NewDeadLetter[]): void {
+    for (const row of rows) this.insert.run(...row);
+  }
+
+  /** A connector's dead letters after `afterId`, oldest first. */
   async list(connectorId: string, afterId: number, limit: number): Promise<DeadLetterRow[]> {
-    return this.database.db
-      .selectFrom('dead_letters')
-      .selectAll()
-      .where('connector_id', '=', connectorId)
-      .where('id', '>', afterId)
-      .orderBy('id')
-      .limit(limit)
-      .execute();
+    return this.database.db.selectFrom('dead_letters').selectAll().where('connector_id', '=', connectorId).where('id', '>', afterId).orderBy('id').limit(limit).execute();
   }
 
   async count(connectorId: string): Promise<number> {
@@ -70,8 +71,24 @@ export class DeadLettersRepository {
     return Number(row?.n ?? 0);
   }
 
-  /** Moves all (or the given) dead letters of a connector back to its outbox, in their original order. */
-  replay(connectorId: string, ids?: readonly number[]): number {
-    return this.replayTransaction(connectorId, ids, Date.now());
+  /** Dead letters per connector (one query for every connector: health and metrics). */
+  countsByConnector(): Map<string, number> {
+    return new Map(this.counts.all().map((row) => [row.connector_id, row.n]));
+  }
+
+  /** The newest dead letters matching every given filter; dead letters name the profile `partition_key`. */
+  async find(filter: MessageFilter, limit: number): Promise<DeadLetterRow[]> {
+    let query = this.database.db.selectFrom('dead_letters').selectAll();
+    if (filter.profileId !== undefined) query = query.where('partition_key', '=', filter.profileId);
+    if (filter.sourceId !== undefined) query = query.where('source_id', '=', filter.sourceId);
+    if (filter.connectorId !== undefined) query = query.where('connector_id', '=', filter.connectorId);
+    return query.orderBy('id', 'desc').limit(limit).execute();
+  }
+
+  /** Takes a connector's dead letters out, after `afterId` in id order (at most `limit`), or the given ids; inside a transaction. */
+  take(connectorId: string, selection: { afterId: number; limit: number } | { ids: readonly number[] }): ReplayedDeadLetter[] {
+    const rows = 'ids' in selection ? selection.ids.flatMap((id) => this.one.all(connectorId, id)) : this.after.all(connectorId, selection.afterId, selection.limit);
+    for (const row of rows) this.remove.run(row.id);
+    return rows;
   }
 }

@@ -5,16 +5,25 @@ import type { ConnectorInstance, EventConnector } from '../event-connector.js';
 import { ConnectorSdkModule } from './connector-sdk.module.js';
 import { Connector } from './connector.decorator.js';
 import { ConnectorRegistry } from './connector.registry.js';
+import { SettingsField } from '../settings/settings-field.decorator.js';
 
 class NoSettings {}
 
-function connectorClass(type: string) {
+class TokenSettings {
+  @SettingsField({ title: 'Token', description: 'A secret.', secret: true })
+  token!: string;
+
+  @SettingsField({ title: 'Region', description: 'Not a secret.' })
+  region!: string;
+}
+
+function connectorClass(type: string, settingsClass: new () => object = NoSettings) {
   @Connector()
   @Injectable()
   class TestConnector implements EventConnector {
     readonly type = type;
     readonly displayName = `Test ${type}`;
-    readonly settingsClass = NoSettings;
+    readonly settingsClass = settingsClass;
     open(): ConnectorInstance {
       throw new Error('not used');
     }
@@ -39,6 +48,11 @@ describe('ConnectorRegistry', () => {
     expect(registry.types()).toEqual(['kinesis', 'webhook']);
     expect(registry.get('webhook')?.displayName).toBe('Test webhook');
     expect(registry.get('nope')).toBeUndefined();
+  });
+
+  it('knows every loaded connector\'s secret field names, for a host to keep out of its logs', async () => {
+    const registry = await boot(connectorClass('kinesis'), connectorClass('webhook', TokenSettings));
+    expect([...registry.secretFieldNames()]).toEqual(['token']);
   });
 
   it('refuses two modules with the same type id at boot', async () => {

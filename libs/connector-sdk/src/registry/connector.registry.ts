@@ -1,6 +1,7 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
 import type { EventConnector } from '../event-connector.js';
+import { secretFieldsOf } from '../settings/settings-field.decorator.js';
 import { Connector } from './connector.decorator.js';
 
 const TYPE_ID = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
@@ -9,6 +10,7 @@ const TYPE_ID = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
 @Injectable()
 export class ConnectorRegistry implements OnModuleInit {
   private readonly byType = new Map<string, EventConnector>();
+  private secretNames: ReadonlySet<string> = new Set();
 
   constructor(private readonly discovery: DiscoveryService) {}
 
@@ -27,6 +29,12 @@ export class ConnectorRegistry implements OnModuleInit {
       throw new Error(`Two connector modules declare the type id "${connector.type}": each type must be loaded once`);
     }
     this.byType.set(connector.type, connector);
+    this.secretNames = new Set([...this.secretNames, ...secretFieldsOf(connector.settingsClass)]);
+  }
+
+  /** Names of the secret settings of every loaded connector type: what a host must never log, whatever the connector. */
+  secretFieldNames(): ReadonlySet<string> {
+    return this.secretNames;
   }
 
   get(type: string): EventConnector | undefined {

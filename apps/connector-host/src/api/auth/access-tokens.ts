@@ -1,0 +1,21 @@
+import { timingSafeEqual } from 'node:crypto';
+import { type AccessToken, sha256, type TokenScope } from '../../config/access-tokens.config.js';
+
+/** Who is calling: the scope of their token and, for a site-limited token, that site. */
+export interface Principal {
+  scope: TokenScope | 'unauthenticated-loopback';
+  siteNumber?: number;
+}
+
+/**
+ * Finds the token a bearer credential matches. Compares hashes in constant time and looks at every
+ * configured token whatever matched earlier, so timing reveals neither a token nor which one matched.
+ */
+export function matchToken(presented: string, tokens: readonly AccessToken[]): AccessToken | undefined {
+  const hash = sha256(presented);
+  let found: AccessToken | undefined;
+  for (const token of tokens) {
+    if (timingSafeEqual(hash, token.hash) && found === undefined) found = token;
+  }
+  return found;
+}

@@ -1,0 +1,64 @@
+import { Injectable } from '@nestjs/common';
+import { ConnectorSetupsService } from '../setups/connector-setups.service.js';
+import { DeadLettersRepository } from '../store/dead-letters.repository.js';
+import { DeadLetterReplay } from '../store/outbox/dead-letter-replay.js';
+import { DeliveryService } from './delivery.service.js';
+
+export interface DeadLetterView {
+  id: number;
+  partitionKey: string;
+  /** The message exactly as it would have been sent. */
+  message: unknown;
+  attempts: number;
+  acceptedAt: string;
+  failedAt: string;
+  errorCode: string;
+  errorMessage: string;
+}
+
+export interface DeadLetterPage {
+  items: DeadLetterView[];
+  total: number;
+  /** Pass as `after` for the next page; null on the last one. */
+  nextAfter: number | null;
+}
+
+/** Messages that will not be delivered without a person: listed for them, and requeued when they say so. */
+@Injectable()
+export class DeadLettersService {
+  constructor(
+    private readonly setups: ConnectorSetupsService,
+    private readonly deadLetters: DeadLettersRepository,
+    private readonly replays: DeadLetterReplay,
+    private readonly delivery: DeliveryService,
+  ) {}
+
+  /** A connector's dead letters, oldest first, paged by id; `site`: the caller's site, if limited. */
+  async list(connectorId: string, page: { after?: number; limit?: number }, site?: number): Promise<DeadLetterPage> {
+    await this.setups.row(connectorId, site);
+    const limit = page.limit ?? 100;
+    const rows = await this.deadLetters.list(connectorId, page.after ?? 0, limit);
+    return {
+      items: rows.map((row) => ({
+        id: row.id,
+        partitionKey: row.partition_key,
+        message: JSON.parse(row.body),
+        attempts: row.attempts,
+        acceptedAt: new Date(row.accepted_at).toISOString(),
+        failedAt: new Date(row.failed_at).toISOString(),
+        errorCode: row.error_code,
+        errorMessage: row.error_message,
+      })),
+      total: await this.deadLetters.count(connectorId),
+      nextAfter: rows.length === limit ? rows[rows.length - 1].id : null,
+    };
+  }
+
+  /** Puts all (or the given) dead letters back in the outbox, in their original order, and wakes the loop. */
+  async replay(connectorId: string, ids: readonly number[] | undefined, site?: number): Promise<{ replayed: number }> {
+    await this.setups.row(connectorId, site);
+    const replayed = this.replays.replay(connectorId, ids);
+    this.delivery.wake([connectorId]);
+    return { replayed };
+  }
+}

@@ -1,0 +1,72 @@
+import { Injectable } from '@nestjs/common';
+import { InvalidInputError } from '../common/domain-errors.js';
+import { ConnectorSetupsService } from '../setups/connector-setups.service.js';
+import { DeadLettersRepository } from '../store/dead-letters.repository.js';
+import type { MessageFilter } from '../store/message-filter.js';
+import { OutboxSearch } from '../store/outbox/outbox-search.js';
+import { DeliveryTrace } from './delivery-trace.js';
+
+/** What became of one message; `receipt` is where the destination says it landed, as its connector reported it. */
+export type DeliveryView =
+  | { status: 'delivered'; connectorId: string; profileId: string; sourceId: string; receipt: Readonly<Record<string, string>> | null; attempts: number | null; acceptedAt: string; deliveredAt: string }
+  | { status: 'pending'; connectorId: string; profileId: string; sourceId: string | null; attempts: number; nextAttemptAt: string | null; lastError: { code: string; message: string } | null; acceptedAt: string }
+  | { status: 'skipped'; connectorId: string | null; profileId: string; sourceId: string; reason: string; at: string }
+  | { status: 'dead_lettered'; connectorId: string; profileId: string; sourceId: string | null; errorCode: string; errorMessage: string; attempts: number; acceptedAt: string; failedAt: string };
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/** Recent messages of a profile, a source or a connector, from the trace, the outbox and the dead letters, newest first. */
+@Injectable()
+export class DeliveriesService {
+  constructor(
+    private readonly trace: DeliveryTrace,
+    private readonly pending: OutboxSearch,
+    private readonly deadLetters: DeadLettersRepository,
+    private readonly setups: ConnectorSetupsService,
+  ) {}
+
+  /** `site`: a site-limited caller looks through one of its own connectors only. */
+  async find(query: MessageFilter & { limit?: number }, site?: number): Promise<DeliveryView[]> {
+    if (site !== undefined) {
+      if (query.connectorId === undefined) throw InvalidInputError.field('connectorId', 'connectorId is required for a token limited to one site');
+      await this.setups.row(query.connectorId, site);
+    }
+    const filter: MessageFilter = { profileId: query.profileId, sourceId: query.sourceId?.toLowerCase(), connectorId: query.connectorId };
+    if (filter.profileId === undefined && filter.sourceId === undefined && filter.connectorId === undefined) {
+      throw InvalidInputError.field('profileId', 'give at least one of profileId, sourceId, connectorId');
+    }
+    const limit = query.limit ?? 100;
+    const items: (DeliveryView & { sortKey: number })[] = [
+      ...this.trace.find(filter, limit).map((row) =>
+        row.status === 'delivered'
+          ? { status: 'delivered' as const, connectorId: row.connectorId ?? '', profileId: row.profileId, sourceId: row.sourceId, receipt: row.receipt ?? null, attempts: row.attempts ?? null, acceptedAt: iso(row.acceptedAt), deliveredAt: iso(row.at), sortKey: row.at }
+          : { status: 'skipped' as const, connectorId: row.connectorId, profileId: row.profileId, sourceId: row.sourceId, reason: row.reason ?? '', at: iso(row.at), sortKey: row.at },
+      ),
+      ...this.pending.find(filter, limit).map((row) => ({
+        status: 'pending' as const,
+        connectorId: row.connector_id,
+        profileId: row.partition_key,
+        sourceId: row.source_id,
+        attempts: row.attempts,
+        nextAttemptAt: row.attempts > 0 ? iso(row.next_attempt_at) : null,
+        lastError: row.last_error_code ? { code: row.last_error_code, message: row.last_error_message ?? '' } : null,
+        acceptedAt: iso(row.accepted_at),
+        sortKey: row.accepted_at,
+      })),
+      ...(await this.deadLetters.find(filter, limit)).map((row) => ({
+        status: 'dead_lettered' as const,
+        connectorId: row.connector_id,
+        profileId: row.partition_key,
+        sourceId: row.source_id,
+        errorCode: row.error_code,
+        errorMessage: row.error_message,
+        attempts: row.attempts,
+        acceptedAt: iso(row.accepted_at),
+        failedAt: iso(row.failed_at),
+        sortKey: row.failed_at,
+      })),
+    ];
+    items.sort((a, b) => b.sortKey - a.sortKey);
+    return items.slice(0, limit).map(({ sortKey: _sortKey, ...item }) => item as DeliveryView);
+  }
+}

@@ -1,0 +1,31 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { HealthIndicatorService } from '@nestjs/terminus';
+import { HOST_CONFIG, type HostConfig } from '../config/host.config.js';
+import { BacklogStats } from '../store/backlog-stats.js';
+import { DeliveryService } from './delivery.service.js';
+
+/**
+ * Readiness of delivery: the host's own problems (a loop that should run and does not, a backlog at its cap),
+ * never a customer's destination being down.
+ */
+@Injectable()
+export class DeliveryHealthIndicator {
+  constructor(
+    @Inject(HOST_CONFIG) private readonly config: HostConfig,
+    private readonly indicators: HealthIndicatorService,
+    private readonly stats: BacklogStats,
+    private readonly delivery: DeliveryService,
+  ) {}
+
+  isReady() {
+    const indicator = this.indicators.check('delivery');
+    const problems: string[] = [];
+    for (const connector of this.stats.snapshot()) {
+      if (connector.enabled && this.delivery.loads(connector.type) && !this.delivery.isRunning(connector.id)) {
+        problems.push(`delivery loop of connector ${connector.id} is not running`);
+      }
+      if (connector.pending >= this.config.maxBacklogPerConnector) problems.push(`connector ${connector.id} is at its backlog cap (${connector.pending})`);
+    }
+    return problems.length === 0 ? indicator.up() : indicator.down({ problems });
+  }
+}

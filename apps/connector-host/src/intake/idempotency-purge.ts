@@ -1,0 +1,31 @@
+import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { HOST_CONFIG, type HostConfig } from '../config/host.config.js';
+import { IdempotencyRepository } from '../store/idempotency.repository.js';
+
+const PURGE_EVERY_MS = 10 * 60_000;
+
+/** Forgets Idempotency-Keys past their retention, at boot and every ten minutes. */
+@Injectable()
+export class IdempotencyPurge implements OnModuleInit, OnModuleDestroy {
+  private readonly logger = new Logger(IdempotencyPurge.name);
+  private timer?: NodeJS.Timeout;
+
+  constructor(
+    @Inject(HOST_CONFIG) private readonly config: HostConfig,
+    private readonly idempotency: IdempotencyRepository,
+  ) {}
+
+  onModuleInit(): void {
+    this.timer = setInterval(() => this.purge(), PURGE_EVERY_MS).unref();
+    this.purge();
+  }
+
+  onModuleDestroy(): void {
+    clearInterval(this.timer);
+  }
+
+  private purge(): void {
+    const purged = this.idempotency.purge(Date.now() - this.config.idempotencyRetentionMs);
+    if (purged > 0) this.logger.log(`forgot ${purged} idempotency keys past retention`);
+  }
+}

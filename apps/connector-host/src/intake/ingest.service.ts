@@ -1,0 +1,98 @@
+import { createHash } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { ForbiddenError, InvalidInputError, RetryLaterError, UnprocessableError } from '../common/domain-errors.js';
+import { HOST_CONFIG, type HostConfig } from '../config/host.config.js';
+import { IdempotencyRepository } from '../store/idempotency.repository.js';
+import { type NewMessage, OutboxRepository } from '../store/outbox/outbox.repository.js';
+import { EventRouter, type RouteSkipReason } from './event-router.js';
+import { EventsRequestValidator } from './events-request.validator.js';
+import { GroupCommit } from './group-commit.js';
+import { IntakeGate } from './intake-gate.js';
+
+/** The answer to POST /v1/events. */
+export interface IngestReceipt {
+  /** Events taken (all of the request, or none: the request is one transaction). */
+  accepted: number;
+  /** Messages committed for delivery. */
+  routed: number;
+  /** Skips by reason; `total` is their sum. */
+  skipped: { total: number } & Partial<Record<RouteSkipReason, number>>;
+}
+
+export interface IngestAnswer {
+  status: number;
+  receipt: IngestReceipt;
+  /** True when this is the stored answer to an earlier request with the same Idempotency-Key. */
+  replayed: boolean;
+}
+
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
+
+/** Takes a batch of events: validate, route, and commit (messages and idempotency record together); then 202. */
+@Injectable()
+export class IngestService {
+  constructor(
+    @Inject(HOST_CONFIG) private readonly config: HostConfig,
+    private readonly validator: EventsRequestValidator,
+    private readonly router: EventRouter,
+    private readonly commits: GroupCommit,
+    private readonly idempotency: IdempotencyRepository,
+    private readonly outbox: OutboxRepository,
+    private readonly gate: IntakeGate,
+  ) {}
+
+  /** `site`: the only site a site-limited token may post for. */
+  async ingest(body: unknown, idempotencyKey?: string, site?: number): Promise<IngestAnswer> {
+    if (!this.gate.accepting) throw new RetryLaterError('unavailable', 'The host is shutting down; retry shortly', 5);
+    if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
+      throw InvalidInputError.field('Idempotency-Key', 'Idempotency-Key must be 1 to 255 visible ASCII characters');
+    }
+    const now = Date.now();
+    // Keys are per site scope, so one tenant's key never answers with another's receipt.
+    const key = idempotencyKey === undefined ? undefined : `${site ?? '*'}:${idempotencyKey}`;
+    const hash = idempotencyKey === undefined ? '' : createHash('sha256').update(JSON.stringify(body)).digest('hex');
+    if (key !== undefined) {
+      const earlier = this.idempotency.lookup(key, now - this.config.idempotencyRetentionMs);
+      const queued = this.commits.queuedKey(key);
+      const earlierHash = earlier?.request_hash ?? queued?.hash;
+      if (earlierHash !== undefined && earlierHash !== hash) throw new UnprocessableError('This Idempotency-Key was used for a different request body');
+      if (earlier) return { status: earlier.status, receipt: JSON.parse(earlier.response), replayed: true };
+      if (queued) {
+        // The same request is waiting for its group commit: share its fate (202, or 503 with nothing stored).
+        await queued.committed;
+        return { status: 202, receipt: queued.answer as IngestReceipt, replayed: true };
+      }
+    }
+
+    const { events } = this.validator.parse(body);
+    if (site !== undefined) {
+      const other = events.findIndex((event) => event.siteNumber !== site);
+      if (other >= 0) {
+        const field = `events[${other}].siteNumber`;
+        throw new ForbiddenError(`${field}: this token may only post events of site ${site}`, [{ field, message: `this token may only post events of site ${site}` }]);
+      }
+    }
+    const routed = this.router.route(events);
+    this.refuseOverCap(routed.messages);
+    const total = Object.values(routed.skipped).reduce((sum, count) => sum + (count ?? 0), 0);
+    const receipt: IngestReceipt = { accepted: events.length, routed: routed.messages.length, skipped: { total, ...routed.skipped } };
+    await this.commits.submit({ routed, idempotency: key === undefined ? undefined : { key, hash, answer: receipt }, events: events.length, acceptedAt: now });
+    return { status: 202, receipt, replayed: false };
+  }
+
+  /** A connector whose backlog would pass its cap refuses the whole request (nothing is half-stored). */
+  private refuseOverCap(messages: readonly NewMessage[]): void {
+    const adding = new Map<string, number>();
+    for (const message of messages) adding.set(message.connectorId, (adding.get(message.connectorId) ?? 0) + 1);
+    for (const [connectorId, count] of adding) {
+      const backlog = this.outbox.pendingCount(connectorId) + this.commits.queuedFor(connectorId);
+      if (backlog + count > this.config.maxBacklogPerConnector) {
+        throw new RetryLaterError(
+          'busy',
+          `Connector ${connectorId} has ${backlog} undelivered messages (cap ${this.config.maxBacklogPerConnector}); nothing of this request was stored`,
+          30,
+        );
+      }
+    }
+  }
+}

@@ -1,0 +1,21 @@
+import { Module } from '@nestjs/common';
+import { TerminusModule } from '@nestjs/terminus';
+import { ObservabilityModule } from '../observability/observability.module.js';
+import { StoreModule } from '../store/store.module.js';
+import { EventRouter } from './event-router.js';
+import { EventsRequestValidator } from './events-request.validator.js';
+import { GroupCommit } from './group-commit.js';
+import { IdempotencyPurge } from './idempotency-purge.js';
+import { IngestService } from './ingest.service.js';
+import { IntakeGate } from './intake-gate.js';
+import { IntakeHealthIndicator } from './intake-health.indicator.js';
+import { IntakeNotifications } from './intake-notifications.js';
+import { IntakeObserver } from './intake-observer.js';
+
+/** Event intake: validate, route to bindings, build messages, commit them (group commit), answer 202. */
+@Module({
+  imports: [StoreModule, ObservabilityModule, TerminusModule],
+  providers: [EventsRequestValidator, EventRouter, GroupCommit, IngestService, IntakeGate, IntakeNotifications, IntakeObserver, IdempotencyPurge, IntakeHealthIndicator],
+  exports: [IngestService, IntakeNotifications, IntakeHealthIndicator],
+})
+export class IntakeModule {}

@@ -1,0 +1,193 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { type CheckResult, ConnectorRegistry, credentialFieldsOf, type EventConnector, secretFieldsOf, splitSecrets, validateSettings } from '@event-connectors/connector-sdk';
+import { ForbiddenError, InvalidInputError, NotFoundError, UnprocessableError } from '../common/domain-errors.js';
+import type { SecretBox } from '../secrets/secret-box.js';
+import { type ConnectorRow, ConnectorsRepository } from '../store/connectors.repository.js';
+import { OutboxRepository } from '../store/outbox/outbox.repository.js';
+import { ConnectorChanges } from './connector-changes.js';
+import { ConnectorInstancesService } from './connector-instances.service.js';
+import { type ConnectorView, connectorView } from './connector-view.js';
+import { SECRET_BOX } from './secret-box.provider.js';
+
+/** A set-up to create: the form every connector shares, and the connector type's own settings. */
+export interface NewConnector {
+  type: string;
+  siteNumber: number;
+  name: string;
+  partnerNumber: number;
+  settings: Record<string, unknown>;
+  /** Default true. */
+  enabled?: boolean;
+}
+
+/** A change of a set-up: type and site never change; settings not given keep their values (secrets too). */
+export type ConnectorPatch = Partial<Pick<NewConnector, 'name' | 'partnerNumber' | 'settings' | 'enabled'>>;
+
+/** A saved set-up with the result of the check run when it was saved. */
+export type SavedConnector = ConnectorView & { check: CheckResult };
+
+/** Creating, changing, showing and checking connector set-ups. */
+@Injectable()
+export class ConnectorSetupsService {
+  constructor(
+    private readonly registry: ConnectorRegistry,
+    private readonly connectors: ConnectorsRepository,
+    private readonly instances: ConnectorInstancesService,
+    private readonly changes: ConnectorChanges,
+    private readonly outbox: OutboxRepository,
+    @Inject(SECRET_BOX) private readonly secretBox: SecretBox,
+  ) {}
+
+  /**
+   * Saves a new set-up and checks it against its destination; the check's result comes back beside the
+   * record. With `strict`, a failing check refuses the set-up (422) and nothing is saved.
+   */
+  async create(input: NewConnector, strict = false, site?: number): Promise<SavedConnector> {
+    if (site !== undefined && input.siteNumber !== site) {
+      throw new ForbiddenError(`siteNumber: this token may only manage site ${site}`);
+    }
+    const connector = this.connectorType(input.type);
+    const settings = this.validSettings(connector, input.settings);
+    const id = randomUUID();
+    const strictCheck = strict ? await this.checkCandidate(connector, id, settings) : undefined;
+    const now = Date.now();
+    const { visible, secrets } = splitSecrets(connector, settings);
+    const row: ConnectorRow = {
+      id,
+      type: input.type,
+      site_number: input.siteNumber,
+      name: input.name,
+      partner_number: input.partnerNumber,
+      settings: JSON.stringify(visible),
+      secrets: this.secretBox.seal(secrets, id),
+      enabled: input.enabled === false ? 0 : 1,
+      created_at: now,
+      updated_at: now,
+      paused_reason: null,
+      paused_at: null,
+    };
+    await this.connectors.insert(row);
+    this.changes.changed(id);
+    return { ...this.view(row), check: strictCheck ?? (await this.instances.instanceFor(row).check()) };
+  }
+
+  /** Changes a set-up (omitted settings keep their values) and checks it, as `create` does. */
+  async update(id: string, patch: ConnectorPatch, strict = false, site?: number): Promise<SavedConnector> {
+    const row = await this.row(id, site);
+    if (Object.values(patch).every((value) => value === undefined)) {
+      throw InvalidInputError.field('body', 'give at least one of name, partnerNumber, enabled, settings');
+    }
+    const connector = this.connectorType(row.type);
+    const changes: Partial<ConnectorRow> = {};
+    let strictCheck: CheckResult | undefined;
+    if (patch.settings !== undefined) {
+      // Merge over the stored form, so omitted fields (secrets above all) keep their values.
+      const stored = { ...JSON.parse(row.settings), ...this.secretBox.open(row.secrets, id) };
+      this.requireSecretsWithNewCredentials(connector, stored, patch.settings);
+      const settings = this.validSettings(connector, { ...stored, ...patch.settings });
+      if (strict) strictCheck = await this.checkCandidate(connector, id, settings);
+      const { visible, secrets } = splitSecrets(connector, settings);
+      changes.settings = JSON.stringify(visible);
+      changes.secrets = this.secretBox.seal(secrets, id);
+    }
+    if (patch.name !== undefined) changes.name = patch.name;
+    if (patch.partnerNumber !== undefined) changes.partner_number = patch.partnerNumber;
+    if (patch.enabled !== undefined) changes.enabled = patch.enabled ? 1 : 0;
+    // Strictly increasing, so an open instance always notices the change even within one millisecond.
+    changes.updated_at = Math.max(Date.now(), row.updated_at + 1);
+    await this.connectors.update(id, changes);
+    this.changes.changed(id);
+    const saved = { ...row, ...changes };
+    return { ...this.view(saved), check: strictCheck ?? (await this.instances.instanceFor(saved).check()) };
+  }
+
+  async get(id: string, site?: number): Promise<ConnectorView> {
+    return this.view(await this.row(id, site));
+  }
+
+  /** Lists set-ups; a site-limited caller sees its own site only. */
+  async list(filter: { siteNumber?: number; type?: string }, site?: number): Promise<ConnectorView[]> {
+    if (site !== undefined && filter.siteNumber !== undefined && filter.siteNumber !== site) return [];
+    return (await this.connectors.list({ ...filter, siteNumber: site ?? filter.siteNumber })).map((row) => this.view(row));
+  }
+
+  async delete(id: string, site?: number): Promise<void> {
+    await this.row(id, site);
+    if (!(await this.connectors.delete(id))) throw this.notFound(id);
+    this.outbox.forget(id);
+    this.changes.changed(id);
+  }
+
+  /** Runs the connector's own check against its destination now; a passing check resumes a paused connector. */
+  async check(id: string, site?: number): Promise<CheckResult> {
+    const row = await this.row(id, site);
+    const result = await this.instances.instanceFor(row).check();
+    if (result.ok && row.paused_reason) await this.resume(id);
+    return result;
+  }
+
+  /** Lifts a pause: the delivery loop takes the kept backlog up again. */
+  async resume(id: string, site?: number): Promise<ConnectorView> {
+    const row = await this.row(id, site);
+    await this.connectors.update(id, { paused_reason: null, paused_at: null });
+    this.changes.changed(id);
+    return this.view({ ...row, paused_reason: null, paused_at: null });
+  }
+
+  /** The set-up, if it exists and the caller's site (if limited) owns it: another site's is "not found". */
+  async row(id: string, site?: number): Promise<ConnectorRow> {
+    const row = await this.connectors.get(id);
+    if (!row || (site !== undefined && row.site_number !== site)) throw this.notFound(id);
+    return row;
+  }
+
+  /** A new access key id (or other credential field) must come with its stored secrets again, never reuse them. */
+  private requireSecretsWithNewCredentials(connector: EventConnector, stored: Record<string, unknown>, patch: Record<string, unknown>): void {
+    const changed = credentialFieldsOf(connector.settingsClass).filter((field) => field in patch && patch[field] !== stored[field]);
+    if (changed.length === 0) return;
+    const missing = secretFieldsOf(connector.settingsClass).filter((field) => stored[field] !== undefined && !(field in patch));
+    if (missing.length > 0) {
+      throw new InvalidInputError(
+        missing.map((field) => ({ field: `settings.${field}`, message: `settings.${field} must be given again when ${changed.join(', ')} changes` })),
+      );
+    }
+  }
+
+  /** Checks settings that are not saved yet; a failure refuses them with the check's answer. */
+  private async checkCandidate(connector: EventConnector, id: string, settings: object): Promise<CheckResult> {
+    const instance = connector.open({ id, settings });
+    try {
+      const check = await instance.check();
+      if (!check.ok) {
+        throw new UnprocessableError(`The connector was not saved: ${check.problem?.message ?? 'its check failed'}`, check);
+      }
+      return check;
+    } finally {
+      await instance.close();
+    }
+  }
+
+  private view(row: ConnectorRow): ConnectorView {
+    const secretNames = Object.keys(this.secretBox.open(row.secrets, row.id));
+    return connectorView(row, this.registry.get(row.type), secretNames);
+  }
+
+  private connectorType(type: string): EventConnector {
+    const connector = this.registry.get(type);
+    if (!connector) {
+      throw InvalidInputError.field('type', `type must be one of the loaded connector types: ${this.registry.types().join(', ')}`);
+    }
+    return connector;
+  }
+
+  private validSettings(connector: EventConnector, raw: unknown): object {
+    const validation = validateSettings(connector, raw);
+    if (!validation.ok) throw new InvalidInputError(validation.errors);
+    return validation.settings;
+  }
+
+  private notFound(id: string): NotFoundError {
+    return new NotFoundError(`Connector ${id} was not found`);
+  }
+}
