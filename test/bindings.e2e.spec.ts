@@ -1,21 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import { InProcessKinesalite } from '@event-connectors/kinesis-connector/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { audienceBinding, journeyBinding, kinesisConnector, REGION } from './support/fixtures.js';
+import { audienceBinding, fakeConnector, journeyBinding } from './support/fixtures.js';
 import { TestHost } from './support/test-host.js';
 
-let kinesis: InProcessKinesalite;
 let host: TestHost;
 let connectorId: string;
 
 beforeAll(async () => {
-  kinesis = await InProcessKinesalite.start(REGION);
-  host = await TestHost.start(kinesis.endpoint);
-  connectorId = (await host.request('POST', '/v1/connectors', kinesisConnector('bindings-e2e'))).body.id;
+  host = await TestHost.withFake();
+  connectorId = (await host.request('POST', '/v1/connectors', fakeConnector('bindings'))).body.id;
 });
 afterAll(async () => {
   await host?.stop(true);
-  await kinesis?.stop();
 });
 
 const tenVariables = Array.from({ length: 10 }, (_, i) => ({ name: `v${i}`, property: `p${i}` }));
@@ -55,7 +51,7 @@ describe('/v1/bindings', () => {
   });
 
   it('lists by connector and by source, and deletes', async () => {
-    const other = (await host.request('POST', '/v1/connectors', kinesisConnector('bindings-e2e'))).body.id;
+    const other = (await host.request('POST', '/v1/connectors', fakeConnector('bindings'))).body.id;
     const created = (await host.request('POST', '/v1/bindings', audienceBinding(other))).body;
     expect((await host.request('GET', `/v1/bindings?connectorId=${other}`)).body).toEqual([created]);
     expect((await host.request('GET', `/v1/bindings?sourceId=${created.source.id}`)).body).toEqual([created]);
@@ -66,7 +62,7 @@ describe('/v1/bindings', () => {
   });
 
   it('goes with its connector when the connector is deleted', async () => {
-    const other = (await host.request('POST', '/v1/connectors', kinesisConnector('bindings-e2e'))).body.id;
+    const other = (await host.request('POST', '/v1/connectors', fakeConnector('bindings'))).body.id;
     const created = (await host.request('POST', '/v1/bindings', audienceBinding(other))).body;
     await host.request('DELETE', `/v1/connectors/${other}`);
     expect((await host.request('GET', `/v1/bindings/${created.id}`)).status).toBe(404);

@@ -1,32 +1,32 @@
 import { randomUUID } from 'node:crypto';
-import { DeleteStreamCommand } from '@aws-sdk/client-kinesis';
-import { InProcessKinesalite } from '@event-connectors/kinesis-connector/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DatabaseService } from '../apps/connector-host/src/store/database.service.js';
 import { IntakeGate } from '../apps/connector-host/src/intake/intake-gate.js';
-import { audienceBinding, kinesisConnector, profileEvent, REGION } from './support/fixtures.js';
+import { DatabaseService } from '../apps/connector-host/src/store/database.service.js';
+import { audienceBinding, fakeConnector, profileEvent } from './support/fixtures.js';
 import { eventually, TestHost } from './support/test-host.js';
 
-let kinesis: InProcessKinesalite;
+// Host guarantees that hold whatever the destination: run against the SDK's fake connector, whose scripted
+// destinations stand in for an outage or a broken set-up. The same guarantees against real Kinesis and a real
+// webhook receiver are in the fault suite (test/faults).
+
 let host: TestHost;
 
 beforeAll(async () => {
-  kinesis = await InProcessKinesalite.start(REGION);
-  host = await TestHost.start(kinesis.endpoint, {
-    env: { MAX_BACKLOG_PER_CONNECTOR: '5', DELIVERY_PAUSE_AFTER_FAILURES: '2', DELIVERY_RETRY_MAX_MS: '50' },
-  });
+  host = await TestHost.withFake({ env: { MAX_BACKLOG_PER_CONNECTOR: '5', DELIVERY_PAUSE_AFTER_FAILURES: '2', DELIVERY_RETRY_MAX_MS: '50' } });
 });
 afterAll(async () => {
   await host?.stop(true);
-  await kinesis?.stop();
 });
 
-async function setUp(stream: string, create = true) {
-  if (create) await kinesis.createStream(stream, 1);
-  const connector = (await host.request('POST', '/v1/connectors', kinesisConnector(stream))).body;
-  const binding = (await host.request('POST', '/v1/bindings', audienceBinding(connector.id))).body;
-  return { connector, sourceId: binding.source.id as string };
+/** A connector to a fresh scripted destination, bound to a fresh audience. */
+async function setUp(on: TestHost = host) {
+  const name = `d-${randomUUID().slice(0, 8)}`;
+  const connector = (await on.request('POST', '/v1/connectors', fakeConnector(name))).body;
+  const binding = (await on.request('POST', '/v1/bindings', audienceBinding(connector.id))).body;
+  return { connector, sourceId: binding.source.id as string, destination: on.destinations.get(name) };
 }
+
+const GONE = { code: 'DestinationGone', message: 'the destination is gone', scope: 'destination' as const };
 
 const events = (sourceId: string, profileIds: string[]) => ({
   events: profileIds.map((profileId) => profileEvent(sourceId, { profile: { profileId, partnerIds: { '33': ['1'] } } })),
@@ -38,13 +38,20 @@ async function postWithKey(key: string, body: unknown) {
     headers: { 'content-type': 'application/json', 'idempotency-key': key },
     body: JSON.stringify(body),
   });
-  return { status: response.status, replayed: response.headers.get("idempotent-replayed"), body: (await response.json()) as any };
+  return { status: response.status, replayed: response.headers.get('idempotent-replayed'), body: (await response.json()) as any };
+}
+
+/** What the destination took, once `marker` arrived (any duplicate sent before it would have arrived too). */
+async function receivedUpTo(destination: { received: { partitionKey: string }[] }, marker: string): Promise<string[]> {
+  return eventually(`the marker ${marker}`, async () => {
+    const keys = destination.received.map((message) => message.partitionKey);
+    return keys.includes(marker) ? keys : undefined;
+  });
 }
 
 describe('durable delivery', () => {
   it('answers a repeated Idempotency-Key with the first answer and stores nothing new', async () => {
-    const stream = `idem-${randomUUID().slice(0, 8)}`;
-    const { sourceId } = await setUp(stream);
+    const { sourceId, destination } = await setUp();
     const key = randomUUID();
     const body = events(sourceId, ['once-a', 'once-b']);
     const first = await postWithKey(key, body);
@@ -53,31 +60,22 @@ describe('durable delivery', () => {
     expect(second).toEqual({ ...first, replayed: 'true' });
     // A marker after both: once it arrived, any duplicate would have too.
     await host.request('POST', '/v1/events', events(sourceId, ['marker']));
-    const records = await eventually('the marker', async () => {
-      const all = await kinesis.readAll(stream);
-      return all.some((record) => record.partitionKey === 'marker') ? all : undefined;
-    });
-    expect(records.map((record) => record.partitionKey).sort()).toEqual(['marker', 'once-a', 'once-b']);
+    expect((await receivedUpTo(destination, 'marker')).sort()).toEqual(['marker', 'once-a', 'once-b']);
   });
 
   it('stores a request once when its repeat arrives while it still waits for its group commit', async () => {
-    const stream = `idem-race-${randomUUID().slice(0, 8)}`;
-    const { sourceId } = await setUp(stream);
+    const { sourceId, destination } = await setUp();
     const key = randomUUID();
     const body = events(sourceId, ['race-a', 'race-b']);
     const answers = await Promise.all([postWithKey(key, body), postWithKey(key, body), postWithKey(key, body)]);
     expect(answers.map((answer) => answer.status)).toEqual([202, 202, 202]);
     expect(answers.filter((answer) => answer.replayed === 'true')).toHaveLength(2);
     await host.request('POST', '/v1/events', events(sourceId, ['race-marker']));
-    const records = await eventually('the marker', async () => {
-      const all = await kinesis.readAll(stream);
-      return all.some((record) => record.partitionKey === 'race-marker') ? all : undefined;
-    });
-    expect(records.map((record) => record.partitionKey).sort()).toEqual(['race-a', 'race-b', 'race-marker']);
+    expect((await receivedUpTo(destination, 'race-marker')).sort()).toEqual(['race-a', 'race-b', 'race-marker']);
   });
 
   it('refuses a reused Idempotency-Key with another body (422), and a malformed key (400)', async () => {
-    const { sourceId } = await setUp(`idem2-${randomUUID().slice(0, 8)}`);
+    const { sourceId } = await setUp();
     const key = randomUUID();
     expect((await postWithKey(key, events(sourceId, ['a']))).status).toBe(202);
     expect((await postWithKey(key, events(sourceId, ['b']))).status).toBe(422);
@@ -87,8 +85,9 @@ describe('durable delivery', () => {
   });
 
   it('refuses a request that would pass a connector\'s backlog cap with 429 and Retry-After, storing none of it', async () => {
-    // The stream does not exist: the messages stay in the backlog (and the connector pauses).
-    const { sourceId } = await setUp(`cap-${randomUUID().slice(0, 8)}`, false);
+    // The destination is gone: the messages stay in the backlog (and the connector pauses).
+    const { sourceId, destination } = await setUp();
+    destination.failWith(GONE, 'rejected');
     expect((await host.request('POST', '/v1/events', events(sourceId, ['1', '2', '3']))).status).toBe(202);
     const response = await fetch(`${host.url}/v1/events`, {
       method: 'POST',
@@ -100,37 +99,30 @@ describe('durable delivery', () => {
     expect(((await response.json()) as { message: string }).message).toMatch(/nothing of this request was stored/);
   });
 
-  it('pauses a connector whose stream is gone, keeps its messages, and delivers them after the stream is back', async () => {
-    const stream = `paused-${randomUUID().slice(0, 8)}`;
-    const { connector, sourceId } = await setUp(stream);
-    await kinesis.client.send(new DeleteStreamCommand({ StreamName: stream }));
+  it('pauses a connector whose destination is gone, keeps its messages, and delivers them after it is back', async () => {
+    const { connector, sourceId, destination } = await setUp();
+    destination.failWith(GONE, 'rejected');
     expect((await host.request('POST', '/v1/events', events(sourceId, ['kept-1', 'kept-2']))).status).toBe(202);
     const paused = await eventually('the pause', async () => {
       const view = (await host.request('GET', `/v1/connectors/${connector.id}`)).body;
       return view.paused ?? undefined;
     });
-    expect(paused.reason).toMatch(/^ResourceNotFoundException/);
+    expect(paused.reason).toBe('DestinationGone: the destination is gone');
     expect((await host.request('GET', `/v1/connectors/${connector.id}/dead-letters`)).body.total).toBe(0);
 
-    await kinesis.createStream(stream, 1);
+    destination.answerWith();
     const check = await host.request('POST', `/v1/connectors/${connector.id}/check`);
     expect(check.body.ok).toBe(true);
     expect((await host.request('GET', `/v1/connectors/${connector.id}`)).body.paused).toBeNull();
-    const records = await eventually('the kept messages', async () => {
-      const all = await kinesis.readAll(stream);
-      return all.length >= 2 ? all : undefined;
-    });
-    expect(records.map((record) => record.partitionKey).sort()).toEqual(['kept-1', 'kept-2']);
+    const received = await eventually('the kept messages', async () => (destination.received.length >= 2 ? destination.received : undefined));
+    expect(received.map((message) => message.partitionKey).sort()).toEqual(['kept-1', 'kept-2']);
   });
 
   it('dead-letters a message that outlives its maximum age, lists it, and replays it', async () => {
-    const shortLived = await TestHost.start(kinesis.endpoint, {
-      env: { DELIVERY_MAX_AGE_MS: '1000', DELIVERY_PAUSE_AFTER_FAILURES: '1', DELIVERY_RETRY_MAX_MS: '50' },
-    });
+    const shortLived = await TestHost.withFake({ env: { DELIVERY_MAX_AGE_MS: '1000', DELIVERY_PAUSE_AFTER_FAILURES: '1', DELIVERY_RETRY_MAX_MS: '50' } });
     try {
-      const stream = `dead-${randomUUID().slice(0, 8)}`;
-      const connector = (await shortLived.request('POST', '/v1/connectors', kinesisConnector(stream))).body;
-      const sourceId = (await shortLived.request('POST', '/v1/bindings', audienceBinding(connector.id))).body.source.id;
+      const { connector, sourceId, destination } = await setUp(shortLived);
+      destination.failWith(GONE, 'rejected');
       await shortLived.request('POST', '/v1/events', events(sourceId, ['late-1', 'late-2', 'late-3']));
       const dead = await eventually('three dead letters', async () => {
         const page = (await shortLived.request('GET', `/v1/connectors/${connector.id}/dead-letters?limit=2`)).body;
@@ -142,15 +134,12 @@ describe('durable delivery', () => {
       expect(rest.items.map((item: { partitionKey: string }) => item.partitionKey)).toEqual(['late-3']);
       expect(rest.nextAfter).toBeNull();
 
-      await kinesis.createStream(stream, 1);
+      destination.answerWith();
       await shortLived.request('POST', `/v1/connectors/${connector.id}/resume`);
       expect((await shortLived.request('POST', `/v1/connectors/${connector.id}/dead-letters/replay`, { ids: [dead.items[1].id] })).body).toEqual({ replayed: 1 });
       expect((await shortLived.request('POST', `/v1/connectors/${connector.id}/dead-letters/replay`, {})).body).toEqual({ replayed: 2 });
-      const records = await eventually('the replayed messages', async () => {
-        const all = await kinesis.readAll(stream);
-        return all.length >= 3 ? all : undefined;
-      });
-      expect(records.map((record) => record.partitionKey)).toEqual(['late-2', 'late-1', 'late-3']);
+      const received = await eventually('the replayed messages', async () => (destination.received.length >= 3 ? destination.received : undefined));
+      expect(received.map((message) => message.partitionKey)).toEqual(['late-2', 'late-1', 'late-3']);
       expect((await shortLived.request('GET', `/v1/connectors/${connector.id}/dead-letters`)).body.total).toBe(0);
       expect((await shortLived.request('POST', `/v1/connectors/${connector.id}/dead-letters/replay`, { ids: [] })).status).toBe(400);
     } finally {
@@ -159,8 +148,7 @@ describe('durable delivery', () => {
   });
 
   it('answers 503 with Retry-After when the store cannot commit, and stores nothing of the request', async () => {
-    const stream = `readonly-${randomUUID().slice(0, 8)}`;
-    const { sourceId } = await setUp(stream);
+    const { sourceId, destination } = await setUp();
     const { sqlite } = host.app.get(DatabaseService);
     sqlite.pragma('query_only = ON'); // every write now fails as on a read-only or broken disk
     try {
@@ -176,15 +164,12 @@ describe('durable delivery', () => {
     }
     // The key was not recorded either: the platform's retry is a new, accepted request.
     expect((await postWithKey('while-broken', events(sourceId, ['accepted']))).status).toBe(202);
-    const records = await eventually('the retried event', async () => {
-      const all = await kinesis.readAll(stream);
-      return all.length > 0 ? all : undefined;
-    });
-    expect(records.map((record) => record.partitionKey)).toEqual(['accepted']);
+    const received = await eventually('the retried event', async () => (destination.received.length > 0 ? destination.received : undefined));
+    expect(received.map((message) => message.partitionKey)).toEqual(['accepted']);
   });
 
   it('closes intake (503, Retry-After) as soon as shutdown begins', async () => {
-    const closing = await TestHost.start(kinesis.endpoint);
+    const closing = await TestHost.withFake();
     const sourceId = randomUUID();
     // What app.close() (SIGTERM) calls first.
     closing.app.get(IntakeGate, { strict: false }).onModuleDestroy();

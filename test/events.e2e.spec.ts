@@ -1,24 +1,18 @@
 import { randomUUID } from 'node:crypto';
-import { InProcessKinesalite } from '@event-connectors/kinesis-connector/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { audienceBinding, kinesisConnector, profileEvent, REGION } from './support/fixtures.js';
+import { audienceBinding, fakeConnector, profileEvent } from './support/fixtures.js';
 import { eventually, TestHost } from './support/test-host.js';
 
-const STREAM = 'events-e2e';
-let kinesis: InProcessKinesalite;
 let host: TestHost;
 let sourceId: string;
 
 beforeAll(async () => {
-  kinesis = await InProcessKinesalite.start(REGION);
-  await kinesis.createStream(STREAM, 1);
-  host = await TestHost.start(kinesis.endpoint, { env: { MAX_EVENTS_PER_REQUEST: '50', MAX_BODY_BYTES: '200000' } });
-  const connectorId = (await host.request('POST', '/v1/connectors', kinesisConnector(STREAM))).body.id;
+  host = await TestHost.withFake({ env: { MAX_EVENTS_PER_REQUEST: '50', MAX_BODY_BYTES: '200000' } });
+  const connectorId = (await host.request('POST', '/v1/connectors', fakeConnector('events'))).body.id;
   sourceId = (await host.request('POST', '/v1/bindings', audienceBinding(connectorId))).body.source.id;
 });
 afterAll(async () => {
   await host?.stop(true);
-  await kinesis?.stop();
 });
 
 const event = (overrides: Record<string, unknown> = {}) => profileEvent(sourceId, overrides);
@@ -66,11 +60,11 @@ describe('POST /v1/events validation', () => {
     });
     expect(bad.status).toBe(400);
     expect((await host.request('POST', '/v1/events', { events: [event({ profile: profile({ profileId: marker }) })] })).status).toBe(202);
-    const records = await eventually('the marker', async () => {
-      const all = await kinesis.readAll(STREAM);
-      return all.some((record) => record.partitionKey === marker) ? all : undefined;
+    const received = await eventually('the marker', async () => {
+      const all = host.destinations.get('events').received;
+      return all.some((message) => message.partitionKey === marker) ? all : undefined;
     });
-    expect(records.some((record) => record.partitionKey === 'must-not-arrive')).toBe(false);
+    expect(received.some((message) => message.partitionKey === 'must-not-arrive')).toBe(false);
   });
 
   it('refuses a body over the size limit with 413', async () => {

@@ -3,6 +3,14 @@ import { TEST_ACCESS_KEY_ID, TEST_SECRET_ACCESS_KEY } from '@event-connectors/ki
 
 export const REGION = 'eu-west-1';
 
+/** The token fake set-ups carry (the fake's secret setting). */
+export const FAKE_TOKEN = 'fake-destination-token-1';
+
+/** A valid POST /v1/connectors body for a scripted destination of the SDK's fake connector. */
+export function fakeConnector(destination: string, overrides: Record<string, unknown> = {}) {
+  return { type: 'fake', siteNumber: 1234, name: 'Customer destination', partnerNumber: 33, settings: { destination, token: FAKE_TOKEN }, ...overrides };
+}
+
 /** A valid POST /v1/connectors body for a Kinesis stream. */
 export function kinesisConnector(streamName: string, overrides: Record<string, unknown> = {}) {
   return {

@@ -1,12 +1,19 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { DynamicModule } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { FakeConnectorModule, FakeDestinations } from '@event-connectors/connector-sdk/testing';
 import { createHostApp } from '../../apps/connector-host/src/create-host-app.js';
 
 export interface HttpAnswer<T = any> {
   status: number;
   body: T;
+}
+
+export interface HostOptions {
+  dataDir?: string;
+  env?: Record<string, string>;
 }
 
 /** The real host, listening on a loopback port, with its own data folder; talks HTTP like the platform does. */
@@ -15,25 +22,32 @@ export class TestHost {
     readonly app: NestFastifyApplication,
     readonly url: string,
     readonly dataDir: string,
+    /** The scripted destinations of a host started `withFake`. */
+    readonly destinations: FakeDestinations,
   ) {}
 
-  /** Starts a host against `kinesisEndpoint`; pass `dataDir` to restart on an earlier host's data. */
-  static async start(kinesisEndpoint: string, options: { dataDir?: string; env?: Record<string, string> } = {}): Promise<TestHost> {
-    const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'connector-host-'));
-    const { app } = await createHostApp({
-      DATA_DIR: dataDir,
-      KINESIS_ENDPOINT: kinesisEndpoint,
-      KINESIS_CONNECT_TIMEOUT_MS: '500',
-      LOG_LEVEL: 'error',
-      LOG_FORMAT: 'json',
-      DELIVERY_LINGER_MS: '5',
-      DELIVERY_RETRY_BASE_MS: '20',
-      DELIVERY_IDLE_POLL_MS: '50',
-      ...options.env,
-    });
+  /** Starts a host with the Kinesis connector against `kinesisEndpoint`; pass `dataDir` to restart on an earlier host's data. */
+  static async start(kinesisEndpoint: string, options: HostOptions = {}): Promise<TestHost> {
+    return TestHost.boot({ CONNECTORS: 'kinesis', KINESIS_ENDPOINT: kinesisEndpoint, KINESIS_CONNECT_TIMEOUT_MS: '500', ...options.env }, options.dataDir);
+  }
+
+  /**
+   * Starts a host whose only connector is the SDK's fake (type `fake`), with scripted destinations: for host
+   * behaviour that does not depend on what the destination is. Pass `destinations` to keep them across a restart.
+   */
+  static async withFake(options: HostOptions & { destinations?: FakeDestinations } = {}): Promise<TestHost> {
+    const destinations = options.destinations ?? new FakeDestinations();
+    return TestHost.boot({ ...options.env }, options.dataDir, [FakeConnectorModule.forRoot({ destinations })], destinations);
+  }
+
+  private static async boot(env: Record<string, string>, dataDir = mkdtempSync(join(tmpdir(), 'connector-host-')), connectors?: DynamicModule[], destinations = new FakeDestinations()): Promise<TestHost> {
+    const { app } = await createHostApp(
+      { DATA_DIR: dataDir, LOG_LEVEL: 'error', LOG_FORMAT: 'json', DELIVERY_LINGER_MS: '5', DELIVERY_RETRY_BASE_MS: '20', DELIVERY_IDLE_POLL_MS: '50', ...env },
+      { connectors },
+    );
     await app.listen(0, '127.0.0.1');
     const address = app.getHttpServer().address() as { port: number };
-    return new TestHost(app, `http://127.0.0.1:${address.port}`, dataDir);
+    return new TestHost(app, `http://127.0.0.1:${address.port}`, dataDir, destinations);
   }
 
   async request<T = any>(method: string, path: string, body?: unknown): Promise<HttpAnswer<T>> {
