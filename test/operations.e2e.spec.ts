@@ -4,10 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateStreamCommand } from '@aws-sdk/client-kinesis';
 import { InProcessKinesalite, TEST_SECRET_ACCESS_KEY } from '@event-connectors/kinesis-connector/testing';
+import { generateSigningSecret } from '@event-connectors/webhook-connector';
+import { WebhookReceiver } from '@event-connectors/webhook-connector/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HostProcess } from './faults/support/host-process.js';
 import { FaultProxy } from './support/fault-proxy.js';
-import { audienceBinding, kinesisConnector, profileEvent, REGION } from './support/fixtures.js';
+import { audienceBinding, kinesisConnector, profileEvent, REGION, webhookConnector } from './support/fixtures.js';
 import { freeFixedPort } from './support/free-port.js';
 import { eventually, TestHost } from './support/test-host.js';
 
@@ -101,8 +103,11 @@ describe('check on save: every outcome, against the real emulator', () => {
 });
 
 describe('logs', () => {
-  it('never contain a secret, whatever the route, and carry request ids', async () => {
+  it('never contain a secret of any loaded connector, whatever the route, and carry request ids', async () => {
     await kinesis.createStream('ops-logs', 1);
+    const [signingSecret, rotatedSecret] = [generateSigningSecret(), generateSigningSecret()];
+    const headerSecret = 'Bearer receiver-header-secret-4711';
+    const receiver = await WebhookReceiver.start([signingSecret, rotatedSecret]);
     const dataDir = mkdtempSync(join(tmpdir(), 'ops-logs-'));
     const otherSecret = 'zYxWvUtSrQpOnMlKjIhGfEdCbA9876543210ABCD';
     const host = new HostProcess(await freeFixedPort(), { DATA_DIR: dataDir, KINESIS_ENDPOINT: kinesis.endpoint, LOG_LEVEL: 'verbose' }, { keepFullLog: true });
@@ -120,13 +125,20 @@ describe('logs', () => {
       const binding = await call('POST', '/v1/bindings', audienceBinding(connector.id));
       await call('POST', '/v1/events', { events: [profileEvent(binding.source.id)] });
       await eventually('the record', async () => ((await kinesis.readAll('ops-logs')).length > 0 ? true : undefined));
+      const webhook = await call('POST', '/v1/connectors', webhookConnector(receiver.url, signingSecret, { settings: { url: receiver.url, signingSecret, headers: { Authorization: headerSecret } } }));
+      await call('PATCH', `/v1/connectors/${webhook.id}`, { settings: { signingSecret: rotatedSecret, previousSigningSecret: signingSecret } });
+      await call('PATCH', `/v1/connectors/${webhook.id}`, { settings: { signingSecret: 'whsec_broken', headers: { 'Content-Type': headerSecret } } });
+      const webhookBinding = await call('POST', '/v1/bindings', audienceBinding(webhook.id));
+      await call('POST', '/v1/events', { events: [profileEvent(webhookBinding.source.id)] });
+      await eventually('the webhook', async () => (receiver.received.length > 0 ? true : undefined));
     } finally {
       await host.kill('SIGTERM');
+      await receiver.stop();
     }
     const logs = host.logs();
     expect(logs).toContain('"req":{"id":"ops-log-test"');
     expect(logs).toContain('POST /v1/connectors 201');
-    for (const secret of [TEST_SECRET_ACCESS_KEY, otherSecret, Buffer.from(TEST_SECRET_ACCESS_KEY).toString('base64')]) {
+    for (const secret of [TEST_SECRET_ACCESS_KEY, otherSecret, Buffer.from(TEST_SECRET_ACCESS_KEY).toString('base64'), signingSecret, rotatedSecret, signingSecret.slice(6), headerSecret, 'receiver-header-secret-4711']) {
       expect(logs).not.toContain(secret);
       for (const file of readdirSync(dataDir).filter((name) => name.startsWith('connector-host.db'))) {
         expect(readFileSync(join(dataDir, file)).toString('latin1')).not.toContain(secret);

@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EmbeddedKinesalite } from '@event-connectors/kinesis-connector/dev';
 import { InProcessKinesalite, KinesisTestClient, TEST_ACCESS_KEY_ID, TEST_SECRET_ACCESS_KEY } from '@event-connectors/kinesis-connector/testing';
+import { generateSigningSecret } from '@event-connectors/webhook-connector';
+import { WebhookReceiver } from '@event-connectors/webhook-connector/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freeFixedPort } from '../support/free-port.js';
 import { HostProcess } from './support/host-process.js';
@@ -87,6 +89,43 @@ async function drained(reader: KinesisTestClient, stream: string, accepted: read
     if ([...wanted].every((id) => seen.has(id)) || Date.now() - started > 90_000) return { records, seconds: (Date.now() - started) / 1000 };
     await new Promise((r) => setTimeout(r, 200));
   }
+}
+
+/** A webhook connector to `receiver` (signed with `secret`), bound to the scenario's audience. */
+async function connectWebhook(host: HostProcess, receiver: WebhookReceiver, secret: string): Promise<string> {
+  const connector = await call(host, 'POST', '/v1/connectors', { type: 'webhook', siteNumber: 1234, name: 'fault webhook', partnerNumber: 33, settings: { url: receiver.url, signingSecret: secret } });
+  await call(host, 'POST', '/v1/bindings', { connectorId: connector.id, source: { type: 'audience', id: SOURCE_ID, number: 1, name: 'Fault audience' } });
+  return connector.id;
+}
+
+/** What the receiver verified and acknowledged, in arrival order, repeats included. */
+function webhookMessages(receiver: WebhookReceiver): (StreamMessage & { webhookId: string })[] {
+  return receiver.received.map((webhook) => {
+    const message = JSON.parse(webhook.body) as { profileId: string; timestamp: number };
+    return { profileId: message.profileId, timestamp: message.timestamp, webhookId: webhook.id };
+  });
+}
+
+/** Waits until the receiver holds every accepted event (or 90 s pass). */
+async function drainedWebhooks(receiver: WebhookReceiver, accepted: readonly SentEvent[]) {
+  const started = Date.now();
+  const wanted = accepted.map((event) => `${event.profileId}#${event.sequence}`);
+  for (;;) {
+    const records = webhookMessages(receiver);
+    const seen = new Set(records.map((record) => `${record.profileId}#${record.timestamp}`));
+    if (wanted.every((id) => seen.has(id)) || Date.now() - started > 90_000) return { records, seconds: (Date.now() - started) / 1000 };
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/** Messages that arrived more than once with different webhook-ids: a receiver de-duplicating by id would keep both. */
+function repeatsWithNewIds(records: readonly (StreamMessage & { webhookId: string })[]): number {
+  const ids = new Map<string, Set<string>>();
+  for (const record of records) {
+    const key = `${record.profileId}#${record.timestamp}`;
+    ids.set(key, (ids.get(key) ?? new Set()).add(record.webhookId));
+  }
+  return [...ids.values()].filter((set) => set.size > 1).length;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -323,5 +362,86 @@ describe.sequential('fault suite', { timeout: 180_000 }, () => {
     expect(verdict.missing).toBe(0);
     expect(verdict.duplicates).toBe(0);
     expect(verdict.orderViolations).toBe(0);
+  });
+
+  it('webhook: kill -9 of the host three times under load: nothing lost, every repeat carries its first webhook-id', async () => {
+    const secret = generateSigningSecret();
+    const receiver = await WebhookReceiver.start(secret);
+    const host = await startHost(kinesis.endpoint);
+    await connectWebhook(host, receiver, secret);
+    const killsAt = [900, 1800, 2700];
+    let kills = 0;
+    const load = await generateLoad({
+      url: () => host.url,
+      sourceId: SOURCE_ID,
+      events: 3600,
+      profiles: 300,
+      batchSize: 30,
+      concurrency: 2,
+      onProgress: async (accepted) => {
+        if (kills < killsAt.length && accepted >= killsAt[kills]) {
+          kills++;
+          await host.kill('SIGKILL');
+          await host.start();
+        }
+      },
+    });
+    const { records, seconds } = await drainedWebhooks(receiver, load.accepted);
+    await host.kill('SIGTERM');
+    await receiver.stop();
+    const newIds = repeatsWithNewIds(records);
+    const verdict = record(judge('webhook: kill -9 x3 under load', load.accepted, records, seconds, `${kills} kills, ${load.retries} requests retried, ${receiver.refused} signatures refused, ${newIds} repeats with a new webhook-id`));
+    expect(kills).toBe(3);
+    expect(verdict.accepted).toBe(3600);
+    expect(verdict.missing).toBe(0);
+    expect(verdict.orderViolations).toBe(0);
+    expect(receiver.refused).toBe(0);
+    expect(newIds).toBe(0);
+  });
+
+  it('webhook: receiver down for 30 s, then back on the same port: nothing lost, readiness unaffected', async () => {
+    const secret = generateSigningSecret();
+    const receiver = await WebhookReceiver.start(secret);
+    const host = await startHost(kinesis.endpoint);
+    await connectWebhook(host, receiver, secret);
+    let notReady = 0;
+    let probes = 0;
+    let restartedAt = 0;
+    let outage: Promise<void> | undefined;
+    const load = await generateLoad({
+      url: () => host.url,
+      sourceId: SOURCE_ID,
+      events: 3000,
+      profiles: 300,
+      batchSize: 30,
+      concurrency: 2,
+      onProgress: async (accepted) => {
+        if (!outage && accepted >= 1000) {
+          // Assigned before any await: the other lane must not start a second outage.
+          outage = (async () => {
+            await receiver.stop();
+            const end = Date.now() + 30_000;
+            while (Date.now() < end) {
+              probes++;
+              if ((await fetch(`${host.url}/health/ready`)).status !== 200) notReady++;
+              await sleep(500);
+            }
+            await receiver.restart();
+            restartedAt = Date.now();
+          })();
+        }
+      },
+    });
+    await outage;
+    const { records } = await drainedWebhooks(receiver, load.accepted);
+    const recovery = (Date.now() - restartedAt) / 1000;
+    await host.kill('SIGTERM');
+    await receiver.stop();
+    const verdict = record(judge('webhook: receiver down 30 s, restarted', load.accepted, records, recovery, `ready ${probes - notReady}/${probes} probes during the outage, ${receiver.refused} signatures refused`));
+    expect(probes).toBeGreaterThan(10);
+    expect(notReady).toBe(0);
+    expect(verdict.missing).toBe(0);
+    expect(verdict.orderViolations).toBe(0);
+    expect(receiver.refused).toBe(0);
   });
 });

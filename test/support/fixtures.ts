@@ -11,6 +11,11 @@ export function fakeConnector(destination: string, overrides: Record<string, unk
   return { type: 'fake', siteNumber: 1234, name: 'Customer destination', partnerNumber: 33, settings: { destination, token: FAKE_TOKEN }, ...overrides };
 }
 
+/** A valid POST /v1/connectors body for a webhook receiver. */
+export function webhookConnector(url: string, signingSecret: string, overrides: Record<string, unknown> = {}) {
+  return { type: 'webhook', siteNumber: 1234, name: 'Customer webhook', partnerNumber: 33, settings: { url, signingSecret }, ...overrides };
+}
+
 /** A valid POST /v1/connectors body for a Kinesis stream. */
 export function kinesisConnector(streamName: string, overrides: Record<string, unknown> = {}) {
   return {

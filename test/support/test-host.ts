@@ -31,6 +31,11 @@ export class TestHost {
     return TestHost.boot({ CONNECTORS: 'kinesis', KINESIS_ENDPOINT: kinesisEndpoint, KINESIS_CONNECT_TIMEOUT_MS: '500', ...options.env }, options.dataDir);
   }
 
+  /** Starts a host with the connectors its environment configures (CONNECTORS=…, default all), as `npm start` does. */
+  static async configured(options: HostOptions = {}): Promise<TestHost> {
+    return TestHost.boot({ ...options.env }, options.dataDir);
+  }
+
   /**
    * Starts a host whose only connector is the SDK's fake (type `fake`), with scripted destinations: for host
    * behaviour that does not depend on what the destination is. Pass `destinations` to keep them across a restart.

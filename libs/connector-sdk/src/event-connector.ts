@@ -1,4 +1,5 @@
 import type { ClassConstructor } from 'class-transformer';
+import type { FieldError } from './settings/field-error.js';
 
 /** A host rule: a partition key (the profile id) is 1 to this many characters, whatever the connector. */
 export const MAX_PARTITION_KEY_LENGTH = 256;
@@ -34,6 +35,8 @@ export interface FailureReason {
   scope?: 'message' | 'destination';
   /** True when the destination asked to slow down (throttling): the host lowers its send rate. */
   throttled?: boolean;
+  /** The destination asked to wait at least this long before trying this message again (e.g. `Retry-After`). */
+  retryAfterMs?: number;
 }
 
 /**
@@ -132,4 +135,12 @@ export interface EventConnector<TSettings extends object = object> {
   readonly settingsClass: ClassConstructor<TSettings>;
   /** Opens a set-up whose settings were validated with `settingsClass`. Cheap: no I/O until used. */
   open(setup: ConnectorSetup<TSettings>): ConnectorInstance;
+  /**
+   * Deployment rules a validated form must also pass before it is saved, where they need I/O or the deployment's
+   * options, which a settings class has neither of (e.g. a URL must not resolve to a private address). Each
+   * problem refuses the save with a 400 naming its field (`settings.url`). Optional.
+   *
+   * @example async vetSettings(settings) { return isPublic(settings.url) ? [] : [{ field: 'settings.url', message: '…' }]; }
+   */
+  vetSettings?(settings: TSettings): Promise<FieldError[]>;
 }

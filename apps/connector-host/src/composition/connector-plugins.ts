@@ -2,6 +2,7 @@ import type { DynamicModule } from '@nestjs/common';
 import { type Env, EnvReader } from '../config/env-reader.js';
 import type { HostConfig } from '../config/host.config.js';
 import { kinesisPlugin } from './kinesis.plugin.js';
+import { webhookPlugin } from './webhook.plugin.js';
 
 /** A connector library as this host loads it: its Nest module, configured from the environment. */
 export type ConnectorPlugin = (env: EnvReader, host: HostConfig) => DynamicModule;
@@ -13,6 +14,7 @@ export type ConnectorPlugin = (env: EnvReader, host: HostConfig) => DynamicModul
  */
 export const CONNECTOR_PLUGINS: Readonly<Record<string, ConnectorPlugin>> = {
   kinesis: kinesisPlugin,
+  webhook: webhookPlugin,
 };
 
 /** The configured connector modules; an unknown type or a malformed value stops the boot, naming each. */

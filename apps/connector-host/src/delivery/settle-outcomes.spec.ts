@@ -71,3 +71,13 @@ describe('fullJitterDelay', () => {
     expect(fullJitterDelay(10_000, 100, 10_000, () => 0.5)).toBe(5000);
   });
 });
+
+describe('settleOutcomes and Retry-After', () => {
+  it('never retries sooner than the destination asked, and keeps its own backoff when that is longer', () => {
+    const asked = { status: 'retryable', reason: { code: 'HTTP_429', message: 'slow down', throttled: true, retryAfterMs: 5000 } } as const;
+    const [soon] = settleOutcomes([message(1)], [asked], 1000, policy, () => 0.5).retry;
+    expect(soon.nextAttemptAt).toBe(1000 + 5000);
+    const late = settleOutcomes([message(2, { attempts: 20 })], [{ ...asked, reason: { ...asked.reason, retryAfterMs: 10 } }], 1000, policy, () => 0.9).retry[0];
+    expect(late.nextAttemptAt).toBe(1000 + fullJitterDelay(21, policy.retryBaseMs, policy.retryMaxMs, () => 0.9));
+  });
+});

@@ -55,7 +55,8 @@ export function settleOutcomes(
         message: `undelivered after ${Math.round(policy.maxMessageAgeMs / 1000)} s; last error ${reason.code}: ${reason.message}`,
       });
     } else {
-      const delay = fullJitterDelay(message.attempts + 1, policy.retryBaseMs, policy.retryMaxMs, random);
+      // The host's own backoff, but never sooner than the destination asked for.
+      const delay = Math.max(fullJitterDelay(message.attempts + 1, policy.retryBaseMs, policy.retryMaxMs, random), reason.retryAfterMs ?? 0);
       result.retry.push({ seq: message.seq, nextAttemptAt: now + Math.max(1, delay), code: reason.code, message: reason.message });
     }
   });

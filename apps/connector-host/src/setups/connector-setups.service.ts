@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { type CheckResult, ConnectorRegistry, credentialFieldsOf, type EventConnector, secretFieldsOf, splitSecrets, validateSettings } from '@event-connectors/connector-sdk';
+import { type CheckResult, ConnectorRegistry, credentialFieldsOf, type EventConnector, secretFieldsOf, settingsFieldsOf, splitSecrets, validateSettings } from '@event-connectors/connector-sdk';
 import { ForbiddenError, InvalidInputError, NotFoundError, UnprocessableError } from '../common/domain-errors.js';
 import type { SecretBox } from '../secrets/secret-box.js';
 import { type ConnectorRow, ConnectorsRepository } from '../store/connectors.repository.js';
@@ -48,7 +48,7 @@ export class ConnectorSetupsService {
       throw new ForbiddenError(`siteNumber: this token may only manage site ${site}`);
     }
     const connector = this.connectorType(input.type);
-    const settings = this.validSettings(connector, input.settings);
+    const settings = await this.validSettings(connector, input.settings);
     const id = randomUUID();
     const strictCheck = strict ? await this.checkCandidate(connector, id, settings) : undefined;
     const now = Date.now();
@@ -85,7 +85,7 @@ export class ConnectorSetupsService {
       // Merge over the stored form, so omitted fields (secrets above all) keep their values.
       const stored = { ...JSON.parse(row.settings), ...this.secretBox.open(row.secrets, id) };
       this.requireSecretsWithNewCredentials(connector, stored, patch.settings);
-      const settings = this.validSettings(connector, { ...stored, ...patch.settings });
+      const settings = await this.validSettings(connector, { ...stored, ...patch.settings });
       if (strict) strictCheck = await this.checkCandidate(connector, id, settings);
       const { visible, secrets } = splitSecrets(connector, settings);
       changes.settings = JSON.stringify(visible);
@@ -181,9 +181,18 @@ export class ConnectorSetupsService {
     return connector;
   }
 
-  private validSettings(connector: EventConnector, raw: unknown): object {
-    const validation = validateSettings(connector, raw);
+  /**
+   * Settings checked by the connector's class, then by its deployment rules (`vetSettings`). A declared setting
+   * given as null is left out, so a PATCH can clear an optional one (e.g. a secret that was being rotated out);
+   * an unknown one stays, for the class to refuse.
+   */
+  private async validSettings(connector: EventConnector, raw: unknown): Promise<object> {
+    const declared = new Set(settingsFieldsOf(connector.settingsClass).map((field) => field.name));
+    const given = raw !== null && typeof raw === 'object' && !Array.isArray(raw) ? Object.fromEntries(Object.entries(raw).filter(([key, value]) => value !== null || !declared.has(key))) : raw;
+    const validation = validateSettings(connector, given);
     if (!validation.ok) throw new InvalidInputError(validation.errors);
+    const refused = (await connector.vetSettings?.(validation.settings)) ?? [];
+    if (refused.length > 0) throw new InvalidInputError(refused);
     return validation.settings;
   }
 

@@ -1,0 +1,24 @@
+import { readFileSync } from 'node:fs';
+import type { DynamicModule } from '@nestjs/common';
+import { WebhookConnectorModule } from '@event-connectors/webhook-connector';
+import type { EnvReader } from '../config/env-reader.js';
+import type { HostConfig } from '../config/host.config.js';
+
+/**
+ * The webhook connector, configured from WEBHOOK_*. In production it sends https only and never to loopback,
+ * private, link-local or reserved addresses, unless WEBHOOK_ALLOWED_NETWORKS lists them; in development plain
+ * http to loopback is allowed, and WEBHOOK_BLOCK_PRIVATE_NETWORKS=true turns the production guard on.
+ */
+export function webhookPlugin(env: EnvReader, host: HostConfig): DynamicModule {
+  const block = env.bool('WEBHOOK_BLOCK_PRIVATE_NETWORKS', host.production);
+  if (host.production && !block) env.refuse('WEBHOOK_BLOCK_PRIVATE_NETWORKS=false is refused when APP_ENV=production: list the networks to allow in WEBHOOK_ALLOWED_NETWORKS');
+  return WebhookConnectorModule.forRoot({
+    blockPrivateNetworks: block || host.production,
+    allowedNetworks: env.list('WEBHOOK_ALLOWED_NETWORKS'),
+    allowHttpToLoopback: !host.production,
+    extraCaCertificates: env.list('WEBHOOK_CA_FILES').map((path) => readFileSync(path, 'utf8')),
+    connectTimeoutMs: env.int('WEBHOOK_CONNECT_TIMEOUT_MS', 5000, 1, 120_000),
+    requestTimeoutMs: env.int('WEBHOOK_REQUEST_TIMEOUT_MS', 15_000, 1, 600_000),
+    maxConcurrentRequests: env.int('WEBHOOK_CONCURRENCY', 16, 1, 1024),
+  });
+}

@@ -1,0 +1,1 @@
+export { type ReceivedWebhook, type ReceiverAnswer, WebhookReceiver } from './webhook-receiver.js';

@@ -1,0 +1,121 @@
+import type { CheckResult, ConnectorInstance, ConnectorSetup, DeliveryLimits, DeliveryMessage, DeliveryOutcome } from '@event-connectors/connector-sdk';
+import type { AddressPolicy } from './address-policy.js';
+import type { ResolvedWebhookOptions } from './webhook-connector.options.js';
+import { outcomeOfAnswer, outcomeOfError, TRANSPORT_VERDICTS } from './webhook.outcomes.js';
+import { problems } from './webhook.problems.js';
+import type { WebhookSettings } from './webhook.settings.js';
+import { secretKey, signatureHeaders, webhookId } from './webhook-signature.js';
+import { type HttpAnswer, TransportError, WebhookTransport } from './webhook-transport.js';
+
+const USER_AGENT = 'event-connectors-webhook/0.1';
+/** A request body may be this large; larger messages are refused without being sent. */
+const MAX_BATCH_BYTES = 5 * 1024 * 1024;
+
+/** One webhook set-up: its URL, its signing keys, its keep-alive connection pool. */
+export class WebhookInstance implements ConnectorInstance {
+  readonly limits: DeliveryLimits;
+  private readonly url: URL;
+  private readonly keys: Buffer[];
+  private readonly transport: WebhookTransport;
+
+  constructor(
+    private readonly setup: ConnectorSetup<WebhookSettings>,
+    private readonly options: ResolvedWebhookOptions,
+    private readonly policy: AddressPolicy,
+  ) {
+    const { settings } = setup;
+    this.url = new URL(settings.url);
+    // The current secret first, then the one being rotated out: receivers try each signature until one matches.
+    this.keys = [settings.signingSecret, settings.previousSigningSecret].flatMap((secret) => (secret ? [secretKey(secret)!] : []));
+    this.limits = { maxBatchMessages: options.maxBatchMessages, maxBatchBytes: MAX_BATCH_BYTES };
+    this.transport = new WebhookTransport(this.url, policy.agentFor(this.url, options.maxConcurrentRequests), options);
+  }
+
+  async check(): Promise<CheckResult> {
+    const url = this.url.href;
+    const scheme = this.policy.schemeProblem(this.url);
+    if (scheme) return { ok: false, problem: problems.insecureUrl(url, scheme), details: {} };
+    let resolution;
+    try {
+      resolution = await this.policy.resolve(this.url);
+    } catch (error) {
+      return { ok: false, problem: problems.dnsFailed(this.url.hostname, (error as { code?: string }).code ?? 'ENOTFOUND'), details: {} };
+    }
+    const details: CheckResult['details'] = { addresses: resolution.addresses.join(', ') };
+    if (resolution.refused.length > 0) return { ok: false, problem: problems.addressNotAllowed(this.url.hostname, resolution.refused), details };
+    const started = performance.now();
+    try {
+      // HEAD (or OPTIONS where HEAD is not served) reaches the receiver without sending it any data.
+      let method: 'HEAD' | 'OPTIONS' = 'HEAD';
+      let answer: HttpAnswer = await this.transport.send(method, this.baseHeaders());
+      if (answer.status === 405 || answer.status === 501) answer = await this.transport.send((method = 'OPTIONS'), this.baseHeaders());
+      Object.assign(details, { method, status: answer.status, latencyMs: Math.round(performance.now() - started) });
+      if (answer.status === 410) return { ok: false, problem: problems.gone(url), details };
+      if (answer.status >= 500) return { ok: false, problem: problems.receiverError(url, answer.status), details };
+      return { ok: true, details };
+    } catch (error) {
+      const failure = error instanceof TransportError ? error : new TransportError('NetworkError', String(error));
+      if (failure.code === 'AddressNotAllowed') return { ok: false, problem: problems.addressNotAllowed(this.url.hostname, resolution.addresses), details };
+      const certificate = TRANSPORT_VERDICTS[failure.code]?.scope === 'destination';
+      return { ok: false, problem: certificate ? problems.certificate(url, failure.code) : problems.unreachable(url, failure.code, failure.message), details };
+    }
+  }
+
+  /**
+   * One POST per message. Messages of different profiles go out concurrently (bounded); a profile's next message
+   * only after its previous one was acknowledged, and none at all once one of them failed.
+   */
+  async deliver(messages: readonly DeliveryMessage[]): Promise<DeliveryOutcome[]> {
+    if (messages.length === 0) return [];
+    const scheme = this.policy.schemeProblem(this.url);
+    if (scheme) return messages.map(() => ({ status: 'rejected', reason: { code: 'InsecureUrl', message: `the URL ${scheme}`, scope: 'destination' } }));
+    const outcomes: DeliveryOutcome[] = new Array(messages.length);
+    const lanes = new Map<string, number[]>();
+    messages.forEach((message, index) => {
+      const lane = lanes.get(message.partitionKey);
+      if (lane) lane.push(index);
+      else lanes.set(message.partitionKey, [index]);
+    });
+    await runBounded([...lanes.values()], this.options.maxConcurrentRequests, async (lane) => {
+      for (let position = 0; position < lane.length; position++) {
+        const outcome = await this.post(messages[lane[position]]);
+        outcomes[lane[position]] = outcome;
+        if (outcome.status === 'delivered') continue;
+        for (const held of lane.slice(position + 1)) {
+          outcomes[held] = { status: 'retryable', reason: { code: 'HeldBehindFailure', message: 'an earlier message of the same profile was not delivered' } };
+        }
+        return;
+      }
+    });
+    return outcomes;
+  }
+
+  async close(): Promise<void> {
+    this.transport.close();
+  }
+
+  private async post(message: DeliveryMessage): Promise<DeliveryOutcome> {
+    const id = webhookId(this.setup.id, message.id);
+    // A fresh timestamp (and so a fresh signature) per attempt: receivers refuse old ones as replays.
+    const signature = signatureHeaders(id, Math.floor(Date.now() / 1000), message.body, this.keys);
+    try {
+      const answer = await this.transport.send('POST', { ...this.baseHeaders(), 'content-type': 'application/json', ...signature }, message.body);
+      return outcomeOfAnswer(answer, id);
+    } catch (error) {
+      return outcomeOfError(error instanceof TransportError ? error : new TransportError('NetworkError', String(error)));
+    }
+  }
+
+  private baseHeaders(): Record<string, string> {
+    return { ...this.setup.settings.headers, 'user-agent': USER_AGENT };
+  }
+}
+
+/** Runs `work` on every item, at most `limit` at a time. */
+async function runBounded<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const runner = async () => {
+    while (next < items.length) await work(items[next++]);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, runner));
+}
