@@ -9,7 +9,13 @@ export default defineConfig({
   resolve: { conditions: ['source'] },
   ssr: { resolve: { conditions: ['source'], externalConditions: [] } },
   test: {
-    include: ['apps/**/*.spec.ts', 'libs/**/*.spec.ts', 'test/**/*.e2e.spec.ts', 'test/faults/**/*.fault.spec.ts', 'test/security/**/*.security.spec.ts'],
+    include: [
+      'apps/**/*.spec.ts',
+      'libs/**/*.spec.ts',
+      'test/**/*.e2e.spec.ts',
+      'test/faults/**/*.fault.spec.ts',
+      'test/security/**/*.security.spec.ts',
+    ],
     exclude: ['**/node_modules/**', '**/dist/**'],
     environment: 'node',
     testTimeout: 30_000,

@@ -50,7 +50,12 @@ export class BenchHost {
       siteNumber: 1234,
       name: 'Benchmark',
       partnerNumber: 33,
-      settings: { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY', region: 'eu-west-1', streamName: 'bench' },
+      settings: {
+        accessKeyId: 'AKIAIOSFODNN7EXAMPLE',
+        secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+        region: 'eu-west-1',
+        streamName: 'bench',
+      },
     })) as { id: string };
     await host.post('/v1/bindings', {
       connectorId: connector.id,
@@ -63,7 +68,11 @@ export class BenchHost {
   }
 
   async post(path: string, body: unknown): Promise<unknown> {
-    const response = await fetch(this.url + path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const response = await fetch(this.url + path, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
     if (!response.ok) throw new Error(`${path} answered ${response.status}: ${await response.text()}`);
     return response.json();
   }

@@ -18,7 +18,11 @@ export function benchClient(endpoint: string): KinesisClient {
 }
 
 /** Runs `task` in `concurrency` loops until `durationMs` has passed; returns how many records they reported. */
-export async function runFor(durationMs: number, concurrency: number, task: () => Promise<number>): Promise<{ records: number; seconds: number }> {
+export async function runFor(
+  durationMs: number,
+  concurrency: number,
+  task: () => Promise<number>,
+): Promise<{ records: number; seconds: number }> {
   const started = performance.now();
   const end = started + durationMs;
   let records = 0;

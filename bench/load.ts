@@ -29,7 +29,14 @@ const target = new URL(`${url}/v1/events`);
 function send(body: string): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
     const request = http.request(
-      { host: target.hostname, port: target.port, path: target.pathname, method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
+      {
+        host: target.hostname,
+        port: target.port,
+        path: target.pathname,
+        method: 'POST',
+        agent,
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+      },
       (response) => {
         let text = '';
         response.setEncoding('utf8');
@@ -89,4 +96,6 @@ if (mode === 'max') {
 const seconds = (performance.now() - started) / 1000;
 latencies.sort((a, b) => a - b);
 agent.destroy();
-process.stdout.write(`${JSON.stringify({ accepted, seconds, rate: accepted / seconds, startedAt: Date.now() - seconds * 1000, postP99Ms: latencies[Math.floor(latencies.length * 0.99)] ?? null })}\n`);
+process.stdout.write(
+  `${JSON.stringify({ accepted, seconds, rate: accepted / seconds, startedAt: Date.now() - seconds * 1000, postP99Ms: latencies[Math.floor(latencies.length * 0.99)] ?? null })}\n`,
+);

@@ -9,7 +9,9 @@ export async function runJson<T>(script: string, args: string[], env: Record<str
   const child = spawn(process.execPath, [script, ...args], { env: { ...quiet, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
   let last = '';
   for await (const line of createInterface({ input: child.stdout! })) if (line.trim()) last = line;
-  const code = await new Promise<number | null>((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.once('exit', resolve)));
+  const code = await new Promise<number | null>((resolve) =>
+    child.exitCode !== null ? resolve(child.exitCode) : child.once('exit', resolve),
+  );
   if (code !== 0) throw new Error(`${script} exited with ${code}`);
   return JSON.parse(last) as T;
 }
@@ -27,7 +29,9 @@ export async function startServer(script: string, args: string[] = []): Promise<
 
 /** Peak resident memory of a process so far (VmHWM), in MiB. */
 export function peakRssMiB(pid: number): number {
-  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((entry) => entry.startsWith('VmHWM:'));
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8')
+    .split('\n')
+    .find((entry) => entry.startsWith('VmHWM:'));
   return Math.round(Number(line?.split(/\s+/)[1] ?? 0) / 1024);
 }
 

@@ -9,7 +9,12 @@ import { peakRssMiB, runJson, startServer, stop } from './processes.js';
 // Prints one table and writes bench/results/latest.json. Absolute numbers vary with the machine; ratios hold.
 
 type Rate = { records?: number; accepted?: number; seconds: number; rate: number };
-type SinkStats = { records: number; firstAt: number; lastAt: number; latency: { count: number; p50: number | null; p99: number | null; max: number | null } };
+type SinkStats = {
+  records: number;
+  firstAt: number;
+  lastAt: number;
+  latency: { count: number; p50: number | null; p99: number | null; max: number | null };
+};
 
 const DIST = resolve('dist/bench');
 const script = (name: string) => join(DIST, `${name}.js`);
@@ -30,7 +35,12 @@ async function main(): Promise<void> {
       await new Promise((r) => setTimeout(r, 25));
     }
   };
-  const results: Record<string, unknown> = { cores: cpus().length, cpu: cpus()[0]?.model, node: process.version, when: new Date().toISOString() };
+  const results: Record<string, unknown> = {
+    cores: cpus().length,
+    cpu: cpus()[0]?.model,
+    node: process.version,
+    when: new Date().toISOString(),
+  };
   let port = 39_100;
   let hostToLimit = 0;
 
@@ -38,7 +48,8 @@ async function main(): Promise<void> {
     // 1. The client-side ceiling: pre-built 500-record batches at 1, 2 and 4 in flight; the best concurrency is
     // the one the limit is measured at, beside each host run (step 4).
     const limits: Record<string, number> = {};
-    for (const concurrency of [1, 2, 4]) limits[concurrency] = (await runJson<Rate>(script('limit'), [sinkUrl, String(5000 * scale + 1000), String(concurrency)])).rate;
+    for (const concurrency of [1, 2, 4])
+      limits[concurrency] = (await runJson<Rate>(script('limit'), [sinkUrl, String(5000 * scale + 1000), String(concurrency)])).rate;
     const bestConcurrency = Object.entries(limits).sort((a, b) => b[1] - a[1])[0][0];
     log(`limit by concurrency: ${JSON.stringify(mapValues(limits, Math.round))}`);
 
@@ -63,7 +74,13 @@ async function main(): Promise<void> {
       const host = await BenchHost.start(sinkUrl, port++);
       await sinkCall('/__reset', 'POST');
       const events = Math.round(200_000 * scale);
-      const load = await runJson<Rate & { accepted: number; startedAt: number }>(script('load'), [host.url, 'max', String(events), '8', '100']);
+      const load = await runJson<Rate & { accepted: number; startedAt: number }>(script('load'), [
+        host.url,
+        'max',
+        String(events),
+        '8',
+        '100',
+      ]);
       const stats = await waitForRecords(load.accepted, 120_000);
       const seconds = (stats.lastAt - load.startedAt) / 1000;
       pairs.push({ limit: pairLimit, host: stats.records / seconds, ingest: load.rate, delivered: stats.records, events: load.accepted });
@@ -71,7 +88,11 @@ async function main(): Promise<void> {
       await host.stop();
     }
     const limit = median(pairs.map((pair) => pair.limit));
-    results.limit = { recordsPerSecond: Math.round(limit), byConcurrency: mapValues(limits, Math.round), pairs: pairs.map((pair) => Math.round(pair.limit)) };
+    results.limit = {
+      recordsPerSecond: Math.round(limit),
+      byConcurrency: mapValues(limits, Math.round),
+      pairs: pairs.map((pair) => Math.round(pair.limit)),
+    };
     results.host = {
       eventsPerSecond: Math.round(median(pairs.map((pair) => pair.host))),
       events: pairs[0].events,
@@ -90,7 +111,14 @@ async function main(): Promise<void> {
       const load = await runJson<Rate & { accepted: number }>(script('load'), [host.url, 'rate', '5000', String(30 * scale), '50']);
       const stats = await waitForRecords(load.accepted, 60_000);
       await sinkCall('/__latency/off', 'POST');
-      results.latency = { offeredPerSecond: 5000, seconds: 30 * scale, events: load.accepted, p50Ms: stats.latency.p50, p99Ms: stats.latency.p99, maxMs: stats.latency.max };
+      results.latency = {
+        offeredPerSecond: 5000,
+        seconds: 30 * scale,
+        events: load.accepted,
+        p50Ms: stats.latency.p50,
+        p99Ms: stats.latency.p99,
+        maxMs: stats.latency.max,
+      };
       log(`latency: ${JSON.stringify(results.latency)}`);
       await host.stop();
     }
@@ -142,7 +170,12 @@ async function main(): Promise<void> {
       }
       const seconds = (Date.now() - started) / 1000;
       await admin.send(new DescribeStreamSummaryCommand({ StreamName: 'bench' }));
-      results.emulator = { events: load.accepted, delivered, hostEventsPerSecond: Math.round(delivered / seconds), emulatorRecordsPerSecond: Math.round(emulatorLimit.rate) };
+      results.emulator = {
+        events: load.accepted,
+        delivered,
+        hostEventsPerSecond: Math.round(delivered / seconds),
+        emulatorRecordsPerSecond: Math.round(emulatorLimit.rate),
+      };
       log(`kinesalite: ${JSON.stringify(results.emulator)}`);
       admin.destroy();
       await host.stop();
@@ -176,13 +209,24 @@ async function main(): Promise<void> {
     [`host (events/s, accept to ack, durable, median of ${PAIRS})`, host],
     ['naive peer (PutRecord x16, records/s)', (results.naive as { recordsPerSecond: number }).recordsPerSecond],
     ['library peer (aws-kinesis-writable, records/s)', (results.library as { recordsPerSecond: number }).recordsPerSecond],
-    ['latency p50 / p99 / max (ms) at 5,000/s', `${(results.latency as { p50Ms: number }).p50Ms} / ${latency.p99Ms} / ${(results.latency as { maxMs: number }).maxMs}`],
+    [
+      'latency p50 / p99 / max (ms) at 5,000/s',
+      `${(results.latency as { p50Ms: number }).p50Ms} / ${latency.p99Ms} / ${(results.latency as { maxMs: number }).maxMs}`,
+    ],
     ['backlog 1M: peak RSS MiB / drain msg/s', `${backlog.peakRssMiB} / ${(results.backlog as { drainPerSecond: number }).drainPerSecond}`],
-    ['kinesalite: host events/s / emulator records/s', `${(results.emulator as { hostEventsPerSecond: number }).hostEventsPerSecond} / ${(results.emulator as { emulatorRecordsPerSecond: number }).emulatorRecordsPerSecond}`],
+    [
+      'kinesalite: host events/s / emulator records/s',
+      `${(results.emulator as { hostEventsPerSecond: number }).hostEventsPerSecond} / ${(results.emulator as { emulatorRecordsPerSecond: number }).emulatorRecordsPerSecond}`,
+    ],
   ];
   console.log(`\nBenchmark (${results.cores} cores, ${results.cpu}, Node ${results.node})${quick ? ' QUICK: 1/10 of the sizes' : ''}`);
   console.log(table(['figure', 'value'], rows));
-  console.log(table(['target', 'measured', 'goal', 'met'], targets.map(([name, value, target, met]) => [name, value, target, met ? 'yes' : 'NO'])));
+  console.log(
+    table(
+      ['target', 'measured', 'goal', 'met'],
+      targets.map(([name, value, target, met]) => [name, value, target, met ? 'yes' : 'NO']),
+    ),
+  );
   mkdirSync(resolve('bench/results'), { recursive: true });
   writeFileSync(resolve('bench/results/latest.json'), `${JSON.stringify(results, null, 2)}\n`);
   console.log('written: bench/results/latest.json');

@@ -44,7 +44,17 @@ const server = http.createServer((request, response) => {
       if (url === '/__stats') {
         const sorted = [...latencies].sort((a, b) => a - b);
         const at = (q: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] : null);
-        return send(response, 200, JSON.stringify({ records, requests, firstAt, lastAt, latency: { count: sorted.length, p50: at(0.5), p99: at(0.99), max: sorted.at(-1) ?? null } }));
+        return send(
+          response,
+          200,
+          JSON.stringify({
+            records,
+            requests,
+            firstAt,
+            lastAt,
+            latency: { count: sorted.length, p50: at(0.5), p99: at(0.99), max: sorted.at(-1) ?? null },
+          }),
+        );
       }
       if (url.startsWith('/__mode/')) mode = url.endsWith('503') ? '503' : 'ok';
       if (url.startsWith('/__latency/')) timing = url.endsWith('on');
@@ -54,7 +64,9 @@ const server = http.createServer((request, response) => {
       }
       return send(response, 200, '{}');
     }
-    const operation = String(request.headers['x-amz-target'] ?? '').split('.').pop();
+    const operation = String(request.headers['x-amz-target'] ?? '')
+      .split('.')
+      .pop();
     if (mode === '503' && (operation === 'PutRecords' || operation === 'PutRecord')) {
       return send(response, 503, '{"__type":"ServiceUnavailable","message":"benchmark outage"}');
     }
@@ -79,7 +91,11 @@ const server = http.createServer((request, response) => {
       requests++;
       firstAt ||= now;
       lastAt = now;
-      return send(response, 200, '{"SequenceNumber":"49680648063468424250289856925343233547769908023705731074","ShardId":"shardId-000000000000"}');
+      return send(
+        response,
+        200,
+        '{"SequenceNumber":"49680648063468424250289856925343233547769908023705731074","ShardId":"shardId-000000000000"}',
+      );
     }
     if (operation === 'DescribeStreamSummary' || operation === 'DescribeStream') {
       const name = (JSON.parse(body || '{}') as { StreamName?: string }).StreamName ?? 'bench';
@@ -95,7 +111,15 @@ const server = http.createServer((request, response) => {
         ConsumerCount: 0,
         StreamModeDetails: { StreamMode: 'PROVISIONED' },
       };
-      return send(response, 200, JSON.stringify(operation === 'DescribeStream' ? { StreamDescription: { ...summary, Shards: [], HasMoreShards: false } } : { StreamDescriptionSummary: summary }));
+      return send(
+        response,
+        200,
+        JSON.stringify(
+          operation === 'DescribeStream'
+            ? { StreamDescription: { ...summary, Shards: [], HasMoreShards: false } }
+            : { StreamDescriptionSummary: summary },
+        ),
+      );
     }
     return send(response, 400, `{"__type":"UnknownOperationException","message":"${operation}"}`);
   });

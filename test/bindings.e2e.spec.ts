@@ -18,7 +18,7 @@ const tenVariables = Array.from({ length: 10 }, (_, i) => ({ name: `v${i}`, prop
 const tenProperties = Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`k${i}`, i % 2 ? `s${i}` : i]));
 
 describe('/v1/bindings', () => {
-  it('binds an audience with source name, variables and properties, in the connector\'s site', async () => {
+  it("binds an audience with source name, variables and properties, in the connector's site", async () => {
     const body = audienceBinding(connectorId, { profileVariables: tenVariables, properties: tenProperties });
     const { status, body: created } = await host.request('POST', '/v1/bindings', body);
     expect(status).toBe(201);
@@ -71,21 +71,82 @@ describe('/v1/bindings', () => {
   const journeySource = () => ({ type: 'journey', id: randomUUID(), name: 'Step' });
   const audienceSource = () => ({ type: 'audience', id: randomUUID(), number: 5, name: 'Audience' });
   const invalid: [string, () => Record<string, unknown>, string, RegExp][] = [
-    ['11 profile variables', () => audienceBinding(connectorId, { profileVariables: [...tenVariables, { name: 'v10', property: 'p10' }] }), 'profileVariables', /at most 10/],
+    [
+      '11 profile variables',
+      () => audienceBinding(connectorId, { profileVariables: [...tenVariables, { name: 'v10', property: 'p10' }] }),
+      'profileVariables',
+      /at most 10/,
+    ],
     ['11 properties', () => audienceBinding(connectorId, { properties: { ...tenProperties, k10: 1 } }), 'properties', /at most 10 keys/],
-    ['duplicate variable names', () => audienceBinding(connectorId, { profileVariables: [{ name: 'a', property: 'x' }, { name: 'a', property: 'y' }] }), 'profileVariables', /distinct names/],
-    ['a variable without property', () => audienceBinding(connectorId, { profileVariables: [{ name: 'a' }] }), 'profileVariables.0.property', /property is required/],
-    ['a variable with an unknown field', () => audienceBinding(connectorId, { profileVariables: [{ name: 'a', property: 'b', c: 1 }] }), 'profileVariables.0.c', /should not exist/],
+    [
+      'duplicate variable names',
+      () =>
+        audienceBinding(connectorId, {
+          profileVariables: [
+            { name: 'a', property: 'x' },
+            { name: 'a', property: 'y' },
+          ],
+        }),
+      'profileVariables',
+      /distinct names/,
+    ],
+    [
+      'a variable without property',
+      () => audienceBinding(connectorId, { profileVariables: [{ name: 'a' }] }),
+      'profileVariables.0.property',
+      /property is required/,
+    ],
+    [
+      'a variable with an unknown field',
+      () => audienceBinding(connectorId, { profileVariables: [{ name: 'a', property: 'b', c: 1 }] }),
+      'profileVariables.0.c',
+      /should not exist/,
+    ],
     ['profileVariables not an array', () => audienceBinding(connectorId, { profileVariables: { name: 'a' } }), 'profileVariables', /array/],
-    ['a property that is an object', () => audienceBinding(connectorId, { properties: { nested: { a: 1 } } }), 'properties', /string .* or a finite number/],
+    [
+      'a property that is an object',
+      () => audienceBinding(connectorId, { properties: { nested: { a: 1 } } }),
+      'properties',
+      /string .* or a finite number/,
+    ],
     ['a property that is a boolean', () => audienceBinding(connectorId, { properties: { flag: true } }), 'properties', /finite number/],
     ['properties as an array', () => audienceBinding(connectorId, { properties: ['a'] }), 'properties', /must be an object/],
-    ['an audience without number', () => audienceBinding(connectorId, { source: { ...audienceSource(), number: undefined } }), 'source.number', /required for an audience/],
-    ['an audience number that is not an integer', () => audienceBinding(connectorId, { source: { ...audienceSource(), number: 'five' } }), 'source.number', /integer/],
-    ['a journey step with a number', () => journeyBinding(connectorId, { source: { ...journeySource(), number: 3 } }), 'source.number', /audiences only/],
-    ['an unknown source type', () => audienceBinding(connectorId, { source: { ...audienceSource(), type: 'segment' } }), 'source.type', /"audience" or "journey"/],
-    ['a source id that is not a UUID', () => audienceBinding(connectorId, { source: { ...audienceSource(), id: 'abc' } }), 'source.id', /UUID/],
-    ['a source without name', () => audienceBinding(connectorId, { source: { ...audienceSource(), name: undefined } }), 'source.name', /name is required/],
+    [
+      'an audience without number',
+      () => audienceBinding(connectorId, { source: { ...audienceSource(), number: undefined } }),
+      'source.number',
+      /required for an audience/,
+    ],
+    [
+      'an audience number that is not an integer',
+      () => audienceBinding(connectorId, { source: { ...audienceSource(), number: 'five' } }),
+      'source.number',
+      /integer/,
+    ],
+    [
+      'a journey step with a number',
+      () => journeyBinding(connectorId, { source: { ...journeySource(), number: 3 } }),
+      'source.number',
+      /audiences only/,
+    ],
+    [
+      'an unknown source type',
+      () => audienceBinding(connectorId, { source: { ...audienceSource(), type: 'segment' } }),
+      'source.type',
+      /"audience" or "journey"/,
+    ],
+    [
+      'a source id that is not a UUID',
+      () => audienceBinding(connectorId, { source: { ...audienceSource(), id: 'abc' } }),
+      'source.id',
+      /UUID/,
+    ],
+    [
+      'a source without name',
+      () => audienceBinding(connectorId, { source: { ...audienceSource(), name: undefined } }),
+      'source.name',
+      /name is required/,
+    ],
     ['no source', () => audienceBinding(connectorId, { source: undefined }), 'source', /must be an object/],
     ['a sourceName that is not a string', () => audienceBinding(connectorId, { sourceName: 5 }), 'sourceName', /string/],
     ['a connectorId that is not a UUID', () => audienceBinding('abc'), 'connectorId', /UUID/],

@@ -87,7 +87,11 @@ describe('/v1/connectors', () => {
 
   it('PATCH changes what is given, keeps an omitted secret, and never changes type or site', async () => {
     const created = (await host.request('POST', '/v1/connectors', kinesisConnector(STREAM))).body;
-    const patched = await host.request('PATCH', `/v1/connectors/${created.id}`, { name: 'Renamed', settings: { streamName: 'other-stream' }, enabled: false });
+    const patched = await host.request('PATCH', `/v1/connectors/${created.id}`, {
+      name: 'Renamed',
+      settings: { streamName: 'other-stream' },
+      enabled: false,
+    });
     expect(patched.status).toBe(200);
     expect(patched.body).toMatchObject({
       name: 'Renamed',
@@ -138,15 +142,55 @@ describe('/v1/connectors', () => {
     ['negative partnerNumber', kinesisConnector(STREAM, { partnerNumber: -3 }), 'partnerNumber', /positive/],
     ['missing settings', { ...kinesisConnector(STREAM), settings: undefined }, 'settings', /settings must be an object/],
     ['settings not an object', kinesisConnector(STREAM, { settings: 'x' }), 'settings', /settings must be an object/],
-    ['missing accessKeyId', kinesisConnector(STREAM, { settings: { ...settings, accessKeyId: undefined } }), 'settings.accessKeyId', /accessKeyId is required/],
-    ['malformed accessKeyId', kinesisConnector(STREAM, { settings: { ...settings, accessKeyId: 'abc' } }), 'settings.accessKeyId', /AWS access key id/],
-    ['missing secretAccessKey', kinesisConnector(STREAM, { settings: { ...settings, secretAccessKey: undefined } }), 'settings.secretAccessKey', /secretAccessKey is required/],
-    ['malformed secretAccessKey', kinesisConnector(STREAM, { settings: { ...settings, secretAccessKey: 'short' } }), 'settings.secretAccessKey', /40 characters/],
+    [
+      'missing accessKeyId',
+      kinesisConnector(STREAM, { settings: { ...settings, accessKeyId: undefined } }),
+      'settings.accessKeyId',
+      /accessKeyId is required/,
+    ],
+    [
+      'malformed accessKeyId',
+      kinesisConnector(STREAM, { settings: { ...settings, accessKeyId: 'abc' } }),
+      'settings.accessKeyId',
+      /AWS access key id/,
+    ],
+    [
+      'missing secretAccessKey',
+      kinesisConnector(STREAM, { settings: { ...settings, secretAccessKey: undefined } }),
+      'settings.secretAccessKey',
+      /secretAccessKey is required/,
+    ],
+    [
+      'malformed secretAccessKey',
+      kinesisConnector(STREAM, { settings: { ...settings, secretAccessKey: 'short' } }),
+      'settings.secretAccessKey',
+      /40 characters/,
+    ],
     ['missing region', kinesisConnector(STREAM, { settings: { ...settings, region: undefined } }), 'settings.region', /region is required/],
-    ['malformed region', kinesisConnector(STREAM, { settings: { ...settings, region: 'Frankfurt' } }), 'settings.region', /AWS region code/],
-    ['missing streamName', kinesisConnector(STREAM, { settings: { ...settings, streamName: undefined } }), 'settings.streamName', /streamName is required/],
-    ['malformed streamName', kinesisConnector(STREAM, { settings: { ...settings, streamName: 'a b' } }), 'settings.streamName', /letters, digits/],
-    ['unknown setting', kinesisConnector(STREAM, { settings: { ...settings, endpoint: 'http://x' } }), 'settings.endpoint', /should not exist/],
+    [
+      'malformed region',
+      kinesisConnector(STREAM, { settings: { ...settings, region: 'Frankfurt' } }),
+      'settings.region',
+      /AWS region code/,
+    ],
+    [
+      'missing streamName',
+      kinesisConnector(STREAM, { settings: { ...settings, streamName: undefined } }),
+      'settings.streamName',
+      /streamName is required/,
+    ],
+    [
+      'malformed streamName',
+      kinesisConnector(STREAM, { settings: { ...settings, streamName: 'a b' } }),
+      'settings.streamName',
+      /letters, digits/,
+    ],
+    [
+      'unknown setting',
+      kinesisConnector(STREAM, { settings: { ...settings, endpoint: 'http://x' } }),
+      'settings.endpoint',
+      /should not exist/,
+    ],
     ['unknown field', kinesisConnector(STREAM, { colour: 'blue' }), 'colour', /should not exist/],
     ['enabled not boolean', kinesisConnector(STREAM, { enabled: 'yes' }), 'enabled', /true or false/],
   ];

@@ -52,7 +52,9 @@ async function post(events: unknown[]): Promise<any> {
 describe('events to Kinesis, end to end', () => {
   it('delivers an audience NEW event exactly as the documented example, field by field and in order', async () => {
     const { id, stream } = await connectorOnNewStream();
-    await bind(audienceBinding(id, { source: { type: 'audience', id: DOCUMENTED_EXAMPLE.sourceId, number: 123, name: 'Frequent buyers' } }));
+    await bind(
+      audienceBinding(id, { source: { type: 'audience', id: DOCUMENTED_EXAMPLE.sourceId, number: 123, name: 'Frequent buyers' } }),
+    );
     const receipt = await post([profileEvent(DOCUMENTED_EXAMPLE.sourceId)]);
     expect(receipt).toEqual({ accepted: 1, routed: 1, skipped: { total: 0 } });
 
@@ -100,8 +102,16 @@ describe('events to Kinesis, end to end', () => {
     const { id, stream } = await connectorOnNewStream();
     const binding = await bind(audienceBinding(id));
     const receipt = await post([
-      profileEvent(binding.source.id, { callType: 'MODIFIED', changedProperties: ['city'], profile: { profileId: 'unmapped', partnerIds: { '33': ['1'] } } }),
-      profileEvent(binding.source.id, { callType: 'MODIFIED', changedProperties: ['last_category'], profile: { profileId: 'mapped', partnerIds: { '33': ['2'] }, properties: { last_category: 'shoes' } } }),
+      profileEvent(binding.source.id, {
+        callType: 'MODIFIED',
+        changedProperties: ['city'],
+        profile: { profileId: 'unmapped', partnerIds: { '33': ['1'] } },
+      }),
+      profileEvent(binding.source.id, {
+        callType: 'MODIFIED',
+        changedProperties: ['last_category'],
+        profile: { profileId: 'mapped', partnerIds: { '33': ['2'] }, properties: { last_category: 'shoes' } },
+      }),
       profileEvent(binding.source.id, { callType: 'MODIFIED', profile: { profileId: 'unknown-change', partnerIds: { '33': ['3'] } } }),
     ]);
     expect(receipt).toEqual({ accepted: 3, routed: 2, skipped: { total: 1, unmapped_change: 1 } });
@@ -149,14 +159,18 @@ describe('events to Kinesis, end to end', () => {
     expect(await post([profileEvent(randomUUID())])).toEqual({ accepted: 1, routed: 0, skipped: { total: 1, no_binding: 1 } });
   });
 
-  it('keeps each profile\'s events in acceptance order on the stream', async () => {
+  it("keeps each profile's events in acceptance order on the stream", async () => {
     const { id, stream } = await connectorOnNewStream();
     const binding = await bind(audienceBinding(id));
     const calls = ['NEW', 'MODIFIED', 'REMOVED', 'NEW', 'MODIFIED', 'REMOVED'];
     for (const [index, callType] of calls.entries()) {
       await post(
         ['p1', 'p2', 'p3'].map((profileId) =>
-          profileEvent(binding.source.id, { callType, timestamp: 1000 + index, profile: { profileId, partnerIds: { '33': ['x'] }, properties: { last_category: String(index) } } }),
+          profileEvent(binding.source.id, {
+            callType,
+            timestamp: 1000 + index,
+            profile: { profileId, partnerIds: { '33': ['x'] }, properties: { last_category: String(index) } },
+          }),
         ),
       );
     }

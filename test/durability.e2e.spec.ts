@@ -12,7 +12,9 @@ import { eventually, TestHost } from './support/test-host.js';
 let host: TestHost;
 
 beforeAll(async () => {
-  host = await TestHost.withFake({ env: { MAX_BACKLOG_PER_CONNECTOR: '5', DELIVERY_PAUSE_AFTER_FAILURES: '2', DELIVERY_RETRY_MAX_MS: '50' } });
+  host = await TestHost.withFake({
+    env: { MAX_BACKLOG_PER_CONNECTOR: '5', DELIVERY_PAUSE_AFTER_FAILURES: '2', DELIVERY_RETRY_MAX_MS: '50' },
+  });
 });
 afterAll(async () => {
   await host?.stop(true);
@@ -84,7 +86,7 @@ describe('durable delivery', () => {
     expect(malformed.body.errors[0].field).toBe('Idempotency-Key');
   });
 
-  it('refuses a request that would pass a connector\'s backlog cap with 429 and Retry-After, storing none of it', async () => {
+  it("refuses a request that would pass a connector's backlog cap with 429 and Retry-After, storing none of it", async () => {
     // The destination is gone: the messages stay in the backlog (and the connector pauses).
     const { sourceId, destination } = await setUp();
     destination.failWith(GONE, 'rejected');
@@ -114,12 +116,16 @@ describe('durable delivery', () => {
     const check = await host.request('POST', `/v1/connectors/${connector.id}/check`);
     expect(check.body.ok).toBe(true);
     expect((await host.request('GET', `/v1/connectors/${connector.id}`)).body.paused).toBeNull();
-    const received = await eventually('the kept messages', async () => (destination.received.length >= 2 ? destination.received : undefined));
+    const received = await eventually('the kept messages', async () =>
+      destination.received.length >= 2 ? destination.received : undefined,
+    );
     expect(received.map((message) => message.partitionKey).sort()).toEqual(['kept-1', 'kept-2']);
   });
 
   it('dead-letters a message that outlives its maximum age, lists it, and replays it', async () => {
-    const shortLived = await TestHost.withFake({ env: { DELIVERY_MAX_AGE_MS: '1000', DELIVERY_PAUSE_AFTER_FAILURES: '1', DELIVERY_RETRY_MAX_MS: '50' } });
+    const shortLived = await TestHost.withFake({
+      env: { DELIVERY_MAX_AGE_MS: '1000', DELIVERY_PAUSE_AFTER_FAILURES: '1', DELIVERY_RETRY_MAX_MS: '50' },
+    });
     try {
       const { connector, sourceId, destination } = await setUp(shortLived);
       destination.failWith(GONE, 'rejected');
@@ -129,16 +135,24 @@ describe('durable delivery', () => {
         return page.total === 3 ? page : undefined;
       });
       expect(dead.items).toHaveLength(2);
-      expect(dead.items[0]).toMatchObject({ partitionKey: 'late-1', errorCode: 'MaxAgeExceeded', message: { profileId: 'late-1', callType: 'NEW' } });
+      expect(dead.items[0]).toMatchObject({
+        partitionKey: 'late-1',
+        errorCode: 'MaxAgeExceeded',
+        message: { profileId: 'late-1', callType: 'NEW' },
+      });
       const rest = (await shortLived.request('GET', `/v1/connectors/${connector.id}/dead-letters?limit=2&after=${dead.nextAfter}`)).body;
       expect(rest.items.map((item: { partitionKey: string }) => item.partitionKey)).toEqual(['late-3']);
       expect(rest.nextAfter).toBeNull();
 
       destination.answerWith();
       await shortLived.request('POST', `/v1/connectors/${connector.id}/resume`);
-      expect((await shortLived.request('POST', `/v1/connectors/${connector.id}/dead-letters/replay`, { ids: [dead.items[1].id] })).body).toEqual({ replayed: 1 });
+      expect(
+        (await shortLived.request('POST', `/v1/connectors/${connector.id}/dead-letters/replay`, { ids: [dead.items[1].id] })).body,
+      ).toEqual({ replayed: 1 });
       expect((await shortLived.request('POST', `/v1/connectors/${connector.id}/dead-letters/replay`, {})).body).toEqual({ replayed: 2 });
-      const received = await eventually('the replayed messages', async () => (destination.received.length >= 3 ? destination.received : undefined));
+      const received = await eventually('the replayed messages', async () =>
+        destination.received.length >= 3 ? destination.received : undefined,
+      );
       expect(received.map((message) => message.partitionKey)).toEqual(['late-2', 'late-1', 'late-3']);
       expect((await shortLived.request('GET', `/v1/connectors/${connector.id}/dead-letters`)).body.total).toBe(0);
       expect((await shortLived.request('POST', `/v1/connectors/${connector.id}/dead-letters/replay`, { ids: [] })).status).toBe(400);
@@ -164,7 +178,9 @@ describe('durable delivery', () => {
     }
     // The key was not recorded either: the platform's retry is a new, accepted request.
     expect((await postWithKey('while-broken', events(sourceId, ['accepted']))).status).toBe(202);
-    const received = await eventually('the retried event', async () => (destination.received.length > 0 ? destination.received : undefined));
+    const received = await eventually('the retried event', async () =>
+      destination.received.length > 0 ? destination.received : undefined,
+    );
     expect(received.map((message) => message.partitionKey)).toEqual(['accepted']);
   });
 

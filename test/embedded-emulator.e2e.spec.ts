@@ -21,7 +21,13 @@ describe('the embedded default (no AWS, no external server)', () => {
 
   beforeAll(async () => {
     emulatorPort = await freePort();
-    host = await createHostApp({ DATA_DIR: dataDir, KINESIS_EMULATOR_PORT: String(emulatorPort), LOG_LEVEL: 'error', LOG_FORMAT: 'json', DELIVERY_LINGER_MS: '5' });
+    host = await createHostApp({
+      DATA_DIR: dataDir,
+      KINESIS_EMULATOR_PORT: String(emulatorPort),
+      LOG_LEVEL: 'error',
+      LOG_FORMAT: 'json',
+      DELIVERY_LINGER_MS: '5',
+    });
     await host.app.listen(0, '127.0.0.1');
     url = `http://127.0.0.1:${(host.app.getHttpServer().address() as { port: number }).port}`;
   });
@@ -31,14 +37,21 @@ describe('the embedded default (no AWS, no external server)', () => {
   });
 
   const call = async (method: string, path: string, body?: object): Promise<{ status: number; body: any }> => {
-    const response = await fetch(url + path, { method, headers: body ? { 'content-type': 'application/json' } : {}, body: body ? JSON.stringify(body) : undefined });
+    const response = await fetch(url + path, {
+      method,
+      headers: body ? { 'content-type': 'application/json' } : {},
+      body: body ? JSON.stringify(body) : undefined,
+    });
     return { status: response.status, body: await response.json() };
   };
 
   it('creates the stream on demand and delivers to it', async () => {
     const stream = `demo-${randomUUID().slice(0, 8)}`;
     const connector = await call('POST', '/v1/connectors', kinesisConnector(stream));
-    expect((await call('POST', `/v1/connectors/${connector.body.id}/check`)).body).toMatchObject({ ok: true, details: { streamStatus: 'ACTIVE' } });
+    expect((await call('POST', `/v1/connectors/${connector.body.id}/check`)).body).toMatchObject({
+      ok: true,
+      details: { streamStatus: 'ACTIVE' },
+    });
     const binding = (await call('POST', '/v1/bindings', audienceBinding(connector.body.id))).body;
     expect((await call('POST', '/v1/events', { events: [profileEvent(binding.source.id)] })).status).toBe(202);
 

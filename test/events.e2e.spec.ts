@@ -23,7 +23,12 @@ describe('POST /v1/events validation', () => {
     ['a body without events', () => ({}), 'events', /events is required/],
     ['events that is not an array', () => ({ events: {} }), 'events', /must be array/],
     ['an empty batch', () => ({ events: [] }), 'events', /must NOT have fewer than 1 items/],
-    ['more events than allowed', () => ({ events: Array.from({ length: 51 }, () => event()) }), 'events', /must NOT have more than 50 items/],
+    [
+      'more events than allowed',
+      () => ({ events: Array.from({ length: 51 }, () => event()) }),
+      'events',
+      /must NOT have more than 50 items/,
+    ],
     ['an unknown top-level field', () => ({ events: [event()], extra: 1 }), 'extra', /not a known field/],
     ['a missing siteNumber', () => ({ events: [{ ...event(), siteNumber: undefined }] }), 'events[0].siteNumber', /is required/],
     ['a fractional siteNumber', () => ({ events: [event({ siteNumber: 1.5 })] }), 'events[0].siteNumber', /must be integer/],
@@ -31,18 +36,63 @@ describe('POST /v1/events validation', () => {
     ['a sourceId that is not a UUID', () => ({ events: [event({ sourceId: 'x' })] }), 'events[0].sourceId', /must be a UUID/],
     ['an unknown callType', () => ({ events: [event({ callType: 'UPDATED' })] }), 'events[0].callType', /one of NEW, MODIFIED, REMOVED/],
     ['a negative timestamp', () => ({ events: [event({ timestamp: -1 })] }), 'events[0].timestamp', /must be >= 0/],
-    ['a timestamp in seconds with decimals', () => ({ events: [event({ timestamp: 1234567890.5 })] }), 'events[0].timestamp', /must be integer/],
+    [
+      'a timestamp in seconds with decimals',
+      () => ({ events: [event({ timestamp: 1234567890.5 })] }),
+      'events[0].timestamp',
+      /must be integer/,
+    ],
     ['a missing profile', () => ({ events: [{ ...event(), profile: undefined }] }), 'events[0].profile', /is required/],
     ['a missing profileId', () => ({ events: [event({ profile: { partnerIds: {} } })] }), 'events[0].profile.profileId', /is required/],
-    ['an empty profileId', () => ({ events: [event({ profile: profile({ profileId: '' }) })] }), 'events[0].profile.profileId', /fewer than 1 characters/],
-    ['a profileId over 256 characters', () => ({ events: [event({ profile: profile({ profileId: 'p'.repeat(257) }) })] }), 'events[0].profile.profileId', /more than 256/],
-    ['a partner slot that is not a number', () => ({ events: [event({ profile: profile({ partnerIds: { abc: ['1'] } }) })] }), 'events[0].profile.partnerIds.abc', /partner numbers/],
-    ['partner ids that are not strings', () => ({ events: [event({ profile: profile({ partnerIds: { '33': [4] } }) })] }), 'events[0].profile.partnerIds.33[0]', /must be string/],
-    ['partner ids that are not an array', () => ({ events: [event({ profile: profile({ partnerIds: { '33': '4' } }) })] }), 'events[0].profile.partnerIds.33', /must be array/],
-    ['a nested profile property', () => ({ events: [event({ profile: profile({ properties: { a: { b: 1 } } }) })] }), 'events[0].profile.properties.a', /must be string,number,boolean,null/],
-    ['changedProperties that are not strings', () => ({ events: [event({ changedProperties: [1] })] }), 'events[0].changedProperties[0]', /must be string/],
+    [
+      'an empty profileId',
+      () => ({ events: [event({ profile: profile({ profileId: '' }) })] }),
+      'events[0].profile.profileId',
+      /fewer than 1 characters/,
+    ],
+    [
+      'a profileId over 256 characters',
+      () => ({ events: [event({ profile: profile({ profileId: 'p'.repeat(257) }) })] }),
+      'events[0].profile.profileId',
+      /more than 256/,
+    ],
+    [
+      'a partner slot that is not a number',
+      () => ({ events: [event({ profile: profile({ partnerIds: { abc: ['1'] } }) })] }),
+      'events[0].profile.partnerIds.abc',
+      /partner numbers/,
+    ],
+    [
+      'partner ids that are not strings',
+      () => ({ events: [event({ profile: profile({ partnerIds: { '33': [4] } }) })] }),
+      'events[0].profile.partnerIds.33[0]',
+      /must be string/,
+    ],
+    [
+      'partner ids that are not an array',
+      () => ({ events: [event({ profile: profile({ partnerIds: { '33': '4' } }) })] }),
+      'events[0].profile.partnerIds.33',
+      /must be array/,
+    ],
+    [
+      'a nested profile property',
+      () => ({ events: [event({ profile: profile({ properties: { a: { b: 1 } } }) })] }),
+      'events[0].profile.properties.a',
+      /must be string,number,boolean,null/,
+    ],
+    [
+      'changedProperties that are not strings',
+      () => ({ events: [event({ changedProperties: [1] })] }),
+      'events[0].changedProperties[0]',
+      /must be string/,
+    ],
     ['an unknown event field', () => ({ events: [event({ audience: 'x' })] }), 'events[0].audience', /not a known field/],
-    ['an unknown profile field', () => ({ events: [event({ profile: profile({ email: 'x' }) })] }), 'events[0].profile.email', /not a known field/],
+    [
+      'an unknown profile field',
+      () => ({ events: [event({ profile: profile({ email: 'x' }) })] }),
+      'events[0].profile.email',
+      /not a known field/,
+    ],
     ['a bad second event', () => ({ events: [event(), event({ callType: 'nope' })] }), 'events[1].callType', /one of/],
   ];
 
@@ -68,7 +118,11 @@ describe('POST /v1/events validation', () => {
   });
 
   it('refuses a body over the size limit with 413', async () => {
-    const big = { events: [event({ profile: profile({ properties: { blob: 'x'.repeat(60_000), blob2: 'y'.repeat(60_000), blob3: 'z'.repeat(90_000) } }) })] };
+    const big = {
+      events: [
+        event({ profile: profile({ properties: { blob: 'x'.repeat(60_000), blob2: 'y'.repeat(60_000), blob3: 'z'.repeat(90_000) } }) }),
+      ],
+    };
     expect((await host.request('POST', '/v1/events', big)).status).toBe(413);
   });
 

@@ -17,41 +17,50 @@ const withHost = async (env: Record<string, string>, body: (host: TestHost) => P
 };
 
 describe('health', () => {
-  it('reports each connector\'s state while /health/ready stays 200 with broken destinations', async () => {
+  it("reports each connector's state while /health/ready stays 200 with broken destinations", async () => {
     await withHost({ DELIVERY_PAUSE_AFTER_FAILURES: '2', DELIVERY_RETRY_MAX_MS: '100' }, async (host) => {
-        host.destinations.get('ops-failing').failWith({ code: 'InternalFailure', message: 'injected outage' });
-        host.destinations.get('ops-gone').failWith({ code: 'DestinationGone', message: 'the destination is gone', scope: 'destination' }, 'rejected');
-        const sourceId = randomUUID();
-        const source = { type: 'audience', id: sourceId, number: 1, name: 'Health' };
-        const ids: Record<string, string> = {};
-        for (const [name, destination, extra] of [
-          ['active', 'ops-active', {}],
-          ['failing', 'ops-failing', {}],
-          ['paused', 'ops-gone', {}],
-          ['disabled', 'ops-active', { enabled: false }],
-        ] as const) {
-          ids[name] = (await host.request('POST', '/v1/connectors', fakeConnector(destination, { name, ...extra }))).body.id;
-          await host.request('POST', '/v1/bindings', audienceBinding(ids[name], { source }));
-        }
-        await host.request('POST', '/v1/events', { events: [profileEvent(sourceId)] });
+      host.destinations.get('ops-failing').failWith({ code: 'InternalFailure', message: 'injected outage' });
+      host.destinations
+        .get('ops-gone')
+        .failWith({ code: 'DestinationGone', message: 'the destination is gone', scope: 'destination' }, 'rejected');
+      const sourceId = randomUUID();
+      const source = { type: 'audience', id: sourceId, number: 1, name: 'Health' };
+      const ids: Record<string, string> = {};
+      for (const [name, destination, extra] of [
+        ['active', 'ops-active', {}],
+        ['failing', 'ops-failing', {}],
+        ['paused', 'ops-gone', {}],
+        ['disabled', 'ops-active', { enabled: false }],
+      ] as const) {
+        ids[name] = (await host.request('POST', '/v1/connectors', fakeConnector(destination, { name, ...extra }))).body.id;
+        await host.request('POST', '/v1/bindings', audienceBinding(ids[name], { source }));
+      }
+      await host.request('POST', '/v1/events', { events: [profileEvent(sourceId)] });
 
-        const health = await eventually('every state', async () => {
-          const { body } = await host.request('GET', '/health/connectors');
-          const byName = Object.fromEntries(body.connectors.map((connector: { name: string }) => [connector.name, connector]));
-          return byName.active?.status === 'active' && byName.active.lastSuccessAt && byName.failing?.status === 'failing' && byName.paused?.status === 'paused'
-            ? byName
-            : undefined;
-        });
-        expect(health.active).toMatchObject({ backlog: 0, deadLetters: 0, lastError: null, oldestPendingAgeSeconds: null });
-        expect(health.failing).toMatchObject({ backlog: 1, lastSuccessAt: null, lastError: { code: 'InternalFailure', message: 'injected outage' } });
-        expect(health.failing.oldestPendingAgeSeconds).toBeGreaterThanOrEqual(0);
-        expect(health.paused).toMatchObject({ backlog: 1, pausedReason: 'DestinationGone: the destination is gone' });
-        expect(health.disabled).toMatchObject({ status: 'disabled', backlog: 0 });
+      const health = await eventually('every state', async () => {
+        const { body } = await host.request('GET', '/health/connectors');
+        const byName = Object.fromEntries(body.connectors.map((connector: { name: string }) => [connector.name, connector]));
+        return byName.active?.status === 'active' &&
+          byName.active.lastSuccessAt &&
+          byName.failing?.status === 'failing' &&
+          byName.paused?.status === 'paused'
+          ? byName
+          : undefined;
+      });
+      expect(health.active).toMatchObject({ backlog: 0, deadLetters: 0, lastError: null, oldestPendingAgeSeconds: null });
+      expect(health.failing).toMatchObject({
+        backlog: 1,
+        lastSuccessAt: null,
+        lastError: { code: 'InternalFailure', message: 'injected outage' },
+      });
+      expect(health.failing.oldestPendingAgeSeconds).toBeGreaterThanOrEqual(0);
+      expect(health.paused).toMatchObject({ backlog: 1, pausedReason: 'DestinationGone: the destination is gone' });
+      expect(health.disabled).toMatchObject({ status: 'disabled', backlog: 0 });
 
-        const ready = await host.request('GET', '/health/ready');
-        expect(ready.status).toBe(200);
-        expect(ready.body.info).toMatchObject({ store: { status: 'up' }, intake: { status: 'up' }, delivery: { status: 'up' } });
-        expect((await host.request('GET', '/health/live')).status).toBe(200);
+      const ready = await host.request('GET', '/health/ready');
+      expect(ready.status).toBe(200);
+      expect(ready.body.info).toMatchObject({ store: { status: 'up' }, intake: { status: 'up' }, delivery: { status: 'up' } });
+      expect((await host.request('GET', '/health/live')).status).toBe(200);
     });
   });
 
@@ -60,7 +69,9 @@ describe('health', () => {
       host.destinations.get('ops-cap').failWith({ code: 'ECONNREFUSED', message: 'connect ECONNREFUSED' });
       const connector = (await host.request('POST', '/v1/connectors', fakeConnector('ops-cap'))).body;
       const sourceId = (await host.request('POST', '/v1/bindings', audienceBinding(connector.id))).body.source.id;
-      await host.request('POST', '/v1/events', { events: [profileEvent(sourceId), profileEvent(sourceId, { profile: { profileId: 'b', partnerIds: { '33': ['1'] } } })] });
+      await host.request('POST', '/v1/events', {
+        events: [profileEvent(sourceId), profileEvent(sourceId, { profile: { profileId: 'b', partnerIds: { '33': ['1'] } } })],
+      });
       const ready = await host.request('GET', '/health/ready');
       expect(ready.status).toBe(503);
       expect(ready.body.error.delivery.problems[0]).toMatch(/at its backlog cap \(2\)/);
@@ -70,7 +81,9 @@ describe('health', () => {
 
 describe('metrics', () => {
   const metric = (text: string, name: string, labels = '') => {
-    const line = text.split('\n').find((candidate) => candidate.startsWith(`${name}${labels ? `{${labels}` : ''}`) && !candidate.startsWith('#'));
+    const line = text
+      .split('\n')
+      .find((candidate) => candidate.startsWith(`${name}${labels ? `{${labels}` : ''}`) && !candidate.startsWith('#'));
     return line === undefined ? undefined : Number(line.split(' ').pop());
   };
 
@@ -115,7 +128,9 @@ describe('metrics', () => {
 describe('delivery trace', () => {
   it('tells a delivered, a pending, a skipped and a dead-lettered message apart', async () => {
     await withHost({ DELIVERY_MAX_AGE_MS: '1500', DELIVERY_PAUSE_AFTER_FAILURES: '1' }, async (host) => {
-      host.destinations.get('ops-trace-gone').failWith({ code: 'DestinationGone', message: 'the destination is gone', scope: 'destination' }, 'rejected');
+      host.destinations
+        .get('ops-trace-gone')
+        .failWith({ code: 'DestinationGone', message: 'the destination is gone', scope: 'destination' }, 'rejected');
       const good = (await host.request('POST', '/v1/connectors', fakeConnector('ops-trace'))).body;
       const gone = (await host.request('POST', '/v1/connectors', fakeConnector('ops-trace-gone'))).body;
       const sourceId = randomUUID();
@@ -123,7 +138,10 @@ describe('delivery trace', () => {
       await host.request('POST', '/v1/bindings', audienceBinding(good.id, { source }));
       await host.request('POST', '/v1/bindings', audienceBinding(gone.id, { source }));
       await host.request('POST', '/v1/events', {
-        events: [profileEvent(sourceId, { profile: { profileId: 'traced', partnerIds: { '33': ['1'] } } }), profileEvent(sourceId, { profile: { profileId: 'no-ids' } })],
+        events: [
+          profileEvent(sourceId, { profile: { profileId: 'traced', partnerIds: { '33': ['1'] } } }),
+          profileEvent(sourceId, { profile: { profileId: 'no-ids' } }),
+        ],
       });
 
       const pending = await eventually('a pending message', async () => {
@@ -152,7 +170,9 @@ describe('delivery trace', () => {
       });
       const skipped = items.filter((item: { status: string }) => item.status === 'skipped');
       expect(skipped).toHaveLength(2);
-      expect(skipped.every((item: { profileId: string; reason: string }) => item.profileId === 'no-ids' && item.reason === 'no_partner_ids')).toBe(true);
+      expect(
+        skipped.every((item: { profileId: string; reason: string }) => item.profileId === 'no-ids' && item.reason === 'no_partner_ids'),
+      ).toBe(true);
       expect((await host.request('GET', '/v1/deliveries')).status).toBe(400);
     });
   });

@@ -16,7 +16,10 @@ const STREAM = 'minimal-host';
 let kinesis: InProcessKinesalite;
 let workDir: string;
 
-const childProcesses = () => execFileSync('ps', ['-o', 'pid=', '--ppid', String(process.pid)], { encoding: 'utf8' }).split('\n').filter((line) => line.trim() && !line.includes('ps'));
+const childProcesses = () =>
+  execFileSync('ps', ['-o', 'pid=', '--ppid', String(process.pid)], { encoding: 'utf8' })
+    .split('\n')
+    .filter((line) => line.trim() && !line.includes('ps'));
 
 beforeAll(async () => {
   kinesis = await InProcessKinesalite.start('eu-west-1');
@@ -46,17 +49,28 @@ describe('a second, minimal Nest app', () => {
       const registry = app.get(ConnectorRegistry);
       expect(registry.types()).toEqual(['kinesis']);
       const connector = registry.get('kinesis')!;
-      const validation = validateSettings(connector, { accessKeyId: TEST_ACCESS_KEY_ID, secretAccessKey: TEST_SECRET_ACCESS_KEY, region: 'eu-west-1', streamName: STREAM });
+      const validation = validateSettings(connector, {
+        accessKeyId: TEST_ACCESS_KEY_ID,
+        secretAccessKey: TEST_SECRET_ACCESS_KEY,
+        region: 'eu-west-1',
+        streamName: STREAM,
+      });
       if (!validation.ok) throw new Error(JSON.stringify(validation.errors));
       const instance = connector.open({ id: 'platform-1', settings: validation.settings });
       try {
         expect(await instance.check()).toMatchObject({ ok: true, details: { streamStatus: 'ACTIVE' } });
-        const batch = ['a', 'b', 'c'].map((key, index) => ({ id: String(index), partitionKey: `profile-${key}`, body: JSON.stringify({ index }) }));
+        const batch = ['a', 'b', 'c'].map((key, index) => ({
+          id: String(index),
+          partitionKey: `profile-${key}`,
+          body: JSON.stringify({ index }),
+        }));
         const outcomes = await instance.deliver(batch);
         expect(outcomes.map((outcome) => outcome.status)).toEqual(['delivered', 'delivered', 'delivered']);
         expect(outcomes[0]).toMatchObject({ receipt: { shardId: 'shardId-000000000000', sequenceNumber: expect.any(String) } });
         const records = await kinesis.readAll(STREAM);
-        expect(records.map((record) => [record.partitionKey, record.data])).toEqual(batch.map((message) => [message.partitionKey, message.body]));
+        expect(records.map((record) => [record.partitionKey, record.data])).toEqual(
+          batch.map((message) => [message.partitionKey, message.body]),
+        );
       } finally {
         await instance.close();
       }
@@ -83,7 +97,12 @@ describe('a second, minimal Nest app', () => {
     const app = await NestFactory.createApplicationContext(AsyncPlatformModule, { logger: false });
     try {
       const connector = app.get(ConnectorRegistry).get('kinesis')!;
-      const validation = validateSettings(connector, { accessKeyId: TEST_ACCESS_KEY_ID, secretAccessKey: TEST_SECRET_ACCESS_KEY, region: 'eu-west-1', streamName: STREAM });
+      const validation = validateSettings(connector, {
+        accessKeyId: TEST_ACCESS_KEY_ID,
+        secretAccessKey: TEST_SECRET_ACCESS_KEY,
+        region: 'eu-west-1',
+        streamName: STREAM,
+      });
       if (!validation.ok) throw new Error(JSON.stringify(validation.errors));
       const instance = connector.open({ id: 'platform-2', settings: validation.settings });
       expect((await instance.check()).details).toMatchObject({ streamArn: expect.stringContaining(STREAM) });
@@ -96,6 +115,8 @@ describe('a second, minimal Nest app', () => {
   it('refuses options that cannot work at boot, naming the option', async () => {
     @Module({ imports: [ConnectorSdkModule, KinesisConnectorModule.forRoot({ autoCreateStreams: true })] })
     class MisconfiguredModule {}
-    await expect(NestFactory.createApplicationContext(MisconfiguredModule, { logger: false, abortOnError: false })).rejects.toThrow(/autoCreateStreams needs an endpoint/);
+    await expect(NestFactory.createApplicationContext(MisconfiguredModule, { logger: false, abortOnError: false })).rejects.toThrow(
+      /autoCreateStreams needs an endpoint/,
+    );
   });
 });

@@ -36,7 +36,10 @@ describe('check on save: every outcome, against the real emulator', () => {
     await withHost(kinesis.endpoint, {}, async (host) => {
       const { status, body } = await host.request('POST', '/v1/connectors?strict=true', kinesisConnector('ops-ok'));
       expect(status).toBe(201);
-      expect(body.check).toEqual({ ok: true, details: expect.objectContaining({ shardCount: 4, maxRecordSizeKiB: 1024, streamStatus: 'ACTIVE' }) });
+      expect(body.check).toEqual({
+        ok: true,
+        details: expect.objectContaining({ shardCount: 4, maxRecordSizeKiB: 1024, streamStatus: 'ACTIVE' }),
+      });
     });
   });
 
@@ -44,7 +47,10 @@ describe('check on save: every outcome, against the real emulator', () => {
     await withHost(kinesis.endpoint, {}, async (host) => {
       const saved = await host.request('POST', '/v1/connectors', kinesisConnector('ops-missing'));
       expect(saved.status).toBe(201);
-      expect(saved.body.check.problem).toEqual({ code: 'stream_not_found', message: `Stream "ops-missing" was not found in region ${REGION}` });
+      expect(saved.body.check.problem).toEqual({
+        code: 'stream_not_found',
+        message: `Stream "ops-missing" was not found in region ${REGION}`,
+      });
       const before = (await host.request('GET', '/v1/connectors')).body.length;
       const strict = await host.request('POST', '/v1/connectors?strict=true', kinesisConnector('ops-missing'));
       expect(strict.status).toBe(422);
@@ -66,7 +72,10 @@ describe('check on save: every outcome, against the real emulator', () => {
       await slow.client.send(new CreateStreamCommand({ StreamName: 'ops-creating', ShardCount: 1 }));
       await withHost(slow.endpoint, {}, async (host) => {
         const { body } = await host.request('POST', '/v1/connectors', kinesisConnector('ops-creating'));
-        expect(body.check).toMatchObject({ ok: false, problem: { code: 'stream_not_active', message: expect.stringContaining('CREATING') } });
+        expect(body.check).toMatchObject({
+          ok: false,
+          problem: { code: 'stream_not_active', message: expect.stringContaining('CREATING') },
+        });
       });
     } finally {
       await slow.stop();
@@ -76,7 +85,11 @@ describe('check on save: every outcome, against the real emulator', () => {
   it('names a wrong region, an unreachable endpoint, refused credentials and denied access', async () => {
     await kinesis.createStream('ops-region', 1);
     await withHost(kinesis.endpoint, {}, async (host) => {
-      const { body } = await host.request('POST', '/v1/connectors', kinesisConnector('ops-region', { settings: { ...kinesisConnector('x').settings, streamName: 'ops-region', region: 'ap-south-1' } }));
+      const { body } = await host.request(
+        'POST',
+        '/v1/connectors',
+        kinesisConnector('ops-region', { settings: { ...kinesisConnector('x').settings, streamName: 'ops-region', region: 'ap-south-1' } }),
+      );
       expect(body.check.problem.code).toBe('region_mismatch');
     });
     await withHost('http://127.0.0.1:9', {}, async (host) => {
@@ -85,14 +98,29 @@ describe('check on save: every outcome, against the real emulator', () => {
     });
     const proxy = await FaultProxy.start(kinesis.endpoint, {
       errors: [
-        { operation: 'DescribeStreamSummary', streamName: 'ops-bad-key', status: 400, type: 'UnrecognizedClientException', message: 'The security token included in the request is invalid.' },
-        { operation: 'DescribeStreamSummary', streamName: 'ops-denied', status: 400, type: 'AccessDeniedException', message: 'User is not authorized to perform: kinesis:DescribeStreamSummary' },
+        {
+          operation: 'DescribeStreamSummary',
+          streamName: 'ops-bad-key',
+          status: 400,
+          type: 'UnrecognizedClientException',
+          message: 'The security token included in the request is invalid.',
+        },
+        {
+          operation: 'DescribeStreamSummary',
+          streamName: 'ops-denied',
+          status: 400,
+          type: 'AccessDeniedException',
+          message: 'User is not authorized to perform: kinesis:DescribeStreamSummary',
+        },
       ],
     });
     try {
       await withHost(proxy.url, {}, async (host) => {
         const badKey = (await host.request('POST', '/v1/connectors', kinesisConnector('ops-bad-key'))).body;
-        expect(badKey.check.problem).toMatchObject({ code: 'credentials_rejected', message: expect.stringContaining('UnrecognizedClientException') });
+        expect(badKey.check.problem).toMatchObject({
+          code: 'credentials_rejected',
+          message: expect.stringContaining('UnrecognizedClientException'),
+        });
         const denied = (await host.request('POST', '/v1/connectors', kinesisConnector('ops-denied'))).body;
         expect(denied.check.problem).toMatchObject({ code: 'access_denied', message: expect.stringContaining('ops-denied') });
       });
@@ -110,14 +138,24 @@ describe('logs', () => {
     const receiver = await WebhookReceiver.start([signingSecret, rotatedSecret]);
     const dataDir = mkdtempSync(join(tmpdir(), 'ops-logs-'));
     const otherSecret = 'zYxWvUtSrQpOnMlKjIhGfEdCbA9876543210ABCD';
-    const host = new HostProcess(await freeFixedPort(), { DATA_DIR: dataDir, KINESIS_ENDPOINT: kinesis.endpoint, LOG_LEVEL: 'verbose' }, { keepFullLog: true });
+    const host = new HostProcess(
+      await freeFixedPort(),
+      { DATA_DIR: dataDir, KINESIS_ENDPOINT: kinesis.endpoint, LOG_LEVEL: 'verbose' },
+      { keepFullLog: true },
+    );
     await host.start();
     try {
       const call = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
-        const response = await fetch(host.url + path, { method, headers: { 'content-type': 'application/json', 'x-request-id': 'ops-log-test', ...headers }, body: body === undefined ? undefined : JSON.stringify(body) });
+        const response = await fetch(host.url + path, {
+          method,
+          headers: { 'content-type': 'application/json', 'x-request-id': 'ops-log-test', ...headers },
+          body: body === undefined ? undefined : JSON.stringify(body),
+        });
         return response.json() as Promise<any>;
       };
-      const connector = await call('POST', '/v1/connectors', kinesisConnector('ops-logs'), { authorization: `Bearer ${TEST_SECRET_ACCESS_KEY}` });
+      const connector = await call('POST', '/v1/connectors', kinesisConnector('ops-logs'), {
+        authorization: `Bearer ${TEST_SECRET_ACCESS_KEY}`,
+      });
       await call('PATCH', `/v1/connectors/${connector.id}`, { settings: { secretAccessKey: otherSecret } });
       await call('PATCH', `/v1/connectors/${connector.id}`, { settings: { secretAccessKey: `${otherSecret}!`, region: 'nowhere' } });
       await call('POST', '/v1/connectors', { ...kinesisConnector('ops-logs'), type: 'nope' });
@@ -125,9 +163,19 @@ describe('logs', () => {
       const binding = await call('POST', '/v1/bindings', audienceBinding(connector.id));
       await call('POST', '/v1/events', { events: [profileEvent(binding.source.id)] });
       await eventually('the record', async () => ((await kinesis.readAll('ops-logs')).length > 0 ? true : undefined));
-      const webhook = await call('POST', '/v1/connectors', webhookConnector(receiver.url, signingSecret, { settings: { url: receiver.url, signingSecret, headers: { Authorization: headerSecret } } }));
-      await call('PATCH', `/v1/connectors/${webhook.id}`, { settings: { signingSecret: rotatedSecret, previousSigningSecret: signingSecret } });
-      await call('PATCH', `/v1/connectors/${webhook.id}`, { settings: { signingSecret: 'whsec_broken', headers: { 'Content-Type': headerSecret } } });
+      const webhook = await call(
+        'POST',
+        '/v1/connectors',
+        webhookConnector(receiver.url, signingSecret, {
+          settings: { url: receiver.url, signingSecret, headers: { Authorization: headerSecret } },
+        }),
+      );
+      await call('PATCH', `/v1/connectors/${webhook.id}`, {
+        settings: { signingSecret: rotatedSecret, previousSigningSecret: signingSecret },
+      });
+      await call('PATCH', `/v1/connectors/${webhook.id}`, {
+        settings: { signingSecret: 'whsec_broken', headers: { 'Content-Type': headerSecret } },
+      });
       const webhookBinding = await call('POST', '/v1/bindings', audienceBinding(webhook.id));
       await call('POST', '/v1/events', { events: [profileEvent(webhookBinding.source.id)] });
       await eventually('the webhook', async () => (receiver.received.length > 0 ? true : undefined));
@@ -138,7 +186,16 @@ describe('logs', () => {
     const logs = host.logs();
     expect(logs).toContain('"req":{"id":"ops-log-test"');
     expect(logs).toContain('POST /v1/connectors 201');
-    for (const secret of [TEST_SECRET_ACCESS_KEY, otherSecret, Buffer.from(TEST_SECRET_ACCESS_KEY).toString('base64'), signingSecret, rotatedSecret, signingSecret.slice(6), headerSecret, 'receiver-header-secret-4711']) {
+    for (const secret of [
+      TEST_SECRET_ACCESS_KEY,
+      otherSecret,
+      Buffer.from(TEST_SECRET_ACCESS_KEY).toString('base64'),
+      signingSecret,
+      rotatedSecret,
+      signingSecret.slice(6),
+      headerSecret,
+      'receiver-header-secret-4711',
+    ]) {
       expect(logs).not.toContain(secret);
       for (const file of readdirSync(dataDir).filter((name) => name.startsWith('connector-host.db'))) {
         expect(readFileSync(join(dataDir, file)).toString('latin1')).not.toContain(secret);
@@ -149,4 +206,3 @@ describe('logs', () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 });
-

@@ -14,7 +14,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 const run = promisify(execFile);
 const ROOT = resolve('.');
 const PACKAGES = ['connector-sdk', 'kinesis-connector', 'webhook-connector'];
-const root = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { dependencies: Record<string, string>; devDependencies: Record<string, string> };
+const root = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+  dependencies: Record<string, string>;
+  devDependencies: Record<string, string>;
+};
 let scratch: string;
 let tarballs: { name: string; filename: string; files: { path: string }[] }[];
 
@@ -23,16 +26,23 @@ beforeAll(async () => {
   const packs = join(scratch, 'packs');
   mkdirSync(packs);
   const workspaces = PACKAGES.flatMap((name) => ['--workspace', `libs/${name}`]);
-  const { stdout } = await run('npm', ['pack', ...workspaces, '--pack-destination', packs, '--json', '--silent'], { cwd: ROOT, maxBuffer: 16 * 1024 * 1024 });
+  const { stdout } = await run('npm', ['pack', ...workspaces, '--pack-destination', packs, '--json', '--silent'], {
+    cwd: ROOT,
+    maxBuffer: 16 * 1024 * 1024,
+  });
   tarballs = JSON.parse(stdout);
   const project = join(scratch, 'project');
   mkdirSync(project);
   const dependencies = Object.fromEntries(tarballs.map((pack) => [pack.name, `file:${join(packs, pack.filename)}`]));
   // The peers a platform brings itself, at the versions this repository runs with.
-  for (const peer of ['@nestjs/common', '@nestjs/core', 'class-transformer', 'class-validator', 'reflect-metadata', 'rxjs']) dependencies[peer] = root.dependencies[peer];
+  for (const peer of ['@nestjs/common', '@nestjs/core', 'class-transformer', 'class-validator', 'reflect-metadata', 'rxjs'])
+    dependencies[peer] = root.dependencies[peer];
   dependencies['@types/node'] = root.devDependencies['@types/node'];
   writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'platform', private: true, type: 'module', dependencies }, null, 2));
-  await run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts', '--loglevel', 'error'], { cwd: project, timeout: 240_000 });
+  await run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts', '--loglevel', 'error'], {
+    cwd: project,
+    timeout: 240_000,
+  });
 }, 300_000);
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
@@ -49,7 +59,9 @@ describe('the libraries as packages', () => {
   });
 
   it('keep Nest and the SDK as peers: the scratch project holds one copy of each', async () => {
-    const { stdout } = await run('npm', ['ls', '@nestjs/core', '@event-connectors/connector-sdk', '--all', '--parseable'], { cwd: join(scratch, 'project') });
+    const { stdout } = await run('npm', ['ls', '@nestjs/core', '@event-connectors/connector-sdk', '--all', '--parseable'], {
+      cwd: join(scratch, 'project'),
+    });
     const copies = stdout.split('\n').filter(Boolean);
     expect(copies.filter((path) => path.endsWith('@nestjs/core'))).toHaveLength(1);
     expect(copies.filter((path) => path.endsWith('connector-sdk'))).toHaveLength(1);
@@ -70,9 +82,22 @@ export const described = { modules, secrets, kind: null as EventConnector | null
     );
     writeFileSync(
       join(project, 'tsconfig.json'),
-      JSON.stringify({ compilerOptions: { module: 'nodenext', moduleResolution: 'nodenext', target: 'ES2023', strict: true, noEmit: true, experimentalDecorators: true, types: ['node'] }, files: ['typed.ts'] }),
+      JSON.stringify({
+        compilerOptions: {
+          module: 'nodenext',
+          moduleResolution: 'nodenext',
+          target: 'ES2023',
+          strict: true,
+          noEmit: true,
+          experimentalDecorators: true,
+          types: ['node'],
+        },
+        files: ['typed.ts'],
+      }),
     );
-    const { stdout } = await run(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', project]).catch((error: { stdout: string }) => ({ stdout: error.stdout }));
+    const { stdout } = await run(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', project]).catch(
+      (error: { stdout: string }) => ({ stdout: error.stdout }),
+    );
     expect(stdout).toBe('');
   });
 

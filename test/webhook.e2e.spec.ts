@@ -26,7 +26,11 @@ afterAll(async () => {
 beforeEach(() => receiver.answerWith());
 
 async function connectorBoundTo(binding: (connectorId: string) => Record<string, unknown>, settings: Record<string, unknown> = {}) {
-  const created = await host.request('POST', '/v1/connectors', webhookConnector(receiver.url, SECRET, { settings: { url: receiver.url, signingSecret: SECRET, ...settings } }));
+  const created = await host.request(
+    'POST',
+    '/v1/connectors',
+    webhookConnector(receiver.url, SECRET, { settings: { url: receiver.url, signingSecret: SECRET, ...settings } }),
+  );
   expect(created.status).toBe(201);
   const bound = (await host.request('POST', '/v1/bindings', binding(created.body.id))).body;
   return { connector: created.body, sourceId: bound.source.id as string };
@@ -53,10 +57,19 @@ describe('the webhook connector in the host', () => {
 
   it('saves a set-up with its check (a HEAD, no data), never shows or stores its secrets in clear', async () => {
     const probes = receiver.probes;
-    const created = await host.request('POST', '/v1/connectors', webhookConnector(receiver.url, SECRET, { settings: { url: receiver.url, signingSecret: SECRET, headers: { Authorization: 'Bearer receiver-api-key-123' } } }));
+    const created = await host.request(
+      'POST',
+      '/v1/connectors',
+      webhookConnector(receiver.url, SECRET, {
+        settings: { url: receiver.url, signingSecret: SECRET, headers: { Authorization: 'Bearer receiver-api-key-123' } },
+      }),
+    );
     expect(created.status).toBe(201);
     expect(created.body.settings).toEqual({ url: receiver.url, signingSecretSet: true, previousSigningSecretSet: false, headersSet: true });
-    expect(created.body.check).toEqual({ ok: true, details: { addresses: '127.0.0.1', method: 'HEAD', status: 200, latencyMs: expect.any(Number) } });
+    expect(created.body.check).toEqual({
+      ok: true,
+      details: { addresses: '127.0.0.1', method: 'HEAD', status: 200, latencyMs: expect.any(Number) },
+    });
     expect(receiver.probes).toBe(probes + 1);
     const database = readFileSync(join(host.dataDir, 'connector-host.db')).toString('latin1');
     for (const secret of [SECRET, 'receiver-api-key-123']) {
@@ -66,7 +79,9 @@ describe('the webhook connector in the host', () => {
   });
 
   it('delivers the documented message exactly, signed, one POST per partner id, each profile in order', async () => {
-    const { sourceId } = await connectorBoundTo((id) => audienceBinding(id, { source: { type: 'audience', id: DOCUMENTED_EXAMPLE.sourceId, number: 123, name: 'Frequent buyers' } }));
+    const { sourceId } = await connectorBoundTo((id) =>
+      audienceBinding(id, { source: { type: 'audience', id: DOCUMENTED_EXAMPLE.sourceId, number: 123, name: 'Frequent buyers' } }),
+    );
     const second = { profileId: 'second-profile', partnerIds: { '33': ['7', '8'] }, properties: { last_category: 'x' } };
     const answer = await host.request('POST', '/v1/events', {
       events: [
@@ -84,7 +99,9 @@ describe('the webhook connector in the host', () => {
     expect(Object.keys(JSON.parse(documented.body))).toEqual([...ACTIVATION_MESSAGE_FIELDS]);
     // Per partner id of the second profile: its NEW, MODIFIED, REMOVED in that order.
     for (const partnerId of ['7', '8']) {
-      const calls = webhooks.map((webhook) => JSON.parse(webhook.body)).filter((message) => message.profileId === 'second-profile' && message.partnerIds[0] === partnerId);
+      const calls = webhooks
+        .map((webhook) => JSON.parse(webhook.body))
+        .filter((message) => message.profileId === 'second-profile' && message.partnerIds[0] === partnerId);
       expect(calls.map((message) => message.callType)).toEqual(['NEW', 'MODIFIED', 'REMOVED']);
     }
     expect(new Set(webhooks.map((webhook) => webhook.id)).size).toBe(7);
@@ -94,7 +111,14 @@ describe('the webhook connector in the host', () => {
     const { sourceId } = await connectorBoundTo((id) => journeyBinding(id));
     await host.request('POST', '/v1/events', { events: [profileEvent(sourceId, { callType: 'REMOVED', timestamp: 1764338400123 })] });
     const [webhook] = await receivedFor(sourceId, 1);
-    expect(JSON.parse(webhook.body)).toMatchObject({ sourceNumber: null, sourceName: '', profileVars: {}, data: {}, callType: 'REMOVED', timestamp: 1764338400123 });
+    expect(JSON.parse(webhook.body)).toMatchObject({
+      sourceNumber: null,
+      sourceName: '',
+      profileVars: {},
+      data: {},
+      callType: 'REMOVED',
+      timestamp: 1764338400123,
+    });
   });
 
   it('honours Retry-After: a throttled message is not sent again sooner', async () => {
@@ -110,23 +134,33 @@ describe('the webhook connector in the host', () => {
     expect(answeredAt[1] - answeredAt[0]).toBeGreaterThanOrEqual(1000);
   });
 
-  it('dead-letters a message the receiver refuses (400), with the receiver\'s words, and delivers the rest', async () => {
+  it("dead-letters a message the receiver refuses (400), with the receiver's words, and delivers the rest", async () => {
     const { connector, sourceId } = await connectorBoundTo((id) => audienceBinding(id));
     receiver.answerWith(({ body }) => (JSON.parse(body).profileId === 'refused' ? { status: 400, body: 'missing field foo' } : undefined));
-    await host.request('POST', '/v1/events', { events: ['refused', 'accepted'].map((profileId) => profileEvent(sourceId, { profile: { profileId, partnerIds: { '33': ['1'] } } })) });
+    await host.request('POST', '/v1/events', {
+      events: ['refused', 'accepted'].map((profileId) => profileEvent(sourceId, { profile: { profileId, partnerIds: { '33': ['1'] } } })),
+    });
     await receivedFor(sourceId, 1);
     const dead = await eventually('the dead letter', async () => {
       const page = (await host.request('GET', `/v1/connectors/${connector.id}/dead-letters`)).body;
       return page.total === 1 ? page.items[0] : undefined;
     });
-    expect(dead).toMatchObject({ partitionKey: 'refused', errorCode: 'HTTP_400', errorMessage: 'the receiver answered 400: missing field foo', message: { profileId: 'refused' } });
+    expect(dead).toMatchObject({
+      partitionKey: 'refused',
+      errorCode: 'HTTP_400',
+      errorMessage: 'the receiver answered 400: missing field foo',
+      message: { profileId: 'refused' },
+    });
   });
 
   it('pauses on 410 Gone, keeps the messages, and delivers them once a check passes again', async () => {
     const { connector, sourceId } = await connectorBoundTo((id) => audienceBinding(id));
     receiver.answerWith(() => ({ status: 410 }));
     await host.request('POST', '/v1/events', { events: [profileEvent(sourceId)] });
-    const paused = await eventually('the pause', async () => (await host.request('GET', `/v1/connectors/${connector.id}`)).body.paused ?? undefined);
+    const paused = await eventually(
+      'the pause',
+      async () => (await host.request('GET', `/v1/connectors/${connector.id}`)).body.paused ?? undefined,
+    );
     expect(paused.reason).toMatch(/^HTTP_410: the receiver answered 410/);
     expect((await host.request('GET', `/v1/connectors/${connector.id}/dead-letters`)).body.total).toBe(0);
     receiver.answerWith();
@@ -139,9 +173,13 @@ describe('the webhook connector in the host', () => {
     const { connector, sourceId } = await connectorBoundTo((id) => audienceBinding(id));
     const moved = await host.request('PATCH', `/v1/connectors/${connector.id}`, { settings: { url: `${receiver.url}?v=2` } });
     expect(moved.status).toBe(400);
-    expect(moved.body.errors).toEqual([{ field: 'settings.signingSecret', message: 'settings.signingSecret must be given again when url changes' }]);
+    expect(moved.body.errors).toEqual([
+      { field: 'settings.signingSecret', message: 'settings.signingSecret must be given again when url changes' },
+    ]);
     const next = generateSigningSecret();
-    const rotating = await host.request('PATCH', `/v1/connectors/${connector.id}`, { settings: { signingSecret: next, previousSigningSecret: SECRET } });
+    const rotating = await host.request('PATCH', `/v1/connectors/${connector.id}`, {
+      settings: { signingSecret: next, previousSigningSecret: SECRET },
+    });
     expect(rotating.body.settings).toMatchObject({ signingSecretSet: true, previousSigningSecretSet: true });
     await host.request('POST', '/v1/events', { events: [profileEvent(sourceId)] });
     const [webhook] = await receivedFor(sourceId, 1);
@@ -154,12 +192,16 @@ describe('the webhook connector in the host', () => {
 describe('the SSRF guard (WEBHOOK_BLOCK_PRIVATE_NETWORKS, as in production)', () => {
   it('refuses a URL that resolves to a loopback address at save, unless the operator allows its network', async () => {
     const guarded = await TestHost.configured({ env: { CONNECTORS: 'webhook', WEBHOOK_BLOCK_PRIVATE_NETWORKS: 'true' } });
-    const allowing = await TestHost.configured({ env: { CONNECTORS: 'webhook', WEBHOOK_BLOCK_PRIVATE_NETWORKS: 'true', WEBHOOK_ALLOWED_NETWORKS: '127.0.0.0/8' } });
+    const allowing = await TestHost.configured({
+      env: { CONNECTORS: 'webhook', WEBHOOK_BLOCK_PRIVATE_NETWORKS: 'true', WEBHOOK_ALLOWED_NETWORKS: '127.0.0.0/8' },
+    });
     try {
       for (const url of [receiver.url, receiver.url.replace('127.0.0.1', 'localhost')]) {
         const refused = await guarded.request('POST', '/v1/connectors', webhookConnector(url, SECRET));
         expect(refused.status).toBe(400);
-        expect(refused.body.errors).toEqual([{ field: 'settings.url', message: expect.stringMatching(/^settings\.url resolves to .*127\.0\.0\.1/) }]);
+        expect(refused.body.errors).toEqual([
+          { field: 'settings.url', message: expect.stringMatching(/^settings\.url resolves to .*127\.0\.0\.1/) },
+        ]);
       }
       expect((await guarded.request('GET', '/v1/connectors')).body).toEqual([]);
       const allowed = await allowing.request('POST', '/v1/connectors', webhookConnector(receiver.url, SECRET));

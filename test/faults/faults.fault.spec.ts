@@ -2,7 +2,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EmbeddedKinesalite } from '@event-connectors/kinesis-connector/dev';
-import { InProcessKinesalite, KinesisTestClient, TEST_ACCESS_KEY_ID, TEST_SECRET_ACCESS_KEY } from '@event-connectors/kinesis-connector/testing';
+import {
+  InProcessKinesalite,
+  KinesisTestClient,
+  TEST_ACCESS_KEY_ID,
+  TEST_SECRET_ACCESS_KEY,
+} from '@event-connectors/kinesis-connector/testing';
 import { generateSigningSecret } from '@event-connectors/webhook-connector';
 import { WebhookReceiver } from '@event-connectors/webhook-connector/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -26,7 +31,9 @@ beforeAll(async () => {
   kinesis = await InProcessKinesalite.start(REGION);
 });
 afterAll(async () => {
-  console.log(`\nFault suite (missing, duplicates and order are counted on the records read back from the stream)\n${formatTable(verdicts)}\n`);
+  console.log(
+    `\nFault suite (missing, duplicates and order are counted on the records read back from the stream)\n${formatTable(verdicts)}\n`,
+  );
   await kinesis?.stop();
   for (const folder of folders) rmSync(folder, { recursive: true, force: true });
 });
@@ -68,7 +75,10 @@ async function connect(host: HostProcess, stream: string, name = 'fault connecto
     partnerNumber: 33,
     settings: { accessKeyId: TEST_ACCESS_KEY_ID, secretAccessKey: TEST_SECRET_ACCESS_KEY, region: REGION, streamName: stream },
   });
-  await call(host, 'POST', '/v1/bindings', { connectorId: connector.id, source: { type: 'audience', id: SOURCE_ID, number: 1, name: 'Fault audience' } });
+  await call(host, 'POST', '/v1/bindings', {
+    connectorId: connector.id,
+    source: { type: 'audience', id: SOURCE_ID, number: 1, name: 'Fault audience' },
+  });
   return connector.id;
 }
 
@@ -86,15 +96,25 @@ async function drained(reader: KinesisTestClient, stream: string, accepted: read
   for (;;) {
     const records = [...earlier, ...(await messages(reader, stream))];
     const seen = new Set(records.map((record) => `${record.profileId}#${record.timestamp}`));
-    if ([...wanted].every((id) => seen.has(id)) || Date.now() - started > 90_000) return { records, seconds: (Date.now() - started) / 1000 };
+    if ([...wanted].every((id) => seen.has(id)) || Date.now() - started > 90_000)
+      return { records, seconds: (Date.now() - started) / 1000 };
     await new Promise((r) => setTimeout(r, 200));
   }
 }
 
 /** A webhook connector to `receiver` (signed with `secret`), bound to the scenario's audience. */
 async function connectWebhook(host: HostProcess, receiver: WebhookReceiver, secret: string): Promise<string> {
-  const connector = await call(host, 'POST', '/v1/connectors', { type: 'webhook', siteNumber: 1234, name: 'fault webhook', partnerNumber: 33, settings: { url: receiver.url, signingSecret: secret } });
-  await call(host, 'POST', '/v1/bindings', { connectorId: connector.id, source: { type: 'audience', id: SOURCE_ID, number: 1, name: 'Fault audience' } });
+  const connector = await call(host, 'POST', '/v1/connectors', {
+    type: 'webhook',
+    siteNumber: 1234,
+    name: 'fault webhook',
+    partnerNumber: 33,
+    settings: { url: receiver.url, signingSecret: secret },
+  });
+  await call(host, 'POST', '/v1/bindings', {
+    connectorId: connector.id,
+    source: { type: 'audience', id: SOURCE_ID, number: 1, name: 'Fault audience' },
+  });
   return connector.id;
 }
 
@@ -132,7 +152,9 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function record(verdict: Verdict): Verdict {
   verdicts.push(verdict);
-  console.log(`${verdict.scenario}: accepted ${verdict.accepted} / delivered unique ${verdict.deliveredUnique} / missing ${verdict.missing} / duplicates ${verdict.duplicates} / order violations ${verdict.orderViolations} / recovery ${verdict.recoverySeconds} s${verdict.note ? ` (${verdict.note})` : ''}`);
+  console.log(
+    `${verdict.scenario}: accepted ${verdict.accepted} / delivered unique ${verdict.deliveredUnique} / missing ${verdict.missing} / duplicates ${verdict.duplicates} / order violations ${verdict.orderViolations} / recovery ${verdict.recoverySeconds} s${verdict.note ? ` (${verdict.note})` : ''}`,
+  );
   return verdict;
 }
 
@@ -161,7 +183,9 @@ describe.sequential('fault suite', { timeout: 180_000 }, () => {
     });
     const { records, seconds } = await drained(kinesis, stream, load.accepted);
     await host.kill('SIGTERM');
-    const verdict = record(judge('kill -9 x3 under load', load.accepted, records, seconds, `${kills} kills, ${load.retries} requests retried`));
+    const verdict = record(
+      judge('kill -9 x3 under load', load.accepted, records, seconds, `${kills} kills, ${load.retries} requests retried`),
+    );
     expect(kills).toBe(3);
     expect(verdict.accepted).toBe(3600);
     expect(verdict.missing).toBe(0);
@@ -192,7 +216,15 @@ describe.sequential('fault suite', { timeout: 180_000 }, () => {
     });
     const { records, seconds } = await drained(kinesis, stream, load.accepted);
     await host.kill('SIGTERM');
-    const verdict = record(judge('SIGTERM under load', load.accepted, records, seconds, `host ended by ${ended} after a graceful close, ${load.retries} requests retried`));
+    const verdict = record(
+      judge(
+        'SIGTERM under load',
+        load.accepted,
+        records,
+        seconds,
+        `host ended by ${ended} after a graceful close, ${load.retries} requests retried`,
+      ),
+    );
     expect(ended).toBeDefined();
     expect(verdict.missing).toBe(0);
     expect(verdict.duplicates).toBe(0);
@@ -204,13 +236,29 @@ describe.sequential('fault suite', { timeout: 180_000 }, () => {
     await kinesis.createStream(stream, 1);
     const host = await startHost(kinesis.endpoint);
     await connect(host, stream);
-    const load = await generateLoad({ url: () => host.url, sourceId: SOURCE_ID, events: 2000, profiles: 200, batchSize: 40, concurrency: 2, postTwice: true });
+    const load = await generateLoad({
+      url: () => host.url,
+      sourceId: SOURCE_ID,
+      events: 2000,
+      profiles: 200,
+      batchSize: 40,
+      concurrency: 2,
+      postTwice: true,
+    });
     const { records, seconds } = await drained(kinesis, stream, load.accepted);
     // Give a wrongly stored repeat every chance to be delivered before counting.
     await sleep(500);
     const settled = await messages(kinesis, stream);
     await host.kill('SIGTERM');
-    const verdict = record(judge('same request twice (Idempotency-Key)', load.accepted, settled.length >= records.length ? settled : records, seconds, `${load.replays} repeats answered from the first`));
+    const verdict = record(
+      judge(
+        'same request twice (Idempotency-Key)',
+        load.accepted,
+        settled.length >= records.length ? settled : records,
+        seconds,
+        `${load.replays} repeats answered from the first`,
+      ),
+    );
     expect(load.replays).toBe(50);
     expect(verdict.missing).toBe(0);
     expect(verdict.duplicates).toBe(0);
@@ -260,7 +308,15 @@ describe.sequential('fault suite', { timeout: 180_000 }, () => {
     await host.kill('SIGTERM');
     reader.close();
     await emulator.stop();
-    const verdict = record(judge('Kinesis stopped 30 s, restarted', load.accepted, records, recovery, `ready ${probes - notReady}/${probes} probes during the outage`));
+    const verdict = record(
+      judge(
+        'Kinesis stopped 30 s, restarted',
+        load.accepted,
+        records,
+        recovery,
+        `ready ${probes - notReady}/${probes} probes during the outage`,
+      ),
+    );
     expect(probes).toBeGreaterThan(10);
     expect(notReady).toBe(0);
     expect(verdict.missing).toBe(0);
@@ -273,14 +329,26 @@ describe.sequential('fault suite', { timeout: 180_000 }, () => {
     const proxy = await FaultProxy.start(kinesis.endpoint, { entryFailureRate: 0.15, requestThrottleRate: 0.05, seed: 42 });
     const host = await startHost(proxy.url);
     await connect(host, stream);
-    const load = await generateLoad({ url: () => host.url, sourceId: SOURCE_ID, events: 3000, profiles: 150, batchSize: 30, concurrency: 2 });
+    const load = await generateLoad({
+      url: () => host.url,
+      sourceId: SOURCE_ID,
+      events: 3000,
+      profiles: 150,
+      batchSize: 30,
+      concurrency: 2,
+    });
     const { records, seconds } = await drained(kinesis, stream, load.accepted);
     await host.kill('SIGTERM');
     await proxy.stop();
     const resentSuccesses = proxy.forwarded.length - new Set(proxy.forwarded).size;
     const verdict = record(
-      judge('throttling + partial failures', load.accepted, records, seconds,
-        `${proxy.injectedEntryFailures} entries failed, ${proxy.injectedRequestThrottles} requests throttled, ${resentSuccesses} delivered entries re-sent`),
+      judge(
+        'throttling + partial failures',
+        load.accepted,
+        records,
+        seconds,
+        `${proxy.injectedEntryFailures} entries failed, ${proxy.injectedRequestThrottles} requests throttled, ${resentSuccesses} delivered entries re-sent`,
+      ),
     );
     expect(proxy.injectedEntryFailures).toBeGreaterThan(100);
     expect(proxy.injectedRequestThrottles).toBeGreaterThan(0);
@@ -295,12 +363,27 @@ describe.sequential('fault suite', { timeout: 180_000 }, () => {
     await kinesis.createStream(stream, 1);
     const host = await startHost(kinesis.endpoint, { DELIVERY_PAUSE_AFTER_FAILURES: '3' });
     const connectorId = await connect(host, stream);
-    const before = await generateLoad({ url: () => host.url, sourceId: SOURCE_ID, events: 1000, profiles: 100, batchSize: 50, concurrency: 1 });
+    const before = await generateLoad({
+      url: () => host.url,
+      sourceId: SOURCE_ID,
+      events: 1000,
+      profiles: 100,
+      batchSize: 50,
+      concurrency: 1,
+    });
     const { records: beforeDeletion } = await drained(kinesis, stream, before.accepted);
     await kinesis.deleteStream(stream);
 
     // The second load continues each profile's sequence, so order is judged across the deletion too.
-    const during = await generateLoad({ url: () => host.url, sourceId: SOURCE_ID, events: 1000, profiles: 100, batchSize: 50, concurrency: 1, firstSequence: 11 });
+    const during = await generateLoad({
+      url: () => host.url,
+      sourceId: SOURCE_ID,
+      events: 1000,
+      profiles: 100,
+      batchSize: 50,
+      concurrency: 1,
+      firstSequence: 11,
+    });
     const accepted = [...before.accepted, ...during.accepted];
     let connector = await call(host, 'GET', `/v1/connectors/${connectorId}`);
     for (let i = 0; i < 200 && !connector.paused; i++) {
@@ -314,7 +397,15 @@ describe.sequential('fault suite', { timeout: 180_000 }, () => {
     const { records } = await drained(kinesis, stream, during.accepted, beforeDeletion);
     const recovery = (Date.now() - resumedAt) / 1000;
     await host.kill('SIGTERM');
-    const verdict = record(judge('stream deleted mid-run, resumed', accepted, records, recovery, `paused: ${connector.paused?.reason.split(':')[0]}, ${deadWhilePaused} dead letters`));
+    const verdict = record(
+      judge(
+        'stream deleted mid-run, resumed',
+        accepted,
+        records,
+        recovery,
+        `paused: ${connector.paused?.reason.split(':')[0]}, ${deadWhilePaused} dead letters`,
+      ),
+    );
     expect(connector.paused?.reason).toMatch(/^ResourceNotFoundException/);
     expect(deadWhilePaused).toBe(0);
     expect(check.ok).toBe(true);
@@ -325,10 +416,21 @@ describe.sequential('fault suite', { timeout: 180_000 }, () => {
   it('stream deleted past the maximum age: every kept message becomes a dead letter, and replay delivers them', async () => {
     const stream = 'fault-deleted-aged';
     await kinesis.createStream(stream, 1);
-    const host = await startHost(kinesis.endpoint, { DELIVERY_PAUSE_AFTER_FAILURES: '2', DELIVERY_MAX_AGE_MS: '3000', DELIVERY_IDLE_POLL_MS: '200' });
+    const host = await startHost(kinesis.endpoint, {
+      DELIVERY_PAUSE_AFTER_FAILURES: '2',
+      DELIVERY_MAX_AGE_MS: '3000',
+      DELIVERY_IDLE_POLL_MS: '200',
+    });
     const connectorId = await connect(host, stream);
     await kinesis.deleteStream(stream);
-    const injected = await generateLoad({ url: () => host.url, sourceId: SOURCE_ID, events: 600, profiles: 60, batchSize: 50, concurrency: 1 });
+    const injected = await generateLoad({
+      url: () => host.url,
+      sourceId: SOURCE_ID,
+      events: 600,
+      profiles: 60,
+      batchSize: 50,
+      concurrency: 1,
+    });
     let dead = 0;
     for (let i = 0; i < 150 && dead < injected.accepted.length; i++) {
       await sleep(100);
@@ -341,7 +443,15 @@ describe.sequential('fault suite', { timeout: 180_000 }, () => {
     const { records } = await drained(kinesis, stream, injected.accepted);
     const recovery = (Date.now() - replayedAt) / 1000;
     await host.kill('SIGTERM');
-    const verdict = record(judge('stream deleted past max age, replayed', injected.accepted, records, recovery, `${dead} dead letters, ${replay.replayed} replayed`));
+    const verdict = record(
+      judge(
+        'stream deleted past max age, replayed',
+        injected.accepted,
+        records,
+        recovery,
+        `${dead} dead letters, ${replay.replayed} replayed`,
+      ),
+    );
     expect(dead).toBe(600);
     expect(replay.replayed).toBe(600);
     expect(verdict.missing).toBe(0);
@@ -354,11 +464,20 @@ describe.sequential('fault suite', { timeout: 180_000 }, () => {
     const host = await startHost(kinesis.endpoint);
     await connect(host, healthy, 'healthy');
     const brokenId = await connect(host, 'fault-never-created', 'broken');
-    const load = await generateLoad({ url: () => host.url, sourceId: SOURCE_ID, events: 3000, profiles: 300, batchSize: 30, concurrency: 2 });
+    const load = await generateLoad({
+      url: () => host.url,
+      sourceId: SOURCE_ID,
+      events: 3000,
+      profiles: 300,
+      batchSize: 30,
+      concurrency: 2,
+    });
     const { records, seconds } = await drained(kinesis, healthy, load.accepted);
     const broken = await call(host, 'GET', `/v1/connectors/${brokenId}`);
     await host.kill('SIGTERM');
-    const verdict = record(judge('two connectors, one broken', load.accepted, records, seconds, `broken one ${broken.paused ? 'paused' : 'retrying'}`));
+    const verdict = record(
+      judge('two connectors, one broken', load.accepted, records, seconds, `broken one ${broken.paused ? 'paused' : 'retrying'}`),
+    );
     expect(verdict.missing).toBe(0);
     expect(verdict.duplicates).toBe(0);
     expect(verdict.orderViolations).toBe(0);
@@ -390,7 +509,15 @@ describe.sequential('fault suite', { timeout: 180_000 }, () => {
     await host.kill('SIGTERM');
     await receiver.stop();
     const newIds = repeatsWithNewIds(records);
-    const verdict = record(judge('webhook: kill -9 x3 under load', load.accepted, records, seconds, `${kills} kills, ${load.retries} requests retried, ${receiver.refused} signatures refused, ${newIds} repeats with a new webhook-id`));
+    const verdict = record(
+      judge(
+        'webhook: kill -9 x3 under load',
+        load.accepted,
+        records,
+        seconds,
+        `${kills} kills, ${load.retries} requests retried, ${receiver.refused} signatures refused, ${newIds} repeats with a new webhook-id`,
+      ),
+    );
     expect(kills).toBe(3);
     expect(verdict.accepted).toBe(3600);
     expect(verdict.missing).toBe(0);
@@ -437,7 +564,15 @@ describe.sequential('fault suite', { timeout: 180_000 }, () => {
     const recovery = (Date.now() - restartedAt) / 1000;
     await host.kill('SIGTERM');
     await receiver.stop();
-    const verdict = record(judge('webhook: receiver down 30 s, restarted', load.accepted, records, recovery, `ready ${probes - notReady}/${probes} probes during the outage, ${receiver.refused} signatures refused`));
+    const verdict = record(
+      judge(
+        'webhook: receiver down 30 s, restarted',
+        load.accepted,
+        records,
+        recovery,
+        `ready ${probes - notReady}/${probes} probes during the outage, ${receiver.refused} signatures refused`,
+      ),
+    );
     expect(probes).toBeGreaterThan(10);
     expect(notReady).toBe(0);
     expect(verdict.missing).toBe(0);

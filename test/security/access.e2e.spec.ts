@@ -34,7 +34,10 @@ afterAll(async () => {
 async function call(token: string | undefined, method: string, path: string, body?: unknown) {
   const response = await fetch(host.url + path, {
     method,
-    headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    headers: {
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+    },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await response.text();
@@ -44,7 +47,12 @@ async function call(token: string | undefined, method: string, path: string, bod
 
 describe('access control', () => {
   it('answers 401 without a valid token and 403 with the other scope', async () => {
-    for (const [method, path] of [['GET', '/v1/connectors'], ['GET', '/v1/connector-types'], ['POST', '/v1/events'], ['GET', '/v1/bindings']]) {
+    for (const [method, path] of [
+      ['GET', '/v1/connectors'],
+      ['GET', '/v1/connector-types'],
+      ['POST', '/v1/events'],
+      ['GET', '/v1/bindings'],
+    ]) {
       const missing = await call(undefined, method, path, method === 'POST' ? { events: [] } : undefined);
       expect(missing.status, `${method} ${path}`).toBe(401);
       expect(missing.headers.get('www-authenticate')).toBe('Bearer');
@@ -57,7 +65,8 @@ describe('access control', () => {
   });
 
   it('leaves health and metrics open for operators', async () => {
-    for (const path of ['/health/live', '/health/ready', '/health/connectors', '/metrics']) expect((await call(undefined, 'GET', path)).status, path).toBe(200);
+    for (const path of ['/health/live', '/health/ready', '/health/connectors', '/metrics'])
+      expect((await call(undefined, 'GET', path)).status, path).toBe(200);
   });
 
   it('sends security headers', async () => {
@@ -101,10 +110,14 @@ describe('tenant isolation with site-limited tokens', () => {
 
     // A site-limited ingest token posts its own site's events only.
     const ownBinding = await call(ADMIN_SITE_7, 'POST', '/v1/bindings', audienceBinding(own.body.id));
-    const refused = await call(INGEST_SITE_7, 'POST', '/v1/events', { events: [profileEvent(ownBinding.body.source.id, { siteNumber: 7 }), profileEvent(otherBinding.body.source.id, { siteNumber: 8 })] });
+    const refused = await call(INGEST_SITE_7, 'POST', '/v1/events', {
+      events: [profileEvent(ownBinding.body.source.id, { siteNumber: 7 }), profileEvent(otherBinding.body.source.id, { siteNumber: 8 })],
+    });
     expect(refused.status).toBe(403);
     expect(refused.body.errors[0].field).toBe('events[1].siteNumber');
-    const accepted = await call(INGEST_SITE_7, 'POST', '/v1/events', { events: [profileEvent(ownBinding.body.source.id, { siteNumber: 7 })] });
+    const accepted = await call(INGEST_SITE_7, 'POST', '/v1/events', {
+      events: [profileEvent(ownBinding.body.source.id, { siteNumber: 7 })],
+    });
     expect(accepted.body).toMatchObject({ accepted: 1, routed: 1 });
     await eventually('the site-7 record', async () => ((await kinesis.readAll('sec-7')).length === 1 ? true : undefined));
     expect(await kinesis.readAll('sec-8')).toEqual([]);
@@ -114,15 +127,23 @@ describe('tenant isolation with site-limited tokens', () => {
 describe('secrets', () => {
   it('requires the secret again when the access key id changes, but not for region or stream', async () => {
     const created = (await call(ADMIN, 'POST', '/v1/connectors', kinesisConnector('sec-7'))).body;
-    expect((await call(ADMIN, 'PATCH', `/v1/connectors/${created.id}`, { settings: { streamName: 'sec-8', region: 'eu-central-1' } })).status).toBe(200);
+    expect(
+      (await call(ADMIN, 'PATCH', `/v1/connectors/${created.id}`, { settings: { streamName: 'sec-8', region: 'eu-central-1' } })).status,
+    ).toBe(200);
     const refused = await call(ADMIN, 'PATCH', `/v1/connectors/${created.id}`, { settings: { accessKeyId: 'AKIAI44QH8DHBEXAMPLE' } });
     expect(refused.status).toBe(400);
-    expect(refused.body.errors).toEqual([{ field: 'settings.secretAccessKey', message: 'settings.secretAccessKey must be given again when accessKeyId changes' }]);
-    const withSecret = await call(ADMIN, 'PATCH', `/v1/connectors/${created.id}`, { settings: { accessKeyId: 'AKIAI44QH8DHBEXAMPLE', secretAccessKey: 'je7MtGbClwBF/2Zp9Utk/h3yCo8nvbEXAMPLEKEY' } });
+    expect(refused.body.errors).toEqual([
+      { field: 'settings.secretAccessKey', message: 'settings.secretAccessKey must be given again when accessKeyId changes' },
+    ]);
+    const withSecret = await call(ADMIN, 'PATCH', `/v1/connectors/${created.id}`, {
+      settings: { accessKeyId: 'AKIAI44QH8DHBEXAMPLE', secretAccessKey: 'je7MtGbClwBF/2Zp9Utk/h3yCo8nvbEXAMPLEKEY' },
+    });
     expect(withSecret.status).toBe(200);
     expect(JSON.stringify(withSecret.body)).not.toContain('je7MtGbClwBF');
     // Sending the same access key id again is not a change.
-    expect((await call(ADMIN, 'PATCH', `/v1/connectors/${created.id}`, { settings: { accessKeyId: 'AKIAI44QH8DHBEXAMPLE' } })).status).toBe(200);
+    expect((await call(ADMIN, 'PATCH', `/v1/connectors/${created.id}`, { settings: { accessKeyId: 'AKIAI44QH8DHBEXAMPLE' } })).status).toBe(
+      200,
+    );
   });
 
   it('re-encrypts stored secrets on rotation (nothing to do when all are under the current key)', async () => {
@@ -142,7 +163,8 @@ describe('rate limiting of admin routes', () => {
       for (let i = 0; i < 8; i++) statuses.push((await limited.request('GET', '/v1/connectors')).status);
       expect(statuses.slice(0, 5)).toEqual([200, 200, 200, 200, 200]);
       expect(statuses.slice(5)).toEqual([429, 429, 429]);
-      for (let i = 0; i < 10; i++) expect((await limited.request('POST', '/v1/events', { events: [profileEvent(randomUUID())] })).status).toBe(202);
+      for (let i = 0; i < 10; i++)
+        expect((await limited.request('POST', '/v1/events', { events: [profileEvent(randomUUID())] })).status).toBe(202);
     } finally {
       await limited.stop(true);
     }

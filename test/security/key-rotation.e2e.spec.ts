@@ -26,7 +26,10 @@ describe('npm run rotate-key (development key file)', () => {
     const oldKey = readFileSync(keyFile, 'utf8');
     const sealedBefore = JSON.parse(readSecrets(first.dataDir, connector.id));
 
-    const output = execFileSync(process.execPath, [ROTATE], { env: { PATH: process.env.PATH, DATA_DIR: first.dataDir, NODE_NO_WARNINGS: '1', LOG_LEVEL: 'silent' }, encoding: 'utf8' });
+    const output = execFileSync(process.execPath, [ROTATE], {
+      env: { PATH: process.env.PATH, DATA_DIR: first.dataDir, NODE_NO_WARNINGS: '1', LOG_LEVEL: 'silent' },
+      encoding: 'utf8',
+    });
     expect(output).toMatch(/re-sealed 1 of 1 connectors' secrets under key [0-9a-f]{12}/);
     expect(readFileSync(keyFile, 'utf8')).not.toBe(oldKey);
     expect(readFileSync(`${keyFile}.previous`, 'utf8')).toBe(oldKey);
@@ -44,9 +47,18 @@ describe('npm run rotate-key (development key file)', () => {
 });
 
 function readSecrets(dataDir: string, id: string): string {
-  const output = execFileSync(process.execPath, ['-e', `
+  const output = execFileSync(
+    process.execPath,
+    [
+      '-e',
+      `
     const db = require(${JSON.stringify(resolve('node_modules/better-sqlite3'))})(process.argv[1], { readonly: true });
     process.stdout.write(db.prepare('SELECT secrets FROM connectors WHERE id = ?').get(process.argv[2]).secrets);
-  `, join(dataDir, 'connector-host.db'), id], { encoding: 'utf8' });
+  `,
+      join(dataDir, 'connector-host.db'),
+      id,
+    ],
+    { encoding: 'utf8' },
+  );
   return output;
 }

@@ -14,14 +14,29 @@ function listeningAddresses(port: number): string[] {
     .slice(1)
     .map((line) => line.trim().split(/\s+/))
     .filter((fields) => fields[3] === '0A' && fields[1]?.endsWith(`:${hexPort}`))
-    .map((fields) => fields[1].split(':')[0].match(/../g)!.reverse().map((byte) => parseInt(byte, 16)).join('.'));
+    .map((fields) =>
+      fields[1]
+        .split(':')[0]
+        .match(/../g)!
+        .reverse()
+        .map((byte) => parseInt(byte, 16))
+        .join('.'),
+    );
 }
 
 describe('start-up safety', () => {
   it('refuses to start in production without SECRETS_KEY', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'no-key-'));
     try {
-      await expect(createHostApp({ APP_ENV: 'production', DATA_DIR: dataDir, KINESIS_ENDPOINT: 'http://127.0.0.1:9', LOG_LEVEL: 'silent', LOG_FORMAT: 'json' })).rejects.toThrow(/needs SECRETS_KEY/);
+      await expect(
+        createHostApp({
+          APP_ENV: 'production',
+          DATA_DIR: dataDir,
+          KINESIS_ENDPOINT: 'http://127.0.0.1:9',
+          LOG_LEVEL: 'silent',
+          LOG_FORMAT: 'json',
+        }),
+      ).rejects.toThrow(/needs SECRETS_KEY/);
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
     }
@@ -29,7 +44,11 @@ describe('start-up safety', () => {
 
   it('listens on loopback only, and says so, when no token is configured', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'no-tokens-'));
-    const host = new HostProcess(await freeFixedPort(), { DATA_DIR: dataDir, KINESIS_ENDPOINT: 'http://127.0.0.1:9', HOST: '0.0.0.0', LOG_LEVEL: 'log' }, { keepFullLog: true });
+    const host = new HostProcess(
+      await freeFixedPort(),
+      { DATA_DIR: dataDir, KINESIS_ENDPOINT: 'http://127.0.0.1:9', HOST: '0.0.0.0', LOG_LEVEL: 'log' },
+      { keepFullLog: true },
+    );
     await host.start();
     try {
       expect(listeningAddresses(host.port)).toEqual(['127.0.0.1']);

@@ -55,10 +55,14 @@ export class FaultProxy {
       const chunks: Buffer[] = [];
       for await (const chunk of request) chunks.push(chunk as Buffer);
       const body = Buffer.concat(chunks);
-      const operation = String(request.headers['x-amz-target'] ?? '').split('.').pop();
+      const operation = String(request.headers['x-amz-target'] ?? '')
+        .split('.')
+        .pop();
       try {
         const streamName = (JSON.parse(body.toString('utf8') || '{}') as { StreamName?: string }).StreamName;
-        const injected = options.errors?.find((error) => error.operation === operation && (error.streamName === undefined || error.streamName === streamName));
+        const injected = options.errors?.find(
+          (error) => error.operation === operation && (error.streamName === undefined || error.streamName === streamName),
+        );
         if (injected) {
           sendJson(response, injected.status, { __type: injected.type, message: injected.message });
           return;
@@ -126,19 +130,26 @@ function sendJson(response: http.ServerResponse, status: number, value: unknown)
   response.writeHead(status, { 'content-type': 'application/x-amz-json-1.1', 'content-length': Buffer.byteLength(text) }).end(text);
 }
 
-async function forward(target: URL, request: http.IncomingMessage, body: Buffer): Promise<{ status: number; headers: http.OutgoingHttpHeaders; body: Buffer }> {
+async function forward(
+  target: URL,
+  request: http.IncomingMessage,
+  body: Buffer,
+): Promise<{ status: number; headers: http.OutgoingHttpHeaders; body: Buffer }> {
   const headers = { ...request.headers, host: target.host, 'content-length': String(body.length) };
   return new Promise((resolve, reject) => {
-    const upstream = http.request({ host: target.hostname, port: target.port, method: request.method, path: request.url, headers }, (answer) => {
-      const chunks: Buffer[] = [];
-      answer.on('data', (chunk: Buffer) => chunks.push(chunk));
-      answer.on('end', () => {
-        const { 'content-length': _length, 'transfer-encoding': _encoding, connection: _connection, ...rest } = answer.headers;
-        const payload = Buffer.concat(chunks);
-        resolve({ status: answer.statusCode ?? 502, headers: { ...rest, 'content-length': payload.length }, body: payload });
-      });
-      answer.on('error', reject);
-    });
+    const upstream = http.request(
+      { host: target.hostname, port: target.port, method: request.method, path: request.url, headers },
+      (answer) => {
+        const chunks: Buffer[] = [];
+        answer.on('data', (chunk: Buffer) => chunks.push(chunk));
+        answer.on('end', () => {
+          const { 'content-length': _length, 'transfer-encoding': _encoding, connection: _connection, ...rest } = answer.headers;
+          const payload = Buffer.concat(chunks);
+          resolve({ status: answer.statusCode ?? 502, headers: { ...rest, 'content-length': payload.length }, body: payload });
+        });
+        answer.on('error', reject);
+      },
+    );
     upstream.on('error', reject);
     upstream.end(body);
   });

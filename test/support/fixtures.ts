@@ -8,7 +8,14 @@ export const FAKE_TOKEN = 'fake-destination-token-1';
 
 /** A valid POST /v1/connectors body for a scripted destination of the SDK's fake connector. */
 export function fakeConnector(destination: string, overrides: Record<string, unknown> = {}) {
-  return { type: 'fake', siteNumber: 1234, name: 'Customer destination', partnerNumber: 33, settings: { destination, token: FAKE_TOKEN }, ...overrides };
+  return {
+    type: 'fake',
+    siteNumber: 1234,
+    name: 'Customer destination',
+    partnerNumber: 33,
+    settings: { destination, token: FAKE_TOKEN },
+    ...overrides,
+  };
 }
 
 /** A valid POST /v1/connectors body for a webhook receiver. */

@@ -28,7 +28,10 @@ export class TestHost {
 
   /** Starts a host with the Kinesis connector against `kinesisEndpoint`; pass `dataDir` to restart on an earlier host's data. */
   static async start(kinesisEndpoint: string, options: HostOptions = {}): Promise<TestHost> {
-    return TestHost.boot({ CONNECTORS: 'kinesis', KINESIS_ENDPOINT: kinesisEndpoint, KINESIS_CONNECT_TIMEOUT_MS: '500', ...options.env }, options.dataDir);
+    return TestHost.boot(
+      { CONNECTORS: 'kinesis', KINESIS_ENDPOINT: kinesisEndpoint, KINESIS_CONNECT_TIMEOUT_MS: '500', ...options.env },
+      options.dataDir,
+    );
   }
 
   /** Starts a host with the connectors its environment configures (CONNECTORS=…, default all), as `npm start` does. */
@@ -45,9 +48,22 @@ export class TestHost {
     return TestHost.boot({ ...options.env }, options.dataDir, [FakeConnectorModule.forRoot({ destinations })], destinations);
   }
 
-  private static async boot(env: Record<string, string>, dataDir = mkdtempSync(join(tmpdir(), 'connector-host-')), connectors?: DynamicModule[], destinations = new FakeDestinations()): Promise<TestHost> {
+  private static async boot(
+    env: Record<string, string>,
+    dataDir = mkdtempSync(join(tmpdir(), 'connector-host-')),
+    connectors?: DynamicModule[],
+    destinations = new FakeDestinations(),
+  ): Promise<TestHost> {
     const { app } = await createHostApp(
-      { DATA_DIR: dataDir, LOG_LEVEL: 'error', LOG_FORMAT: 'json', DELIVERY_LINGER_MS: '5', DELIVERY_RETRY_BASE_MS: '20', DELIVERY_IDLE_POLL_MS: '50', ...env },
+      {
+        DATA_DIR: dataDir,
+        LOG_LEVEL: 'error',
+        LOG_FORMAT: 'json',
+        DELIVERY_LINGER_MS: '5',
+        DELIVERY_RETRY_BASE_MS: '20',
+        DELIVERY_IDLE_POLL_MS: '50',
+        ...env,
+      },
       { connectors },
     );
     await app.listen(0, '127.0.0.1');

@@ -39,21 +39,39 @@ export async function createHostApp(env: Record<string, string | undefined>, opt
   // Nest's own lines (boot, errors) go through pino too, with the same format and redaction.
   app.useLogger(app.get(Logger));
   // Refuse absurdly nested bodies before any (recursive) validator sees them.
-  app.getHttpAdapter().getInstance().addHook('preValidation', async (request: { body?: unknown }, reply: FastifyReply) => {
-    if (request.body !== undefined && nestsDeeperThan(request.body, MAX_JSON_DEPTH)) {
-      return reply.status(400).send({ statusCode: 400, error: 'Bad Request', message: `body nests deeper than ${MAX_JSON_DEPTH} levels`, errors: [{ field: 'body', message: `body nests deeper than ${MAX_JSON_DEPTH} levels` }] });
-    }
-  });
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('preValidation', async (request: { body?: unknown }, reply: FastifyReply) => {
+      if (request.body !== undefined && nestsDeeperThan(request.body, MAX_JSON_DEPTH)) {
+        return reply
+          .status(400)
+          .send({
+            statusCode: 400,
+            error: 'Bad Request',
+            message: `body nests deeper than ${MAX_JSON_DEPTH} levels`,
+            errors: [{ field: 'body', message: `body nests deeper than ${MAX_JSON_DEPTH} levels` }],
+          });
+      }
+    });
   // Security headers on every answer; the CSP lets the /docs page run its own inline bootstrap only.
   // Built once: @fastify/helmet rebuilt the whole middleware (CSP parsing included) for every request.
   const securityHeaders = helmet({
     contentSecurityPolicy: {
-      directives: { defaultSrc: ["'self'"], scriptSrc: ["'self'", "'unsafe-inline'"], styleSrc: ["'self'", "'unsafe-inline'"], imgSrc: ["'self'", 'data:'] },
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'", "'unsafe-inline'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+      },
     },
   });
-  app.getHttpAdapter().getInstance().addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: (error?: Error) => void) => {
-    securityHeaders(request.raw, reply.raw, (error?: unknown) => done(error as Error | undefined));
-  });
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: (error?: Error) => void) => {
+      securityHeaders(request.raw, reply.raw, (error?: unknown) => done(error as Error | undefined));
+    });
   const openApi = new DocumentBuilder()
     .setTitle('Connector host')
     .setDescription('Configure event connectors, bind them to audiences and journey steps, and stream profile changes to them.')

@@ -30,7 +30,11 @@ async function main(): Promise<void> {
   const base = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the demo prints what the API answers
   const call = async (method: string, path: string, body?: object): Promise<any> => {
-    const response = await fetch(base + path, { method, headers: body ? { 'content-type': 'application/json' } : {}, body: body ? JSON.stringify(body) : undefined });
+    const response = await fetch(base + path, {
+      method,
+      headers: body ? { 'content-type': 'application/json' } : {},
+      body: body ? JSON.stringify(body) : undefined,
+    });
     const answer = await response.json();
     console.log(`${method} ${path} -> ${response.status}`);
     if (!response.ok) throw new Error(JSON.stringify(answer));
@@ -65,7 +69,11 @@ async function main(): Promise<void> {
     console.log('\n== 3. The platform posts audience changes');
     const at = Date.now();
     const ann = { profileId: randomUUID(), partnerIds: { '33': ['ann-crm-1'] }, properties: { last_category: 'shoes', city: 'Utrecht' } };
-    const bob = { profileId: randomUUID(), partnerIds: { '33': ['bob-crm-7', 'bob-crm-8'], '42': ['ignored'] }, properties: { last_category: 'books' } };
+    const bob = {
+      profileId: randomUUID(),
+      partnerIds: { '33': ['bob-crm-7', 'bob-crm-8'], '42': ['ignored'] },
+      properties: { last_category: 'books' },
+    };
     const cy = { profileId: randomUUID(), partnerIds: { '42': ['no-slot-33'] }, properties: {} };
     const batches = [
       [event('NEW', ann, at), event('NEW', bob, at), event('NEW', cy, at)],

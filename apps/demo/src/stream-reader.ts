@@ -11,7 +11,12 @@ export interface ConsumedRecord {
 }
 
 /** Reads a whole stream from its start, as a customer's consumer (a Lambda, a KCL app) would. */
-export async function readStream(endpoint: string, region: string, credentials: { accessKeyId: string; secretAccessKey: string }, streamName: string): Promise<ConsumedRecord[]> {
+export async function readStream(
+  endpoint: string,
+  region: string,
+  credentials: { accessKeyId: string; secretAccessKey: string },
+  streamName: string,
+): Promise<ConsumedRecord[]> {
   const client = new KinesisClient({
     region,
     endpoint,

@@ -1,5 +1,9 @@
 import { Module } from '@nestjs/common';
-import { KINESIS_CONNECTOR_OPTIONS, KinesisConnectorConfigurableModule, RESOLVED_KINESIS_OPTIONS } from './kinesis-connector.module-definition.js';
+import {
+  KINESIS_CONNECTOR_OPTIONS,
+  KinesisConnectorConfigurableModule,
+  RESOLVED_KINESIS_OPTIONS,
+} from './kinesis-connector.module-definition.js';
 import { type KinesisConnectorOptions, resolveKinesisOptions } from './kinesis-connector.options.js';
 import { KinesisConnector } from './kinesis.connector.js';
 
@@ -10,7 +14,11 @@ import { KinesisConnector } from './kinesis.connector.js';
  */
 @Module({
   providers: [
-    { provide: RESOLVED_KINESIS_OPTIONS, inject: [KINESIS_CONNECTOR_OPTIONS], useFactory: (options: KinesisConnectorOptions) => resolveKinesisOptions(options) },
+    {
+      provide: RESOLVED_KINESIS_OPTIONS,
+      inject: [KINESIS_CONNECTOR_OPTIONS],
+      useFactory: (options: KinesisConnectorOptions) => resolveKinesisOptions(options),
+    },
     KinesisConnector,
   ],
   exports: [KinesisConnector],

@@ -33,6 +33,7 @@ export function resolveKinesisOptions(options: KinesisConnectorOptions): Resolve
 
 function milliseconds(name: string, value: number | undefined, fallback: number, max: number): number {
   if (value === undefined) return fallback;
-  if (!Number.isInteger(value) || value < 1 || value > max) throw new Error(`KinesisConnectorModule: ${name} must be an integer from 1 to ${max}, got ${value}`);
+  if (!Number.isInteger(value) || value < 1 || value > max)
+    throw new Error(`KinesisConnectorModule: ${name} must be an integer from 1 to ${max}, got ${value}`);
   return value;
 }

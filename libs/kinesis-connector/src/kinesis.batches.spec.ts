@@ -3,7 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { planPutRecords, recordBytes } from './kinesis.batches.js';
 import { DEFAULT_MAX_RECORD_BYTES, MAX_RECORDS_PER_REQUEST, MAX_REQUEST_BYTES } from './kinesis.limits.js';
 
-const message = (i: number, bodyBytes = 10, key = `p${i}`): DeliveryMessage => ({ id: String(i), partitionKey: key, body: 'x'.repeat(bodyBytes) });
+const message = (i: number, bodyBytes = 10, key = `p${i}`): DeliveryMessage => ({
+  id: String(i),
+  partitionKey: key,
+  body: 'x'.repeat(bodyBytes),
+});
 
 describe('planPutRecords', () => {
   it('puts up to 500 records in one request, then starts another, keeping order', () => {
@@ -28,7 +32,7 @@ describe('planPutRecords', () => {
     expect(recordBytes({ id: '1', partitionKey: 'é', body: '€' })).toBe(2 + 3);
   });
 
-  it('refuses a record over the stream\'s record size, and only that one', () => {
+  it("refuses a record over the stream's record size, and only that one", () => {
     const messages = [message(0), message(1, DEFAULT_MAX_RECORD_BYTES), message(2)];
     const { requests, unsendable } = planPutRecords(messages, DEFAULT_MAX_RECORD_BYTES);
     expect(requests).toEqual([[0, 2]]);
@@ -42,8 +46,14 @@ describe('planPutRecords', () => {
   });
 
   it('refuses an empty or over-long partition key', () => {
-    const { requests, unsendable } = planPutRecords([message(0, 5, ''), message(1, 5, 'k'.repeat(257)), message(2, 5, 'k'.repeat(256))], DEFAULT_MAX_RECORD_BYTES);
-    expect(unsendable.map((u) => [u.index, u.code])).toEqual([[0, 'InvalidPartitionKey'], [1, 'InvalidPartitionKey']]);
+    const { requests, unsendable } = planPutRecords(
+      [message(0, 5, ''), message(1, 5, 'k'.repeat(257)), message(2, 5, 'k'.repeat(256))],
+      DEFAULT_MAX_RECORD_BYTES,
+    );
+    expect(unsendable.map((u) => [u.index, u.code])).toEqual([
+      [0, 'InvalidPartitionKey'],
+      [1, 'InvalidPartitionKey'],
+    ]);
     expect(requests).toEqual([[2]]);
   });
 

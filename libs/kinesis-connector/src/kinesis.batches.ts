@@ -36,7 +36,11 @@ export function planPutRecords(
   messages.forEach((message, index) => {
     const keyChars = [...message.partitionKey].length;
     if (keyChars < 1 || keyChars > MAX_PARTITION_KEY_CHARS) {
-      unsendable.push({ index, code: 'InvalidPartitionKey', message: `partition key must be 1 to ${MAX_PARTITION_KEY_CHARS} characters, got ${keyChars}` });
+      unsendable.push({
+        index,
+        code: 'InvalidPartitionKey',
+        message: `partition key must be 1 to ${MAX_PARTITION_KEY_CHARS} characters, got ${keyChars}`,
+      });
       return;
     }
     const bytes = recordBytes(message);

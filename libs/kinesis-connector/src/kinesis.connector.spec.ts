@@ -48,7 +48,7 @@ runConnectorContract({
 });
 
 describe('KinesisConnector against kinesalite', () => {
-  it('check() reports the stream\'s shard count, status, region and record size', async () => {
+  it("check() reports the stream's shard count, status, region and record size", async () => {
     const result = await open(settings()).check();
     expect(result).toEqual({
       ok: true,
@@ -62,7 +62,7 @@ describe('KinesisConnector against kinesalite', () => {
     expect(result.problem).toEqual({ code: 'stream_not_found', message: 'Stream "no-such-stream" was not found in region eu-west-1' });
   });
 
-  it('check() names a region that is not the stream\'s', async () => {
+  it("check() names a region that is not the stream's", async () => {
     const result = await open(settings({ region: 'us-east-1' })).check();
     expect(result.problem?.code).toBe('region_mismatch');
     expect(result.problem?.message).toContain('eu-west-1');

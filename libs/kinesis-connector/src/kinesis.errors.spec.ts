@@ -78,7 +78,11 @@ describe('the error table', () => {
 describe('failureReason', () => {
   it('marks set-up failures with their scope and throttling as such, and nothing else', () => {
     expect(failureReason('KMSDisabledException', 'm')).toEqual({ code: 'KMSDisabledException', message: 'm', scope: 'destination' });
-    expect(failureReason('ProvisionedThroughputExceededException', 'm')).toEqual({ code: 'ProvisionedThroughputExceededException', message: 'm', throttled: true });
+    expect(failureReason('ProvisionedThroughputExceededException', 'm')).toEqual({
+      code: 'ProvisionedThroughputExceededException',
+      message: 'm',
+      throttled: true,
+    });
     expect(failureReason('RecordTooLarge', 'm')).toEqual({ code: 'RecordTooLarge', message: 'm' });
     expect(failureReason('SomethingNew', 'm')).toEqual({ code: 'SomethingNew', message: 'm' });
   });

@@ -17,12 +17,7 @@ import type {
 import { planPutRecords } from './kinesis.batches.js';
 import type { ResolvedKinesisOptions } from './kinesis-connector.options.js';
 import { classifyError, errorCode, failureReason, httpStatus, kinesisErrorRow } from './kinesis.errors.js';
-import {
-  DEFAULT_MAX_RECORD_BYTES,
-  LARGEST_MAX_RECORD_BYTES,
-  MAX_RECORDS_PER_REQUEST,
-  MAX_REQUEST_BYTES,
-} from './kinesis.limits.js';
+import { DEFAULT_MAX_RECORD_BYTES, LARGEST_MAX_RECORD_BYTES, MAX_RECORDS_PER_REQUEST, MAX_REQUEST_BYTES } from './kinesis.limits.js';
 import { problems } from './kinesis.problems.js';
 import type { KinesisSettings } from './kinesis.settings.js';
 
@@ -79,7 +74,10 @@ export class KinesisInstance implements ConnectorInstance {
       const send: number[] = [];
       for (const index of request) {
         if (failedKeys.has(messages[index].partitionKey)) {
-          outcomes[index] = { status: 'retryable', reason: { code: 'HeldBehindFailure', message: 'an earlier record with the same partition key failed' } };
+          outcomes[index] = {
+            status: 'retryable',
+            reason: { code: 'HeldBehindFailure', message: 'an earlier record with the same partition key failed' },
+          };
         } else {
           send.push(index);
         }

@@ -69,12 +69,20 @@ describe('KinesisSettings', () => {
 
 describe('resolveKinesisOptions', () => {
   it('sends to AWS with the default timeouts when given nothing, and never creates streams there', () => {
-    expect(resolveKinesisOptions({})).toEqual({ endpoint: undefined, autoCreateStreams: false, connectTimeoutMs: 3000, requestTimeoutMs: 15_000 });
+    expect(resolveKinesisOptions({})).toEqual({
+      endpoint: undefined,
+      autoCreateStreams: false,
+      connectTimeoutMs: 3000,
+      requestTimeoutMs: 15_000,
+    });
     expect(() => resolveKinesisOptions({ autoCreateStreams: true })).toThrow(/autoCreateStreams needs an endpoint/);
   });
 
   it('takes an endpoint and may create streams on it', () => {
-    expect(resolveKinesisOptions({ endpoint: ' http://127.0.0.1:4567 ', autoCreateStreams: true })).toMatchObject({ endpoint: 'http://127.0.0.1:4567', autoCreateStreams: true });
+    expect(resolveKinesisOptions({ endpoint: ' http://127.0.0.1:4567 ', autoCreateStreams: true })).toMatchObject({
+      endpoint: 'http://127.0.0.1:4567',
+      autoCreateStreams: true,
+    });
   });
 
   it('fails fast on a value that cannot work, naming the option', () => {

@@ -24,7 +24,11 @@ export class KinesisSettings {
   @IsNotEmpty({ message: 'accessKeyId is required' })
   accessKeyId!: string;
 
-  @SettingsField({ title: 'AWS secret access key', description: 'The secret of that access key. It is stored encrypted and never shown again.', secret: true })
+  @SettingsField({
+    title: 'AWS secret access key',
+    description: 'The secret of that access key. It is stored encrypted and never shown again.',
+    secret: true,
+  })
   @Matches(SECRET_ACCESS_KEY_PATTERN, {
     message: 'secretAccessKey must be an AWS secret access key: 40 characters of letters, digits, "/", "+" or "="',
   })

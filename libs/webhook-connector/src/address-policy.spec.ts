@@ -37,7 +37,9 @@ describe('AddressPolicy', () => {
     expect(development.allows(address)).toBe(true);
   });
 
-  it.each(['93.184.216.34', '8.8.8.8', '2606:4700:4700::1111'])('allows the public address %s', (address) => expect(production.allows(address)).toBe(true));
+  it.each(['93.184.216.34', '8.8.8.8', '2606:4700:4700::1111'])('allows the public address %s', (address) =>
+    expect(production.allows(address)).toBe(true),
+  );
 
   it('lets an operator allow networks and addresses despite the block', () => {
     expect(allowing.allows('10.20.5.6')).toBe(true);

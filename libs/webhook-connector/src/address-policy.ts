@@ -22,7 +22,9 @@ export class AddressPolicy {
   private readonly allowed: [ipaddr.IPv4 | ipaddr.IPv6, number][];
 
   constructor(private readonly options: ResolvedWebhookOptions) {
-    this.allowed = options.allowedNetworks.map((network) => (network.includes('/') ? ipaddr.parseCIDR(network) : [ipaddr.parse(network), ipaddr.parse(network).kind() === 'ipv4' ? 32 : 128]));
+    this.allowed = options.allowedNetworks.map((network) =>
+      network.includes('/') ? ipaddr.parseCIDR(network) : [ipaddr.parse(network), ipaddr.parse(network).kind() === 'ipv4' ? 32 : 128],
+    );
   }
 
   /** Why the URL's scheme may not be used, or undefined. */
@@ -50,10 +52,21 @@ export class AddressPolicy {
 
   /** The keep-alive agent a set-up sends through: it refuses, after DNS, what `allows` refuses. */
   agentFor(url: URL, maxSockets: number): http.Agent {
-    const agentOptions = { keepAlive: true, maxSockets, ...(this.options.extraCaCertificates.length > 0 && { ca: [...rootCertificates, ...this.options.extraCaCertificates] }) };
+    const agentOptions = {
+      keepAlive: true,
+      maxSockets,
+      ...(this.options.extraCaCertificates.length > 0 && { ca: [...rootCertificates, ...this.options.extraCaCertificates] }),
+    };
     if (!this.options.blockPrivateNetworks) return url.protocol === 'https:' ? new https.Agent(agentOptions) : new http.Agent(agentOptions);
-    const filter = { allowPrivateIPAddress: false, allowMetaIPAddress: false, allowIPAddressList: [...this.options.allowedNetworks], denyIPAddressList: [] };
-    return url.protocol === 'https:' ? new RequestFilteringHttpsAgent({ ...agentOptions, ...filter }) : new RequestFilteringHttpAgent({ ...agentOptions, ...filter });
+    const filter = {
+      allowPrivateIPAddress: false,
+      allowMetaIPAddress: false,
+      allowIPAddressList: [...this.options.allowedNetworks],
+      denyIPAddressList: [],
+    };
+    return url.protocol === 'https:'
+      ? new RequestFilteringHttpsAgent({ ...agentOptions, ...filter })
+      : new RequestFilteringHttpAgent({ ...agentOptions, ...filter });
   }
 }
 

@@ -1,5 +1,9 @@
 import { Module } from '@nestjs/common';
-import { RESOLVED_WEBHOOK_OPTIONS, WEBHOOK_CONNECTOR_OPTIONS, WebhookConnectorConfigurableModule } from './webhook-connector.module-definition.js';
+import {
+  RESOLVED_WEBHOOK_OPTIONS,
+  WEBHOOK_CONNECTOR_OPTIONS,
+  WebhookConnectorConfigurableModule,
+} from './webhook-connector.module-definition.js';
 import { resolveWebhookOptions, type WebhookConnectorOptions } from './webhook-connector.options.js';
 import { WebhookConnector } from './webhook.connector.js';
 
@@ -10,7 +14,11 @@ import { WebhookConnector } from './webhook.connector.js';
  */
 @Module({
   providers: [
-    { provide: RESOLVED_WEBHOOK_OPTIONS, inject: [WEBHOOK_CONNECTOR_OPTIONS], useFactory: (options: WebhookConnectorOptions) => resolveWebhookOptions(options) },
+    {
+      provide: RESOLVED_WEBHOOK_OPTIONS,
+      inject: [WEBHOOK_CONNECTOR_OPTIONS],
+      useFactory: (options: WebhookConnectorOptions) => resolveWebhookOptions(options),
+    },
     WebhookConnector,
   ],
   exports: [WebhookConnector],

@@ -55,6 +55,7 @@ function isCidr(value: string): boolean {
 
 function integer(name: string, value: number | undefined, fallback: number, min: number, max: number): number {
   if (value === undefined) return fallback;
-  if (!Number.isInteger(value) || value < min || value > max) throw new Error(`WebhookConnectorModule: ${name} must be an integer from ${min} to ${max}, got ${value}`);
+  if (!Number.isInteger(value) || value < min || value > max)
+    throw new Error(`WebhookConnectorModule: ${name} must be an integer from ${min} to ${max}, got ${value}`);
   return value;
 }

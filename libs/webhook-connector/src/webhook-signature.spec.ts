@@ -8,7 +8,7 @@ const SPEC_ID = 'msg_p5jXN8AQM9LWM0D4loKWxJek';
 const SPEC_PAYLOAD = '{"test": 2432232314}';
 
 describe('signatureHeaders', () => {
-  it('reproduces the specification\'s test vector byte for byte', () => {
+  it("reproduces the specification's test vector byte for byte", () => {
     expect(signatureHeaders(SPEC_ID, 1614265330, SPEC_PAYLOAD, [secretKey(SPEC_SECRET)!])).toEqual({
       'webhook-id': SPEC_ID,
       'webhook-timestamp': '1614265330',
@@ -33,7 +33,8 @@ describe('secretKey', () => {
     const of = (bytes: number) => `whsec_${Buffer.alloc(bytes, 7).toString('base64')}`;
     expect(secretKey(of(24))?.length).toBe(24);
     expect(secretKey(of(64))?.length).toBe(64);
-    for (const wrong of [of(23), of(65), Buffer.alloc(32).toString('base64'), 'whsec_not base64!', 'whsec_']) expect(secretKey(wrong)).toBeUndefined();
+    for (const wrong of [of(23), of(65), Buffer.alloc(32).toString('base64'), 'whsec_not base64!', 'whsec_'])
+      expect(secretKey(wrong)).toBeUndefined();
     expect(secretKey(generateSigningSecret())?.length).toBe(32);
   });
 });

@@ -46,7 +46,10 @@ export class WebhookTransport {
       });
       request.on('socket', (socket) => {
         if (!socket.connecting) return;
-        const timer = setTimeout(() => request.destroy(new TransportError('ConnectTimeout', `no connection within ${this.timeouts.connectTimeoutMs} ms`)), this.timeouts.connectTimeoutMs);
+        const timer = setTimeout(
+          () => request.destroy(new TransportError('ConnectTimeout', `no connection within ${this.timeouts.connectTimeoutMs} ms`)),
+          this.timeouts.connectTimeoutMs,
+        );
         socket.once('connect', () => clearTimeout(timer));
         socket.once('close', () => clearTimeout(timer));
       });
@@ -57,7 +60,9 @@ export class WebhookTransport {
           if (kept < BODY_PREVIEW_BYTES) chunks.push(chunk.subarray(0, BODY_PREVIEW_BYTES - kept));
           kept += chunk.length;
         });
-        response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks).toString('utf8') }));
+        response.on('end', () =>
+          resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks).toString('utf8') }),
+        );
         response.on('error', (error) => reject(transportError(error)));
       });
       request.on('error', (error) => reject(transportError(error)));
@@ -73,7 +78,8 @@ export class WebhookTransport {
 /** Names a socket, TLS, timeout or address-policy failure by a stable code. */
 function transportError(error: Error & { code?: string }): TransportError {
   if (error instanceof TransportError) return error;
-  if (error.name === 'AbortError' || error.name === 'TimeoutError') return new TransportError('RequestTimeout', 'the receiver did not answer in time');
+  if (error.name === 'AbortError' || error.name === 'TimeoutError')
+    return new TransportError('RequestTimeout', 'the receiver did not answer in time');
   // request-filtering-agent refuses a private or reserved address after DNS, without a code of its own.
   if (/is not allowed\. Because/.test(error.message)) return new TransportError('AddressNotAllowed', error.message);
   return new TransportError(error.code ?? 'NetworkError', error.message);

@@ -9,7 +9,12 @@ import { generateSigningSecret } from './webhook-signature.js';
 // Against a real receiver on loopback that verifies every request with the spec's library (standardwebhooks).
 const SECRET = generateSigningSecret();
 const SETUP_ID = '0f7c2f1e-57a8-4a55-9e39-5a4c1d1e9c11';
-const DEVELOPMENT: WebhookConnectorOptions = { blockPrivateNetworks: false, allowHttpToLoopback: true, connectTimeoutMs: 1000, requestTimeoutMs: 3000 };
+const DEVELOPMENT: WebhookConnectorOptions = {
+  blockPrivateNetworks: false,
+  allowHttpToLoopback: true,
+  connectTimeoutMs: 1000,
+  requestTimeoutMs: 3000,
+};
 let receiver: WebhookReceiver;
 const opened: ConnectorInstance[] = [];
 
@@ -32,13 +37,18 @@ const open = (settings: Record<string, unknown> = {}, options?: WebhookConnector
 };
 // Message ids as the host numbers them (seqs), each batch its own, so a receiver's repeat count is per message.
 let nextSeq = 4096;
-const messages = (keys: string[]): DeliveryMessage[] => keys.map((key, index) => ({ id: String(nextSeq++), partitionKey: key, body: JSON.stringify({ profileId: key, index }) }));
+const messages = (keys: string[]): DeliveryMessage[] =>
+  keys.map((key, index) => ({ id: String(nextSeq++), partitionKey: key, body: JSON.stringify({ profileId: key, index }) }));
 const UNREACHABLE = 'http://127.0.0.1:9/hook';
 
 runConnectorContract({
   live: { connector: () => connectorWith(), settings: () => ({ url: receiver.url, signingSecret: SECRET }) },
   unreachable: { connector: () => connectorWith(), settings: () => ({ url: UNREACHABLE, signingSecret: SECRET }) },
-  readBack: async (_settings, key) => receiver.unique().map((webhook) => webhook.body).filter((body) => (JSON.parse(body) as { key?: string }).key === key),
+  readBack: async (_settings, key) =>
+    receiver
+      .unique()
+      .map((webhook) => webhook.body)
+      .filter((body) => (JSON.parse(body) as { key?: string }).key === key),
 });
 
 describe('WebhookConnector against a verifying receiver', () => {
@@ -56,7 +66,12 @@ describe('WebhookConnector against a verifying receiver', () => {
     const id = `msg_${SETUP_ID.replace(/-/g, '')}_${batch[0].id}`;
     expect(outcome).toEqual({ status: 'delivered', receipt: { webhookId: id, status: '204' } });
     expect(webhook).toMatchObject({ id, body: JSON.stringify({ profileId: 'signed', index: 0 }) });
-    expect(webhook.headers).toMatchObject({ authorization: 'Bearer receiver-token', 'x-tenant': '42', 'content-type': 'application/json', 'user-agent': expect.stringMatching(/^event-connectors-webhook/) });
+    expect(webhook.headers).toMatchObject({
+      authorization: 'Bearer receiver-token',
+      'x-tenant': '42',
+      'content-type': 'application/json',
+      'user-agent': expect.stringMatching(/^event-connectors-webhook/),
+    });
     expect(Math.abs(webhook.timestamp - Date.now() / 1000)).toBeLessThan(5);
   });
 
@@ -75,21 +90,25 @@ describe('WebhookConnector against a verifying receiver', () => {
 
   it('sends the messages of different profiles concurrently, bounded', async () => {
     receiver.latencyMs = 40;
-    const outcomes = await open({}, { ...DEVELOPMENT, maxConcurrentRequests: 4 }).deliver(messages(Array.from({ length: 12 }, (_, i) => `parallel-${i}`)));
+    const outcomes = await open({}, { ...DEVELOPMENT, maxConcurrentRequests: 4 }).deliver(
+      messages(Array.from({ length: 12 }, (_, i) => `parallel-${i}`)),
+    );
     expect(outcomes.every((outcome) => outcome.status === 'delivered')).toBe(true);
     expect(receiver.peakInFlight).toBe(4);
   });
 
-  it('sends a profile\'s next message only after its previous one was acknowledged, and none after a failure', async () => {
+  it("sends a profile's next message only after its previous one was acknowledged, and none after a failure", async () => {
     receiver.latencyMs = 20;
     receiver.answerWith(({ body }) => (body.includes('"index":1') ? { status: 500 } : undefined));
     const outcomes = await open().deliver(messages(['same', 'same', 'same', 'other']));
     expect(outcomes.map((outcome) => outcome.status)).toEqual(['delivered', 'retryable', 'retryable', 'delivered']);
     expect(outcomes[2]).toMatchObject({ reason: { code: 'HeldBehindFailure' } });
-    expect(receiver.received.filter((webhook) => webhook.body.includes('"same"')).map((webhook) => JSON.parse(webhook.body).index)).toEqual([0]);
+    expect(receiver.received.filter((webhook) => webhook.body.includes('"same"')).map((webhook) => JSON.parse(webhook.body).index)).toEqual(
+      [0],
+    );
   });
 
-  it('maps the receiver\'s answers: 429 with Retry-After, 410 Gone, 401, 400 and a redirect', async () => {
+  it("maps the receiver's answers: 429 with Retry-After, 410 Gone, 401, 400 and a redirect", async () => {
     const byKey: Record<string, { status: number; headers?: Record<string, string> }> = {
       throttled: { status: 429, headers: { 'retry-after': '3' } },
       gone: { status: 410 },
@@ -104,7 +123,10 @@ describe('WebhookConnector against a verifying receiver', () => {
       { status: 'rejected', reason: expect.objectContaining({ code: 'HTTP_410', scope: 'destination' }) },
       { status: 'rejected', reason: expect.objectContaining({ code: 'HTTP_401', scope: 'destination' }) },
       { status: 'rejected', reason: { code: 'HTTP_400', message: 'the receiver answered 400' } },
-      { status: 'rejected', reason: expect.objectContaining({ code: 'HTTP_308', message: expect.stringContaining('https://elsewhere.example.com/hook') }) },
+      {
+        status: 'rejected',
+        reason: expect.objectContaining({ code: 'HTTP_308', message: expect.stringContaining('https://elsewhere.example.com/hook') }),
+      },
     ]);
   });
 
@@ -115,7 +137,10 @@ describe('WebhookConnector against a verifying receiver', () => {
     const [webhook] = receiver.received.filter((candidate) => candidate.body.includes('"rotating"'));
     expect(String(webhook.headers['webhook-signature']).split(' ')).toHaveLength(2);
     const refusedBefore = receiver.refused;
-    expect((await open({ signingSecret: next }).deliver(messages(['rotated'])))[0]).toMatchObject({ status: 'rejected', reason: { code: 'HTTP_401' } });
+    expect((await open({ signingSecret: next }).deliver(messages(['rotated'])))[0]).toMatchObject({
+      status: 'rejected',
+      reason: { code: 'HTTP_401' },
+    });
     expect(receiver.refused).toBe(refusedBefore + 1);
   });
 
@@ -128,7 +153,10 @@ describe('WebhookConnector against a verifying receiver', () => {
   });
 
   it('check() names an unreachable receiver and a name that does not resolve', async () => {
-    expect((await open({ url: UNREACHABLE }).check()).problem).toMatchObject({ code: 'endpoint_unreachable', message: expect.stringContaining('ECONNREFUSED') });
+    expect((await open({ url: UNREACHABLE }).check()).problem).toMatchObject({
+      code: 'endpoint_unreachable',
+      message: expect.stringContaining('ECONNREFUSED'),
+    });
     expect((await open({ url: 'https://no-such-host.invalid/hook' }).check()).problem).toMatchObject({ code: 'dns_failed' });
   });
 
@@ -137,9 +165,16 @@ describe('WebhookConnector against a verifying receiver', () => {
 
     it('refuses, before saving, a plain http URL and one that resolves to a private address', async () => {
       const connector = connectorWith(PRODUCTION);
-      expect(await connector.vetSettings({ url: receiver.url, signingSecret: SECRET })).toEqual([{ field: 'settings.url', message: 'settings.url must use https' }]);
+      expect(await connector.vetSettings({ url: receiver.url, signingSecret: SECRET })).toEqual([
+        { field: 'settings.url', message: 'settings.url must use https' },
+      ]);
       expect(await connector.vetSettings({ url: 'https://localhost/hook', signingSecret: SECRET })).toEqual([
-        { field: 'settings.url', message: expect.stringMatching(/^settings\.url resolves to .*127\.0\.0\.1.*: loopback, private, link-local and reserved addresses are refused$/) },
+        {
+          field: 'settings.url',
+          message: expect.stringMatching(
+            /^settings\.url resolves to .*127\.0\.0\.1.*: loopback, private, link-local and reserved addresses are refused$/,
+          ),
+        },
       ]);
       expect(await connector.vetSettings({ url: 'https://169.254.169.254/latest/meta-data', signingSecret: SECRET })).toHaveLength(1);
       expect(await connectorWith(DEVELOPMENT).vetSettings({ url: receiver.url, signingSecret: SECRET })).toEqual([]);
@@ -149,9 +184,13 @@ describe('WebhookConnector against a verifying receiver', () => {
       const before = receiver.received.length;
       const instance = open({ url: 'https://127.0.0.1:1/hook' }, PRODUCTION);
       expect((await instance.check()).problem).toMatchObject({ code: 'address_not_allowed' });
-      expect(await instance.deliver(messages(['blocked']))).toEqual([{ status: 'rejected', reason: expect.objectContaining({ code: 'AddressNotAllowed', scope: 'destination' }) }]);
+      expect(await instance.deliver(messages(['blocked']))).toEqual([
+        { status: 'rejected', reason: expect.objectContaining({ code: 'AddressNotAllowed', scope: 'destination' }) },
+      ]);
       const plain = open({}, PRODUCTION);
-      expect(await plain.deliver(messages(['plain']))).toEqual([{ status: 'rejected', reason: { code: 'InsecureUrl', message: 'the URL must use https', scope: 'destination' } }]);
+      expect(await plain.deliver(messages(['plain']))).toEqual([
+        { status: 'rejected', reason: { code: 'InsecureUrl', message: 'the URL must use https', scope: 'destination' } },
+      ]);
       expect(receiver.received.length).toBe(before);
     });
   });

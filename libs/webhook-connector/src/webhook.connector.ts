@@ -1,5 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Connector, type ConnectorInstance, type ConnectorSetup, type EventConnector, type FieldError } from '@event-connectors/connector-sdk';
+import {
+  Connector,
+  type ConnectorInstance,
+  type ConnectorSetup,
+  type EventConnector,
+  type FieldError,
+} from '@event-connectors/connector-sdk';
 import { AddressPolicy } from './address-policy.js';
 import { RESOLVED_WEBHOOK_OPTIONS } from './webhook-connector.module-definition.js';
 import type { ResolvedWebhookOptions } from './webhook-connector.options.js';
@@ -32,7 +38,12 @@ export class WebhookConnector implements EventConnector<WebhookSettings> {
     try {
       const { refused } = await this.policy.resolve(url);
       if (refused.length > 0) {
-        return [{ field: 'settings.url', message: `settings.url resolves to ${refused.join(', ')}: loopback, private, link-local and reserved addresses are refused` }];
+        return [
+          {
+            field: 'settings.url',
+            message: `settings.url resolves to ${refused.join(', ')}: loopback, private, link-local and reserved addresses are refused`,
+          },
+        ];
       }
     } catch {
       // A name that does not resolve now is the check's to report (dns_failed); every connection is filtered anyway.

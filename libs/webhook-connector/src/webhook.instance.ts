@@ -1,4 +1,11 @@
-import type { CheckResult, ConnectorInstance, ConnectorSetup, DeliveryLimits, DeliveryMessage, DeliveryOutcome } from '@event-connectors/connector-sdk';
+import type {
+  CheckResult,
+  ConnectorInstance,
+  ConnectorSetup,
+  DeliveryLimits,
+  DeliveryMessage,
+  DeliveryOutcome,
+} from '@event-connectors/connector-sdk';
 import type { AddressPolicy } from './address-policy.js';
 import type { ResolvedWebhookOptions } from './webhook-connector.options.js';
 import { outcomeOfAnswer, outcomeOfError, TRANSPORT_VERDICTS } from './webhook.outcomes.js';
@@ -42,7 +49,8 @@ export class WebhookInstance implements ConnectorInstance {
       return { ok: false, problem: problems.dnsFailed(this.url.hostname, (error as { code?: string }).code ?? 'ENOTFOUND'), details: {} };
     }
     const details: CheckResult['details'] = { addresses: resolution.addresses.join(', ') };
-    if (resolution.refused.length > 0) return { ok: false, problem: problems.addressNotAllowed(this.url.hostname, resolution.refused), details };
+    if (resolution.refused.length > 0)
+      return { ok: false, problem: problems.addressNotAllowed(this.url.hostname, resolution.refused), details };
     const started = performance.now();
     try {
       // HEAD (or OPTIONS where HEAD is not served) reaches the receiver without sending it any data.
@@ -55,9 +63,14 @@ export class WebhookInstance implements ConnectorInstance {
       return { ok: true, details };
     } catch (error) {
       const failure = error instanceof TransportError ? error : new TransportError('NetworkError', String(error));
-      if (failure.code === 'AddressNotAllowed') return { ok: false, problem: problems.addressNotAllowed(this.url.hostname, resolution.addresses), details };
+      if (failure.code === 'AddressNotAllowed')
+        return { ok: false, problem: problems.addressNotAllowed(this.url.hostname, resolution.addresses), details };
       const certificate = TRANSPORT_VERDICTS[failure.code]?.scope === 'destination';
-      return { ok: false, problem: certificate ? problems.certificate(url, failure.code) : problems.unreachable(url, failure.code, failure.message), details };
+      return {
+        ok: false,
+        problem: certificate ? problems.certificate(url, failure.code) : problems.unreachable(url, failure.code, failure.message),
+        details,
+      };
     }
   }
 
@@ -68,7 +81,11 @@ export class WebhookInstance implements ConnectorInstance {
   async deliver(messages: readonly DeliveryMessage[]): Promise<DeliveryOutcome[]> {
     if (messages.length === 0) return [];
     const scheme = this.policy.schemeProblem(this.url);
-    if (scheme) return messages.map(() => ({ status: 'rejected', reason: { code: 'InsecureUrl', message: `the URL ${scheme}`, scope: 'destination' } }));
+    if (scheme)
+      return messages.map(() => ({
+        status: 'rejected',
+        reason: { code: 'InsecureUrl', message: `the URL ${scheme}`, scope: 'destination' },
+      }));
     const outcomes: DeliveryOutcome[] = new Array(messages.length);
     const lanes = new Map<string, number[]>();
     messages.forEach((message, index) => {
@@ -82,7 +99,10 @@ export class WebhookInstance implements ConnectorInstance {
         outcomes[lane[position]] = outcome;
         if (outcome.status === 'delivered') continue;
         for (const held of lane.slice(position + 1)) {
-          outcomes[held] = { status: 'retryable', reason: { code: 'HeldBehindFailure', message: 'an earlier message of the same profile was not delivered' } };
+          outcomes[held] = {
+            status: 'retryable',
+            reason: { code: 'HeldBehindFailure', message: 'an earlier message of the same profile was not delivered' },
+          };
         }
         return;
       }
@@ -99,7 +119,11 @@ export class WebhookInstance implements ConnectorInstance {
     // A fresh timestamp (and so a fresh signature) per attempt: receivers refuse old ones as replays.
     const signature = signatureHeaders(id, Math.floor(Date.now() / 1000), message.body, this.keys);
     try {
-      const answer = await this.transport.send('POST', { ...this.baseHeaders(), 'content-type': 'application/json', ...signature }, message.body);
+      const answer = await this.transport.send(
+        'POST',
+        { ...this.baseHeaders(), 'content-type': 'application/json', ...signature },
+        message.body,
+      );
       return outcomeOfAnswer(answer, id);
     } catch (error) {
       return outcomeOfError(error instanceof TransportError ? error : new TransportError('NetworkError', String(error)));

@@ -7,11 +7,15 @@ const answer = (status: number, headers: Record<string, string> = {}, body = '')
 describe('verdictOfStatus', () => {
   it.each([200, 201, 202, 204, 299])('delivers on %i', (status) => expect(verdictOfStatus(status)).toBe('delivered'));
   it.each([408, 500, 503])('retries %i', (status) => expect(verdictOfStatus(status)).toEqual({ status: 'retryable' }));
-  it.each([429, 502, 504])('retries %i and slows down', (status) => expect(verdictOfStatus(status)).toEqual({ status: 'retryable', throttled: true }));
+  it.each([429, 502, 504])('retries %i and slows down', (status) =>
+    expect(verdictOfStatus(status)).toEqual({ status: 'retryable', throttled: true }),
+  );
   it.each([301, 302, 307, 401, 403, 404, 410])('holds the set-up responsible for %i (pause, keep the messages)', (status) =>
     expect(verdictOfStatus(status)).toEqual({ status: 'rejected', scope: 'destination' }),
   );
-  it.each([400, 405, 413, 415, 422])('refuses the message on %i', (status) => expect(verdictOfStatus(status)).toEqual({ status: 'rejected' }));
+  it.each([400, 405, 413, 415, 422])('refuses the message on %i', (status) =>
+    expect(verdictOfStatus(status)).toEqual({ status: 'rejected' }),
+  );
 });
 
 describe('outcomeOfAnswer', () => {
@@ -25,17 +29,23 @@ describe('outcomeOfAnswer', () => {
       status: 'retryable',
       reason: { code: 'HTTP_429', message: 'the receiver answered 429: slow down', throttled: true, retryAfterMs: 7000 },
     });
-    expect(outcomeOfAnswer(answer(503, { 'retry-after': 'Tue, 01 Dec 2026 10:00:30 GMT' }), 'm', now)).toMatchObject({ reason: { code: 'HTTP_503', retryAfterMs: 30_000 } });
-  });
-
-  it('names a redirect\'s target and does not follow it', () => {
-    expect(outcomeOfAnswer(answer(301, { location: 'https://new.example.com/hook' }), 'm')).toEqual({
-      status: 'rejected',
-      reason: { code: 'HTTP_301', message: 'the receiver answered 301 to https://new.example.com/hook: update the URL (redirects are not followed)', scope: 'destination' },
+    expect(outcomeOfAnswer(answer(503, { 'retry-after': 'Tue, 01 Dec 2026 10:00:30 GMT' }), 'm', now)).toMatchObject({
+      reason: { code: 'HTTP_503', retryAfterMs: 30_000 },
     });
   });
 
-  it('keeps a short, one-line preview of the receiver\'s error', () => {
+  it("names a redirect's target and does not follow it", () => {
+    expect(outcomeOfAnswer(answer(301, { location: 'https://new.example.com/hook' }), 'm')).toEqual({
+      status: 'rejected',
+      reason: {
+        code: 'HTTP_301',
+        message: 'the receiver answered 301 to https://new.example.com/hook: update the URL (redirects are not followed)',
+        scope: 'destination',
+      },
+    });
+  });
+
+  it("keeps a short, one-line preview of the receiver's error", () => {
     const outcome = outcomeOfAnswer(answer(422, {}, `bad\n\n${'x'.repeat(500)}`), 'm');
     expect(outcome.status === 'rejected' && outcome.reason.message.length).toBeLessThan(260);
     expect(outcome).toMatchObject({ reason: { message: expect.stringMatching(/^the receiver answered 422: bad x+$/) } });
@@ -48,7 +58,10 @@ describe('outcomeOfError', () => {
       expect(outcomeOfError(new TransportError(code, 'x'))).toEqual({ status: 'retryable', reason: { code, message: 'x' } });
     }
     for (const code of ['CERT_HAS_EXPIRED', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'ERR_TLS_CERT_ALTNAME_INVALID', 'AddressNotAllowed']) {
-      expect(outcomeOfError(new TransportError(code, 'x'))).toEqual({ status: 'rejected', reason: { code, message: 'x', scope: 'destination' } });
+      expect(outcomeOfError(new TransportError(code, 'x'))).toEqual({
+        status: 'rejected',
+        reason: { code, message: 'x', scope: 'destination' },
+      });
     }
   });
 });

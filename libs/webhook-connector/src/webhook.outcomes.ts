@@ -72,7 +72,10 @@ export function retryAfter(header: string | string[] | undefined, now: number): 
 }
 
 function describe(answer: HttpAnswer): string {
-  const location = answer.status >= 300 && answer.status < 400 && answer.headers.location ? ` to ${answer.headers.location}: update the URL (redirects are not followed)` : '';
+  const location =
+    answer.status >= 300 && answer.status < 400 && answer.headers.location
+      ? ` to ${answer.headers.location}: update the URL (redirects are not followed)`
+      : '';
   const body = answer.body.replace(/\s+/g, ' ').trim().slice(0, 200);
   return `the receiver answered ${answer.status}${location}${body ? `: ${body}` : ''}`;
 }

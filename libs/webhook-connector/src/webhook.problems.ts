@@ -8,9 +8,24 @@ export const problems = {
     code: 'address_not_allowed',
     message: `${host} resolves to ${refused.join(', ')}, which this host may not send to (loopback, private, link-local or reserved); an operator may allow the network`,
   }),
-  dnsFailed: (host: string, code: string): CheckProblem => ({ code: 'dns_failed', message: `The name ${host} could not be resolved (${code})` }),
-  unreachable: (url: string, code: string, message: string): CheckProblem => ({ code: 'endpoint_unreachable', message: `${url} could not be reached (${code}: ${message})` }),
-  certificate: (url: string, code: string): CheckProblem => ({ code: 'tls_certificate_rejected', message: `The certificate of ${url} was refused (${code})` }),
-  gone: (url: string): CheckProblem => ({ code: 'receiver_gone', message: `${url} answered 410 Gone: the receiver no longer wants these webhooks` }),
-  receiverError: (url: string, status: number): CheckProblem => ({ code: 'receiver_error', message: `${url} answered ${status}: the receiver is failing` }),
+  dnsFailed: (host: string, code: string): CheckProblem => ({
+    code: 'dns_failed',
+    message: `The name ${host} could not be resolved (${code})`,
+  }),
+  unreachable: (url: string, code: string, message: string): CheckProblem => ({
+    code: 'endpoint_unreachable',
+    message: `${url} could not be reached (${code}: ${message})`,
+  }),
+  certificate: (url: string, code: string): CheckProblem => ({
+    code: 'tls_certificate_rejected',
+    message: `The certificate of ${url} was refused (${code})`,
+  }),
+  gone: (url: string): CheckProblem => ({
+    code: 'receiver_gone',
+    message: `${url} answered 410 Gone: the receiver no longer wants these webhooks`,
+  }),
+  receiverError: (url: string, status: number): CheckProblem => ({
+    code: 'receiver_error',
+    message: `${url} answered ${status}: the receiver is failing`,
+  }),
 };

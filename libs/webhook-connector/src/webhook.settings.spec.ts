@@ -14,7 +14,9 @@ const failures = (form: Record<string, unknown>) => {
 describe('WebhookSettings', () => {
   it('takes a url and a signing secret, and optionally a previous secret and extra headers', () => {
     expect(failures(valid)).toEqual([]);
-    expect(failures({ ...valid, previousSigningSecret: generateSigningSecret(), headers: { Authorization: 'Bearer abc', 'X-Tenant': '42' } })).toEqual([]);
+    expect(
+      failures({ ...valid, previousSigningSecret: generateSigningSecret(), headers: { Authorization: 'Bearer abc', 'X-Tenant': '42' } }),
+    ).toEqual([]);
   });
 
   it('names every missing field', () => {
@@ -52,14 +54,21 @@ describe('WebhookSettings', () => {
     const schema = settingsJsonSchema(connector) as { properties: Record<string, Record<string, unknown>>; required: string[] };
     expect(schema.properties.url).toMatchObject({ format: 'uri', title: 'Endpoint URL' });
     expect(schema.properties.url.writeOnly).toBeUndefined();
-    for (const secret of ['signingSecret', 'previousSigningSecret', 'headers']) expect(schema.properties[secret]).toMatchObject({ writeOnly: true, title: expect.any(String) });
+    for (const secret of ['signingSecret', 'previousSigningSecret', 'headers'])
+      expect(schema.properties[secret]).toMatchObject({ writeOnly: true, title: expect.any(String) });
     expect(schema.required.sort()).toEqual(['signingSecret', 'url']);
   });
 });
 
 describe('resolveWebhookOptions', () => {
   it('blocks private networks and requires https by default', () => {
-    expect(resolveWebhookOptions({})).toMatchObject({ blockPrivateNetworks: true, allowHttpToLoopback: false, allowedNetworks: [], requestTimeoutMs: 15_000, maxConcurrentRequests: 16 });
+    expect(resolveWebhookOptions({})).toMatchObject({
+      blockPrivateNetworks: true,
+      allowHttpToLoopback: false,
+      allowedNetworks: [],
+      requestTimeoutMs: 15_000,
+      maxConcurrentRequests: 16,
+    });
   });
 
   it('refuses an allowed network that is not an address or a CIDR, and out-of-range numbers', () => {

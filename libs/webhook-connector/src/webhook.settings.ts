@@ -7,7 +7,19 @@ export const MAX_EXTRA_HEADERS = 20;
 export const MAX_HEADER_VALUE_LENGTH = 4096;
 
 /** Headers the connector sets itself (or HTTP owns): an extra header may not replace them. */
-export const RESERVED_HEADERS = new Set(['host', 'content-type', 'content-length', 'transfer-encoding', 'connection', 'keep-alive', 'upgrade', 'expect', 'te', 'trailer', 'user-agent']);
+export const RESERVED_HEADERS = new Set([
+  'host',
+  'content-type',
+  'content-length',
+  'transfer-encoding',
+  'connection',
+  'keep-alive',
+  'upgrade',
+  'expect',
+  'te',
+  'trailer',
+  'user-agent',
+]);
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,128}$/;
 const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
 
@@ -89,7 +101,8 @@ export function extraHeadersProblem(value: unknown): string | undefined {
   const seen = new Set<string>();
   for (const [name, header] of entries) {
     const lower = name.toLowerCase();
-    if (!HEADER_NAME.test(name)) return `names must be HTTP header names (letters, digits and !#$%&'*+.^_\`|~-), got "${name.slice(0, 64)}"`;
+    if (!HEADER_NAME.test(name))
+      return `names must be HTTP header names (letters, digits and !#$%&'*+.^_\`|~-), got "${name.slice(0, 64)}"`;
     if (RESERVED_HEADERS.has(lower) || lower.startsWith('webhook-')) return `may not set ${name}: the connector sets it`;
     if (seen.has(lower)) return `name ${name} is given twice`;
     seen.add(lower);

@@ -22,7 +22,13 @@ export interface Verdict {
  * event must come after the first arrival of every earlier event of that profile (duplicates after a crash
  * are allowed; reordering is not).
  */
-export function judge(scenario: string, accepted: readonly SentEvent[], records: readonly StreamMessage[], recoverySeconds: number, note?: string): Verdict {
+export function judge(
+  scenario: string,
+  accepted: readonly SentEvent[],
+  records: readonly StreamMessage[],
+  recoverySeconds: number,
+  note?: string,
+): Verdict {
   const seen = new Set<string>();
   const lastByProfile = new Map<string, number>();
   let duplicates = 0;
@@ -53,7 +59,9 @@ export function judge(scenario: string, accepted: readonly SentEvent[], records:
 
 export function formatTable(verdicts: readonly Verdict[]): string {
   const header = ['scenario', 'accepted', 'delivered unique', 'missing', 'duplicates', 'order violations', 'recovery s', 'note'];
-  const rows = verdicts.map((v) => [v.scenario, v.accepted, v.deliveredUnique, v.missing, v.duplicates, v.orderViolations, v.recoverySeconds, v.note ?? ''].map(String));
+  const rows = verdicts.map((v) =>
+    [v.scenario, v.accepted, v.deliveredUnique, v.missing, v.duplicates, v.orderViolations, v.recoverySeconds, v.note ?? ''].map(String),
+  );
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column].length)));
   const line = (cells: string[]) => `| ${cells.map((cell, column) => cell.padEnd(widths[column])).join(' | ')} |`;
   return [line(header), `|${widths.map((width) => '-'.repeat(width + 2)).join('|')}|`, ...rows.map(line)].join('\n');

@@ -16,7 +16,15 @@ import { EventsController } from './events.controller.js';
 /** The /v1 HTTP API: bearer-token access on every route, DTO validation, and domain errors turned into HTTP answers. */
 @Module({
   imports: [SetupsModule, IntakeModule, DeliveryModule],
-  controllers: [ConnectorTypesController, ConnectorsController, BindingsController, EventsController, DeadLettersController, DeliveriesController, AdminController],
+  controllers: [
+    ConnectorTypesController,
+    ConnectorsController,
+    BindingsController,
+    EventsController,
+    DeadLettersController,
+    DeliveriesController,
+    AdminController,
+  ],
   providers: [
     { provide: APP_FILTER, useClass: DomainErrorFilter },
     { provide: APP_GUARD, useClass: AuthGuard },

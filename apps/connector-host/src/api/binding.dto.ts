@@ -56,7 +56,8 @@ function IsSourceNumber() {
 function sourceNumberProblem(value: unknown, type: string): string | undefined {
   if (type === 'journey') return value === undefined || value === null ? undefined : 'is for audiences only: a journey step has no number';
   if (value === undefined || value === null) return 'is required for an audience';
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > MAX_INT32) return `must be an integer from 1 to ${MAX_INT32}`;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > MAX_INT32)
+    return `must be an integer from 1 to ${MAX_INT32}`;
   return undefined;
 }
 
@@ -89,7 +90,8 @@ function bindingPropertiesProblem(value: unknown): string | undefined {
   const entries = Object.entries(value);
   if (entries.length > MAX_BINDING_PROPERTIES) return `must have at most ${MAX_BINDING_PROPERTIES} keys, got ${entries.length}`;
   for (const [key, item] of entries) {
-    if (key.length === 0 || key.length > MAX_PROPERTY_KEY_LENGTH) return `keys must be 1 to ${MAX_PROPERTY_KEY_LENGTH} characters, got "${key.slice(0, 80)}"`;
+    if (key.length === 0 || key.length > MAX_PROPERTY_KEY_LENGTH)
+      return `keys must be 1 to ${MAX_PROPERTY_KEY_LENGTH} characters, got "${key.slice(0, 80)}"`;
     if (typeof item === 'number' && Number.isFinite(item)) continue;
     if (typeof item === 'string' && item.length <= MAX_PROPERTY_VALUE_LENGTH) continue;
     return `.${key} must be a string of at most ${MAX_PROPERTY_VALUE_LENGTH} characters or a finite number`;

@@ -18,8 +18,14 @@ export class ConnectorsController {
   constructor(private readonly setups: ConnectorSetupsService) {}
 
   @Post()
-  @ApiOperation({ summary: 'Save a connector set-up; its check runs and comes back as `check` (?strict=true: refuse it when the check fails)' })
-  create(@Body() body: CreateConnectorDto, @Query() query: SaveConnectorQuery, @CurrentPrincipal() principal: Principal): Promise<SavedConnector> {
+  @ApiOperation({
+    summary: 'Save a connector set-up; its check runs and comes back as `check` (?strict=true: refuse it when the check fails)',
+  })
+  create(
+    @Body() body: CreateConnectorDto,
+    @Query() query: SaveConnectorQuery,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<SavedConnector> {
     return this.setups.create(body, query.strict === 'true', principal.siteNumber);
   }
 

@@ -17,7 +17,11 @@ export class DeadLettersController {
   /** Oldest first, paged by id: pass the answer's `nextAfter` as `after`. */
   @Get()
   @ApiOperation({ summary: 'Dead letters, oldest first, paged by id' })
-  list(@Param('id', uuidParam()) id: string, @Query() query: ListDeadLettersQuery, @CurrentPrincipal() principal: Principal): Promise<DeadLetterPage> {
+  list(
+    @Param('id', uuidParam()) id: string,
+    @Query() query: ListDeadLettersQuery,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<DeadLetterPage> {
     return this.deadLetters.list(id, query, principal.siteNumber);
   }
 
@@ -25,7 +29,11 @@ export class DeadLettersController {
   @Post('replay')
   @ApiOperation({ summary: 'Requeue all or the given dead letters' })
   @HttpCode(200)
-  replay(@Param('id', uuidParam()) id: string, @Body() body: ReplayDeadLettersDto, @CurrentPrincipal() principal: Principal): Promise<{ replayed: number }> {
+  replay(
+    @Param('id', uuidParam()) id: string,
+    @Body() body: ReplayDeadLettersDto,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<{ replayed: number }> {
     return this.deadLetters.replay(id, body.ids, principal.siteNumber);
   }
 }

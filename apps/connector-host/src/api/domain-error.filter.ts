@@ -1,6 +1,14 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpStatus } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { ConflictError, DomainError, ForbiddenError, InvalidInputError, NotFoundError, RetryLaterError, UnprocessableError } from '../common/domain-errors.js';
+import {
+  ConflictError,
+  DomainError,
+  ForbiddenError,
+  InvalidInputError,
+  NotFoundError,
+  RetryLaterError,
+  UnprocessableError,
+} from '../common/domain-errors.js';
 
 /**
  * Turns a service's domain error into the API's error body: `{ statusCode, error, message }`, plus `errors`
@@ -32,9 +40,13 @@ function answerFor(error: DomainError): { status: number; body: Record<string, u
   if (error instanceof NotFoundError) return { status: HttpStatus.NOT_FOUND, body: {} };
   if (error instanceof ConflictError) return { status: HttpStatus.CONFLICT, body: {} };
   if (error instanceof ForbiddenError) return { status: HttpStatus.FORBIDDEN, body: error.errors ? { errors: error.errors } : {} };
-  if (error instanceof UnprocessableError) return { status: HttpStatus.UNPROCESSABLE_ENTITY, body: error.check ? { check: error.check } : {} };
+  if (error instanceof UnprocessableError)
+    return { status: HttpStatus.UNPROCESSABLE_ENTITY, body: error.check ? { check: error.check } : {} };
   if (error instanceof RetryLaterError) {
-    return { status: error.reason === 'busy' ? HttpStatus.TOO_MANY_REQUESTS : HttpStatus.SERVICE_UNAVAILABLE, body: { retryAfterSeconds: error.retryAfterSeconds } };
+    return {
+      status: error.reason === 'busy' ? HttpStatus.TOO_MANY_REQUESTS : HttpStatus.SERVICE_UNAVAILABLE,
+      body: { retryAfterSeconds: error.retryAfterSeconds },
+    };
   }
   return { status: HttpStatus.INTERNAL_SERVER_ERROR, body: {} };
 }

@@ -10,7 +10,11 @@ describe('connectorModules', () => {
   });
 
   it('loads only the configured types and refuses an unknown one by name', () => {
-    expect(connectorModules(readHostConfig({ CONNECTORS: 'kinesis', APP_ENV: 'production' }), {}).map((module) => module.module.name)).toEqual(['KinesisConnectorModule']);
-    expect(() => connectorModules(readHostConfig({ CONNECTORS: 'kinesis,carrier-pigeon' }), {})).toThrow(/unknown connector types: carrier-pigeon \(known: kinesis, webhook\)/);
+    expect(
+      connectorModules(readHostConfig({ CONNECTORS: 'kinesis', APP_ENV: 'production' }), {}).map((module) => module.module.name),
+    ).toEqual(['KinesisConnectorModule']);
+    expect(() => connectorModules(readHostConfig({ CONNECTORS: 'kinesis,carrier-pigeon' }), {})).toThrow(
+      /unknown connector types: carrier-pigeon \(known: kinesis, webhook\)/,
+    );
   });
 });

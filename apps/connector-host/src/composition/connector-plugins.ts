@@ -22,7 +22,9 @@ export function connectorModules(config: HostConfig, environment: Env): DynamicM
   const wanted = config.connectorTypes.length > 0 ? [...new Set(config.connectorTypes)] : Object.keys(CONNECTOR_PLUGINS);
   const unknown = wanted.filter((type) => !Object.hasOwn(CONNECTOR_PLUGINS, type));
   if (unknown.length > 0) {
-    throw new Error(`CONNECTORS names unknown connector types: ${unknown.join(', ')} (known: ${Object.keys(CONNECTOR_PLUGINS).join(', ')})`);
+    throw new Error(
+      `CONNECTORS names unknown connector types: ${unknown.join(', ')} (known: ${Object.keys(CONNECTOR_PLUGINS).join(', ')})`,
+    );
   }
   const env = new EnvReader(environment);
   const modules = wanted.map((type) => CONNECTOR_PLUGINS[type](env, config));

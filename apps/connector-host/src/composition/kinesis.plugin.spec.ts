@@ -11,7 +11,9 @@ function plug(environment: Record<string, string>) {
   const module = kinesisPlugin(env, readHostConfig(environment));
   const provider = module.providers?.find((candidate) => (candidate as { provide?: unknown }).provide === KINESIS_CONNECTOR_OPTIONS);
   const options: KinesisConnectorOptions =
-    'useValue' in (provider as object) ? (provider as ValueProvider).useValue : (provider as FactoryProvider).useFactory({ endpoint: 'http://127.0.0.1:1234' });
+    'useValue' in (provider as object)
+      ? (provider as ValueProvider).useValue
+      : (provider as FactoryProvider).useFactory({ endpoint: 'http://127.0.0.1:1234' });
   return { module: module as DynamicModule, options, problems: env.problems };
 }
 
@@ -27,14 +29,23 @@ describe('kinesisPlugin', () => {
     const { module, options } = plug({ APP_ENV: 'production' });
     expect(module.imports ?? []).toHaveLength(0);
     expect(options).toMatchObject({ endpoint: undefined, autoCreateStreams: false });
-    expect(plug({ APP_ENV: 'production', KINESIS_EMULATOR: 'embedded' }).problems).toEqual([expect.stringMatching(/refused when APP_ENV=production/)]);
-    expect(plug({ APP_ENV: 'production', KINESIS_AUTO_CREATE_STREAMS: 'true' }).problems).toEqual([expect.stringMatching(/belong to the customer/)]);
+    expect(plug({ APP_ENV: 'production', KINESIS_EMULATOR: 'embedded' }).problems).toEqual([
+      expect.stringMatching(/refused when APP_ENV=production/),
+    ]);
+    expect(plug({ APP_ENV: 'production', KINESIS_AUTO_CREATE_STREAMS: 'true' }).problems).toEqual([
+      expect.stringMatching(/belong to the customer/),
+    ]);
   });
 
   it('uses a configured endpoint instead of the emulator, with its timeouts', () => {
     const { module, options } = plug({ KINESIS_ENDPOINT: 'http://127.0.0.1:4567', KINESIS_CONNECT_TIMEOUT_MS: '500' });
     expect(module.imports ?? []).toHaveLength(0);
-    expect(options).toEqual({ endpoint: 'http://127.0.0.1:4567', autoCreateStreams: false, connectTimeoutMs: 500, requestTimeoutMs: 15_000 });
+    expect(options).toEqual({
+      endpoint: 'http://127.0.0.1:4567',
+      autoCreateStreams: false,
+      connectTimeoutMs: 500,
+      requestTimeoutMs: 15_000,
+    });
   });
 
   it('names every malformed value', () => {

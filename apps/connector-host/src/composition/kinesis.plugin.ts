@@ -15,7 +15,8 @@ export function kinesisPlugin(env: EnvReader, host: HostConfig): DynamicModule {
   if (emulator && host.production) env.refuse('KINESIS_EMULATOR=embedded is for development: refused when APP_ENV=production');
   if (emulator && endpoint) env.refuse('Set either KINESIS_ENDPOINT or KINESIS_EMULATOR=embedded, not both');
   const autoCreateStreams = env.bool('KINESIS_AUTO_CREATE_STREAMS', emulator);
-  if (autoCreateStreams && !emulator && !endpoint) env.refuse('KINESIS_AUTO_CREATE_STREAMS=true needs KINESIS_ENDPOINT or the embedded emulator: streams in AWS belong to the customer');
+  if (autoCreateStreams && !emulator && !endpoint)
+    env.refuse('KINESIS_AUTO_CREATE_STREAMS=true needs KINESIS_ENDPOINT or the embedded emulator: streams in AWS belong to the customer');
   const timeouts = {
     connectTimeoutMs: env.int('KINESIS_CONNECT_TIMEOUT_MS', 3000, 1, 120_000),
     requestTimeoutMs: env.int('KINESIS_REQUEST_TIMEOUT_MS', 15_000, 1, 600_000),

@@ -11,7 +11,10 @@ import type { HostConfig } from '../config/host.config.js';
  */
 export function webhookPlugin(env: EnvReader, host: HostConfig): DynamicModule {
   const block = env.bool('WEBHOOK_BLOCK_PRIVATE_NETWORKS', host.production);
-  if (host.production && !block) env.refuse('WEBHOOK_BLOCK_PRIVATE_NETWORKS=false is refused when APP_ENV=production: list the networks to allow in WEBHOOK_ALLOWED_NETWORKS');
+  if (host.production && !block)
+    env.refuse(
+      'WEBHOOK_BLOCK_PRIVATE_NETWORKS=false is refused when APP_ENV=production: list the networks to allow in WEBHOOK_ALLOWED_NETWORKS',
+    );
   return WebhookConnectorModule.forRoot({
     blockPrivateNetworks: block || host.production,
     allowedNetworks: env.list('WEBHOOK_ALLOWED_NETWORKS'),

@@ -23,7 +23,9 @@ export function readTokens(env: EnvReader, key: string, scope: TokenScope): Acce
     const match = ENTRY.exec(entry);
     if (!match?.groups) {
       // Never echo the entry: it is a credential.
-      env.refuse(`${key} entry ${index + 1} must be a token of 16 to 512 visible characters (no "@") or sha256:<64 hex>, optionally @<siteNumber>`);
+      env.refuse(
+        `${key} entry ${index + 1} must be a token of 16 to 512 visible characters (no "@") or sha256:<64 hex>, optionally @<siteNumber>`,
+      );
       continue;
     }
     const { hash, token, site } = match.groups;

@@ -28,7 +28,12 @@ describe('readHostConfig', () => {
   });
 
   it('reads the connector list, log level and site-limited tokens', () => {
-    const config = readHostConfig({ CONNECTORS: ' kinesis , ', LOG_LEVEL: 'warn', APP_ENV: 'production', INGEST_TOKENS: 'ingest-token-0123456789@42' });
+    const config = readHostConfig({
+      CONNECTORS: ' kinesis , ',
+      LOG_LEVEL: 'warn',
+      APP_ENV: 'production',
+      INGEST_TOKENS: 'ingest-token-0123456789@42',
+    });
     expect(config.connectorTypes).toEqual(['kinesis']);
     expect(config.logLevels).toEqual(['fatal', 'error', 'warn']);
     expect(config).toMatchObject({ production: true, logFormat: 'json', pinoLevel: 'warn' });

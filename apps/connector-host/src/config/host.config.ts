@@ -107,4 +107,12 @@ export function readHostConfig(environment: Env): HostConfig {
 
 /** LOG_LEVEL=warn prints fatal, error and warn; `silent` prints nothing. */
 const LEVELS = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'] as const satisfies readonly LogLevel[];
-const PINO_LEVELS: Record<(typeof LEVELS)[number] | 'silent', string> = { silent: 'silent', fatal: 'fatal', error: 'error', warn: 'warn', log: 'info', debug: 'debug', verbose: 'trace' };
+const PINO_LEVELS: Record<(typeof LEVELS)[number] | 'silent', string> = {
+  silent: 'silent',
+  fatal: 'fatal',
+  error: 'error',
+  warn: 'warn',
+  log: 'info',
+  debug: 'debug',
+  verbose: 'trace',
+};

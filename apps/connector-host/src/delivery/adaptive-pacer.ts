@@ -20,7 +20,8 @@ export class AdaptivePacer {
   }
 
   record(throttled: number, total: number): void {
-    if (total > 0 && throttled / total > this.threshold) this.pauseMs = Math.min(this.maxPauseMs, Math.max(this.minPauseMs, this.pauseMs * 2));
+    if (total > 0 && throttled / total > this.threshold)
+      this.pauseMs = Math.min(this.maxPauseMs, Math.max(this.minPauseMs, this.pauseMs * 2));
     else this.pauseMs = this.pauseMs / 2 < this.minPauseMs ? 0 : this.pauseMs / 2;
   }
 }

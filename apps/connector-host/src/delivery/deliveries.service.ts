@@ -8,10 +8,38 @@ import { DeliveryTrace } from './delivery-trace.js';
 
 /** What became of one message; `receipt` is where the destination says it landed, as its connector reported it. */
 export type DeliveryView =
-  | { status: 'delivered'; connectorId: string; profileId: string; sourceId: string; receipt: Readonly<Record<string, string>> | null; attempts: number | null; acceptedAt: string; deliveredAt: string }
-  | { status: 'pending'; connectorId: string; profileId: string; sourceId: string | null; attempts: number; nextAttemptAt: string | null; lastError: { code: string; message: string } | null; acceptedAt: string }
+  | {
+      status: 'delivered';
+      connectorId: string;
+      profileId: string;
+      sourceId: string;
+      receipt: Readonly<Record<string, string>> | null;
+      attempts: number | null;
+      acceptedAt: string;
+      deliveredAt: string;
+    }
+  | {
+      status: 'pending';
+      connectorId: string;
+      profileId: string;
+      sourceId: string | null;
+      attempts: number;
+      nextAttemptAt: string | null;
+      lastError: { code: string; message: string } | null;
+      acceptedAt: string;
+    }
   | { status: 'skipped'; connectorId: string | null; profileId: string; sourceId: string; reason: string; at: string }
-  | { status: 'dead_lettered'; connectorId: string; profileId: string; sourceId: string | null; errorCode: string; errorMessage: string; attempts: number; acceptedAt: string; failedAt: string };
+  | {
+      status: 'dead_lettered';
+      connectorId: string;
+      profileId: string;
+      sourceId: string | null;
+      errorCode: string;
+      errorMessage: string;
+      attempts: number;
+      acceptedAt: string;
+      failedAt: string;
+    };
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -28,7 +56,8 @@ export class DeliveriesService {
   /** `site`: a site-limited caller looks through one of its own connectors only. */
   async find(query: MessageFilter & { limit?: number }, site?: number): Promise<DeliveryView[]> {
     if (site !== undefined) {
-      if (query.connectorId === undefined) throw InvalidInputError.field('connectorId', 'connectorId is required for a token limited to one site');
+      if (query.connectorId === undefined)
+        throw InvalidInputError.field('connectorId', 'connectorId is required for a token limited to one site');
       await this.setups.row(query.connectorId, site);
     }
     const filter: MessageFilter = { profileId: query.profileId, sourceId: query.sourceId?.toLowerCase(), connectorId: query.connectorId };
@@ -37,11 +66,31 @@ export class DeliveriesService {
     }
     const limit = query.limit ?? 100;
     const items: (DeliveryView & { sortKey: number })[] = [
-      ...this.trace.find(filter, limit).map((row) =>
-        row.status === 'delivered'
-          ? { status: 'delivered' as const, connectorId: row.connectorId ?? '', profileId: row.profileId, sourceId: row.sourceId, receipt: row.receipt ?? null, attempts: row.attempts ?? null, acceptedAt: iso(row.acceptedAt), deliveredAt: iso(row.at), sortKey: row.at }
-          : { status: 'skipped' as const, connectorId: row.connectorId, profileId: row.profileId, sourceId: row.sourceId, reason: row.reason ?? '', at: iso(row.at), sortKey: row.at },
-      ),
+      ...this.trace
+        .find(filter, limit)
+        .map((row) =>
+          row.status === 'delivered'
+            ? {
+                status: 'delivered' as const,
+                connectorId: row.connectorId ?? '',
+                profileId: row.profileId,
+                sourceId: row.sourceId,
+                receipt: row.receipt ?? null,
+                attempts: row.attempts ?? null,
+                acceptedAt: iso(row.acceptedAt),
+                deliveredAt: iso(row.at),
+                sortKey: row.at,
+              }
+            : {
+                status: 'skipped' as const,
+                connectorId: row.connectorId,
+                profileId: row.profileId,
+                sourceId: row.sourceId,
+                reason: row.reason ?? '',
+                at: iso(row.at),
+                sortKey: row.at,
+              },
+        ),
       ...this.pending.find(filter, limit).map((row) => ({
         status: 'pending' as const,
         connectorId: row.connector_id,

@@ -24,7 +24,8 @@ export class DeliveryHealthIndicator {
       if (connector.enabled && this.delivery.loads(connector.type) && !this.delivery.isRunning(connector.id)) {
         problems.push(`delivery loop of connector ${connector.id} is not running`);
       }
-      if (connector.pending >= this.config.maxBacklogPerConnector) problems.push(`connector ${connector.id} is at its backlog cap (${connector.pending})`);
+      if (connector.pending >= this.config.maxBacklogPerConnector)
+        problems.push(`connector ${connector.id} is at its backlog cap (${connector.pending})`);
     }
     return problems.length === 0 ? indicator.up() : indicator.down({ problems });
   }

@@ -2,8 +2,17 @@ import { describe, expect, it } from 'vitest';
 import type { HostConfig } from '../config/host.config.js';
 import { DeliveryTrace, type TraceRow } from './delivery-trace.js';
 
-const row = (profileId: string, at: number, sourceId = 's'): TraceRow => ({ connectorId: 'c', profileId, sourceId, status: 'skipped', reason: 'no_binding', acceptedAt: at, at });
-const trace = (traceMaxEntries: number, traceRetentionMs = 60_000) => new DeliveryTrace({ traceMaxEntries, traceRetentionMs } as HostConfig);
+const row = (profileId: string, at: number, sourceId = 's'): TraceRow => ({
+  connectorId: 'c',
+  profileId,
+  sourceId,
+  status: 'skipped',
+  reason: 'no_binding',
+  acceptedAt: at,
+  at,
+});
+const trace = (traceMaxEntries: number, traceRetentionMs = 60_000) =>
+  new DeliveryTrace({ traceMaxEntries, traceRetentionMs } as HostConfig);
 
 describe('DeliveryTrace', () => {
   it('keeps the newest entries within both bounds, newest first, and filters them', () => {
@@ -19,7 +28,7 @@ describe('DeliveryTrace', () => {
     expect(ring.find({}, 1, now).map((r) => r.profileId)).toEqual(['d']);
   });
 
-  it('keeps a connector\'s receipt as the connector gave it', () => {
+  it("keeps a connector's receipt as the connector gave it", () => {
     const ring = trace(2);
     ring.write([{ ...row('p', 5), status: 'delivered', receipt: { webhookId: 'msg_1', status: '204' } }]);
     expect(ring.find({ connectorId: 'c' }, 1, 5)[0].receipt).toEqual({ webhookId: 'msg_1', status: '204' });

@@ -16,7 +16,15 @@ import { SkipRecorder } from './skip-recorder.js';
 /** Delivery: one loop per enabled connector, outcomes settled in the store, the trace, dead letters and their replay. */
 @Module({
   imports: [ConnectorSdkModule, StoreModule, SetupsModule, IntakeModule, ObservabilityModule, TerminusModule],
-  providers: [DeliveryService, DeliveryObserver, DeliveryTrace, SkipRecorder, DeadLettersService, DeliveriesService, DeliveryHealthIndicator],
+  providers: [
+    DeliveryService,
+    DeliveryObserver,
+    DeliveryTrace,
+    SkipRecorder,
+    DeadLettersService,
+    DeliveriesService,
+    DeliveryHealthIndicator,
+  ],
   exports: [DeliveryService, DeadLettersService, DeliveriesService, DeliveryHealthIndicator],
 })
 export class DeliveryModule {}

@@ -66,7 +66,9 @@ export class DeliveryService implements OnApplicationBootstrap, BeforeApplicatio
     this.subscriptions.unsubscribe();
     const stops = Promise.all([...this.workers.values()].map((worker) => worker.stop()));
     let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), this.config.delivery.shutdownTimeoutMs)));
+    const timeout = new Promise<'timeout'>(
+      (resolve) => (timer = setTimeout(() => resolve('timeout'), this.config.delivery.shutdownTimeoutMs)),
+    );
     const result = await Promise.race([stops.then(() => 'done' as const), timeout]);
     clearTimeout(timer);
     if (result === 'timeout') this.logger.warn('shutdown timeout: unsettled batches stay in the outbox and are sent after restart');

@@ -15,7 +15,10 @@ const message = (seq: number, overrides: Partial<PendingMessage> = {}): PendingM
   source_id: null,
   ...overrides,
 });
-const throttled = { status: 'retryable', reason: { code: 'ProvisionedThroughputExceededException', message: 'slow down', throttled: true } } as const;
+const throttled = {
+  status: 'retryable',
+  reason: { code: 'ProvisionedThroughputExceededException', message: 'slow down', throttled: true },
+} as const;
 
 describe('settleOutcomes', () => {
   it('removes delivered messages, reschedules only the retryable ones, dead-letters the rejected ones', () => {
@@ -38,7 +41,10 @@ describe('settleOutcomes', () => {
   });
 
   it('keeps messages refused because of the set-up (not dead-lettered) and counts them', () => {
-    const gone = { status: 'rejected', reason: { code: 'ResourceNotFoundException', message: 'stream gone', scope: 'destination' } } as const;
+    const gone = {
+      status: 'rejected',
+      reason: { code: 'ResourceNotFoundException', message: 'stream gone', scope: 'destination' },
+    } as const;
     const settlement = settleOutcomes([message(1), message(2)], [gone, gone], 1000, policy, () => 0.5);
     expect(settlement.dead).toEqual([]);
     expect(settlement.retry.map((retry) => retry.seq)).toEqual([1, 2]);
@@ -53,7 +59,9 @@ describe('settleOutcomes', () => {
   it('dead-letters a retryable message past its maximum age, keeping the last error', () => {
     const settlement = settleOutcomes([message(1, { accepted_at: 0 })], [throttled], 60_000, policy);
     expect(settlement.retry).toEqual([]);
-    expect(settlement.dead).toEqual([{ seq: 1, code: 'MaxAgeExceeded', message: expect.stringContaining('ProvisionedThroughputExceededException') }]);
+    expect(settlement.dead).toEqual([
+      { seq: 1, code: 'MaxAgeExceeded', message: expect.stringContaining('ProvisionedThroughputExceededException') },
+    ]);
   });
 
   it('retries a message the connector returned no outcome for, instead of losing it', () => {
@@ -77,7 +85,13 @@ describe('settleOutcomes and Retry-After', () => {
     const asked = { status: 'retryable', reason: { code: 'HTTP_429', message: 'slow down', throttled: true, retryAfterMs: 5000 } } as const;
     const [soon] = settleOutcomes([message(1)], [asked], 1000, policy, () => 0.5).retry;
     expect(soon.nextAttemptAt).toBe(1000 + 5000);
-    const late = settleOutcomes([message(2, { attempts: 20 })], [{ ...asked, reason: { ...asked.reason, retryAfterMs: 10 } }], 1000, policy, () => 0.9).retry[0];
+    const late = settleOutcomes(
+      [message(2, { attempts: 20 })],
+      [{ ...asked, reason: { ...asked.reason, retryAfterMs: 10 } }],
+      1000,
+      policy,
+      () => 0.9,
+    ).retry[0];
     expect(late.nextAttemptAt).toBe(1000 + fullJitterDelay(21, policy.retryBaseMs, policy.retryMaxMs, () => 0.9));
   });
 });

@@ -56,7 +56,10 @@ export function settleOutcomes(
       });
     } else {
       // The host's own backoff, but never sooner than the destination asked for.
-      const delay = Math.max(fullJitterDelay(message.attempts + 1, policy.retryBaseMs, policy.retryMaxMs, random), reason.retryAfterMs ?? 0);
+      const delay = Math.max(
+        fullJitterDelay(message.attempts + 1, policy.retryBaseMs, policy.retryMaxMs, random),
+        reason.retryAfterMs ?? 0,
+      );
       result.retry.push({ seq: message.seq, nextAttemptAt: now + Math.max(1, delay), code: reason.code, message: reason.message });
     }
   });

@@ -12,8 +12,12 @@ describe('WakeableSleep', () => {
   it('remembers a wake-up that came before the sleep, once', async () => {
     const sleeper = new WakeableSleep();
     sleeper.wake();
-    expect(await Promise.race([sleeper.sleep(60_000).then(() => 'at once'), new Promise((r) => setTimeout(() => r('waited'), 1000))])).toBe('at once');
-    expect(await Promise.race([sleeper.sleep(60_000).then(() => 'at once'), new Promise((r) => setTimeout(() => r('waited'), 50))])).toBe('waited');
+    expect(await Promise.race([sleeper.sleep(60_000).then(() => 'at once'), new Promise((r) => setTimeout(() => r('waited'), 1000))])).toBe(
+      'at once',
+    );
+    expect(await Promise.race([sleeper.sleep(60_000).then(() => 'at once'), new Promise((r) => setTimeout(() => r('waited'), 50))])).toBe(
+      'waited',
+    );
     sleeper.wake();
   });
 });

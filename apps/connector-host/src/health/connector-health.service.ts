@@ -58,10 +58,13 @@ export class ConnectorHealthService implements OnModuleInit {
         status,
         pausedReason: connector.pausedReason,
         lastSuccessAt: loop?.lastSuccessAt ? new Date(loop.lastSuccessAt).toISOString() : null,
-        lastError: loop?.lastError ? { code: loop.lastError.code, message: loop.lastError.message, at: new Date(loop.lastError.at).toISOString() } : null,
+        lastError: loop?.lastError
+          ? { code: loop.lastError.code, message: loop.lastError.message, at: new Date(loop.lastError.at).toISOString() }
+          : null,
         backlog: connector.pending,
         deadLetters: connector.deadLetters,
-        oldestPendingAgeSeconds: connector.oldestAcceptedAt === undefined ? null : Math.round((now - connector.oldestAcceptedAt) / 100) / 10,
+        oldestPendingAgeSeconds:
+          connector.oldestAcceptedAt === undefined ? null : Math.round((now - connector.oldestAcceptedAt) / 100) / 10,
       };
     });
   }

@@ -29,7 +29,10 @@ export class HealthController {
 
   @Get('ready')
   @HealthCheck()
-  @ApiOperation({ summary: 'Store writable, delivery loops running, not shutting down, backlogs under their caps. A destination being down never makes the host unready.' })
+  @ApiOperation({
+    summary:
+      'Store writable, delivery loops running, not shutting down, backlogs under their caps. A destination being down never makes the host unready.',
+  })
   ready() {
     return this.health.check([() => this.store.isWritable(), () => this.intake.isAccepting(), () => this.delivery.isReady()]);
   }

@@ -33,7 +33,11 @@ export class EventRouter {
 
     for (const raw of events) {
       // Bindings store source ids in canonical lower case; so do the messages.
-      const event: RoutingEvent = { ...raw, sourceId: raw.sourceId.toLowerCase(), profile: { ...raw.profile, partnerIds: raw.profile.partnerIds ?? {}, properties: raw.profile.properties ?? {} } };
+      const event: RoutingEvent = {
+        ...raw,
+        sourceId: raw.sourceId.toLowerCase(),
+        profile: { ...raw.profile, partnerIds: raw.profile.partnerIds ?? {}, properties: raw.profile.properties ?? {} },
+      };
       const lookupKey = `${event.siteNumber}:${event.sourceId}`;
       let bound = lookups.get(lookupKey);
       if (!bound) {
@@ -60,7 +64,12 @@ export class EventRouter {
           continue;
         }
         for (const message of built.messages) {
-          result.messages.push({ connectorId: binding.connector_id, partitionKey: message.profileId, sourceId: event.sourceId, body: JSON.stringify(message) });
+          result.messages.push({
+            connectorId: binding.connector_id,
+            partitionKey: message.profileId,
+            sourceId: event.sourceId,
+            body: JSON.stringify(message),
+          });
         }
         result.connectors.set(binding.connector_id, binding.connector_type);
       }

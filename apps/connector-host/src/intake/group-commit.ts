@@ -54,7 +54,8 @@ export class GroupCommit {
   submit(request: CommitRequest): Promise<void> {
     const committed = new Promise<void>((resolve, reject) => {
       this.queue.push({ ...request, resolve, reject });
-      for (const message of request.routed.messages) this.queuedByConnector.set(message.connectorId, (this.queuedByConnector.get(message.connectorId) ?? 0) + 1);
+      for (const message of request.routed.messages)
+        this.queuedByConnector.set(message.connectorId, (this.queuedByConnector.get(message.connectorId) ?? 0) + 1);
       if (this.queue.length === 1) setImmediate(() => this.flush());
     });
     const key = request.idempotency;
@@ -86,7 +87,8 @@ export class GroupCommit {
     } catch (error) {
       // Disk full, I/O error, locked or read-only file: nothing was committed; the platform retries later.
       this.logger.error(`could not commit events: ${error instanceof Error ? error.message : String(error)}`);
-      for (const request of group) request.reject(new RetryLaterError('unavailable', 'The event store could not commit this request; nothing was stored', 5));
+      for (const request of group)
+        request.reject(new RetryLaterError('unavailable', 'The event store could not commit this request; nothing was stored', 5));
       return;
     }
     for (const request of group) {

@@ -55,7 +55,8 @@ export class IngestService {
       const earlier = this.idempotency.lookup(key, now - this.config.idempotencyRetentionMs);
       const queued = this.commits.queuedKey(key);
       const earlierHash = earlier?.request_hash ?? queued?.hash;
-      if (earlierHash !== undefined && earlierHash !== hash) throw new UnprocessableError('This Idempotency-Key was used for a different request body');
+      if (earlierHash !== undefined && earlierHash !== hash)
+        throw new UnprocessableError('This Idempotency-Key was used for a different request body');
       if (earlier) return { status: earlier.status, receipt: JSON.parse(earlier.response), replayed: true };
       if (queued) {
         // The same request is waiting for its group commit: share its fate (202, or 503 with nothing stored).
@@ -69,14 +70,21 @@ export class IngestService {
       const other = events.findIndex((event) => event.siteNumber !== site);
       if (other >= 0) {
         const field = `events[${other}].siteNumber`;
-        throw new ForbiddenError(`${field}: this token may only post events of site ${site}`, [{ field, message: `this token may only post events of site ${site}` }]);
+        throw new ForbiddenError(`${field}: this token may only post events of site ${site}`, [
+          { field, message: `this token may only post events of site ${site}` },
+        ]);
       }
     }
     const routed = this.router.route(events);
     this.refuseOverCap(routed.messages);
     const total = Object.values(routed.skipped).reduce((sum, count) => sum + (count ?? 0), 0);
     const receipt: IngestReceipt = { accepted: events.length, routed: routed.messages.length, skipped: { total, ...routed.skipped } };
-    await this.commits.submit({ routed, idempotency: key === undefined ? undefined : { key, hash, answer: receipt }, events: events.length, acceptedAt: now });
+    await this.commits.submit({
+      routed,
+      idempotency: key === undefined ? undefined : { key, hash, answer: receipt },
+      events: events.length,
+      acceptedAt: now,
+    });
     return { status: 202, receipt, replayed: false };
   }
 

@@ -15,7 +15,17 @@ import { IntakeObserver } from './intake-observer.js';
 /** Event intake: validate, route to bindings, build messages, commit them (group commit), answer 202. */
 @Module({
   imports: [StoreModule, ObservabilityModule, TerminusModule],
-  providers: [EventsRequestValidator, EventRouter, GroupCommit, IngestService, IntakeGate, IntakeNotifications, IntakeObserver, IdempotencyPurge, IntakeHealthIndicator],
+  providers: [
+    EventsRequestValidator,
+    EventRouter,
+    GroupCommit,
+    IngestService,
+    IntakeGate,
+    IntakeNotifications,
+    IntakeObserver,
+    IdempotencyPurge,
+    IntakeHealthIndicator,
+  ],
   exports: [IngestService, IntakeNotifications, IntakeHealthIndicator],
 })
 export class IntakeModule {}

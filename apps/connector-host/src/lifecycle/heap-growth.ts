@@ -12,7 +12,10 @@ import { setFlagsFromString } from 'node:v8';
 export const HEAP_GROWING_PERCENT = 100;
 
 /** Applies the bound unless the operator chose one on node's command line. */
-export function boundHeapGrowth(execArgv: readonly string[] = process.execArgv, setFlags: (flags: string) => void = setFlagsFromString): boolean {
+export function boundHeapGrowth(
+  execArgv: readonly string[] = process.execArgv,
+  setFlags: (flags: string) => void = setFlagsFromString,
+): boolean {
   if (execArgv.some((flag) => /^--heap[-_]growing[-_]percent\b/.test(flag))) return false;
   setFlags(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
   return true;

@@ -10,7 +10,14 @@ import { REDACTED, redactSecrets } from './secret-redaction.js';
  * settings of the loaded connectors (as their @SettingsField() declares them) are blanked at any depth too.
  * Bodies are never logged at all (event payloads are customers' data), so these are the second line.
  */
-export const REDACTED_PATHS = ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-api-key"]', 'res.headers["set-cookie"]', 'secrets', '*.secrets'];
+export const REDACTED_PATHS = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'req.headers["x-api-key"]',
+  'res.headers["set-cookie"]',
+  'secrets',
+  '*.secrets',
+];
 
 /** Structured logs: JSON lines in production, pretty in development; one request id per request. */
 export function loggingModule(config: HostConfig): DynamicModule {
@@ -29,8 +36,11 @@ export function loggingModule(config: HostConfig): DynamicModule {
           res: (response: { statusCode: number }) => ({ statusCode: response.statusCode }),
         },
         autoLogging: { ignore: (request: IncomingMessage) => /^\/(health|metrics)/.test(request.url ?? '') },
-        customSuccessMessage: (request: IncomingMessage, response: { statusCode: number }) => `${request.method} ${request.url} ${response.statusCode}`,
-        ...(config.logFormat === 'pretty' && { transport: { target: 'pino-pretty', options: { singleLine: true, translateTime: 'SYS:HH:MM:ss.l' } } }),
+        customSuccessMessage: (request: IncomingMessage, response: { statusCode: number }) =>
+          `${request.method} ${request.url} ${response.statusCode}`,
+        ...(config.logFormat === 'pretty' && {
+          transport: { target: 'pino-pretty', options: { singleLine: true, translateTime: 'SYS:HH:MM:ss.l' } },
+        }),
       },
     }),
   });

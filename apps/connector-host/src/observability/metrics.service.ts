@@ -19,14 +19,53 @@ export interface BacklogSource {
 @Injectable()
 export class MetricsService {
   readonly registry = new Registry();
-  readonly eventsReceived = new Counter({ name: 'connector_host_events_received_total', help: 'Events accepted by POST /v1/events', registers: [this.registry] });
-  readonly messagesRouted = new Counter({ name: 'connector_host_messages_routed_total', help: 'Messages committed for delivery', labelNames: ['connector_id', 'connector_type'], registers: [this.registry] });
-  readonly messagesSkipped = new Counter({ name: 'connector_host_messages_skipped_total', help: 'Events or (event, binding) pairs that produced no message, by reason', labelNames: ['reason'], registers: [this.registry] });
-  readonly recordsPut = new Counter({ name: 'connector_host_records_put_total', help: 'Records the destination acknowledged', labelNames: ['connector_id', 'connector_type'], registers: [this.registry] });
-  readonly bytesPut = new Counter({ name: 'connector_host_bytes_put_total', help: 'Bytes (bodies and keys) the destination acknowledged', labelNames: ['connector_id', 'connector_type'], registers: [this.registry] });
-  readonly recordsFailed = new Counter({ name: 'connector_host_records_failed_total', help: 'Failed record attempts by error code', labelNames: ['connector_id', 'connector_type', 'error_code'], registers: [this.registry] });
-  readonly retries = new Counter({ name: 'connector_host_retries_total', help: 'Messages rescheduled for another attempt', labelNames: ['connector_id', 'connector_type'], registers: [this.registry] });
-  readonly deadLettered = new Counter({ name: 'connector_host_dead_lettered_total', help: 'Messages moved to dead letters', labelNames: ['connector_id', 'connector_type'], registers: [this.registry] });
+  readonly eventsReceived = new Counter({
+    name: 'connector_host_events_received_total',
+    help: 'Events accepted by POST /v1/events',
+    registers: [this.registry],
+  });
+  readonly messagesRouted = new Counter({
+    name: 'connector_host_messages_routed_total',
+    help: 'Messages committed for delivery',
+    labelNames: ['connector_id', 'connector_type'],
+    registers: [this.registry],
+  });
+  readonly messagesSkipped = new Counter({
+    name: 'connector_host_messages_skipped_total',
+    help: 'Events or (event, binding) pairs that produced no message, by reason',
+    labelNames: ['reason'],
+    registers: [this.registry],
+  });
+  readonly recordsPut = new Counter({
+    name: 'connector_host_records_put_total',
+    help: 'Records the destination acknowledged',
+    labelNames: ['connector_id', 'connector_type'],
+    registers: [this.registry],
+  });
+  readonly bytesPut = new Counter({
+    name: 'connector_host_bytes_put_total',
+    help: 'Bytes (bodies and keys) the destination acknowledged',
+    labelNames: ['connector_id', 'connector_type'],
+    registers: [this.registry],
+  });
+  readonly recordsFailed = new Counter({
+    name: 'connector_host_records_failed_total',
+    help: 'Failed record attempts by error code',
+    labelNames: ['connector_id', 'connector_type', 'error_code'],
+    registers: [this.registry],
+  });
+  readonly retries = new Counter({
+    name: 'connector_host_retries_total',
+    help: 'Messages rescheduled for another attempt',
+    labelNames: ['connector_id', 'connector_type'],
+    registers: [this.registry],
+  });
+  readonly deadLettered = new Counter({
+    name: 'connector_host_dead_lettered_total',
+    help: 'Messages moved to dead letters',
+    labelNames: ['connector_id', 'connector_type'],
+    registers: [this.registry],
+  });
   readonly batchSize = new Histogram({
     name: 'connector_host_batch_size',
     help: 'Messages per deliver() call',
@@ -68,7 +107,11 @@ export class MetricsService {
       });
     gauge('connector_host_backlog_messages', 'Messages accepted and not yet acknowledged', (backlog) => backlog.pending);
     gauge('connector_host_dead_letters', 'Dead letters waiting for a person', (backlog) => backlog.deadLetters);
-    gauge('connector_host_oldest_pending_age_seconds', 'Age of the oldest message not yet acknowledged', (backlog) => backlog.oldestAgeSeconds);
+    gauge(
+      'connector_host_oldest_pending_age_seconds',
+      'Age of the oldest message not yet acknowledged',
+      (backlog) => backlog.oldestAgeSeconds,
+    );
   }
 
   private backlogs(): ReturnType<BacklogSource['backlogs']> {

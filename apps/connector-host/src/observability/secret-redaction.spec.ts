@@ -6,9 +6,17 @@ const names = new Set(['signingSecret', 'secretAccessKey', 'headers']);
 describe('redactSecrets', () => {
   it('blanks a secret name at any depth of objects and arrays, and copies only what it changes', () => {
     const untouched = { other: { deep: [1, 2] } };
-    const logged = { settings: { url: 'https://x', signingSecret: 'whsec_abc', headers: { Authorization: 'Bearer t' } }, list: [{ secretAccessKey: 'k' }], untouched };
+    const logged = {
+      settings: { url: 'https://x', signingSecret: 'whsec_abc', headers: { Authorization: 'Bearer t' } },
+      list: [{ secretAccessKey: 'k' }],
+      untouched,
+    };
     const redacted = redactSecrets(logged, names);
-    expect(redacted).toEqual({ settings: { url: 'https://x', signingSecret: REDACTED, headers: REDACTED }, list: [{ secretAccessKey: REDACTED }], untouched });
+    expect(redacted).toEqual({
+      settings: { url: 'https://x', signingSecret: REDACTED, headers: REDACTED },
+      list: [{ secretAccessKey: REDACTED }],
+      untouched,
+    });
     expect(redacted.untouched).toBe(untouched);
     expect(logged.settings.signingSecret).toBe('whsec_abc');
   });

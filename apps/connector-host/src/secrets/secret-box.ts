@@ -44,7 +44,11 @@ export class SecretBox {
    * The keys from configuration (SECRETS_KEY, SECRETS_PREVIOUS_KEYS), else from a 0600 key file beside the
    * data (created on first use) and the key it replaced, if a rotation left one.
    */
-  static fromConfig(base64Key: string | undefined, keyFile: string, previousBase64: readonly string[] = []): { box: SecretBox; createdKeyFile: boolean } {
+  static fromConfig(
+    base64Key: string | undefined,
+    keyFile: string,
+    previousBase64: readonly string[] = [],
+  ): { box: SecretBox; createdKeyFile: boolean } {
     const previous = previousBase64.map((key) => decodeKey(key, 'SECRETS_PREVIOUS_KEYS entries'));
     if (base64Key) return { box: new SecretBox(decodeKey(base64Key, 'SECRETS_KEY'), previous), createdKeyFile: false };
     let createdKeyFile = false;
@@ -74,14 +78,21 @@ export class SecretBox {
     const cipher = createCipheriv('aes-256-gcm', this.current, iv);
     cipher.setAAD(Buffer.from(ownerId, 'utf8'));
     const ct = Buffer.concat([cipher.update(JSON.stringify(plain), 'utf8'), cipher.final()]);
-    const sealed: Sealed = { v: 1, kid: this.keyId, iv: iv.toString('base64'), tag: cipher.getAuthTag().toString('base64'), ct: ct.toString('base64') };
+    const sealed: Sealed = {
+      v: 1,
+      kid: this.keyId,
+      iv: iv.toString('base64'),
+      tag: cipher.getAuthTag().toString('base64'),
+      ct: ct.toString('base64'),
+    };
     return JSON.stringify(sealed);
   }
 
   open(sealedText: string, ownerId: string): Record<string, unknown> {
     const sealed = JSON.parse(sealedText) as Sealed;
     const key = this.keys.get(sealed.kid);
-    if (!key) throw new Error(`secret sealed under key ${sealed.kid}, which the host does not hold (it has ${[...this.keys.keys()].join(', ')})`);
+    if (!key)
+      throw new Error(`secret sealed under key ${sealed.kid}, which the host does not hold (it has ${[...this.keys.keys()].join(', ')})`);
     const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(sealed.iv, 'base64'));
     decipher.setAAD(Buffer.from(ownerId, 'utf8'));
     decipher.setAuthTag(Buffer.from(sealed.tag, 'base64'));

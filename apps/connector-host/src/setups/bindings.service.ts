@@ -55,7 +55,9 @@ export class BindingsService {
 
   async list(filter: { connectorId?: string; sourceId?: string; siteNumber?: number }, site?: number): Promise<BindingView[]> {
     if (site !== undefined && filter.siteNumber !== undefined && filter.siteNumber !== site) return [];
-    return (await this.bindings.list({ ...filter, siteNumber: site ?? filter.siteNumber, sourceId: filter.sourceId?.toLowerCase() })).map(bindingView);
+    return (await this.bindings.list({ ...filter, siteNumber: site ?? filter.siteNumber, sourceId: filter.sourceId?.toLowerCase() })).map(
+      bindingView,
+    );
   }
 
   async delete(id: string, site?: number): Promise<void> {

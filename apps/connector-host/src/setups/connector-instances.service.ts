@@ -42,7 +42,8 @@ export class ConnectorInstancesService implements OnApplicationShutdown {
   settingsOf(row: ConnectorRow, connector = this.connectorOf(row)): object {
     const stored = { ...JSON.parse(row.settings), ...this.secretBox.open(row.secrets, row.id) };
     const validation = validateSettings(connector, stored);
-    if (!validation.ok) throw new Error(`stored settings of connector ${row.id} no longer validate: ${validation.errors.map((e) => e.field).join(', ')}`);
+    if (!validation.ok)
+      throw new Error(`stored settings of connector ${row.id} no longer validate: ${validation.errors.map((e) => e.field).join(', ')}`);
     return validation.settings;
   }
 

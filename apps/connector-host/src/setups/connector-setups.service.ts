@@ -1,6 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { type CheckResult, ConnectorRegistry, credentialFieldsOf, type EventConnector, secretFieldsOf, settingsFieldsOf, splitSecrets, validateSettings } from '@event-connectors/connector-sdk';
+import {
+  type CheckResult,
+  ConnectorRegistry,
+  credentialFieldsOf,
+  type EventConnector,
+  secretFieldsOf,
+  settingsFieldsOf,
+  splitSecrets,
+  validateSettings,
+} from '@event-connectors/connector-sdk';
 import { ForbiddenError, InvalidInputError, NotFoundError, UnprocessableError } from '../common/domain-errors.js';
 import type { SecretBox } from '../secrets/secret-box.js';
 import { type ConnectorRow, ConnectorsRepository } from '../store/connectors.repository.js';
@@ -143,13 +152,20 @@ export class ConnectorSetupsService {
   }
 
   /** A new access key id (or other credential field) must come with its stored secrets again, never reuse them. */
-  private requireSecretsWithNewCredentials(connector: EventConnector, stored: Record<string, unknown>, patch: Record<string, unknown>): void {
+  private requireSecretsWithNewCredentials(
+    connector: EventConnector,
+    stored: Record<string, unknown>,
+    patch: Record<string, unknown>,
+  ): void {
     const changed = credentialFieldsOf(connector.settingsClass).filter((field) => field in patch && patch[field] !== stored[field]);
     if (changed.length === 0) return;
     const missing = secretFieldsOf(connector.settingsClass).filter((field) => stored[field] !== undefined && !(field in patch));
     if (missing.length > 0) {
       throw new InvalidInputError(
-        missing.map((field) => ({ field: `settings.${field}`, message: `settings.${field} must be given again when ${changed.join(', ')} changes` })),
+        missing.map((field) => ({
+          field: `settings.${field}`,
+          message: `settings.${field} must be given again when ${changed.join(', ')} changes`,
+        })),
       );
     }
   }
@@ -188,7 +204,10 @@ export class ConnectorSetupsService {
    */
   private async validSettings(connector: EventConnector, raw: unknown): Promise<object> {
     const declared = new Set(settingsFieldsOf(connector.settingsClass).map((field) => field.name));
-    const given = raw !== null && typeof raw === 'object' && !Array.isArray(raw) ? Object.fromEntries(Object.entries(raw).filter(([key, value]) => value !== null || !declared.has(key))) : raw;
+    const given =
+      raw !== null && typeof raw === 'object' && !Array.isArray(raw)
+        ? Object.fromEntries(Object.entries(raw).filter(([key, value]) => value !== null || !declared.has(key)))
+        : raw;
     const validation = validateSettings(connector, given);
     if (!validation.ok) throw new InvalidInputError(validation.errors);
     const refused = (await connector.vetSettings?.(validation.settings)) ?? [];

@@ -26,8 +26,19 @@ export class ConnectorTypesService {
         additionalProperties: false,
         required: ['name', 'partnerNumber', 'settings'],
         properties: {
-          name: { type: 'string', minLength: 1, maxLength: 200, title: 'Display name', description: 'Display name used throughout the platform' },
-          partnerNumber: { type: 'integer', minimum: 1, title: 'Partner number', description: 'The partner number whose identifiers the connector receives' },
+          name: {
+            type: 'string',
+            minLength: 1,
+            maxLength: 200,
+            title: 'Display name',
+            description: 'Display name used throughout the platform',
+          },
+          partnerNumber: {
+            type: 'integer',
+            minimum: 1,
+            title: 'Partner number',
+            description: 'The partner number whose identifiers the connector receives',
+          },
           settings: settingsJsonSchema(connector),
         },
       },

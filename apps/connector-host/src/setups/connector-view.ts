@@ -18,9 +18,7 @@ export interface ConnectorView {
 }
 
 export function connectorView(row: ConnectorRow, connector: EventConnector | undefined, secretNames: string[]): ConnectorView {
-  const presence = connector
-    ? secretPresence(connector, Object.fromEntries(secretNames.map((name) => [name, true])))
-    : {};
+  const presence = connector ? secretPresence(connector, Object.fromEntries(secretNames.map((name) => [name, true]))) : {};
   return {
     id: row.id,
     type: row.type,

@@ -9,7 +9,14 @@ import { ConnectorTypesService } from './connector-types.service.js';
 import { secretBoxProvider } from './secret-box.provider.js';
 import { SecretRotationService } from './secret-rotation.service.js';
 
-const SERVICES = [ConnectorChanges, ConnectorInstancesService, ConnectorSetupsService, ConnectorTypesService, BindingsService, SecretRotationService];
+const SERVICES = [
+  ConnectorChanges,
+  ConnectorInstancesService,
+  ConnectorSetupsService,
+  ConnectorTypesService,
+  BindingsService,
+  SecretRotationService,
+];
 
 /** Connector set-ups and their bindings: validated, secrets sealed, checked against their destinations, opened for delivery. */
 @Module({

@@ -46,7 +46,9 @@ export class DeadLettersRepository {
       `INSERT INTO dead_letters (connector_id, partition_key, source_id, body, accepted_at, attempts, failed_at, error_code, error_message)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
-    this.after = sqlite.prepare('SELECT id, partition_key, source_id, body FROM dead_letters WHERE connector_id = ? AND id > ? ORDER BY id LIMIT ?');
+    this.after = sqlite.prepare(
+      'SELECT id, partition_key, source_id, body FROM dead_letters WHERE connector_id = ? AND id > ? ORDER BY id LIMIT ?',
+    );
     this.one = sqlite.prepare('SELECT id, partition_key, source_id, body FROM dead_letters WHERE connector_id = ? AND id = ?');
     this.remove = sqlite.prepare('DELETE FROM dead_letters WHERE id = ?');
     this.counts = sqlite.prepare('SELECT connector_id, count(*) AS n FROM dead_letters GROUP BY connector_id');
@@ -59,7 +61,14 @@ export class DeadLettersRepository {
 
   /** A connector's dead letters after `afterId`, oldest first. */
   async list(connectorId: string, afterId: number, limit: number): Promise<DeadLetterRow[]> {
-    return this.database.db.selectFrom('dead_letters').selectAll().where('connector_id', '=', connectorId).where('id', '>', afterId).orderBy('id').limit(limit).execute();
+    return this.database.db
+      .selectFrom('dead_letters')
+      .selectAll()
+      .where('connector_id', '=', connectorId)
+      .where('id', '>', afterId)
+      .orderBy('id')
+      .limit(limit)
+      .execute();
   }
 
   async count(connectorId: string): Promise<number> {
@@ -87,7 +96,10 @@ export class DeadLettersRepository {
 
   /** Takes a connector's dead letters out, after `afterId` in id order (at most `limit`), or the given ids; inside a transaction. */
   take(connectorId: string, selection: { afterId: number; limit: number } | { ids: readonly number[] }): ReplayedDeadLetter[] {
-    const rows = 'ids' in selection ? selection.ids.flatMap((id) => this.one.all(connectorId, id)) : this.after.all(connectorId, selection.afterId, selection.limit);
+    const rows =
+      'ids' in selection
+        ? selection.ids.flatMap((id) => this.one.all(connectorId, id))
+        : this.after.all(connectorId, selection.afterId, selection.limit);
     for (const row of rows) this.remove.run(row.id);
     return rows;
   }

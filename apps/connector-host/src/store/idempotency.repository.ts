@@ -20,7 +20,9 @@ export class IdempotencyRepository {
     const { sqlite } = database;
     this.find = sqlite.prepare('SELECT request_hash, status, response, created_at FROM idempotency_keys WHERE key = ? AND created_at >= ?');
     // REPLACE: a key seen only before the retention window is a new request.
-    this.save = sqlite.prepare('INSERT OR REPLACE INTO idempotency_keys (key, request_hash, status, response, created_at) VALUES (?, ?, ?, ?, ?)');
+    this.save = sqlite.prepare(
+      'INSERT OR REPLACE INTO idempotency_keys (key, request_hash, status, response, created_at) VALUES (?, ?, ?, ?, ?)',
+    );
     this.purgeOlder = sqlite.prepare('DELETE FROM idempotency_keys WHERE created_at < ?');
   }
 

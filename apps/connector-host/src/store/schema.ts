@@ -62,8 +62,6 @@ export interface DeadLettersTable {
   source_id: string | null;
 }
 
-
-
 export interface IdempotencyKeysTable {
   key: string;
   /** SHA-256 of the request body: the same key with another body is refused. */

@@ -1,9 +1,7 @@
 import type { BindingValue } from './activation-message.js';
 
 /** Where a binding gets its events: an audience (which has a number) or a journey step (which has none). */
-export type BindingSource =
-  | { type: 'audience'; id: string; number: number; name: string }
-  | { type: 'journey'; id: string; name: string };
+export type BindingSource = { type: 'audience'; id: string; number: number; name: string } | { type: 'journey'; id: string; name: string };
 
 /** Which profile property feeds `profileVars[name]`. */
 export interface ProfileVariableMapping {

@@ -5,7 +5,6 @@ import type { BindingSpec, ConnectorSpec } from './binding.js';
 import { buildMessages } from './build-messages.js';
 import type { RoutingEvent } from './routing-event.js';
 
-
 const connector: ConnectorSpec = { siteNumber: 1234, partnerNumber: 33 };
 
 const audience: BindingSpec = {
@@ -47,7 +46,7 @@ describe('buildMessages', () => {
     expect(Object.keys(messages[0])).toEqual([...ACTIVATION_MESSAGE_FIELDS]);
   });
 
-  it('sends one message per partner id of the connector\'s partner number, each with a one-element partnerIds', () => {
+  it("sends one message per partner id of the connector's partner number, each with a one-element partnerIds", () => {
     const twoIds = event({ profile: { ...event().profile, partnerIds: { '33': ['4', '5'], '42': ['x'] } } });
     const { messages } = buildMessages(twoIds, audience, connector);
     expect(messages.map((message) => message.partnerIds)).toEqual([['4'], ['5']]);
@@ -59,7 +58,7 @@ describe('buildMessages', () => {
     expect(buildMessages(repeated, audience, connector).messages.map((message) => message.partnerIds[0])).toEqual(['4', '5']);
   });
 
-  it('skips a profile without partner ids for the connector\'s partner number, never sending it empty', () => {
+  it("skips a profile without partner ids for the connector's partner number, never sending it empty", () => {
     const otherSlotOnly = event({ profile: { ...event().profile, partnerIds: { '42': ['x'] } } });
     expect(buildMessages(otherSlotOnly, audience, connector)).toEqual({ messages: [], skipped: 'no_partner_ids' });
     const emptySlot = event({ profile: { ...event().profile, partnerIds: { '33': [] } } });
@@ -99,7 +98,7 @@ describe('buildMessages', () => {
     expect(buildMessages(event(), binding, connector).messages[0].profileVars).toEqual({});
   });
 
-  it('copies the event\'s timestamp, site number and call type, and the connector\'s partner number', () => {
+  it("copies the event's timestamp, site number and call type, and the connector's partner number", () => {
     for (const callType of ['NEW', 'REMOVED'] as const) {
       const { messages } = buildMessages(event({ callType, timestamp: 1764338400123 }), audience, connector);
       expect(messages[0]).toMatchObject({ callType, timestamp: 1764338400123, siteNumber: 1234, partnerNumber: 33 });
@@ -149,7 +148,7 @@ describe('buildMessages', () => {
     expect(buildMessages(event({ sourceId: journey.source.id }), audience, connector).skipped).toBe('other_source');
   });
 
-  it('gives each message its own objects, and does not alias the binding\'s', () => {
+  it("gives each message its own objects, and does not alias the binding's", () => {
     const twoIds = event({ profile: { ...event().profile, partnerIds: { '33': ['4', '5'] } } });
     const [first, second] = buildMessages(twoIds, audience, connector).messages;
     first.data.custom = 'changed';

@@ -13,9 +13,7 @@ export type SkipReason =
   /** The event's source is not the binding's source. */
   | 'other_source';
 
-export type BuildResult =
-  | { messages: ActivationMessage[]; skipped?: undefined }
-  | { messages: []; skipped: SkipReason };
+export type BuildResult = { messages: ActivationMessage[]; skipped?: undefined } | { messages: []; skipped: SkipReason };
 
 /**
  * Builds the messages one event yields for one binding of one connector: one per distinct partner id.

@@ -50,13 +50,15 @@ describe('ConnectorRegistry', () => {
     expect(registry.get('nope')).toBeUndefined();
   });
 
-  it('knows every loaded connector\'s secret field names, for a host to keep out of its logs', async () => {
+  it("knows every loaded connector's secret field names, for a host to keep out of its logs", async () => {
     const registry = await boot(connectorClass('kinesis'), connectorClass('webhook', TokenSettings));
     expect([...registry.secretFieldNames()]).toEqual(['token']);
   });
 
   it('refuses two modules with the same type id at boot', async () => {
-    await expect(boot(connectorClass('kinesis'), connectorClass('kinesis'))).rejects.toThrow(/Two connector modules declare the type id "kinesis"/);
+    await expect(boot(connectorClass('kinesis'), connectorClass('kinesis'))).rejects.toThrow(
+      /Two connector modules declare the type id "kinesis"/,
+    );
   });
 
   it('refuses a type id that is not kebab-case', async () => {

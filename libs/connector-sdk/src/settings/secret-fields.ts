@@ -2,7 +2,10 @@ import type { EventConnector } from '../event-connector.js';
 import { secretFieldsOf } from './settings-field.decorator.js';
 
 /** Splits settings into what may be shown and what must stay secret. */
-export function splitSecrets(connector: EventConnector, settings: object): { visible: Record<string, unknown>; secrets: Record<string, unknown> } {
+export function splitSecrets(
+  connector: EventConnector,
+  settings: object,
+): { visible: Record<string, unknown>; secrets: Record<string, unknown> } {
   const secretNames = new Set<string>(secretFieldsOf(connector.settingsClass));
   const visible: Record<string, unknown> = {};
   const secrets: Record<string, unknown> = {};

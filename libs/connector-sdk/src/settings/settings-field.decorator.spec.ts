@@ -30,7 +30,12 @@ class ExtendedSettings extends ExampleSettings {
   region!: string;
 }
 
-const connector = { type: 'example', displayName: 'Example', settingsClass: ExampleSettings, open: () => undefined } as unknown as EventConnector;
+const connector = {
+  type: 'example',
+  displayName: 'Example',
+  settingsClass: ExampleSettings,
+  open: () => undefined,
+} as unknown as EventConnector;
 
 describe('@SettingsField', () => {
   it('declares each field once, in order, with its options', () => {
@@ -45,7 +50,11 @@ describe('@SettingsField', () => {
   });
 
   it('puts title, description, format, examples and writeOnly in the JSON Schema', () => {
-    const schema = settingsJsonSchema(connector) as { properties: Record<string, Record<string, unknown>>; required: string[]; additionalProperties: boolean };
+    const schema = settingsJsonSchema(connector) as {
+      properties: Record<string, Record<string, unknown>>;
+      required: string[];
+      additionalProperties: boolean;
+    };
     expect(schema.properties.url).toMatchObject({ title: 'Endpoint', description: 'Where messages go.', format: 'uri' });
     expect(schema.properties.url.writeOnly).toBeUndefined();
     expect(schema.properties.token).toMatchObject({ title: 'Token', type: 'string', writeOnly: true, format: 'password' });

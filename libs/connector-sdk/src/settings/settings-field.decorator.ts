@@ -48,7 +48,9 @@ export function SettingsField(options: SettingsFieldOptions): PropertyDecorator 
   return (target: object, property: string | symbol) => {
     if (typeof property !== 'string') throw new Error('@SettingsField() goes on a named property');
     schema(target, property);
-    const fields = new Map<string, SettingsFieldDescription>(Reflect.getOwnMetadata(FIELDS, target.constructor) ?? inherited(target.constructor));
+    const fields = new Map<string, SettingsFieldDescription>(
+      Reflect.getOwnMetadata(FIELDS, target.constructor) ?? inherited(target.constructor),
+    );
     fields.set(property, { name: property, ...options });
     Reflect.defineMetadata(FIELDS, fields, target.constructor);
   };

@@ -64,7 +64,11 @@ export function runConnectorContract(options: ConnectorContractOptions): void {
     it('gives every settings field a title and a description, and marks every secret field write-only', () => {
       const connector = options.live.connector();
       const properties = settingsJsonSchema(connector).properties as Record<string, Record<string, unknown>>;
-      expect(Object.keys(properties).sort()).toEqual(settingsFieldsOf(connector.settingsClass).map((field) => field.name).sort());
+      expect(Object.keys(properties).sort()).toEqual(
+        settingsFieldsOf(connector.settingsClass)
+          .map((field) => field.name)
+          .sort(),
+      );
       for (const [name, property] of Object.entries(properties)) {
         expect(property.title, `${name} has a title`).toMatch(/\S/);
         expect(property.description, `${name} has a description`).toMatch(/\S/);

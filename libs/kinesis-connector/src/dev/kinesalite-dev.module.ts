@@ -1,7 +1,9 @@
 import { ConfigurableModuleBuilder, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { EmbeddedKinesalite, type EmbeddedKinesaliteOptions } from './embedded-kinesalite.js';
 
-const { ConfigurableModuleClass, MODULE_OPTIONS_TOKEN } = new ConfigurableModuleBuilder<EmbeddedKinesaliteOptions>().setClassMethodName('forRoot').build();
+const { ConfigurableModuleClass, MODULE_OPTIONS_TOKEN } = new ConfigurableModuleBuilder<EmbeddedKinesaliteOptions>()
+  .setClassMethodName('forRoot')
+  .build();
 
 /**
  * Development only, and only when imported: kinesalite in a child process on 127.0.0.1, started with the app
@@ -15,7 +17,9 @@ const { ConfigurableModuleClass, MODULE_OPTIONS_TOKEN } = new ConfigurableModule
       inject: [MODULE_OPTIONS_TOKEN],
       useFactory: async (options: EmbeddedKinesaliteOptions): Promise<EmbeddedKinesalite> => {
         const emulator = await EmbeddedKinesalite.start(options);
-        new Logger('KinesaliteDev').log(`Embedded kinesalite at ${emulator.endpoint} (data in ${options.dataDir}, region ${options.region})`);
+        new Logger('KinesaliteDev').log(
+          `Embedded kinesalite at ${emulator.endpoint} (data in ${options.dataDir}, region ${options.region})`,
+        );
         return emulator;
       },
     },

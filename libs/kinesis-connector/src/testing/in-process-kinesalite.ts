@@ -93,7 +93,12 @@ export class InProcessKinesalite extends KinesisTestClient {
   static async start(region = 'eu-west-1', options: { createStreamMs?: number } = {}): Promise<InProcessKinesalite> {
     const previous = process.env.AWS_REGION;
     process.env.AWS_REGION = region; // kinesalite reads the ARN region from the environment when it starts
-    const server: http.Server = createRequire(import.meta.url)('kinesalite')({ createStreamMs: options.createStreamMs ?? 0, deleteStreamMs: 0, updateStreamMs: 0, shardLimit: 10_000 });
+    const server: http.Server = createRequire(import.meta.url)('kinesalite')({
+      createStreamMs: options.createStreamMs ?? 0,
+      deleteStreamMs: 0,
+      updateStreamMs: 0,
+      shardLimit: 10_000,
+    });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     if (previous === undefined) delete process.env.AWS_REGION;
     else process.env.AWS_REGION = previous;

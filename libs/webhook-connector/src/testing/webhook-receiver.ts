@@ -13,7 +13,11 @@ export interface ReceivedWebhook {
 }
 
 /** What the receiver answers a verified request with; undefined: 204. */
-export type ReceiverAnswer = (request: { id: string; body: string; attempt: number }) => { status: number; headers?: Record<string, string>; body?: string } | undefined;
+export type ReceiverAnswer = (request: {
+  id: string;
+  body: string;
+  attempt: number;
+}) => { status: number; headers?: Record<string, string>; body?: string } | undefined;
 
 /**
  * A real webhook receiver on 127.0.0.1, as a customer would run one: it verifies every request with the spec's
@@ -99,12 +103,20 @@ export class WebhookReceiver {
     this.peakInFlight = Math.max(this.peakInFlight, ++this.inFlight);
     response.once('close', () => this.inFlight--);
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => (this.latencyMs > 0 ? setTimeout(() => this.answerRequest(request, response, chunks), this.latencyMs) : this.answerRequest(request, response, chunks)));
+    request.on('end', () =>
+      this.latencyMs > 0
+        ? setTimeout(() => this.answerRequest(request, response, chunks), this.latencyMs)
+        : this.answerRequest(request, response, chunks),
+    );
   }
 
   private answerRequest(request: http.IncomingMessage, response: http.ServerResponse, chunks: Buffer[]): void {
     const body = Buffer.concat(chunks).toString('utf8');
-    const headers = { 'webhook-id': header(request, 'webhook-id'), 'webhook-timestamp': header(request, 'webhook-timestamp'), 'webhook-signature': header(request, 'webhook-signature') };
+    const headers = {
+      'webhook-id': header(request, 'webhook-id'),
+      'webhook-timestamp': header(request, 'webhook-timestamp'),
+      'webhook-signature': header(request, 'webhook-signature'),
+    };
     if (request.method !== 'POST' || !this.verifiers.some((verifier) => verifies(verifier, body, headers))) {
       this.refused++;
       response.writeHead(401, { 'content-type': 'text/plain' }).end('signature did not verify');

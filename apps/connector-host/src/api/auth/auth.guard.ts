@@ -22,7 +22,10 @@ export class AuthGuard implements CanActivate {
   }
 
   canActivate(context: ExecutionContext): boolean {
-    const access = this.reflector.getAllAndOverride<'admin' | 'ingest' | 'public' | undefined>(ACCESS_KEY, [context.getHandler(), context.getClass()]);
+    const access = this.reflector.getAllAndOverride<'admin' | 'ingest' | 'public' | undefined>(ACCESS_KEY, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
     const request = context.switchToHttp().getRequest<FastifyRequest & { principal?: Principal }>();
     if (access === 'public') return true;
     if (this.tokens.length === 0) {
@@ -34,12 +37,20 @@ export class AuthGuard implements CanActivate {
     const token = presented ? matchToken(presented, this.tokens) : undefined;
     if (!token) {
       void context.switchToHttp().getResponse<FastifyReply>().header('WWW-Authenticate', 'Bearer');
-      throw new UnauthorizedException({ statusCode: 401, error: 'Unauthorized', message: 'A valid bearer token is required (Authorization: Bearer <token>)' });
+      throw new UnauthorizedException({
+        statusCode: 401,
+        error: 'Unauthorized',
+        message: 'A valid bearer token is required (Authorization: Bearer <token>)',
+      });
     }
     // A route without a declared scope is an admin route: closed by default.
     const needed = access ?? 'admin';
     if (token.scope !== needed) {
-      throw new ForbiddenException({ statusCode: 403, error: 'Forbidden', message: `This route needs a token of scope ${needed}; this one is ${token.scope}` });
+      throw new ForbiddenException({
+        statusCode: 403,
+        error: 'Forbidden',
+        message: `This route needs a token of scope ${needed}; this one is ${token.scope}`,
+      });
     }
     request.principal = { scope: token.scope, siteNumber: token.siteNumber };
     return true;

@@ -7,7 +7,6 @@ export interface ChunkOutcome {
   state: ChunkState;
 }
 
-
 /** What a settlement or an expiry decides, to be written in one transaction: dead letters, new chunk states, removed chunks. */
 export class ChunkChanges {
   readonly buried: NewDeadLetter[] = [];

@@ -22,9 +22,14 @@ export class DeadLetterReplay {
     const appended = this.database.transaction(() => {
       const chunks: AppendedChunk[] = [];
       const requeue = (rows: readonly ReplayedDeadLetter[]) =>
-        chunks.push(...this.outbox.appendAll(rows.map((row) => ({ connectorId, partitionKey: row.partition_key, sourceId: row.source_id, body: row.body })), acceptedAt));
+        chunks.push(
+          ...this.outbox.appendAll(
+            rows.map((row) => ({ connectorId, partitionKey: row.partition_key, sourceId: row.source_id, body: row.body })),
+            acceptedAt,
+          ),
+        );
       if (ids === undefined) {
-        for (let afterId = 0; ; ) {
+        for (let afterId = 0; ;) {
           const rows = this.deadLetters.take(connectorId, { afterId, limit: CHUNK_MAX_MESSAGES });
           if (rows.length === 0) break;
           requeue(rows);

@@ -43,7 +43,10 @@ describe('outbox chunks', () => {
     state.done.add(3).add(1);
     state.retry.set(2, [1, 5000, 'ProvisionedThroughputExceededException', 'slow down']);
     const text = encodeState(state);
-    expect(JSON.parse(text as string)).toEqual({ done: [1, 3], retry: { '2': [1, 5000, 'ProvisionedThroughputExceededException', 'slow down'] } });
+    expect(JSON.parse(text as string)).toEqual({
+      done: [1, 3],
+      retry: { '2': [1, 5000, 'ProvisionedThroughputExceededException', 'slow down'] },
+    });
     const back = decodeState(text);
     expect([...back.done]).toEqual([1, 3]);
     expect(back.retry.get(2)).toEqual([1, 5000, 'ProvisionedThroughputExceededException', 'slow down']);

@@ -19,16 +19,24 @@ export class OutboxSearch {
   find(filter: MessageFilter, limit: number): PendingView[] {
     const conditions: string[] = [];
     const parameters: string[] = [];
-    if (filter.connectorId !== undefined) conditions.push('c.connector_id = ?'), parameters.push(filter.connectorId);
-    if (filter.profileId !== undefined) conditions.push("m.value ->> '$[0]' = ?"), parameters.push(filter.profileId);
-    if (filter.sourceId !== undefined) conditions.push("m.value ->> '$[1]' = ?"), parameters.push(filter.sourceId);
+    if (filter.connectorId !== undefined) (conditions.push('c.connector_id = ?'), parameters.push(filter.connectorId));
+    if (filter.profileId !== undefined) (conditions.push("m.value ->> '$[0]' = ?"), parameters.push(filter.profileId));
+    if (filter.sourceId !== undefined) (conditions.push("m.value ->> '$[1]' = ?"), parameters.push(filter.sourceId));
     const rows = this.database.sqlite
       .prepare(
         `SELECT c.seq AS chunk, c.connector_id, c.accepted_at, c.state, m.key AS idx, m.value ->> '$[0]' AS partition_key, m.value ->> '$[1]' AS source_id
          FROM outbox_chunks c, json_each(c.messages) m ${conditions.length ? `WHERE ${conditions.join(' AND ')}` : ''}
          ORDER BY c.seq DESC, m.key DESC`,
       )
-      .iterate(...parameters) as IterableIterator<{ chunk: number; connector_id: string; accepted_at: number; state: string | null; idx: number; partition_key: string; source_id: string | null }>;
+      .iterate(...parameters) as IterableIterator<{
+      chunk: number;
+      connector_id: string;
+      accepted_at: number;
+      state: string | null;
+      idx: number;
+      partition_key: string;
+      source_id: string | null;
+    }>;
     const found: PendingView[] = [];
     const states = new Map<number, ChunkState>();
     for (const row of rows) {

@@ -64,7 +64,17 @@ export class OutboxSettlements {
         if (state.done.has(index)) return;
         const retry = state.retry.get(index);
         const lastError = retry ? `${retry[2]}: ${retry[3]}` : 'none';
-        changes.bury([connectorId, partitionKey, sourceId, body, row.accepted_at, retry?.[0] ?? 0, now, 'MaxAgeExceeded', `undelivered past the maximum age; last error ${lastError}`]);
+        changes.bury([
+          connectorId,
+          partitionKey,
+          sourceId,
+          body,
+          row.accepted_at,
+          retry?.[0] ?? 0,
+          now,
+          'MaxAgeExceeded',
+          `undelivered past the maximum age; last error ${lastError}`,
+        ]);
         count++;
       });
       changes.store(row.seq, 0, state);

@@ -4,7 +4,16 @@ import { DatabaseService } from '../database.service.js';
 import { BacklogCounters } from './backlog-counters.js';
 import type { ChunkOutcome } from './chunk-changes.js';
 import { DecodedChunks } from './decoded-chunks.js';
-import { type ChunkMessage, chunkOf, decodeMessages, decodeState, encodeMessages, encodeState, messageSeq, splitIntoChunks } from './outbox-chunk.js';
+import {
+  type ChunkMessage,
+  chunkOf,
+  decodeMessages,
+  decodeState,
+  encodeMessages,
+  encodeState,
+  messageSeq,
+  splitIntoChunks,
+} from './outbox-chunk.js';
 
 /** A message waiting for delivery; `seq` is its place in the delivery order. */
 export interface PendingMessage {
@@ -71,11 +80,15 @@ export class OutboxRepository {
     this.chunksFrom = sqlite.prepare(`SELECT ${columns} FROM outbox_chunks WHERE connector_id = ? AND seq >= ? ORDER BY seq LIMIT ?`);
     this.oneChunk = sqlite.prepare(`SELECT ${columns} FROM outbox_chunks WHERE seq = ?`);
     this.chunkMessages = sqlite.prepare('SELECT messages FROM outbox_chunks WHERE seq = ?');
-    this.expiredChunks = sqlite.prepare(`SELECT ${columns} FROM outbox_chunks WHERE connector_id = ? AND accepted_at < ? ORDER BY seq LIMIT ?`);
+    this.expiredChunks = sqlite.prepare(
+      `SELECT ${columns} FROM outbox_chunks WHERE connector_id = ? AND accepted_at < ? ORDER BY seq LIMIT ?`,
+    );
     this.oldest = sqlite.prepare('SELECT accepted_at FROM outbox_chunks WHERE connector_id = ? ORDER BY seq LIMIT 1');
     this.updateState = sqlite.prepare('UPDATE outbox_chunks SET pending = ?, state = ? WHERE seq = ?');
     this.remove = sqlite.prepare('DELETE FROM outbox_chunks WHERE seq = ?');
-    const stored = sqlite.prepare('SELECT connector_id AS connectorId, sum(pending) AS pending FROM outbox_chunks GROUP BY connector_id').all() as { connectorId: string; pending: number }[];
+    const stored = sqlite
+      .prepare('SELECT connector_id AS connectorId, sum(pending) AS pending FROM outbox_chunks GROUP BY connector_id')
+      .all() as { connectorId: string; pending: number }[];
     this.counters = new BacklogCounters(stored);
   }
 

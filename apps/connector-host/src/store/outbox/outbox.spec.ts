@@ -37,7 +37,12 @@ describe('the outbox: repository, settlements, search and replay on a real SQLit
     search = new OutboxSearch(database);
     replay = new DeadLetterReplay(database, outbox, deadLetters);
   };
-  const message = (connectorId: string, key: string): NewMessage => ({ connectorId, partitionKey: key, sourceId: 'src', body: JSON.stringify({ profileId: key }) });
+  const message = (connectorId: string, key: string): NewMessage => ({
+    connectorId,
+    partitionKey: key,
+    sourceId: 'src',
+    body: JSON.stringify({ profileId: key }),
+  });
   const accept = (messages: NewMessage[], at = 1000) => {
     const appended = database.sqlite.transaction(() => outbox.appendAll(messages, at))();
     outbox.committed(appended);
@@ -128,24 +133,43 @@ describe('the outbox: repository, settlements, search and replay on a real SQLit
   it('counts attempts of retried messages and shows their last error; a retry keeps its place in the order', () => {
     accept([message(A, 'a1'), message(A, 'a2')]);
     const [a1] = outbox.page(A, 0, 10);
-    settlements.settleFor(A, { delivered: [], retry: [{ seq: a1.seq, nextAttemptAt: 5000, code: 'InternalFailure', message: 'try again' }], dead: [] });
-    settlements.settleFor(A, { delivered: [], retry: [{ seq: a1.seq, nextAttemptAt: 9000, code: 'ProvisionedThroughputExceededException', message: 'slow down' }], dead: [] });
+    settlements.settleFor(A, {
+      delivered: [],
+      retry: [{ seq: a1.seq, nextAttemptAt: 5000, code: 'InternalFailure', message: 'try again' }],
+      dead: [],
+    });
+    settlements.settleFor(A, {
+      delivered: [],
+      retry: [{ seq: a1.seq, nextAttemptAt: 9000, code: 'ProvisionedThroughputExceededException', message: 'slow down' }],
+      dead: [],
+    });
     const [first, second] = outbox.page(A, 0, 10);
     expect(first).toMatchObject({ partition_key: 'a1', attempts: 2, next_attempt_at: 9000 });
     expect(second).toMatchObject({ partition_key: 'a2', attempts: 0, next_attempt_at: 0 });
     const [shown] = search.find({ profileId: 'a1' }, 10);
-    expect(shown).toMatchObject({ connector_id: A, attempts: 2, last_error_code: 'ProvisionedThroughputExceededException', last_error_message: 'slow down' });
+    expect(shown).toMatchObject({
+      connector_id: A,
+      attempts: 2,
+      last_error_code: 'ProvisionedThroughputExceededException',
+      last_error_message: 'slow down',
+    });
     expect(outbox.pendingCount(A)).toBe(2);
   });
 
   it('moves rejected messages to the dead letters with their body and attempts', () => {
     accept([message(A, 'a1'), message(A, 'a2')]);
     const [a1] = outbox.page(A, 0, 10);
-    settlements.settleFor(A, { delivered: [], retry: [{ seq: a1.seq, nextAttemptAt: 1, code: 'InternalFailure', message: 'x' }], dead: [] });
+    settlements.settleFor(A, {
+      delivered: [],
+      retry: [{ seq: a1.seq, nextAttemptAt: 1, code: 'InternalFailure', message: 'x' }],
+      dead: [],
+    });
     settlements.settleFor(A, { delivered: [], retry: [], dead: [{ seq: a1.seq, code: 'ValidationException', message: 'too big' }] });
     expect(keys(A)).toEqual(['a2']);
     const dead = database.sqlite.prepare('SELECT partition_key, body, attempts, error_code, source_id FROM dead_letters').all();
-    expect(dead).toEqual([{ partition_key: 'a1', body: JSON.stringify({ profileId: 'a1' }), attempts: 2, error_code: 'ValidationException', source_id: 'src' }]);
+    expect(dead).toEqual([
+      { partition_key: 'a1', body: JSON.stringify({ profileId: 'a1' }), attempts: 2, error_code: 'ValidationException', source_id: 'src' },
+    ]);
     expect(outbox.pendingCount(A)).toBe(1);
   });
 
@@ -153,13 +177,27 @@ describe('the outbox: repository, settlements, search and replay on a real SQLit
     accept([message(A, 'old1'), message(A, 'old2')], 1000);
     accept([message(A, 'new')], 5000);
     const [old1] = outbox.page(A, 0, 10);
-    settlements.settleFor(A, { delivered: [], retry: [{ seq: old1.seq, nextAttemptAt: 1, code: 'InternalFailure', message: 'down' }], dead: [] });
+    settlements.settleFor(A, {
+      delivered: [],
+      retry: [{ seq: old1.seq, nextAttemptAt: 1, code: 'InternalFailure', message: 'down' }],
+      dead: [],
+    });
     expect(settlements.expire(A, 2000)).toBe(2);
     expect(keys(A)).toEqual(['new']);
     const dead = database.sqlite.prepare('SELECT partition_key, error_code, error_message, attempts FROM dead_letters ORDER BY id').all();
     expect(dead).toEqual([
-      { partition_key: 'old1', error_code: 'MaxAgeExceeded', error_message: 'undelivered past the maximum age; last error InternalFailure: down', attempts: 1 },
-      { partition_key: 'old2', error_code: 'MaxAgeExceeded', error_message: 'undelivered past the maximum age; last error none', attempts: 0 },
+      {
+        partition_key: 'old1',
+        error_code: 'MaxAgeExceeded',
+        error_message: 'undelivered past the maximum age; last error InternalFailure: down',
+        attempts: 1,
+      },
+      {
+        partition_key: 'old2',
+        error_code: 'MaxAgeExceeded',
+        error_message: 'undelivered past the maximum age; last error none',
+        attempts: 0,
+      },
     ]);
     expect(outbox.pendingCount(A)).toBe(1);
   });
@@ -186,7 +224,11 @@ describe('the outbox: repository, settlements, search and replay on a real SQLit
   it('survives a restart: backlog sizes and retry states come back from the store', async () => {
     accept([message(A, 'a1'), message(A, 'a2'), message(B, 'b1')]);
     const [a1, a2] = outbox.page(A, 0, 10);
-    settlements.settleFor(A, { delivered: [a2.seq], retry: [{ seq: a1.seq, nextAttemptAt: 7000, code: 'InternalFailure', message: 'x' }], dead: [] });
+    settlements.settleFor(A, {
+      delivered: [a2.seq],
+      retry: [{ seq: a1.seq, nextAttemptAt: 7000, code: 'InternalFailure', message: 'x' }],
+      dead: [],
+    });
     await database.onApplicationShutdown();
     await open();
     expect([outbox.pendingCount(A), outbox.pendingCount(B)]).toEqual([1, 1]);
@@ -213,7 +255,9 @@ describe('migration to the chunked outbox', () => {
       const { error } = await migrator.migrateTo('2026-11-28-005-trace-in-memory');
       expect(error).toBeUndefined();
       database.sqlite
-        .prepare(`INSERT INTO connectors (id, type, site_number, name, partner_number, settings, secrets, enabled, created_at, updated_at) VALUES (?, 'kinesis', 1, 'c', 1, '{}', '{}', 1, 0, 0)`)
+        .prepare(
+          `INSERT INTO connectors (id, type, site_number, name, partner_number, settings, secrets, enabled, created_at, updated_at) VALUES (?, 'kinesis', 1, 'c', 1, '{}', '{}', 1, 0, 0)`,
+        )
         .run(A);
       const old = database.sqlite.prepare(
         'INSERT INTO outbox (connector_id, partition_key, source_id, body, accepted_at, attempts, next_attempt_at, last_error_code, last_error_message) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
@@ -225,9 +269,19 @@ describe('migration to the chunked outbox', () => {
       expect(outbox.pendingCount(A)).toBe(2);
       expect(outbox.page(A, 0, 10)).toEqual([
         expect.objectContaining({ partition_key: 'p1', source_id: 'src', body: '{"n":1}', accepted_at: 100, attempts: 0 }),
-        expect.objectContaining({ partition_key: 'p2', source_id: null, body: '{"n":2}', accepted_at: 200, attempts: 3, next_attempt_at: 9000 }),
+        expect.objectContaining({
+          partition_key: 'p2',
+          source_id: null,
+          body: '{"n":2}',
+          accepted_at: 200,
+          attempts: 3,
+          next_attempt_at: 9000,
+        }),
       ]);
-      expect(new OutboxSearch(database).find({ profileId: 'p2' }, 1)[0]).toMatchObject({ last_error_code: 'InternalFailure', last_error_message: 'down' });
+      expect(new OutboxSearch(database).find({ profileId: 'p2' }, 1)[0]).toMatchObject({
+        last_error_code: 'InternalFailure',
+        last_error_message: 'down',
+      });
     } finally {
       await database.onApplicationShutdown();
       rmSync(dir, { recursive: true, force: true });

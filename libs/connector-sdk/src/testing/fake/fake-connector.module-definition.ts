@@ -11,6 +11,5 @@ export interface FakeConnectorOptions {
   limits?: DeliveryLimits;
 }
 
-export const { ConfigurableModuleClass: FakeConnectorConfigurableModule, MODULE_OPTIONS_TOKEN: FAKE_CONNECTOR_OPTIONS } = new ConfigurableModuleBuilder<FakeConnectorOptions>()
-  .setClassMethodName('forRoot')
-  .build();
+export const { ConfigurableModuleClass: FakeConnectorConfigurableModule, MODULE_OPTIONS_TOKEN: FAKE_CONNECTOR_OPTIONS } =
+  new ConfigurableModuleBuilder<FakeConnectorOptions>().setClassMethodName('forRoot').build();

@@ -6,7 +6,9 @@ import { FakeConnector } from './fake.connector.js';
 
 const destinations = new FakeDestinations();
 destinations.get('unreachable').failWith({ code: 'ECONNREFUSED', message: 'connect ECONNREFUSED' });
-destinations.get('unreachable').answerCheck({ ok: false, problem: { code: 'endpoint_unreachable', message: 'nothing listens there' }, details: {} });
+destinations
+  .get('unreachable')
+  .answerCheck({ ok: false, problem: { code: 'endpoint_unreachable', message: 'nothing listens there' }, details: {} });
 const connector = () => new FakeConnector({ destinations });
 
 // The fake keeps the contract every connector keeps, so host tests that use it test the host, not a looser peer.
@@ -24,7 +26,11 @@ describe('FakeConnector', () => {
   };
 
   it('answers each message as scripted, and records what it took', async () => {
-    destinations.get('scripted').answerWith((message) => (message.partitionKey === 'bad' ? { status: 'rejected', reason: { code: 'TooLarge', message: 'no' } } : undefined));
+    destinations
+      .get('scripted')
+      .answerWith((message) =>
+        message.partitionKey === 'bad' ? { status: 'rejected', reason: { code: 'TooLarge', message: 'no' } } : undefined,
+      );
     const outcomes = await open('scripted').deliver([
       { id: '1', partitionKey: 'good', body: '1' },
       { id: '2', partitionKey: 'bad', body: '2' },

@@ -1,5 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { CheckResult, ConnectorInstance, ConnectorSetup, DeliveryLimits, DeliveryMessage, DeliveryOutcome, EventConnector } from '../../event-connector.js';
+import type {
+  CheckResult,
+  ConnectorInstance,
+  ConnectorSetup,
+  DeliveryLimits,
+  DeliveryMessage,
+  DeliveryOutcome,
+  EventConnector,
+} from '../../event-connector.js';
 import { Connector } from '../../registry/connector.decorator.js';
 import type { FakeDestination } from './fake-destination.js';
 import { FAKE_CONNECTOR_OPTIONS, type FakeConnectorOptions } from './fake-connector.module-definition.js';

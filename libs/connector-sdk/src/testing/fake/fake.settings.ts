@@ -3,7 +3,11 @@ import { SettingsField } from '../../settings/settings-field.decorator.js';
 
 /** The fake connector's form: which scripted destination receives the messages, and a secret it checks. */
 export class FakeSettings {
-  @SettingsField({ title: 'Destination', description: 'The name of the scripted destination that receives the messages.', credential: true })
+  @SettingsField({
+    title: 'Destination',
+    description: 'The name of the scripted destination that receives the messages.',
+    credential: true,
+  })
   @Matches(/^[a-z0-9][a-z0-9-]{0,63}$/, { message: 'destination must be 1 to 64 lower-case letters, digits or "-"' })
   @IsString({ message: 'destination must be a string' })
   @IsNotEmpty({ message: 'destination is required' })
