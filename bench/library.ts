@@ -1,12 +1,21 @@
+import http from 'node:http';
 import { createRequire } from 'node:module';
 import { newProfileId, sampleMessage } from './message-fixture.js';
 
 // The library peer: the same messages pushed through an existing npm Kinesis producer, aws-kinesis-writable
 // (a Writable stream that buffers up to 500 records per PutRecords, on aws-sdk v2).
 // argv: endpoint messages
+// Both are CommonJS without types; these are the few members the benchmark uses.
+interface KinesisWritable {
+  on(event: 'error', listener: () => void): void;
+  once(event: 'drain', listener: () => void): void;
+  write(message: unknown): boolean;
+  end(callback: () => void): void;
+}
+type KinesisWritableClass = new (options: Record<string, unknown>) => KinesisWritable;
 const require = createRequire(import.meta.url);
-const AWS = require('aws-sdk');
-const KinesisStream = require('aws-kinesis-writable');
+const AWS = require('aws-sdk') as { Kinesis: new (options: Record<string, unknown>) => object };
+const KinesisStream = require('aws-kinesis-writable') as KinesisWritableClass;
 
 const [endpoint, count = '100000'] = process.argv.slice(2);
 const kinesis = new AWS.Kinesis({
@@ -15,7 +24,7 @@ const kinesis = new AWS.Kinesis({
   accessKeyId: 'AKIAIOSFODNN7EXAMPLE',
   secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
   maxRetries: 0,
-  httpOptions: { agent: new (require('node:http').Agent)({ keepAlive: true, maxSockets: 16 }) },
+  httpOptions: { agent: new http.Agent({ keepAlive: true, maxSockets: 16 }) },
 });
 const stream = new KinesisStream({
   kinesis,
@@ -29,9 +38,9 @@ stream.on('error', () => failed++);
 const total = Number(count);
 const started = performance.now();
 for (let i = 0; i < total; i++) {
-  if (!stream.write(sampleMessage(newProfileId()))) await new Promise((resolve) => stream.once('drain', resolve));
+  if (!stream.write(sampleMessage(newProfileId()))) await new Promise<void>((resolve) => stream.once('drain', resolve));
 }
-await new Promise((resolve) => stream.end(resolve));
+await new Promise<void>((resolve) => stream.end(resolve));
 // The stream acknowledges writes before it sends them: done is when the destination has them all.
 for (;;) {
   const stats = (await (await fetch(`${endpoint}/__stats`)).json()) as { records: number };

@@ -8,7 +8,7 @@ const quiet = { ...process.env, NODE_NO_WARNINGS: '1' };
 export async function runJson<T>(script: string, args: string[], env: Record<string, string> = {}): Promise<T> {
   const child = spawn(process.execPath, [script, ...args], { env: { ...quiet, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
   let last = '';
-  for await (const line of createInterface({ input: child.stdout! })) if (line.trim()) last = line;
+  for await (const line of createInterface({ input: child.stdout })) if (line.trim()) last = line;
   const code = await new Promise<number | null>((resolve) =>
     child.exitCode !== null ? resolve(child.exitCode) : child.once('exit', resolve),
   );
@@ -19,7 +19,7 @@ export async function runJson<T>(script: string, args: string[], env: Record<str
 /** Starts a long-running node script that prints `{ "port": n }` first. */
 export async function startServer(script: string, args: string[] = []): Promise<{ child: ChildProcess; port: number }> {
   const child = spawn(process.execPath, [script, ...args], { env: quiet, stdio: ['ignore', 'pipe', 'inherit'] });
-  const lines = createInterface({ input: child.stdout! });
+  const lines = createInterface({ input: child.stdout });
   for await (const line of lines) {
     const port = (JSON.parse(line) as { port?: number }).port;
     if (port) return { child, port };

@@ -42,7 +42,7 @@ async function main(): Promise<void> {
     when: new Date().toISOString(),
   };
   let port = 39_100;
-  let hostToLimit = 0;
+  let hostToLimit: number;
 
   try {
     // 1. The client-side ceiling: pre-built 500-record batches at 1, 2 and 4 in flight; the best concurrency is
@@ -219,7 +219,9 @@ async function main(): Promise<void> {
       `${(results.emulator as { hostEventsPerSecond: number }).hostEventsPerSecond} / ${(results.emulator as { emulatorRecordsPerSecond: number }).emulatorRecordsPerSecond}`,
     ],
   ];
-  console.log(`\nBenchmark (${results.cores} cores, ${results.cpu}, Node ${results.node})${quick ? ' QUICK: 1/10 of the sizes' : ''}`);
+  console.log(
+    `\nBenchmark (${cpus().length} cores, ${cpus()[0]?.model}, Node ${process.version})${quick ? ' QUICK: 1/10 of the sizes' : ''}`,
+  );
   console.log(table(['figure', 'value'], rows));
   console.log(
     table(

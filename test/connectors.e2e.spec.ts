@@ -67,7 +67,7 @@ describe('/v1/connectors', () => {
   it('stores the secret encrypted: the database file does not contain it', async () => {
     await host.request('POST', '/v1/connectors', kinesisConnector(STREAM));
     for (const file of ['connector-host.db', 'connector-host.db-wal']) {
-      let content = '';
+      let content: string;
       try {
         content = readFileSync(join(host.dataDir, file)).toString('latin1');
       } catch {

@@ -543,14 +543,12 @@ describe('hostile input', { timeout: 600_000 }, () => {
         .oneof(badListQuery, fc.constant(''), fc.constantFrom('profileId=' + 'p'.repeat(300), 'limit=0', 'limit=501', 'limit=x'))
         .map((q) => ({ route: 'GET /v1/deliveries?…', method: 'GET', path: `/v1/deliveries?${q}`, token: ADMIN }))
         .filter((r) => !/connectorId=[0-9a-f-]{36}$/.test(r.path)),
-      fc
-        .constantFrom('limit=0', 'limit=1001', 'limit=-1', 'limit=abc', 'after=-1', 'after=x', 'extra=1')
-        .map((q) => ({
-          route: 'GET /v1/connectors/:id/dead-letters?…',
-          method: 'GET',
-          path: `/v1/connectors/${connectorId}/dead-letters?${q}`,
-          token: ADMIN,
-        })),
+      fc.constantFrom('limit=0', 'limit=1001', 'limit=-1', 'limit=abc', 'after=-1', 'after=x', 'extra=1').map((q) => ({
+        route: 'GET /v1/connectors/:id/dead-letters?…',
+        method: 'GET',
+        path: `/v1/connectors/${connectorId}/dead-letters?${q}`,
+        token: ADMIN,
+      })),
       fc
         .oneof(
           fc.record({
@@ -576,15 +574,13 @@ describe('hostile input', { timeout: 600_000 }, () => {
           token: ADMIN,
           body: json(b),
         })),
-      fc
-        .constantFrom('strict=yes', 'strict=1', 'strict=')
-        .map((q) => ({
-          route: 'POST /v1/connectors?strict=…',
-          method: 'POST',
-          path: `/v1/connectors?${q}`,
-          token: ADMIN,
-          body: json(kinesisConnector('hostile')),
-        })),
+      fc.constantFrom('strict=yes', 'strict=1', 'strict=').map((q) => ({
+        route: 'POST /v1/connectors?strict=…',
+        method: 'POST',
+        path: `/v1/connectors?${q}`,
+        token: ADMIN,
+        body: json(kinesisConnector('hostile')),
+      })),
     );
     await run('queries', 1000, requests);
   });

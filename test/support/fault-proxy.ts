@@ -50,8 +50,10 @@ export class FaultProxy {
 
   static async start(target: string, options: FaultOptions): Promise<FaultProxy> {
     const targetUrl = new URL(target);
-    let proxy!: FaultProxy;
-    const server = http.createServer(async (request, response) => {
+    // The handler needs the proxy, and the proxy the listening server: the one is set once the other listens.
+    const handle: { proxy?: FaultProxy } = {};
+    const server = http.createServer((request, response) => void serve(request, response));
+    const serve = async (request: http.IncomingMessage, response: http.ServerResponse) => {
       const chunks: Buffer[] = [];
       for await (const chunk of request) chunks.push(chunk as Buffer);
       const body = Buffer.concat(chunks);
@@ -72,14 +74,14 @@ export class FaultProxy {
           response.writeHead(answer.status, answer.headers).end(answer.body);
           return;
         }
-        await proxy.putRecords(targetUrl, request, JSON.parse(body.toString('utf8')) as PutRecordsBody, response, options);
+        await handle.proxy!.putRecords(targetUrl, request, JSON.parse(body.toString('utf8')) as PutRecordsBody, response, options);
       } catch (error) {
         response.writeHead(502).end(String(error));
       }
-    });
+    };
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    proxy = new FaultProxy(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}`, options.seed ?? 1);
-    return proxy;
+    handle.proxy = new FaultProxy(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}`, options.seed ?? 1);
+    return handle.proxy;
   }
 
   private async putRecords(

@@ -44,14 +44,12 @@ export async function createHostApp(env: Record<string, string | undefined>, opt
     .getInstance()
     .addHook('preValidation', async (request: { body?: unknown }, reply: FastifyReply) => {
       if (request.body !== undefined && nestsDeeperThan(request.body, MAX_JSON_DEPTH)) {
-        return reply
-          .status(400)
-          .send({
-            statusCode: 400,
-            error: 'Bad Request',
-            message: `body nests deeper than ${MAX_JSON_DEPTH} levels`,
-            errors: [{ field: 'body', message: `body nests deeper than ${MAX_JSON_DEPTH} levels` }],
-          });
+        return reply.status(400).send({
+          statusCode: 400,
+          error: 'Bad Request',
+          message: `body nests deeper than ${MAX_JSON_DEPTH} levels`,
+          errors: [{ field: 'body', message: `body nests deeper than ${MAX_JSON_DEPTH} levels` }],
+        });
       }
     });
   // Security headers on every answer; the CSP lets the /docs page run its own inline bootstrap only.

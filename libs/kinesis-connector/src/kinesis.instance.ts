@@ -64,7 +64,7 @@ export class KinesisInstance implements ConnectorInstance {
   async deliver(messages: readonly DeliveryMessage[]): Promise<DeliveryOutcome[]> {
     if (messages.length === 0) return [];
     await this.learnStream();
-    const outcomes: DeliveryOutcome[] = new Array(messages.length);
+    const outcomes = new Array<DeliveryOutcome>(messages.length);
     const plan = planPutRecords(messages, this.maxRecordBytes);
     for (const { index, code, message } of plan.unsendable) outcomes[index] = { status: 'rejected', reason: { code, message } };
 

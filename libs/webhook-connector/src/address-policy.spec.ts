@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AddressPolicy } from './address-policy.js';
 import { resolveWebhookOptions } from './webhook-connector.options.js';
-import { TransportError, WebhookTransport } from './webhook-transport.js';
+import { type TransportError, WebhookTransport } from './webhook-transport.js';
 
 const production = new AddressPolicy(resolveWebhookOptions({}));
 const development = new AddressPolicy(resolveWebhookOptions({ blockPrivateNetworks: false, allowHttpToLoopback: true }));

@@ -86,7 +86,7 @@ export class WebhookInstance implements ConnectorInstance {
         status: 'rejected',
         reason: { code: 'InsecureUrl', message: `the URL ${scheme}`, scope: 'destination' },
       }));
-    const outcomes: DeliveryOutcome[] = new Array(messages.length);
+    const outcomes = new Array<DeliveryOutcome>(messages.length);
     const lanes = new Map<string, number[]>();
     messages.forEach((message, index) => {
       const lane = lanes.get(message.partitionKey);

@@ -1,4 +1,4 @@
-import type { DynamicModule, FactoryProvider, ValueProvider } from '@nestjs/common';
+import type { FactoryProvider, ValueProvider } from '@nestjs/common';
 import { KINESIS_CONNECTOR_OPTIONS, type KinesisConnectorOptions } from '@event-connectors/kinesis-connector';
 import { describe, expect, it } from 'vitest';
 import { EnvReader } from '../config/env-reader.js';
@@ -14,7 +14,7 @@ function plug(environment: Record<string, string>) {
     'useValue' in (provider as object)
       ? (provider as ValueProvider).useValue
       : (provider as FactoryProvider).useFactory({ endpoint: 'http://127.0.0.1:1234' });
-  return { module: module as DynamicModule, options, problems: env.problems };
+  return { module: module, options, problems: env.problems };
 }
 
 describe('kinesisPlugin', () => {

@@ -29,7 +29,7 @@ export function readTokens(env: EnvReader, key: string, scope: TokenScope): Acce
       continue;
     }
     const { hash, token, site } = match.groups;
-    tokens.push({ scope, hash: hash ? Buffer.from(hash, 'hex') : sha256(token!), siteNumber: site ? Number(site) : undefined });
+    tokens.push({ scope, hash: hash ? Buffer.from(hash, 'hex') : sha256(token), siteNumber: site ? Number(site) : undefined });
   }
   return tokens;
 }

@@ -42,7 +42,7 @@ export class DeadLettersService {
       items: rows.map((row) => ({
         id: row.id,
         partitionKey: row.partition_key,
-        message: JSON.parse(row.body),
+        message: JSON.parse(row.body) as unknown,
         attempts: row.attempts,
         acceptedAt: new Date(row.accepted_at).toISOString(),
         failedAt: new Date(row.failed_at).toISOString(),

@@ -66,31 +66,29 @@ export class DeliveriesService {
     }
     const limit = query.limit ?? 100;
     const items: (DeliveryView & { sortKey: number })[] = [
-      ...this.trace
-        .find(filter, limit)
-        .map((row) =>
-          row.status === 'delivered'
-            ? {
-                status: 'delivered' as const,
-                connectorId: row.connectorId ?? '',
-                profileId: row.profileId,
-                sourceId: row.sourceId,
-                receipt: row.receipt ?? null,
-                attempts: row.attempts ?? null,
-                acceptedAt: iso(row.acceptedAt),
-                deliveredAt: iso(row.at),
-                sortKey: row.at,
-              }
-            : {
-                status: 'skipped' as const,
-                connectorId: row.connectorId,
-                profileId: row.profileId,
-                sourceId: row.sourceId,
-                reason: row.reason ?? '',
-                at: iso(row.at),
-                sortKey: row.at,
-              },
-        ),
+      ...this.trace.find(filter, limit).map((row) =>
+        row.status === 'delivered'
+          ? {
+              status: 'delivered' as const,
+              connectorId: row.connectorId ?? '',
+              profileId: row.profileId,
+              sourceId: row.sourceId,
+              receipt: row.receipt ?? null,
+              attempts: row.attempts ?? null,
+              acceptedAt: iso(row.acceptedAt),
+              deliveredAt: iso(row.at),
+              sortKey: row.at,
+            }
+          : {
+              status: 'skipped' as const,
+              connectorId: row.connectorId,
+              profileId: row.profileId,
+              sourceId: row.sourceId,
+              reason: row.reason ?? '',
+              at: iso(row.at),
+              sortKey: row.at,
+            },
+      ),
       ...this.pending.find(filter, limit).map((row) => ({
         status: 'pending' as const,
         connectorId: row.connector_id,
@@ -116,6 +114,6 @@ export class DeliveriesService {
       })),
     ];
     items.sort((a, b) => b.sortKey - a.sortKey);
-    return items.slice(0, limit).map(({ sortKey: _sortKey, ...item }) => item as DeliveryView);
+    return items.slice(0, limit).map(({ sortKey: _sortKey, ...item }) => item);
   }
 }

@@ -30,7 +30,7 @@ export class DeliveryTrace {
 
   constructor(@Inject(HOST_CONFIG) private readonly config: HostConfig) {
     this.enabled = config.traceRetentionMs > 0 && config.traceMaxEntries > 0;
-    this.ring = new Array(this.enabled ? config.traceMaxEntries : 0);
+    this.ring = new Array<TraceRow | undefined>(this.enabled ? config.traceMaxEntries : 0);
   }
 
   /** Records facts that were just committed. */

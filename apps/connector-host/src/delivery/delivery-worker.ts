@@ -119,7 +119,9 @@ export class DeliveryWorker {
     const instance = this.deps.instanceFor(this.row);
     const limits = instance.limits;
     let now = Date.now();
-    let { batch, nextDueAt } = selectBatch(this.scan(limits.maxBatchMessages), now, limits);
+    const selection = selectBatch(this.scan(limits.maxBatchMessages), now, limits);
+    const { nextDueAt } = selection;
+    let { batch } = selection;
     if (batch.length === 0) {
       await this.sleeper.sleep(nextDueAt === undefined ? config.idlePollMs : Math.min(nextDueAt - now, config.idlePollMs));
       return;

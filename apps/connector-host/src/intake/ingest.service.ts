@@ -57,7 +57,7 @@ export class IngestService {
       const earlierHash = earlier?.request_hash ?? queued?.hash;
       if (earlierHash !== undefined && earlierHash !== hash)
         throw new UnprocessableError('This Idempotency-Key was used for a different request body');
-      if (earlier) return { status: earlier.status, receipt: JSON.parse(earlier.response), replayed: true };
+      if (earlier) return { status: earlier.status, receipt: JSON.parse(earlier.response) as IngestReceipt, replayed: true };
       if (queued) {
         // The same request is waiting for its group commit: share its fate (202, or 503 with nothing stored).
         await queued.committed;

@@ -12,14 +12,15 @@ const MAX_DEPTH = 8;
 export function redactSecrets<T>(value: T, secretNames: ReadonlySet<string>, depth = 0): T {
   if (value === null || typeof value !== 'object' || depth > MAX_DEPTH || secretNames.size === 0) return value;
   if (Array.isArray(value)) {
+    const items = value as unknown[];
     let copy: unknown[] | undefined;
-    value.forEach((item, index) => {
+    items.forEach((item, index) => {
       const redacted = redactSecrets(item, secretNames, depth + 1);
-      if (redacted !== item) (copy ??= [...value])[index] = redacted;
+      if (redacted !== item) (copy ??= [...items])[index] = redacted;
     });
     return (copy ?? value) as T;
   }
-  const prototype = Object.getPrototypeOf(value);
+  const prototype: unknown = Object.getPrototypeOf(value);
   if (prototype !== Object.prototype && prototype !== null) return value;
   const record = value as Record<string, unknown>;
   let copy: Record<string, unknown> | undefined;

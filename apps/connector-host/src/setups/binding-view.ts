@@ -26,8 +26,8 @@ export function bindingView(row: BindingRow): BindingView {
     siteNumber: row.site_number,
     source: bindingSource(row),
     sourceName: row.source_name,
-    profileVariables: JSON.parse(row.profile_variables),
-    properties: JSON.parse(row.properties),
+    profileVariables: JSON.parse(row.profile_variables) as ProfileVariableMapping[],
+    properties: JSON.parse(row.properties) as Record<string, string | number>,
     createdAt: new Date(row.created_at).toISOString(),
   };
 }
@@ -38,7 +38,7 @@ export function bindingSpec(row: BindingRow): BindingSpec {
     siteNumber: row.site_number,
     source: bindingSource(row),
     sourceName: row.source_name,
-    profileVariables: JSON.parse(row.profile_variables),
-    properties: JSON.parse(row.properties),
+    profileVariables: JSON.parse(row.profile_variables) as ProfileVariableMapping[],
+    properties: JSON.parse(row.properties) as Record<string, string | number>,
   };
 }

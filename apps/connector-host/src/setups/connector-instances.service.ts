@@ -40,7 +40,7 @@ export class ConnectorInstancesService implements OnApplicationShutdown {
 
   /** The row's settings in clear, validated by the connector's class. */
   settingsOf(row: ConnectorRow, connector = this.connectorOf(row)): object {
-    const stored = { ...JSON.parse(row.settings), ...this.secretBox.open(row.secrets, row.id) };
+    const stored = { ...(JSON.parse(row.settings) as Record<string, unknown>), ...this.secretBox.open(row.secrets, row.id) };
     const validation = validateSettings(connector, stored);
     if (!validation.ok)
       throw new Error(`stored settings of connector ${row.id} no longer validate: ${validation.errors.map((e) => e.field).join(', ')}`);

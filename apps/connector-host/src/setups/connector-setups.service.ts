@@ -92,7 +92,7 @@ export class ConnectorSetupsService {
     let strictCheck: CheckResult | undefined;
     if (patch.settings !== undefined) {
       // Merge over the stored form, so omitted fields (secrets above all) keep their values.
-      const stored = { ...JSON.parse(row.settings), ...this.secretBox.open(row.secrets, id) };
+      const stored = { ...(JSON.parse(row.settings) as Record<string, unknown>), ...this.secretBox.open(row.secrets, id) };
       this.requireSecretsWithNewCredentials(connector, stored, patch.settings);
       const settings = await this.validSettings(connector, { ...stored, ...patch.settings });
       if (strict) strictCheck = await this.checkCandidate(connector, id, settings);

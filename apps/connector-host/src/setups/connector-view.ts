@@ -27,7 +27,7 @@ export function connectorView(row: ConnectorRow, connector: EventConnector | und
     partnerNumber: row.partner_number,
     enabled: row.enabled === 1,
     paused: row.paused_reason ? { reason: row.paused_reason, at: new Date(row.paused_at ?? 0).toISOString() } : null,
-    settings: { ...JSON.parse(row.settings), ...presence },
+    settings: { ...(JSON.parse(row.settings) as Record<string, unknown>), ...presence },
     createdAt: new Date(row.created_at).toISOString(),
     updatedAt: new Date(row.updated_at).toISOString(),
   };

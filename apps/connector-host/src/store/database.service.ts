@@ -51,7 +51,7 @@ export class DatabaseService implements OnApplicationShutdown {
     for (const result of results ?? []) {
       if (result.status === 'Success') this.logger.log(`Applied migration ${result.migrationName}`);
     }
-    if (error) throw error instanceof Error ? error : new Error(String(error));
+    if (error) throw error instanceof Error ? error : new Error(`migration failed: ${JSON.stringify(error)}`);
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -27,6 +27,9 @@ export interface SettingsFieldDescription extends SettingsFieldOptions {
 
 const FIELDS = Symbol('event-connectors:settings-fields');
 
+/** A settings class (any class: the fields are read from its metadata). */
+export type SettingsClass = abstract new (...args: never[]) => object;
+
 /**
  * Declares a field of a connector's settings form: its label and description, and whether it is secret, on the
  * field itself. The JSON Schema of the form carries them (`title`, `description`, `writeOnly` for secrets).
@@ -48,32 +51,35 @@ export function SettingsField(options: SettingsFieldOptions): PropertyDecorator 
   return (target: object, property: string | symbol) => {
     if (typeof property !== 'string') throw new Error('@SettingsField() goes on a named property');
     schema(target, property);
-    const fields = new Map<string, SettingsFieldDescription>(
-      Reflect.getOwnMetadata(FIELDS, target.constructor) ?? inherited(target.constructor),
-    );
+    const settingsClass = target.constructor as SettingsClass;
+    const own = Reflect.getOwnMetadata(FIELDS, settingsClass) as Map<string, SettingsFieldDescription> | undefined;
+    const fields = new Map(own ?? inherited(settingsClass));
     fields.set(property, { name: property, ...options });
-    Reflect.defineMetadata(FIELDS, fields, target.constructor);
+    Reflect.defineMetadata(FIELDS, fields, settingsClass);
   };
 }
 
-function inherited(settingsClass: Function): Map<string, SettingsFieldDescription> {
-  return Reflect.getMetadata(FIELDS, settingsClass) ?? new Map();
+function inherited(settingsClass: SettingsClass): Map<string, SettingsFieldDescription> {
+  return (
+    (Reflect.getMetadata(FIELDS, settingsClass) as Map<string, SettingsFieldDescription> | undefined) ??
+    new Map<string, SettingsFieldDescription>()
+  );
 }
 
 /** Every field declared with `@SettingsField()`, in declaration order. */
-export function settingsFieldsOf(settingsClass: Function): SettingsFieldDescription[] {
+export function settingsFieldsOf(settingsClass: SettingsClass): SettingsFieldDescription[] {
   return [...inherited(settingsClass).values()];
 }
 
 /** Names of the write-only fields. */
-export function secretFieldsOf(settingsClass: Function): string[] {
+export function secretFieldsOf(settingsClass: SettingsClass): string[] {
   return settingsFieldsOf(settingsClass)
     .filter((field) => field.secret)
     .map((field) => field.name);
 }
 
 /** Names of the fields whose change requires the stored secrets again. */
-export function credentialFieldsOf(settingsClass: Function): string[] {
+export function credentialFieldsOf(settingsClass: SettingsClass): string[] {
   return settingsFieldsOf(settingsClass)
     .filter((field) => field.credential)
     .map((field) => field.name);

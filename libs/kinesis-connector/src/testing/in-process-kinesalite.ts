@@ -93,7 +93,8 @@ export class InProcessKinesalite extends KinesisTestClient {
   static async start(region = 'eu-west-1', options: { createStreamMs?: number } = {}): Promise<InProcessKinesalite> {
     const previous = process.env.AWS_REGION;
     process.env.AWS_REGION = region; // kinesalite reads the ARN region from the environment when it starts
-    const server: http.Server = createRequire(import.meta.url)('kinesalite')({
+    const kinesalite = createRequire(import.meta.url)('kinesalite') as (options: Record<string, number>) => http.Server;
+    const server = kinesalite({
       createStreamMs: options.createStreamMs ?? 0,
       deleteStreamMs: 0,
       updateStreamMs: 0,

@@ -19,9 +19,14 @@ export class OutboxSearch {
   find(filter: MessageFilter, limit: number): PendingView[] {
     const conditions: string[] = [];
     const parameters: string[] = [];
-    if (filter.connectorId !== undefined) (conditions.push('c.connector_id = ?'), parameters.push(filter.connectorId));
-    if (filter.profileId !== undefined) (conditions.push("m.value ->> '$[0]' = ?"), parameters.push(filter.profileId));
-    if (filter.sourceId !== undefined) (conditions.push("m.value ->> '$[1]' = ?"), parameters.push(filter.sourceId));
+    const where = (condition: string, value: string | undefined) => {
+      if (value === undefined) return;
+      conditions.push(condition);
+      parameters.push(value);
+    };
+    where('c.connector_id = ?', filter.connectorId);
+    where("m.value ->> '$[0]' = ?", filter.profileId);
+    where("m.value ->> '$[1]' = ?", filter.sourceId);
     const rows = this.database.sqlite
       .prepare(
         `SELECT c.seq AS chunk, c.connector_id, c.accepted_at, c.state, m.key AS idx, m.value ->> '$[0]' AS partition_key, m.value ->> '$[1]' AS source_id
