@@ -1,8 +1,12 @@
 import { Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { TerminusModule } from '@nestjs/terminus';
 import { DeliveryModule } from '../delivery/delivery.module.js';
+import { HealthModule } from '../health/health.module.js';
 import { IntakeModule } from '../intake/intake.module.js';
+import { ObservabilityModule } from '../observability/observability.module.js';
 import { SetupsModule } from '../setups/setups.module.js';
+import { StoreModule } from '../store/store.module.js';
 import { AdminController } from './admin.controller.js';
 import { AuthGuard } from './auth/auth.guard.js';
 import { BindingsController } from './bindings.controller.js';
@@ -12,10 +16,15 @@ import { DeadLettersController } from './dead-letters.controller.js';
 import { DeliveriesController } from './deliveries.controller.js';
 import { DomainErrorFilter } from './domain-error.filter.js';
 import { EventsController } from './events.controller.js';
+import { HealthController } from './health.controller.js';
+import { MetricsController } from './metrics.controller.js';
 
-/** The /v1 HTTP API: bearer-token access on every route, DTO validation, and domain errors turned into HTTP answers. */
+/**
+ * The HTTP layer, the only one: the /v1 API (bearer-token access on every route, DTO validation, domain errors
+ * turned into HTTP answers), /health and /metrics.
+ */
 @Module({
-  imports: [SetupsModule, IntakeModule, DeliveryModule],
+  imports: [TerminusModule, StoreModule, SetupsModule, IntakeModule, DeliveryModule, HealthModule, ObservabilityModule],
   controllers: [
     ConnectorTypesController,
     ConnectorsController,
@@ -24,6 +33,8 @@ import { EventsController } from './events.controller.js';
     DeadLettersController,
     DeliveriesController,
     AdminController,
+    HealthController,
+    MetricsController,
   ],
   providers: [
     { provide: APP_FILTER, useClass: DomainErrorFilter },

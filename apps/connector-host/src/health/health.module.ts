@@ -1,16 +1,13 @@
 import { Module } from '@nestjs/common';
-import { TerminusModule } from '@nestjs/terminus';
 import { DeliveryModule } from '../delivery/delivery.module.js';
-import { IntakeModule } from '../intake/intake.module.js';
 import { ObservabilityModule } from '../observability/observability.module.js';
 import { StoreModule } from '../store/store.module.js';
 import { ConnectorHealthService } from './connector-health.service.js';
-import { HealthController } from './health.controller.js';
 
-/** /health/live, /health/ready (the indicators of store, intake and delivery) and /health/connectors. */
+/** How each connector's delivery is doing (for /health/connectors and the backlog gauges). */
 @Module({
-  imports: [TerminusModule, StoreModule, IntakeModule, DeliveryModule, ObservabilityModule],
-  controllers: [HealthController],
+  imports: [StoreModule, DeliveryModule, ObservabilityModule],
   providers: [ConnectorHealthService],
+  exports: [ConnectorHealthService],
 })
 export class HealthModule {}

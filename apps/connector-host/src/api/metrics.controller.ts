@@ -1,7 +1,7 @@
 import { Controller, Get, Header } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { Access } from '../api/auth/access.decorator.js';
-import { MetricsService } from './metrics.service.js';
+import { Access } from './auth/access.decorator.js';
+import { MetricsService } from '../observability/metrics.service.js';
 
 @ApiExcludeController()
 @Access('public')

@@ -1,11 +1,11 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
-import { Access } from '../api/auth/access.decorator.js';
+import { Access } from './auth/access.decorator.js';
 import { DeliveryHealthIndicator } from '../delivery/delivery-health.indicator.js';
 import { IntakeHealthIndicator } from '../intake/intake-health.indicator.js';
 import { StoreHealthIndicator } from '../store/store-health.indicator.js';
-import { type ConnectorHealth, ConnectorHealthService } from './connector-health.service.js';
+import { type ConnectorHealth, ConnectorHealthService } from '../health/connector-health.service.js';
 
 @ApiTags('health')
 @Access('public')
