@@ -21,6 +21,19 @@ const childProcesses = () =>
     .split('\n')
     .filter((line) => line.trim() && !line.includes('ps'));
 
+/** Opens a set-up of the registry's Kinesis connector on the test stream, as a platform would. */
+function openStream(registry: ConnectorRegistry, id: string) {
+  const connector = registry.get('kinesis')!;
+  const validation = validateSettings(connector, {
+    accessKeyId: TEST_ACCESS_KEY_ID,
+    secretAccessKey: TEST_SECRET_ACCESS_KEY,
+    region: 'eu-west-1',
+    streamName: STREAM,
+  });
+  if (!validation.ok) throw new Error(JSON.stringify(validation.errors));
+  return connector.open({ id, settings: validation.settings });
+}
+
 beforeAll(async () => {
   kinesis = await InProcessKinesalite.start('eu-west-1');
   await kinesis.createStream(STREAM, 1);
@@ -48,15 +61,7 @@ describe('a second, minimal Nest app', () => {
 
       const registry = app.get(ConnectorRegistry);
       expect(registry.types()).toEqual(['kinesis']);
-      const connector = registry.get('kinesis')!;
-      const validation = validateSettings(connector, {
-        accessKeyId: TEST_ACCESS_KEY_ID,
-        secretAccessKey: TEST_SECRET_ACCESS_KEY,
-        region: 'eu-west-1',
-        streamName: STREAM,
-      });
-      if (!validation.ok) throw new Error(JSON.stringify(validation.errors));
-      const instance = connector.open({ id: 'platform-1', settings: validation.settings });
+      const instance = openStream(registry, 'platform-1');
       try {
         expect(await instance.check()).toMatchObject({ ok: true, details: { streamStatus: 'ACTIVE' } });
         const batch = ['a', 'b', 'c'].map((key, index) => ({
@@ -96,15 +101,7 @@ describe('a second, minimal Nest app', () => {
     class AsyncPlatformModule {}
     const app = await NestFactory.createApplicationContext(AsyncPlatformModule, { logger: false });
     try {
-      const connector = app.get(ConnectorRegistry).get('kinesis')!;
-      const validation = validateSettings(connector, {
-        accessKeyId: TEST_ACCESS_KEY_ID,
-        secretAccessKey: TEST_SECRET_ACCESS_KEY,
-        region: 'eu-west-1',
-        streamName: STREAM,
-      });
-      if (!validation.ok) throw new Error(JSON.stringify(validation.errors));
-      const instance = connector.open({ id: 'platform-2', settings: validation.settings });
+      const instance = openStream(app.get(ConnectorRegistry), 'platform-2');
       expect((await instance.check()).details).toMatchObject({ streamArn: expect.stringContaining(STREAM) });
       await instance.close();
     } finally {

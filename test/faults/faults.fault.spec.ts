@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freeFixedPort } from '../support/free-port.js';
 import { HostProcess } from './support/host-process.js';
 import { generateLoad, type SentEvent } from './support/load-generator.js';
+import { loadThroughOutage, loadWithKills } from './support/scenario-loads.js';
 import { FaultProxy } from '../support/fault-proxy.js';
 import { formatTable, judge, type StreamMessage, type Verdict } from './support/verdict.js';
 
@@ -164,23 +165,8 @@ describe.sequential('fault suite', { timeout: 180_000 }, () => {
     await kinesis.createStream(stream, 2);
     const host = await startHost(kinesis.endpoint);
     await connect(host, stream);
-    const killsAt = [900, 1800, 2700];
-    let kills = 0;
-    const load = await generateLoad({
-      url: () => host.url,
-      sourceId: SOURCE_ID,
-      events: 3600,
-      profiles: 300,
-      batchSize: 30,
-      concurrency: 2,
-      onProgress: async (accepted) => {
-        if (kills < killsAt.length && accepted >= killsAt[kills]) {
-          kills++;
-          await host.kill('SIGKILL');
-          await host.start();
-        }
-      },
-    });
+    const load = await loadWithKills(host, SOURCE_ID, 3600, [900, 1800, 2700]);
+    const { kills } = load;
     const { records, seconds } = await drained(kinesis, stream, load.accepted);
     await host.kill('SIGTERM');
     const verdict = record(
@@ -274,37 +260,15 @@ describe.sequential('fault suite', { timeout: 180_000 }, () => {
     const host = await startHost(emulator.endpoint);
     await connect(host, stream);
 
-    let notReady = 0;
-    let probes = 0;
-    let restartedAt = 0;
-    let outage: Promise<void> | undefined;
-    const load = await generateLoad({
-      url: () => host.url,
-      sourceId: SOURCE_ID,
-      events: 3000,
-      profiles: 300,
-      batchSize: 30,
-      concurrency: 2,
-      onProgress: async (accepted) => {
-        if (!outage && accepted >= 1000) {
-          // Assigned before any await: the other lane must not start a second outage.
-          outage = (async () => {
-            await emulator.stop();
-            const end = Date.now() + 30_000;
-            while (Date.now() < end) {
-              probes++;
-              if ((await fetch(`${host.url}/health/ready`)).status !== 200) notReady++;
-              await sleep(500);
-            }
-            emulator = await EmbeddedKinesalite.start({ port, dataDir: emulatorData, region: REGION });
-            restartedAt = Date.now();
-          })();
-        }
+    const load = await loadThroughOutage(host, SOURCE_ID, 3000, {
+      stop: () => emulator.stop(),
+      restore: async () => {
+        emulator = await EmbeddedKinesalite.start({ port, dataDir: emulatorData, region: REGION });
       },
     });
-    await outage;
+    const { probes, notReady } = load;
     const { records } = await drained(reader, stream, load.accepted);
-    const recovery = (Date.now() - restartedAt) / 1000;
+    const recovery = (Date.now() - load.restoredAt) / 1000;
     await host.kill('SIGTERM');
     reader.close();
     await emulator.stop();
@@ -488,23 +452,8 @@ describe.sequential('fault suite', { timeout: 180_000 }, () => {
     const receiver = await WebhookReceiver.start(secret);
     const host = await startHost(kinesis.endpoint);
     await connectWebhook(host, receiver, secret);
-    const killsAt = [900, 1800, 2700];
-    let kills = 0;
-    const load = await generateLoad({
-      url: () => host.url,
-      sourceId: SOURCE_ID,
-      events: 3600,
-      profiles: 300,
-      batchSize: 30,
-      concurrency: 2,
-      onProgress: async (accepted) => {
-        if (kills < killsAt.length && accepted >= killsAt[kills]) {
-          kills++;
-          await host.kill('SIGKILL');
-          await host.start();
-        }
-      },
-    });
+    const load = await loadWithKills(host, SOURCE_ID, 3600, [900, 1800, 2700]);
+    const { kills } = load;
     const { records, seconds } = await drainedWebhooks(receiver, load.accepted);
     await host.kill('SIGTERM');
     await receiver.stop();
@@ -531,37 +480,10 @@ describe.sequential('fault suite', { timeout: 180_000 }, () => {
     const receiver = await WebhookReceiver.start(secret);
     const host = await startHost(kinesis.endpoint);
     await connectWebhook(host, receiver, secret);
-    let notReady = 0;
-    let probes = 0;
-    let restartedAt = 0;
-    let outage: Promise<void> | undefined;
-    const load = await generateLoad({
-      url: () => host.url,
-      sourceId: SOURCE_ID,
-      events: 3000,
-      profiles: 300,
-      batchSize: 30,
-      concurrency: 2,
-      onProgress: async (accepted) => {
-        if (!outage && accepted >= 1000) {
-          // Assigned before any await: the other lane must not start a second outage.
-          outage = (async () => {
-            await receiver.stop();
-            const end = Date.now() + 30_000;
-            while (Date.now() < end) {
-              probes++;
-              if ((await fetch(`${host.url}/health/ready`)).status !== 200) notReady++;
-              await sleep(500);
-            }
-            await receiver.restart();
-            restartedAt = Date.now();
-          })();
-        }
-      },
-    });
-    await outage;
+    const load = await loadThroughOutage(host, SOURCE_ID, 3000, { stop: () => receiver.stop(), restore: () => receiver.restart() });
+    const { probes, notReady } = load;
     const { records } = await drainedWebhooks(receiver, load.accepted);
-    const recovery = (Date.now() - restartedAt) / 1000;
+    const recovery = (Date.now() - load.restoredAt) / 1000;
     await host.kill('SIGTERM');
     await receiver.stop();
     const verdict = record(

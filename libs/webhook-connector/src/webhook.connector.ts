@@ -31,7 +31,12 @@ export class WebhookConnector implements EventConnector<WebhookSettings> {
 
   /** The URL's scheme and, when private networks are blocked, every address its host resolves to. */
   async vetSettings(settings: WebhookSettings): Promise<FieldError[]> {
-    const url = new URL(settings.url);
+    let url: URL;
+    try {
+      url = new URL(settings.url);
+    } catch {
+      return [{ field: 'settings.url', message: 'settings.url must be an absolute https URL' }];
+    }
     const scheme = this.policy.schemeProblem(url);
     if (scheme) return [{ field: 'settings.url', message: `settings.url ${scheme}` }];
     if (!this.options.blockPrivateNetworks) return [];

@@ -77,3 +77,26 @@ describe('resolveWebhookOptions', () => {
     expect(resolveWebhookOptions({ allowedNetworks: ['10.0.0.0/8', 'fd00::/8', '192.168.1.7'] }).allowedNetworks).toHaveLength(3);
   });
 });
+
+describe('hostile settings', () => {
+  it('never throws on any form: validation answers, and what it accepts opens and vets', async () => {
+    const fc = await import('fast-check');
+    const development = new WebhookConnector(resolveWebhookOptions({ blockPrivateNetworks: false, allowHttpToLoopback: true }));
+    const urlLike = fc.oneof(fc.webUrl(), fc.string(), fc.constantFrom('https://[::1]/x', 'https://h\u00e9.example/x', 'https://a_b.example/', 'http://127.0.0.1:0/', 'https://x.example:99999/'));
+    await fc.assert(
+      fc.asyncProperty(
+        fc.record(
+          { url: urlLike, signingSecret: fc.oneof(fc.constant(generateSigningSecret()), fc.string()), headers: fc.dictionary(fc.string(), fc.string(), { maxKeys: 3 }) },
+          { requiredKeys: [] },
+        ),
+        async (form) => {
+          const validation = validateSettings(development, form);
+          if (!validation.ok) return;
+          expect(Array.isArray(await development.vetSettings(validation.settings))).toBe(true);
+          await development.open({ id: '0f7c2f1e-57a8-4a55-9e39-5a4c1d1e9c11', settings: validation.settings }).close();
+        },
+      ),
+      { numRuns: 300, seed: 20261201 },
+    );
+  });
+});
