@@ -82,11 +82,25 @@ describe('hostile settings', () => {
   it('never throws on any form: validation answers, and what it accepts opens and vets', async () => {
     const fc = await import('fast-check');
     const development = new WebhookConnector(resolveWebhookOptions({ blockPrivateNetworks: false, allowHttpToLoopback: true }));
-    const urlLike = fc.oneof(fc.webUrl(), fc.string(), fc.constantFrom('https://[::1]/x', 'https://h\u00e9.example/x', 'https://a_b.example/', 'http://127.0.0.1:0/', 'https://x.example:99999/'));
+    const urlLike = fc.oneof(
+      fc.webUrl(),
+      fc.string(),
+      fc.constantFrom(
+        'https://[::1]/x',
+        'https://h\u00e9.example/x',
+        'https://a_b.example/',
+        'http://127.0.0.1:0/',
+        'https://x.example:99999/',
+      ),
+    );
     await fc.assert(
       fc.asyncProperty(
         fc.record(
-          { url: urlLike, signingSecret: fc.oneof(fc.constant(generateSigningSecret()), fc.string()), headers: fc.dictionary(fc.string(), fc.string(), { maxKeys: 3 }) },
+          {
+            url: urlLike,
+            signingSecret: fc.oneof(fc.constant(generateSigningSecret()), fc.string()),
+            headers: fc.dictionary(fc.string(), fc.string(), { maxKeys: 3 }),
+          },
           { requiredKeys: [] },
         ),
         async (form) => {
