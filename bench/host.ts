@@ -3,12 +3,15 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { SOURCE_ID } from './message-fixture.js';
+import { sourceIdOf } from './message-fixture.js';
 import { stop } from './processes.js';
 
 const HOST_ENTRY = resolve('dist/apps/connector-host/main.js');
 
-/** The production build of the host, durable store on, pointed at a Kinesis endpoint, with one bound connector. */
+/**
+ * The production build of the host, durable store on, pointed at a Kinesis endpoint, with `connectors` connectors,
+ * each bound to its own audience (`sourceIdOf(i)`; the first is the fixture's SOURCE_ID).
+ */
 export class BenchHost {
   private constructor(
     readonly child: ChildProcess,
@@ -16,7 +19,7 @@ export class BenchHost {
     private readonly dataDir: string,
   ) {}
 
-  static async start(endpoint: string, port: number, env: Record<string, string> = {}): Promise<BenchHost> {
+  static async start(endpoint: string, port: number, env: Record<string, string> = {}, connectors = 1): Promise<BenchHost> {
     const dataDir = mkdtempSync(join(tmpdir(), 'bench-host-'));
     const child = spawn(process.execPath, [HOST_ENTRY], {
       env: {
@@ -30,6 +33,8 @@ export class BenchHost {
         PORT: String(port),
         LOG_LEVEL: 'warn',
         LOG_FORMAT: 'json',
+        // Thousands of set-ups are created through the API below.
+        ADMIN_RATE_LIMIT_PER_MINUTE: '10000000',
         ...env,
       },
       stdio: ['ignore', 'ignore', 'inherit'],
@@ -45,10 +50,22 @@ export class BenchHost {
       if (Date.now() > deadline || child.exitCode !== null) throw new Error('the host did not start');
       await new Promise((r) => setTimeout(r, 100));
     }
-    const connector = (await host.post('/v1/connectors', {
+    // Eight set-ups at a time: creating 10,000 one by one would take most of the run.
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: Math.min(8, connectors) }, async () => {
+        while (next < connectors) await host.addConnector(next++);
+      }),
+    );
+    return host;
+  }
+
+  /** A Kinesis connector named after `index`, bound to the audience `sourceIdOf(index)`. */
+  private async addConnector(index: number): Promise<void> {
+    const connector = (await this.post('/v1/connectors', {
       type: 'kinesis',
       siteNumber: 1234,
-      name: 'Benchmark',
+      name: `Benchmark ${index}`,
       partnerNumber: 33,
       settings: {
         accessKeyId: 'AKIAIOSFODNN7EXAMPLE',
@@ -57,14 +74,13 @@ export class BenchHost {
         streamName: 'bench',
       },
     })) as { id: string };
-    await host.post('/v1/bindings', {
+    await this.post('/v1/bindings', {
       connectorId: connector.id,
-      source: { type: 'audience', id: SOURCE_ID, number: 123, name: 'Benchmark audience' },
+      source: { type: 'audience', id: sourceIdOf(index), number: 123, name: `Benchmark audience ${index}` },
       sourceName: 'some name',
       profileVariables: [{ name: 'lastCategory', property: 'last_category' }],
       properties: { custom: 'variable', another: 123 },
     });
-    return host;
   }
 
   async post(path: string, body: unknown): Promise<unknown> {

@@ -1,19 +1,33 @@
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
-import { SOURCE_ID } from './message-fixture.js';
+import { sourceIdOf } from './message-fixture.js';
 
 // Posts events to the host like the platform: batches of events, each a distinct profile with one partner id.
 // argv: url mode(max|rate) arg1 arg2 batchSize
+// env: BENCH_SOURCES (default 1): events go round-robin to that many audiences (the bench's connectors);
+//      BENCH_HOT_SHARE (e.g. 0.9): that share goes to the first audience, the rest round-robin to the others.
 //   max  <events> <concurrency>: as fast as the host takes them
 //   rate <eventsPerSecond> <seconds>: a fixed offered load; timestamp = send time, so the sink can time delivery
 const [url, mode, first, second, batchArg = '100'] = process.argv.slice(2);
 const batchSize = Number(batchArg);
+const sources = Number(process.env.BENCH_SOURCES ?? 1);
+const hotShare = Number(process.env.BENCH_HOT_SHARE ?? 0);
+let sent = 0;
+let rest = 0;
+
+/** The audience of the next event: round-robin, or the hot one for `hotShare` of the events. */
+function nextSource(): string {
+  const index = sent++;
+  if (sources === 1) return sourceIdOf(0);
+  if (hotShare > 0) return index % 100 < hotShare * 100 ? sourceIdOf(0) : sourceIdOf(1 + (rest++ % (sources - 1)));
+  return sourceIdOf(index % sources);
+}
 
 function batch(size: number): string {
   const now = Date.now();
   const events = Array.from({ length: size }, () => ({
     siteNumber: 1234,
-    sourceId: SOURCE_ID,
+    sourceId: nextSource(),
     callType: 'NEW',
     timestamp: now,
     profile: { profileId: randomUUID(), partnerIds: { '33': ['4'] }, properties: { last_category: '5678' } },

@@ -18,4 +18,9 @@ export function sampleMessage(profileId: string, timestamp = Date.now()): string
 }
 
 export const SOURCE_ID = 'dc0beb89-2d63-4ec7-899a-6e986ed8932f';
+
+/** The audience of the bench's connector number `index`: SOURCE_ID for the first, then a UUID made of the index. */
+export function sourceIdOf(index: number): string {
+  return index === 0 ? SOURCE_ID : `00000000-0000-4000-8000-${index.toString(16).padStart(12, '0')}`;
+}
 export const newProfileId = () => randomUUID();

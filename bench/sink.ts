@@ -3,15 +3,20 @@ import type { AddressInfo } from 'node:net';
 
 // A minimal Kinesis on loopback that acknowledges everything as fast as it can: the destination of the
 // benchmark, so the figures measure the producer, not an emulator. Control: GET /__stats, POST /__mode/{ok,503},
-// POST /__latency/{on,off} (then it decodes each record to time it), POST /__reset.
+// POST /__latency/{on,off}[?hot=<sourceId>] (then it decodes each record to time it; `latencyRest` leaves out the
+// records of the hot source), POST /__delay/<ms> (answers each PutRecords that much later, as AWS does from its
+// region), POST /__reset.
 
 let mode: 'ok' | '503' = 'ok';
 let timing = false;
+let hotSource: string | undefined;
+let delayMs = 0;
 let records = 0;
 let requests = 0;
 let firstAt = 0;
 let lastAt = 0;
 let latencies: number[] = [];
+let latenciesRest: number[] = [];
 const successBodies = new Map<number, Buffer>();
 
 function putRecordsAnswer(count: number): Buffer {
@@ -22,6 +27,12 @@ function putRecordsAnswer(count: number): Buffer {
     successBodies.set(count, body);
   }
   return body;
+}
+
+function summary(values: number[]): { count: number; p50: number | null; p99: number | null; max: number | null } {
+  const sorted = [...values].sort((a, b) => a - b);
+  const at = (q: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] : null);
+  return { count: sorted.length, p50: at(0.5), p99: at(0.99), max: sorted.at(-1) ?? null };
 }
 
 function countRecords(body: string): number {
@@ -42,25 +53,23 @@ const server = http.createServer((request, response) => {
     const url = request.url ?? '/';
     if (url.startsWith('/__')) {
       if (url === '/__stats') {
-        const sorted = [...latencies].sort((a, b) => a - b);
-        const at = (q: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] : null);
         return send(
           response,
           200,
-          JSON.stringify({
-            records,
-            requests,
-            firstAt,
-            lastAt,
-            latency: { count: sorted.length, p50: at(0.5), p99: at(0.99), max: sorted.at(-1) ?? null },
-          }),
+          JSON.stringify({ records, requests, firstAt, lastAt, latency: summary(latencies), latencyRest: summary(latenciesRest) }),
         );
       }
       if (url.startsWith('/__mode/')) mode = url.endsWith('503') ? '503' : 'ok';
-      if (url.startsWith('/__latency/')) timing = url.endsWith('on');
+      if (url.startsWith('/__latency/')) {
+        const [path, query] = url.split('?');
+        timing = path.endsWith('on');
+        hotSource = new URLSearchParams(query).get('hot') ?? undefined;
+      }
+      if (url.startsWith('/__delay/')) delayMs = Number(url.slice('/__delay/'.length)) || 0;
       if (url === '/__reset') {
         records = requests = firstAt = lastAt = 0;
         latencies = [];
+        latenciesRest = [];
       }
       return send(response, 200, '{}');
     }
@@ -80,11 +89,15 @@ const server = http.createServer((request, response) => {
       lastAt = now;
       if (timing) {
         for (const record of (JSON.parse(body) as { Records: { Data: string }[] }).Records) {
-          const message = JSON.parse(Buffer.from(record.Data, 'base64').toString('utf8')) as { timestamp: number };
+          const message = JSON.parse(Buffer.from(record.Data, 'base64').toString('utf8')) as { timestamp: number; sourceId: string };
           latencies.push(now - message.timestamp);
+          if (message.sourceId !== hotSource) latenciesRest.push(now - message.timestamp);
         }
       }
-      return send(response, 200, putRecordsAnswer(count));
+      const answer = putRecordsAnswer(count);
+      if (delayMs > 0) setTimeout(() => send(response, 200, answer), delayMs);
+      else send(response, 200, answer);
+      return;
     }
     if (operation === 'PutRecord') {
       records++;
