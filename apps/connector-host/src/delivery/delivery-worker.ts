@@ -110,6 +110,12 @@ export class DeliveryWorker {
 
   private async round(): Promise<void> {
     const { config, settlements, trace } = this.deps;
+    if (this.deps.outbox.pendingCount(this.row.id) === 0) {
+      // Nothing stored: sleep until new messages, a replay, a set-up change or stop wake the loop. An idle
+      // connector costs no query, no timer and no open client.
+      await this.sleeper.sleep(Infinity);
+      return;
+    }
     if (this.row.paused_reason) {
       // Paused: keep everything, but what outlives its maximum age still becomes a dead letter.
       settlements.expire(this.row.id, Date.now() - config.maxMessageAgeMs);

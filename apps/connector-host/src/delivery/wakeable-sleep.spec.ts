@@ -20,4 +20,15 @@ describe('WakeableSleep', () => {
     );
     sleeper.wake();
   });
+
+  it('sleeps without end and without a timer until woken', async () => {
+    const sleeper = new WakeableSleep();
+    let ended = false;
+    const slept = sleeper.sleep(Infinity).then(() => (ended = true));
+    await new Promise((r) => setTimeout(r, 50));
+    expect(ended).toBe(false);
+    sleeper.wake();
+    await slept;
+    expect(ended).toBe(true);
+  });
 });

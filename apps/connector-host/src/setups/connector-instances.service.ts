@@ -1,17 +1,29 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
-import { type ConnectorInstance, ConnectorRegistry, type EventConnector, validateSettings } from '@event-connectors/connector-sdk';
+import {
+  type CheckResult,
+  type ConnectorInstance,
+  ConnectorRegistry,
+  type EventConnector,
+  validateSettings,
+} from '@event-connectors/connector-sdk';
 import type { ConnectorRow } from '../store/connectors.repository.js';
 import type { SecretBox } from '../secrets/secret-box.js';
 import { ConnectorChanges } from './connector-changes.js';
 import { SECRET_BOX } from './secret-box.provider.js';
 
+/** An instance not used for this long is closed (its client and sockets freed); the next batch opens it again. */
+const IDLE_INSTANCE_MS = 5 * 60_000;
+const SWEEP_EVERY_MS = 60_000;
+
 /**
- * The open instance of each connector set-up: built once (one SDK client, one socket pool) and reused
- * for every batch until the set-up changes; closed when it changes, goes, or the host stops.
+ * The open instance of each connector set-up that is delivering: built once (one SDK client, one socket pool) and
+ * reused for every batch until the set-up changes; closed when it changes, goes, sits unused for five minutes, or
+ * the host stops. A set-up that never sends holds no client, so thousands of quiet ones cost little memory.
  */
 @Injectable()
 export class ConnectorInstancesService implements OnApplicationShutdown {
-  private readonly open = new Map<string, { version: number; instance: ConnectorInstance }>();
+  private readonly open = new Map<string, { version: number; instance: ConnectorInstance; usedAt: number }>();
+  private readonly sweeper = setInterval(() => void this.closeIdle(Date.now() - IDLE_INSTANCE_MS), SWEEP_EVERY_MS).unref();
 
   constructor(
     private readonly registry: ConnectorRegistry,
@@ -24,11 +36,37 @@ export class ConnectorInstancesService implements OnApplicationShutdown {
   /** The instance for this row, reopened if the row changed since it was opened. */
   instanceFor(row: ConnectorRow): ConnectorInstance {
     const cached = this.open.get(row.id);
-    if (cached && cached.version === row.updated_at) return cached.instance;
+    if (cached && cached.version === row.updated_at) {
+      cached.usedAt = Date.now();
+      return cached.instance;
+    }
     if (cached) void cached.instance.close();
     const instance = this.openTransient(row);
-    this.open.set(row.id, { version: row.updated_at, instance });
+    this.open.set(row.id, { version: row.updated_at, instance, usedAt: Date.now() });
     return instance;
+  }
+
+  /** Checks a set-up with its open instance if it has one, else with one opened for the check and closed after it. */
+  async check(row: ConnectorRow): Promise<CheckResult> {
+    const cached = this.open.get(row.id);
+    if (cached && cached.version === row.updated_at) return cached.instance.check();
+    const instance = this.openTransient(row);
+    try {
+      return await instance.check();
+    } finally {
+      await instance.close();
+    }
+  }
+
+  /** Closes the instances last used before `unusedSince`. */
+  async closeIdle(unusedSince: number): Promise<void> {
+    const idle = [...this.open].filter(([, entry]) => entry.usedAt < unusedSince).map(([id]) => id);
+    await Promise.all(idle.map((id) => this.evict(id)));
+  }
+
+  /** How many instances are open now. */
+  openCount(): number {
+    return this.open.size;
   }
 
   /** Opens an instance the caller owns and must close (e.g. for a one-off check). */
@@ -54,6 +92,7 @@ export class ConnectorInstancesService implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
+    clearInterval(this.sweeper);
     await Promise.all([...this.open.keys()].map((id) => this.evict(id)));
   }
 

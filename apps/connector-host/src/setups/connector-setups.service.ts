@@ -78,7 +78,7 @@ export class ConnectorSetupsService {
     };
     await this.connectors.insert(row);
     this.changes.changed(id);
-    return { ...this.view(row), check: strictCheck ?? (await this.instances.instanceFor(row).check()) };
+    return { ...this.view(row), check: strictCheck ?? (await this.instances.check(row)) };
   }
 
   /** Changes a set-up (omitted settings keep their values) and checks it, as `create` does. */
@@ -108,7 +108,7 @@ export class ConnectorSetupsService {
     await this.connectors.update(id, changes);
     this.changes.changed(id);
     const saved = { ...row, ...changes };
-    return { ...this.view(saved), check: strictCheck ?? (await this.instances.instanceFor(saved).check()) };
+    return { ...this.view(saved), check: strictCheck ?? (await this.instances.check(saved)) };
   }
 
   async get(id: string, site?: number): Promise<ConnectorView> {
@@ -131,7 +131,7 @@ export class ConnectorSetupsService {
   /** Runs the connector's own check against its destination now; a passing check resumes a paused connector. */
   async check(id: string, site?: number): Promise<CheckResult> {
     const row = await this.row(id, site);
-    const result = await this.instances.instanceFor(row).check();
+    const result = await this.instances.check(row);
     if (result.ok && row.paused_reason) await this.resume(id);
     return result;
   }

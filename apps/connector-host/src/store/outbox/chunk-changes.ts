@@ -11,6 +11,8 @@ export interface ChunkOutcome {
 export class ChunkChanges {
   readonly buried: NewDeadLetter[] = [];
   readonly outcomes = new Map<number, ChunkOutcome>();
+  /** Messages this change settles (delivered or buried): what leaves the backlog. */
+  settled = 0;
 
   bury(row: NewDeadLetter): void {
     this.buried.push(row);

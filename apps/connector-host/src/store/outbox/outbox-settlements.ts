@@ -45,7 +45,8 @@ export class OutboxSettlements {
   settleFor(connectorId: string, settlement: Settlement): void {
     const changes = this.changesOf(settlement, Date.now());
     this.database.withoutFsync(() => this.write(changes));
-    this.outbox.adjust(connectorId, -(settlement.delivered.length + settlement.dead.length));
+    // By what was actually settled: a message settled twice (or of a deleted connector) is not counted again.
+    this.outbox.adjust(connectorId, -changes.settled);
   }
 
   /**
@@ -131,6 +132,7 @@ export class OutboxSettlements {
         state.retry.set(index, [(state.retry.get(index)?.[0] ?? 0) + 1, retry.nextAttemptAt, retry.code, retry.message]);
       }
       changes.store(row.seq, row.pending - settled, state);
+      changes.settled += settled;
     }
     return changes;
   }

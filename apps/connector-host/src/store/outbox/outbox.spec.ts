@@ -235,6 +235,15 @@ describe('the outbox: repository, settlements, search and replay on a real SQLit
     expect(outbox.page(A, 0, 10)).toEqual([expect.objectContaining({ partition_key: 'a1', attempts: 1, next_attempt_at: 7000 })]);
   });
 
+  it('counts a message settled twice once: the backlog size follows what the store holds', () => {
+    accept([message(A, 'a1'), message(A, 'a2')]);
+    const [a1] = outbox.page(A, 0, 10);
+    settlements.settleFor(A, { delivered: [a1.seq], retry: [], dead: [] });
+    settlements.settleFor(A, { delivered: [a1.seq], retry: [], dead: [{ seq: a1.seq, code: 'X', message: 'y' }] });
+    expect(outbox.pendingCount(A)).toBe(1);
+    expect(keys(A)).toEqual(['a2']);
+  });
+
   it('loses nothing when a connector is deleted mid-settlement: its chunks go with it', () => {
     accept([message(A, 'a1'), message(B, 'b1')]);
     const [a1] = outbox.page(A, 0, 10);
