@@ -31,7 +31,7 @@ export interface HostConfig {
     retryMaxMs: number;
     /** A message still undelivered this long after acceptance is dead-lettered. */
     maxMessageAgeMs: number;
-    /** How often an idle loop looks at the store even without a wake-up. */
+    /** How often a loop whose messages all wait (a retry, a pause) looks again; a loop with none sleeps until woken. */
     idlePollMs: number;
     /** How long SIGTERM waits for in-flight batches. */
     shutdownTimeoutMs: number;
