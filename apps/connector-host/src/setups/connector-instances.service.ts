@@ -11,6 +11,15 @@ import type { SecretBox } from '../secrets/secret-box.js';
 import { ConnectorChanges } from './connector-changes.js';
 import { SECRET_BOX } from './secret-box.provider.js';
 
+/** Checks an instance opened for the check alone, and closes it. */
+export async function checkOnce(instance: ConnectorInstance): Promise<CheckResult> {
+  try {
+    return await instance.check();
+  } finally {
+    await instance.close();
+  }
+}
+
 /** An instance not used for this long is closed (its client and sockets freed); the next batch opens it again. */
 const IDLE_INSTANCE_MS = 5 * 60_000;
 const SWEEP_EVERY_MS = 60_000;
@@ -50,12 +59,7 @@ export class ConnectorInstancesService implements OnApplicationShutdown {
   async check(row: ConnectorRow): Promise<CheckResult> {
     const cached = this.open.get(row.id);
     if (cached && cached.version === row.updated_at) return cached.instance.check();
-    const instance = this.openTransient(row);
-    try {
-      return await instance.check();
-    } finally {
-      await instance.close();
-    }
+    return checkOnce(this.openTransient(row));
   }
 
   /** Closes the instances last used before `unusedSince`. */

@@ -15,7 +15,7 @@ import type { SecretBox } from '../secrets/secret-box.js';
 import { type ConnectorRow, ConnectorsRepository } from '../store/connectors.repository.js';
 import { OutboxRepository } from '../store/outbox/outbox.repository.js';
 import { ConnectorChanges } from './connector-changes.js';
-import { ConnectorInstancesService } from './connector-instances.service.js';
+import { checkOnce, ConnectorInstancesService } from './connector-instances.service.js';
 import { type ConnectorView, connectorView } from './connector-view.js';
 import { SECRET_BOX } from './secret-box.provider.js';
 
@@ -172,16 +172,9 @@ export class ConnectorSetupsService {
 
   /** Checks settings that are not saved yet; a failure refuses them with the check's answer. */
   private async checkCandidate(connector: EventConnector, id: string, settings: object): Promise<CheckResult> {
-    const instance = connector.open({ id, settings });
-    try {
-      const check = await instance.check();
-      if (!check.ok) {
-        throw new UnprocessableError(`The connector was not saved: ${check.problem?.message ?? 'its check failed'}`, check);
-      }
-      return check;
-    } finally {
-      await instance.close();
-    }
+    const check = await checkOnce(connector.open({ id, settings }));
+    if (!check.ok) throw new UnprocessableError(`The connector was not saved: ${check.problem?.message ?? 'its check failed'}`, check);
+    return check;
   }
 
   private view(row: ConnectorRow): ConnectorView {
