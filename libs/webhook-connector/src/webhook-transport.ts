@@ -63,9 +63,9 @@ export class WebhookTransport {
         response.on('end', () =>
           resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks).toString('utf8') }),
         );
-        response.on('error', (error) => reject(transportError(error)));
+        response.on('error', (error) => reject(asTransportError(error)));
       });
-      request.on('error', (error) => reject(transportError(error)));
+      request.on('error', (error) => reject(asTransportError(error)));
       request.end(payload);
     });
   }
@@ -75,9 +75,11 @@ export class WebhookTransport {
   }
 }
 
-/** Names a socket, TLS, timeout or address-policy failure by a stable code. */
-function transportError(error: Error & { code?: string }): TransportError {
-  if (error instanceof TransportError) return error;
+/** Names a socket, TLS, timeout or address-policy failure (or anything else thrown) by a stable code. */
+export function asTransportError(thrown: unknown): TransportError {
+  if (thrown instanceof TransportError) return thrown;
+  if (!(thrown instanceof Error)) return new TransportError('NetworkError', String(thrown));
+  const error: Error & { code?: string } = thrown;
   if (error.name === 'AbortError' || error.name === 'TimeoutError')
     return new TransportError('RequestTimeout', 'the receiver did not answer in time');
   // request-filtering-agent refuses a private or reserved address after DNS, without a code of its own.

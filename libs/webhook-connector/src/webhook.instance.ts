@@ -12,7 +12,7 @@ import { outcomeOfAnswer, outcomeOfError, TRANSPORT_VERDICTS } from './webhook.o
 import { problems } from './webhook.problems.js';
 import type { WebhookSettings } from './webhook.settings.js';
 import { secretKey, signatureHeaders, webhookId } from './webhook-signature.js';
-import { type HttpAnswer, TransportError, WebhookTransport } from './webhook-transport.js';
+import { asTransportError, type HttpAnswer, WebhookTransport } from './webhook-transport.js';
 
 const USER_AGENT = 'event-connectors-webhook/0.1';
 /** A request body may be this large; larger messages are refused without being sent. */
@@ -24,6 +24,8 @@ export class WebhookInstance implements ConnectorInstance {
   private readonly url: URL;
   private readonly keys: Buffer[];
   private readonly transport: WebhookTransport;
+  /** Why this URL's scheme is refused, if it is: fixed for the instance's life, so worked out once. */
+  private readonly schemeProblem: string | undefined;
 
   constructor(
     private readonly setup: ConnectorSetup<WebhookSettings>,
@@ -32,6 +34,7 @@ export class WebhookInstance implements ConnectorInstance {
   ) {
     const { settings } = setup;
     this.url = new URL(settings.url);
+    this.schemeProblem = policy.schemeProblem(this.url);
     // The current secret first, then the one being rotated out: receivers try each signature until one matches.
     this.keys = [settings.signingSecret, settings.previousSigningSecret].flatMap((secret) => (secret ? [secretKey(secret)!] : []));
     this.limits = { maxBatchMessages: options.maxBatchMessages, maxBatchBytes: MAX_BATCH_BYTES };
@@ -40,8 +43,7 @@ export class WebhookInstance implements ConnectorInstance {
 
   async check(): Promise<CheckResult> {
     const url = this.url.href;
-    const scheme = this.policy.schemeProblem(this.url);
-    if (scheme) return { ok: false, problem: problems.insecureUrl(url, scheme), details: {} };
+    if (this.schemeProblem) return { ok: false, problem: problems.insecureUrl(url, this.schemeProblem), details: {} };
     let resolution;
     try {
       resolution = await this.policy.resolve(this.url);
@@ -62,7 +64,7 @@ export class WebhookInstance implements ConnectorInstance {
       if (answer.status >= 500) return { ok: false, problem: problems.receiverError(url, answer.status), details };
       return { ok: true, details };
     } catch (error) {
-      const failure = error instanceof TransportError ? error : new TransportError('NetworkError', String(error));
+      const failure = asTransportError(error);
       if (failure.code === 'AddressNotAllowed')
         return { ok: false, problem: problems.addressNotAllowed(this.url.hostname, resolution.addresses), details };
       const certificate = TRANSPORT_VERDICTS[failure.code]?.scope === 'destination';
@@ -80,12 +82,10 @@ export class WebhookInstance implements ConnectorInstance {
    */
   async deliver(messages: readonly DeliveryMessage[]): Promise<DeliveryOutcome[]> {
     if (messages.length === 0) return [];
-    const scheme = this.policy.schemeProblem(this.url);
-    if (scheme)
-      return messages.map(() => ({
-        status: 'rejected',
-        reason: { code: 'InsecureUrl', message: `the URL ${scheme}`, scope: 'destination' },
-      }));
+    if (this.schemeProblem) {
+      const reason = { code: 'InsecureUrl', message: `the URL ${this.schemeProblem}`, scope: 'destination' } as const;
+      return messages.map(() => ({ status: 'rejected', reason }));
+    }
     const outcomes = new Array<DeliveryOutcome>(messages.length);
     const lanes = new Map<string, number[]>();
     messages.forEach((message, index) => {
@@ -126,7 +126,7 @@ export class WebhookInstance implements ConnectorInstance {
       );
       return outcomeOfAnswer(answer, id);
     } catch (error) {
-      return outcomeOfError(error instanceof TransportError ? error : new TransportError('NetworkError', String(error)));
+      return outcomeOfError(asTransportError(error));
     }
   }
 
