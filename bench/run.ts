@@ -240,14 +240,17 @@ async function main(): Promise<void> {
       (results.limit as { recordsPerSecond: number }).recordsPerSecond,
     ],
     ['client ceiling at 2 / 4 calls in flight (records/s)', `${Math.round(limitsOf(results)[2])} / ${Math.round(limitsOf(results)[4])}`],
-    [
-      'client CPU per PutRecords of 1 / 50 / 500 records (us)',
-      callCostOf(results)
+    ...(['sdk', 'lean'] as const).map((path) => [
+      `client CPU per PutRecords of 1 / 50 / 500 records, ${path === 'sdk' ? 'SDK' : 'lean path'} (us)`,
+      callCostOf(results, path)
         .slice(0, 3)
         .map((cost) => cost.usPerCall)
         .join(' / '),
-    ],
-    ['client CPU per record at 500, 1 / 4 in flight (us)', `${callCostOf(results)[2].usPerRecord} / ${callCostOf(results)[3].usPerRecord}`],
+    ]),
+    ...(['sdk', 'lean'] as const).map((path) => [
+      `client CPU per record at 500, 1 / 4 in flight, ${path === 'sdk' ? 'SDK' : 'lean path'} (us)`,
+      `${callCostOf(results, path)[2].usPerRecord} / ${callCostOf(results, path)[3].usPerRecord}`,
+    ]),
     [`host (events/s, accept to ack, durable, median of ${PAIRS})`, host],
     ['naive peer (PutRecord x16, records/s)', (results.naive as { recordsPerSecond: number }).recordsPerSecond],
     ['library peer (aws-kinesis-writable, records/s)', (results.library as { recordsPerSecond: number }).recordsPerSecond],
@@ -287,8 +290,8 @@ function limitsOf(results: Record<string, unknown>): Record<string, number> {
   return (results.limit as { byConcurrency: Record<string, number> }).byConcurrency;
 }
 
-function callCostOf(results: Record<string, unknown>): { usPerCall: number; usPerRecord: number }[] {
-  return results.callCost as { usPerCall: number; usPerRecord: number }[];
+function callCostOf(results: Record<string, unknown>, path: 'sdk' | 'lean'): { usPerCall: number; usPerRecord: number }[] {
+  return (results.callCost as { path: string; usPerCall: number; usPerRecord: number }[]).filter((cost) => cost.path === path);
 }
 
 /** Events of a fan-out row: enough for every connector to get messages, bounded so 10,000 connectors end in time. */

@@ -5,3 +5,10 @@ export type { KinesisConnectorOptions } from './kinesis-connector.options.js';
 export { KinesisConnector } from './kinesis.connector.js';
 export { KinesisSettings } from './kinesis.settings.js';
 export { KINESIS_ERRORS, type KinesisErrorRow, classifyError } from './kinesis.errors.js';
+// The lean PutRecords path, for callers who send pre-built batches themselves (the benchmark measures it).
+export {
+  PutRecordsSender,
+  type PutRecordsSenderOptions,
+  type OutgoingRecord,
+  type PutRecordsResultEntry,
+} from './put-records/put-records-sender.js';

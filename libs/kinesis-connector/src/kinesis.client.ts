@@ -5,21 +5,31 @@ import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { ResolvedKinesisOptions } from './kinesis-connector.options.js';
 import type { KinesisSettings } from './kinesis.settings.js';
 
+/** The keep-alive connections of one set-up, shared by its SDK client and its PutRecords path. */
+export interface KinesisAgents {
+  http: http.Agent;
+  https: https.Agent;
+}
+
+export function createKinesisAgents(): KinesisAgents {
+  const agentOptions = { keepAlive: true, maxSockets: 16 };
+  return { http: new http.Agent(agentOptions), https: new https.Agent(agentOptions) };
+}
+
 /**
- * Builds the one client a set-up uses for its lifetime. HTTP/1.1 with keep-alive: the SDK's default
- * HTTP/2 handler fails against plain-HTTP emulators and opens a session per request against AWS.
+ * Builds the one SDK client a set-up uses for its control-plane calls. HTTP/1.1 with keep-alive: the SDK's
+ * default HTTP/2 handler fails against plain-HTTP emulators and opens a session per request against AWS.
  * The SDK does not retry (maxAttempts 1): the host's delivery loop owns retries, per message, with backoff.
  */
-export function createKinesisClient(settings: KinesisSettings, options: ResolvedKinesisOptions): KinesisClient {
-  const agentOptions = { keepAlive: true, maxSockets: 16 };
+export function createKinesisClient(settings: KinesisSettings, options: ResolvedKinesisOptions, agents: KinesisAgents): KinesisClient {
   return new KinesisClient({
     region: settings.region,
     credentials: { accessKeyId: settings.accessKeyId, secretAccessKey: settings.secretAccessKey },
     endpoint: options.endpoint,
     maxAttempts: 1,
     requestHandler: new NodeHttpHandler({
-      httpAgent: new http.Agent(agentOptions),
-      httpsAgent: new https.Agent(agentOptions),
+      httpAgent: agents.http,
+      httpsAgent: agents.https,
       connectionTimeout: options.connectTimeoutMs,
       requestTimeout: options.requestTimeoutMs,
     }),

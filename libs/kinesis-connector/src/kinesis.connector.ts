@@ -2,9 +2,10 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Connector, type ConnectorInstance, type ConnectorSetup, type EventConnector } from '@event-connectors/connector-sdk';
 import { RESOLVED_KINESIS_OPTIONS } from './kinesis-connector.module-definition.js';
 import type { ResolvedKinesisOptions } from './kinesis-connector.options.js';
-import { createKinesisClient } from './kinesis.client.js';
+import { createKinesisAgents, createKinesisClient } from './kinesis.client.js';
 import { KinesisInstance } from './kinesis.instance.js';
 import { KinesisSettings } from './kinesis.settings.js';
+import { PutRecordsSender } from './put-records/put-records-sender.js';
 
 /** The Amazon Kinesis Data Streams connector: one message per record, partition key = profile id. */
 @Connector()
@@ -17,6 +18,16 @@ export class KinesisConnector implements EventConnector<KinesisSettings> {
   constructor(@Inject(RESOLVED_KINESIS_OPTIONS) private readonly options: ResolvedKinesisOptions) {}
 
   open(setup: ConnectorSetup<KinesisSettings>): ConnectorInstance {
-    return new KinesisInstance(setup, createKinesisClient(setup.settings, this.options), this.options);
+    const { settings } = setup;
+    const agents = createKinesisAgents();
+    const sender = new PutRecordsSender({
+      region: settings.region,
+      credentials: { accessKeyId: settings.accessKeyId, secretAccessKey: settings.secretAccessKey },
+      endpoint: this.options.endpoint,
+      agents,
+      connectTimeoutMs: this.options.connectTimeoutMs,
+      requestTimeoutMs: this.options.requestTimeoutMs,
+    });
+    return new KinesisInstance(setup, createKinesisClient(settings, this.options, agents), sender, this.options);
   }
 }

@@ -2,7 +2,6 @@ import {
   CreateStreamCommand,
   DescribeStreamSummaryCommand,
   type KinesisClient,
-  PutRecordsCommand,
   type StreamDescriptionSummary,
 } from '@aws-sdk/client-kinesis';
 import type {
@@ -20,10 +19,11 @@ import { classifyError, errorCode, failureReason, httpStatus, kinesisErrorRow } 
 import { DEFAULT_MAX_RECORD_BYTES, LARGEST_MAX_RECORD_BYTES, MAX_RECORDS_PER_REQUEST, MAX_REQUEST_BYTES } from './kinesis.limits.js';
 import { problems } from './kinesis.problems.js';
 import type { KinesisSettings } from './kinesis.settings.js';
+import type { PutRecordsSender } from './put-records/put-records-sender.js';
 
 const WRITABLE_STATUSES = new Set(['ACTIVE', 'UPDATING']);
 
-/** One connector set-up: its one client, its stream, its record size limit. */
+/** One connector set-up: its SDK client (control plane), its PutRecords path, its stream, its record size limit. */
 export class KinesisInstance implements ConnectorInstance {
   readonly limits: DeliveryLimits = { maxBatchMessages: MAX_RECORDS_PER_REQUEST, maxBatchBytes: MAX_REQUEST_BYTES };
   private maxRecordBytes = DEFAULT_MAX_RECORD_BYTES;
@@ -33,6 +33,7 @@ export class KinesisInstance implements ConnectorInstance {
   constructor(
     private readonly setup: ConnectorSetup<KinesisSettings>,
     private readonly client: KinesisClient,
+    private readonly sender: PutRecordsSender,
     private readonly options: ResolvedKinesisOptions,
   ) {}
 
@@ -91,6 +92,7 @@ export class KinesisInstance implements ConnectorInstance {
     if (this.closed) return;
     this.closed = true;
     this.client.destroy();
+    this.sender.close();
   }
 
   private async putRecords(
@@ -100,13 +102,10 @@ export class KinesisInstance implements ConnectorInstance {
     failedKeys: Set<string>,
   ): Promise<void> {
     try {
-      const response = await this.client.send(
-        new PutRecordsCommand({
-          StreamName: this.setup.settings.streamName,
-          Records: send.map((index) => ({ Data: Buffer.from(messages[index].body, 'utf8'), PartitionKey: messages[index].partitionKey })),
-        }),
+      const entries = await this.sender.putRecords(
+        this.setup.settings.streamName,
+        send.map((index) => ({ data: messages[index].body, partitionKey: messages[index].partitionKey })),
       );
-      const entries = response.Records ?? [];
       send.forEach((index, position) => {
         const entry = entries[position];
         if (entry?.SequenceNumber && !entry.ErrorCode) {

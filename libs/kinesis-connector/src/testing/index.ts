@@ -1,1 +1,2 @@
 export * from './in-process-kinesalite.js';
+export * from './kinesis-local-process.js';

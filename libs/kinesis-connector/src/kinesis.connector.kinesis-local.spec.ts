@@ -1,0 +1,65 @@
+import { runConnectorContract } from '@event-connectors/connector-sdk/testing';
+import { type ConnectorInstance, validateSettings } from '@event-connectors/connector-sdk';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { resolveKinesisOptions } from './kinesis-connector.options.js';
+import { KinesisConnector } from './kinesis.connector.js';
+import { KinesisLocalProcess } from './testing/kinesis-local-process.js';
+import { TEST_ACCESS_KEY_ID, TEST_SECRET_ACCESS_KEY } from './testing/in-process-kinesalite.js';
+
+// The same contract, and the wire-level cases of the lean PutRecords path, against a second, independent
+// implementation of the Kinesis API (kinesis-mock's Node build), so neither is fitted to kinesalite alone.
+const REGION = 'us-west-2';
+const STREAM = 'contract-stream';
+let kinesis: KinesisLocalProcess;
+
+beforeAll(async () => {
+  kinesis = await KinesisLocalProcess.start(REGION, { [STREAM]: 2 });
+}, 60_000);
+afterAll(async () => {
+  await Promise.all(opened.map((instance) => instance.close()));
+  await kinesis?.stop();
+});
+
+const settings = (streamName = STREAM): Record<string, unknown> => ({
+  accessKeyId: TEST_ACCESS_KEY_ID,
+  secretAccessKey: TEST_SECRET_ACCESS_KEY,
+  region: REGION,
+  streamName,
+});
+const UNREACHABLE = 'http://127.0.0.1:9';
+const connectorFor = (endpoint: string) => new KinesisConnector(resolveKinesisOptions({ endpoint, connectTimeoutMs: 500 }));
+const opened: ConnectorInstance[] = [];
+const open = (form: Record<string, unknown>) => {
+  const connector = connectorFor(kinesis.endpoint);
+  const validation = validateSettings(connector, form);
+  if (!validation.ok) throw new Error(JSON.stringify(validation.errors));
+  const instance = connector.open({ id: 'kinesis-local', settings: validation.settings });
+  opened.push(instance);
+  return instance;
+};
+
+runConnectorContract({
+  live: { connector: () => connectorFor(kinesis?.endpoint ?? UNREACHABLE), settings: () => settings() },
+  unreachable: { connector: () => connectorFor(UNREACHABLE), settings: () => settings() },
+  readBack: async (_settings, key) =>
+    (await kinesis.readAll(STREAM)).filter((record) => record.partitionKey === key).map((record) => record.data),
+});
+
+describe('KinesisConnector against kinesis-local', () => {
+  it('delivers unicode bodies and keys byte for byte, with receipts', async () => {
+    const body = JSON.stringify({ name: 'Zoë "quoted" \\ 東京 🚀', n: 1 });
+    const outcomes = await open(settings()).deliver([{ id: '1', partitionKey: 'clé-東京-"q"', body }]);
+    expect(outcomes).toEqual([
+      { status: 'delivered', receipt: { shardId: expect.stringMatching(/^shardId-/), sequenceNumber: expect.stringMatching(/^\d+$/) } },
+    ]);
+    const records = (await kinesis.readAll(STREAM)).filter((record) => record.partitionKey === 'clé-東京-"q"');
+    expect(records.map((record) => record.data)).toEqual([body]);
+  });
+
+  it('names a missing stream with the code the SDK would give it, as a problem of the set-up', async () => {
+    const outcomes = await open(settings('no-such-stream')).deliver([{ id: '1', partitionKey: 'k', body: '{}' }]);
+    expect(outcomes).toEqual([
+      { status: 'rejected', reason: { code: 'ResourceNotFoundException', message: expect.any(String), scope: 'destination' } },
+    ]);
+  });
+});
