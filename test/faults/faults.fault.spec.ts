@@ -322,6 +322,44 @@ describe.sequential('fault suite', { timeout: 180_000 }, () => {
     expect(verdict.orderViolations).toBe(0);
   });
 
+  it('4 calls in flight against a slow, throttling stream: overlapping batches keep every profile in order', async () => {
+    const stream = 'fault-in-flight';
+    await kinesis.createStream(stream, 4);
+    const proxy = await FaultProxy.start(kinesis.endpoint, { entryFailureRate: 0.1, requestThrottleRate: 0.05, latencyMs: 25, seed: 7 });
+    // Small batches, so one profile's messages spread over many calls that overlap.
+    const host = await startHost(proxy.url, { DELIVERY_MAX_IN_FLIGHT: '4', DELIVERY_LINGER_MS: '0' });
+    await connect(host, stream);
+    const load = await generateLoad({
+      url: () => host.url,
+      sourceId: SOURCE_ID,
+      events: 4000,
+      profiles: 40,
+      batchSize: 20,
+      concurrency: 4,
+    });
+    const { records, seconds } = await drained(kinesis, stream, load.accepted);
+    await host.kill('SIGTERM');
+    await proxy.stop();
+    const resentSuccesses = proxy.forwarded.length - new Set(proxy.forwarded).size;
+    const verdict = record(
+      judge(
+        '4 in flight, 25 ms latency + throttling',
+        load.accepted,
+        records,
+        seconds,
+        `up to ${proxy.maxPutRecordsInFlight} calls in flight, ${proxy.injectedEntryFailures} entries failed, ${proxy.injectedRequestThrottles} requests throttled, ${resentSuccesses} delivered entries re-sent`,
+      ),
+    );
+    expect(proxy.maxPutRecordsInFlight).toBeGreaterThanOrEqual(2);
+    expect(proxy.maxPutRecordsInFlight).toBeLessThanOrEqual(4);
+    expect(proxy.injectedEntryFailures).toBeGreaterThan(100);
+    expect(proxy.injectedRequestThrottles).toBeGreaterThan(0);
+    expect(resentSuccesses).toBe(0);
+    expect(verdict.missing).toBe(0);
+    expect(verdict.duplicates).toBe(0);
+    expect(verdict.orderViolations).toBe(0);
+  });
+
   it('stream deleted mid-run: the connector pauses and keeps its messages; they arrive once the stream is back', async () => {
     const stream = 'fault-deleted';
     await kinesis.createStream(stream, 1);

@@ -17,6 +17,8 @@ export interface FaultOptions {
   requestThrottleRate?: number;
   /** Errors answered for whole requests, as AWS would (credentials refused, access denied, outage). */
   errors?: InjectedError[];
+  /** Every PutRecords is answered this much later, as AWS answers from its region. */
+  latencyMs?: number;
   /** Deterministic randomness, so a failing run can be repeated. */
   seed?: number;
 }
@@ -38,6 +40,9 @@ export class FaultProxy {
   readonly forwarded: string[] = [];
   injectedEntryFailures = 0;
   injectedRequestThrottles = 0;
+  /** Most PutRecords requests the proxy held at the same time: proof of calls overlapping. */
+  maxPutRecordsInFlight = 0;
+  private putRecordsInFlight = 0;
   private random: () => number;
 
   private constructor(
@@ -85,6 +90,23 @@ export class FaultProxy {
   }
 
   private async putRecords(
+    target: URL,
+    request: http.IncomingMessage,
+    body: PutRecordsBody,
+    response: http.ServerResponse,
+    options: FaultOptions,
+  ): Promise<void> {
+    this.putRecordsInFlight++;
+    this.maxPutRecordsInFlight = Math.max(this.maxPutRecordsInFlight, this.putRecordsInFlight);
+    try {
+      if (options.latencyMs) await new Promise((resolve) => setTimeout(resolve, options.latencyMs));
+      await this.answerPutRecords(target, request, body, response, options);
+    } finally {
+      this.putRecordsInFlight--;
+    }
+  }
+
+  private async answerPutRecords(
     target: URL,
     request: http.IncomingMessage,
     body: PutRecordsBody,

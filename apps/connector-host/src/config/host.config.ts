@@ -24,8 +24,14 @@ export interface HostConfig {
   /** Requests per minute per client on the admin routes. */
   adminRateLimitPerMinute: number;
   delivery: {
-    /** How long a loop waits for a partial batch to fill before sending it. */
+    /** How long a loop waits for a partial batch to fill before sending it, while the host has room. */
     lingerMs: number;
+    /** The latency budget: the longest a partial batch waits, when the host is saturated (see linger-policy.ts). */
+    maxLingerMs: number;
+    /** Calls one connector may have in flight; batches in flight never share a profile. */
+    maxInFlight: number;
+    /** Calls the whole host may have in flight, granted to connectors first come, first served. */
+    maxCalls: number;
     /** First retry delay; doubles per attempt (full jitter) up to `retryMaxMs`. */
     retryBaseMs: number;
     retryMaxMs: number;
@@ -84,6 +90,9 @@ export function readHostConfig(environment: Env): HostConfig {
     adminRateLimitPerMinute: env.int('ADMIN_RATE_LIMIT_PER_MINUTE', 1200, 1, 10_000_000),
     delivery: {
       lingerMs: env.int('DELIVERY_LINGER_MS', 50, 0, 60_000),
+      maxLingerMs: env.int('DELIVERY_MAX_LINGER_MS', 300, 0, 60_000),
+      maxInFlight: env.int('DELIVERY_MAX_IN_FLIGHT', 4, 1, 64),
+      maxCalls: env.int('DELIVERY_MAX_CALLS', 64, 1, 100_000),
       retryBaseMs: env.int('DELIVERY_RETRY_BASE_MS', 200, 1, 3_600_000),
       retryMaxMs: env.int('DELIVERY_RETRY_MAX_MS', 30_000, 1, 86_400_000),
       maxMessageAgeMs: env.int('DELIVERY_MAX_AGE_MS', 24 * 3_600_000, 1000, 30 * 86_400_000),
@@ -101,6 +110,8 @@ export function readHostConfig(environment: Env): HostConfig {
     traceRetentionMs: env.int('TRACE_RETENTION_MS', 3_600_000, 0, 30 * 86_400_000),
     traceMaxEntries: env.int('TRACE_MAX_ENTRIES', 100_000, 0, 10_000_000),
   };
+  if (config.delivery.maxLingerMs < config.delivery.lingerMs)
+    env.refuse('DELIVERY_MAX_LINGER_MS (the latency budget) must be at least DELIVERY_LINGER_MS');
   env.throwIfInvalid();
   return config;
 }

@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import type { ConnectorInstance, DeliveryMessage, DeliveryOutcome, FailureReason } from '@event-connectors/connector-sdk';
+import type { ConnectorInstance, DeliveryLimits, DeliveryMessage, DeliveryOutcome, FailureReason } from '@event-connectors/connector-sdk';
 import type { HostConfig } from '../config/host.config.js';
 import type { ConnectorRow } from '../store/connectors.repository.js';
 import type { OutboxSettlements } from '../store/outbox/outbox-settlements.js';
@@ -7,14 +7,17 @@ import type { OutboxRepository, PendingMessage } from '../store/outbox/outbox.re
 import type { DeliveryTrace, TraceRow } from './delivery-trace.js';
 import { AdaptivePacer } from './adaptive-pacer.js';
 import { fullJitterDelay } from './backoff.js';
-import { selectBatch } from './select-batch.js';
+import type { CallSlots } from './call-slots.js';
+import { ArrivalGap, type LingerPolicy } from './linger-policy.js';
+import { type BatchSelection, selectBatch } from './select-batch.js';
+import type { SettlementBatcher } from './settlement-batcher.js';
 import { type RoundResult, settleOutcomes } from './settle-outcomes.js';
 import { WakeableSleep } from './wakeable-sleep.js';
 
-/** How far past the head a round looks for due messages, in batches: bounds the work of a round. */
+/** How far past the head a selection looks for due messages, in batches (plus one per call in flight). */
 const SCAN_PAGES = 8;
 
-/** One delivery round, as metrics see it. */
+/** One delivery round (one call), as metrics see it. */
 export interface RoundReport {
   connector: ConnectorRow;
   batch: readonly PendingMessage[];
@@ -26,7 +29,13 @@ export interface RoundReport {
 
 export interface WorkerDependencies {
   outbox: OutboxRepository;
+  /** Expiry of paused connectors' messages. */
   settlements: OutboxSettlements;
+  /** Where rounds' outcomes are written, grouped with other rounds' into one commit. */
+  settle: SettlementBatcher;
+  /** The host-wide bound on calls in flight, shared by every loop. */
+  slots: CallSlots;
+  linger: LingerPolicy;
   /** Told about every round (metrics); must not throw. */
   observe: (report: RoundReport) => void;
   /** Where delivered messages are recorded, with their receipts. */
@@ -46,27 +55,39 @@ export interface WorkerStatus {
 }
 
 /**
- * The delivery loop of one connector: reads its backlog from the store, sends batches within the
- * connector's limits, and writes each message's outcome back. A message leaves the store only once the
- * destination acknowledged it; if the host dies mid-batch, the batch is sent again after the restart.
+ * The delivery loop of one connector: reads its backlog from the store, sends batches within the connector's
+ * limits (up to `maxInFlight` calls at once, never two batches with the same profile in flight), and writes
+ * each message's outcome back. A profile's next message is selected only once its previous one is settled, so
+ * per-profile order holds under overlap, retries and partial failures. A message leaves the store only once the
+ * destination acknowledged it; if the host dies mid-call, the batch is sent again after the restart.
  */
 export class DeliveryWorker {
   private readonly logger: Logger;
-  /** Idle waits: ended by new messages, a due retry, a set-up change or stop. */
+  /** Waits for something to do: new messages, a settled call, a due retry, a set-up change or stop. */
   private readonly sleeper = new WakeableSleep();
   /** Back-off waits: ended only by stop, so new messages cannot make the loop hammer a failing destination. */
   private readonly backoff = new WakeableSleep();
   private readonly pacer = new AdaptivePacer();
+  private readonly arrivals: ArrivalGap;
+  private readonly calls = new Set<Promise<void>>();
+  /** Profiles with a message in flight: none of their messages is selected until that call is settled. */
+  private readonly keysInFlight = new Set<string>();
+  private messagesInFlight = 0;
+  /** The set-up version the calls in flight use: a changed set-up waits for them before opening anew. */
+  private callsVersion?: number;
+  private backoffUntil = 0;
   private stopping = false;
   private running?: Promise<void>;
   private destinationFailureRounds = 0;
   private readonly state: WorkerStatus = { failingRounds: 0 };
+  private readonly skipInFlight = (key: string) => this.keysInFlight.has(key);
 
   constructor(
     private row: ConnectorRow,
     private readonly deps: WorkerDependencies,
   ) {
     this.logger = new Logger(`Delivery ${row.id}`);
+    this.arrivals = new ArrivalGap(deps.config.maxLingerMs * 2);
   }
 
   get status(): Readonly<WorkerStatus> {
@@ -77,8 +98,14 @@ export class DeliveryWorker {
     this.running ??= this.loop();
   }
 
-  /** New messages or a changed set-up: look at the store now. */
+  /** A set-up change, a replay or a settled call: look at the store now. */
   wake(): void {
+    this.sleeper.wake();
+  }
+
+  /** New messages were committed for this connector. */
+  arrived(): void {
+    this.arrivals.arrived(Date.now());
     this.sleeper.wake();
   }
 
@@ -88,7 +115,7 @@ export class DeliveryWorker {
     this.wake();
   }
 
-  /** Stops after the batch in flight is settled; resolves when the loop has ended. */
+  /** Stops after the calls in flight are settled; resolves when the loop has ended. */
   async stop(): Promise<void> {
     this.stopping = true;
     this.sleeper.wake();
@@ -99,56 +126,105 @@ export class DeliveryWorker {
   private async loop(): Promise<void> {
     while (!this.stopping) {
       try {
-        await this.round();
+        await this.dispatch();
       } catch (error) {
         // The store or the set-up failed, not a message: log, wait, try again; nothing is lost.
-        this.logger.error(`delivery round failed: ${error instanceof Error ? error.message : String(error)}`);
+        this.logger.error(`delivery round failed: ${describe(error)}`);
         await this.sleeper.sleep(this.deps.config.idlePollMs);
       }
     }
+    await Promise.allSettled([...this.calls]);
   }
 
-  private async round(): Promise<void> {
-    const { config, settlements, trace } = this.deps;
-    if (this.deps.outbox.pendingCount(this.row.id) === 0) {
-      // Nothing stored: sleep until new messages, a replay, a set-up change or stop wake the loop. An idle
-      // connector costs no query, no timer and no open client.
+  /** Starts at most one call, or waits for the reason it cannot. */
+  private async dispatch(): Promise<void> {
+    const { config, outbox, settlements } = this.deps;
+    // Full, or nothing stored that is not already in flight: a settled call or new messages wake the loop.
+    // An idle connector costs no query, no timer and no open client.
+    if (this.calls.size >= config.maxInFlight || outbox.pendingCount(this.row.id) - this.messagesInFlight <= 0) {
       await this.sleeper.sleep(Infinity);
       return;
     }
     if (this.row.paused_reason) {
       // Paused: keep everything, but what outlives its maximum age still becomes a dead letter.
-      settlements.expire(this.row.id, Date.now() - config.maxMessageAgeMs);
+      if (this.calls.size === 0) settlements.expire(this.row.id, Date.now() - config.maxMessageAgeMs);
       await this.sleeper.sleep(config.idlePollMs);
       return;
     }
-    const instance = this.deps.instanceFor(this.row);
-    const limits = instance.limits;
-    let now = Date.now();
-    const selection = selectBatch(this.scan(limits.maxBatchMessages), now, limits);
-    const { nextDueAt } = selection;
-    let { batch } = selection;
-    if (batch.length === 0) {
-      await this.sleeper.sleep(nextDueAt === undefined ? config.idlePollMs : Math.min(nextDueAt - now, config.idlePollMs));
+    const backoffLeft = this.backoffUntil - Date.now();
+    if (backoffLeft > 0) {
+      await this.backoff.sleep(backoffLeft);
       return;
     }
-    // A partial batch waits up to the linger, counted from its oldest message, so a flood fills batches
-    // while a trickle still leaves within the linger.
-    const lingerLeft = config.lingerMs - (now - batch[0].accepted_at);
-    if (batch.length < limits.maxBatchMessages && lingerLeft > 0 && !this.stopping) {
-      await new Promise((resolve) => setTimeout(resolve, lingerLeft));
-      now = Date.now();
-      ({ batch } = selectBatch(this.scan(limits.maxBatchMessages), now, limits));
-      if (batch.length === 0) return;
+    if (this.calls.size > 0 && this.callsVersion !== this.row.updated_at) {
+      // The set-up changed: opening it anew closes the instance the calls in flight use. Let them finish first.
+      await this.sleeper.sleep(Infinity);
+      return;
     }
+    const instance = this.deps.instanceFor(this.row);
+    const { limits } = instance;
+    let selection = this.select(limits);
+    if (selection.batch.length === 0) {
+      await this.sleepUntilDue(selection);
+      return;
+    }
+    // A partial batch waits up to the linger, counted from its oldest message, so a flood fills batches while a
+    // trickle leaves at once; the linger grows towards the latency budget as the host gets busy.
+    let waited = false;
+    const lingerLeft = this.deps.linger.lingerMs(this.arrivals.ms) - (Date.now() - selection.batch[0].accepted_at);
+    if (selection.batch.length < limits.maxBatchMessages && lingerLeft > 0) {
+      await new Promise((resolve) => setTimeout(resolve, lingerLeft));
+      waited = true;
+    }
+    if (this.deps.slots.queued > 0 || this.deps.slots.inUse >= this.deps.slots.size) waited = true;
+    await this.deps.slots.acquire();
+    let launched = false;
+    try {
+      // Whatever arrived while waiting for the linger or a slot goes too.
+      if (waited) selection = this.select(limits);
+      if (this.stopping || selection.batch.length === 0) return;
+      this.launch(instance, selection.batch);
+      launched = true;
+    } finally {
+      if (!launched) this.deps.slots.release();
+    }
+  }
 
+  private launch(instance: ConnectorInstance, batch: PendingMessage[]): void {
+    for (const message of batch) this.keysInFlight.add(message.partition_key);
+    this.messagesInFlight += batch.length;
+    this.callsVersion = this.row.updated_at;
+    const call: Promise<void> = this.call(instance, batch)
+      .catch((error: unknown) => {
+        // The store failed to record the outcome: the batch stays pending and goes again (a duplicate, not a loss).
+        this.logger.error(`delivery round failed: ${describe(error)}`);
+        this.backoffUntil = Date.now() + this.deps.config.idlePollMs;
+      })
+      .finally(() => {
+        for (const message of batch) this.keysInFlight.delete(message.partition_key);
+        this.messagesInFlight -= batch.length;
+        this.calls.delete(call);
+        this.sleeper.wake();
+      });
+    this.calls.add(call);
+  }
+
+  /** One call: send, settle (the profiles stay held until the settlement is committed), account. */
+  private async call(instance: ConnectorInstance, batch: PendingMessage[]): Promise<void> {
+    const { config, trace } = this.deps;
+    const row = this.row;
     const startedAt = Date.now();
-    const outcomes = await instance.deliver(batch.map(toDeliveryMessage));
+    let outcomes: DeliveryOutcome[];
+    try {
+      outcomes = await instance.deliver(batch.map(toDeliveryMessage));
+    } finally {
+      this.deps.slots.release();
+    }
     const finishedAt = Date.now();
     const result = settleOutcomes(batch, outcomes, finishedAt, config);
-    settlements.settleFor(this.row.id, result);
+    await this.deps.settle.settle(row.id, result);
     if (trace.enabled) trace.write(this.traceOf(batch, outcomes, finishedAt));
-    this.deps.observe({ connector: this.row, batch, outcomes, result, latencyMs: finishedAt - startedAt, finishedAt });
+    this.deps.observe({ connector: row, batch, outcomes, result, latencyMs: finishedAt - startedAt, finishedAt });
     for (const dead of result.dead) this.logger.warn(`message ${dead.seq} dead-lettered: ${dead.code}: ${dead.message}`);
     if (result.lastFailure) this.state.lastError = { ...result.lastFailure, at: finishedAt };
     this.pacer.record(result.throttled, batch.length);
@@ -161,9 +237,9 @@ export class DeliveryWorker {
       // The set-up is broken (credentials, stream gone): after a few rounds, pause instead of burning retries.
       this.destinationFailureRounds++;
       this.state.failingRounds++;
-      if (this.destinationFailureRounds >= config.pauseAfterFailures && result.lastFailure) {
+      if (this.destinationFailureRounds >= config.pauseAfterFailures && result.lastFailure && !this.row.paused_reason) {
         this.logger.warn(`pausing after ${this.destinationFailureRounds} rounds failing with ${result.lastFailure.code}`);
-        await this.deps.pause(this.row.id, result.lastFailure);
+        await this.deps.pause(row.id, result.lastFailure);
         return;
       }
     } else {
@@ -172,10 +248,22 @@ export class DeliveryWorker {
     if (result.delivered.length === 0 && result.retry.length > 0) {
       // Nothing got through: back the whole connector off instead of hammering a destination that is down.
       const delay = fullJitterDelay(this.state.failingRounds, config.retryBaseMs, config.retryMaxMs);
-      await this.backoff.sleep(delay);
+      this.backoffUntil = Math.max(this.backoffUntil, Date.now() + delay);
     } else if (this.pacer.delayMs > 0) {
-      await this.backoff.sleep(this.pacer.delayMs);
+      this.backoffUntil = Math.max(this.backoffUntil, Date.now() + this.pacer.delayMs);
     }
+  }
+
+  private select(limits: DeliveryLimits): BatchSelection {
+    return selectBatch(this.scan(limits.maxBatchMessages, SCAN_PAGES + this.calls.size), Date.now(), limits);
+  }
+
+  /** Nothing selectable: every stored message waits on a retry or on its profile's call in flight. */
+  private async sleepUntilDue({ nextDueAt }: BatchSelection): Promise<void> {
+    const { idlePollMs } = this.deps.config;
+    // A call in flight wakes the loop when it settles; a due retry needs the timer.
+    const untilDue = nextDueAt === undefined ? idlePollMs : Math.min(nextDueAt - Date.now(), idlePollMs);
+    await this.sleeper.sleep(this.calls.size > 0 && nextDueAt === undefined ? Infinity : untilDue);
   }
 
   private traceOf(batch: readonly PendingMessage[], outcomes: readonly DeliveryOutcome[], at: number): TraceRow[] {
@@ -197,11 +285,14 @@ export class DeliveryWorker {
     return rows;
   }
 
-  /** The backlog from its head, page by page, read lazily: a round stops reading once its batch is full. */
-  private *scan(pageSize: number): Generator<PendingMessage> {
+  /**
+   * The backlog from its head, page by page, read lazily (a selection stops reading once its batch is full),
+   * without the messages of profiles in flight.
+   */
+  private *scan(pageSize: number, pages: number): Generator<PendingMessage> {
     let after = 0;
-    for (let page = 0; page < SCAN_PAGES; page++) {
-      const rows = this.deps.outbox.page(this.row.id, after, pageSize);
+    for (let page = 0; page < pages; page++) {
+      const rows = this.deps.outbox.page(this.row.id, after, pageSize, this.skipInFlight);
       yield* rows;
       if (rows.length < pageSize) return;
       after = rows[rows.length - 1].seq;
@@ -211,4 +302,8 @@ export class DeliveryWorker {
 
 function toDeliveryMessage(message: PendingMessage): DeliveryMessage {
   return { id: String(message.seq), partitionKey: message.partition_key, body: message.body };
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

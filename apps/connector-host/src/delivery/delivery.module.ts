@@ -11,6 +11,7 @@ import { DeliveryHealthIndicator } from './delivery-health.indicator.js';
 import { DeliveryObserver } from './delivery-observer.js';
 import { DeliveryTrace } from './delivery-trace.js';
 import { DeliveryService } from './delivery.service.js';
+import { SettlementBatcher } from './settlement-batcher.js';
 import { SkipRecorder } from './skip-recorder.js';
 
 /** Delivery: one loop per enabled connector, outcomes settled in the store, the trace, dead letters and their replay. */
@@ -18,6 +19,7 @@ import { SkipRecorder } from './skip-recorder.js';
   imports: [ConnectorSdkModule, StoreModule, SetupsModule, IntakeModule, ObservabilityModule, TerminusModule],
   providers: [
     DeliveryService,
+    SettlementBatcher,
     DeliveryObserver,
     DeliveryTrace,
     SkipRecorder,

@@ -11,32 +11,49 @@ import { OutboxRepository } from '../store/outbox/outbox.repository.js';
 import { DeliveryObserver } from './delivery-observer.js';
 import { DeliveryTrace } from './delivery-trace.js';
 import { DeliveryWorker, type WorkerStatus } from './delivery-worker.js';
+import { CallSlots } from './call-slots.js';
+import { LingerPolicy } from './linger-policy.js';
+import { SettlementBatcher } from './settlement-batcher.js';
 
-/** Runs one delivery loop per enabled connector, and starts, updates or stops them as set-ups change. */
+/**
+ * Runs one delivery loop per enabled connector, and starts, updates or stops them as set-ups change. The loops
+ * share the host-wide call slots (fair shares), the linger policy (batches fill as the host gets busy) and one
+ * group commit for their settlements.
+ */
 @Injectable()
 export class DeliveryService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(DeliveryService.name);
   private readonly workers = new Map<string, DeliveryWorker>();
   private readonly subscriptions = new Subscription();
   private stopped = false;
+  private readonly slots: CallSlots;
+  private readonly linger: LingerPolicy;
 
   constructor(
     @Inject(HOST_CONFIG) private readonly config: HostConfig,
     private readonly connectors: ConnectorsRepository,
     private readonly outbox: OutboxRepository,
     private readonly settlements: OutboxSettlements,
+    private readonly settle: SettlementBatcher,
     private readonly instances: ConnectorInstancesService,
     private readonly registry: ConnectorRegistry,
     private readonly changes: ConnectorChanges,
     private readonly intake: IntakeNotifications,
     private readonly observer: DeliveryObserver,
     private readonly trace: DeliveryTrace,
-  ) {}
+  ) {
+    this.slots = new CallSlots(config.delivery.maxCalls);
+    this.linger = new LingerPolicy(config.delivery.lingerMs, config.delivery.maxLingerMs);
+  }
 
   async onApplicationBootstrap(): Promise<void> {
     this.subscriptions.add(this.changes.changed$.subscribe((id) => void this.reconcile(id)));
     // Connectors that just got messages: look at the store now rather than at the next poll.
-    this.subscriptions.add(this.intake.committed$.subscribe(({ routed }) => this.wake(routed.connectors.keys())));
+    this.subscriptions.add(
+      this.intake.committed$.subscribe(({ routed }) => {
+        for (const id of routed.connectors.keys()) this.workers.get(id)?.arrived();
+      }),
+    );
     // Whatever was accepted before a restart or a crash is still in the outbox: the loops pick it up.
     for (const row of await this.connectors.listEnabled()) await this.reconcile(row.id);
   }
@@ -73,6 +90,7 @@ export class DeliveryService implements OnApplicationBootstrap, BeforeApplicatio
     clearTimeout(timer);
     if (result === 'timeout') this.logger.warn('shutdown timeout: unsettled batches stay in the outbox and are sent after restart');
     this.workers.clear();
+    this.linger.close();
   }
 
   /** Persists a pause: the loop idles (messages stay stored) until resume or a successful check. */
@@ -100,6 +118,9 @@ export class DeliveryService implements OnApplicationBootstrap, BeforeApplicatio
     const created = new DeliveryWorker(row, {
       outbox: this.outbox,
       settlements: this.settlements,
+      settle: this.settle,
+      slots: this.slots,
+      linger: this.linger,
       instanceFor: (current) => this.instances.instanceFor(current),
       pause: (connectorId, reason) => this.pause(connectorId, reason),
       observe: (report) => this.observer.observe(report),

@@ -117,8 +117,11 @@ export class OutboxRepository {
     }
   }
 
-  /** Pending messages of a connector after `afterSeq`, in delivery order, due or not. */
-  page(connectorId: string, afterSeq: number, limit: number): PendingMessage[] {
+  /**
+   * Pending messages of a connector after `afterSeq`, in delivery order, due or not; those whose key `skipKey`
+   * names are left out before they are built (a loop's profiles in flight: neither they nor their successors go).
+   */
+  page(connectorId: string, afterSeq: number, limit: number, skipKey?: (key: string) => boolean): PendingMessage[] {
     const found: PendingMessage[] = [];
     let fromChunk = chunkOf(afterSeq);
     for (;;) {
@@ -130,6 +133,7 @@ export class OutboxRepository {
           const seq = messageSeq(row.seq, index);
           if (seq <= afterSeq || state.done.has(index)) continue;
           const [partitionKey, sourceId, body] = messages[index];
+          if (skipKey?.(partitionKey)) continue;
           const retry = state.retry.get(index);
           found.push({
             seq,

@@ -130,6 +130,32 @@ describe('the outbox: repository, settlements, search and replay on a real SQLit
     expect(chunkCount()).toBe(0);
   });
 
+  it('settles many rounds in one transaction; two rounds on the same chunk compose, each counted once', () => {
+    accept([message(A, 'a1'), message(A, 'a2'), message(A, 'a3')]);
+    accept([message(B, 'b1')]);
+    const [a1, a2, a3] = outbox.page(A, 0, 10);
+    const [b1] = outbox.page(B, 0, 10);
+    const settled = settlements.settleAll([
+      { connectorId: A, settlement: { delivered: [a1.seq], retry: [], dead: [] } },
+      { connectorId: A, settlement: { delivered: [a2.seq], retry: [], dead: [{ seq: a3.seq, code: 'RecordTooLarge', message: 'big' }] } },
+      { connectorId: B, settlement: { delivered: [b1.seq], retry: [], dead: [] } },
+      // A repeat of a round already settled changes nothing and counts nothing.
+      { connectorId: A, settlement: { delivered: [a1.seq], retry: [], dead: [] } },
+    ]);
+    expect(settled).toEqual([1, 2, 1, 0]);
+    expect(keys(A)).toEqual([]);
+    expect(keys(B)).toEqual([]);
+    expect(outbox.pendingCount(A)).toBe(0);
+    expect(outbox.pendingCount(B)).toBe(0);
+    expect(chunkCount()).toBe(0);
+    expect((database.sqlite.prepare('SELECT count(*) AS n FROM dead_letters').get() as { n: number }).n).toBe(1);
+  });
+
+  it('leaves the messages of profiles in flight out of a page, and their successors with them', () => {
+    accept([message(A, 'a1'), message(A, 'a2'), message(A, 'a1'), message(A, 'a3')]);
+    expect(outbox.page(A, 0, 10, (key) => key === 'a1').map((m) => m.partition_key)).toEqual(['a2', 'a3']);
+  });
+
   it('counts attempts of retried messages and shows their last error; a retry keeps its place in the order', () => {
     accept([message(A, 'a1'), message(A, 'a2')]);
     const [a1] = outbox.page(A, 0, 10);

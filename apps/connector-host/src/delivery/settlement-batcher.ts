@@ -1,0 +1,45 @@
+import { Injectable } from '@nestjs/common';
+import { OutboxSettlements, type Settlement } from '../store/outbox/outbox-settlements.js';
+
+interface Queued {
+  connectorId: string;
+  settlement: Settlement;
+  resolve: (settled: number) => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * Group commit for settlements: the answers of calls that arrive in the same turn of the event loop (many
+ * connectors, several calls each) are written in one transaction at the end of that turn. A loop awaits its
+ * settlement before it frees the batch's profiles, so what the store says and what the next batch sees agree.
+ */
+@Injectable()
+export class SettlementBatcher {
+  private queue: Queued[] = [];
+  private scheduled = false;
+
+  constructor(private readonly settlements: OutboxSettlements) {}
+
+  /** Resolves with how many messages were settled once the transaction holding this settlement committed. */
+  settle(connectorId: string, settlement: Settlement): Promise<number> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ connectorId, settlement, resolve, reject });
+      if (this.scheduled) return;
+      this.scheduled = true;
+      setImmediate(() => this.flush());
+    });
+  }
+
+  private flush(): void {
+    const batch = this.queue;
+    this.queue = [];
+    this.scheduled = false;
+    try {
+      const settled = this.settlements.settleAll(batch);
+      batch.forEach((queued, index) => queued.resolve(settled[index]));
+    } catch (error) {
+      // Nothing of the batch was written: its messages stay pending and are sent again (duplicates, never a loss).
+      for (const queued of batch) queued.reject(error);
+    }
+  }
+}
