@@ -91,8 +91,19 @@ describe('KinesisConnector against kinesalite', () => {
     expect(records.map((record) => record.data)).toEqual(['{"a":1}', '{"a":2}']);
   });
 
-  it('rejects an oversized record alone and delivers its neighbours', async () => {
+  it("before the stream's limit is known, a record over 1 MiB waits (retryable) while its neighbours go", async () => {
     const outcomes = await open(settings()).deliver([
+      { id: '1', partitionKey: 'wait-a', body: '"small"' },
+      { id: '2', partitionKey: 'wait-b', body: JSON.stringify('x'.repeat(1024 * 1024)) },
+    ]);
+    expect(outcomes.map((outcome) => outcome.status)).toEqual(['delivered', 'retryable']);
+    expect(outcomes[1]).toMatchObject({ reason: { code: 'StreamLimitUnknown' } });
+  });
+
+  it('rejects an oversized record alone and delivers its neighbours, once the limit is known', async () => {
+    const instance = open(settings());
+    await instance.check(); // learns the stream's record size limit (1 MiB here)
+    const outcomes = await instance.deliver([
       { id: '1', partitionKey: 'size-a', body: '"small"' },
       { id: '2', partitionKey: 'size-b', body: JSON.stringify('x'.repeat(1024 * 1024)) },
       { id: '3', partitionKey: 'size-c', body: '"small"' },

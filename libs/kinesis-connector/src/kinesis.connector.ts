@@ -3,7 +3,8 @@ import { Connector, type ConnectorInstance, type ConnectorSetup, type EventConne
 import { RESOLVED_KINESIS_OPTIONS } from './kinesis-connector.module-definition.js';
 import type { ResolvedKinesisOptions } from './kinesis-connector.options.js';
 import { createKinesisAgents, createKinesisClient } from './kinesis.client.js';
-import { KinesisInstance } from './kinesis.instance.js';
+import pLimit from 'p-limit';
+import { type ControlPlaneLimit, KinesisInstance } from './kinesis.instance.js';
 import { KinesisSettings } from './kinesis.settings.js';
 import { PutRecordsSender } from './put-records/put-records-sender.js';
 
@@ -14,6 +15,9 @@ export class KinesisConnector implements EventConnector<KinesisSettings> {
   readonly type = 'kinesis';
   readonly displayName = 'Amazon Kinesis';
   readonly settingsClass = KinesisSettings;
+
+  /** Stream descriptions of set-ups opening at once: four at a time, beside their first PutRecords. */
+  private readonly controlPlane: ControlPlaneLimit = pLimit(4);
 
   constructor(@Inject(RESOLVED_KINESIS_OPTIONS) private readonly options: ResolvedKinesisOptions) {}
 
@@ -28,6 +32,6 @@ export class KinesisConnector implements EventConnector<KinesisSettings> {
       connectTimeoutMs: this.options.connectTimeoutMs,
       requestTimeoutMs: this.options.requestTimeoutMs,
     });
-    return new KinesisInstance(setup, createKinesisClient(settings, this.options, agents), sender, this.options);
+    return new KinesisInstance(setup, () => createKinesisClient(settings, this.options, agents), sender, this.options, this.controlPlane);
   }
 }

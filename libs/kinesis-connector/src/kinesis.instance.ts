@@ -13,7 +13,7 @@ import type {
   DeliveryMessage,
   DeliveryOutcome,
 } from '@event-connectors/connector-sdk';
-import { planPutRecords } from './kinesis.batches.js';
+import { type BatchPlan, planPutRecords, recordBytes } from './kinesis.batches.js';
 import type { ResolvedKinesisOptions } from './kinesis-connector.options.js';
 import { classifyError, errorCode, failureReason, httpStatus, kinesisErrorRow } from './kinesis.errors.js';
 import { DEFAULT_MAX_RECORD_BYTES, LARGEST_MAX_RECORD_BYTES, MAX_RECORDS_PER_REQUEST, MAX_REQUEST_BYTES } from './kinesis.limits.js';
@@ -22,20 +22,36 @@ import type { KinesisSettings } from './kinesis.settings.js';
 import type { PutRecordsSender } from './put-records/put-records-sender.js';
 
 const WRITABLE_STATUSES = new Set(['ACTIVE', 'UPDATING']);
+/** How long after a failed stream description the next is tried (PutRecords goes on meanwhile). */
+const LEARN_RETRY_MS = 30_000;
+
+/** Runs control-plane calls a few at a time, host-wide: a thousand set-ups opening at once must not stall the host. */
+export type ControlPlaneLimit = <T>(call: () => Promise<T>) => Promise<T>;
 
 /** One connector set-up: its SDK client (control plane), its PutRecords path, its stream, its record size limit. */
 export class KinesisInstance implements ConnectorInstance {
   readonly limits: DeliveryLimits = { maxBatchMessages: MAX_RECORDS_PER_REQUEST, maxBatchBytes: MAX_REQUEST_BYTES };
   private maxRecordBytes = DEFAULT_MAX_RECORD_BYTES;
   private streamKnown = false;
+  private learning?: Promise<void>;
+  /** After a failed description, when to try again (a set-up may lack DescribeStreamSummary rights). */
+  private learnAgainAt = 0;
+  private sdkClient?: KinesisClient;
   private closed = false;
 
   constructor(
     private readonly setup: ConnectorSetup<KinesisSettings>,
-    private readonly client: KinesisClient,
+    /** The SDK client, made on the first control-plane call: most set-ups only ever need PutRecords. */
+    private readonly createClient: () => KinesisClient,
     private readonly sender: PutRecordsSender,
     private readonly options: ResolvedKinesisOptions,
+    private readonly controlPlane: ControlPlaneLimit,
   ) {}
+
+  private get client(): KinesisClient {
+    this.sdkClient ??= this.createClient();
+    return this.sdkClient;
+  }
 
   async check(): Promise<CheckResult> {
     const { streamName, region } = this.setup.settings;
@@ -64,10 +80,15 @@ export class KinesisInstance implements ConnectorInstance {
 
   async deliver(messages: readonly DeliveryMessage[]): Promise<DeliveryOutcome[]> {
     if (messages.length === 0) return [];
-    await this.learnStream();
+    // An emulator's stream may have to be created first; against AWS the stream's record size limit is learned
+    // beside the first calls, which meanwhile hold the stream's default limit (1 MiB).
+    if (this.options.autoCreateStreams) await this.learnStream();
+    else void this.learnStream();
     const outcomes = new Array<DeliveryOutcome>(messages.length);
-    const plan = planPutRecords(messages, this.maxRecordBytes);
+    const known = this.streamKnown;
+    const plan = planPutRecords(messages, known ? this.maxRecordBytes : LARGEST_MAX_RECORD_BYTES);
     for (const { index, code, message } of plan.unsendable) outcomes[index] = { status: 'rejected', reason: { code, message } };
+    if (!known) this.holdOverDefaultLimit(messages, plan, outcomes);
 
     // A key that failed in one request must not overtake itself in a later request of the same call.
     const failedKeys = new Set<string>();
@@ -91,7 +112,7 @@ export class KinesisInstance implements ConnectorInstance {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    this.client.destroy();
+    this.sdkClient?.destroy();
     this.sender.close();
   }
 
@@ -131,14 +152,40 @@ export class KinesisInstance implements ConnectorInstance {
     }
   }
 
-  /** Learns the stream's record size limit once (and creates it on an emulator); a failure is retried next call. */
-  private async learnStream(): Promise<void> {
-    if (this.streamKnown) return;
-    try {
-      await this.describe();
-    } catch {
-      // PutRecords will report the same problem per message, classified; nothing to add here.
+  /**
+   * Until the stream's own limit is known, a record over the default limit (which a stream may raise to 10 MiB)
+   * is neither sent nor refused: it waits, retryable, for the limit.
+   */
+  private holdOverDefaultLimit(messages: readonly DeliveryMessage[], plan: BatchPlan, outcomes: DeliveryOutcome[]): void {
+    for (const request of plan.requests) {
+      for (let position = request.length - 1; position >= 0; position--) {
+        const index = request[position];
+        if (recordBytes(messages[index]) <= DEFAULT_MAX_RECORD_BYTES) continue;
+        request.splice(position, 1);
+        outcomes[index] = {
+          status: 'retryable',
+          reason: {
+            code: 'StreamLimitUnknown',
+            message: "waiting to learn the stream's record size limit before sending a record over 1 MiB",
+          },
+        };
+      }
     }
+    plan.requests = plan.requests.filter((request) => request.length > 0);
+  }
+
+  /** Learns the stream's record size limit once (and creates it on an emulator); a failure is retried next call. */
+  private learnStream(): Promise<void> {
+    if (this.streamKnown || this.closed) return Promise.resolve();
+    if (this.learning === undefined && Date.now() < this.learnAgainAt) return Promise.resolve();
+    this.learning ??= this.controlPlane(() => this.describe())
+      .then(
+        () => undefined,
+        // PutRecords reports the same problem per message, classified; nothing to add here but a pause.
+        () => void (this.learnAgainAt = Date.now() + LEARN_RETRY_MS),
+      )
+      .finally(() => (this.learning = undefined));
+    return this.learning;
   }
 
   private async describe(): Promise<StreamDescriptionSummary> {
