@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { type BindingSpec, buildMessages, type RoutingEvent, type SkipReason } from '@event-connectors/connector-sdk';
 import { bindingSpec } from '../setups/binding-view.js';
-import { BindingsRepository, type RoutableBinding } from '../store/bindings.repository.js';
+import { BindingsRepository } from '../store/bindings.repository.js';
 import type { NewMessage } from '../store/outbox/outbox.repository.js';
 
 /** Why an event (or an event for one binding) produced no message. */
@@ -28,7 +28,6 @@ export class EventRouter {
       result.skipped[reason] = (result.skipped[reason] ?? 0) + 1;
       result.skips.push({ connectorId, profileId: event.profile.profileId, sourceId: event.sourceId, reason });
     };
-    const lookups = new Map<string, RoutableBinding[]>();
     const specs = new Map<string, BindingSpec>();
 
     for (const raw of events) {
@@ -38,12 +37,7 @@ export class EventRouter {
         sourceId: raw.sourceId.toLowerCase(),
         profile: { ...raw.profile, partnerIds: raw.profile.partnerIds ?? {}, properties: raw.profile.properties ?? {} },
       };
-      const lookupKey = `${event.siteNumber}:${event.sourceId}`;
-      let bound = lookups.get(lookupKey);
-      if (!bound) {
-        bound = this.bindings.routableFor(event.siteNumber, event.sourceId);
-        lookups.set(lookupKey, bound);
-      }
+      const bound = this.bindings.routableFor(event.siteNumber, event.sourceId);
       if (bound.length === 0) {
         skip('no_binding', event, null);
         continue;

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Statement } from 'better-sqlite3';
 import { DatabaseService } from './database.service.js';
+import { RoutingVersion } from './routing-version.js';
 import type { BindingsTable } from './schema.js';
 
 export type BindingRow = BindingsTable;
@@ -12,12 +13,21 @@ export interface RoutableBinding extends BindingRow {
   partner_number: number;
 }
 
+/** Most (site, source) answers kept in memory; past it the cache starts over (random unknown sources cannot grow it). */
+const ROUTING_CACHE_ENTRIES = 100_000;
+
 /** Bindings of connectors to audiences and journey steps. */
 @Injectable()
 export class BindingsRepository {
   private readonly forSource: Statement<[number, string], RoutableBinding>;
+  /** Routing answers by site and source, valid while the routing version is `cachedAt`. */
+  private readonly routable = new Map<string, readonly RoutableBinding[]>();
+  private cachedAt = -1;
 
-  constructor(private readonly database: DatabaseService) {
+  constructor(
+    private readonly database: DatabaseService,
+    private readonly routing: RoutingVersion,
+  ) {
     // Read on every ingested event: compiled once, run synchronously.
     const { sql } = database.db
       .selectFrom('bindings')
@@ -35,6 +45,7 @@ export class BindingsRepository {
 
   async insert(row: BindingRow): Promise<void> {
     await this.database.db.insertInto('bindings').values(row).execute();
+    this.routing.bump();
   }
 
   async get(id: string): Promise<BindingRow | undefined> {
@@ -61,11 +72,27 @@ export class BindingsRepository {
 
   async delete(id: string): Promise<boolean> {
     const result = await this.database.db.deleteFrom('bindings').where('id', '=', id).executeTakeFirst();
+    this.routing.bump();
     return result.numDeletedRows > 0n;
   }
 
-  /** Bindings of one source within one site, with their connectors: the routing lookup. Synchronous. */
-  routableFor(siteNumber: number, sourceId: string): RoutableBinding[] {
-    return this.forSource.all(siteNumber, sourceId);
+  /**
+   * Bindings of one source within one site, with their connectors: the routing lookup, read for every source of
+   * every request, so answered from memory until a binding or connector changes. Synchronous; callers must not
+   * change the rows.
+   */
+  routableFor(siteNumber: number, sourceId: string): readonly RoutableBinding[] {
+    if (this.cachedAt !== this.routing.value) {
+      this.routable.clear();
+      this.cachedAt = this.routing.value;
+    }
+    const key = `${siteNumber}:${sourceId}`;
+    let rows = this.routable.get(key);
+    if (!rows) {
+      rows = this.forSource.all(siteNumber, sourceId);
+      if (this.routable.size >= ROUTING_CACHE_ENTRIES) this.routable.clear();
+      this.routable.set(key, rows);
+    }
+    return rows;
   }
 }

@@ -1,6 +1,7 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import type { Statement } from 'better-sqlite3';
 import { DatabaseService } from './database.service.js';
+import { RoutingVersion } from './routing-version.js';
 import type { ConnectorsTable } from './schema.js';
 
 export type ConnectorRow = ConnectorsTable;
@@ -15,7 +16,11 @@ export class ConnectorsRepository {
   private readonly sealedRows: Statement<[], { id: string; secrets: string }>;
   private readonly reseal: Statement<[string, string]>;
 
-  constructor(private readonly database: DatabaseService) {
+  constructor(
+    private readonly database: DatabaseService,
+    /** Optional for tools that never route (key rotation). */
+    @Optional() private readonly routing?: RoutingVersion,
+  ) {
     const { sqlite } = database;
     this.summaryRows = sqlite.prepare('SELECT id, type, name, site_number, enabled, paused_reason FROM connectors ORDER BY created_at, id');
     this.sealedRows = sqlite.prepare('SELECT id, secrets FROM connectors');
@@ -24,6 +29,7 @@ export class ConnectorsRepository {
 
   async insert(row: ConnectorRow): Promise<void> {
     await this.database.db.insertInto('connectors').values(row).execute();
+    this.routing?.bump();
   }
 
   async get(id: string): Promise<ConnectorRow | undefined> {
@@ -49,11 +55,13 @@ export class ConnectorsRepository {
   async update(id: string, changes: Partial<Omit<ConnectorRow, 'id' | 'type' | 'site_number' | 'created_at'>>): Promise<void> {
     // Pausing and resuming is not an edit of the set-up: it leaves updated_at (and the open client) alone.
     await this.database.db.updateTable('connectors').set(changes).where('id', '=', id).execute();
+    this.routing?.bump();
   }
 
   /** Deletes the set-up with its bindings, backlog and dead letters (foreign keys cascade). */
   async delete(id: string): Promise<boolean> {
     const result = await this.database.db.deleteFrom('connectors').where('id', '=', id).executeTakeFirst();
+    this.routing?.bump();
     return result.numDeletedRows > 0n;
   }
 

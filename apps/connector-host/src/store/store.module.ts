@@ -11,9 +11,11 @@ import { DeadLetterReplay } from './outbox/dead-letter-replay.js';
 import { OutboxSearch } from './outbox/outbox-search.js';
 import { OutboxSettlements } from './outbox/outbox-settlements.js';
 import { OutboxRepository } from './outbox/outbox.repository.js';
+import { RoutingVersion } from './routing-version.js';
 import { StoreHealthIndicator } from './store-health.indicator.js';
 
 const REPOSITORIES = [
+  RoutingVersion,
   ConnectorsRepository,
   BindingsRepository,
   IdempotencyRepository,
