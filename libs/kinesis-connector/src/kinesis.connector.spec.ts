@@ -100,6 +100,18 @@ describe('KinesisConnector against kinesalite', () => {
     expect(outcomes[1]).toMatchObject({ reason: { code: 'StreamLimitUnknown' } });
   });
 
+  it('learns the limit when such a record shows up, and then refuses it for good (this stream takes 1 MiB)', async () => {
+    const instance = open(settings());
+    const big = [{ id: '1', partitionKey: 'learn-b', body: JSON.stringify('x'.repeat(1024 * 1024)) }];
+    expect((await instance.deliver(big))[0]).toMatchObject({ status: 'retryable', reason: { code: 'StreamLimitUnknown' } });
+    let outcome = (await instance.deliver(big))[0];
+    for (let attempt = 0; attempt < 50 && outcome.status === 'retryable'; attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      outcome = (await instance.deliver(big))[0];
+    }
+    expect(outcome).toMatchObject({ status: 'rejected', reason: { code: 'RecordTooLarge' } });
+  });
+
   it('rejects an oversized record alone and delivers its neighbours, once the limit is known', async () => {
     const instance = open(settings());
     await instance.check(); // learns the stream's record size limit (1 MiB here)

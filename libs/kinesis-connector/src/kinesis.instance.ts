@@ -80,10 +80,10 @@ export class KinesisInstance implements ConnectorInstance {
 
   async deliver(messages: readonly DeliveryMessage[]): Promise<DeliveryOutcome[]> {
     if (messages.length === 0) return [];
-    // An emulator's stream may have to be created first; against AWS the stream's record size limit is learned
-    // beside the first calls, which meanwhile hold the stream's default limit (1 MiB).
+    // An emulator's stream may have to be created first. Otherwise the stream is not described at all until a
+    // record over 1 MiB (the smallest limit a stream can have) needs its actual limit: a describe costs the host
+    // as much as several PutRecords, and a thousand set-ups opening at once would each make one.
     if (this.options.autoCreateStreams) await this.learnStream();
-    else void this.learnStream();
     const outcomes = new Array<DeliveryOutcome>(messages.length);
     const known = this.streamKnown;
     const plan = planPutRecords(messages, known ? this.maxRecordBytes : LARGEST_MAX_RECORD_BYTES);
@@ -154,13 +154,14 @@ export class KinesisInstance implements ConnectorInstance {
 
   /**
    * Until the stream's own limit is known, a record over the default limit (which a stream may raise to 10 MiB)
-   * is neither sent nor refused: it waits, retryable, for the limit.
+   * is neither sent nor refused: it waits, retryable, while the limit is learned.
    */
   private holdOverDefaultLimit(messages: readonly DeliveryMessage[], plan: BatchPlan, outcomes: DeliveryOutcome[]): void {
     for (const request of plan.requests) {
       for (let position = request.length - 1; position >= 0; position--) {
         const index = request[position];
         if (recordBytes(messages[index]) <= DEFAULT_MAX_RECORD_BYTES) continue;
+        void this.learnStream();
         request.splice(position, 1);
         outcomes[index] = {
           status: 'retryable',
