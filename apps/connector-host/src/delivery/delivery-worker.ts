@@ -162,6 +162,7 @@ export class DeliveryWorker {
       return;
     }
     const instance = this.deps.instanceFor(this.row);
+    const version = this.row.updated_at;
     const { limits } = instance;
     let selection = this.select(limits);
     if (selection.batch.length === 0) {
@@ -181,8 +182,10 @@ export class DeliveryWorker {
     let launched = false;
     try {
       // Whatever arrived while waiting for the linger or a slot goes too.
+      // The set-up changed while waiting: its instance is being replaced; the next dispatch opens the new one.
+      if (this.stopping || this.row.updated_at !== version) return;
       if (waited) selection = this.select(limits);
-      if (this.stopping || selection.batch.length === 0) return;
+      if (selection.batch.length === 0) return;
       this.launch(instance, selection.batch);
       launched = true;
     } finally {
