@@ -31,6 +31,10 @@ export interface FanOutRun {
   delivered: number;
   eventsPerSecond: number;
   delayMs: number;
+  /** The host's CPU (user + system) per delivered event, from load start to the last acknowledgement. */
+  hostCpuUsPerEvent: number;
+  /** Cores the host kept busy meanwhile (1 = one event loop saturated). */
+  hostCores: number;
 }
 
 /**
@@ -49,6 +53,8 @@ export async function deliveryWith(
   try {
     await sinkCall(`/__delay/${delayMs}`, 'POST');
     await sinkCall('/__reset', 'POST');
+    const pid = host.child.pid!;
+    const ticksBefore = cpuTicks(pid);
     const load = await runJson<{ accepted: number; startedAt: number }>(
       context.script('load'),
       [host.url, 'max', String(events), '8', '500'],
@@ -57,6 +63,8 @@ export async function deliveryWith(
       },
     );
     const stats = await waitForRecords(context, load.accepted, (options.capSeconds ?? 180) * 1000);
+    // Clock ticks are 10 ms: over runs of seconds that is precise to about a percent.
+    const cpuSeconds = (cpuTicks(pid) - ticksBefore) / 100;
     const seconds = Math.max(0.001, (stats.lastAt - load.startedAt) / 1000);
     const run = {
       connectors,
@@ -64,6 +72,8 @@ export async function deliveryWith(
       delivered: stats.records,
       eventsPerSecond: Math.round(stats.records / seconds),
       delayMs,
+      hostCpuUsPerEvent: Math.round((cpuSeconds * 1e6) / Math.max(1, stats.records)),
+      hostCores: Math.round((cpuSeconds / seconds) * 100) / 100,
     };
     context.log(`fan-out: ${JSON.stringify(run)}`);
     return run;

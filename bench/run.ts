@@ -213,8 +213,9 @@ async function main(): Promise<void> {
   results.ratios = ratios;
   const latency = results.latency as { p99Ms: number };
   const backlog = results.backlog as { peakRssMiB: number };
-  const fanOut = results.fanOut as { connectors: number; eventsPerSecond: number }[];
-  const slow = results.slowDestination as { connectors: number; eventsPerSecond: number }[];
+  type Run = { connectors: number; eventsPerSecond: number; hostCpuUsPerEvent: number; hostCores: number };
+  const fanOut = results.fanOut as Run[];
+  const slow = results.slowDestination as Run[];
   const idle = results.idle as { connectors: number; rssMiB: number; cpuPercentOfCore: number };
   const skewed = results.skewed as { connectors: number; smallP99Ms: number };
   const share = (connectors: number) =>
@@ -264,10 +265,13 @@ async function main(): Promise<void> {
       `${(results.emulator as { hostEventsPerSecond: number }).hostEventsPerSecond} / ${(results.emulator as { emulatorRecordsPerSecond: number }).emulatorRecordsPerSecond}`,
     ],
     ...fanOut.map((run) => [
-      `${run.connectors} connectors: events/s end to end (x of 1)`,
-      `${run.eventsPerSecond} (${share(run.connectors)})`,
+      `${run.connectors} connectors: events/s end to end (x of 1); host CPU us/event, cores`,
+      `${run.eventsPerSecond} (${share(run.connectors)}); ${run.hostCpuUsPerEvent}, ${run.hostCores}`,
     ]),
-    ...slow.map((run) => [`${run.connectors} connectors, 25 ms per call: events/s`, run.eventsPerSecond]),
+    ...slow.map((run) => [
+      `${run.connectors} connectors, 25 ms per call: events/s; host CPU us/event, cores`,
+      `${run.eventsPerSecond}; ${run.hostCpuUsPerEvent}, ${run.hostCores}`,
+    ]),
     [`${idle.connectors} connectors idle: RSS MiB / CPU % of a core`, `${idle.rssMiB} / ${idle.cpuPercentOfCore}`],
     [`${skewed.connectors} connectors, 90% to one at 5,000/s: small ones' p99 ms`, skewed.smallP99Ms],
   ];
