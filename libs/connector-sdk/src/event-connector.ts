@@ -102,7 +102,9 @@ export interface ConnectorInstance {
    * Never throws: a failure of the whole call is the same outcome for every message.
    * A single message is a batch of one; an empty batch returns `[]` without I/O.
    * The host hands at most one message per `partitionKey` in a batch, and a key's next message only after
-   * this one was settled: a connector may send a batch's messages in any order, or all at once.
+   * this one was settled: a connector may send a batch's messages in any order, or all at once. The host may
+   * have several `deliver` calls of one instance in flight at once (their keys never overlap): an instance
+   * bounds its own concurrency across them.
    *
    * @example const [outcome] = await instance.deliver([{ id: '1', partitionKey: 'p1', body: '{…}' }]);
    */

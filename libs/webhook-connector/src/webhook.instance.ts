@@ -6,6 +6,7 @@ import type {
   DeliveryMessage,
   DeliveryOutcome,
 } from '@event-connectors/connector-sdk';
+import pLimit, { type LimitFunction } from 'p-limit';
 import type { AddressPolicy } from './address-policy.js';
 import type { ResolvedWebhookOptions } from './webhook-connector.options.js';
 import { outcomeOfAnswer, outcomeOfError, TRANSPORT_VERDICTS } from './webhook.outcomes.js';
@@ -26,6 +27,8 @@ export class WebhookInstance implements ConnectorInstance {
   private readonly transport: WebhookTransport;
   /** Why this URL's scheme is refused, if it is: fixed for the instance's life, so worked out once. */
   private readonly schemeProblem: string | undefined;
+  /** Requests in flight for this set-up, across every `deliver` call the host has in flight. */
+  private readonly requests: LimitFunction;
 
   constructor(
     private readonly setup: ConnectorSetup<WebhookSettings>,
@@ -39,6 +42,7 @@ export class WebhookInstance implements ConnectorInstance {
     this.keys = [settings.signingSecret, settings.previousSigningSecret].flatMap((secret) => (secret ? [secretKey(secret)!] : []));
     this.limits = { maxBatchMessages: options.maxBatchMessages, maxBatchBytes: MAX_BATCH_BYTES };
     this.transport = new WebhookTransport(this.url, policy.agentFor(this.url, options.maxConcurrentRequests), options);
+    this.requests = pLimit(options.maxConcurrentRequests);
   }
 
   async check(): Promise<CheckResult> {
@@ -77,8 +81,9 @@ export class WebhookInstance implements ConnectorInstance {
   }
 
   /**
-   * One POST per message. Messages of different profiles go out concurrently (bounded); a profile's next message
-   * only after its previous one was acknowledged, and none at all once one of them failed.
+   * One POST per message. Messages of different profiles go out concurrently, at most `maxConcurrentRequests` at
+   * once for the set-up (whatever the calls in flight); a profile's next message only after its previous one was
+   * acknowledged, and none at all once one of them failed.
    */
   async deliver(messages: readonly DeliveryMessage[]): Promise<DeliveryOutcome[]> {
     if (messages.length === 0) return [];
@@ -93,20 +98,22 @@ export class WebhookInstance implements ConnectorInstance {
       if (lane) lane.push(index);
       else lanes.set(message.partitionKey, [index]);
     });
-    await runBounded([...lanes.values()], this.options.maxConcurrentRequests, async (lane) => {
-      for (let position = 0; position < lane.length; position++) {
-        const outcome = await this.post(messages[lane[position]]);
-        outcomes[lane[position]] = outcome;
-        if (outcome.status === 'delivered') continue;
-        for (const held of lane.slice(position + 1)) {
-          outcomes[held] = {
-            status: 'retryable',
-            reason: { code: 'HeldBehindFailure', message: 'an earlier message of the same profile was not delivered' },
-          };
+    await Promise.all(
+      [...lanes.values()].map(async (lane) => {
+        for (let position = 0; position < lane.length; position++) {
+          const outcome = await this.requests(() => this.post(messages[lane[position]]));
+          outcomes[lane[position]] = outcome;
+          if (outcome.status === 'delivered') continue;
+          for (const held of lane.slice(position + 1)) {
+            outcomes[held] = {
+              status: 'retryable',
+              reason: { code: 'HeldBehindFailure', message: 'an earlier message of the same profile was not delivered' },
+            };
+          }
+          return;
         }
-        return;
-      }
-    });
+      }),
+    );
     return outcomes;
   }
 
@@ -133,13 +140,4 @@ export class WebhookInstance implements ConnectorInstance {
   private baseHeaders(): Record<string, string> {
     return { ...this.setup.settings.headers, 'user-agent': USER_AGENT };
   }
-}
-
-/** Runs `work` on every item, at most `limit` at a time. */
-async function runBounded<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const runner = async () => {
-    while (next < items.length) await work(items[next++]);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, runner));
 }

@@ -10,6 +10,7 @@ import type { ConnectorRow } from '../store/connectors.repository.js';
 import type { SecretBox } from '../secrets/secret-box.js';
 import { ConnectorChanges } from './connector-changes.js';
 import { SECRET_BOX } from './secret-box.provider.js';
+import { SharedInstance } from './shared-instance.js';
 
 /** Checks an instance opened for the check alone, and closes it. */
 export async function checkOnce(instance: ConnectorInstance): Promise<CheckResult> {
@@ -26,12 +27,13 @@ const SWEEP_EVERY_MS = 60_000;
 
 /**
  * The open instance of each connector set-up that is delivering: built once (one SDK client, one socket pool) and
- * reused for every batch until the set-up changes; closed when it changes, goes, sits unused for five minutes, or
- * the host stops. A set-up that never sends holds no client, so thousands of quiet ones cost little memory.
+ * reused for every batch until the set-up changes; retired when it changes, goes, sits unused for five minutes, or
+ * the host stops, and closed once the calls in flight on it ended. A set-up that never sends holds no client, so
+ * thousands of quiet ones cost little memory.
  */
 @Injectable()
 export class ConnectorInstancesService implements OnApplicationShutdown {
-  private readonly open = new Map<string, { version: number; instance: ConnectorInstance; usedAt: number }>();
+  private readonly open = new Map<string, { version: number; instance: SharedInstance; usedAt: number }>();
   private readonly sweeper = setInterval(() => void this.closeIdle(Date.now() - IDLE_INSTANCE_MS), SWEEP_EVERY_MS).unref();
 
   constructor(
@@ -50,7 +52,7 @@ export class ConnectorInstancesService implements OnApplicationShutdown {
       return cached.instance;
     }
     if (cached) void cached.instance.close();
-    const instance = this.openTransient(row);
+    const instance = new SharedInstance(this.openTransient(row));
     this.open.set(row.id, { version: row.updated_at, instance, usedAt: Date.now() });
     return instance;
   }
