@@ -1,6 +1,19 @@
 import { Injectable } from '@nestjs/common';
+import type { DeliveryOutcome } from '@event-connectors/connector-sdk';
 import { MetricsService } from '../observability/metrics.service.js';
-import type { RoundReport } from './delivery-worker.js';
+import type { ConnectorRow } from '../store/connectors.repository.js';
+import type { PendingMessage } from '../store/outbox/outbox.repository.js';
+import type { RoundResult } from './settle-outcomes.js';
+
+/** One delivery round (one call), as metrics see it. */
+export interface RoundReport {
+  connector: ConnectorRow;
+  batch: readonly PendingMessage[];
+  outcomes: readonly DeliveryOutcome[];
+  result: RoundResult;
+  latencyMs: number;
+  finishedAt: number;
+}
 
 /** Turns each delivery round into metrics. */
 @Injectable()

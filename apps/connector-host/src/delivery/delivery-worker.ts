@@ -4,28 +4,18 @@ import type { HostConfig } from '../config/host.config.js';
 import type { ConnectorRow } from '../store/connectors.repository.js';
 import type { OutboxSettlements } from '../store/outbox/outbox-settlements.js';
 import type { OutboxRepository, PendingMessage } from '../store/outbox/outbox.repository.js';
-import type { DeliveryTrace, TraceRow } from './delivery-trace.js';
-import { AdaptivePacer } from './adaptive-pacer.js';
-import { fullJitterDelay } from './backoff.js';
+import type { RoundReport } from './delivery-observer.js';
+import type { DeliveryTrace } from './delivery-trace.js';
 import type { CallSlots } from './call-slots.js';
 import { ArrivalGap, type LingerPolicy } from './linger-policy.js';
+import { deliveredRows, RoundAccounting, type WorkerStatus } from './round-accounting.js';
 import { type BatchSelection, selectBatch } from './select-batch.js';
 import type { SettlementBatcher } from './settlement-batcher.js';
-import { type RoundResult, settleOutcomes } from './settle-outcomes.js';
+import { settleOutcomes } from './settle-outcomes.js';
 import { WakeableSleep } from './wakeable-sleep.js';
 
 /** How far past the head a selection looks for due messages, in batches (plus one per call in flight). */
 const SCAN_PAGES = 8;
-
-/** One delivery round (one call), as metrics see it. */
-export interface RoundReport {
-  connector: ConnectorRow;
-  batch: readonly PendingMessage[];
-  outcomes: readonly DeliveryOutcome[];
-  result: RoundResult;
-  latencyMs: number;
-  finishedAt: number;
-}
 
 export interface WorkerDependencies {
   outbox: OutboxRepository;
@@ -46,13 +36,7 @@ export interface WorkerDependencies {
   config: HostConfig['delivery'];
 }
 
-/** What an operator wants to know about a loop. */
-export interface WorkerStatus {
-  lastSuccessAt?: number;
-  lastError?: FailureReason & { at: number };
-  /** Rounds in a row in which nothing got through. */
-  failingRounds: number;
-}
+export type { WorkerStatus } from './round-accounting.js';
 
 /**
  * The delivery loop of one connector: reads its backlog from the store, sends batches within the connector's
@@ -67,7 +51,7 @@ export class DeliveryWorker {
   private readonly sleeper = new WakeableSleep();
   /** Back-off waits: ended only by stop, so new messages cannot make the loop hammer a failing destination. */
   private readonly backoff = new WakeableSleep();
-  private readonly pacer = new AdaptivePacer();
+  private readonly accounting: RoundAccounting;
   private readonly arrivals: ArrivalGap;
   private readonly calls = new Set<Promise<void>>();
   /** Profiles with a message in flight: none of their messages is selected until that call is settled. */
@@ -78,8 +62,6 @@ export class DeliveryWorker {
   private backoffUntil = 0;
   private stopping = false;
   private running?: Promise<void>;
-  private destinationFailureRounds = 0;
-  private readonly state: WorkerStatus = { failingRounds: 0 };
   private readonly skipInFlight = (key: string) => this.keysInFlight.has(key);
 
   constructor(
@@ -88,10 +70,11 @@ export class DeliveryWorker {
   ) {
     this.logger = new Logger(`Delivery ${row.id}`);
     this.arrivals = new ArrivalGap(deps.config.maxLingerMs * 2);
+    this.accounting = new RoundAccounting(deps.config);
   }
 
   get status(): Readonly<WorkerStatus> {
-    return this.state;
+    return this.accounting.status;
   }
 
   start(): void {
@@ -110,7 +93,7 @@ export class DeliveryWorker {
   }
 
   update(row: ConnectorRow): void {
-    if (this.row.paused_reason && !row.paused_reason) this.destinationFailureRounds = 0;
+    if (this.row.paused_reason && !row.paused_reason) this.accounting.resumed();
     this.row = row;
     this.wake();
   }
@@ -226,39 +209,22 @@ export class DeliveryWorker {
     const finishedAt = Date.now();
     const result = settleOutcomes(batch, outcomes, finishedAt, config);
     await this.deps.settle.settle(row.id, result);
-    if (trace.enabled) trace.write(this.traceOf(batch, outcomes, finishedAt));
+    if (trace.enabled) trace.write(deliveredRows(row.id, batch, outcomes, finishedAt));
     this.deps.observe({ connector: row, batch, outcomes, result, latencyMs: finishedAt - startedAt, finishedAt });
     for (const dead of result.dead) this.logger.warn(`message ${dead.seq} dead-lettered: ${dead.code}: ${dead.message}`);
-    if (result.lastFailure) this.state.lastError = { ...result.lastFailure, at: finishedAt };
-    this.pacer.record(result.throttled, batch.length);
 
-    if (result.delivered.length > 0) {
-      this.state.lastSuccessAt = finishedAt;
-      this.state.failingRounds = 0;
-      this.destinationFailureRounds = 0;
-    } else if (result.destinationFailures === batch.length) {
-      // The set-up is broken (credentials, stream gone): after a few rounds, pause instead of burning retries.
-      this.destinationFailureRounds++;
-      this.state.failingRounds++;
-      if (this.destinationFailureRounds >= config.pauseAfterFailures && result.lastFailure && !this.row.paused_reason) {
-        this.logger.warn(`pausing after ${this.destinationFailureRounds} rounds failing with ${result.lastFailure.code}`);
-        await this.deps.pause(row.id, result.lastFailure);
-        return;
-      }
-    } else {
-      this.state.failingRounds++;
+    const verdict = this.accounting.record(result, batch.length, finishedAt);
+    if (verdict.pause && !this.row.paused_reason) {
+      this.logger.warn(`pausing after ${this.accounting.setUpFailures} rounds failing with ${verdict.pause.code}`);
+      await this.deps.pause(row.id, verdict.pause);
+      return;
     }
-    if (result.delivered.length === 0 && result.retry.length > 0) {
-      // Nothing got through: back the whole connector off instead of hammering a destination that is down.
-      const delay = fullJitterDelay(this.state.failingRounds, config.retryBaseMs, config.retryMaxMs);
-      this.backoffUntil = Math.max(this.backoffUntil, Date.now() + delay);
-    } else if (this.pacer.delayMs > 0) {
-      this.backoffUntil = Math.max(this.backoffUntil, Date.now() + this.pacer.delayMs);
-    }
+    if (verdict.holdMs !== undefined) this.backoffUntil = Math.max(this.backoffUntil, Date.now() + verdict.holdMs);
   }
 
   private select(limits: DeliveryLimits): BatchSelection {
-    return selectBatch(this.scan(limits.maxBatchMessages, SCAN_PAGES + this.calls.size), Date.now(), limits);
+    const head = this.deps.outbox.scan(this.row.id, limits.maxBatchMessages, SCAN_PAGES + this.calls.size, this.skipInFlight);
+    return selectBatch(head, Date.now(), limits);
   }
 
   /** Nothing selectable: every stored message waits on a retry or on its profile's call in flight. */
@@ -267,39 +233,6 @@ export class DeliveryWorker {
     // A call in flight wakes the loop when it settles; a due retry needs the timer.
     const untilDue = nextDueAt === undefined ? idlePollMs : Math.min(nextDueAt - Date.now(), idlePollMs);
     await this.sleeper.sleep(this.calls.size > 0 && nextDueAt === undefined ? Infinity : untilDue);
-  }
-
-  private traceOf(batch: readonly PendingMessage[], outcomes: readonly DeliveryOutcome[], at: number): TraceRow[] {
-    const rows: TraceRow[] = [];
-    batch.forEach((message, index) => {
-      const outcome = outcomes[index];
-      if (outcome?.status !== 'delivered') return;
-      rows.push({
-        connectorId: this.row.id,
-        profileId: message.partition_key,
-        sourceId: message.source_id ?? '',
-        status: 'delivered',
-        receipt: outcome.receipt,
-        attempts: message.attempts + 1,
-        acceptedAt: message.accepted_at,
-        at,
-      });
-    });
-    return rows;
-  }
-
-  /**
-   * The backlog from its head, page by page, read lazily (a selection stops reading once its batch is full),
-   * without the messages of profiles in flight.
-   */
-  private *scan(pageSize: number, pages: number): Generator<PendingMessage> {
-    let after = 0;
-    for (let page = 0; page < pages; page++) {
-      const rows = this.deps.outbox.page(this.row.id, after, pageSize, this.skipInFlight);
-      yield* rows;
-      if (rows.length < pageSize) return;
-      after = rows[rows.length - 1].seq;
-    }
   }
 }
 

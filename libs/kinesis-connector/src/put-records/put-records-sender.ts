@@ -62,7 +62,10 @@ export class PutRecordsSender {
     });
   }
 
-  /** Sends one PutRecords; resolves with its entries (in request order), rejects with the call's error. */
+  /**
+   * Sends one PutRecords; resolves with its entries (in request order), rejects with the call's error (a timeout
+   * as TimeoutError, the name the SDK gives it, so the error table classifies both paths alike).
+   */
   async putRecords(streamName: string, records: readonly OutgoingRecord[]): Promise<PutRecordsResultEntry[]> {
     const body = Buffer.from(putRecordsBody(streamName, records), 'utf8');
     const { hostname, port, pathname } = this.url;
@@ -111,13 +114,13 @@ export class PutRecordsSender {
       request.on('socket', (socket) => {
         if (!socket.connecting) return;
         connectTimer = setTimeout(
-          () => request.destroy(transportError('TimeoutError', `no connection within ${this.options.connectTimeoutMs} ms`)),
+          () => request.destroy(new KinesisServiceError('TimeoutError', `no connection within ${this.options.connectTimeoutMs} ms`)),
           this.options.connectTimeoutMs,
         );
         socket.once('connect', () => clearTimeout(connectTimer));
       });
       request.setTimeout(this.options.requestTimeoutMs, () =>
-        request.destroy(transportError('TimeoutError', `no answer within ${this.options.requestTimeoutMs} ms`)),
+        request.destroy(new KinesisServiceError('TimeoutError', `no answer within ${this.options.requestTimeoutMs} ms`)),
       );
       request.on('error', (error) => {
         clearTimeout(connectTimer);
@@ -145,9 +148,4 @@ export function putRecordsBody(streamName: string, records: readonly OutgoingRec
     json += `{"Data":"${Buffer.from(record.data, 'utf8').toString('base64')}","PartitionKey":${JSON.stringify(record.partitionKey)}}`;
   });
   return `${json}]}`;
-}
-
-/** A transport failure named the way the SDK names it, so the error table classifies it alike. */
-function transportError(name: string, message: string): KinesisServiceError {
-  return new KinesisServiceError(name, message);
 }

@@ -153,6 +153,20 @@ export class OutboxRepository {
     }
   }
 
+  /**
+   * A connector's backlog from its head, `pages` pages of `pageSize` at most, read lazily (a caller that has what
+   * it needs stops the reading), leaving out what `skipKey` names as `page` does.
+   */
+  *scan(connectorId: string, pageSize: number, pages: number, skipKey?: (key: string) => boolean): Generator<PendingMessage> {
+    let after = 0;
+    for (let page = 0; page < pages; page++) {
+      const rows = this.page(connectorId, after, pageSize, skipKey);
+      yield* rows;
+      if (rows.length < pageSize) return;
+      after = rows[rows.length - 1].seq;
+    }
+  }
+
   pendingCount(connectorId: string): number {
     return this.counters.count(connectorId);
   }
