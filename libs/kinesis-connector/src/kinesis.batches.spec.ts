@@ -57,7 +57,20 @@ describe('planPutRecords', () => {
     expect(requests).toEqual([[2]]);
   });
 
+  it('holds records over a hold limit apart (within the API limits), sending their neighbours', () => {
+    const twoMiB = { id: 'b', partitionKey: 'k', body: 'x'.repeat(2 * 1024 * 1024) };
+    const small = { id: 's', partitionKey: 'k', body: 'small' };
+    const plan = planPutRecords(
+      [small, twoMiB, small],
+      10 * 1024 * 1024,
+      MAX_RECORDS_PER_REQUEST,
+      MAX_REQUEST_BYTES,
+      DEFAULT_MAX_RECORD_BYTES,
+    );
+    expect(plan).toEqual({ requests: [[0, 2]], unsendable: [], held: [1] });
+  });
+
   it('plans nothing for nothing', () => {
-    expect(planPutRecords([], DEFAULT_MAX_RECORD_BYTES)).toEqual({ requests: [], unsendable: [] });
+    expect(planPutRecords([], DEFAULT_MAX_RECORD_BYTES)).toEqual({ requests: [], unsendable: [], held: [] });
   });
 });

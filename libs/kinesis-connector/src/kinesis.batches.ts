@@ -8,10 +8,12 @@ export interface UnsendableMessage {
   message: string;
 }
 
-/** PutRecords requests, as indices into the input, in input order; and what cannot be sent at all. */
+/** PutRecords requests, as indices into the input, in input order; what cannot be sent at all; what waits. */
 export interface BatchPlan {
   requests: number[][];
   unsendable: UnsendableMessage[];
+  /** Records within the API's limits but over `holdAboveBytes`: not sent this time. */
+  held: number[];
 }
 
 /** Bytes Kinesis counts for one record: the data blob plus the partition key, both UTF-8. */
@@ -28,9 +30,11 @@ export function planPutRecords(
   maxRecordBytes: number,
   maxRequestRecords = MAX_RECORDS_PER_REQUEST,
   maxRequestBytes = MAX_REQUEST_BYTES,
+  holdAboveBytes = Infinity,
 ): BatchPlan {
   const requests: number[][] = [];
   const unsendable: UnsendableMessage[] = [];
+  const held: number[] = [];
   let current: number[] = [];
   let currentBytes = 0;
   messages.forEach((message, index) => {
@@ -49,6 +53,10 @@ export function planPutRecords(
       unsendable.push({ index, code: 'RecordTooLarge', message: `record is ${bytes} bytes, the stream takes at most ${limit}` });
       return;
     }
+    if (bytes > holdAboveBytes) {
+      held.push(index);
+      return;
+    }
     if (current.length === maxRequestRecords || currentBytes + bytes > maxRequestBytes) {
       requests.push(current);
       current = [];
@@ -58,5 +66,5 @@ export function planPutRecords(
     currentBytes += bytes;
   });
   if (current.length > 0) requests.push(current);
-  return { requests, unsendable };
+  return { requests, unsendable, held };
 }

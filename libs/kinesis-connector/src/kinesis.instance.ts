@@ -13,7 +13,7 @@ import type {
   DeliveryMessage,
   DeliveryOutcome,
 } from '@event-connectors/connector-sdk';
-import { type BatchPlan, planPutRecords, recordBytes } from './kinesis.batches.js';
+import { planPutRecords } from './kinesis.batches.js';
 import type { ResolvedKinesisOptions } from './kinesis-connector.options.js';
 import { classifyError, errorCode, failureReason, httpStatus, kinesisErrorRow } from './kinesis.errors.js';
 import { DEFAULT_MAX_RECORD_BYTES, LARGEST_MAX_RECORD_BYTES, MAX_RECORDS_PER_REQUEST, MAX_REQUEST_BYTES } from './kinesis.limits.js';
@@ -24,6 +24,10 @@ import type { PutRecordsSender } from './put-records/put-records-sender.js';
 const WRITABLE_STATUSES = new Set(['ACTIVE', 'UPDATING']);
 /** How long after a failed stream description the next is tried (PutRecords goes on meanwhile). */
 const LEARN_RETRY_MS = 30_000;
+const LIMIT_UNKNOWN: DeliveryOutcome = {
+  status: 'retryable',
+  reason: { code: 'StreamLimitUnknown', message: "waiting to learn the stream's record size limit before sending a record over 1 MiB" },
+};
 
 /** Runs control-plane calls a few at a time, host-wide: a thousand set-ups opening at once must not stall the host. */
 export type ControlPlaneLimit = <T>(call: () => Promise<T>) => Promise<T>;
@@ -85,10 +89,15 @@ export class KinesisInstance implements ConnectorInstance {
     // as much as several PutRecords, and a thousand set-ups opening at once would each make one.
     if (this.options.autoCreateStreams) await this.learnStream();
     const outcomes = new Array<DeliveryOutcome>(messages.length);
+    // Until the stream's own limit is known, a record over the default limit (a stream may take up to 10 MiB) is
+    // neither sent nor refused: it waits, retryable, while the limit is learned.
     const known = this.streamKnown;
-    const plan = planPutRecords(messages, known ? this.maxRecordBytes : LARGEST_MAX_RECORD_BYTES);
+    const plan = known
+      ? planPutRecords(messages, this.maxRecordBytes)
+      : planPutRecords(messages, LARGEST_MAX_RECORD_BYTES, MAX_RECORDS_PER_REQUEST, MAX_REQUEST_BYTES, DEFAULT_MAX_RECORD_BYTES);
     for (const { index, code, message } of plan.unsendable) outcomes[index] = { status: 'rejected', reason: { code, message } };
-    if (!known) this.holdOverDefaultLimit(messages, plan, outcomes);
+    if (plan.held.length > 0) void this.learnStream();
+    for (const index of plan.held) outcomes[index] = LIMIT_UNKNOWN;
 
     // A key that failed in one request must not overtake itself in a later request of the same call.
     const failedKeys = new Set<string>();
@@ -150,29 +159,6 @@ export class KinesisInstance implements ConnectorInstance {
         failedKeys.add(messages[index].partitionKey);
       }
     }
-  }
-
-  /**
-   * Until the stream's own limit is known, a record over the default limit (which a stream may raise to 10 MiB)
-   * is neither sent nor refused: it waits, retryable, while the limit is learned.
-   */
-  private holdOverDefaultLimit(messages: readonly DeliveryMessage[], plan: BatchPlan, outcomes: DeliveryOutcome[]): void {
-    for (const request of plan.requests) {
-      for (let position = request.length - 1; position >= 0; position--) {
-        const index = request[position];
-        if (recordBytes(messages[index]) <= DEFAULT_MAX_RECORD_BYTES) continue;
-        void this.learnStream();
-        request.splice(position, 1);
-        outcomes[index] = {
-          status: 'retryable',
-          reason: {
-            code: 'StreamLimitUnknown',
-            message: "waiting to learn the stream's record size limit before sending a record over 1 MiB",
-          },
-        };
-      }
-    }
-    plan.requests = plan.requests.filter((request) => request.length > 0);
   }
 
   /** Learns the stream's record size limit once (and creates it on an emulator); a failure is retried next call. */
