@@ -16,6 +16,16 @@ export interface HostOptions {
   env?: Record<string, string>;
 }
 
+/**
+ * Delivery's thread runs compiled code (a worker thread cannot run the TypeScript these tests import); `npm test`
+ * builds first. Hosts started `withFake` run delivery on their own event loop, since the fake's scripted
+ * destinations live in the test's memory.
+ */
+export const COMPILED_DELIVERY_THREAD = {
+  entry: new URL('../../dist/apps/connector-host/delivery-thread/delivery-thread.entry.js', import.meta.url),
+  execArgv: [],
+};
+
 /** The real host, listening on a loopback port, with its own data folder; talks HTTP like the platform does. */
 export class TestHost {
   private constructor(
@@ -64,7 +74,7 @@ export class TestHost {
         DELIVERY_IDLE_POLL_MS: '50',
         ...env,
       },
-      { connectors },
+      { connectors, deliveryThread: COMPILED_DELIVERY_THREAD },
     );
     await app.listen(0, '127.0.0.1');
     const address = app.getHttpServer().address() as { port: number };

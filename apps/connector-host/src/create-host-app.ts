@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import { ValidationPipe } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
+import { type ModuleRef, NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
@@ -11,7 +11,8 @@ import { InvalidInputError } from './common/domain-errors.js';
 import { MAX_JSON_DEPTH, nestsDeeperThan } from './api/json-depth.js';
 import { ObjectBodyPipe } from './api/object-body.pipe.js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { connectorModules } from './composition/connector-plugins.js';
+import { connectorModules, connectorThreadEnv } from './composition/connector-plugins.js';
+import { DELIVERY_THREAD_ENTRY } from './delivery-thread/delivery-thread.entry.js';
 import { type HostConfig, readHostConfig } from './config/host.config.js';
 import { HostModule } from './host.module.js';
 import type { DynamicModule } from '@nestjs/common';
@@ -22,16 +23,33 @@ export interface HostApp {
 }
 
 export interface HostAppOptions {
-  /** Connector modules to load instead of the composition root's plugins configured by CONNECTORS (tests). */
+  /**
+   * Connector modules to load instead of the composition root's plugins configured by CONNECTORS (tests). Objects
+   * live on this thread only, so with them delivery runs on the host's event loop whatever DELIVERY_THREAD says.
+   */
   connectors?: DynamicModule[];
+  /**
+   * Delivery's thread as tests under vitest need it: the compiled file to run (this code itself is not compiled)
+   * and node options of its own (not vitest's, which resolve the workspace libraries to TypeScript).
+   */
+  deliveryThread?: { entry: URL; execArgv: string[] };
 }
 
 /** Builds the host from an environment (process.env in production, a literal in tests); does not listen. */
 export async function createHostApp(env: Record<string, string | undefined>, options: HostAppOptions = {}): Promise<HostApp> {
   const config = readHostConfig(env);
   const connectors = options.connectors ?? connectorModules(config, env);
+  const deliveryThread =
+    config.delivery.thread && options.connectors === undefined
+      ? {
+          entry: options.deliveryThread?.entry ?? DELIVERY_THREAD_ENTRY,
+          execArgv: options.deliveryThread?.execArgv,
+          env,
+          threadEnv: (modules: ModuleRef) => connectorThreadEnv(config, modules),
+        }
+      : undefined;
   const app = await NestFactory.create<NestFastifyApplication>(
-    HostModule.forRoot({ config, connectors }),
+    HostModule.forRoot({ config, connectors, deliveryThread }),
     // The caller's X-Request-Id (or a fresh UUID) becomes the request id every log line of the request carries.
     new FastifyAdapter({ bodyLimit: config.maxBodyBytes, requestIdHeader: 'x-request-id', genReqId: () => randomUUID() }),
     { bufferLogs: true, abortOnError: false },

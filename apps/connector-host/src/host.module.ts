@@ -5,17 +5,23 @@ import { ApiModule } from './api/api.module.js';
 import { HostConfigModule } from './config/host-config.module.js';
 import type { HostConfig } from './config/host.config.js';
 import { DeliveryModule } from './delivery/delivery.module.js';
+import { DeliveryPlacementModule } from './delivery-thread/delivery-placement.module.js';
+import type { DeliveryThreadOptions } from './delivery-thread/delivery-thread.js';
 import { HealthModule } from './health/health.module.js';
 import { IntakeModule } from './intake/intake.module.js';
 import { loggingModule } from './observability/logging.module.js';
 import { ObservabilityModule } from './observability/observability.module.js';
 import { SetupsModule } from './setups/setups.module.js';
 import { StoreModule } from './store/store.module.js';
+import { WriteLock } from './store/write-lock.js';
+import { WriteLockModule } from './store/write-lock.module.js';
 
 export interface HostModuleOptions {
   config: HostConfig;
   /** The connector modules to load, e.g. `[KinesisConnectorModule.forRoot({ … })]`: the host knows no connector itself. */
   connectors: DynamicModule[];
+  /** How to start delivery's own thread; without it the delivery loops run on the host's event loop. */
+  deliveryThread?: DeliveryThreadOptions;
 }
 
 /**
@@ -24,11 +30,12 @@ export interface HostModuleOptions {
  */
 @Module({})
 export class HostModule {
-  static forRoot({ config, connectors }: HostModuleOptions): DynamicModule {
+  static forRoot({ config, connectors, deliveryThread }: HostModuleOptions): DynamicModule {
     return {
       module: HostModule,
       imports: [
         HostConfigModule.forRoot(config),
+        WriteLockModule.forRoot(new WriteLock()),
         loggingModule(config),
         ThrottlerModule.forRoot({ throttlers: [{ name: 'admin', ttl: 60_000, limit: config.adminRateLimitPerMinute }] }),
         ConnectorSdkModule,
@@ -37,6 +44,7 @@ export class HostModule {
         StoreModule,
         SetupsModule,
         IntakeModule,
+        DeliveryPlacementModule.forRoot(deliveryThread),
         DeliveryModule,
         HealthModule,
         ApiModule,

@@ -39,7 +39,7 @@ export class HealthController {
 
   @Get('connectors')
   @ApiOperation({ summary: 'Per connector: status, last success, last error, backlog, dead letters, oldest pending age' })
-  connectors(): { connectors: ConnectorHealth[] } {
-    return { connectors: this.connectorHealth.connectors() };
+  async connectors(): Promise<{ connectors: ConnectorHealth[] }> {
+    return { connectors: await this.connectorHealth.connectors() };
   }
 }

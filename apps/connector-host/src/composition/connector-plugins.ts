@@ -1,7 +1,8 @@
 import type { DynamicModule } from '@nestjs/common';
+import type { ModuleRef } from '@nestjs/core';
 import { type Env, EnvReader } from '../config/env-reader.js';
 import type { HostConfig } from '../config/host.config.js';
-import { kinesisPlugin } from './kinesis.plugin.js';
+import { kinesisPlugin, kinesisThreadEnv } from './kinesis.plugin.js';
 import { webhookPlugin } from './webhook.plugin.js';
 
 /** A connector library as this host loads it: its Nest module, configured from the environment. */
@@ -30,4 +31,20 @@ export function connectorModules(config: HostConfig, environment: Env): DynamicM
   const modules = wanted.map((type) => CONNECTOR_PLUGINS[type](env, config));
   env.throwIfInvalid();
   return modules;
+}
+
+/**
+ * What a plugin changes in the environment of delivery's thread once the host is up (which builds its own
+ * connector modules from it): e.g. the address of an emulator the host started, so the thread uses that one.
+ */
+export const CONNECTOR_THREAD_ENV: Readonly<Record<string, (modules: ModuleRef) => Record<string, string>>> = {
+  kinesis: kinesisThreadEnv,
+};
+
+/** The environment changes of every loaded plugin, for delivery's thread. */
+export function connectorThreadEnv(config: HostConfig, modules: ModuleRef): Record<string, string> {
+  const loaded = config.connectorTypes.length > 0 ? config.connectorTypes : Object.keys(CONNECTOR_PLUGINS);
+  const threadEnv: Record<string, string> = {};
+  for (const type of loaded) Object.assign(threadEnv, CONNECTOR_THREAD_ENV[type]?.(modules));
+  return threadEnv;
 }

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { DynamicModule } from '@nestjs/common';
-import { KinesisConnectorModule } from '@event-connectors/kinesis-connector';
+import type { ModuleRef } from '@nestjs/core';
+import { KINESIS_CONNECTOR_OPTIONS, KinesisConnectorModule, type KinesisConnectorOptions } from '@event-connectors/kinesis-connector';
 import { EmbeddedKinesalite, KinesaliteDevModule } from '@event-connectors/kinesis-connector/dev';
 import type { EnvReader } from '../config/env-reader.js';
 import type { HostConfig } from '../config/host.config.js';
@@ -33,4 +34,22 @@ export function kinesisPlugin(env: EnvReader, host: HostConfig): DynamicModule {
     inject: [EmbeddedKinesalite],
     useFactory: (kinesalite: EmbeddedKinesalite) => ({ endpoint: kinesalite.endpoint, autoCreateStreams, ...timeouts }),
   });
+}
+
+/**
+ * What delivery's thread reads instead of KINESIS_EMULATOR: the address of the emulator this host started (the
+ * thread must not start a second one on its port), with stream creation as the host has it.
+ */
+export function kinesisThreadEnv(modules: ModuleRef): Record<string, string> {
+  try {
+    modules.get(EmbeddedKinesalite, { strict: false });
+  } catch {
+    return {}; // no embedded emulator: the thread reads KINESIS_* as the host did
+  }
+  const options = modules.get<KinesisConnectorOptions>(KINESIS_CONNECTOR_OPTIONS, { strict: false });
+  return {
+    KINESIS_EMULATOR: 'off',
+    KINESIS_ENDPOINT: options.endpoint ?? '',
+    KINESIS_AUTO_CREATE_STREAMS: String(options.autoCreateStreams ?? false),
+  };
 }

@@ -24,6 +24,11 @@ export interface HostConfig {
   /** Requests per minute per client on the admin routes. */
   adminRateLimitPerMinute: number;
   delivery: {
+    /**
+     * Whether delivery runs on its own thread (its own event loop, store connection and connector instances), so
+     * intake and delivery never wait for each other's work; off: both share the main event loop.
+     */
+    thread: boolean;
     /** How long a loop waits for a partial batch to fill before sending it, while the host has room. */
     lingerMs: number;
     /** The latency budget: the longest a partial batch waits, when the host is saturated (see linger-policy.ts). */
@@ -89,6 +94,7 @@ export function readHostConfig(environment: Env): HostConfig {
     ingestTokens: readTokens(env, 'INGEST_TOKENS', 'ingest'),
     adminRateLimitPerMinute: env.int('ADMIN_RATE_LIMIT_PER_MINUTE', 1200, 1, 10_000_000),
     delivery: {
+      thread: env.bool('DELIVERY_THREAD', true),
       lingerMs: env.int('DELIVERY_LINGER_MS', 50, 0, 60_000),
       maxLingerMs: env.int('DELIVERY_MAX_LINGER_MS', 300, 0, 60_000),
       maxInFlight: env.int('DELIVERY_MAX_IN_FLIGHT', 4, 1, 64),

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { ConnectorSetupsService } from '../setups/connector-setups.service.js';
 import { DeadLettersRepository } from '../store/dead-letters.repository.js';
 import { DeadLetterReplay } from '../store/outbox/dead-letter-replay.js';
-import { DeliveryService } from './delivery.service.js';
+import { DeliveryControl } from './delivery-control.js';
 
 export interface DeadLetterView {
   id: number;
@@ -30,7 +30,7 @@ export class DeadLettersService {
     private readonly setups: ConnectorSetupsService,
     private readonly deadLetters: DeadLettersRepository,
     private readonly replays: DeadLetterReplay,
-    private readonly delivery: DeliveryService,
+    private readonly delivery: DeliveryControl,
   ) {}
 
   /** A connector's dead letters, oldest first, paged by id; `site`: the caller's site, if limited. */

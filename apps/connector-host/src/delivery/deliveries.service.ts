@@ -4,7 +4,7 @@ import { ConnectorSetupsService } from '../setups/connector-setups.service.js';
 import { DeadLettersRepository } from '../store/dead-letters.repository.js';
 import type { MessageFilter } from '../store/message-filter.js';
 import { OutboxSearch } from '../store/outbox/outbox-search.js';
-import { DeliveryTrace } from './delivery-trace.js';
+import { DeliveryControl } from './delivery-control.js';
 
 /** What became of one message; `receipt` is where the destination says it landed, as its connector reported it. */
 export type DeliveryView =
@@ -47,7 +47,7 @@ const iso = (ms: number) => new Date(ms).toISOString();
 @Injectable()
 export class DeliveriesService {
   constructor(
-    private readonly trace: DeliveryTrace,
+    private readonly delivery: DeliveryControl,
     private readonly pending: OutboxSearch,
     private readonly deadLetters: DeadLettersRepository,
     private readonly setups: ConnectorSetupsService,
@@ -66,7 +66,7 @@ export class DeliveriesService {
     }
     const limit = query.limit ?? 100;
     const items: (DeliveryView & { sortKey: number })[] = [
-      ...this.trace.find(filter, limit).map((row) =>
+      ...(await this.delivery.traced(filter, limit)).map((row) =>
         row.status === 'delivered'
           ? {
               status: 'delivered' as const,

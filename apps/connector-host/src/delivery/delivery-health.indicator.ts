@@ -2,7 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
 import { HOST_CONFIG, type HostConfig } from '../config/host.config.js';
 import { BacklogStats } from '../store/backlog-stats.js';
-import { DeliveryService } from './delivery.service.js';
+import { ConnectorRegistry } from '@event-connectors/connector-sdk';
+import { DeliveryControl } from './delivery-control.js';
 
 /**
  * Readiness of delivery: the host's own problems (a loop that should run and does not, a backlog at its cap),
@@ -14,14 +15,17 @@ export class DeliveryHealthIndicator {
     @Inject(HOST_CONFIG) private readonly config: HostConfig,
     private readonly indicators: HealthIndicatorService,
     private readonly stats: BacklogStats,
-    private readonly delivery: DeliveryService,
+    private readonly delivery: DeliveryControl,
+    private readonly registry: ConnectorRegistry,
   ) {}
 
-  isReady() {
+  async isReady() {
     const indicator = this.indicators.check('delivery');
     const problems: string[] = [];
+    const loops = await this.delivery.loops();
     for (const connector of this.stats.snapshot()) {
-      if (connector.enabled && this.delivery.loads(connector.type) && !this.delivery.isRunning(connector.id)) {
+      // A set-up of a type this host does not load has no loop, by design.
+      if (connector.enabled && this.registry.get(connector.type) !== undefined && !loops.has(connector.id)) {
         problems.push(`delivery loop of connector ${connector.id} is not running`);
       }
       if (connector.pending >= this.config.maxBacklogPerConnector)

@@ -8,25 +8,16 @@ import { StoreModule } from '../store/store.module.js';
 import { DeadLettersService } from './dead-letters.service.js';
 import { DeliveriesService } from './deliveries.service.js';
 import { DeliveryHealthIndicator } from './delivery-health.indicator.js';
-import { DeliveryObserver } from './delivery-observer.js';
-import { DeliveryTrace } from './delivery-trace.js';
-import { DeliveryService } from './delivery.service.js';
-import { SettlementBatcher } from './settlement-batcher.js';
+import { DeliveryTraceModule } from './delivery-trace.module.js';
 import { SkipRecorder } from './skip-recorder.js';
 
-/** Delivery: one loop per enabled connector, outcomes settled in the store, the trace, dead letters and their replay. */
+/**
+ * Delivery as the HTTP side sees it: readiness, the trace, dead letters and their replay. The loops themselves
+ * (delivery-engine.module.ts) run where `DeliveryControl` says: on this event loop or on delivery's thread.
+ */
 @Module({
-  imports: [ConnectorSdkModule, StoreModule, SetupsModule, IntakeModule, ObservabilityModule, TerminusModule],
-  providers: [
-    DeliveryService,
-    SettlementBatcher,
-    DeliveryObserver,
-    DeliveryTrace,
-    SkipRecorder,
-    DeadLettersService,
-    DeliveriesService,
-    DeliveryHealthIndicator,
-  ],
-  exports: [DeliveryService, DeadLettersService, DeliveriesService, DeliveryHealthIndicator],
+  imports: [ConnectorSdkModule, StoreModule, SetupsModule, IntakeModule, ObservabilityModule, TerminusModule, DeliveryTraceModule],
+  providers: [SkipRecorder, DeadLettersService, DeliveriesService, DeliveryHealthIndicator],
+  exports: [DeadLettersService, DeliveriesService, DeliveryHealthIndicator],
 })
 export class DeliveryModule {}

@@ -2,7 +2,6 @@ import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnAppl
 import { ConnectorRegistry, type FailureReason } from '@event-connectors/connector-sdk';
 import { Subscription } from 'rxjs';
 import { HOST_CONFIG, type HostConfig } from '../config/host.config.js';
-import { IntakeNotifications } from '../intake/intake-notifications.js';
 import { ConnectorChanges } from '../setups/connector-changes.js';
 import { ConnectorInstancesService } from '../setups/connector-instances.service.js';
 import { ConnectorsRepository } from '../store/connectors.repository.js';
@@ -10,7 +9,8 @@ import { OutboxSettlements } from '../store/outbox/outbox-settlements.js';
 import { OutboxRepository } from '../store/outbox/outbox.repository.js';
 import { DeliveryObserver } from './delivery-observer.js';
 import { DeliveryTrace } from './delivery-trace.js';
-import { DeliveryWorker, type WorkerStatus } from './delivery-worker.js';
+import { DeliveryWorker } from './delivery-worker.js';
+import { type LoopStatus, loopStatusOf } from './delivery-control.js';
 import { CallSlots } from './call-slots.js';
 import { LingerPolicy } from './linger-policy.js';
 import { SettlementBatcher } from './settlement-batcher.js';
@@ -38,7 +38,6 @@ export class DeliveryService implements OnApplicationBootstrap, BeforeApplicatio
     private readonly instances: ConnectorInstancesService,
     private readonly registry: ConnectorRegistry,
     private readonly changes: ConnectorChanges,
-    private readonly intake: IntakeNotifications,
     private readonly observer: DeliveryObserver,
     private readonly trace: DeliveryTrace,
   ) {
@@ -48,34 +47,25 @@ export class DeliveryService implements OnApplicationBootstrap, BeforeApplicatio
 
   async onApplicationBootstrap(): Promise<void> {
     this.subscriptions.add(this.changes.changed$.subscribe((id) => void this.reconcile(id)));
-    // Connectors that just got messages: look at the store now rather than at the next poll.
-    this.subscriptions.add(
-      this.intake.committed$.subscribe(({ routed }) => {
-        for (const id of routed.connectors.keys()) this.workers.get(id)?.arrived();
-      }),
-    );
     // Whatever was accepted before a restart or a crash is still in the outbox: the loops pick it up.
     for (const row of await this.connectors.listEnabled()) await this.reconcile(row.id);
   }
 
-  /** Wakes the loops of these connectors. */
+  /** New messages were committed for these connectors: their loops look at the store now, not at the next poll. */
+  arrived(connectorIds: Iterable<string>): void {
+    for (const id of connectorIds) this.workers.get(id)?.arrived();
+  }
+
+  /** Wakes the loops of these connectors (a replay). */
   wake(connectorIds: Iterable<string>): void {
     for (const id of connectorIds) this.workers.get(id)?.wake();
   }
 
-  /** Whether a connector's loop runs (readiness: every enabled, loaded connector must have one). */
-  isRunning(connectorId: string): boolean {
-    return this.workers.has(connectorId);
-  }
-
-  /** Whether this host loads the connector's type (a set-up of an unloaded type has no loop, by design). */
-  loads(type: string): boolean {
-    return this.registry.get(type) !== undefined;
-  }
-
-  /** The loop's view of a connector's delivery, if it runs. */
-  statusOf(connectorId: string): Readonly<WorkerStatus> | undefined {
-    return this.workers.get(connectorId)?.status;
+  /** The loops running, each with its status. */
+  loops(): Map<string, LoopStatus> {
+    const loops = new Map<string, LoopStatus>();
+    for (const [id, worker] of this.workers) loops.set(id, loopStatusOf(worker.status));
+    return loops;
   }
 
   async beforeApplicationShutdown(): Promise<void> {
@@ -104,6 +94,8 @@ export class DeliveryService implements OnApplicationBootstrap, BeforeApplicatio
     const row = await this.connectors.get(id);
     const worker = this.workers.get(id);
     const runnable = row !== undefined && row.enabled === 1 && this.registry.get(row.type) !== undefined;
+    // A deleted set-up's backlog went with it (its count too; on delivery's thread this is where it hears of it).
+    if (row === undefined) this.outbox.forget(id);
     if (!runnable) {
       if (worker) {
         this.workers.delete(id);

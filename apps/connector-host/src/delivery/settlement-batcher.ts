@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { DatabaseService } from '../store/database.service.js';
 import { OutboxSettlements, type Settlement } from '../store/outbox/outbox-settlements.js';
 
 interface Queued {
@@ -18,7 +19,10 @@ export class SettlementBatcher {
   private queue: Queued[] = [];
   private scheduled = false;
 
-  constructor(private readonly settlements: OutboxSettlements) {}
+  constructor(
+    private readonly settlements: OutboxSettlements,
+    private readonly database: DatabaseService,
+  ) {}
 
   /** Resolves with how many messages were settled once the transaction holding this settlement committed. */
   settle(connectorId: string, settlement: Settlement): Promise<number> {
@@ -30,7 +34,12 @@ export class SettlementBatcher {
     });
   }
 
+  /** Once intake is not writing (answers arriving meanwhile join this transaction). */
   private flush(): void {
+    void this.database.writeLock.whenFree(() => this.settleQueued());
+  }
+
+  private settleQueued(): void {
     const batch = this.queue;
     this.queue = [];
     this.scheduled = false;

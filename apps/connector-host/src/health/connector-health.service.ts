@@ -1,5 +1,5 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
-import { DeliveryService } from '../delivery/delivery.service.js';
+import { DeliveryControl } from '../delivery/delivery-control.js';
 import { MetricsService } from '../observability/metrics.service.js';
 import { BacklogStats } from '../store/backlog-stats.js';
 
@@ -23,7 +23,7 @@ export interface ConnectorHealth {
 export class ConnectorHealthService implements OnModuleInit {
   constructor(
     private readonly stats: BacklogStats,
-    private readonly delivery: DeliveryService,
+    private readonly delivery: DeliveryControl,
     private readonly metrics: MetricsService,
   ) {}
 
@@ -39,10 +39,11 @@ export class ConnectorHealthService implements OnModuleInit {
     });
   }
 
-  connectors(): ConnectorHealth[] {
+  async connectors(): Promise<ConnectorHealth[]> {
+    const loops = await this.delivery.loops();
     const now = Date.now();
     return this.stats.snapshot().map((connector) => {
-      const loop = this.delivery.statusOf(connector.id);
+      const loop = loops.get(connector.id);
       const status: ConnectorHealth['status'] = !connector.enabled
         ? 'disabled'
         : connector.pausedReason

@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { RetryLaterError } from '../common/domain-errors.js';
+import type { WriteLock } from '../store/write-lock.js';
 import { DatabaseService } from '../store/database.service.js';
 import { IdempotencyRepository } from '../store/idempotency.repository.js';
 import { type AppendedChunk, OutboxRepository } from '../store/outbox/outbox.repository.js';
@@ -16,8 +17,6 @@ export interface CommitRequest {
 }
 
 interface Queued extends CommitRequest {
-  /** Set inside the group's transaction; counted (and cached) only once it committed. */
-  appended?: AppendedChunk[];
   resolve: () => void;
   reject: (error: unknown) => void;
 }
@@ -30,10 +29,12 @@ interface Queued extends CommitRequest {
 @Injectable()
 export class GroupCommit {
   private readonly logger = new Logger(GroupCommit.name);
-  private readonly commitGroup: (group: readonly Queued[]) => void;
+  private readonly commitGroup: (group: readonly Queued[]) => AppendedChunk[];
   private queue: Queued[] = [];
   private readonly queuedByConnector = new Map<string, number>();
   private readonly queuedKeys = new Map<string, { hash: string; answer: unknown; committed: Promise<void> }>();
+
+  private readonly writeLock: WriteLock;
 
   constructor(
     database: DatabaseService,
@@ -41,13 +42,22 @@ export class GroupCommit {
     idempotency: IdempotencyRepository,
     private readonly notifications: IntakeNotifications,
   ) {
-    this.commitGroup = database.sqlite.transaction((group: readonly Queued[]) => {
+    const commit = database.sqlite.transaction((group: readonly Queued[]): AppendedChunk[] => {
+      // One chunk per connector for the whole group, not per request: with many connectors a request holds one or
+      // two messages for each, and every chunk is a row and an index entry to write, read and delete. In queue
+      // order, so a connector's messages stay in acceptance order; accepted at the group's first request.
+      const appended = this.outbox.appendAll(
+        group.flatMap((request) => request.routed.messages),
+        group[0].acceptedAt,
+      );
       for (const request of group) {
-        request.appended = this.outbox.appendAll(request.routed.messages, request.acceptedAt);
         const key = request.idempotency;
         if (key !== undefined) idempotency.record(key.key, key.hash, 202, key.answer, request.acceptedAt);
       }
+      return appended;
     });
+    this.commitGroup = (group) => commit.immediate(group);
+    this.writeLock = database.writeLock;
   }
 
   /** Queues a request for the next group; resolves once it committed, rejects (nothing stored) when the store could not commit. */
@@ -77,13 +87,22 @@ export class GroupCommit {
     return this.queuedKeys.get(key);
   }
 
-  /** Commits every queued request in one transaction, then answers each. */
+  /**
+   * Commits every queued request in one transaction, then answers each; when delivery's thread is writing, once
+   * it is done (what arrives meanwhile joins this group).
+   */
   private flush(): void {
+    void this.writeLock.whenFree(() => this.commitQueued());
+  }
+
+  private commitQueued(): void {
     const group = this.queue;
+    if (group.length === 0) return;
     this.queue = [];
     this.queuedByConnector.clear();
+    let appended: AppendedChunk[];
     try {
-      this.commitGroup(group);
+      appended = this.commitGroup(group);
     } catch (error) {
       // Disk full, I/O error, locked or read-only file: nothing was committed; the platform retries later.
       this.logger.error(`could not commit events: ${error instanceof Error ? error.message : String(error)}`);
@@ -91,8 +110,8 @@ export class GroupCommit {
         request.reject(new RetryLaterError('unavailable', 'The event store could not commit this request; nothing was stored', 5));
       return;
     }
+    this.outbox.committed(appended);
     for (const request of group) {
-      this.outbox.committed(request.appended ?? []);
       this.notifications.committed({ routed: request.routed, events: request.events, acceptedAt: request.acceptedAt });
       request.resolve();
     }

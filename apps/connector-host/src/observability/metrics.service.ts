@@ -1,5 +1,15 @@
+import { isMainThread } from 'node:worker_threads';
 import { Injectable } from '@nestjs/common';
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import {
+  AggregatorRegistry,
+  Counter,
+  Gauge,
+  Histogram,
+  type MetricObjectWithValues,
+  type MetricValue,
+  Registry,
+  collectDefaultMetrics,
+} from 'prom-client';
 
 /** Labels of every per-connector metric: bounded by the number of connectors, never by profiles or sources. */
 export interface ConnectorLabels {
@@ -92,7 +102,8 @@ export class MetricsService {
   private lastRead?: { at: number; backlogs: ReturnType<BacklogSource['backlogs']> };
 
   constructor() {
-    collectDefaultMetrics({ register: this.registry });
+    // The process' own metrics (memory, CPU, handles) once per process: on its main thread, not on delivery's.
+    if (isMainThread) collectDefaultMetrics({ register: this.registry });
     const gauge = (name: string, help: string, pick: (backlog: ReturnType<BacklogSource['backlogs']>[number]) => number) =>
       new Gauge({
         name,
@@ -118,6 +129,16 @@ export class MetricsService {
     const now = Date.now();
     if (!this.lastRead || now - this.lastRead.at > 250) this.lastRead = { at: now, backlogs: this.source?.backlogs() ?? [] };
     return this.lastRead.backlogs;
+  }
+
+  /**
+   * The Prometheus text of this registry, merged with the metrics of other event loops (delivery's thread):
+   * counters and histograms of the same name and labels add up.
+   */
+  async exposition(others: readonly MetricObjectWithValues<MetricValue<string>>[][] = []): Promise<string> {
+    const nonEmpty = others.filter((metrics) => metrics.length > 0);
+    if (nonEmpty.length === 0) return this.registry.metrics();
+    return AggregatorRegistry.aggregate([await this.registry.getMetricsAsJSON(), ...nonEmpty]).metrics();
   }
 
   /** The gauges read backlogs from here at scrape time. */

@@ -5,6 +5,7 @@ import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, SqliteDialect } from 'kysely';
 import { HOST_CONFIG, type HostConfig } from '../config/host.config.js';
 import { migrationProvider } from './migrations.js';
+import { WriteLock } from './write-lock.js';
 import type { Database } from './schema.js';
 
 /**
@@ -17,7 +18,14 @@ export class DatabaseService implements OnApplicationShutdown {
   readonly db: Kysely<Database>;
   private readonly logger = new Logger(DatabaseService.name);
 
-  constructor(@Inject(HOST_CONFIG) config: HostConfig) {
+  /**
+   * `writeLock`: shared with the other thread of this process that writes the same file (delivery's); the
+   * hot writers take it through `whenFree` (see write-lock.ts).
+   */
+  constructor(
+    @Inject(HOST_CONFIG) config: HostConfig,
+    readonly writeLock: WriteLock = new WriteLock(),
+  ) {
     if (config.databasePath !== ':memory:') mkdirSync(dirname(config.databasePath), { recursive: true });
     this.sqlite = new SQLite(config.databasePath);
     this.sqlite.pragma('journal_mode = WAL');
@@ -27,9 +35,22 @@ export class DatabaseService implements OnApplicationShutdown {
     this.db = new Kysely<Database>({ dialect: new SqliteDialect({ database: this.sqlite }) });
   }
 
-  /** Runs `work` in one transaction (a savepoint inside another); it commits when `work` returns, rolls back when it throws. */
+  /**
+   * Runs `work` in one transaction (a savepoint inside another); it commits when `work` returns, rolls back when it
+   * throws. BEGIN IMMEDIATE: it takes the write lock first (waiting up to busy_timeout), because intake and
+   * delivery's thread write through two connections, and a transaction that read first and then wants to write
+   * would fail at once, not wait, when the other committed meanwhile.
+   */
   transaction<T>(work: () => T): T {
-    return this.sqlite.transaction(work)();
+    return this.sqlite.transaction(work).immediate();
+  }
+
+  /**
+   * Runs `work` in one transaction once no other thread of this process is writing, waiting for that without
+   * blocking the event loop; `work` decides what to write when it runs (what queued up meanwhile included).
+   */
+  transactionWhenFree<T>(work: () => T): Promise<T> {
+    return this.writeLock.whenFree(() => this.transaction(work));
   }
 
   /**

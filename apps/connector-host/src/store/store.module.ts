@@ -4,6 +4,7 @@ import { HOST_CONFIG, type HostConfig } from '../config/host.config.js';
 import { BacklogStats } from './backlog-stats.js';
 import { BindingsRepository } from './bindings.repository.js';
 import { ConnectorsRepository } from './connectors.repository.js';
+import { WriteLock } from './write-lock.js';
 import { DatabaseService } from './database.service.js';
 import { DeadLettersRepository } from './dead-letters.repository.js';
 import { IdempotencyRepository } from './idempotency.repository.js';
@@ -35,9 +36,9 @@ const REPOSITORIES = [
     {
       // Migrated before anything prepares statements against the schema.
       provide: DatabaseService,
-      inject: [HOST_CONFIG],
-      useFactory: async (config: HostConfig) => {
-        const database = new DatabaseService(config);
+      inject: [HOST_CONFIG, { token: WriteLock, optional: true }],
+      useFactory: async (config: HostConfig, lock?: WriteLock) => {
+        const database = new DatabaseService(config, lock);
         await database.migrate();
         return database;
       },

@@ -68,7 +68,7 @@ export function encodeState(state: ChunkState): string | null {
   return JSON.stringify(stored);
 }
 
-/** Splits a connector's messages of one request into chunks of at most CHUNK_MAX_MESSAGES. */
+/** Splits a connector's messages of one group commit into chunks of at most CHUNK_MAX_MESSAGES. */
 export function splitIntoChunks<T>(messages: readonly T[]): T[][] {
   const chunks: T[][] = [];
   for (let start = 0; start < messages.length; start += CHUNK_MAX_MESSAGES) chunks.push(messages.slice(start, start + CHUNK_MAX_MESSAGES));

@@ -62,7 +62,14 @@ const CHUNKS_PER_READ = 16;
  */
 @Injectable()
 export class OutboxRepository {
-  private readonly counters: BacklogCounters;
+  /** Pending messages per connector; see backlog-counters.ts for how two event loops keep theirs. */
+  readonly counters: BacklogCounters;
+  /**
+   * Whether committed chunks are kept decoded for a delivery loop on this event loop; off when delivery runs on
+   * its own thread (it reads them from the store, and this loop's copy would only take memory).
+   */
+  keepsCommittedChunks = true;
+  private readonly countStored: Statement<[], { connectorId: string; pending: number }>;
   private readonly decoded = new DecodedChunks();
   private readonly insert: Statement<[string, number, number, string]>;
   private readonly chunksFrom: Statement<[string, number, number], ChunkRow>;
@@ -86,10 +93,15 @@ export class OutboxRepository {
     this.oldest = sqlite.prepare('SELECT accepted_at FROM outbox_chunks WHERE connector_id = ? ORDER BY seq LIMIT 1');
     this.updateState = sqlite.prepare('UPDATE outbox_chunks SET pending = ?, state = ? WHERE seq = ?');
     this.remove = sqlite.prepare('DELETE FROM outbox_chunks WHERE seq = ?');
-    const stored = sqlite
-      .prepare('SELECT connector_id AS connectorId, sum(pending) AS pending FROM outbox_chunks GROUP BY connector_id')
-      .all() as { connectorId: string; pending: number }[];
-    this.counters = new BacklogCounters(stored);
+    this.countStored = sqlite.prepare(
+      'SELECT connector_id AS connectorId, sum(pending) AS pending FROM outbox_chunks GROUP BY connector_id',
+    );
+    this.counters = new BacklogCounters(this.countStored.all());
+  }
+
+  /** Counts the backlogs in the store again (after the other event loop ended without telling all it changed). */
+  recount(): void {
+    this.counters.replaceAll(this.countStored.all());
   }
 
   /**
@@ -113,7 +125,7 @@ export class OutboxRepository {
   committed(chunks: readonly AppendedChunk[]): void {
     for (const { seq, connectorId, messages } of chunks) {
       this.counters.add(connectorId, messages.length);
-      this.decoded.keepIfRoom(seq, messages);
+      if (this.keepsCommittedChunks) this.decoded.keepIfRoom(seq, messages);
     }
   }
 

@@ -1,0 +1,38 @@
+import type { ChangesMessage } from './thread-messages.js';
+
+/**
+ * Gathers one side's backlog deltas and set-up changes and sends them once per event-loop turn: a group commit
+ * of 50 requests, or a settlement of 30 rounds, is one message, not one per connector.
+ */
+export class ChangeBuffer {
+  private deltas = new Map<string, number>();
+  private changed = new Set<string>();
+  private scheduled?: NodeJS.Immediate;
+
+  constructor(private readonly send: (message: ChangesMessage) => void) {}
+
+  delta(connectorId: string, delta: number): void {
+    this.deltas.set(connectorId, (this.deltas.get(connectorId) ?? 0) + delta);
+    this.schedule();
+  }
+
+  setUpChanged(connectorId: string): void {
+    this.changed.add(connectorId);
+    this.schedule();
+  }
+
+  /** Sends what is gathered now (before stopping). */
+  flush(): void {
+    if (this.scheduled) clearImmediate(this.scheduled);
+    this.scheduled = undefined;
+    if (this.deltas.size === 0 && this.changed.size === 0) return;
+    const message: ChangesMessage = { kind: 'changes', deltas: [...this.deltas], changed: [...this.changed] };
+    this.deltas = new Map();
+    this.changed = new Set();
+    this.send(message);
+  }
+
+  private schedule(): void {
+    this.scheduled ??= setImmediate(() => this.flush());
+  }
+}

@@ -1,0 +1,39 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { DeliveryControl } from '../delivery/delivery-control.js';
+import { DeliveryEngineModule } from '../delivery/delivery-engine.module.js';
+import { DeliveryTraceModule } from '../delivery/delivery-trace.module.js';
+import { InlineDelivery } from '../delivery/inline-delivery.js';
+import { IntakeModule } from '../intake/intake.module.js';
+import { SetupsModule } from '../setups/setups.module.js';
+import { StoreModule } from '../store/store.module.js';
+import { DELIVERY_THREAD_OPTIONS, DeliveryThread, type DeliveryThreadOptions } from './delivery-thread.js';
+
+/**
+ * Where the delivery loops run: on delivery's own thread when `thread` is given, else on the host's event loop.
+ * Either way the rest of the host sees one `DeliveryControl`.
+ */
+@Module({})
+export class DeliveryPlacementModule {
+  static forRoot(thread: DeliveryThreadOptions | undefined): DynamicModule {
+    if (thread) {
+      return {
+        module: DeliveryPlacementModule,
+        global: true,
+        imports: [StoreModule, SetupsModule, DeliveryTraceModule],
+        providers: [
+          { provide: DELIVERY_THREAD_OPTIONS, useValue: thread },
+          DeliveryThread,
+          { provide: DeliveryControl, useExisting: DeliveryThread },
+        ],
+        exports: [DeliveryControl],
+      };
+    }
+    return {
+      module: DeliveryPlacementModule,
+      global: true,
+      imports: [IntakeModule, DeliveryEngineModule],
+      providers: [InlineDelivery, { provide: DeliveryControl, useExisting: InlineDelivery }],
+      exports: [DeliveryControl],
+    };
+  }
+}

@@ -1,0 +1,45 @@
+import type { MetricObjectWithValues, MetricValue } from 'prom-client';
+import type { LoopStatus } from '../delivery/delivery-control.js';
+import type { TraceRow } from '../delivery/delivery-trace.js';
+import type { MessageFilter } from '../store/message-filter.js';
+
+/**
+ * What the host's event loop and delivery's thread tell each other. The store is the truth for messages and
+ * set-ups; these only say that it changed (and by how many messages), so each side can act without polling.
+ */
+
+/** Changes one side made in one turn of its event loop, sent together. */
+export interface ChangesMessage {
+  kind: 'changes';
+  /** Backlog changes per connector: intake's commits and replays (+), delivery's settlements and expiries (-). */
+  deltas: [connectorId: string, delta: number][];
+  /** Set-ups created, updated, paused, resumed or deleted (written to the store before this is sent). */
+  changed: string[];
+}
+
+/** The questions the host's HTTP side asks delivery's thread. */
+export type Question = { about: 'loops' } | { about: 'trace'; filter: MessageFilter; limit: number } | { about: 'metrics' };
+
+export interface Answers {
+  loops: [connectorId: string, status: LoopStatus][];
+  trace: TraceRow[];
+  metrics: MetricObjectWithValues<MetricValue<string>>[];
+}
+
+/** Host -> delivery's thread. */
+export type ToDeliveryThread =
+  ChangesMessage | { kind: 'wake'; connectorIds: string[] } | { kind: 'ask'; id: number; question: Question } | { kind: 'stop' };
+
+/** Delivery's thread -> host. */
+export type FromDeliveryThread = ChangesMessage | { kind: 'ready' } | { kind: 'answer'; id: number; value?: unknown; error?: string };
+
+/** What delivery's thread starts from (its `workerData`). */
+export interface DeliveryThreadData {
+  role: 'delivery';
+  /** The host's environment, with what the connector plugins changed for this thread (e.g. the emulator's address). */
+  env: Record<string, string | undefined>;
+  /** The host's backlog counts at the moment the thread was made; every later change comes as a `ChangesMessage`. */
+  backlog: { connectorId: string; pending: number }[];
+  /** The host's write lock (see write-lock.ts): both threads write the same SQLite file. */
+  writeLock: SharedArrayBuffer;
+}

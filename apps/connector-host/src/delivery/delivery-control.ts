@@ -1,0 +1,47 @@
+import type { MetricObjectWithValues, MetricValue } from 'prom-client';
+import type { MessageFilter } from '../store/message-filter.js';
+import type { TraceRow } from './delivery-trace.js';
+import type { WorkerStatus } from './round-accounting.js';
+
+/** A connector's loop as health sees it; plain data, so it crosses from delivery's thread as it is. */
+export interface LoopStatus {
+  lastSuccessAt?: number;
+  lastError?: { code: string; message: string; at: number };
+  failingRounds: number;
+}
+
+/** The delivery loops running now, each with its status. */
+export type RunningLoops = ReadonlyMap<string, LoopStatus>;
+
+/**
+ * What the host's HTTP side (health, traces, metrics, replays) asks of delivery, wherever delivery runs: on this
+ * event loop (`InlineDelivery`) or on its own thread (`DeliveryThread`). Callers never know which.
+ */
+export abstract class DeliveryControl {
+  /** The loops running, with their statuses (readiness: every enabled, loaded connector must have one). */
+  abstract loops(): Promise<RunningLoops>;
+
+  /** Messages were put back in a connector's backlog (a replay): its loop looks at the store now. */
+  abstract wake(connectorIds: readonly string[]): void;
+
+  /** The newest delivered and skipped messages matching the filter, newest first. */
+  abstract traced(filter: MessageFilter, limit: number): Promise<TraceRow[]>;
+
+  /** Delivery's metrics kept on another event loop, to merge into this one's at scrape time (none when inline). */
+  abstract metricsElsewhere(): Promise<MetricObjectWithValues<MetricValue<string>>[]>;
+}
+
+/** A loop's status as plain data. */
+export function loopStatusOf(status: Readonly<WorkerStatus>): LoopStatus {
+  const { lastSuccessAt, lastError, failingRounds } = status;
+  return {
+    failingRounds,
+    ...(lastSuccessAt === undefined ? {} : { lastSuccessAt }),
+    ...(lastError === undefined ? {} : { lastError: { code: lastError.code, message: lastError.message, at: lastError.at } }),
+  };
+}
+
+/** Rows of two traces (intake's skips here, delivery's deliveries on its thread), newest first, at most `limit`. */
+export function newestFirst(rows: readonly TraceRow[], limit: number): TraceRow[] {
+  return [...rows].sort((a, b) => b.at - a.at).slice(0, limit);
+}
