@@ -20,7 +20,7 @@ export const CONNECTOR_PLUGINS: Readonly<Record<string, ConnectorPlugin>> = {
 
 /** The configured connector modules; an unknown type or a malformed value stops the boot, naming each. */
 export function connectorModules(config: HostConfig, environment: Env): DynamicModule[] {
-  const wanted = config.connectorTypes.length > 0 ? [...new Set(config.connectorTypes)] : Object.keys(CONNECTOR_PLUGINS);
+  const wanted = loadedTypes(config);
   const unknown = wanted.filter((type) => !Object.hasOwn(CONNECTOR_PLUGINS, type));
   if (unknown.length > 0) {
     throw new Error(
@@ -43,8 +43,12 @@ export const CONNECTOR_THREAD_ENV: Readonly<Record<string, (modules: ModuleRef) 
 
 /** The environment changes of every loaded plugin, for delivery's thread. */
 export function connectorThreadEnv(config: HostConfig, modules: ModuleRef): Record<string, string> {
-  const loaded = config.connectorTypes.length > 0 ? config.connectorTypes : Object.keys(CONNECTOR_PLUGINS);
   const threadEnv: Record<string, string> = {};
-  for (const type of loaded) Object.assign(threadEnv, CONNECTOR_THREAD_ENV[type]?.(modules));
+  for (const type of loadedTypes(config)) Object.assign(threadEnv, CONNECTOR_THREAD_ENV[type]?.(modules));
   return threadEnv;
+}
+
+/** The plugin types a deployment loads: CONNECTORS=, else all. */
+function loadedTypes(config: HostConfig): string[] {
+  return config.connectorTypes.length > 0 ? [...new Set(config.connectorTypes)] : Object.keys(CONNECTOR_PLUGINS);
 }

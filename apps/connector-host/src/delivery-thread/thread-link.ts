@@ -73,7 +73,7 @@ export class ThreadLink implements OnModuleInit, OnModuleDestroy {
         this.delivery.wake(message.connectorIds);
         return;
       case 'ask':
-        this.answer(message.id, message.question).then(
+        this.answer(message.question).then(
           (value) => this.send({ kind: 'answer', id: message.id, value }),
           (error: unknown) => {
             this.logger.error(`could not answer ${message.question.about}: ${String(error)}`);
@@ -86,7 +86,7 @@ export class ThreadLink implements OnModuleInit, OnModuleDestroy {
     }
   }
 
-  private async answer(id: number, question: Question): Promise<Answers[keyof Answers]> {
+  private async answer(question: Question): Promise<Answers[keyof Answers]> {
     switch (question.about) {
       case 'loops':
         return [...this.delivery.loops()];
