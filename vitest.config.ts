@@ -4,23 +4,45 @@ import { defineConfig } from 'vitest/config';
 // SWC instead of esbuild: Nest's DI and class-validator need emitted decorator metadata.
 // The `source` export condition makes the workspace libraries resolve to their TypeScript sources, so tests never
 // run against a stale build of them (the built host, started by the fault and security suites, uses their dist/).
+const everything = [
+  'apps/**/*.spec.ts',
+  'libs/**/*.spec.ts',
+  'test/**/*.e2e.spec.ts',
+  'test/faults/**/*.fault.spec.ts',
+  'test/security/**/*.security.spec.ts',
+];
+/**
+ * The end-to-end suites that exercise the store, run a second time with every host on PostgreSQL (the store's
+ * own specs run on both engines inside the sqlite project already).
+ */
+const onPostgres = [
+  'test/connectors.e2e.spec.ts',
+  'test/bindings.e2e.spec.ts',
+  'test/events.e2e.spec.ts',
+  'test/delivery.e2e.spec.ts',
+  'test/durability.e2e.spec.ts',
+  'test/operations.e2e.spec.ts',
+  'test/webhook.e2e.spec.ts',
+  'test/idle-connectors.e2e.spec.ts',
+  'test/fair-share.e2e.spec.ts',
+];
+
 export default defineConfig({
   plugins: [swc.vite({ module: { type: 'es6' } })],
   resolve: { conditions: ['source'] },
   ssr: { resolve: { conditions: ['source'], externalConditions: [] } },
   test: {
-    include: [
-      'apps/**/*.spec.ts',
-      'libs/**/*.spec.ts',
-      'test/**/*.e2e.spec.ts',
-      'test/faults/**/*.fault.spec.ts',
-      'test/security/**/*.security.spec.ts',
-    ],
     exclude: ['**/node_modules/**', '**/dist/**'],
     environment: 'node',
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',
     reporters: ['default', './test/support/summary-reporter.ts'],
+    // One real PostgreSQL per project (from npm, on loopback): the store's suites run on both engines.
+    globalSetup: ['./test/support/postgres-server.ts'],
+    projects: [
+      { extends: true, test: { name: 'sqlite', include: everything } },
+      { extends: true, test: { name: 'postgres', include: onPostgres, env: { TEST_STORE: 'postgres' } } },
+    ],
   },
 });

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IntakeGate } from '../apps/connector-host/src/intake/intake-gate.js';
@@ -163,8 +164,9 @@ describe('durable delivery', () => {
 
   it('answers 503 with Retry-After when the store cannot commit, and stores nothing of the request', async () => {
     const { sourceId, destination } = await setUp();
-    const { sqlite } = host.app.get(DatabaseService);
-    sqlite.pragma('query_only = ON'); // every write now fails as on a read-only or broken disk
+    const database = host.app.get(DatabaseService);
+    // Every write of an outbox row now fails, as on a read-only or broken disk (SQLite), or a refusing server.
+    await breakWrites(database, true);
     try {
       const response = await fetch(`${host.url}/v1/events`, {
         method: 'POST',
@@ -174,7 +176,7 @@ describe('durable delivery', () => {
       expect(response.status).toBe(503);
       expect(response.headers.get('retry-after')).toBe('5');
     } finally {
-      sqlite.pragma('query_only = OFF');
+      await breakWrites(database, false);
     }
     // The key was not recorded either: the platform's retry is a new, accepted request.
     expect((await postWithKey('while-broken', events(sourceId, ['accepted']))).status).toBe(202);
@@ -199,3 +201,22 @@ describe('durable delivery', () => {
     await closing.stop(true);
   });
 });
+
+/** Makes the store refuse writes (or take them again): SQLite goes query-only; PostgreSQL gets a refusing trigger. */
+async function breakWrites(database: DatabaseService, broken: boolean): Promise<void> {
+  if (database.engine === 'sqlite') {
+    database.sqlite.pragma(`query_only = ${broken ? 'ON' : 'OFF'}`);
+    return;
+  }
+  if (broken) {
+    await sql`CREATE FUNCTION refuse_writes() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'disk full'; END $$`.execute(
+      database.db,
+    );
+    await sql`CREATE TRIGGER refuse_writes BEFORE INSERT ON outbox_chunks FOR EACH ROW EXECUTE FUNCTION refuse_writes()`.execute(
+      database.db,
+    );
+  } else {
+    await sql`DROP TRIGGER refuse_writes ON outbox_chunks`.execute(database.db);
+    await sql`DROP FUNCTION refuse_writes()`.execute(database.db);
+  }
+}

@@ -184,6 +184,7 @@ describe('OpenAPI', () => {
       const document = (await host.request('GET', '/docs/json')).body;
       expect(Object.keys(document.paths).sort()).toEqual(
         [
+          '/health/cluster',
           '/health/connectors',
           '/health/live',
           '/health/ready',

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ConnectorInstancesService } from '../apps/connector-host/src/setups/connector-instances.service.js';
-import { OutboxRepository } from '../apps/connector-host/src/store/outbox/outbox.repository.js';
+import { OutboxStore } from '../apps/connector-host/src/store/outbox/outbox-store.js';
 import { audienceBinding, fakeConnector, profileEvent } from './support/fixtures.js';
 import { eventually, TestHost } from './support/test-host.js';
 
@@ -26,7 +26,7 @@ describe('idle connectors', () => {
     const instances = host.app.get(ConnectorInstancesService, { strict: false });
     // Checked on save with an instance opened for the check and closed after it.
     expect(instances.openCount()).toBe(0);
-    const reads = vi.spyOn(host.app.get(OutboxRepository, { strict: false }), 'page');
+    const reads = vi.spyOn(host.app.get(OutboxStore, { strict: false }), 'head');
     await new Promise((resolve) => setTimeout(resolve, 300)); // fifteen idle polls' worth
     expect(reads).not.toHaveBeenCalled();
 

@@ -1,3 +1,5 @@
+import { sql } from 'kysely';
+import { DatabaseService } from '../apps/connector-host/src/store/database.service.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ACTIVATION_MESSAGE_FIELDS } from '@event-connectors/connector-sdk';
@@ -71,7 +73,7 @@ describe('the webhook connector in the host', () => {
       details: { addresses: '127.0.0.1', method: 'HEAD', status: 200, latencyMs: expect.any(Number) },
     });
     expect(receiver.probes).toBe(probes + 1);
-    const database = readFileSync(join(host.dataDir, 'connector-host.db')).toString('latin1');
+    const database = await storedBytes(host);
     for (const secret of [SECRET, 'receiver-api-key-123']) {
       expect(JSON.stringify((await host.request('GET', `/v1/connectors/${created.body.id}`)).body)).not.toContain(secret);
       expect(database).not.toContain(secret);
@@ -213,3 +215,10 @@ describe('the SSRF guard (WEBHOOK_BLOCK_PRIVATE_NETWORKS, as in production)', ()
     }
   });
 });
+
+/** Everything the store holds, as text: the SQLite file's bytes, or PostgreSQL's connector rows. */
+async function storedBytes(host: TestHost): Promise<string> {
+  const store = host.app.get(DatabaseService);
+  if (store.engine === 'sqlite') return readFileSync(join(host.dataDir, 'connector-host.db')).toString('latin1');
+  return JSON.stringify((await sql`SELECT * FROM connectors`.execute(store.db)).rows);
+}

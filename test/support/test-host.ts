@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -5,6 +6,7 @@ import type { DynamicModule } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { FakeConnectorModule, FakeDestinations } from '@event-connectors/connector-sdk/testing';
 import { createHostApp } from '../../apps/connector-host/src/create-host-app.js';
+import { freshDatabaseUrl } from './postgres.js';
 
 export interface HttpAnswer<T = any> {
   status: number;
@@ -66,6 +68,7 @@ export class TestHost {
   ): Promise<TestHost> {
     const { app } = await createHostApp(
       {
+        ...(await storeUnderTest(dataDir)),
         DATA_DIR: dataDir,
         LOG_LEVEL: 'error',
         LOG_FORMAT: 'json',
@@ -96,6 +99,20 @@ export class TestHost {
     await this.app.close();
     if (removeData) rmSync(this.dataDir, { recursive: true, force: true });
   }
+}
+
+/**
+ * The store a suite's hosts use: the embedded SQLite file in their data folder, or, in the test run's postgres
+ * project (TEST_STORE=postgres), a fresh PostgreSQL database per data folder, so a host restarted on an earlier
+ * host's data finds that host's database again.
+ */
+const databases = new Map<string, string>();
+const SHARED_KEY = randomBytes(32).toString('base64');
+async function storeUnderTest(dataDir: string): Promise<Record<string, string>> {
+  if (process.env.TEST_STORE !== 'postgres') return {};
+  let url = databases.get(dataDir);
+  if (!url) databases.set(dataDir, (url = await freshDatabaseUrl()));
+  return { DATABASE_URL: url, SECRETS_KEY: SHARED_KEY };
 }
 
 /** Polls `probe` until it returns a value that is not undefined; fails with `what` after `timeoutMs`. */

@@ -4,6 +4,7 @@ import { ConnectorSdkModule } from '@event-connectors/connector-sdk';
 import { ApiModule } from './api/api.module.js';
 import { HostConfigModule } from './config/host-config.module.js';
 import type { HostConfig } from './config/host.config.js';
+import { ClusterModule } from './cluster/cluster.module.js';
 import { DeliveryModule } from './delivery/delivery.module.js';
 import { DeliveryPlacementModule } from './delivery-thread/delivery-placement.module.js';
 import type { DeliveryThreadOptions } from './delivery-thread/delivery-thread.js';
@@ -44,7 +45,8 @@ export class HostModule {
         StoreModule,
         SetupsModule,
         IntakeModule,
-        DeliveryPlacementModule.forRoot(deliveryThread),
+        DeliveryPlacementModule.forRoot(deliveryThread, config.role),
+        ClusterModule,
         DeliveryModule,
         HealthModule,
         ApiModule,

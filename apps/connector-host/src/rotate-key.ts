@@ -17,10 +17,10 @@ async function main(): Promise<void> {
   const connectors = new ConnectorsRepository(database);
   if (!config.secretsKey) {
     // First finish any earlier rotation, so the key about to be retired is the only old one in use.
-    resealAll(connectors, keys());
+    await resealAll(connectors, keys());
     SecretBox.rotateKeyFile(keyFile);
   }
-  const result = resealAll(connectors, keys());
+  const result = await resealAll(connectors, keys());
   await database.onApplicationShutdown();
   console.log(`re-sealed ${result.resealed} of ${result.total} connectors' secrets under key ${result.keyId}`);
 }

@@ -56,6 +56,12 @@ export interface DeliveryLimits {
   maxBatchMessages: number;
   /** Most bytes (bodies plus keys, UTF-8) in one call. */
   maxBatchBytes: number;
+  /**
+   * The longest one `deliver` call can take (its connect and request timeouts, over every request it makes). A host
+   * that owns its work through expiring leases starts a call only while its lease outlasts this, so a call never
+   * lands after another host took the work over. Absent: the host assumes its own default.
+   */
+  maxCallMs?: number;
 }
 
 /** A named, specific problem found by `check()`: `code` is stable for programs, `message` is for people. */

@@ -34,7 +34,7 @@ export type ControlPlaneLimit = <T>(call: () => Promise<T>) => Promise<T>;
 
 /** One connector set-up: its SDK client (control plane), its PutRecords path, its stream, its record size limit. */
 export class KinesisInstance implements ConnectorInstance {
-  readonly limits: DeliveryLimits = { maxBatchMessages: MAX_RECORDS_PER_REQUEST, maxBatchBytes: MAX_REQUEST_BYTES };
+  readonly limits: DeliveryLimits;
   private maxRecordBytes = DEFAULT_MAX_RECORD_BYTES;
   private streamKnown = false;
   private learning?: Promise<void>;
@@ -50,7 +50,11 @@ export class KinesisInstance implements ConnectorInstance {
     private readonly sender: PutRecordsSender,
     private readonly options: ResolvedKinesisOptions,
     private readonly controlPlane: ControlPlaneLimit,
-  ) {}
+  ) {
+    // One PutRecords: a connection and a request, each within its timeout.
+    const maxCallMs = options.connectTimeoutMs + options.requestTimeoutMs;
+    this.limits = { maxBatchMessages: MAX_RECORDS_PER_REQUEST, maxBatchBytes: MAX_REQUEST_BYTES, maxCallMs };
+  }
 
   private get client(): KinesisClient {
     this.sdkClient ??= this.createClient();

@@ -40,7 +40,10 @@ export class WebhookInstance implements ConnectorInstance {
     this.schemeProblem = policy.schemeProblem(this.url);
     // The current secret first, then the one being rotated out: receivers try each signature until one matches.
     this.keys = [settings.signingSecret, settings.previousSigningSecret].flatMap((secret) => (secret ? [secretKey(secret)!] : []));
-    this.limits = { maxBatchMessages: options.maxBatchMessages, maxBatchBytes: MAX_BATCH_BYTES };
+    // A batch's requests go `maxConcurrentRequests` at a time, each a connection and a request within their timeouts.
+    const rounds = Math.ceil(options.maxBatchMessages / options.maxConcurrentRequests);
+    const maxCallMs = rounds * (options.connectTimeoutMs + options.requestTimeoutMs);
+    this.limits = { maxBatchMessages: options.maxBatchMessages, maxBatchBytes: MAX_BATCH_BYTES, maxCallMs };
     this.transport = new WebhookTransport(this.url, policy.agentFor(this.url, options.maxConcurrentRequests), options);
     this.requests = pLimit(options.maxConcurrentRequests);
   }

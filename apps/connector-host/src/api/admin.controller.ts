@@ -16,7 +16,7 @@ export class AdminController {
   @Post('rotate-secrets')
   @HttpCode(200)
   @ApiOperation({ summary: 'Re-encrypt every stored secret under the current SECRETS_KEY (unrestricted admin tokens only)' })
-  rotate(@CurrentPrincipal() principal: Principal): RotationResult {
+  rotate(@CurrentPrincipal() principal: Principal): Promise<RotationResult> {
     return this.rotation.rotate(principal.siteNumber);
   }
 }

@@ -1,3 +1,4 @@
+import { ClusterModule } from '../cluster/cluster.module.js';
 import { Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
@@ -24,7 +25,7 @@ import { MetricsController } from './metrics.controller.js';
  * turned into HTTP answers), /health and /metrics.
  */
 @Module({
-  imports: [TerminusModule, StoreModule, SetupsModule, IntakeModule, DeliveryModule, HealthModule, ObservabilityModule],
+  imports: [TerminusModule, StoreModule, SetupsModule, IntakeModule, DeliveryModule, HealthModule, ObservabilityModule, ClusterModule],
   controllers: [
     ConnectorTypesController,
     ConnectorsController,

@@ -6,6 +6,7 @@ import { DeliveryHealthIndicator } from '../delivery/delivery-health.indicator.j
 import { IntakeHealthIndicator } from '../intake/intake-health.indicator.js';
 import { StoreHealthIndicator } from '../store/store-health.indicator.js';
 import { type ConnectorHealth, ConnectorHealthService } from '../health/connector-health.service.js';
+import { ClusterHealth, type ClusterView } from '../cluster/cluster-health.js';
 
 @ApiTags('health')
 @Access('public')
@@ -18,6 +19,7 @@ export class HealthController {
     private readonly intake: IntakeHealthIndicator,
     private readonly delivery: DeliveryHealthIndicator,
     private readonly connectorHealth: ConnectorHealthService,
+    private readonly cluster: ClusterHealth,
   ) {}
 
   @Get('live')
@@ -31,10 +33,16 @@ export class HealthController {
   @HealthCheck()
   @ApiOperation({
     summary:
-      'Store writable, delivery loops running, not shutting down, backlogs under their caps. A destination being down never makes the host unready.',
+      'Store writable (SQLite) or answering (PostgreSQL), delivery loops running, not shutting down, backlogs under their caps. A destination being down never makes the host unready.',
   })
   ready() {
     return this.health.check([() => this.store.isWritable(), () => this.intake.isAccepting(), () => this.delivery.isReady()]);
+  }
+
+  @Get('cluster')
+  @ApiOperation({ summary: 'The instances sharing this store: role, heartbeat age, the partitions each holds and their lease ages' })
+  async clusterView(): Promise<ClusterView> {
+    return this.cluster.view();
   }
 
   @Get('connectors')

@@ -19,8 +19,9 @@ export function kinesisPlugin(env: EnvReader, host: HostConfig): DynamicModule {
   if (autoCreateStreams && !emulator && !endpoint)
     env.refuse('KINESIS_AUTO_CREATE_STREAMS=true needs KINESIS_ENDPOINT or the embedded emulator: streams in AWS belong to the customer');
   const timeouts = {
-    connectTimeoutMs: env.int('KINESIS_CONNECT_TIMEOUT_MS', 3000, 1, 120_000),
-    requestTimeoutMs: env.int('KINESIS_REQUEST_TIMEOUT_MS', 15_000, 1, 600_000),
+    // Sharing a store, calls must end well within a partition lease (see PartitionOwnership): shorter defaults.
+    connectTimeoutMs: env.int('KINESIS_CONNECT_TIMEOUT_MS', host.databaseUrl ? 2000 : 3000, 1, 120_000),
+    requestTimeoutMs: env.int('KINESIS_REQUEST_TIMEOUT_MS', host.databaseUrl ? 4000 : 15_000, 1, 600_000),
   };
   if (!emulator) return KinesisConnectorModule.forRoot({ endpoint, autoCreateStreams, ...timeouts });
   const development = {

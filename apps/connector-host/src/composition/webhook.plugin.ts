@@ -15,13 +15,17 @@ export function webhookPlugin(env: EnvReader, host: HostConfig): DynamicModule {
     env.refuse(
       'WEBHOOK_BLOCK_PRIVATE_NETWORKS=false is refused when APP_ENV=production: list the networks to allow in WEBHOOK_ALLOWED_NETWORKS',
     );
+  const concurrency = env.int('WEBHOOK_CONCURRENCY', 16, 1, 1024);
   return WebhookConnectorModule.forRoot({
     blockPrivateNetworks: block || host.production,
     allowedNetworks: env.list('WEBHOOK_ALLOWED_NETWORKS'),
     allowHttpToLoopback: !host.production,
     extraCaCertificates: env.list('WEBHOOK_CA_FILES').map((path) => readFileSync(path, 'utf8')),
-    connectTimeoutMs: env.int('WEBHOOK_CONNECT_TIMEOUT_MS', 5000, 1, 120_000),
-    requestTimeoutMs: env.int('WEBHOOK_REQUEST_TIMEOUT_MS', 15_000, 1, 600_000),
-    maxConcurrentRequests: env.int('WEBHOOK_CONCURRENCY', 16, 1, 1024),
+    // Sharing a store, calls must end well within a partition lease (see PartitionOwnership): shorter defaults.
+    connectTimeoutMs: env.int('WEBHOOK_CONNECT_TIMEOUT_MS', host.databaseUrl ? 1000 : 5000, 1, 120_000),
+    requestTimeoutMs: env.int('WEBHOOK_REQUEST_TIMEOUT_MS', host.databaseUrl ? 2000 : 15_000, 1, 600_000),
+    maxConcurrentRequests: concurrency,
+    // Sharing a store: one round of requests per call, so a call ends within a lease.
+    ...(host.databaseUrl ? { maxBatchMessages: concurrency } : {}),
   });
 }

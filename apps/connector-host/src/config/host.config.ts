@@ -1,4 +1,6 @@
 import type { LogLevel } from '@nestjs/common';
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { type AccessToken, readTokens } from './access-tokens.config.js';
 import { type Env, EnvReader } from './env-reader.js';
@@ -10,7 +12,14 @@ export interface HostConfig {
   host: string;
   port: number;
   dataDir: string;
+  /** The embedded SQLite file (one instance), used unless `databaseUrl` names a shared PostgreSQL. */
   databasePath: string;
+  /** postgres://… (DATABASE_URL): the store many instances share; absent: the embedded SQLite file. */
+  databaseUrl?: string;
+  /** What this instance does (ROLE): take events, deliver them, or both. */
+  role: HostRole;
+  /** How instances sharing one PostgreSQL divide the delivery work (see delivery/cluster/). */
+  cluster: ClusterConfig;
   /** Connector types to load (CONNECTORS=); empty means every plugin of the composition root. */
   connectorTypes: string[];
   /** Base64 of a 32-byte key for secret settings; absent: a key file beside the database (development). */
@@ -69,6 +78,23 @@ export interface HostConfig {
   traceMaxEntries: number;
 }
 
+export type HostRole = 'all' | 'intake' | 'delivery';
+
+export interface ClusterConfig {
+  /** This instance's name in the cluster (INSTANCE_ID), unique among live instances. */
+  instanceId: string;
+  /** Fixed partitions of the delivery work: a message's is a hash of its connector and profile. 1 on SQLite. */
+  partitions: number;
+  /** How long a partition's lease lasts without renewal: an instance that dies loses its work within it. */
+  leaseTtlMs: number;
+  /** How often leases are renewed and partitions claimed or released (a fifth of the TTL by default). */
+  renewEveryMs: number;
+  /** Lease time kept in reserve beyond a call's longest duration before a call may start. */
+  leaseMarginMs: number;
+  /** How often backlog counts are read again from the shared store (others' intake and settlements). */
+  backlogRefreshMs: number;
+}
+
 export const HOST_CONFIG = Symbol('HOST_CONFIG');
 
 /** Parses the environment; throws one error listing every malformed value (fail fast at boot). */
@@ -81,12 +107,27 @@ export function readHostConfig(environment: Env): HostConfig {
     env.refuse('SECRETS_KEY must be the base64 of 32 random bytes (openssl rand -base64 32)');
   }
   const level = env.oneOf('LOG_LEVEL', ['silent', ...LEVELS], 'log');
+  const databaseUrl = env.string('DATABASE_URL');
+  if (databaseUrl !== undefined && !/^postgres(ql)?:\/\/\S+$/.test(databaseUrl))
+    env.refuse('DATABASE_URL must be a postgres:// URL (without it the host uses its embedded SQLite file)');
+  const shared = databaseUrl !== undefined;
+  const leaseTtlMs = env.int('LEASE_TTL_MS', 10_000, 1000, 600_000);
   const config: HostConfig = {
     production: appEnv === 'production',
     host: env.string('HOST') ?? '127.0.0.1',
     port: env.int('PORT', 3000, 0, 65535),
     dataDir,
     databasePath: env.string('DATABASE_PATH') ?? join(dataDir, 'connector-host.db'),
+    databaseUrl,
+    role: env.oneOf('ROLE', ['all', 'intake', 'delivery'], 'all'),
+    cluster: {
+      instanceId: env.string('INSTANCE_ID') ?? `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`,
+      partitions: shared ? env.int('PARTITIONS', 32, 1, 4096) : 1,
+      leaseTtlMs,
+      renewEveryMs: env.int('LEASE_RENEW_MS', Math.round(leaseTtlMs / 5), 100, leaseTtlMs),
+      leaseMarginMs: env.int('LEASE_MARGIN_MS', 1000, 0, leaseTtlMs),
+      backlogRefreshMs: env.int('BACKLOG_REFRESH_MS', 1000, 100, 60_000),
+    },
     connectorTypes: env.list('CONNECTORS'),
     secretsKey,
     previousSecretsKeys: env.list('SECRETS_PREVIOUS_KEYS'),
@@ -94,7 +135,8 @@ export function readHostConfig(environment: Env): HostConfig {
     ingestTokens: readTokens(env, 'INGEST_TOKENS', 'ingest'),
     adminRateLimitPerMinute: env.int('ADMIN_RATE_LIMIT_PER_MINUTE', 1200, 1, 10_000_000),
     delivery: {
-      thread: env.bool('DELIVERY_THREAD', true),
+      // On PostgreSQL instances scale out as processes (ROLE), and the store's work is I/O, not this loop's CPU.
+      thread: env.bool('DELIVERY_THREAD', !shared),
       lingerMs: env.int('DELIVERY_LINGER_MS', 50, 0, 60_000),
       maxLingerMs: env.int('DELIVERY_MAX_LINGER_MS', 300, 0, 60_000),
       maxInFlight: env.int('DELIVERY_MAX_IN_FLIGHT', 4, 1, 64),
@@ -116,6 +158,12 @@ export function readHostConfig(environment: Env): HostConfig {
     traceRetentionMs: env.int('TRACE_RETENTION_MS', 3_600_000, 0, 30 * 86_400_000),
     traceMaxEntries: env.int('TRACE_MAX_ENTRIES', 100_000, 0, 10_000_000),
   };
+  if (!shared && config.role !== 'all') env.refuse('ROLE=intake or ROLE=delivery needs DATABASE_URL: the instances must share one store');
+  if (shared && config.delivery.thread)
+    env.refuse('DELIVERY_THREAD=true is for the embedded SQLite store; on PostgreSQL run instances with ROLE instead');
+  if (shared && secretsKey === undefined)
+    env.refuse("DATABASE_URL needs SECRETS_KEY: instances sharing a store must open each other's secrets (a key file serves one instance)");
+  if (shared && config.cluster.leaseMarginMs >= leaseTtlMs) env.refuse('LEASE_MARGIN_MS must be below LEASE_TTL_MS');
   if (config.delivery.maxLingerMs < config.delivery.lingerMs)
     env.refuse('DELIVERY_MAX_LINGER_MS (the latency budget) must be at least DELIVERY_LINGER_MS');
   env.throwIfInvalid();

@@ -3,18 +3,29 @@ import { DeliveryControl } from '../delivery/delivery-control.js';
 import { DeliveryEngineModule } from '../delivery/delivery-engine.module.js';
 import { DeliveryTraceModule } from '../delivery/delivery-trace.module.js';
 import { InlineDelivery } from '../delivery/inline-delivery.js';
+import { NoDelivery } from '../delivery/no-delivery.js';
+import type { HostRole } from '../config/host.config.js';
 import { IntakeModule } from '../intake/intake.module.js';
 import { SetupsModule } from '../setups/setups.module.js';
 import { StoreModule } from '../store/store.module.js';
 import { DELIVERY_THREAD_OPTIONS, DeliveryThread, type DeliveryThreadOptions } from './delivery-thread.js';
 
 /**
- * Where the delivery loops run: on delivery's own thread when `thread` is given, else on the host's event loop.
- * Either way the rest of the host sees one `DeliveryControl`.
+ * Where the delivery loops run: on delivery's own thread when `thread` is given, else on the host's event loop;
+ * nowhere on an intake-only instance. Either way the rest of the host sees one `DeliveryControl`.
  */
 @Module({})
 export class DeliveryPlacementModule {
-  static forRoot(thread: DeliveryThreadOptions | undefined): DynamicModule {
+  static forRoot(thread: DeliveryThreadOptions | undefined, role: HostRole = 'all'): DynamicModule {
+    if (role === 'intake') {
+      return {
+        module: DeliveryPlacementModule,
+        global: true,
+        imports: [DeliveryTraceModule],
+        providers: [NoDelivery, { provide: DeliveryControl, useExisting: NoDelivery }],
+        exports: [DeliveryControl],
+      };
+    }
     if (thread) {
       return {
         module: DeliveryPlacementModule,

@@ -15,7 +15,7 @@ import { DeliveryControl, newestFirst, type RunningLoops } from '../delivery/del
 import { DeliveryTrace, type TraceRow } from '../delivery/delivery-trace.js';
 import { ConnectorChanges } from '../setups/connector-changes.js';
 import type { MessageFilter } from '../store/message-filter.js';
-import { OutboxRepository } from '../store/outbox/outbox.repository.js';
+import { OutboxStore } from '../store/outbox/outbox-store.js';
 import { RoutingVersion } from '../store/routing-version.js';
 import { WriteLock } from '../store/write-lock.js';
 import { ChangeBuffer } from './change-buffer.js';
@@ -62,7 +62,7 @@ export class DeliveryThread extends DeliveryControl implements OnApplicationBoot
     @Inject(HOST_CONFIG) private readonly config: HostConfig,
     @Inject(DELIVERY_THREAD_OPTIONS) private readonly options: DeliveryThreadOptions,
     private readonly modules: ModuleRef,
-    private readonly outbox: OutboxRepository,
+    private readonly outbox: OutboxStore,
     private readonly changes: ConnectorChanges,
     private readonly routing: RoutingVersion,
     private readonly trace: DeliveryTrace,
@@ -179,7 +179,8 @@ export class DeliveryThread extends DeliveryControl implements OnApplicationBoot
     this.restartTimer = setTimeout(() => {
       if (this.stopping) return;
       // Its last settlements may not have reached us: count again from the store, which is the truth.
-      this.outbox.recount();
+      // (SQLite counts synchronously, so the snapshot start() hands the new thread already has the new counts.)
+      void this.outbox.recount();
       this.start().then(
         () => (this.restartDelayMs = RESTART_DELAYS_MS[0]),
         (error: unknown) => {

@@ -5,7 +5,7 @@ import { DeliveryTrace } from '../delivery/delivery-trace.js';
 import { DeliveryService } from '../delivery/delivery.service.js';
 import { MetricsService } from '../observability/metrics.service.js';
 import { ConnectorChanges } from '../setups/connector-changes.js';
-import { OutboxRepository } from '../store/outbox/outbox.repository.js';
+import { OutboxStore } from '../store/outbox/outbox-store.js';
 import { ChangeBuffer } from './change-buffer.js';
 import type { Answers, DeliveryThreadData, FromDeliveryThread, Question, ToDeliveryThread } from './thread-messages.js';
 
@@ -27,7 +27,7 @@ export class ThreadLink implements OnModuleInit, OnModuleDestroy {
   constructor(
     @Inject(HOST_PORT) private readonly port: MessagePort,
     @Inject(THREAD_DATA) private readonly data: DeliveryThreadData,
-    private readonly outbox: OutboxRepository,
+    private readonly outbox: OutboxStore,
     private readonly changes: ConnectorChanges,
     private readonly delivery: DeliveryService,
     private readonly trace: DeliveryTrace,

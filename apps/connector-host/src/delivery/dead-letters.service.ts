@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ConnectorSetupsService } from '../setups/connector-setups.service.js';
 import { DeadLettersRepository } from '../store/dead-letters.repository.js';
-import { DeadLetterReplay } from '../store/outbox/dead-letter-replay.js';
+import { OutboxStore } from '../store/outbox/outbox-store.js';
 import { DeliveryControl } from './delivery-control.js';
 
 export interface DeadLetterView {
@@ -29,7 +29,7 @@ export class DeadLettersService {
   constructor(
     private readonly setups: ConnectorSetupsService,
     private readonly deadLetters: DeadLettersRepository,
-    private readonly replays: DeadLetterReplay,
+    private readonly replays: OutboxStore,
     private readonly delivery: DeliveryControl,
   ) {}
 
@@ -57,7 +57,7 @@ export class DeadLettersService {
   /** Puts all (or the given) dead letters back in the outbox, in their original order, and wakes the loop. */
   async replay(connectorId: string, ids: readonly number[] | undefined, site?: number): Promise<{ replayed: number }> {
     await this.setups.row(connectorId, site);
-    const replayed = this.replays.replay(connectorId, ids);
+    const replayed = await this.replays.replay(connectorId, ids);
     this.delivery.wake([connectorId]);
     return { replayed };
   }

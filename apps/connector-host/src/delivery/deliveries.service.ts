@@ -3,7 +3,7 @@ import { InvalidInputError } from '../common/domain-errors.js';
 import { ConnectorSetupsService } from '../setups/connector-setups.service.js';
 import { DeadLettersRepository } from '../store/dead-letters.repository.js';
 import type { MessageFilter } from '../store/message-filter.js';
-import { OutboxSearch } from '../store/outbox/outbox-search.js';
+import { OutboxStore } from '../store/outbox/outbox-store.js';
 import { DeliveryControl } from './delivery-control.js';
 
 /** What became of one message; `receipt` is where the destination says it landed, as its connector reported it. */
@@ -48,7 +48,7 @@ const iso = (ms: number) => new Date(ms).toISOString();
 export class DeliveriesService {
   constructor(
     private readonly delivery: DeliveryControl,
-    private readonly pending: OutboxSearch,
+    private readonly pending: OutboxStore,
     private readonly deadLetters: DeadLettersRepository,
     private readonly setups: ConnectorSetupsService,
   ) {}
@@ -89,7 +89,7 @@ export class DeliveriesService {
               sortKey: row.at,
             },
       ),
-      ...this.pending.find(filter, limit).map((row) => ({
+      ...(await this.pending.find(filter, limit)).map((row) => ({
         status: 'pending' as const,
         connectorId: row.connector_id,
         profileId: row.partition_key,

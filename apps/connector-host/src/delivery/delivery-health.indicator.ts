@@ -23,9 +23,14 @@ export class DeliveryHealthIndicator {
     const indicator = this.indicators.check('delivery');
     const problems: string[] = [];
     const loops = await this.delivery.loops();
-    for (const connector of this.stats.snapshot()) {
-      // A set-up of a type this host does not load has no loop, by design.
-      if (connector.enabled && this.registry.get(connector.type) !== undefined && !loops.has(connector.id)) {
+    for (const connector of await this.stats.snapshot()) {
+      // A set-up of a type this host does not load has no loop, by design; nor has an intake-only instance.
+      if (
+        this.config.role !== 'intake' &&
+        connector.enabled &&
+        this.registry.get(connector.type) !== undefined &&
+        !loops.has(connector.id)
+      ) {
         problems.push(`delivery loop of connector ${connector.id} is not running`);
       }
       if (connector.pending >= this.config.maxBacklogPerConnector)

@@ -2,8 +2,8 @@ import { Logger } from '@nestjs/common';
 import type { ConnectorInstance, DeliveryLimits, DeliveryMessage, DeliveryOutcome, FailureReason } from '@event-connectors/connector-sdk';
 import type { HostConfig } from '../config/host.config.js';
 import type { ConnectorRow } from '../store/connectors.repository.js';
-import type { OutboxSettlements } from '../store/outbox/outbox-settlements.js';
-import type { OutboxRepository, PendingMessage } from '../store/outbox/outbox.repository.js';
+import type { Fence, OutboxStore, PendingMessage } from '../store/outbox/outbox-store.js';
+import type { PartitionOwnership } from '../store/partition-ownership.js';
 import type { RoundReport } from './delivery-observer.js';
 import type { DeliveryTrace } from './delivery-trace.js';
 import type { CallSlots } from './call-slots.js';
@@ -17,10 +17,17 @@ import { WakeableSleep } from './wakeable-sleep.js';
 /** How far past the head a selection looks for due messages, in batches (plus one per call in flight). */
 const SCAN_PAGES = 8;
 
+/** A call's longest duration when its connector does not say (see DeliveryLimits.maxCallMs). */
+const DEFAULT_MAX_CALL_MS = 5000;
+
 export interface WorkerDependencies {
-  outbox: OutboxRepository;
-  /** Expiry of paused connectors' messages. */
-  settlements: OutboxSettlements;
+  outbox: OutboxStore;
+  /** Which partitions this instance may send now, and under which lease epochs (all, always, on SQLite). */
+  ownership: PartitionOwnership;
+  /** Lease time to keep beyond a call's longest duration before it may start. */
+  leaseMarginMs: number;
+  /** How long a partition lease lasts (a call needing longer can never start). */
+  leaseTtlMs: number;
   /** Where rounds' outcomes are written, grouped with other rounds' into one commit. */
   settle: SettlementBatcher;
   /** The host-wide bound on calls in flight, shared by every loop. */
@@ -60,6 +67,7 @@ export class DeliveryWorker {
   /** The set-up version the calls in flight use: a changed set-up waits for them before opening anew. */
   private callsVersion?: number;
   private backoffUntil = 0;
+  private warnedLongCalls = false;
   private stopping = false;
   private running?: Promise<void>;
   private readonly skipInFlight = (key: string) => this.keysInFlight.has(key);
@@ -121,16 +129,16 @@ export class DeliveryWorker {
 
   /** Starts at most one call, or waits for the reason it cannot. */
   private async dispatch(): Promise<void> {
-    const { config, outbox, settlements } = this.deps;
-    // Full, or nothing stored that is not already in flight: a settled call or new messages wake the loop.
-    // An idle connector costs no query, no timer and no open client.
-    if (this.calls.size >= config.maxInFlight || outbox.pendingCount(this.row.id) - this.messagesInFlight <= 0) {
+    const { config, outbox } = this.deps;
+    // Full, or nothing stored (in this instance's partitions) that is not already in flight: a settled call or new
+    // messages wake the loop. An idle connector costs no query, no timer and no open client.
+    if (this.calls.size >= config.maxInFlight || outbox.deliverableCount(this.row.id) - this.messagesInFlight <= 0) {
       await this.sleeper.sleep(Infinity);
       return;
     }
     if (this.row.paused_reason) {
       // Paused: keep everything, but what outlives its maximum age still becomes a dead letter.
-      if (this.calls.size === 0) settlements.expire(this.row.id, Date.now() - config.maxMessageAgeMs);
+      if (this.calls.size === 0) await outbox.expire(this.row.id, Date.now() - config.maxMessageAgeMs);
       await this.sleeper.sleep(config.idlePollMs);
       return;
     }
@@ -147,7 +155,7 @@ export class DeliveryWorker {
     const instance = this.deps.instanceFor(this.row);
     const version = this.row.updated_at;
     const { limits } = instance;
-    let selection = this.select(limits);
+    let selection = await this.select(limits);
     if (selection.batch.length === 0) {
       await this.sleepUntilDue(selection);
       return;
@@ -167,8 +175,8 @@ export class DeliveryWorker {
       // Whatever arrived while waiting for the linger or a slot goes too.
       // The set-up changed while waiting: its instance is being replaced; the next dispatch opens the new one.
       if (this.stopping || this.row.updated_at !== version) return;
-      if (waited) selection = this.select(limits);
-      if (selection.batch.length === 0) return;
+      if (waited) selection = await this.select(limits);
+      if (this.stopping || this.row.updated_at !== version || selection.batch.length === 0) return;
       this.launch(instance, selection.batch);
       launched = true;
     } finally {
@@ -177,16 +185,24 @@ export class DeliveryWorker {
   }
 
   private launch(instance: ConnectorInstance, batch: PendingMessage[]): void {
+    const { ownership } = this.deps;
+    // The leases the batch goes under: its settlement writes nothing for a partition held under another epoch since.
+    const partitions = [...new Set(batch.map((message) => message.partition))];
+    const fence: Fence | undefined = ownership.shared
+      ? { owner: ownership.owner, epochs: new Map(partitions.map((partition) => [partition, ownership.epochOf(partition) ?? -1])) }
+      : undefined;
+    ownership.callStarted(partitions);
     for (const message of batch) this.keysInFlight.add(message.partition_key);
     this.messagesInFlight += batch.length;
     this.callsVersion = this.row.updated_at;
-    const call: Promise<void> = this.call(instance, batch)
+    const call: Promise<void> = this.call(instance, batch, fence)
       .catch((error: unknown) => {
         // The store failed to record the outcome: the batch stays pending and goes again (a duplicate, not a loss).
         this.logger.error(`delivery round failed: ${describe(error)}`);
         this.backoffUntil = Date.now() + this.deps.config.idlePollMs;
       })
       .finally(() => {
+        ownership.callEnded(partitions);
         for (const message of batch) this.keysInFlight.delete(message.partition_key);
         this.messagesInFlight -= batch.length;
         this.calls.delete(call);
@@ -196,7 +212,7 @@ export class DeliveryWorker {
   }
 
   /** One call: send, settle (the profiles stay held until the settlement is committed), account. */
-  private async call(instance: ConnectorInstance, batch: PendingMessage[]): Promise<void> {
+  private async call(instance: ConnectorInstance, batch: PendingMessage[], fence: Fence | undefined): Promise<void> {
     const { config, trace } = this.deps;
     const row = this.row;
     const startedAt = Date.now();
@@ -208,7 +224,7 @@ export class DeliveryWorker {
     }
     const finishedAt = Date.now();
     const result = settleOutcomes(batch, outcomes, finishedAt, config);
-    await this.deps.settle.settle(row.id, result);
+    await this.deps.settle.settle(row.id, result, fence);
     if (trace.enabled) trace.write(deliveredRows(row.id, batch, outcomes, finishedAt));
     this.deps.observe({ connector: row, batch, outcomes, result, latencyMs: finishedAt - startedAt, finishedAt });
     for (const dead of result.dead) this.logger.warn(`message ${dead.seq} dead-lettered: ${dead.code}: ${dead.message}`);
@@ -222,9 +238,24 @@ export class DeliveryWorker {
     if (verdict.holdMs !== undefined) this.backoffUntil = Math.max(this.backoffUntil, Date.now() + verdict.holdMs);
   }
 
-  private select(limits: DeliveryLimits): BatchSelection {
-    const head = this.deps.outbox.scan(this.row.id, limits.maxBatchMessages, SCAN_PAGES + this.calls.size, this.skipInFlight);
-    return selectBatch(head, Date.now(), limits);
+  /**
+   * The next batch from the head of the backlog. Sharing a store, only messages of partitions whose lease outlasts
+   * the call (with a margin) go: an instance that cannot renew stops sending before its lease can lapse, so a new
+   * owner never sends a profile's earlier message while this one could still land a later one.
+   */
+  private async select(limits: DeliveryLimits): Promise<BatchSelection> {
+    const { outbox, ownership, leaseMarginMs } = this.deps;
+    const head = await outbox.head(this.row.id, limits.maxBatchMessages, SCAN_PAGES + this.calls.size, this.skipInFlight);
+    if (!ownership.shared) return selectBatch(head, Date.now(), limits);
+    const needMs = (limits.maxCallMs ?? DEFAULT_MAX_CALL_MS) + leaseMarginMs;
+    if (needMs >= this.deps.leaseTtlMs && !this.warnedLongCalls) {
+      this.warnedLongCalls = true;
+      this.logger.error(
+        `calls of this connector may take ${needMs} ms with the margin, not less than LEASE_TTL_MS (${this.deps.leaseTtlMs}): none can start; lower its timeouts or raise LEASE_TTL_MS`,
+      );
+    }
+    const sendable = [...head].filter((message) => ownership.maySend(message.partition, needMs));
+    return selectBatch(sendable, Date.now(), limits);
   }
 
   /** Nothing selectable: every stored message waits on a retry or on its profile's call in flight. */

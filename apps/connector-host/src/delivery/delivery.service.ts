@@ -5,8 +5,8 @@ import { HOST_CONFIG, type HostConfig } from '../config/host.config.js';
 import { ConnectorChanges } from '../setups/connector-changes.js';
 import { ConnectorInstancesService } from '../setups/connector-instances.service.js';
 import { ConnectorsRepository } from '../store/connectors.repository.js';
-import { OutboxSettlements } from '../store/outbox/outbox-settlements.js';
-import { OutboxRepository } from '../store/outbox/outbox.repository.js';
+import { OutboxStore } from '../store/outbox/outbox-store.js';
+import { PartitionOwnership } from '../store/partition-ownership.js';
 import { DeliveryObserver } from './delivery-observer.js';
 import { DeliveryTrace } from './delivery-trace.js';
 import { DeliveryWorker } from './delivery-worker.js';
@@ -32,8 +32,8 @@ export class DeliveryService implements OnApplicationBootstrap, BeforeApplicatio
   constructor(
     @Inject(HOST_CONFIG) private readonly config: HostConfig,
     private readonly connectors: ConnectorsRepository,
-    private readonly outbox: OutboxRepository,
-    private readonly settlements: OutboxSettlements,
+    private readonly outbox: OutboxStore,
+    private readonly ownership: PartitionOwnership,
     private readonly settle: SettlementBatcher,
     private readonly instances: ConnectorInstancesService,
     private readonly registry: ConnectorRegistry,
@@ -47,6 +47,8 @@ export class DeliveryService implements OnApplicationBootstrap, BeforeApplicatio
 
   async onApplicationBootstrap(): Promise<void> {
     this.subscriptions.add(this.changes.changed$.subscribe((id) => void this.reconcile(id)));
+    // Messages other instances committed to this instance's partitions, or found by a recount.
+    this.subscriptions.add(this.outbox.arrived$.subscribe((ids) => this.arrived(ids)));
     // Whatever was accepted before a restart or a crash is still in the outbox: the loops pick it up.
     for (const row of await this.connectors.listEnabled()) await this.reconcile(row.id);
   }
@@ -109,7 +111,9 @@ export class DeliveryService implements OnApplicationBootstrap, BeforeApplicatio
     }
     const created = new DeliveryWorker(row, {
       outbox: this.outbox,
-      settlements: this.settlements,
+      ownership: this.ownership,
+      leaseMarginMs: this.config.cluster.leaseMarginMs,
+      leaseTtlMs: this.config.cluster.leaseTtlMs,
       settle: this.settle,
       slots: this.slots,
       linger: this.linger,

@@ -1,6 +1,6 @@
 import type { DeliveryOutcome, FailureReason } from '@event-connectors/connector-sdk';
 import type { HostConfig } from '../config/host.config.js';
-import type { PendingMessage } from '../store/outbox/outbox.repository.js';
+import type { PendingMessage } from '../store/outbox/outbox-store.js';
 import { AdaptivePacer } from './adaptive-pacer.js';
 import { fullJitterDelay } from './backoff.js';
 import type { TraceRow } from './delivery-trace.js';

@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import type { PendingMessage } from '../store/outbox/outbox.repository.js';
+import type { PendingMessage } from '../store/outbox/outbox-store.js';
 import { selectBatch } from './select-batch.js';
 
 let seq = 0;
 const pending = (key: string, overrides: Partial<PendingMessage> = {}): PendingMessage => ({
   seq: ++seq,
   connector_id: 'c',
+  partition: 0,
   partition_key: key,
   body: '{}',
   accepted_at: 0,

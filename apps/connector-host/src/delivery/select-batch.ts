@@ -1,5 +1,5 @@
 import type { DeliveryLimits } from '@event-connectors/connector-sdk';
-import type { PendingMessage } from '../store/outbox/outbox.repository.js';
+import type { PendingMessage } from '../store/outbox/outbox-store.js';
 
 export interface BatchSelection {
   batch: PendingMessage[];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { PendingMessage } from '../store/outbox/outbox.repository.js';
+import type { PendingMessage } from '../store/outbox/outbox-store.js';
 import { fullJitterDelay } from './backoff.js';
 import { settleOutcomes } from './settle-outcomes.js';
 
@@ -7,6 +7,7 @@ const policy = { retryBaseMs: 100, retryMaxMs: 10_000, maxMessageAgeMs: 60_000 }
 const message = (seq: number, overrides: Partial<PendingMessage> = {}): PendingMessage => ({
   seq,
   connector_id: 'c',
+  partition: 0,
   partition_key: `k${seq}`,
   body: '{}',
   accepted_at: 0,

@@ -1,6 +1,6 @@
 import type { DeliveryOutcome, FailureReason } from '@event-connectors/connector-sdk';
-import type { Settlement } from '../store/outbox/outbox-settlements.js';
-import type { PendingMessage } from '../store/outbox/outbox.repository.js';
+import type { Settlement } from '../store/outbox/settlement.js';
+import type { PendingMessage } from '../store/outbox/outbox-store.js';
 import { fullJitterDelay } from './backoff.js';
 
 export interface RetryPolicy {

@@ -1,10 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { DatabaseService } from '../store/database.service.js';
-import { OutboxSettlements, type Settlement } from '../store/outbox/outbox-settlements.js';
+import type { Fence } from '../store/outbox/outbox-store.js';
+import { OutboxStore } from '../store/outbox/outbox-store.js';
+import type { Settlement } from '../store/outbox/settlement.js';
 
 interface Queued {
   connectorId: string;
   settlement: Settlement;
+  fence?: Fence;
   resolve: (settled: number) => void;
   reject: (error: unknown) => void;
 }
@@ -19,15 +21,15 @@ export class SettlementBatcher {
   private queue: Queued[] = [];
   private scheduled = false;
 
-  constructor(
-    private readonly settlements: OutboxSettlements,
-    private readonly database: DatabaseService,
-  ) {}
+  constructor(private readonly outbox: OutboxStore) {}
 
-  /** Resolves with how many messages were settled once the transaction holding this settlement committed. */
-  settle(connectorId: string, settlement: Settlement): Promise<number> {
+  /**
+   * Resolves with how many messages were settled once the transaction holding this settlement committed; `fence`:
+   * the partition leases the round was selected under (PostgreSQL).
+   */
+  settle(connectorId: string, settlement: Settlement, fence?: Fence): Promise<number> {
     return new Promise((resolve, reject) => {
-      this.queue.push({ connectorId, settlement, resolve, reject });
+      this.queue.push({ connectorId, settlement, fence, resolve, reject });
       if (this.scheduled) return;
       this.scheduled = true;
       setImmediate(() => this.flush());
@@ -36,15 +38,15 @@ export class SettlementBatcher {
 
   /** Once intake is not writing (answers arriving meanwhile join this transaction). */
   private flush(): void {
-    void this.database.writeLock.whenFree(() => this.settleQueued());
+    void this.outbox.whenWritable(() => this.settleQueued());
   }
 
-  private settleQueued(): void {
+  private async settleQueued(): Promise<void> {
     const batch = this.queue;
     this.queue = [];
     this.scheduled = false;
     try {
-      const settled = this.settlements.settleAll(batch);
+      const settled = await this.outbox.settleAll(batch);
       batch.forEach((queued, index) => queued.resolve(settled[index]));
     } catch (error) {
       // Nothing of the batch was written: its messages stay pending and are sent again (duplicates, never a loss).

@@ -29,8 +29,8 @@ export class ConnectorHealthService implements OnModuleInit {
 
   onModuleInit(): void {
     this.metrics.readBacklogsFrom({
-      backlogs: () =>
-        this.stats.snapshot().map((connector) => ({
+      backlogs: async () =>
+        (await this.stats.snapshot()).map((connector) => ({
           labels: { connector_id: connector.id, connector_type: connector.type },
           pending: connector.pending,
           deadLetters: connector.deadLetters,
@@ -42,7 +42,7 @@ export class ConnectorHealthService implements OnModuleInit {
   async connectors(): Promise<ConnectorHealth[]> {
     const loops = await this.delivery.loops();
     const now = Date.now();
-    return this.stats.snapshot().map((connector) => {
+    return (await this.stats.snapshot()).map((connector) => {
       const loop = loops.get(connector.id);
       const status: ConnectorHealth['status'] = !connector.enabled
         ? 'disabled'

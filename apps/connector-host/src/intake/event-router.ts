@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { type BindingSpec, buildMessages, type RoutingEvent, type SkipReason } from '@event-connectors/connector-sdk';
 import { bindingSpec } from '../setups/binding-view.js';
 import { BindingsRepository } from '../store/bindings.repository.js';
-import type { NewMessage } from '../store/outbox/outbox.repository.js';
+import type { NewMessage } from '../store/outbox/outbox-store.js';
 
 /** Why an event (or an event for one binding) produced no message. */
 export type RouteSkipReason = 'no_binding' | 'connector_disabled' | SkipReason;
@@ -22,7 +22,9 @@ export interface RouteResult {
 export class EventRouter {
   constructor(private readonly bindings: BindingsRepository) {}
 
-  route(events: readonly RoutingEvent[]): RouteResult {
+  async route(events: readonly RoutingEvent[]): Promise<RouteResult> {
+    // Bindings store source ids in canonical lower case; so do the messages.
+    const lookup = await this.bindings.routableFor(events.map((event) => [event.siteNumber, event.sourceId.toLowerCase()] as const));
     const result: RouteResult = { messages: [], skipped: {}, connectors: new Map(), skips: [] };
     const skip = (reason: RouteSkipReason, event: RoutingEvent, connectorId: string | null) => {
       result.skipped[reason] = (result.skipped[reason] ?? 0) + 1;
@@ -31,13 +33,12 @@ export class EventRouter {
     const specs = new Map<string, BindingSpec>();
 
     for (const raw of events) {
-      // Bindings store source ids in canonical lower case; so do the messages.
       const event: RoutingEvent = {
         ...raw,
         sourceId: raw.sourceId.toLowerCase(),
         profile: { ...raw.profile, partnerIds: raw.profile.partnerIds ?? {}, properties: raw.profile.properties ?? {} },
       };
-      const bound = this.bindings.routableFor(event.siteNumber, event.sourceId);
+      const bound = lookup(event.siteNumber, event.sourceId);
       if (bound.length === 0) {
         skip('no_binding', event, null);
         continue;

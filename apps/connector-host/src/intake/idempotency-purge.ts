@@ -25,7 +25,12 @@ export class IdempotencyPurge implements OnModuleInit, OnModuleDestroy {
   }
 
   private purge(): void {
-    const purged = this.idempotency.purge(Date.now() - this.config.idempotencyRetentionMs);
-    if (purged > 0) this.logger.log(`forgot ${purged} idempotency keys past retention`);
+    this.idempotency.purge(Date.now() - this.config.idempotencyRetentionMs).then(
+      (purged) => {
+        if (purged > 0) this.logger.log(`forgot ${purged} idempotency keys past retention`);
+      },
+      // The store is down: the next round purges.
+      (error: unknown) => this.logger.warn(`could not purge idempotency keys: ${error instanceof Error ? error.message : String(error)}`),
+    );
   }
 }

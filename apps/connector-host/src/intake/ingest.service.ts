@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { ForbiddenError, InvalidInputError, RetryLaterError, UnprocessableError } from '../common/domain-errors.js';
 import { HOST_CONFIG, type HostConfig } from '../config/host.config.js';
-import { IdempotencyRepository } from '../store/idempotency.repository.js';
-import { type NewMessage, OutboxRepository } from '../store/outbox/outbox.repository.js';
+import { IdempotencyRepository, type StoredAnswer } from '../store/idempotency.repository.js';
+import { type NewMessage, OutboxStore } from '../store/outbox/outbox-store.js';
 import { EventRouter, type RouteSkipReason } from './event-router.js';
 import { EventsRequestValidator } from './events-request.validator.js';
 import { GroupCommit } from './group-commit.js';
@@ -37,13 +37,15 @@ export class IngestService {
     private readonly router: EventRouter,
     private readonly commits: GroupCommit,
     private readonly idempotency: IdempotencyRepository,
-    private readonly outbox: OutboxRepository,
+    private readonly outbox: OutboxStore,
     private readonly gate: IntakeGate,
   ) {}
 
   /** `site`: the only site a site-limited token may post for. */
   async ingest(body: unknown, idempotencyKey?: string, site?: number): Promise<IngestAnswer> {
     if (!this.gate.accepting) throw new RetryLaterError('unavailable', 'The host is shutting down; retry shortly', 5);
+    if (this.config.role === 'delivery')
+      throw new RetryLaterError('unavailable', 'This instance only delivers (ROLE=delivery); send events to an intake instance', 5);
     if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
       throw InvalidInputError.field('Idempotency-Key', 'Idempotency-Key must be 1 to 255 visible ASCII characters');
     }
@@ -52,17 +54,13 @@ export class IngestService {
     const key = idempotencyKey === undefined ? undefined : `${site ?? '*'}:${idempotencyKey}`;
     const hash = idempotencyKey === undefined ? '' : createHash('sha256').update(JSON.stringify(body)).digest('hex');
     if (key !== undefined) {
-      const earlier = this.idempotency.lookup(key, now - this.config.idempotencyRetentionMs);
+      const earlier = await this.idempotency.lookup(key, now - this.config.idempotencyRetentionMs);
       const queued = this.commits.queuedKey(key);
       const earlierHash = earlier?.request_hash ?? queued?.hash;
       if (earlierHash !== undefined && earlierHash !== hash)
         throw new UnprocessableError('This Idempotency-Key was used for a different request body');
       if (earlier) return { status: earlier.status, receipt: JSON.parse(earlier.response) as IngestReceipt, replayed: true };
-      if (queued) {
-        // The same request is waiting for its group commit: share its fate (202, or 503 with nothing stored).
-        await queued.committed;
-        return { status: 202, receipt: queued.answer as IngestReceipt, replayed: true };
-      }
+      if (queued) return this.sameAs(queued);
     }
 
     const { events } = this.validator.parse(body);
@@ -75,17 +73,35 @@ export class IngestService {
         ]);
       }
     }
-    const routed = this.router.route(events);
+    const routed = await this.router.route(events);
     this.refuseOverCap(routed.messages);
     const total = Object.values(routed.skipped).reduce((sum, count) => sum + (count ?? 0), 0);
     const receipt: IngestReceipt = { accepted: events.length, routed: routed.messages.length, skipped: { total, ...routed.skipped } };
-    await this.commits.submit({
+    // Looking up and routing may have waited on the store: the same request may have been queued meanwhile.
+    const queued = key === undefined ? undefined : this.commits.queuedKey(key);
+    if (queued) {
+      if (queued.hash !== hash) throw new UnprocessableError('This Idempotency-Key was used for a different request body');
+      return this.sameAs(queued);
+    }
+    const earlier = await this.commits.submit({
       routed,
       idempotency: key === undefined ? undefined : { key, hash, answer: receipt },
       events: events.length,
       acceptedAt: now,
     });
+    if (earlier) {
+      // Another instance committed this key first (the platform retried through another one): its answer stands.
+      if (earlier.request_hash !== hash) throw new UnprocessableError('This Idempotency-Key was used for a different request body');
+      return { status: earlier.status, receipt: JSON.parse(earlier.response) as IngestReceipt, replayed: true };
+    }
     return { status: 202, receipt, replayed: false };
+  }
+
+  /** The same request is waiting for its group commit: share its fate (202, or 503 with nothing stored). */
+  private async sameAs(queued: { answer: unknown; committed: Promise<StoredAnswer | undefined> }): Promise<IngestAnswer> {
+    const earlier = await queued.committed;
+    if (earlier) return { status: earlier.status, receipt: JSON.parse(earlier.response) as IngestReceipt, replayed: true };
+    return { status: 202, receipt: queued.answer as IngestReceipt, replayed: true };
   }
 
   /** A connector whose backlog would pass its cap refuses the whole request (nothing is half-stored). */

@@ -19,7 +19,7 @@ export interface ConnectorLabels {
 
 /** What a gauge reads at scrape time. */
 export interface BacklogSource {
-  backlogs(): { labels: ConnectorLabels; pending: number; deadLetters: number; oldestAgeSeconds: number }[];
+  backlogs(): Promise<{ labels: ConnectorLabels; pending: number; deadLetters: number; oldestAgeSeconds: number }[]>;
 }
 
 /**
@@ -104,16 +104,17 @@ export class MetricsService {
   constructor() {
     // The process' own metrics (memory, CPU, handles) once per process: on its main thread, not on delivery's.
     if (isMainThread) collectDefaultMetrics({ register: this.registry });
-    const gauge = (name: string, help: string, pick: (backlog: ReturnType<BacklogSource['backlogs']>[number]) => number) =>
+    const gauge = (name: string, help: string, pick: (backlog: Awaited<ReturnType<BacklogSource['backlogs']>>[number]) => number) =>
       new Gauge({
         name,
         help,
         labelNames: ['connector_id', 'connector_type'],
         registers: [this.registry],
-        collect: () => {
+        collect: async () => {
+          const backlogs = await this.backlogs();
           const metric = this.registry.getSingleMetric(name) as Gauge<keyof ConnectorLabels>;
           metric.reset();
-          for (const backlog of this.backlogs()) metric.set({ ...backlog.labels }, pick(backlog));
+          for (const backlog of backlogs) metric.set({ ...backlog.labels }, pick(backlog));
         },
       });
     gauge('connector_host_backlog_messages', 'Messages accepted and not yet acknowledged', (backlog) => backlog.pending);
@@ -127,7 +128,8 @@ export class MetricsService {
 
   private backlogs(): ReturnType<BacklogSource['backlogs']> {
     const now = Date.now();
-    if (!this.lastRead || now - this.lastRead.at > 250) this.lastRead = { at: now, backlogs: this.source?.backlogs() ?? [] };
+    if (!this.lastRead || now - this.lastRead.at > 250)
+      this.lastRead = { at: now, backlogs: this.source?.backlogs() ?? Promise.resolve([]) };
     return this.lastRead.backlogs;
   }
 

@@ -13,7 +13,7 @@ import {
 import { ForbiddenError, InvalidInputError, NotFoundError, UnprocessableError } from '../common/domain-errors.js';
 import type { SecretBox } from '../secrets/secret-box.js';
 import { type ConnectorRow, ConnectorsRepository } from '../store/connectors.repository.js';
-import { OutboxRepository } from '../store/outbox/outbox.repository.js';
+import { OutboxStore } from '../store/outbox/outbox-store.js';
 import { ConnectorChanges } from './connector-changes.js';
 import { checkOnce, ConnectorInstancesService } from './connector-instances.service.js';
 import { type ConnectorView, connectorView } from './connector-view.js';
@@ -44,7 +44,7 @@ export class ConnectorSetupsService {
     private readonly connectors: ConnectorsRepository,
     private readonly instances: ConnectorInstancesService,
     private readonly changes: ConnectorChanges,
-    private readonly outbox: OutboxRepository,
+    private readonly outbox: OutboxStore,
     @Inject(SECRET_BOX) private readonly secretBox: SecretBox,
   ) {}
 

@@ -11,8 +11,8 @@ export interface RotationResult {
 }
 
 /** Re-seals every connector's secrets that are under an older key, in one transaction. */
-export function resealAll(connectors: ConnectorsRepository, box: SecretBox): RotationResult {
-  const { resealed, total } = connectors.resealAll((sealed, id) => (box.isStale(sealed) ? box.seal(box.open(sealed, id), id) : null));
+export async function resealAll(connectors: ConnectorsRepository, box: SecretBox): Promise<RotationResult> {
+  const { resealed, total } = await connectors.resealAll((sealed, id) => (box.isStale(sealed) ? box.seal(box.open(sealed, id), id) : null));
   return { resealed, total, keyId: box.keyId };
 }
 
@@ -25,7 +25,7 @@ export class SecretRotationService {
   ) {}
 
   /** `site`: a site-limited caller, refused: a rotation concerns every site. */
-  rotate(site?: number): RotationResult {
+  async rotate(site?: number): Promise<RotationResult> {
     if (site !== undefined) throw new ForbiddenError('Key rotation concerns every site: it needs an admin token not limited to one site');
     return resealAll(this.connectors, this.secretBox);
   }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ConnectorsRepository } from './connectors.repository.js';
 import { DeadLettersRepository } from './dead-letters.repository.js';
-import { OutboxRepository } from './outbox/outbox.repository.js';
+import { OutboxStore } from './outbox/outbox-store.js';
 
 /** One connector's delivery numbers, read from the store. */
 export interface ConnectorBacklog {
@@ -22,12 +22,18 @@ export class BacklogStats {
   constructor(
     private readonly connectors: ConnectorsRepository,
     private readonly deadLetters: DeadLettersRepository,
-    private readonly outbox: OutboxRepository,
+    private readonly outbox: OutboxStore,
   ) {}
 
-  snapshot(): ConnectorBacklog[] {
-    const dead = this.deadLetters.countsByConnector();
-    return this.connectors.summaries().map((row) => {
+  async snapshot(): Promise<ConnectorBacklog[]> {
+    const [dead, summaries] = await Promise.all([this.deadLetters.countsByConnector(), this.connectors.summaries()]);
+    const oldest = new Map<string, number | undefined>();
+    await Promise.all(
+      summaries
+        .filter((row) => this.outbox.pendingCount(row.id) > 0)
+        .map(async (row) => oldest.set(row.id, await this.outbox.oldestAcceptedAt(row.id))),
+    );
+    return summaries.map((row) => {
       const pending = this.outbox.pendingCount(row.id);
       return {
         id: row.id,
@@ -38,7 +44,7 @@ export class BacklogStats {
         pausedReason: row.paused_reason,
         pending,
         deadLetters: dead.get(row.id) ?? 0,
-        oldestAcceptedAt: pending > 0 ? this.outbox.oldestAcceptedAt(row.id) : undefined,
+        oldestAcceptedAt: pending > 0 ? oldest.get(row.id) : undefined,
       };
     });
   }

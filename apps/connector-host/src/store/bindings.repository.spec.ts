@@ -59,27 +59,27 @@ describe('the routing lookup, answered from memory until bindings or connectors 
     });
 
   it('sees a new binding, a disabled connector and a deleted binding at once', async () => {
-    expect(bindings.routableFor(1, SOURCE)).toEqual([]); // cached as empty
+    expect((await bindings.routableFor([[1, SOURCE]]))(1, SOURCE)).toEqual([]); // cached as empty
     await bind('b1');
-    expect(bindings.routableFor(1, SOURCE).map((row) => row.id)).toEqual(['b1']);
+    expect((await bindings.routableFor([[1, SOURCE]]))(1, SOURCE).map((row) => row.id)).toEqual(['b1']);
     await connectors.update('c1', { enabled: 0 });
-    expect(bindings.routableFor(1, SOURCE)[0].connector_enabled).toBe(0);
+    expect((await bindings.routableFor([[1, SOURCE]]))(1, SOURCE)[0].connector_enabled).toBe(0);
     await bindings.delete('b1');
-    expect(bindings.routableFor(1, SOURCE)).toEqual([]);
+    expect((await bindings.routableFor([[1, SOURCE]]))(1, SOURCE)).toEqual([]);
   });
 
   it('answers repeated lookups without the database', async () => {
     await bind('b1');
-    const first = bindings.routableFor(1, SOURCE);
+    const first = (await bindings.routableFor([[1, SOURCE]]))(1, SOURCE);
     // Written behind the repository's back: a cached answer does not see it (every writer goes through the repositories).
     database.sqlite.prepare('DELETE FROM bindings').run();
-    expect(bindings.routableFor(1, SOURCE)).toBe(first);
+    expect((await bindings.routableFor([[1, SOURCE]]))(1, SOURCE)).toBe(first);
   });
 
   it('a connector deleted with its bindings (cascade) routes nowhere', async () => {
     await bind('b1');
-    expect(bindings.routableFor(1, SOURCE)).toHaveLength(1);
+    expect((await bindings.routableFor([[1, SOURCE]]))(1, SOURCE)).toHaveLength(1);
     await connectors.delete('c1');
-    expect(bindings.routableFor(1, SOURCE)).toEqual([]);
+    expect((await bindings.routableFor([[1, SOURCE]]))(1, SOURCE)).toEqual([]);
   });
 });

@@ -13,13 +13,17 @@ export interface RoutableBinding extends BindingRow {
   partner_number: number;
 }
 
+/** The bindings of one (site, source), as read for one request. */
+export type RoutingLookup = (siteNumber: number, sourceId: string) => readonly RoutableBinding[];
+
 /** Most (site, source) answers kept in memory; past it the cache starts over (random unknown sources cannot grow it). */
 const ROUTING_CACHE_ENTRIES = 100_000;
 
 /** Bindings of connectors to audiences and journey steps. */
 @Injectable()
 export class BindingsRepository {
-  private readonly forSource: Statement<[number, string], RoutableBinding>;
+  /** SQLite: the lookup compiled once and run synchronously. */
+  private readonly forSource?: Statement<[number, string], RoutableBinding>;
   /** Routing answers by site and source, valid while the routing version is `cachedAt`. */
   private readonly routable = new Map<string, readonly RoutableBinding[]>();
   private cachedAt = -1;
@@ -29,18 +33,23 @@ export class BindingsRepository {
     private readonly routing: RoutingVersion,
   ) {
     // Read on every ingested event: compiled once, run synchronously.
-    const { sql } = database.db
-      .selectFrom('bindings')
-      .innerJoin('connectors', 'connectors.id', 'bindings.connector_id')
-      .selectAll('bindings')
-      .select(['connectors.type as connector_type', 'connectors.enabled as connector_enabled', 'connectors.partner_number'])
-      .where('bindings.site_number', '=', 0)
-      .where('bindings.source_id', '=', '')
-      // A binding whose connector moved site would be a bug elsewhere; never route across sites regardless.
-      .whereRef('connectors.site_number', '=', 'bindings.site_number')
-      .orderBy('bindings.created_at')
-      .compile();
-    this.forSource = database.sqlite.prepare(sql);
+    if (database.engine === 'sqlite') this.forSource = database.sqlite.prepare(this.routableQuery([[0, '']]).compile().sql);
+  }
+
+  private routableQuery(sources: readonly (readonly [number, string])[]) {
+    return (
+      this.database.db
+        .selectFrom('bindings')
+        .innerJoin('connectors', 'connectors.id', 'bindings.connector_id')
+        .selectAll('bindings')
+        .select(['connectors.type as connector_type', 'connectors.enabled as connector_enabled', 'connectors.partner_number'])
+        .where((eb) =>
+          eb.or(sources.map(([site, source]) => eb.and([eb('bindings.site_number', '=', site), eb('bindings.source_id', '=', source)]))),
+        )
+        // A binding whose connector moved site would be a bug elsewhere; never route across sites regardless.
+        .whereRef('connectors.site_number', '=', 'bindings.site_number')
+        .orderBy('bindings.created_at')
+    );
   }
 
   async insert(row: BindingRow): Promise<void> {
@@ -77,22 +86,48 @@ export class BindingsRepository {
   }
 
   /**
-   * Bindings of one source within one site, with their connectors: the routing lookup, read for every source of
-   * every request, so answered from memory until a binding or connector changes. Synchronous; callers must not
-   * change the rows.
+   * The routing lookup for a request's sources: bindings of each (site, source), with their connectors. Read for
+   * every source of every request, so answered from memory until a binding or connector changes (here or, on
+   * PostgreSQL, on another instance). Callers must not change the rows.
    */
-  routableFor(siteNumber: number, sourceId: string): readonly RoutableBinding[] {
-    if (this.cachedAt !== this.routing.value) {
-      this.routable.clear();
-      this.cachedAt = this.routing.value;
+  async routableFor(sources: Iterable<readonly [siteNumber: number, sourceId: string]>): Promise<RoutingLookup> {
+    for (let attempt = 0; ; attempt++) {
+      const version = this.routing.value;
+      if (this.cachedAt !== version) {
+        this.routable.clear();
+        this.cachedAt = version;
+      }
+      const found = new Map<string, readonly RoutableBinding[]>();
+      const missing = new Map<string, readonly [number, string]>();
+      for (const [site, source] of sources) {
+        const key = `${site}:${source}`;
+        const rows = this.routable.get(key);
+        if (rows) found.set(key, rows);
+        else missing.set(key, [site, source]);
+      }
+      if (missing.size > 0) {
+        for (const [key, rows] of await this.read([...missing.values()])) {
+          found.set(key, rows);
+          if (this.routing.value !== version) continue;
+          if (this.routable.size >= ROUTING_CACHE_ENTRIES) this.routable.clear();
+          this.routable.set(key, rows);
+        }
+      }
+      // Read while something changed: read again (twice at most), so no answer predates a change it raced with.
+      if (this.routing.value === version || attempt === 2) return (site, source) => found.get(`${site}:${source}`) ?? [];
     }
-    const key = `${siteNumber}:${sourceId}`;
-    let rows = this.routable.get(key);
-    if (!rows) {
-      rows = this.forSource.all(siteNumber, sourceId);
-      if (this.routable.size >= ROUTING_CACHE_ENTRIES) this.routable.clear();
-      this.routable.set(key, rows);
+  }
+
+  private async read(sources: readonly (readonly [number, string])[]): Promise<Map<string, readonly RoutableBinding[]>> {
+    const byKey = new Map<string, RoutableBinding[]>(sources.map(([site, source]) => [`${site}:${source}`, []]));
+    if (this.forSource) {
+      for (const [site, source] of sources) byKey.set(`${site}:${source}`, this.forSource.all(site, source));
+      return byKey;
     }
-    return rows;
+    for (let start = 0; start < sources.length; start += 500) {
+      for (const row of await this.routableQuery(sources.slice(start, start + 500)).execute())
+        byKey.get(`${row.site_number}:${row.source_id}`)?.push(row);
+    }
+    return byKey;
   }
 }

@@ -1,5 +1,4 @@
 import { Injectable, Optional } from '@nestjs/common';
-import type { Statement } from 'better-sqlite3';
 import { DatabaseService } from './database.service.js';
 import { RoutingVersion } from './routing-version.js';
 import type { ConnectorsTable } from './schema.js';
@@ -12,20 +11,11 @@ export type ConnectorSummary = Pick<ConnectorRow, 'id' | 'type' | 'name' | 'site
 /** Connector set-ups. Secrets arrive here sealed; this class never sees them in clear. */
 @Injectable()
 export class ConnectorsRepository {
-  private readonly summaryRows: Statement<[], ConnectorSummary>;
-  private readonly sealedRows: Statement<[], { id: string; secrets: string }>;
-  private readonly reseal: Statement<[string, string]>;
-
   constructor(
     private readonly database: DatabaseService,
     /** Optional for tools that never route (key rotation). */
     @Optional() private readonly routing?: RoutingVersion,
-  ) {
-    const { sqlite } = database;
-    this.summaryRows = sqlite.prepare('SELECT id, type, name, site_number, enabled, paused_reason FROM connectors ORDER BY created_at, id');
-    this.sealedRows = sqlite.prepare('SELECT id, secrets FROM connectors');
-    this.reseal = sqlite.prepare('UPDATE connectors SET secrets = ? WHERE id = ?');
-  }
+  ) {}
 
   async insert(row: ConnectorRow): Promise<void> {
     await this.database.db.insertInto('connectors').values(row).execute();
@@ -47,9 +37,18 @@ export class ConnectorsRepository {
     return this.database.db.selectFrom('connectors').selectAll().where('enabled', '=', 1).execute();
   }
 
-  /** Every connector, few columns, synchronously: read at every health probe and metrics scrape. */
-  summaries(): ConnectorSummary[] {
-    return this.summaryRows.all();
+  /** Every connector, few columns: read at every health probe and metrics scrape. */
+  async summaries(): Promise<ConnectorSummary[]> {
+    return this.database.db
+      .selectFrom('connectors')
+      .select(['id', 'type', 'name', 'site_number', 'enabled', 'paused_reason'])
+      .orderBy('created_at')
+      .orderBy('id')
+      .execute();
+  }
+
+  async ids(): Promise<string[]> {
+    return (await this.database.db.selectFrom('connectors').select('id').execute()).map((row) => row.id);
   }
 
   async update(id: string, changes: Partial<Omit<ConnectorRow, 'id' | 'type' | 'site_number' | 'created_at'>>): Promise<void> {
@@ -66,17 +65,20 @@ export class ConnectorsRepository {
   }
 
   /** Re-seals every connector's secrets with `reseal` (null: leave as is), in one transaction; returns how many changed. */
-  resealAll(reseal: (sealed: string, connectorId: string) => string | null): { resealed: number; total: number } {
-    const rows = this.sealedRows.all();
-    let resealed = 0;
-    this.database.transaction(() => {
+  async resealAll(reseal: (sealed: string, connectorId: string) => string | null): Promise<{ resealed: number; total: number }> {
+    return this.database.db.transaction().execute(async (trx) => {
+      let read = trx.selectFrom('connectors').select(['id', 'secrets']);
+      // PostgreSQL: no other instance re-seals or edits them meanwhile (SQLite's transaction holds the file's lock).
+      if (this.database.engine === 'postgres') read = read.forUpdate();
+      const rows = await read.execute();
+      let resealed = 0;
       for (const row of rows) {
         const next = reseal(row.secrets, row.id);
         if (next === null) continue;
-        this.reseal.run(next, row.id);
+        await trx.updateTable('connectors').set({ secrets: next }).where('id', '=', row.id).execute();
         resealed++;
       }
+      return { resealed, total: rows.length };
     });
-    return { resealed, total: rows.length };
   }
 }

@@ -2,42 +2,78 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, SqliteDialect } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
+import pg from 'pg';
 import { HOST_CONFIG, type HostConfig } from '../config/host.config.js';
 import { migrationProvider } from './migrations.js';
 import { WriteLock } from './write-lock.js';
 import type { Database } from './schema.js';
 
+/** Which engine holds the store: the embedded SQLite file (one instance) or a PostgreSQL many instances share. */
+export type StoreEngine = 'sqlite' | 'postgres';
+
 /**
- * The host's one SQLite database: connector set-ups, bindings, the outbox and dead letters.
- * WAL with synchronous=FULL: a commit is on disk before the host answers, and survives a power cut.
+ * The host's database: connector set-ups, bindings, the outbox and dead letters (and, on PostgreSQL, the cluster's
+ * leases). Repositories reach it through `db` (Kysely, either engine); the SQLite hot paths use `sqlite` directly.
+ * SQLite: WAL with synchronous=FULL, a commit is on disk before the host answers and survives a power cut.
  */
 @Injectable()
 export class DatabaseService implements OnApplicationShutdown {
-  readonly sqlite: SQLite.Database;
+  readonly engine: StoreEngine;
   readonly db: Kysely<Database>;
+  private readonly sqliteHandle?: SQLite.Database;
+  private readonly pgPool?: pg.Pool;
   private readonly logger = new Logger(DatabaseService.name);
 
   /**
-   * `writeLock`: shared with the other thread of this process that writes the same file (delivery's); the
-   * hot writers take it through `whenFree` (see write-lock.ts).
+   * `writeLock`: shared with the other thread of this process that writes the same SQLite file (delivery's); the
+   * hot writers take it through `whenFree` (see write-lock.ts). Unused on PostgreSQL.
    */
   constructor(
     @Inject(HOST_CONFIG) config: HostConfig,
     readonly writeLock: WriteLock = new WriteLock(),
   ) {
+    if (config.databaseUrl !== undefined) {
+      this.engine = 'postgres';
+      this.pgPool = new pg.Pool({
+        connectionString: config.databaseUrl,
+        max: 10,
+        // A dead server must fail a query (and readiness) within seconds, not hang it.
+        connectionTimeoutMillis: 3000,
+        query_timeout: 15_000,
+        types: { getTypeParser: numbersAsNumbers },
+      });
+      // An idle client whose server went away emits 'error'; the pool drops it and the next query reconnects.
+      this.pgPool.on('error', (error) => this.logger.warn(`PostgreSQL connection lost: ${error.message}`));
+      this.db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: this.pgPool }) });
+      return;
+    }
+    this.engine = 'sqlite';
     if (config.databasePath !== ':memory:') mkdirSync(dirname(config.databasePath), { recursive: true });
-    this.sqlite = new SQLite(config.databasePath);
-    this.sqlite.pragma('journal_mode = WAL');
-    this.sqlite.pragma('synchronous = FULL');
-    this.sqlite.pragma('foreign_keys = ON');
-    this.sqlite.pragma('busy_timeout = 5000');
-    this.db = new Kysely<Database>({ dialect: new SqliteDialect({ database: this.sqlite }) });
+    const sqlite = new SQLite(config.databasePath);
+    sqlite.pragma('journal_mode = WAL');
+    sqlite.pragma('synchronous = FULL');
+    sqlite.pragma('foreign_keys = ON');
+    sqlite.pragma('busy_timeout = 5000');
+    this.sqliteHandle = sqlite;
+    this.db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  }
+
+  /** The SQLite connection; only on the embedded engine. */
+  get sqlite(): SQLite.Database {
+    if (!this.sqliteHandle) throw new Error('this store is PostgreSQL, not SQLite');
+    return this.sqliteHandle;
+  }
+
+  /** The PostgreSQL pool; only on the shared engine. */
+  get pool(): pg.Pool {
+    if (!this.pgPool) throw new Error('this store is SQLite, not PostgreSQL');
+    return this.pgPool;
   }
 
   /**
-   * Runs `work` in one transaction (a savepoint inside another); it commits when `work` returns, rolls back when it
-   * throws. BEGIN IMMEDIATE: it takes the write lock first (waiting up to busy_timeout), because intake and
+   * Runs `work` in one SQLite transaction (a savepoint inside another); it commits when `work` returns, rolls back
+   * when it throws. BEGIN IMMEDIATE: it takes the write lock first (waiting up to busy_timeout), because intake and
    * delivery's thread write through two connections, and a transaction that read first and then wants to write
    * would fail at once, not wait, when the other committed meanwhile.
    */
@@ -46,7 +82,7 @@ export class DatabaseService implements OnApplicationShutdown {
   }
 
   /**
-   * Runs `work` in one transaction once no other thread of this process is writing, waiting for that without
+   * Runs `work` in one SQLite transaction once no other thread of this process is writing, waiting for that without
    * blocking the event loop; `work` decides what to write when it runs (what queued up meanwhile included).
    */
   transactionWhenFree<T>(work: () => T): Promise<T> {
@@ -54,8 +90,8 @@ export class DatabaseService implements OnApplicationShutdown {
   }
 
   /**
-   * Runs `work` with commits that skip their fsync (synchronous=NORMAL): for writes whose loss in a power cut
-   * only re-sends (settlements). The next commit with synchronous=FULL makes them durable with it.
+   * Runs `work` with SQLite commits that skip their fsync (synchronous=NORMAL): for writes whose loss in a power
+   * cut only re-sends (settlements). The next commit with synchronous=FULL makes them durable with it.
    */
   withoutFsync<T>(work: () => T): T {
     this.sqlite.pragma('synchronous = NORMAL');
@@ -66,9 +102,15 @@ export class DatabaseService implements OnApplicationShutdown {
     }
   }
 
+  /** Proves the store takes writes: SQLite takes its write lock, PostgreSQL answers a query. */
+  async ping(): Promise<void> {
+    if (this.engine === 'sqlite') this.sqlite.exec('BEGIN IMMEDIATE; ROLLBACK;');
+    else await this.pool.query('SELECT 1');
+  }
+
   /** Brings the schema up to date; the host refuses to start on a failed migration. */
   async migrate(): Promise<void> {
-    const { error, results } = await new Migrator({ db: this.db, provider: migrationProvider }).migrateToLatest();
+    const { error, results } = await new Migrator({ db: this.db, provider: migrationProvider(this.engine) }).migrateToLatest();
     for (const result of results ?? []) {
       if (result.status === 'Success') this.logger.log(`Applied migration ${result.migrationName}`);
     }
@@ -78,4 +120,12 @@ export class DatabaseService implements OnApplicationShutdown {
   async onApplicationShutdown(): Promise<void> {
     await this.db.destroy();
   }
+}
+
+/** int8 (counts, ids, epoch milliseconds) and numeric (sums) as JavaScript numbers: every value here is below 2^53. */
+const INT8 = 20;
+const NUMERIC = 1700;
+function numbersAsNumbers(oid: number, format?: string): (value: string) => unknown {
+  if (oid === INT8 || oid === NUMERIC) return Number;
+  return pg.types.getTypeParser(oid, format as 'text') as (value: string) => unknown;
 }

@@ -29,34 +29,43 @@ export interface ReplayedDeadLetter {
 }
 
 /**
- * The dead-letters table: messages that will not be delivered without a person. Only this class writes it;
- * settlements (outbox-settlements.ts) and replays (dead-letter-replay.ts) call it inside their transactions.
+ * The dead-letters table: messages that will not be delivered without a person. Written by the outbox's
+ * settlements and replays (on SQLite through this class, inside their transactions).
  */
 @Injectable()
 export class DeadLettersRepository {
-  private readonly insert: Statement<NewDeadLetter>;
-  private readonly after: Statement<[string, number, number], ReplayedDeadLetter>;
-  private readonly one: Statement<[string, number], ReplayedDeadLetter>;
-  private readonly remove: Statement<[number]>;
-  private readonly counts: Statement<[], { connector_id: string; n: number }>;
+  /** SQLite's statements for the outbox's transactions (PostgreSQL's outbox writes its own, fenced). */
+  private statements?: {
+    insert: Statement<NewDeadLetter>;
+    after: Statement<[string, number, number], ReplayedDeadLetter>;
+    one: Statement<[string, number], ReplayedDeadLetter>;
+    remove: Statement<[number]>;
+  };
 
   constructor(private readonly database: DatabaseService) {
+    if (database.engine !== 'sqlite') return;
     const { sqlite } = database;
-    this.insert = sqlite.prepare(
-      `INSERT INTO dead_letters (connector_id, partition_key, source_id, body, accepted_at, attempts, failed_at, error_code, error_message)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
-    this.after = sqlite.prepare(
-      'SELECT id, partition_key, source_id, body FROM dead_letters WHERE connector_id = ? AND id > ? ORDER BY id LIMIT ?',
-    );
-    this.one = sqlite.prepare('SELECT id, partition_key, source_id, body FROM dead_letters WHERE connector_id = ? AND id = ?');
-    this.remove = sqlite.prepare('DELETE FROM dead_letters WHERE id = ?');
-    this.counts = sqlite.prepare('SELECT connector_id, count(*) AS n FROM dead_letters GROUP BY connector_id');
+    this.statements = {
+      insert: sqlite.prepare(
+        `INSERT INTO dead_letters (connector_id, partition_key, source_id, body, accepted_at, attempts, failed_at, error_code, error_message)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      after: sqlite.prepare(
+        'SELECT id, partition_key, source_id, body FROM dead_letters WHERE connector_id = ? AND id > ? ORDER BY id LIMIT ?',
+      ),
+      one: sqlite.prepare('SELECT id, partition_key, source_id, body FROM dead_letters WHERE connector_id = ? AND id = ?'),
+      remove: sqlite.prepare('DELETE FROM dead_letters WHERE id = ?'),
+    };
   }
 
-  /** Adds dead letters; run inside the caller's transaction. */
+  private get sqlite() {
+    if (!this.statements) throw new Error('SQLite only');
+    return this.statements;
+  }
+
+  /** Adds dead letters on SQLite; run inside the caller's transaction. */
   insertAll(rows: readonly NewDeadLetter[]): void {
-    for (const row of rows) this.insert.run(...row);
+    for (const row of rows) this.sqlite.insert.run(...row);
   }
 
   /** A connector's dead letters after `afterId`, oldest first. */
@@ -81,8 +90,13 @@ export class DeadLettersRepository {
   }
 
   /** Dead letters per connector (one query for every connector: health and metrics). */
-  countsByConnector(): Map<string, number> {
-    return new Map(this.counts.all().map((row) => [row.connector_id, row.n]));
+  async countsByConnector(): Promise<Map<string, number>> {
+    const rows = await this.database.db
+      .selectFrom('dead_letters')
+      .select(['connector_id', (eb) => eb.fn.countAll<number>().as('n')])
+      .groupBy('connector_id')
+      .execute();
+    return new Map(rows.map((row) => [row.connector_id, Number(row.n)]));
   }
 
   /** The newest dead letters matching every given filter; dead letters name the profile `partition_key`. */
@@ -96,11 +110,12 @@ export class DeadLettersRepository {
 
   /** Takes a connector's dead letters out, after `afterId` in id order (at most `limit`), or the given ids; inside a transaction. */
   take(connectorId: string, selection: { afterId: number; limit: number } | { ids: readonly number[] }): ReplayedDeadLetter[] {
+    const { one, after, remove } = this.sqlite;
     const rows =
       'ids' in selection
-        ? selection.ids.flatMap((id) => this.one.all(connectorId, id))
-        : this.after.all(connectorId, selection.afterId, selection.limit);
-    for (const row of rows) this.remove.run(row.id);
+        ? selection.ids.flatMap((id) => one.all(connectorId, id))
+        : after.all(connectorId, selection.afterId, selection.limit);
+    for (const row of rows) remove.run(row.id);
     return rows;
   }
 }

@@ -9,33 +9,47 @@ export interface StoredAnswer {
   created_at: number;
 }
 
-/** The first answer to each `Idempotency-Key`, kept for a retention window (24 h by default). */
+/**
+ * The first answer to each `Idempotency-Key`, kept for a retention window (24 h by default). Recorded by the
+ * outbox's group commit, in the transaction that commits the request's messages.
+ */
 @Injectable()
 export class IdempotencyRepository {
-  private readonly find: Statement<[string, number], StoredAnswer>;
-  private readonly save: Statement<[string, string, number, string, number]>;
-  private readonly purgeOlder: Statement<[number]>;
+  private statements?: {
+    find: Statement<[string, number], StoredAnswer>;
+    save: Statement<[string, string, number, string, number]>;
+  };
 
-  constructor(database: DatabaseService) {
+  constructor(private readonly database: DatabaseService) {
+    if (database.engine !== 'sqlite') return;
     const { sqlite } = database;
-    this.find = sqlite.prepare('SELECT request_hash, status, response, created_at FROM idempotency_keys WHERE key = ? AND created_at >= ?');
-    // REPLACE: a key seen only before the retention window is a new request.
-    this.save = sqlite.prepare(
-      'INSERT OR REPLACE INTO idempotency_keys (key, request_hash, status, response, created_at) VALUES (?, ?, ?, ?, ?)',
-    );
-    this.purgeOlder = sqlite.prepare('DELETE FROM idempotency_keys WHERE created_at < ?');
+    this.statements = {
+      find: sqlite.prepare('SELECT request_hash, status, response, created_at FROM idempotency_keys WHERE key = ? AND created_at >= ?'),
+      // REPLACE: a key seen only before the retention window is a new request.
+      save: sqlite.prepare(
+        'INSERT OR REPLACE INTO idempotency_keys (key, request_hash, status, response, created_at) VALUES (?, ?, ?, ?, ?)',
+      ),
+    };
   }
 
-  lookup(key: string, notBefore: number): StoredAnswer | undefined {
-    return this.find.get(key, notBefore);
+  async lookup(key: string, notBefore: number): Promise<StoredAnswer | undefined> {
+    if (this.statements) return this.statements.find.get(key, notBefore);
+    return this.database.db
+      .selectFrom('idempotency_keys')
+      .select(['request_hash', 'status', 'response', 'created_at'])
+      .where('key', '=', key)
+      .where('created_at', '>=', notBefore)
+      .executeTakeFirst();
   }
 
-  /** Records an answer; run inside the transaction that commits the request's messages. */
+  /** Records an answer on SQLite, inside the transaction that commits the request's messages. */
   record(key: string, requestHash: string, status: number, response: unknown, at: number): void {
-    this.save.run(key, requestHash, status, JSON.stringify(response), at);
+    if (!this.statements) throw new Error('PostgreSQL records keys in its own group commit');
+    this.statements.save.run(key, requestHash, status, JSON.stringify(response), at);
   }
 
-  purge(olderThan: number): number {
-    return this.purgeOlder.run(olderThan).changes;
+  async purge(olderThan: number): Promise<number> {
+    const result = await this.database.db.deleteFrom('idempotency_keys').where('created_at', '<', olderThan).executeTakeFirst();
+    return Number(result.numDeletedRows);
   }
 }

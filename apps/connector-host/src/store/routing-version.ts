@@ -1,3 +1,4 @@
+import { Subject } from 'rxjs';
 import { Injectable } from '@nestjs/common';
 
 /**
@@ -13,7 +14,17 @@ export class RoutingVersion {
     return this.version;
   }
 
+  private readonly bumps = new Subject<void>();
+  /** Bumps made here (not heard from another instance): what the cluster passes on. */
+  readonly bumpedHere$ = this.bumps.asObservable();
+
   bump(): void {
+    this.version++;
+    this.bumps.next();
+  }
+
+  /** Another instance changed what routing reads. */
+  heard(): void {
     this.version++;
   }
 }

@@ -40,6 +40,8 @@ export interface BindingsTable {
 export interface OutboxChunksTable {
   seq: Generated<number>;
   connector_id: string;
+  /** The delivery partition of every message in it (a hash of connector and profile; always 0 on SQLite). */
+  partition: number;
   accepted_at: number;
   /** How many of its messages are not settled yet. */
   pending: number;
@@ -72,7 +74,32 @@ export interface IdempotencyKeysTable {
   created_at: number;
 }
 
+/** PostgreSQL only: who delivers which partition (see delivery/cluster/partition-leases.ts). */
+export interface PartitionLeasesTable {
+  partition: number;
+  owner: string | null;
+  /** Grows with every change of owner: a settlement names the epoch it was selected under. */
+  epoch: number;
+  expires_at: Date;
+}
+
+/** PostgreSQL only: the instances of the cluster, each with its last heartbeat. */
+export interface InstancesTable {
+  id: string;
+  role: string;
+  started_at: Date;
+  heartbeat_at: Date;
+}
+
+export interface ClusterSettingsTable {
+  name: string;
+  value: string;
+}
+
 export interface Database {
+  partition_leases: PartitionLeasesTable;
+  instances: InstancesTable;
+  cluster_settings: ClusterSettingsTable;
   idempotency_keys: IdempotencyKeysTable;
   connectors: ConnectorsTable;
   bindings: BindingsTable;

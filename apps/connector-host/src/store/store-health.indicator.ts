@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
 import { DatabaseService } from './database.service.js';
 
-/** Readiness of the store: its file takes writes. */
+/** Readiness of the store: its file takes writes, or its database answers. */
 @Injectable()
 export class StoreHealthIndicator {
   constructor(
@@ -10,12 +10,12 @@ export class StoreHealthIndicator {
     private readonly database: DatabaseService,
   ) {}
 
-  isWritable() {
+  async isWritable() {
     const indicator = this.indicators.check('store');
     try {
-      // BEGIN IMMEDIATE takes the write lock: proves the file is writable without writing anything.
-      this.database.sqlite.exec('BEGIN IMMEDIATE; ROLLBACK;');
-      return indicator.up();
+      // SQLite takes its write lock (the file is writable, nothing written); PostgreSQL answers within seconds.
+      await this.database.ping();
+      return indicator.up({ engine: this.database.engine });
     } catch (error) {
       return indicator.down({ message: error instanceof Error ? error.message : String(error) });
     }

@@ -4,16 +4,17 @@ import { HOST_CONFIG, type HostConfig } from '../config/host.config.js';
 import { BacklogStats } from './backlog-stats.js';
 import { BindingsRepository } from './bindings.repository.js';
 import { ConnectorsRepository } from './connectors.repository.js';
-import { WriteLock } from './write-lock.js';
 import { DatabaseService } from './database.service.js';
 import { DeadLettersRepository } from './dead-letters.repository.js';
 import { IdempotencyRepository } from './idempotency.repository.js';
-import { DeadLetterReplay } from './outbox/dead-letter-replay.js';
-import { OutboxSearch } from './outbox/outbox-search.js';
-import { OutboxSettlements } from './outbox/outbox-settlements.js';
-import { OutboxRepository } from './outbox/outbox.repository.js';
+import { OutboxStore } from './outbox/outbox-store.js';
+import { PostgresOutbox } from './outbox/postgres-outbox.js';
+import { SqliteOutbox } from './outbox/sqlite-outbox.js';
+import { PartitionOwnership } from './partition-ownership.js';
 import { RoutingVersion } from './routing-version.js';
 import { StoreHealthIndicator } from './store-health.indicator.js';
+import { StoreSignals } from './store-signals.js';
+import { WriteLock } from './write-lock.js';
 
 const REPOSITORIES = [
   RoutingVersion,
@@ -21,15 +22,17 @@ const REPOSITORIES = [
   BindingsRepository,
   IdempotencyRepository,
   DeadLettersRepository,
-  OutboxRepository,
-  OutboxSettlements,
-  OutboxSearch,
-  DeadLetterReplay,
+  PartitionOwnership,
+  StoreSignals,
   BacklogStats,
   StoreHealthIndicator,
 ];
 
-/** The host's store: one SQLite database (set-ups, bindings, outbox, dead letters, idempotency keys) and its repositories. */
+/**
+ * The host's store and its repositories: the embedded SQLite file (one instance), or a PostgreSQL many instances
+ * share (DATABASE_URL). Set-ups, bindings, the outbox, dead letters, idempotency keys; on PostgreSQL the cluster's
+ * partition leases too.
+ */
 @Module({
   imports: [TerminusModule],
   providers: [
@@ -43,8 +46,23 @@ const REPOSITORIES = [
         return database;
       },
     },
+    {
+      provide: OutboxStore,
+      inject: [HOST_CONFIG, DatabaseService, DeadLettersRepository, IdempotencyRepository, PartitionOwnership, StoreSignals],
+      useFactory: (
+        config: HostConfig,
+        database: DatabaseService,
+        deadLetters: DeadLettersRepository,
+        idempotency: IdempotencyRepository,
+        ownership: PartitionOwnership,
+        signals: StoreSignals,
+      ): OutboxStore =>
+        database.engine === 'postgres'
+          ? new PostgresOutbox(database, config, ownership, signals)
+          : new SqliteOutbox(database, deadLetters, idempotency),
+    },
     ...REPOSITORIES,
   ],
-  exports: [DatabaseService, ...REPOSITORIES],
+  exports: [DatabaseService, OutboxStore, ...REPOSITORIES],
 })
 export class StoreModule {}

@@ -1,29 +1,52 @@
 import type { NewDeadLetter } from '../dead-letters.repository.js';
 import type { ChunkState } from './outbox-chunk.js';
 
-/** A chunk as a settlement leaves it: its pending count and state (pending 0: removed). */
+/** A chunk as a settlement leaves it: its pending count and state (pending 0: removed), and what it settled. */
 export interface ChunkOutcome {
+  connectorId: string;
+  partition: number;
   pending: number;
   state: ChunkState;
+  /** Messages this change settles in the chunk (delivered or buried): what leaves the backlog. */
+  settled: number;
+  /** Its messages moving to the dead letters. */
+  buried: NewDeadLetter[];
 }
 
-/** What a settlement or an expiry decides, to be written in one transaction: dead letters, new chunk states, removed chunks. */
+/** What settlements or an expiry decide, to be written in one transaction: chunk states, removals, dead letters. */
 export class ChunkChanges {
-  readonly buried: NewDeadLetter[] = [];
   readonly outcomes = new Map<number, ChunkOutcome>();
-  /** Messages this change settles (delivered or buried): what leaves the backlog. */
-  settled = 0;
 
-  bury(row: NewDeadLetter): void {
-    this.buried.push(row);
+  /** A chunk's new state, or its removal once none of its messages is pending; composes with an earlier change. */
+  store(
+    row: { seq: number; connector_id: string; partition: number },
+    pending: number,
+    state: ChunkState,
+    settled: number,
+    buried: NewDeadLetter[],
+  ): void {
+    const earlier = this.outcomes.get(row.seq);
+    this.outcomes.set(row.seq, {
+      connectorId: row.connector_id,
+      partition: row.partition,
+      pending: Math.max(0, pending),
+      state,
+      settled: (earlier?.settled ?? 0) + settled,
+      buried: earlier ? [...earlier.buried, ...buried] : buried,
+    });
   }
 
-  /** A chunk's new state, or its removal once none of its messages is pending. */
-  store(chunkSeq: number, pending: number, state: ChunkState): void {
-    this.outcomes.set(chunkSeq, { pending: Math.max(0, pending), state });
+  get settled(): number {
+    let sum = 0;
+    for (const outcome of this.outcomes.values()) sum += outcome.settled;
+    return sum;
+  }
+
+  get buried(): NewDeadLetter[] {
+    return [...this.outcomes.values()].flatMap((outcome) => outcome.buried);
   }
 
   isEmpty(): boolean {
-    return this.buried.length === 0 && this.outcomes.size === 0;
+    return this.outcomes.size === 0;
   }
 }

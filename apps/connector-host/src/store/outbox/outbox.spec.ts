@@ -1,178 +1,231 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { Logger } from '@nestjs/common';
-import { Migrator } from 'kysely';
+import { Migrator, sql } from 'kysely';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { freshDatabaseUrl, STORE_ENGINES, type TestEngine } from '../../../../../test/support/postgres.js';
 import type { HostConfig } from '../../config/host.config.js';
 import { DatabaseService } from '../database.service.js';
 import { DeadLettersRepository } from '../dead-letters.repository.js';
+import { IdempotencyRepository } from '../idempotency.repository.js';
 import { migrationProvider } from '../migrations.js';
-import { DeadLetterReplay } from './dead-letter-replay.js';
+import { PartitionOwnership } from '../partition-ownership.js';
+import { StoreSignals } from '../store-signals.js';
 import { CHUNK_MAX_MESSAGES } from './outbox-chunk.js';
-import { OutboxSearch } from './outbox-search.js';
-import { OutboxSettlements } from './outbox-settlements.js';
-import { type NewMessage, OutboxRepository } from './outbox.repository.js';
+import type { NewMessage, OutboxStore, SettlementItem } from './outbox-store.js';
+import { PostgresOutbox } from './postgres-outbox.js';
+import type { Settlement } from './settlement.js';
+import { SqliteOutbox } from './sqlite-outbox.js';
 
 beforeAll(() => Logger.overrideLogger(false));
 
 const A = 'aaaaaaaa-0000-4000-8000-000000000001';
 const B = 'bbbbbbbb-0000-4000-8000-000000000002';
+const ME = 'instance-under-test';
 
-describe('the outbox: repository, settlements, search and replay on a real SQLite file', () => {
-  let dir: string;
-  let config: HostConfig;
+/** A store of either engine, with this instance holding every partition (on PostgreSQL: real leases, epoch 1). */
+class StoreUnderTest {
+  database!: DatabaseService;
+  outbox!: OutboxStore;
+  ownership!: PartitionOwnership;
+  private signals?: StoreSignals;
+
+  constructor(readonly config: HostConfig) {}
+
+  static async create(engine: TestEngine, partitions = 1): Promise<StoreUnderTest> {
+    const dir = mkdtempSync(join(tmpdir(), 'outbox-'));
+    const config = {
+      databasePath: join(dir, 'host.db'),
+      databaseUrl: engine === 'postgres' ? await freshDatabaseUrl() : undefined,
+      role: 'all',
+      idempotencyRetentionMs: 86_400_000,
+      cluster: { instanceId: ME, partitions, leaseTtlMs: 10_000, renewEveryMs: 2000, leaseMarginMs: 1000, backlogRefreshMs: 1000 },
+    } as HostConfig;
+    const store = new StoreUnderTest(config);
+    await store.open();
+    await sql`INSERT INTO connectors (id, type, site_number, name, partner_number, settings, secrets, enabled, created_at, updated_at)
+      VALUES (${A}, 'kinesis', 1, 'c', 1, '{}', '{}', 1, 0, 0), (${B}, 'kinesis', 1, 'c', 1, '{}', '{}', 1, 0, 0)`.execute(
+      store.database.db,
+    );
+    return store;
+  }
+
+  async open(): Promise<void> {
+    this.database = new DatabaseService(this.config);
+    await this.database.migrate();
+    this.ownership = new PartitionOwnership(this.config);
+    const deadLetters = new DeadLettersRepository(this.database);
+    if (this.database.engine === 'sqlite') {
+      this.outbox = new SqliteOutbox(this.database, deadLetters, new IdempotencyRepository(this.database));
+      return;
+    }
+    const { partitions } = this.config.cluster;
+    await sql`INSERT INTO partition_leases (partition, owner, epoch, expires_at)
+      SELECT p, ${ME}, 1, clock_timestamp() + interval '1 hour' FROM generate_series(0, ${partitions - 1}::int) p
+      ON CONFLICT (partition) DO UPDATE SET owner = EXCLUDED.owner, epoch = 1, expires_at = EXCLUDED.expires_at`.execute(this.database.db);
+    for (let partition = 0; partition < partitions; partition++) this.ownership.hold(partition, 1, performance.now(), 3_600_000);
+    this.signals = new StoreSignals(this.config, this.database);
+    this.outbox = new PostgresOutbox(this.database, this.config, this.ownership, this.signals);
+    await this.outbox.recount();
+  }
+
+  /** Settlement items as a delivery loop sends them: under the leases held now. */
+  fenced(items: Omit<SettlementItem, 'fence'>[]): SettlementItem[] {
+    if (!this.ownership.shared) return items;
+    const epochs = new Map(this.ownership.partitions().map((partition) => [partition, this.ownership.epochOf(partition) ?? -1]));
+    return items.map((item) => ({ ...item, fence: { owner: ME, epochs } }));
+  }
+
+  async close(): Promise<void> {
+    await this.database.onApplicationShutdown();
+  }
+
+  async remove(): Promise<void> {
+    await this.close();
+    rmSync(this.config.databasePath.replace(/\/host\.db$/, ''), { recursive: true, force: true });
+  }
+}
+
+const message = (connectorId: string, key: string): NewMessage => ({
+  connectorId,
+  partitionKey: key,
+  sourceId: 'src',
+  body: JSON.stringify({ profileId: key }),
+});
+
+describe.each(STORE_ENGINES)('the outbox on %s: commits, pages, settlements, expiry, search and replay', (engine) => {
+  let store: StoreUnderTest;
+  let outbox: OutboxStore;
   let database: DatabaseService;
-  let outbox: OutboxRepository;
-  let settlements: OutboxSettlements;
-  let search: OutboxSearch;
-  let replay: DeadLetterReplay;
 
   const open = async () => {
-    database = new DatabaseService(config);
-    await database.migrate();
-    outbox = new OutboxRepository(database);
-    const deadLetters = new DeadLettersRepository(database);
-    settlements = new OutboxSettlements(database, outbox, deadLetters);
-    search = new OutboxSearch(database);
-    replay = new DeadLetterReplay(database, outbox, deadLetters);
+    await store.open();
+    ({ outbox, database } = store);
   };
-  const message = (connectorId: string, key: string): NewMessage => ({
-    connectorId,
-    partitionKey: key,
-    sourceId: 'src',
-    body: JSON.stringify({ profileId: key }),
-  });
-  const accept = (messages: NewMessage[], at = 1000) => {
-    const appended = database.sqlite.transaction(() => outbox.appendAll(messages, at))();
+  const close = () => store.close();
+  const accept = async (messages: NewMessage[], at = 1000) => {
+    const { appended } = await outbox.commitGroup([{ messages, acceptedAt: at }]);
     outbox.committed(appended);
     return appended;
   };
-  const keys = (connectorId: string) => outbox.page(connectorId, 0, 10_000).map((m) => m.partition_key);
-  const chunkCount = () => (database.sqlite.prepare('SELECT count(*) AS n FROM outbox_chunks').get() as { n: number }).n;
+  const page = async (connectorId: string, afterSeq: number, limit: number, skipKey?: (key: string) => boolean) =>
+    [...(await outbox.head(connectorId, 10_000, 1, skipKey))].filter((m) => m.seq > afterSeq).slice(0, limit);
+  const keys = async (connectorId: string) => (await page(connectorId, 0, 10_000)).map((m) => m.partition_key);
+  const settle = async (connectorId: string, settlement: Settlement) => (await outbox.settleAll(fenced([{ connectorId, settlement }])))[0];
+  const fenced = (items: Omit<SettlementItem, 'fence'>[]) => store.fenced(items);
+  const count = async (table: 'outbox_chunks' | 'dead_letters') =>
+    Number((await sql<{ n: number }>`SELECT count(*) AS n FROM ${sql.table(table)}`.execute(database.db)).rows[0].n);
+  const chunkCount = () => count('outbox_chunks');
+  const deadLetterCount = () => count('dead_letters');
+  const deadLetters = async (columns: string) =>
+    (await sql.raw(`SELECT ${columns} FROM dead_letters ORDER BY id`).execute(database.db)).rows;
 
   beforeEach(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'outbox-'));
-    config = { databasePath: join(dir, 'host.db') } as HostConfig;
-    await open();
-    const insert = database.sqlite.prepare(
-      `INSERT INTO connectors (id, type, site_number, name, partner_number, settings, secrets, enabled, created_at, updated_at) VALUES (?, 'kinesis', 1, 'c', 1, '{}', '{}', 1, 0, 0)`,
-    );
-    insert.run(A);
-    insert.run(B);
+    store = await StoreUnderTest.create(engine);
+    ({ outbox, database } = store);
   });
 
   afterEach(async () => {
-    await database.onApplicationShutdown();
-    rmSync(dir, { recursive: true, force: true });
+    await store.remove();
   });
 
-  it('serves a committed chunk from memory: the delivery loop does not read it back', () => {
-    const [chunk] = accept([message(A, 'a1'), message(A, 'a2')]);
-    // Blank the stored copy: only the in-memory one can still answer.
-    database.sqlite.prepare("UPDATE outbox_chunks SET messages = '[]' WHERE seq = ?").run(chunk.seq);
-    expect(outbox.page(A, 0, 10).map((m) => [m.partition_key, m.source_id, m.body])).toEqual([
-      ['a1', 'src', JSON.stringify({ profileId: 'a1' })],
-      ['a2', 'src', JSON.stringify({ profileId: 'a2' })],
+  it('answers a commit with the chunks it wrote, counted once committed', async () => {
+    const appended = await accept([message(A, 'a1'), message(B, 'b1'), message(A, 'a2')]);
+    expect(appended.map((chunk) => [chunk.connectorId, chunk.messages.length])).toEqual([
+      [A, 2],
+      [B, 1],
     ]);
+    expect([outbox.pendingCount(A), outbox.pendingCount(B)]).toEqual([2, 1]);
+    expect(outbox.deliverableCount(A)).toBe(2);
   });
 
-  it('serves exactly what the store holds: a fresh repository reading SQLite sees the same messages', async () => {
-    accept([message(A, 'a1'), { connectorId: A, partitionKey: 'a2', sourceId: null, body: '{"x":"\u2028\\n"}' }]);
-    const fromMemory = outbox.page(A, 0, 10);
-    outbox = new OutboxRepository(database);
-    expect(outbox.page(A, 0, 10)).toEqual(fromMemory);
+  it('serves exactly what the store holds: a fresh store reading it sees the same messages', async () => {
+    await accept([message(A, 'a1'), { connectorId: A, partitionKey: 'a2', sourceId: null, body: '{"x":"\u2028\\n"}' }]);
+    const fromMemory = await page(A, 0, 10);
+    await close();
+    await open();
+    expect(await page(A, 0, 10)).toEqual(fromMemory);
   });
 
-  it('never serves a chunk whose transaction rolled back, though SQLite hands its seq out again', () => {
-    let rolledBack: number | undefined;
-    expect(() =>
-      database.sqlite.transaction(() => {
-        rolledBack = outbox.appendAll([message(A, 'lost')], 1000)[0].seq;
-        throw new Error('disk full');
-      })(),
-    ).toThrow('disk full');
-    const [chunk] = accept([message(A, 'kept')]);
-    expect(chunk.seq).toBe(rolledBack);
-    expect(keys(A)).toEqual(['kept']);
-    expect(outbox.pendingCount(A)).toBe(1);
-  });
-
-  it('keeps each connector its own messages, in acceptance order across requests', () => {
-    accept([message(A, 'a1'), message(B, 'b1'), message(A, 'a2')]);
-    accept([message(A, 'a3')]);
-    expect(keys(A)).toEqual(['a1', 'a2', 'a3']);
-    expect(keys(B)).toEqual(['b1']);
+  it('keeps each connector its own messages, in acceptance order across requests', async () => {
+    await accept([message(A, 'a1'), message(B, 'b1'), message(A, 'a2')]);
+    await accept([message(A, 'a3')]);
+    expect(await keys(A)).toEqual(['a1', 'a2', 'a3']);
+    expect(await keys(B)).toEqual(['b1']);
     expect([outbox.pendingCount(A), outbox.pendingCount(B)]).toEqual([3, 1]);
-    const seqs = outbox.page(A, 0, 10).map((m) => m.seq);
+    const seqs = (await page(A, 0, 10)).map((m) => m.seq);
     expect([...seqs].sort((x, y) => x - y)).toEqual(seqs);
     // Paging after a seq continues where the last page ended, also inside a chunk.
-    expect(outbox.page(A, seqs[0], 10).map((m) => m.partition_key)).toEqual(['a2', 'a3']);
-    expect(outbox.page(A, 0, 2).map((m) => m.partition_key)).toEqual(['a1', 'a2']);
+    expect((await page(A, seqs[0], 10)).map((m) => m.partition_key)).toEqual(['a2', 'a3']);
+    expect((await page(A, 0, 2)).map((m) => m.partition_key)).toEqual(['a1', 'a2']);
   });
 
-  it('splits a request bigger than a chunk and keeps its order', () => {
+  it('splits a request bigger than a chunk and keeps its order', async () => {
     const many = Array.from({ length: CHUNK_MAX_MESSAGES + 5 }, (_, i) => message(A, `k${i}`));
-    accept(many);
-    expect(chunkCount()).toBe(2);
-    expect(keys(A)).toEqual(many.map((m) => m.partitionKey));
+    await accept(many);
+    expect(await chunkCount()).toBe(2);
+    expect(await keys(A)).toEqual(many.map((m) => m.partitionKey));
   });
 
-  it('removes delivered messages, and the chunk with its last one', () => {
-    accept([message(A, 'a1'), message(A, 'a2'), message(A, 'a3')]);
-    const [a1, a2, a3] = outbox.page(A, 0, 10);
-    settlements.settleFor(A, { delivered: [a2.seq], retry: [], dead: [] });
-    expect(keys(A)).toEqual(['a1', 'a3']);
+  it('removes delivered messages, and the chunk with its last one', async () => {
+    await accept([message(A, 'a1'), message(A, 'a2'), message(A, 'a3')]);
+    const [a1, a2, a3] = await page(A, 0, 10);
+    await settle(A, { delivered: [a2.seq], retry: [], dead: [] });
+    expect(await keys(A)).toEqual(['a1', 'a3']);
     expect(outbox.pendingCount(A)).toBe(2);
-    settlements.settleFor(A, { delivered: [a1.seq, a3.seq], retry: [], dead: [] });
-    expect(keys(A)).toEqual([]);
+    await settle(A, { delivered: [a1.seq, a3.seq], retry: [], dead: [] });
+    expect(await keys(A)).toEqual([]);
     expect(outbox.pendingCount(A)).toBe(0);
-    expect(chunkCount()).toBe(0);
+    expect(await chunkCount()).toBe(0);
   });
 
-  it('settles many rounds in one transaction; two rounds on the same chunk compose, each counted once', () => {
-    accept([message(A, 'a1'), message(A, 'a2'), message(A, 'a3')]);
-    accept([message(B, 'b1')]);
-    const [a1, a2, a3] = outbox.page(A, 0, 10);
-    const [b1] = outbox.page(B, 0, 10);
-    const settled = settlements.settleAll([
-      { connectorId: A, settlement: { delivered: [a1.seq], retry: [], dead: [] } },
-      { connectorId: A, settlement: { delivered: [a2.seq], retry: [], dead: [{ seq: a3.seq, code: 'RecordTooLarge', message: 'big' }] } },
-      { connectorId: B, settlement: { delivered: [b1.seq], retry: [], dead: [] } },
-      // A repeat of a round already settled changes nothing and counts nothing.
-      { connectorId: A, settlement: { delivered: [a1.seq], retry: [], dead: [] } },
-    ]);
+  it('settles many rounds in one transaction; two rounds on the same chunk compose, each counted once', async () => {
+    await accept([message(A, 'a1'), message(A, 'a2'), message(A, 'a3')]);
+    await accept([message(B, 'b1')]);
+    const [a1, a2, a3] = await page(A, 0, 10);
+    const [b1] = await page(B, 0, 10);
+    const settled = await outbox.settleAll(
+      fenced([
+        { connectorId: A, settlement: { delivered: [a1.seq], retry: [], dead: [] } },
+        { connectorId: A, settlement: { delivered: [a2.seq], retry: [], dead: [{ seq: a3.seq, code: 'RecordTooLarge', message: 'big' }] } },
+        { connectorId: B, settlement: { delivered: [b1.seq], retry: [], dead: [] } },
+        // A repeat of a round already settled changes nothing and counts nothing.
+        { connectorId: A, settlement: { delivered: [a1.seq], retry: [], dead: [] } },
+      ]),
+    );
     expect(settled).toEqual([1, 2, 1, 0]);
-    expect(keys(A)).toEqual([]);
-    expect(keys(B)).toEqual([]);
+    expect(await keys(A)).toEqual([]);
+    expect(await keys(B)).toEqual([]);
     expect(outbox.pendingCount(A)).toBe(0);
     expect(outbox.pendingCount(B)).toBe(0);
-    expect(chunkCount()).toBe(0);
-    expect((database.sqlite.prepare('SELECT count(*) AS n FROM dead_letters').get() as { n: number }).n).toBe(1);
+    expect(await chunkCount()).toBe(0);
+    expect(await deadLetterCount()).toBe(1);
   });
 
-  it('leaves the messages of profiles in flight out of a page, and their successors with them', () => {
-    accept([message(A, 'a1'), message(A, 'a2'), message(A, 'a1'), message(A, 'a3')]);
-    expect(outbox.page(A, 0, 10, (key) => key === 'a1').map((m) => m.partition_key)).toEqual(['a2', 'a3']);
+  it('leaves the messages of profiles in flight out of a page, and their successors with them', async () => {
+    await accept([message(A, 'a1'), message(A, 'a2'), message(A, 'a1'), message(A, 'a3')]);
+    expect((await page(A, 0, 10, (key) => key === 'a1')).map((m) => m.partition_key)).toEqual(['a2', 'a3']);
   });
 
-  it('counts attempts of retried messages and shows their last error; a retry keeps its place in the order', () => {
-    accept([message(A, 'a1'), message(A, 'a2')]);
-    const [a1] = outbox.page(A, 0, 10);
-    settlements.settleFor(A, {
+  it('counts attempts of retried messages and shows their last error; a retry keeps its place in the order', async () => {
+    await accept([message(A, 'a1'), message(A, 'a2')]);
+    const [a1] = await page(A, 0, 10);
+    await settle(A, {
       delivered: [],
       retry: [{ seq: a1.seq, nextAttemptAt: 5000, code: 'InternalFailure', message: 'try again' }],
       dead: [],
     });
-    settlements.settleFor(A, {
+    await settle(A, {
       delivered: [],
       retry: [{ seq: a1.seq, nextAttemptAt: 9000, code: 'ProvisionedThroughputExceededException', message: 'slow down' }],
       dead: [],
     });
-    const [first, second] = outbox.page(A, 0, 10);
+    const [first, second] = await page(A, 0, 10);
     expect(first).toMatchObject({ partition_key: 'a1', attempts: 2, next_attempt_at: 9000 });
     expect(second).toMatchObject({ partition_key: 'a2', attempts: 0, next_attempt_at: 0 });
-    const [shown] = search.find({ profileId: 'a1' }, 10);
+    const [shown] = await outbox.find({ profileId: 'a1' }, 10);
     expect(shown).toMatchObject({
       connector_id: A,
       attempts: 2,
@@ -182,35 +235,35 @@ describe('the outbox: repository, settlements, search and replay on a real SQLit
     expect(outbox.pendingCount(A)).toBe(2);
   });
 
-  it('moves rejected messages to the dead letters with their body and attempts', () => {
-    accept([message(A, 'a1'), message(A, 'a2')]);
-    const [a1] = outbox.page(A, 0, 10);
-    settlements.settleFor(A, {
+  it('moves rejected messages to the dead letters with their body and attempts', async () => {
+    await accept([message(A, 'a1'), message(A, 'a2')]);
+    const [a1] = await page(A, 0, 10);
+    await settle(A, {
       delivered: [],
       retry: [{ seq: a1.seq, nextAttemptAt: 1, code: 'InternalFailure', message: 'x' }],
       dead: [],
     });
-    settlements.settleFor(A, { delivered: [], retry: [], dead: [{ seq: a1.seq, code: 'ValidationException', message: 'too big' }] });
-    expect(keys(A)).toEqual(['a2']);
-    const dead = database.sqlite.prepare('SELECT partition_key, body, attempts, error_code, source_id FROM dead_letters').all();
+    await settle(A, { delivered: [], retry: [], dead: [{ seq: a1.seq, code: 'ValidationException', message: 'too big' }] });
+    expect(await keys(A)).toEqual(['a2']);
+    const dead = await deadLetters('partition_key, body, attempts, error_code, source_id');
     expect(dead).toEqual([
       { partition_key: 'a1', body: JSON.stringify({ profileId: 'a1' }), attempts: 2, error_code: 'ValidationException', source_id: 'src' },
     ]);
     expect(outbox.pendingCount(A)).toBe(1);
   });
 
-  it('dead-letters what outlived its maximum age, with its last error, and leaves the rest', () => {
-    accept([message(A, 'old1'), message(A, 'old2')], 1000);
-    accept([message(A, 'new')], 5000);
-    const [old1] = outbox.page(A, 0, 10);
-    settlements.settleFor(A, {
+  it('dead-letters what outlived its maximum age, with its last error, and leaves the rest', async () => {
+    await accept([message(A, 'old1'), message(A, 'old2')], 1000);
+    await accept([message(A, 'new')], 5000);
+    const [old1] = await page(A, 0, 10);
+    await settle(A, {
       delivered: [],
       retry: [{ seq: old1.seq, nextAttemptAt: 1, code: 'InternalFailure', message: 'down' }],
       dead: [],
     });
-    expect(settlements.expire(A, 2000)).toBe(2);
-    expect(keys(A)).toEqual(['new']);
-    const dead = database.sqlite.prepare('SELECT partition_key, error_code, error_message, attempts FROM dead_letters ORDER BY id').all();
+    expect(await outbox.expire(A, 2000)).toBe(2);
+    expect(await keys(A)).toEqual(['new']);
+    const dead = await deadLetters('partition_key, error_code, error_message, attempts');
     expect(dead).toEqual([
       {
         partition_key: 'old1',
@@ -228,55 +281,159 @@ describe('the outbox: repository, settlements, search and replay on a real SQLit
     expect(outbox.pendingCount(A)).toBe(1);
   });
 
-  it('expires whole chunks, a bounded number of messages per call', () => {
-    for (const n of [1, 2, 3]) accept([message(A, `c${n}a`), message(A, `c${n}b`)], 1000);
-    expect(settlements.expire(A, 2000, 3)).toBe(4);
-    expect(keys(A)).toEqual(['c3a', 'c3b']);
-    expect(settlements.expire(A, 2000, 3)).toBe(2);
+  it('expires whole chunks, a bounded number of messages per call', async () => {
+    for (const n of [1, 2, 3]) await accept([message(A, `c${n}a`), message(A, `c${n}b`)], 1000);
+    expect(await outbox.expire(A, 2000, 3)).toBe(4);
+    expect(await keys(A)).toEqual(['c3a', 'c3b']);
+    expect(await outbox.expire(A, 2000, 3)).toBe(2);
     expect(outbox.pendingCount(A)).toBe(0);
   });
 
-  it('replays dead letters as newly accepted messages, in their original order', () => {
-    accept([message(A, 'a1'), message(A, 'a2'), message(A, 'a3')]);
-    const pending = outbox.page(A, 0, 10);
-    settlements.settleFor(A, { delivered: [], retry: [], dead: pending.map((m) => ({ seq: m.seq, code: 'X', message: 'y' })) });
-    accept([message(A, 'later')]);
-    const replayed = replay.replay(A);
+  it('replays dead letters as newly accepted messages, in their original order', async () => {
+    await accept([message(A, 'a1'), message(A, 'a2'), message(A, 'a3')]);
+    const pending = await page(A, 0, 10);
+    await settle(A, { delivered: [], retry: [], dead: pending.map((m) => ({ seq: m.seq, code: 'X', message: 'y' })) });
+    await accept([message(A, 'later')]);
+    const replayed = await outbox.replay(A);
     expect(replayed).toBe(3);
-    expect(keys(A)).toEqual(['later', 'a1', 'a2', 'a3']);
+    expect(await keys(A)).toEqual(['later', 'a1', 'a2', 'a3']);
     expect(outbox.pendingCount(A)).toBe(4);
   });
 
   it('survives a restart: backlog sizes and retry states come back from the store', async () => {
-    accept([message(A, 'a1'), message(A, 'a2'), message(B, 'b1')]);
-    const [a1, a2] = outbox.page(A, 0, 10);
-    settlements.settleFor(A, {
+    await accept([message(A, 'a1'), message(A, 'a2'), message(B, 'b1')]);
+    const [a1, a2] = await page(A, 0, 10);
+    await settle(A, {
       delivered: [a2.seq],
       retry: [{ seq: a1.seq, nextAttemptAt: 7000, code: 'InternalFailure', message: 'x' }],
       dead: [],
     });
-    await database.onApplicationShutdown();
+    await close();
     await open();
     expect([outbox.pendingCount(A), outbox.pendingCount(B)]).toEqual([1, 1]);
-    expect(outbox.page(A, 0, 10)).toEqual([expect.objectContaining({ partition_key: 'a1', attempts: 1, next_attempt_at: 7000 })]);
+    expect(await page(A, 0, 10)).toEqual([expect.objectContaining({ partition_key: 'a1', attempts: 1, next_attempt_at: 7000 })]);
   });
 
-  it('counts a message settled twice once: the backlog size follows what the store holds', () => {
-    accept([message(A, 'a1'), message(A, 'a2')]);
-    const [a1] = outbox.page(A, 0, 10);
-    settlements.settleFor(A, { delivered: [a1.seq], retry: [], dead: [] });
-    settlements.settleFor(A, { delivered: [a1.seq], retry: [], dead: [{ seq: a1.seq, code: 'X', message: 'y' }] });
+  it('counts a message settled twice once: the backlog size follows what the store holds', async () => {
+    await accept([message(A, 'a1'), message(A, 'a2')]);
+    const [a1] = await page(A, 0, 10);
+    await settle(A, { delivered: [a1.seq], retry: [], dead: [] });
+    await settle(A, { delivered: [a1.seq], retry: [], dead: [{ seq: a1.seq, code: 'X', message: 'y' }] });
     expect(outbox.pendingCount(A)).toBe(1);
-    expect(keys(A)).toEqual(['a2']);
+    expect(await keys(A)).toEqual(['a2']);
   });
 
-  it('loses nothing when a connector is deleted mid-settlement: its chunks go with it', () => {
-    accept([message(A, 'a1'), message(B, 'b1')]);
-    const [a1] = outbox.page(A, 0, 10);
-    database.sqlite.prepare('DELETE FROM connectors WHERE id = ?').run(A);
-    settlements.settleFor(A, { delivered: [a1.seq], retry: [], dead: [] });
-    expect(keys(A)).toEqual([]);
-    expect(keys(B)).toEqual(['b1']);
+  it('loses nothing when a connector is deleted mid-settlement: its chunks go with it', async () => {
+    await accept([message(A, 'a1'), message(B, 'b1')]);
+    const [a1] = await page(A, 0, 10);
+    await sql`DELETE FROM connectors WHERE id = ${A}`.execute(database.db);
+    await settle(A, { delivered: [a1.seq], retry: [], dead: [] });
+    expect(await keys(A)).toEqual([]);
+    expect(await keys(B)).toEqual(['b1']);
+  });
+});
+
+describe('the outbox on SQLite only', () => {
+  let store: StoreUnderTest;
+  let outbox: SqliteOutbox;
+  beforeEach(async () => {
+    store = await StoreUnderTest.create('sqlite');
+    outbox = store.outbox as SqliteOutbox;
+  });
+  afterEach(async () => {
+    await store.remove();
+  });
+
+  it('serves a committed chunk from memory: the delivery loop does not read it back', async () => {
+    const { appended } = await outbox.commitGroup([{ messages: [message(A, 'a1'), message(A, 'a2')], acceptedAt: 1000 }]);
+    outbox.committed(appended);
+    // Blank the stored copy: only the in-memory one can still answer.
+    store.database.sqlite.prepare("UPDATE outbox_chunks SET messages = '[]' WHERE seq = ?").run(appended[0].seq);
+    expect(outbox.page(A, 0, 10).map((m) => [m.partition_key, m.source_id, m.body])).toEqual([
+      ['a1', 'src', JSON.stringify({ profileId: 'a1' })],
+      ['a2', 'src', JSON.stringify({ profileId: 'a2' })],
+    ]);
+  });
+});
+
+describe('the outbox on PostgreSQL, several partitions held through leases', () => {
+  let store: StoreUnderTest;
+  beforeEach(async () => {
+    store = await StoreUnderTest.create('postgres', 8);
+  });
+  afterEach(async () => {
+    await store.remove();
+  });
+
+  const profiles = Array.from({ length: 40 }, (_, i) => `p${i}`);
+  const acceptTwice = async () => {
+    // Each profile twice, in order: a chunk per connector and partition, each profile's two in order.
+    const messages = profiles.flatMap((key) => [message(A, key), message(A, key)]).map((m, i) => ({ ...m, body: `{"n":${i}}` }));
+    const { appended } = await store.outbox.commitGroup([{ messages, acceptedAt: 1000 }]);
+    store.outbox.committed(appended);
+    return appended;
+  };
+
+  it('chunks a request by partition, and keeps each profile in order', async () => {
+    const appended = await acceptTwice();
+    expect(new Set(appended.map((chunk) => chunk.partition)).size).toBeGreaterThan(4);
+    const head = [...(await store.outbox.head(A, 1000, 1))];
+    expect(head).toHaveLength(80);
+    for (const key of profiles) {
+      const bodies = head.filter((m) => m.partition_key === key).map((m) => JSON.parse(m.body).n as number);
+      expect(bodies[0]).toBeLessThan(bodies[1]);
+    }
+  });
+
+  it('reads only partitions it holds, and counts only those as its own', async () => {
+    await acceptTwice();
+    const lost = [0, 1, 2, 3];
+    for (const partition of lost) store.ownership.drop(partition);
+    await store.outbox.recount();
+    const head = [...(await store.outbox.head(A, 1000, 1))];
+    expect(head.length).toBeGreaterThan(0);
+    expect(head.every((m) => !lost.includes(m.partition))).toBe(true);
+    expect(store.outbox.deliverableCount(A)).toBe(head.length);
+    expect(store.outbox.pendingCount(A)).toBe(80);
+  });
+
+  it('a stale owner changes nothing: a settlement under an epoch since taken over writes no row', async () => {
+    await acceptTwice();
+    const head = [...(await store.outbox.head(A, 1000, 1))];
+    const stale = store.fenced([{ connectorId: A, settlement: { delivered: head.map((m) => m.seq), retry: [], dead: [] } }]);
+    // Another instance took partitions 0-3 over (their leases lapsed): a new epoch, another owner.
+    await sql`UPDATE partition_leases SET owner = 'other', epoch = epoch + 1 WHERE partition < 4`.execute(store.database.db);
+    const [settled] = await store.outbox.settleAll(stale);
+    const kept = head.filter((m) => m.partition < 4);
+    expect(kept.length).toBeGreaterThan(0);
+    expect(settled).toBe(head.length - kept.length);
+    const left = (await sql<{ n: number }>`SELECT coalesce(sum(pending), 0) AS n FROM outbox_chunks`.execute(store.database.db)).rows[0].n;
+    expect(Number(left)).toBe(kept.length);
+  });
+
+  it('a lapsed lease fences too, even with the owner unchanged', async () => {
+    await acceptTwice();
+    const head = [...(await store.outbox.head(A, 1000, 1))];
+    const items = store.fenced([
+      { connectorId: A, settlement: { delivered: [], retry: [], dead: head.map((m) => ({ seq: m.seq, code: 'X', message: 'y' })) } },
+    ]);
+    await sql`UPDATE partition_leases SET expires_at = clock_timestamp() - interval '1 second'`.execute(store.database.db);
+    expect(await store.outbox.settleAll(items)).toEqual([0]);
+    const dead = (await sql<{ n: number }>`SELECT count(*) AS n FROM dead_letters`.execute(store.database.db)).rows[0].n;
+    expect(Number(dead)).toBe(0);
+  });
+
+  it('takes an Idempotency-Key once across instances: the second commit stores nothing and gets the first answer', async () => {
+    const request = (answer: string) => ({
+      messages: [message(A, 'k')],
+      idempotency: { key: '*:retry-1', hash: 'h', answer: { answer } },
+      acceptedAt: Date.now(),
+    });
+    const first = await store.outbox.commitGroup([request('first')]);
+    const second = await store.outbox.commitGroup([request('second')]);
+    expect(first.appended).toHaveLength(1);
+    expect(second.appended).toHaveLength(0);
+    expect(JSON.parse(second.earlier.get(0)!.response)).toEqual({ answer: 'first' });
   });
 });
 
@@ -286,7 +443,7 @@ describe('migration to the chunked outbox', () => {
     const config = { databasePath: join(dir, 'host.db') } as HostConfig;
     const database = new DatabaseService(config);
     try {
-      const migrator = new Migrator({ db: database.db, provider: migrationProvider });
+      const migrator = new Migrator({ db: database.db, provider: migrationProvider('sqlite') });
       const { error } = await migrator.migrateTo('2026-11-28-005-trace-in-memory');
       expect(error).toBeUndefined();
       database.sqlite
@@ -300,7 +457,7 @@ describe('migration to the chunked outbox', () => {
       old.run(A, 'p1', 'src', '{"n":1}', 100, 0, 0, null, null);
       old.run(A, 'p2', null, '{"n":2}', 200, 3, 9000, 'InternalFailure', 'down');
       await database.migrate();
-      const outbox = new OutboxRepository(database);
+      const outbox = new SqliteOutbox(database, new DeadLettersRepository(database), new IdempotencyRepository(database));
       expect(outbox.pendingCount(A)).toBe(2);
       expect(outbox.page(A, 0, 10)).toEqual([
         expect.objectContaining({ partition_key: 'p1', source_id: 'src', body: '{"n":1}', accepted_at: 100, attempts: 0 }),
@@ -313,7 +470,7 @@ describe('migration to the chunked outbox', () => {
           next_attempt_at: 9000,
         }),
       ]);
-      expect(new OutboxSearch(database).find({ profileId: 'p2' }, 1)[0]).toMatchObject({
+      expect((await outbox.find({ profileId: 'p2' }, 1))[0]).toMatchObject({
         last_error_code: 'InternalFailure',
         last_error_message: 'down',
       });

@@ -1,0 +1,18 @@
+import { Module } from '@nestjs/common';
+import { SetupsModule } from '../setups/setups.module.js';
+import { StoreModule } from '../store/store.module.js';
+import { ClusterHealth } from './cluster-health.js';
+import { ClusterMembership } from './cluster-membership.js';
+import { PartitionLeaseKeeper } from './partition-lease-keeper.js';
+import { SetupSync } from './setup-sync.js';
+
+/**
+ * Many instances on one PostgreSQL: membership and heartbeats, the partition leases a delivering instance holds,
+ * set-up changes passed between instances, and the cluster's health. Inert on SQLite (one instance, one partition).
+ */
+@Module({
+  imports: [StoreModule, SetupsModule],
+  providers: [ClusterMembership, PartitionLeaseKeeper, SetupSync, ClusterHealth],
+  exports: [ClusterHealth],
+})
+export class ClusterModule {}

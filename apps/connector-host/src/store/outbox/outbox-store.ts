@@ -1,0 +1,150 @@
+import { Subject } from 'rxjs';
+import type { StoredAnswer } from '../idempotency.repository.js';
+import type { MessageFilter } from '../message-filter.js';
+import type { BacklogCounters } from './backlog-counters.js';
+import type { ChunkMessage } from './outbox-chunk.js';
+import type { Settlement } from './settlement.js';
+
+/** A message waiting for delivery; `seq` is its place in the delivery order. */
+export interface PendingMessage {
+  seq: number;
+  connector_id: string;
+  /** The delivery partition (a hash of connector and profile); 0 on SQLite. */
+  partition: number;
+  partition_key: string;
+  source_id: string | null;
+  body: string;
+  accepted_at: number;
+  attempts: number;
+  next_attempt_at: number;
+}
+
+/** A routed message, ready to be committed. */
+export interface NewMessage {
+  connectorId: string;
+  partitionKey: string;
+  sourceId: string | null;
+  body: string;
+}
+
+/** A chunk a commit wrote, for `committed` once its transaction has committed. */
+export interface AppendedChunk {
+  seq: number;
+  connectorId: string;
+  partition: number;
+  messages: ChunkMessage[];
+}
+
+/** A pending message as the deliveries API shows it, with its last error. */
+export interface PendingView extends Omit<PendingMessage, 'body' | 'partition'> {
+  last_error_code: string | null;
+  last_error_message: string | null;
+}
+
+/** One request of a group commit: its messages and its idempotency record. */
+export interface IntakeRecord {
+  messages: readonly NewMessage[];
+  idempotency?: { key: string; hash: string; answer: unknown };
+  acceptedAt: number;
+}
+
+/** What a group commit wrote; `earlier`: requests another instance already committed under the same key. */
+export interface GroupCommitted {
+  appended: AppendedChunk[];
+  earlier: Map<number, StoredAnswer>;
+}
+
+/**
+ * The ownership a delivery round was selected under: the partition -> epoch it held for each partition of its
+ * batch. A settlement writes nothing for a partition whose lease this instance no longer holds with that epoch.
+ * Absent on SQLite (one instance owns everything).
+ */
+export interface Fence {
+  owner: string;
+  epochs: ReadonlyMap<number, number>;
+}
+
+export interface SettlementItem {
+  connectorId: string;
+  settlement: Settlement;
+  fence?: Fence;
+}
+
+/**
+ * The outbox: every accepted, not yet settled message, in chunks (see outbox-chunk.ts), with the dead letters it
+ * moves messages to and from. Two engines implement it (the embedded SQLite file, synchronous statements in one
+ * process; PostgreSQL, shared by many instances, with fenced settlements); the chunk encoding, the settlement
+ * arithmetic and the backlog bookkeeping are shared.
+ *
+ * Backlog counts are kept in memory: `counters` for every connector (intake's caps, metrics), `deliverable` for
+ * the partitions this instance delivers (what its loops wait on; the same object on SQLite).
+ */
+export abstract class OutboxStore {
+  abstract readonly counters: BacklogCounters;
+  abstract readonly deliverable: BacklogCounters;
+  /**
+   * Whether committed chunks are kept decoded for a delivery loop on this event loop; off when delivery runs
+   * elsewhere (it reads them from the store, and this loop's copy would only take memory).
+   */
+  keepsCommittedChunks = true;
+  /** Connectors whose deliverable backlog grew by others' doing (another instance's intake, a recount). */
+  readonly arrived$ = new Subject<string[]>();
+
+  /**
+   * Runs `work` once this process's other writer of the store is not writing (SQLite: delivery's thread), without
+   * blocking the event loop; `work` decides what to write when it runs, so what queued up meanwhile joins it.
+   */
+  whenWritable<T>(work: () => T): Promise<T> {
+    return new Promise<T>((resolve) => resolve(work()));
+  }
+
+  /** Commits a group of requests in one transaction: messages (one chunk per connector and partition) and keys. */
+  abstract commitGroup(requests: readonly IntakeRecord[]): Promise<GroupCommitted>;
+
+  /** Counts committed chunks in the backlogs (and keeps them decoded for a delivery loop here). */
+  abstract committed(chunks: readonly AppendedChunk[]): void;
+
+  /**
+   * A connector's backlog from its head in delivery order, `pages` pages of `pageSize` at most, leaving out the
+   * profiles `skipKey` names (in flight) and, on PostgreSQL, partitions this instance may not send now.
+   */
+  abstract head(
+    connectorId: string,
+    pageSize: number,
+    pages: number,
+    skipKey?: (key: string) => boolean,
+  ): Promise<Iterable<PendingMessage>>;
+
+  /** Applies many rounds' settlements in one transaction; returns how many messages each settled. */
+  abstract settleAll(items: readonly SettlementItem[]): Promise<number[]>;
+
+  /** Dead-letters the pending messages of chunks accepted before `acceptedBefore` (a paused connector's); returns how many. */
+  abstract expire(connectorId: string, acceptedBefore: number, limit?: number): Promise<number>;
+
+  /** Requeues all (or the given) dead letters of a connector, in their original order; returns how many. */
+  abstract replay(connectorId: string, ids?: readonly number[]): Promise<number>;
+
+  /** The newest pending messages matching every given filter, newest first (an operator's search). */
+  abstract find(filter: MessageFilter, limit: number): Promise<PendingView[]>;
+
+  /** When the oldest pending message of a connector was accepted, if any. */
+  abstract oldestAcceptedAt(connectorId: string): Promise<number | undefined>;
+
+  /** Counts the backlogs in the store again (another event loop or instance changed them). */
+  abstract recount(): Promise<void>;
+
+  pendingCount(connectorId: string): number {
+    return this.counters.count(connectorId);
+  }
+
+  /** Messages of a connector this instance may deliver (its own partitions). */
+  deliverableCount(connectorId: string): number {
+    return this.deliverable.count(connectorId);
+  }
+
+  /** The connector was deleted (its chunks went with it). */
+  forget(connectorId: string): void {
+    this.counters.forget(connectorId);
+    this.deliverable.forget(connectorId);
+  }
+}

@@ -1,0 +1,246 @@
+import type { Statement } from 'better-sqlite3';
+import { type DatabaseService } from '../database.service.js';
+import { type DeadLettersRepository, type ReplayedDeadLetter } from '../dead-letters.repository.js';
+import { type IdempotencyRepository } from '../idempotency.repository.js';
+import type { MessageFilter } from '../message-filter.js';
+import { BacklogCounters } from './backlog-counters.js';
+import { ChunkChanges } from './chunk-changes.js';
+import { DecodedChunks } from './decoded-chunks.js';
+import { CHUNK_MAX_MESSAGES, type ChunkMessage, chunkOf, decodeMessages, encodeMessages, encodeState } from './outbox-chunk.js';
+import { chunksByConnector } from './outbox-grouping.js';
+import {
+  type AppendedChunk,
+  type GroupCommitted,
+  type IntakeRecord,
+  type NewMessage,
+  OutboxStore,
+  type PendingMessage,
+  type PendingView,
+  type SettlementItem,
+} from './outbox-store.js';
+import { searchOutbox } from './sqlite-outbox-search.js';
+import { type ChunkRow, expiryChanges, pendingOf, settlementChanges } from './settlement.js';
+
+/** Chunks read per query while paging: a few batches' worth of messages. */
+const CHUNKS_PER_READ = 16;
+
+/**
+ * The outbox in the embedded SQLite file. The hot path, so statements are prepared once and run synchronously
+ * inside better-sqlite3 transactions, which nothing else on this event loop can interleave (the other thread
+ * of this process waits on the write lock). One partition: this file serves one instance.
+ */
+export class SqliteOutbox extends OutboxStore {
+  readonly counters: BacklogCounters;
+  readonly deliverable: BacklogCounters;
+  private readonly decoded = new DecodedChunks();
+  private readonly countStored: Statement<[], { connectorId: string; pending: number }>;
+  private readonly insert: Statement<[string, number, number, string]>;
+  private readonly chunksFrom: Statement<[string, number, number], ChunkRow>;
+  private readonly oneChunk: Statement<[number], ChunkRow>;
+  private readonly chunkMessages: Statement<[number], { messages: string }>;
+  private readonly expiredChunks: Statement<[string, number, number], ChunkRow>;
+  private readonly oldest: Statement<[string], { accepted_at: number }>;
+  private readonly updateState: Statement<[number, string | null, number]>;
+  private readonly remove: Statement<[number]>;
+  private readonly commitRequests: (requests: readonly IntakeRecord[]) => AppendedChunk[];
+
+  constructor(
+    private readonly database: DatabaseService,
+    private readonly deadLetters: DeadLettersRepository,
+    idempotency: IdempotencyRepository,
+  ) {
+    super();
+    const { sqlite } = database;
+    const columns = 'seq, connector_id, partition, accepted_at, pending, state';
+    this.insert = sqlite.prepare('INSERT INTO outbox_chunks (connector_id, accepted_at, pending, messages) VALUES (?, ?, ?, ?)');
+    this.chunksFrom = sqlite.prepare(`SELECT ${columns} FROM outbox_chunks WHERE connector_id = ? AND seq >= ? ORDER BY seq LIMIT ?`);
+    this.oneChunk = sqlite.prepare(`SELECT ${columns} FROM outbox_chunks WHERE seq = ?`);
+    this.chunkMessages = sqlite.prepare('SELECT messages FROM outbox_chunks WHERE seq = ?');
+    this.expiredChunks = sqlite.prepare(
+      `SELECT ${columns} FROM outbox_chunks WHERE connector_id = ? AND accepted_at < ? ORDER BY seq LIMIT ?`,
+    );
+    this.oldest = sqlite.prepare('SELECT accepted_at FROM outbox_chunks WHERE connector_id = ? ORDER BY seq LIMIT 1');
+    this.updateState = sqlite.prepare('UPDATE outbox_chunks SET pending = ?, state = ? WHERE seq = ?');
+    this.remove = sqlite.prepare('DELETE FROM outbox_chunks WHERE seq = ?');
+    this.countStored = sqlite.prepare(
+      'SELECT connector_id AS connectorId, sum(pending) AS pending FROM outbox_chunks GROUP BY connector_id',
+    );
+    this.counters = new BacklogCounters(this.countStored.all());
+    this.deliverable = this.counters;
+    const commit = sqlite.transaction((requests: readonly IntakeRecord[]): AppendedChunk[] => {
+      // One chunk per connector for the whole group, not per request: with many connectors a request holds one or
+      // two messages for each, and every chunk is a row and an index entry to write, read and delete. In queue
+      // order, so a connector's messages stay in acceptance order; accepted at the group's first request.
+      const appended = this.appendAll(
+        requests.flatMap((request) => request.messages),
+        requests[0].acceptedAt,
+      );
+      for (const request of requests) {
+        const key = request.idempotency;
+        if (key !== undefined) idempotency.record(key.key, key.hash, 202, key.answer, request.acceptedAt);
+      }
+      return appended;
+    });
+    this.commitRequests = (requests) => commit.immediate(requests);
+  }
+
+  override whenWritable<T>(work: () => T): Promise<T> {
+    return this.database.writeLock.whenFree(work);
+  }
+
+  async commitGroup(requests: readonly IntakeRecord[]): Promise<GroupCommitted> {
+    // One process takes each key once (intake's queue answers repeats), so no key is "earlier" here.
+    return { appended: this.commitRequests(requests), earlier: new Map() };
+  }
+
+  committed(chunks: readonly AppendedChunk[]): void {
+    for (const { seq, connectorId, messages } of chunks) {
+      this.counters.add(connectorId, messages.length);
+      if (this.keepsCommittedChunks) this.decoded.keepIfRoom(seq, messages);
+    }
+  }
+
+  async recount(): Promise<void> {
+    this.counters.replaceAll(this.countStored.all());
+  }
+
+  // Lazy: the caller's selection usually stops within the first page.
+  async head(connectorId: string, pageSize: number, pages: number, skipKey?: (key: string) => boolean): Promise<Iterable<PendingMessage>> {
+    return this.scan(connectorId, pageSize, pages, skipKey);
+  }
+
+  /** Pending messages of a connector after `afterSeq`, in delivery order, due or not, without those `skipKey` names. */
+  page(connectorId: string, afterSeq: number, limit: number, skipKey?: (key: string) => boolean): PendingMessage[] {
+    const found: PendingMessage[] = [];
+    let fromChunk = chunkOf(afterSeq);
+    for (;;) {
+      const rows = this.chunksFrom.all(connectorId, fromChunk, CHUNKS_PER_READ);
+      for (const row of rows) if (pendingOf(row, this.messagesOf(row), afterSeq, found, limit, skipKey)) return found;
+      if (rows.length < CHUNKS_PER_READ) return found;
+      fromChunk = rows[rows.length - 1].seq + 1;
+    }
+  }
+
+  private *scan(connectorId: string, pageSize: number, pages: number, skipKey?: (key: string) => boolean): Generator<PendingMessage> {
+    let after = 0;
+    for (let page = 0; page < pages; page++) {
+      const rows = this.page(connectorId, after, pageSize, skipKey);
+      yield* rows;
+      if (rows.length < pageSize) return;
+      after = rows[rows.length - 1].seq;
+    }
+  }
+
+  async oldestAcceptedAt(connectorId: string): Promise<number | undefined> {
+    return this.oldest.get(connectorId)?.accepted_at;
+  }
+
+  /**
+   * Applies the settlements of many rounds in one transaction: one commit instead of one per call, which is most
+   * of a small call's store cost. Each reads the chunks as the previous ones left them, so two rounds settling
+   * messages of the same chunk compose. A settlement only removes acknowledged messages (or moves them to dead
+   * letters): if a power cut loses it, those messages are sent again (a duplicate, never a loss). So it commits
+   * without its own fsync; the next accepting commit (synchronous=FULL) makes it durable with everything before it.
+   */
+  async settleAll(items: readonly SettlementItem[]): Promise<number[]> {
+    const now = Date.now();
+    const applied: ChunkChanges[] = [];
+    this.database.withoutFsync(() =>
+      this.database.transaction(() => {
+        for (const { settlement } of items) {
+          const changes = settlementChanges(
+            settlement,
+            (seq) => this.oneChunk.get(seq),
+            (row) => this.messagesOf(row),
+            now,
+          );
+          this.store(changes);
+          applied.push(changes);
+        }
+      }),
+    );
+    return applied.map((changes) => this.committedChanges(changes));
+  }
+
+  async expire(connectorId: string, acceptedBefore: number, limit = 10_000): Promise<number> {
+    const changes = new ChunkChanges();
+    // Each chunk holds at least one message: `limit` chunks are always enough.
+    const rows = this.expiredChunks.all(connectorId, acceptedBefore, limit);
+    const count = expiryChanges(rows, (row) => this.messagesOf(row), Date.now(), limit, changes);
+    if (changes.isEmpty()) return 0;
+    this.database.transaction(() => this.store(changes));
+    this.committedChanges(changes);
+    return count;
+  }
+
+  async replay(connectorId: string, ids?: readonly number[]): Promise<number> {
+    const acceptedAt = Date.now();
+    const appended = this.database.transaction(() => {
+      const chunks: AppendedChunk[] = [];
+      const requeue = (rows: readonly ReplayedDeadLetter[]) =>
+        chunks.push(
+          ...this.appendAll(
+            rows.map((row) => ({ connectorId, partitionKey: row.partition_key, sourceId: row.source_id, body: row.body })),
+            acceptedAt,
+          ),
+        );
+      if (ids === undefined) {
+        for (let afterId = 0; ;) {
+          const rows = this.deadLetters.take(connectorId, { afterId, limit: CHUNK_MAX_MESSAGES });
+          if (rows.length === 0) break;
+          requeue(rows);
+          afterId = rows[rows.length - 1].id;
+        }
+      } else {
+        const rows = this.deadLetters.take(connectorId, { ids: [...new Set(ids)].sort((a, b) => a - b) });
+        for (let start = 0; start < rows.length; start += CHUNK_MAX_MESSAGES) requeue(rows.slice(start, start + CHUNK_MAX_MESSAGES));
+      }
+      return chunks;
+    });
+    this.committed(appended);
+    return appended.reduce((sum, chunk) => sum + chunk.messages.length, 0);
+  }
+
+  async find(filter: MessageFilter, limit: number): Promise<PendingView[]> {
+    return searchOutbox(this.database.sqlite, filter, limit);
+  }
+
+  /** A chunk's messages, decoded once and then served from memory. */
+  private messagesOf(row: ChunkRow): ChunkMessage[] {
+    let messages = this.decoded.get(row.seq);
+    if (!messages) {
+      messages = decodeMessages(this.chunkMessages.get(row.seq)?.messages ?? '[]');
+      this.decoded.keep(row.seq, messages);
+    }
+    return messages;
+  }
+
+  /** Appends messages, one chunk per connector (more for a big group); inside the caller's transaction. */
+  private appendAll(messages: readonly NewMessage[], acceptedAt: number): AppendedChunk[] {
+    const appended: AppendedChunk[] = [];
+    for (const { connectorId, partition, messages: chunk } of chunksByConnector(messages, 1)) {
+      const { lastInsertRowid } = this.insert.run(connectorId, acceptedAt, chunk.length, encodeMessages(chunk));
+      appended.push({ seq: Number(lastInsertRowid), connectorId, partition, messages: chunk });
+    }
+    return appended;
+  }
+
+  /** Writes chunks' new states and dead letters, removing chunks with nothing left pending; inside a transaction. */
+  private store(changes: ChunkChanges): void {
+    for (const [seq, outcome] of changes.outcomes) {
+      this.deadLetters.insertAll(outcome.buried);
+      if (outcome.pending === 0) this.remove.run(seq);
+      else this.updateState.run(outcome.pending, encodeState(outcome.state), seq);
+    }
+  }
+
+  /** After `store` committed: removed chunks leave the cache, settled messages the backlog; returns how many. */
+  private committedChanges(changes: ChunkChanges): number {
+    for (const [seq, outcome] of changes.outcomes) {
+      if (outcome.pending === 0) this.decoded.forget(seq);
+      // By what was actually settled: a message settled twice (or of a deleted connector) is not counted again.
+      if (outcome.settled > 0) this.counters.add(outcome.connectorId, -outcome.settled);
+    }
+    return changes.settled;
+  }
+}
