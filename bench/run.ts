@@ -3,6 +3,7 @@ import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { type BenchContext, deliveryWith, idleCost, skewedLatency } from './fanout.js';
 import { BenchHost } from './host.js';
+import { type StoreRun, storeEngines } from './stores.js';
 import { benchClient } from './kinesis-client.js';
 import { peakRssMiB, runJson, startServer, stop } from './processes.js';
 
@@ -200,12 +201,15 @@ async function main(): Promise<void> {
     results.slowDestination = slow;
     results.idle = await idleCost(context, many[3], quick ? 5 : 10);
     results.skewed = await skewedLatency(context, many[2], 5000, Math.max(3, 20 * scale));
+
+    // 9. The store engines: one host on SQLite vs one on PostgreSQL (alternated), then three on one PostgreSQL.
+    results.stores = await storeEngines(context, Math.round(100_000 * scale), 2);
   } finally {
     await stop(sink.child);
   }
 
   const host = (results.host as { eventsPerSecond: number }).eventsPerSecond;
-  const ratios = {
+  const ratios: Record<string, number> = {
     hostToLimit: round(hostToLimit, 3),
     hostToNaive: round(host / (results.naive as { recordsPerSecond: number }).recordsPerSecond, 1),
     hostToLibrary: round(host / (results.library as { recordsPerSecond: number }).recordsPerSecond, 2),
@@ -218,6 +222,12 @@ async function main(): Promise<void> {
   const slow = results.slowDestination as Run[];
   const idle = results.idle as { connectors: number; rssMiB: number; cpuPercentOfCore: number };
   const skewed = results.skewed as { connectors: number; smallP99Ms: number };
+  const stores = results.stores as { runs: StoreRun[]; pairs: { sqlite: number; postgres: number }[] };
+  const onePg = median(stores.pairs.map((pair) => pair.postgres));
+  const pgToSqlite = round(median(stores.pairs.map((pair) => pair.postgres / pair.sqlite)), 3);
+  const threePg = stores.runs[stores.runs.length - 1];
+  ratios.postgresToSqlite = pgToSqlite;
+  ratios.threePostgresToOne = round(threePg.eventsPerSecond / onePg, 3);
   const share = (connectors: number) =>
     round(fanOut.find((run) => run.connectors === connectors)!.eventsPerSecond / fanOut[0].eventsPerSecond, 3);
   const targets = [
@@ -274,6 +284,12 @@ async function main(): Promise<void> {
     ]),
     [`${idle.connectors} connectors idle: RSS MiB / CPU % of a core`, `${idle.rssMiB} / ${idle.cpuPercentOfCore}`],
     [`${skewed.connectors} connectors, 90% to one at 5,000/s: small ones' p99 ms`, skewed.smallP99Ms],
+    ...stores.runs.map((run) => [
+      `store: ${run.instances} host(s) on ${run.engine}: events/s; CPU us/event hosts + database; cores busy`,
+      `${run.eventsPerSecond}; ${run.hostCpuUsPerEvent} + ${run.databaseCpuUsPerEvent}; ${run.cores}`,
+    ]),
+    [`store: 1 host on PostgreSQL / on SQLite (median of ${stores.pairs.length} alternated pairs)`, pgToSqlite],
+    ['store: 3 hosts / 1 host on PostgreSQL (on 2 cores: same CPU shared)', ratios.threePostgresToOne],
   ];
   console.log(
     `\nBenchmark (${cpus().length} cores, ${cpus()[0]?.model}, Node ${process.version})${quick ? ' QUICK: 1/10 of the sizes' : ''}`,

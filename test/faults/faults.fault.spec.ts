@@ -16,6 +16,7 @@ import { HostProcess } from './support/host-process.js';
 import { generateLoad, type SentEvent } from './support/load-generator.js';
 import { loadThroughOutage, loadWithKills } from './support/scenario-loads.js';
 import { FaultProxy } from '../support/fault-proxy.js';
+import { drained, messages } from './support/stream-drain.js';
 import { formatTable, judge, type StreamMessage, type Verdict } from './support/verdict.js';
 
 // Each scenario: the built host in its own process, a load generator posting thousands of events like the
@@ -81,26 +82,6 @@ async function connect(host: HostProcess, stream: string, name = 'fault connecto
     source: { type: 'audience', id: SOURCE_ID, number: 1, name: 'Fault audience' },
   });
   return connector.id;
-}
-
-async function messages(reader: KinesisTestClient, stream: string): Promise<StreamMessage[]> {
-  return (await reader.readAll(stream)).map((record) => {
-    const message = JSON.parse(record.data) as { profileId: string; timestamp: number };
-    return { profileId: message.profileId, timestamp: message.timestamp };
-  });
-}
-
-/** Reads the stream until every accepted event is on it (or 90 s pass); returns the records and the seconds waited. */
-async function drained(reader: KinesisTestClient, stream: string, accepted: readonly SentEvent[], earlier: StreamMessage[] = []) {
-  const started = Date.now();
-  const wanted = new Set(accepted.map((event) => `${event.profileId}#${event.sequence}`));
-  for (;;) {
-    const records = [...earlier, ...(await messages(reader, stream))];
-    const seen = new Set(records.map((record) => `${record.profileId}#${record.timestamp}`));
-    if ([...wanted].every((id) => seen.has(id)) || Date.now() - started > 90_000)
-      return { records, seconds: (Date.now() - started) / 1000 };
-    await new Promise((r) => setTimeout(r, 200));
-  }
 }
 
 /** A webhook connector to `receiver` (signed with `secret`), bound to the scenario's audience. */

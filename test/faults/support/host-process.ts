@@ -62,6 +62,12 @@ export class HostProcess {
     return exited;
   }
 
+  /** Sends a signal without waiting for an exit (SIGSTOP freezes the process, SIGCONT thaws it). */
+  signal(signal: NodeJS.Signals): void {
+    const child = this.child;
+    if (child && child.exitCode === null && child.signalCode === null) child.kill(signal);
+  }
+
   logs(): string {
     return this.output;
   }

@@ -177,15 +177,20 @@ export class DeliveryWorker {
       if (this.stopping || this.row.updated_at !== version) return;
       if (waited) selection = await this.select(limits);
       if (this.stopping || this.row.updated_at !== version || selection.batch.length === 0) return;
-      this.launch(instance, selection.batch);
-      launched = true;
+      launched = this.launch(instance, selection.batch);
     } finally {
       if (!launched) this.deps.slots.release();
     }
   }
 
-  private launch(instance: ConnectorInstance, batch: PendingMessage[]): void {
+  /** Starts the call (holding the slot taken for it); false when nothing of the selection may go now. */
+  private launch(instance: ConnectorInstance, selected: PendingMessage[]): boolean {
     const { ownership } = this.deps;
+    // Checked again now, with the call counted in the same turn: a partition given up (or lapsing) since the
+    // selection is not sent, and the lease keeper never gives back a partition with a call being prepared.
+    const needMs = (instance.limits.maxCallMs ?? DEFAULT_MAX_CALL_MS) + this.deps.leaseMarginMs;
+    const batch = ownership.shared ? selected.filter((message) => ownership.maySend(message.partition, needMs)) : selected;
+    if (batch.length === 0) return false;
     // The leases the batch goes under: its settlement writes nothing for a partition held under another epoch since.
     const partitions = [...new Set(batch.map((message) => message.partition))];
     const fence: Fence | undefined = ownership.shared
@@ -209,6 +214,7 @@ export class DeliveryWorker {
         this.sleeper.wake();
       });
     this.calls.add(call);
+    return true;
   }
 
   /** One call: send, settle (the profiles stay held until the settlement is committed), account. */
@@ -245,7 +251,12 @@ export class DeliveryWorker {
    */
   private async select(limits: DeliveryLimits): Promise<BatchSelection> {
     const { outbox, ownership, leaseMarginMs } = this.deps;
-    const head = await outbox.head(this.row.id, limits.maxBatchMessages, SCAN_PAGES + this.calls.size, this.skipInFlight);
+    // SQLite reads the head synchronously, within this turn. PostgreSQL reads it over several awaits, during which
+    // calls may settle: the profiles in flight are fixed as of now, so a profile whose call settles mid-read
+    // is skipped whole, not from the middle of its backlog on (which would send a later message first).
+    const inFlight = ownership.shared ? new Set(this.keysInFlight) : this.keysInFlight;
+    const skipKey = ownership.shared ? (key: string) => inFlight.has(key) : this.skipInFlight;
+    const head = await outbox.head(this.row.id, limits.maxBatchMessages, SCAN_PAGES + this.calls.size, skipKey);
     if (!ownership.shared) return selectBatch(head, Date.now(), limits);
     const needMs = (limits.maxCallMs ?? DEFAULT_MAX_CALL_MS) + leaseMarginMs;
     if (needMs >= this.deps.leaseTtlMs && !this.warnedLongCalls) {

@@ -45,6 +45,9 @@ export class DatabaseService implements OnApplicationShutdown {
       });
       // An idle client whose server went away emits 'error'; the pool drops it and the next query reconnects.
       this.pgPool.on('error', (error) => this.logger.warn(`PostgreSQL connection lost: ${error.message}`));
+      // A client in use emits it too (the server restarting mid-transaction), and the pool listens only to idle
+      // ones: unheard, it would end the process. Its query fails with the same error, which its caller handles.
+      this.pgPool.on('connect', (client) => client.on('error', () => undefined));
       this.db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: this.pgPool }) });
       return;
     }

@@ -385,6 +385,15 @@ describe('the outbox on PostgreSQL, several partitions held through leases', () 
     }
   });
 
+  it('answers a commit with each chunk under the seq the store gave it', async () => {
+    const appended = await acceptTwice();
+    for (const chunk of appended) {
+      const { rows } = await sql<{ partition: number; messages: string }>`
+        SELECT partition, messages FROM outbox_chunks WHERE seq = ${chunk.seq}`.execute(store.database.db);
+      expect(rows[0]).toEqual({ partition: chunk.partition, messages: JSON.stringify(chunk.messages) });
+    }
+  });
+
   it('reads only partitions it holds, and counts only those as its own', async () => {
     await acceptTwice();
     const lost = [0, 1, 2, 3];

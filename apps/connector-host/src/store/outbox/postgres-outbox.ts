@@ -11,7 +11,7 @@ import type { StoreSignals } from '../store-signals.js';
 import { BacklogCounters } from './backlog-counters.js';
 import { ChunkChanges } from './chunk-changes.js';
 import { DecodedChunks } from './decoded-chunks.js';
-import { CHUNK_MAX_MESSAGES, decodeMessages, encodeMessages, encodeState } from './outbox-chunk.js';
+import { CHUNK_MAX_MESSAGES, type ChunkMessage, decodeMessages, encodeMessages, encodeState } from './outbox-chunk.js';
 import { chunksByConnector } from './outbox-grouping.js';
 import {
   type AppendedChunk,
@@ -109,22 +109,34 @@ export class PostgresOutbox extends OutboxStore {
     if (mine.size > 0) this.arrived$.next([...mine.keys()]);
   }
 
+  /**
+   * Read in one snapshot (REPEATABLE READ), not page by page at READ COMMITTED: a page read later could show a
+   * chunk committed since with a lower seq than the previous page's last (seqs are drawn before commit), and
+   * skip it while showing a later message of the same profile. In one snapshot, a profile's later message (posted
+   * after its earlier one was committed) is never visible without the earlier one.
+   */
   async head(connectorId: string, pageSize: number, pages: number, skipKey?: (key: string) => boolean): Promise<Iterable<PendingMessage>> {
     const partitions = this.ownership.selectable();
-    const found: PendingMessage[] = [];
-    if (partitions.length === 0) return found;
+    if (partitions.length === 0) return [];
     const wanted = pageSize * pages;
-    for (let afterSeq = 0; ;) {
-      const { rows } = await sql<ChunkRow>`
-        SELECT ${CHUNK_COLUMNS} FROM outbox_chunks
-        WHERE connector_id = ${connectorId} AND seq > ${afterSeq} AND partition = ANY(${partitions}::int[])
-        ORDER BY seq LIMIT ${CHUNKS_PER_READ}`.execute(this.db);
-      if (rows.length === 0) return found;
-      await this.decode(this.db, rows);
-      for (const row of rows) if (pendingOf(row, this.decoded.get(row.seq) ?? [], 0, found, wanted, skipKey)) return found;
-      if (rows.length < CHUNKS_PER_READ) return found;
-      afterSeq = rows[rows.length - 1].seq;
-    }
+    return this.db
+      .transaction()
+      .setIsolationLevel('repeatable read')
+      .setAccessMode('read only')
+      .execute(async (trx) => {
+        const found: PendingMessage[] = [];
+        for (let afterSeq = 0; ;) {
+          const { rows } = await sql<ChunkRow>`
+            SELECT ${CHUNK_COLUMNS} FROM outbox_chunks
+            WHERE connector_id = ${connectorId} AND seq > ${afterSeq} AND partition = ANY(${partitions}::int[])
+            ORDER BY seq LIMIT ${CHUNKS_PER_READ}`.execute(trx);
+          if (rows.length === 0) return found;
+          const messages = await this.decode(trx, rows);
+          for (const row of rows) if (pendingOf(row, messages.get(row.seq)!, 0, found, wanted, skipKey)) return found;
+          if (rows.length < CHUNKS_PER_READ) return found;
+          afterSeq = rows[rows.length - 1].seq;
+        }
+      });
   }
 
   async oldestAcceptedAt(connectorId: string): Promise<number | undefined> {
@@ -147,14 +159,16 @@ export class PostgresOutbox extends OutboxStore {
       const { rows } = await sql<ChunkRow>`
         SELECT ${CHUNK_COLUMNS} FROM outbox_chunks WHERE seq = ANY(${seqs}::bigint[]) ORDER BY seq FOR UPDATE`.execute(trx);
       const working = new Map(rows.filter((row) => valid.has(row.partition)).map((row) => [row.seq, row]));
-      if (items.some(({ settlement }) => settlement.dead.length > 0)) await this.decode(trx, [...working.values()]);
+      const messages = items.some(({ settlement }) => settlement.dead.length > 0)
+        ? await this.decode(trx, [...working.values()])
+        : new Map<number, ChunkMessage[]>();
       const all = new ChunkChanges();
       const counted: ChunkChanges[] = [];
       for (const { settlement } of items) {
         const changes = settlementChanges(
           settlement,
           (seq) => working.get(seq),
-          (row) => this.decoded.get(row.seq) ?? [],
+          (row) => messages.get(row.seq)!,
           now,
         );
         for (const [seq, outcome] of changes.outcomes) {
@@ -189,8 +203,8 @@ export class PostgresOutbox extends OutboxStore {
         SELECT ${CHUNK_COLUMNS} FROM outbox_chunks
         WHERE connector_id = ${connectorId} AND accepted_at < ${acceptedBefore} AND partition = ANY(${[...valid]}::int[])
         ORDER BY seq LIMIT ${limit} FOR UPDATE`.execute(trx);
-      await this.decode(trx, rows);
-      const expired = expiryChanges(rows, (row) => this.decoded.get(row.seq) ?? [], Date.now(), limit, changes);
+      const messages = await this.decode(trx, rows);
+      const expired = expiryChanges(rows, (row) => messages.get(row.seq)!, Date.now(), limit, changes);
       await this.writeFenced(trx, changes, fence);
       return expired;
     });
@@ -314,13 +328,29 @@ export class PostgresOutbox extends OutboxStore {
     await sql`SELECT pg_notify(${this.signals.outboxChannel}, ${this.signals.appendedPayload([...counts.values()])})`.execute(trx);
   }
 
-  /** Decodes (and caches) the messages of chunks not in the cache, in one query. */
-  private async decode(db: Kysely<Database>, rows: readonly ChunkRow[]): Promise<void> {
-    const missing = rows.filter((row) => this.decoded.get(row.seq) === undefined).map((row) => row.seq);
-    if (missing.length === 0) return;
+  /**
+   * The messages of these chunks, from the cache or (those it lacks, in one query) the store, kept for the next
+   * round. Returned, not left in the cache: keeping one chunk may push out another of the same rows.
+   */
+  private async decode(db: Kysely<Database>, rows: readonly ChunkRow[]): Promise<Map<number, ChunkMessage[]>> {
+    const messages = new Map<number, ChunkMessage[]>();
+    const missing: number[] = [];
+    for (const row of rows) {
+      const cached = this.decoded.get(row.seq);
+      if (cached) messages.set(row.seq, cached);
+      else missing.push(row.seq);
+    }
+    if (missing.length === 0) return messages;
     const { rows: found } = await sql<{ seq: number; messages: string }>`
       SELECT seq, messages FROM outbox_chunks WHERE seq = ANY(${missing}::bigint[])`.execute(db);
-    for (const row of found) this.decoded.keep(row.seq, decodeMessages(row.messages));
+    for (const row of found) {
+      const decoded = decodeMessages(row.messages);
+      messages.set(row.seq, decoded);
+      this.decoded.keep(row.seq, decoded);
+    }
+    // A chunk removed meanwhile (its connector deleted) has no messages left to read.
+    for (const seq of missing) if (!messages.has(seq)) messages.set(seq, []);
+    return messages;
   }
 
   /**
