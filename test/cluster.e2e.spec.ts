@@ -185,3 +185,34 @@ describe('hosts sharing one PostgreSQL', () => {
     }
   });
 });
+
+describe('roles', () => {
+  it('an intake-only and a delivery-only host: one takes events, the other sends them', async () => {
+    const url = await freshDatabaseUrl();
+    const intake = await start('intake-1', { DATABASE_URL: url, ROLE: 'intake' });
+    const delivery = await start('delivery-1', { DATABASE_URL: url, ROLE: 'delivery' });
+    try {
+      const stream = `roles-${randomUUID().slice(0, 8)}`;
+      await kinesis.createStream(stream, 1);
+      const connector = await intake.request('POST', '/v1/connectors', kinesisConnector(stream));
+      const binding = await intake.request('POST', '/v1/bindings', audienceBinding(connector.body.id));
+      const event = profileEvent(binding.body.source.id);
+      // The delivering host takes no events: a load balancer sends them elsewhere.
+      const refused = await delivery.request('POST', '/v1/events', { events: [event] });
+      expect(refused.status).toBe(503);
+      expect(refused.body.message).toMatch(/ROLE=delivery/);
+      expect((await intake.request('POST', '/v1/events', { events: [event] })).status).toBe(202);
+      await eventually('the record', async () => ((await kinesis.readAll(stream)).length === 1 ? true : undefined));
+      // Only the delivering host holds partitions; the intake host runs no delivery loop and is still ready.
+      const view = await cluster(intake);
+      expect(view.instances.find((instance) => instance.id === 'intake-1')).toMatchObject({ role: 'intake', partitions: [] });
+      expect(view.instances.find((instance) => instance.id === 'delivery-1')?.partitions).toHaveLength(PARTITIONS);
+      expect(await recordsPut(intake)).toBe(0);
+      expect(await recordsPut(delivery)).toBe(1);
+      expect((await intake.request('GET', '/health/ready')).status).toBe(200);
+    } finally {
+      await intake.stop(true);
+      await delivery.stop(true);
+    }
+  });
+});

@@ -119,12 +119,16 @@ export class PostgresOutbox extends OutboxStore {
     const partitions = this.ownership.selectable();
     if (partitions.length === 0) return [];
     const wanted = pageSize * pages;
+    const now = Date.now();
     return this.db
       .transaction()
       .setIsolationLevel('repeatable read')
       .setAccessMode('read only')
       .execute(async (trx) => {
         const found: PendingMessage[] = [];
+        // As SQLite's lazy read stops once the batch is chosen: enough profiles due now to fill a batch is enough.
+        const due = new Set<string>();
+        const seen = new Set<string>();
         for (let afterSeq = 0; ;) {
           const { rows } = await sql<ChunkRow>`
             SELECT ${CHUNK_COLUMNS} FROM outbox_chunks
@@ -132,7 +136,17 @@ export class PostgresOutbox extends OutboxStore {
             ORDER BY seq LIMIT ${CHUNKS_PER_READ}`.execute(trx);
           if (rows.length === 0) return found;
           const messages = await this.decode(trx, rows);
-          for (const row of rows) if (pendingOf(row, messages.get(row.seq)!, 0, found, wanted, skipKey)) return found;
+          for (const row of rows) {
+            const from = found.length;
+            const full = pendingOf(row, messages.get(row.seq)!, 0, found, wanted, skipKey);
+            for (let index = from; index < found.length; index++) {
+              const { partition_key: key, next_attempt_at: dueAt } = found[index];
+              if (seen.has(key)) continue;
+              seen.add(key);
+              if (dueAt <= now) due.add(key);
+            }
+            if (full || due.size >= pageSize) return found;
+          }
           if (rows.length < CHUNKS_PER_READ) return found;
           afterSeq = rows[rows.length - 1].seq;
         }
