@@ -8,9 +8,9 @@ import { HOST_CONFIG, type HostConfig } from '../config/host.config.js';
 import { migrationProvider } from './migrations.js';
 import { WriteLock } from './write-lock.js';
 import type { Database } from './schema.js';
+import type { StoreEngine } from './store-engine.js';
 
-/** Which engine holds the store: the embedded SQLite file (one instance) or a PostgreSQL many instances share. */
-export type StoreEngine = 'sqlite' | 'postgres';
+export type { StoreEngine } from './store-engine.js';
 
 /**
  * The host's database: connector set-ups, bindings, the outbox and dead letters (and, on PostgreSQL, the cluster's

@@ -1,5 +1,5 @@
 import { type Kysely, type Migration, type MigrationProvider, sql } from 'kysely';
-import type { StoreEngine } from './database.service.js';
+import type { StoreEngine } from './store-engine.js';
 
 // Migrations live in code (not files found at run time) so the built host carries them wherever it runs.
 // Append only: never edit a migration that has shipped.

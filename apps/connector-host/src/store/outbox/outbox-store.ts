@@ -3,21 +3,10 @@ import type { StoredAnswer } from '../idempotency.repository.js';
 import type { MessageFilter } from '../message-filter.js';
 import type { BacklogCounters } from './backlog-counters.js';
 import type { ChunkMessage } from './outbox-chunk.js';
+import type { PendingMessage } from './pending-message.js';
 import type { Settlement } from './settlement.js';
 
-/** A message waiting for delivery; `seq` is its place in the delivery order. */
-export interface PendingMessage {
-  seq: number;
-  connector_id: string;
-  /** The delivery partition (a hash of connector and profile); 0 on SQLite. */
-  partition: number;
-  partition_key: string;
-  source_id: string | null;
-  body: string;
-  accepted_at: number;
-  attempts: number;
-  next_attempt_at: number;
-}
+export type { PendingMessage } from './pending-message.js';
 
 /** A routed message, ready to be committed. */
 export interface NewMessage {

@@ -1,7 +1,7 @@
 import type { NewDeadLetter } from '../dead-letters.repository.js';
 import { ChunkChanges } from './chunk-changes.js';
 import { type ChunkMessage, type ChunkState, chunkOf, decodeState, indexIn, messageSeq } from './outbox-chunk.js';
-import type { PendingMessage } from './outbox-store.js';
+import type { PendingMessage } from './pending-message.js';
 
 export interface RetryUpdate {
   seq: number;

@@ -1,0 +1,13 @@
+/** A message waiting for delivery; `seq` is its place in the delivery order. */
+export interface PendingMessage {
+  seq: number;
+  connector_id: string;
+  /** The delivery partition (a hash of connector and profile); 0 on SQLite. */
+  partition: number;
+  partition_key: string;
+  source_id: string | null;
+  body: string;
+  accepted_at: number;
+  attempts: number;
+  next_attempt_at: number;
+}
