@@ -164,3 +164,35 @@ describe('/v1/bindings', () => {
     expect((await host.request('GET', '/v1/bindings')).body.length).toBe(before);
   });
 });
+
+describe('one rule for audience and step ids', () => {
+  // Shaped like a UUID, but neither an RFC 4122 version nor variant: the platform names its sources.
+  const ID = '5b0e3f7a-9c1d-0e2f-0a6b-7c8d9e0f1a2b';
+
+  it('takes the same source ids on a binding, an event and a filter, and refuses the same malformed ones', async () => {
+    const bound = await host.request(
+      'POST',
+      '/v1/bindings',
+      audienceBinding(connectorId, { source: { type: 'audience', id: ID, number: 9, name: 'x' } }),
+    );
+    expect(bound.status).toBe(201);
+    const routed = await host.request('POST', '/v1/events', {
+      events: [{ siteNumber: 1234, sourceId: ID, callType: 'NEW', timestamp: 1, profile: { profileId: 'p', partnerIds: { '33': ['1'] } } }],
+    });
+    expect(routed).toMatchObject({ status: 202, body: { routed: 1 } });
+    expect((await host.request('GET', `/v1/bindings?sourceId=${ID}`)).body).toHaveLength(1);
+    for (const malformed of ['5b0e3f7a-9c1d-0e2f-0a6b-7c8d9e0f1a2', 'not-a-uuid']) {
+      const refused = await host.request(
+        'POST',
+        '/v1/bindings',
+        audienceBinding(connectorId, { source: { type: 'audience', id: malformed, number: 9, name: 'x' } }),
+      );
+      expect(refused.body.errors).toEqual([{ field: 'source.id', message: 'id must be a UUID' }]);
+      const event = await host.request('POST', '/v1/events', {
+        events: [{ siteNumber: 1234, sourceId: malformed, callType: 'NEW', timestamp: 1, profile: { profileId: 'p', partnerIds: {} } }],
+      });
+      expect(event.body.errors[0].field).toBe('events[0].sourceId');
+      expect((await host.request('GET', `/v1/bindings?sourceId=${malformed}`)).status).toBe(400);
+    }
+  });
+});

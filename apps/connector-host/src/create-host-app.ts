@@ -52,24 +52,33 @@ export async function createHostApp(env: Record<string, string | undefined>, opt
     HostModule.forRoot({ config, connectors, deliveryThread }),
     // The caller's X-Request-Id (or a fresh UUID) becomes the request id every log line of the request carries.
     new FastifyAdapter({ bodyLimit: config.maxBodyBytes, requestIdHeader: 'x-request-id', genReqId: () => randomUUID() }),
-    { bufferLogs: true, abortOnError: false },
+    // bodyParser: false: Fastify parses JSON itself, with the parser set up below (Nest would add a second one).
+    { bufferLogs: true, abortOnError: false, bodyParser: false },
   );
   // Nest's own lines (boot, errors) go through pino too, with the same format and redaction.
   app.useLogger(app.get(Logger));
+  const fastify = app.getHttpAdapter().getInstance();
+  // Generated clients send content-type: application/json on every request, body or not: an empty body is no body
+  // (body-less actions answer as without the header; a route that needs a body says which field is missing).
+  // Anything else is Fastify's own parser, prototype-poisoning checks included.
+  const jsonParser = fastify.getDefaultJsonParser('error', 'error');
+  fastify.removeContentTypeParser('application/json');
+  fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    const text = typeof body === 'string' ? body : body.toString('utf8');
+    if (text === '') return done(null, undefined);
+    jsonParser(request, text, done);
+  });
   // Refuse absurdly nested bodies before any (recursive) validator sees them.
-  app
-    .getHttpAdapter()
-    .getInstance()
-    .addHook('preValidation', async (request: { body?: unknown }, reply: FastifyReply) => {
-      if (request.body !== undefined && nestsDeeperThan(request.body, MAX_JSON_DEPTH)) {
-        return reply.status(400).send({
-          statusCode: 400,
-          error: 'Bad Request',
-          message: `body nests deeper than ${MAX_JSON_DEPTH} levels`,
-          errors: [{ field: 'body', message: `body nests deeper than ${MAX_JSON_DEPTH} levels` }],
-        });
-      }
-    });
+  fastify.addHook('preValidation', async (request: { body?: unknown }, reply: FastifyReply) => {
+    if (request.body !== undefined && nestsDeeperThan(request.body, MAX_JSON_DEPTH)) {
+      return reply.status(400).send({
+        statusCode: 400,
+        error: 'Bad Request',
+        message: `body nests deeper than ${MAX_JSON_DEPTH} levels`,
+        errors: [{ field: 'body', message: `body nests deeper than ${MAX_JSON_DEPTH} levels` }],
+      });
+    }
+  });
   // Security headers on every answer; the CSP lets the /docs page run its own inline bootstrap only.
   // Built once: @fastify/helmet rebuilt the whole middleware (CSP parsing included) for every request.
   const securityHeaders = helmet({

@@ -1,5 +1,6 @@
 import { MAX_BINDING_PROPERTIES, MAX_BINDING_VARIABLES } from '@event-connectors/connector-sdk';
 import type { NewBinding } from '../setups/bindings.service.js';
+import { IsSourceId } from '../common/source-id.js';
 import { OptionalField } from './optional-field.js';
 import { Type } from 'class-transformer';
 import {
@@ -28,7 +29,7 @@ export class BindingSourceDto {
   type!: 'audience' | 'journey';
 
   /** The audience or journey step id: the `sourceId` of the messages. */
-  @IsUUID('all', { message: 'id must be a UUID' })
+  @IsSourceId('id')
   @IsNotEmpty({ message: 'id is required' })
   id!: string;
 

@@ -1,5 +1,6 @@
 import { applyDecorators } from '@nestjs/common';
 import { Type } from 'class-transformer';
+import { IsSourceId } from '../common/source-id.js';
 import { IsIn, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
 
 /** An optional `?siteNumber=` filter: a positive 32-bit integer. */
@@ -29,7 +30,7 @@ export class ListBindingsQuery {
   connectorId?: string;
 
   @IsOptional()
-  @IsUUID('all', { message: 'sourceId must be a UUID' })
+  @IsSourceId('sourceId')
   sourceId?: string;
 
   @SiteNumberFilter()
@@ -51,7 +52,7 @@ export class DeliveriesQuery {
   profileId?: string;
 
   @IsOptional()
-  @IsUUID('all', { message: 'sourceId must be a UUID' })
+  @IsSourceId('sourceId')
   sourceId?: string;
 
   @IsOptional()

@@ -1,6 +1,7 @@
+import { SOURCE_ID_PATTERN } from '../common/source-id.js';
 import { CALL_TYPES, MAX_PARTITION_KEY_LENGTH } from '@event-connectors/connector-sdk';
 
-const UUID = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
+const UUID = SOURCE_ID_PATTERN;
 
 /** Bounds of one event: generous for real profiles, tight enough that no request can exhaust the host. */
 export const EVENT_LIMITS = {
