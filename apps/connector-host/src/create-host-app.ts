@@ -66,7 +66,7 @@ export async function createHostApp(env: Record<string, string | undefined>, opt
   fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
     const text = typeof body === 'string' ? body : body.toString('utf8');
     if (text === '') return done(null, undefined);
-    jsonParser(request, text, done);
+    void jsonParser(request, text, done);
   });
   // Refuse absurdly nested bodies before any (recursive) validator sees them.
   fastify.addHook('preValidation', async (request: { body?: unknown }, reply: FastifyReply) => {
