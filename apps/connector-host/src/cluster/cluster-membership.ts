@@ -4,6 +4,7 @@ import { HOST_CONFIG, type HostConfig } from '../config/host.config.js';
 import { DatabaseService } from '../store/database.service.js';
 import { OutboxStore } from '../store/outbox/outbox-store.js';
 import { StoreSignals } from '../store/store-signals.js';
+import { errorMessage } from '../common/error-message.js';
 
 /**
  * This instance's place in a cluster sharing one PostgreSQL: it checks the cluster's fixed settings at boot, keeps
@@ -37,7 +38,7 @@ export class ClusterMembership implements OnModuleInit, OnApplicationShutdown {
     await this.outbox.recount();
     this.heartbeat = setInterval(() => void this.beat(), renewEveryMs);
     this.recount = setInterval(
-      () => void this.outbox.recount().catch((error: unknown) => this.logger.warn(`could not count backlogs: ${describe(error)}`)),
+      () => void this.outbox.recount().catch((error: unknown) => this.logger.warn(`could not count backlogs: ${errorMessage(error)}`)),
       backlogRefreshMs,
     );
     this.logger.log(`instance ${instanceId} (${this.config.role}) joined the cluster`);
@@ -59,7 +60,7 @@ export class ClusterMembership implements OnModuleInit, OnApplicationShutdown {
       // Instances silent for an hour are gone for good: their rows go, so /health/cluster stays readable.
       await sql`DELETE FROM instances WHERE heartbeat_at < clock_timestamp() - interval '1 hour'`.execute(this.database.db);
     } catch (error) {
-      this.logger.warn(`heartbeat failed: ${describe(error)}`);
+      this.logger.warn(`heartbeat failed: ${errorMessage(error)}`);
     }
   }
 
@@ -78,8 +79,4 @@ export class ClusterMembership implements OnModuleInit, OnApplicationShutdown {
       this.database.db,
     );
   }
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

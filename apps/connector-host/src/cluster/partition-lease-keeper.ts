@@ -5,6 +5,7 @@ import { HOST_CONFIG, type HostConfig } from '../config/host.config.js';
 import { DatabaseService } from '../store/database.service.js';
 import { OutboxStore } from '../store/outbox/outbox-store.js';
 import { PartitionOwnership } from '../store/partition-ownership.js';
+import { errorMessage } from '../common/error-message.js';
 
 /**
  * Holds this instance's fair share of the delivery partitions on a shared PostgreSQL (a delivering role only).
@@ -53,7 +54,7 @@ export class PartitionLeaseKeeper implements OnApplicationBootstrap, OnApplicati
         WHERE owner = ${this.ownership.owner} AND partition = ANY(${held}::int[])`.execute(this.database.db);
       this.logger.log(`gave back partitions ${held.join(', ')}`);
     } catch (error) {
-      this.logger.warn(`could not give back partitions (they lapse within ${this.config.cluster.leaseTtlMs} ms): ${describe(error)}`);
+      this.logger.warn(`could not give back partitions (they lapse within ${this.config.cluster.leaseTtlMs} ms): ${errorMessage(error)}`);
     }
     for (const partition of held) this.ownership.drop(partition);
   }
@@ -67,11 +68,11 @@ export class PartitionLeaseKeeper implements OnApplicationBootstrap, OnApplicati
       await this.balance();
     } catch (error) {
       // The database is unreachable: nothing is renewed, so calls stop before the leases can lapse.
-      this.logger.warn(`lease round failed: ${describe(error)}`);
+      this.logger.warn(`lease round failed: ${errorMessage(error)}`);
     }
     if (this.ownership.partitions().join() !== before) {
       this.logger.log(`holding partitions [${this.ownership.partitions().join(', ')}]`);
-      await this.outbox.recount().catch((error: unknown) => this.logger.warn(`could not count backlogs: ${describe(error)}`));
+      await this.outbox.recount().catch((error: unknown) => this.logger.warn(`could not count backlogs: ${errorMessage(error)}`));
     }
   }
 
@@ -133,8 +134,4 @@ export class PartitionLeaseKeeper implements OnApplicationBootstrap, OnApplicati
       RETURNING partition, epoch`.execute(this.database.db);
     for (const { partition, epoch } of claimed) this.ownership.hold(partition, epoch, startedAt, leaseTtlMs);
   }
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -20,6 +20,7 @@ import { RoutingVersion } from '../store/routing-version.js';
 import { WriteLock } from '../store/write-lock.js';
 import { ChangeBuffer } from './change-buffer.js';
 import type { Answers, DeliveryThreadData, FromDeliveryThread, Question, ToDeliveryThread } from './thread-messages.js';
+import { errorMessage } from '../common/error-message.js';
 
 /** How delivery's thread is made: the file it runs and the environment it reads. */
 export interface DeliveryThreadOptions {
@@ -110,7 +111,7 @@ export class DeliveryThread extends DeliveryControl implements OnApplicationBoot
     try {
       return new Map(await this.ask({ about: 'loops' }));
     } catch (error) {
-      this.logger.warn(`delivery thread did not say which loops run: ${describe(error)}`);
+      this.logger.warn(`delivery thread did not say which loops run: ${errorMessage(error)}`);
       return new Map();
     }
   }
@@ -130,7 +131,7 @@ export class DeliveryThread extends DeliveryControl implements OnApplicationBoot
     try {
       return await this.ask({ about: 'metrics' });
     } catch (error) {
-      this.logger.warn(`delivery thread gave no metrics: ${describe(error)}`);
+      this.logger.warn(`delivery thread gave no metrics: ${errorMessage(error)}`);
       return [];
     }
   }
@@ -184,7 +185,7 @@ export class DeliveryThread extends DeliveryControl implements OnApplicationBoot
       this.start().then(
         () => (this.restartDelayMs = RESTART_DELAYS_MS[0]),
         (error: unknown) => {
-          this.logger.error(`delivery thread did not start again: ${describe(error)}`);
+          this.logger.error(`delivery thread did not start again: ${errorMessage(error)}`);
           this.restartDelayMs = Math.min(this.restartDelayMs * 2, RESTART_DELAYS_MS[1]);
           if (!this.stopping) this.restartLater(-1);
         },
@@ -231,8 +232,4 @@ export class DeliveryThread extends DeliveryControl implements OnApplicationBoot
   private post(message: ToDeliveryThread): void {
     this.worker?.postMessage(message);
   }
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -1,48 +1,20 @@
 import { Logger } from '@nestjs/common';
-import type { ConnectorInstance, DeliveryLimits, DeliveryMessage, DeliveryOutcome, FailureReason } from '@event-connectors/connector-sdk';
-import type { HostConfig } from '../config/host.config.js';
+import { errorMessage } from '../common/error-message.js';
+import type { ConnectorInstance, DeliveryLimits, DeliveryMessage, DeliveryOutcome } from '@event-connectors/connector-sdk';
 import type { ConnectorRow } from '../store/connectors.repository.js';
-import type { Fence, OutboxStore, PendingMessage } from '../store/outbox/outbox-store.js';
-import type { PartitionOwnership } from '../store/partition-ownership.js';
-import type { RoundReport } from './delivery-observer.js';
-import type { DeliveryTrace } from './delivery-trace.js';
-import type { CallSlots } from './call-slots.js';
-import { ArrivalGap, type LingerPolicy } from './linger-policy.js';
+import type { Fence, PendingMessage } from '../store/outbox/outbox-store.js';
+import { LeaseBudget } from './lease-budget.js';
+import { ArrivalGap } from './linger-policy.js';
 import { deliveredRows, RoundAccounting, type WorkerStatus } from './round-accounting.js';
 import { type BatchSelection, selectBatch } from './select-batch.js';
-import type { SettlementBatcher } from './settlement-batcher.js';
 import { settleOutcomes } from './settle-outcomes.js';
 import { WakeableSleep } from './wakeable-sleep.js';
+import type { WorkerDependencies } from './worker-dependencies.js';
 
 /** How far past the head a selection looks for due messages, in batches (plus one per call in flight). */
 const SCAN_PAGES = 8;
 
-/** A call's longest duration when its connector does not say (see DeliveryLimits.maxCallMs). */
-const DEFAULT_MAX_CALL_MS = 5000;
-
-export interface WorkerDependencies {
-  outbox: OutboxStore;
-  /** Which partitions this instance may send now, and under which lease epochs (all, always, on SQLite). */
-  ownership: PartitionOwnership;
-  /** Lease time to keep beyond a call's longest duration before it may start. */
-  leaseMarginMs: number;
-  /** How long a partition lease lasts (a call needing longer can never start). */
-  leaseTtlMs: number;
-  /** Where rounds' outcomes are written, grouped with other rounds' into one commit. */
-  settle: SettlementBatcher;
-  /** The host-wide bound on calls in flight, shared by every loop. */
-  slots: CallSlots;
-  linger: LingerPolicy;
-  /** Told about every round (metrics); must not throw. */
-  observe: (report: RoundReport) => void;
-  /** Where delivered messages are recorded, with their receipts. */
-  trace: DeliveryTrace;
-  instanceFor: (row: ConnectorRow) => ConnectorInstance;
-  /** Pauses the connector (persisted) after repeated set-up failures. */
-  pause: (connectorId: string, reason: FailureReason) => Promise<void>;
-  config: HostConfig['delivery'];
-}
-
+export type { WorkerDependencies } from './worker-dependencies.js';
 export type { WorkerStatus } from './round-accounting.js';
 
 /**
@@ -67,7 +39,7 @@ export class DeliveryWorker {
   /** The set-up version the calls in flight use: a changed set-up waits for them before opening anew. */
   private callsVersion?: number;
   private backoffUntil = 0;
-  private warnedLongCalls = false;
+  private readonly budget: LeaseBudget;
   private stopping = false;
   private running?: Promise<void>;
   private readonly skipInFlight = (key: string) => this.keysInFlight.has(key);
@@ -79,6 +51,7 @@ export class DeliveryWorker {
     this.logger = new Logger(`Delivery ${row.id}`);
     this.arrivals = new ArrivalGap(deps.config.maxLingerMs * 2);
     this.accounting = new RoundAccounting(deps.config);
+    this.budget = new LeaseBudget(deps.ownership, deps.leaseMarginMs, deps.leaseTtlMs, this.logger);
   }
 
   get status(): Readonly<WorkerStatus> {
@@ -120,7 +93,7 @@ export class DeliveryWorker {
         await this.dispatch();
       } catch (error) {
         // The store or the set-up failed, not a message: log, wait, try again; nothing is lost.
-        this.logger.error(`delivery round failed: ${describe(error)}`);
+        this.logger.error(`delivery round failed: ${errorMessage(error)}`);
         await this.sleeper.sleep(this.deps.config.idlePollMs);
       }
     }
@@ -188,8 +161,7 @@ export class DeliveryWorker {
     const { ownership } = this.deps;
     // Checked again now, with the call counted in the same turn: a partition given up (or lapsing) since the
     // selection is not sent, and the lease keeper never gives back a partition with a call being prepared.
-    const needMs = (instance.limits.maxCallMs ?? DEFAULT_MAX_CALL_MS) + this.deps.leaseMarginMs;
-    const batch = ownership.shared ? selected.filter((message) => ownership.maySend(message.partition, needMs)) : selected;
+    const batch = [...this.budget.sendable(selected, instance.limits)];
     if (batch.length === 0) return false;
     // The leases the batch goes under: its settlement writes nothing for a partition held under another epoch since.
     const partitions = [...new Set(batch.map((message) => message.partition))];
@@ -203,7 +175,7 @@ export class DeliveryWorker {
     const call: Promise<void> = this.call(instance, batch, fence)
       .catch((error: unknown) => {
         // The store failed to record the outcome: the batch stays pending and goes again (a duplicate, not a loss).
-        this.logger.error(`delivery round failed: ${describe(error)}`);
+        this.logger.error(`delivery round failed: ${errorMessage(error)}`);
         this.backoffUntil = Date.now() + this.deps.config.idlePollMs;
       })
       .finally(() => {
@@ -250,23 +222,14 @@ export class DeliveryWorker {
    * owner never sends a profile's earlier message while this one could still land a later one.
    */
   private async select(limits: DeliveryLimits): Promise<BatchSelection> {
-    const { outbox, ownership, leaseMarginMs } = this.deps;
+    const { outbox, ownership } = this.deps;
     // SQLite reads the head synchronously, within this turn. PostgreSQL reads it over several awaits, during which
     // calls may settle: the profiles in flight are fixed as of now, so a profile whose call settles mid-read
     // is skipped whole, not from the middle of its backlog on (which would send a later message first).
     const inFlight = ownership.shared ? new Set(this.keysInFlight) : this.keysInFlight;
     const skipKey = ownership.shared ? (key: string) => inFlight.has(key) : this.skipInFlight;
     const head = await outbox.head(this.row.id, limits.maxBatchMessages, SCAN_PAGES + this.calls.size, skipKey);
-    if (!ownership.shared) return selectBatch(head, Date.now(), limits);
-    const needMs = (limits.maxCallMs ?? DEFAULT_MAX_CALL_MS) + leaseMarginMs;
-    if (needMs >= this.deps.leaseTtlMs && !this.warnedLongCalls) {
-      this.warnedLongCalls = true;
-      this.logger.error(
-        `calls of this connector may take ${needMs} ms with the margin, not less than LEASE_TTL_MS (${this.deps.leaseTtlMs}): none can start; lower its timeouts or raise LEASE_TTL_MS`,
-      );
-    }
-    const sendable = [...head].filter((message) => ownership.maySend(message.partition, needMs));
-    return selectBatch(sendable, Date.now(), limits);
+    return selectBatch(this.budget.sendable(head, limits), Date.now(), limits);
   }
 
   /** Nothing selectable: every stored message waits on a retry or on its profile's call in flight. */
@@ -280,8 +243,4 @@ export class DeliveryWorker {
 
 function toDeliveryMessage(message: PendingMessage): DeliveryMessage {
   return { id: String(message.seq), partitionKey: message.partition_key, body: message.body };
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -3,6 +3,7 @@ import pg from 'pg';
 import { Subject } from 'rxjs';
 import { HOST_CONFIG, type HostConfig } from '../config/host.config.js';
 import { DatabaseService } from './database.service.js';
+import { errorMessage } from '../common/error-message.js';
 
 /** Messages committed elsewhere: connector, partition, how many; or 'all' when the counts must be read again. */
 export type AppendedSignal = [connectorId: string, partition: number, count: number][] | 'all';
@@ -67,7 +68,7 @@ export class StoreSignals implements OnApplicationShutdown {
       await this.database.pool.query('SELECT pg_notify($1, $2)', [SETUP_CHANNEL, JSON.stringify([this.me, what])]);
     } catch (error) {
       // The others still see it: they re-read set-ups when their own link comes back, and on every restart.
-      this.logger.warn(`could not tell other instances of a set-up change: ${describe(error)}`);
+      this.logger.warn(`could not tell other instances of a set-up change: ${errorMessage(error)}`);
     }
   }
 
@@ -96,7 +97,7 @@ export class StoreSignals implements OnApplicationShutdown {
         this.setups.next('all');
       }
     } catch (error) {
-      this.logger.warn(`store signals link could not open: ${describe(error)}`);
+      this.logger.warn(`store signals link could not open: ${errorMessage(error)}`);
       client.removeAllListeners('end');
       await client.end().catch(() => undefined);
       this.schedule();
@@ -132,8 +133,4 @@ export class StoreSignals implements OnApplicationShutdown {
       this.logger.warn(`ignored a malformed ${channel} notification`);
     }
   }
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -1,0 +1,41 @@
+import { type Kysely, type Migration, sql } from 'kysely';
+import type { StoreEngine } from '../store-engine.js';
+
+// Append only: never edit a migration that has shipped.
+/** Migrations both engines take, after their own history up to the chunked outbox. */
+export function sharedMigrations(engine: StoreEngine): Record<string, Migration> {
+  return {
+    '2026-12-02-007-partitions': {
+      async up(db: Kysely<unknown>) {
+        // Each chunk holds messages of one partition (a hash of connector and profile): what one instance owns.
+        // SQLite has one partition, 0; its file serves one instance.
+        await db.schema
+          .alterTable('outbox_chunks')
+          .addColumn('partition', 'integer', (c) => c.notNull().defaultTo(0))
+          .execute();
+        if (engine !== 'postgres') return;
+        // The cluster's fixed settings (the partition count), checked by every instance that starts.
+        await db.schema
+          .createTable('cluster_settings')
+          .addColumn('name', 'text', (c) => c.primaryKey())
+          .addColumn('value', 'text', (c) => c.notNull())
+          .execute();
+        // Who owns which partition, until when (the database's clock), and the fencing epoch of that ownership.
+        await db.schema
+          .createTable('partition_leases')
+          .addColumn('partition', 'integer', (c) => c.primaryKey())
+          .addColumn('owner', 'text')
+          .addColumn('epoch', 'bigint', (c) => c.notNull().defaultTo(0))
+          .addColumn('expires_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`'-infinity'`))
+          .execute();
+        await db.schema
+          .createTable('instances')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('role', 'text', (c) => c.notNull())
+          .addColumn('started_at', 'timestamptz', (c) => c.notNull())
+          .addColumn('heartbeat_at', 'timestamptz', (c) => c.notNull())
+          .execute();
+      },
+    },
+  };
+}

@@ -1,0 +1,83 @@
+import { sql, type Transaction } from 'kysely';
+import type { NewDeadLetter } from '../dead-letters.repository.js';
+import type { Database } from '../schema.js';
+import type { ChunkChanges } from './chunk-changes.js';
+import { encodeState } from './outbox-chunk.js';
+import type { SettlementItem } from './outbox-store.js';
+
+// The fencing of PostgreSQL settlements: a first statement takes the leases the rounds were selected under, and
+// every write after it names the owner and epoch again, in the statement itself.
+
+/**
+ * The partitions of `fence` whose lease this instance still holds with that epoch and that has not expired
+ * (the database's clock), locked FOR KEY SHARE until commit so no other instance can take them meanwhile.
+ */
+export async function holdLeases(trx: Transaction<Database>, owner: string, fence: ReadonlyMap<number, number>): Promise<Set<number>> {
+  if (fence.size === 0) return new Set();
+  const { rows } = await sql<{ partition: number }>`
+    SELECT l.partition FROM partition_leases l
+    JOIN unnest(${[...fence.keys()]}::int[], ${[...fence.values()]}::bigint[]) AS f(partition, epoch) ON f.partition = l.partition
+    WHERE l.owner = ${owner} AND l.epoch = f.epoch AND l.expires_at > clock_timestamp()
+    FOR KEY SHARE OF l`.execute(trx);
+  return new Set(rows.map((row) => row.partition));
+}
+
+/** Writes changes (states, removals, dead letters), each statement guarded by the lease owner and epoch. */
+export async function writeFenced(
+  trx: Transaction<Database>,
+  owner: string,
+  changes: ChunkChanges,
+  fence: ReadonlyMap<number, number>,
+): Promise<void> {
+  if (changes.isEmpty()) return;
+  const guard = (partition: ReturnType<typeof sql.ref>) => sql`EXISTS (
+    SELECT 1 FROM partition_leases l JOIN unnest(${[...fence.keys()]}::int[], ${[...fence.values()]}::bigint[]) AS f(partition, epoch)
+      ON f.partition = l.partition
+    WHERE l.partition = ${partition} AND l.owner = ${owner} AND l.epoch = f.epoch)`;
+  const updated = [...changes.outcomes].filter(([, outcome]) => outcome.pending > 0);
+  const removed = [...changes.outcomes].filter(([, outcome]) => outcome.pending === 0).map(([seq]) => seq);
+  const applied = new Set<number>();
+  if (updated.length > 0) {
+    const { rows } = await sql<{ seq: number }>`
+      UPDATE outbox_chunks c SET pending = v.pending, state = v.state
+      FROM unnest(${updated.map(([seq]) => seq)}::bigint[], ${updated.map(([, o]) => o.pending)}::int[],
+                  ${updated.map(([, o]) => encodeState(o.state))}::text[]) AS v(seq, pending, state)
+      WHERE c.seq = v.seq AND ${guard(sql.ref('c.partition'))}
+      RETURNING c.seq`.execute(trx);
+    for (const row of rows) applied.add(row.seq);
+  }
+  if (removed.length > 0) {
+    const { rows } = await sql<{ seq: number }>`
+      DELETE FROM outbox_chunks c WHERE c.seq = ANY(${removed}::bigint[]) AND ${guard(sql.ref('c.partition'))}
+      RETURNING c.seq`.execute(trx);
+    for (const row of rows) applied.add(row.seq);
+  }
+  const buried: (NewDeadLetter & { partition: number })[] = [];
+  for (const [seq, outcome] of changes.outcomes) {
+    if (!applied.has(seq)) {
+      // Not ours any more: nothing of this chunk was written, so nothing counts as settled.
+      changes.outcomes.delete(seq);
+      continue;
+    }
+    for (const row of outcome.buried) buried.push(Object.assign([...row] as NewDeadLetter, { partition: outcome.partition }));
+  }
+  if (buried.length > 0) {
+    const column = (index: number) => buried.map((row) => row[index]);
+    await sql`
+      INSERT INTO dead_letters (connector_id, partition_key, source_id, body, accepted_at, attempts, failed_at, error_code, error_message)
+      SELECT d.connector_id, d.partition_key, d.source_id, d.body, d.accepted_at, d.attempts, d.failed_at, d.error_code, d.error_message
+      FROM unnest(${column(0)}::text[], ${column(1)}::text[], ${column(2)}::text[], ${column(3)}::text[], ${column(4)}::bigint[],
+                  ${column(5)}::int[], ${column(6)}::bigint[], ${column(7)}::text[], ${column(8)}::text[], ${buried.map((row) => row.partition)}::int[])
+           AS d(connector_id, partition_key, source_id, body, accepted_at, attempts, failed_at, error_code, error_message, partition)
+      WHERE ${guard(sql.ref('d.partition'))}`.execute(trx);
+  }
+}
+
+/** The fence of many rounds together: per partition the oldest epoch any of them was selected under. */
+export function fenceOf(items: readonly SettlementItem[]): Map<number, number> {
+  const fence = new Map<number, number>();
+  for (const { fence: own } of items) {
+    for (const [partition, epoch] of own?.epochs ?? []) fence.set(partition, Math.min(fence.get(partition) ?? Infinity, epoch));
+  }
+  return fence;
+}
