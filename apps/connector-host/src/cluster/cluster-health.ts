@@ -3,7 +3,6 @@ import { Inject, Injectable } from '@nestjs/common';
 import { sql } from 'kysely';
 import { HOST_CONFIG, type HostConfig } from '../config/host.config.js';
 import { DatabaseService } from '../store/database.service.js';
-import { PartitionOwnership } from '../store/partition-ownership.js';
 
 /** A partition as GET /health/cluster shows it. */
 export interface PartitionLeaseView {
@@ -40,7 +39,6 @@ export class ClusterHealth {
   constructor(
     @Inject(HOST_CONFIG) private readonly config: HostConfig,
     private readonly database: DatabaseService,
-    private readonly ownership: PartitionOwnership,
   ) {}
 
   async view(): Promise<ClusterView> {
@@ -101,10 +99,5 @@ export class ClusterHealth {
       })),
       unowned,
     };
-  }
-
-  /** Partitions this instance holds, as it sees them (for its own logs and tests). */
-  held(): number[] {
-    return this.ownership.partitions();
   }
 }

@@ -1,6 +1,5 @@
 import { performance } from 'node:perf_hooks';
 import { Inject, Injectable } from '@nestjs/common';
-import { Subject } from 'rxjs';
 import { HOST_CONFIG, type HostConfig } from '../config/host.config.js';
 
 interface Held {
@@ -25,9 +24,6 @@ export class PartitionOwnership {
   readonly shared: boolean;
   private readonly held = new Map<number, Held>();
   private readonly inFlight = new Map<number, number>();
-  private readonly changes = new Subject<void>();
-  /** Partitions were gained or lost. */
-  readonly changed$ = this.changes.asObservable();
 
   constructor(@Inject(HOST_CONFIG) config: HostConfig) {
     this.owner = config.cluster.instanceId;
@@ -60,16 +56,10 @@ export class PartitionOwnership {
     return this.shared ? this.held.get(partition)?.epoch : 0;
   }
 
-  /** When the lease surely ends (performance.now() milliseconds), for health. */
-  heldUntil(partition: number): number | undefined {
-    return this.held.get(partition)?.until;
-  }
-
   /** A lease taken or renewed: `startedAt` is when the statement that set its expiry was sent. */
   hold(partition: number, epoch: number, startedAt: number, ttlMs: number): void {
     const earlier = this.held.get(partition);
     this.held.set(partition, { epoch, until: startedAt + ttlMs, releasing: earlier?.epoch === epoch && earlier.releasing });
-    if (earlier?.epoch !== epoch) this.changes.next();
   }
 
   /** Stop starting calls for it; the keeper gives it back once nothing is in flight. */
@@ -84,7 +74,7 @@ export class PartitionOwnership {
 
   /** The lease is gone (given back, lapsed or taken by another instance). */
   drop(partition: number): void {
-    if (this.held.delete(partition)) this.changes.next();
+    this.held.delete(partition);
   }
 
   /** Calls in flight per partition: a partition is given back only between batches. */

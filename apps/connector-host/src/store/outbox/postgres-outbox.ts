@@ -1,5 +1,4 @@
 import { type Kysely, sql } from 'kysely';
-import type { Subscription } from 'rxjs';
 import type { HostConfig } from '../../config/host.config.js';
 import type { DatabaseService } from '../database.service.js';
 import type { MessageFilter } from '../message-filter.js';
@@ -38,7 +37,6 @@ export class PostgresOutbox extends OutboxStore {
   private readonly decoded = new DecodedChunks();
   private readonly db: Kysely<Database>;
   private readonly partitions: number;
-  private readonly subscription: Subscription;
 
   constructor(
     database: DatabaseService,
@@ -49,7 +47,8 @@ export class PostgresOutbox extends OutboxStore {
     super();
     this.db = database.db;
     this.partitions = config.cluster.partitions;
-    this.subscription = signals.appended$.subscribe((news) => {
+    // For the store's life, as the signals' link is.
+    signals.appended$.subscribe((news) => {
       if (news === 'all') {
         void this.recount().catch(() => undefined);
         return;
@@ -64,10 +63,6 @@ export class PostgresOutbox extends OutboxStore {
       }
       if (woken.size > 0) this.arrived$.next([...woken]);
     });
-  }
-
-  close(): void {
-    this.subscription.unsubscribe();
   }
 
   async commitGroup(requests: readonly IntakeRecord[]): Promise<GroupCommitted> {
