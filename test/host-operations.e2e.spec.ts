@@ -203,7 +203,50 @@ describe('OpenAPI', () => {
         ].sort(),
       );
       expect(document.paths['/v1/events'].post.requestBody.content['application/json'].schema.required).toEqual(['events']);
+      // OpenAPI 3.1, bearer security on every /v1 operation, public health routes, 202 for events, ErrorBody refusals.
+      expect(document.openapi).toBe('3.1.0');
+      expect(document.servers).toEqual([expect.objectContaining({ url: '/' })]);
+      for (const [path, operations] of Object.entries<Record<string, any>>(document.paths)) {
+        for (const operation of Object.values(operations)) {
+          expect(operation.security, path).toEqual(path.startsWith('/v1') ? [{ bearer: [] }] : []);
+          if (path.startsWith('/v1')) expect(Object.keys(operation.responses), path).toEqual(expect.arrayContaining(['401', '403']));
+          for (const [status, answer] of Object.entries<any>(operation.responses)) {
+            if (Number(status) >= 400 && path.startsWith('/v1'))
+              expect(answer.content['application/json'].schema, `${path} ${status}`).toEqual({ $ref: '#/components/schemas/ErrorBody' });
+          }
+        }
+      }
+      expect(Object.keys(document.paths['/v1/events'].post.responses).sort()).toEqual(
+        ['202', '400', '401', '403', '413', '415', '422', '429', '503'].sort(),
+      );
+      expect(document.components.schemas.ErrorBody.required).toEqual(['statusCode', 'error', 'message', 'errors']);
       expect((await fetch(`${host.url}/docs`)).status).toBe(200);
+    });
+  });
+});
+
+describe('refusals', () => {
+  it("all have the document's ErrorBody shape, Fastify's own (bad JSON, too large, not JSON) and the guard's alike", async () => {
+    await withHost({ MAX_BODY_BYTES: '2048', ADMIN_TOKENS: 'admin-token-0123456789' }, async (host) => {
+      const send = async (headers: Record<string, string>, body?: string) => {
+        const response = await fetch(`${host.url}/v1/connectors`, { method: 'POST', headers, body });
+        return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+      };
+      const admin = { authorization: 'Bearer admin-token-0123456789' };
+      const answers = [
+        await send({}, '{}'),
+        await send({ ...admin, 'content-type': 'application/json' }, '{bad'),
+        await send({ ...admin, 'content-type': 'application/json' }, JSON.stringify({ name: 'x'.repeat(4096) })),
+        await send({ ...admin, 'content-type': 'application/xml' }, '<connector/>'),
+        await send({ ...admin, 'content-type': 'application/json' }, '{}'),
+      ];
+      expect(answers.map((answer) => answer.status)).toEqual([401, 400, 413, 415, 400]);
+      for (const { status, body } of answers) {
+        expect(Object.keys(body).sort()).toEqual(['error', 'errors', 'message', 'statusCode']);
+        expect(body).toMatchObject({ statusCode: status, error: expect.any(String), message: expect.any(String) });
+      }
+      expect(answers[0].body.errors).toEqual([]);
+      for (const answer of answers.slice(1, 4)) expect(answer.body.errors).toEqual([{ field: 'body', message: answer.body.message }]);
     });
   });
 });

@@ -2,7 +2,8 @@ import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import { ValidationPipe } from '@nestjs/common';
 import { type ModuleRef, NestFactory } from '@nestjs/core';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
+import { openApiDocument } from './api/openapi/openapi-document.js';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -97,13 +98,7 @@ export async function createHostApp(env: Record<string, string | undefined>, opt
     .addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: (error?: Error) => void) => {
       securityHeaders(request.raw, reply.raw, (error?: unknown) => done(error as Error | undefined));
     });
-  const openApi = new DocumentBuilder()
-    .setTitle('Connector host')
-    .setDescription('Configure event connectors, bind them to audiences and journey steps, and stream profile changes to them.')
-    .setVersion('1')
-    .addBearerAuth()
-    .build();
-  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, openApi), { jsonDocumentUrl: 'docs/json' });
+  SwaggerModule.setup('docs', app, () => openApiDocument(app), { jsonDocumentUrl: 'docs/json' });
   app.useGlobalPipes(
     new ObjectBodyPipe(),
     new ValidationPipe({

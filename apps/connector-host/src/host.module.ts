@@ -1,3 +1,4 @@
+import { ADMIN_THROTTLER } from './api/admin-throttler.js';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { ConnectorSdkModule } from '@event-connectors/connector-sdk';
@@ -38,7 +39,7 @@ export class HostModule {
         HostConfigModule.forRoot(config),
         WriteLockModule.forRoot(new WriteLock()),
         loggingModule(config),
-        ThrottlerModule.forRoot({ throttlers: [{ name: 'admin', ttl: 60_000, limit: config.adminRateLimitPerMinute }] }),
+        ThrottlerModule.forRoot({ throttlers: [{ name: ADMIN_THROTTLER, ttl: 60_000, limit: config.adminRateLimitPerMinute }] }),
         ConnectorSdkModule,
         ...connectors,
         ObservabilityModule,

@@ -1,13 +1,14 @@
-import { Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
+import { Controller, HttpCode, Post } from '@nestjs/common';
+import { Answers, Refuses } from './openapi/answers.decorator.js';
+import { RateLimited } from './rate-limited.decorator.js';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ThrottlerGuard } from '@nestjs/throttler';
 import { type RotationResult, SecretRotationService } from '../setups/secret-rotation.service.js';
 import { Access, CurrentPrincipal } from './auth/access.decorator.js';
 import type { Principal } from './auth/access-tokens.js';
 
 @ApiTags('admin')
 @Access('admin')
-@UseGuards(ThrottlerGuard)
+@RateLimited()
 @Controller('v1/admin')
 export class AdminController {
   constructor(private readonly rotation: SecretRotationService) {}
@@ -15,6 +16,8 @@ export class AdminController {
   /** After SECRETS_KEY changed (old key in SECRETS_PREVIOUS_KEYS): re-encrypt every stored secret under the new key. */
   @Post('rotate-secrets')
   @HttpCode(200)
+  @Answers(200, 'How many secrets were re-encrypted, under which key', 'RotationResult')
+  @Refuses([403], { 403: 'A site-limited admin token (rotation concerns every site)' })
   @ApiOperation({ summary: 'Re-encrypt every stored secret under the current SECRETS_KEY (unrestricted admin tokens only)' })
   rotate(@CurrentPrincipal() principal: Principal): Promise<RotationResult> {
     return this.rotation.rotate(principal.siteNumber);

@@ -15,7 +15,7 @@ import { ConnectorTypesController } from './connector-types.controller.js';
 import { ConnectorsController } from './connectors.controller.js';
 import { DeadLettersController } from './dead-letters.controller.js';
 import { DeliveriesController } from './deliveries.controller.js';
-import { DomainErrorFilter } from './domain-error.filter.js';
+import { ErrorBodyFilter } from './error-body.filter.js';
 import { EventsController } from './events.controller.js';
 import { HealthController } from './health.controller.js';
 import { MetricsController } from './metrics.controller.js';
@@ -38,7 +38,7 @@ import { MetricsController } from './metrics.controller.js';
     MetricsController,
   ],
   providers: [
-    { provide: APP_FILTER, useClass: DomainErrorFilter },
+    { provide: APP_FILTER, useClass: ErrorBodyFilter },
     { provide: APP_GUARD, useClass: AuthGuard },
   ],
 })

@@ -1,6 +1,7 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Answers, Refuses } from './openapi/answers.decorator.js';
+import { RateLimited } from './rate-limited.decorator.js';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ThrottlerGuard } from '@nestjs/throttler';
 import { type DeadLetterPage, DeadLettersService } from '../delivery/dead-letters.service.js';
 import { Access, CurrentPrincipal } from './auth/access.decorator.js';
 import type { Principal } from './auth/access-tokens.js';
@@ -9,13 +10,15 @@ import { uuidParam } from './uuid-param.pipe.js';
 
 @ApiTags('delivery')
 @Access('admin')
-@UseGuards(ThrottlerGuard)
+@RateLimited()
 @Controller('v1/connectors/:id/dead-letters')
 export class DeadLettersController {
   constructor(private readonly deadLetters: DeadLettersService) {}
 
   /** Oldest first, paged by id: pass the answer's `nextAfter` as `after`. */
   @Get()
+  @Answers(200, 'One page of dead letters', 'DeadLetterPage')
+  @Refuses([400, 404])
   @ApiOperation({ summary: 'Dead letters, oldest first, paged by id' })
   list(
     @Param('id', uuidParam()) id: string,
@@ -27,6 +30,8 @@ export class DeadLettersController {
 
   /** Puts all (or the given) dead letters back in the outbox, in their original order. */
   @Post('replay')
+  @Answers(200, 'How many went back to the outbox', 'ReplayResult')
+  @Refuses([400, 404])
   @ApiOperation({ summary: 'Requeue all or the given dead letters' })
   @HttpCode(200)
   replay(

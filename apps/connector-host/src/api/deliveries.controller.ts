@@ -1,6 +1,7 @@
-import { Controller, Get, Query, UseGuards } from '@nestjs/common';
+import { Controller, Get, Query } from '@nestjs/common';
+import { Answers, Refuses } from './openapi/answers.decorator.js';
+import { RateLimited } from './rate-limited.decorator.js';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ThrottlerGuard } from '@nestjs/throttler';
 import { DeliveriesService, type DeliveryView } from '../delivery/deliveries.service.js';
 import { Access, CurrentPrincipal } from './auth/access.decorator.js';
 import type { Principal } from './auth/access-tokens.js';
@@ -8,13 +9,15 @@ import { DeliveriesQuery } from './list-queries.dto.js';
 
 @ApiTags('delivery')
 @Access('admin')
-@UseGuards(ThrottlerGuard)
+@RateLimited()
 @Controller('v1/deliveries')
 export class DeliveriesController {
   constructor(private readonly deliveries: DeliveriesService) {}
 
   /** Recent messages, newest first: delivered (the connector's receipt), pending (attempts, next try), skipped (why), dead-lettered (why). */
   @Get()
+  @Answers(200, 'Newest first', 'DeliveryList')
+  @Refuses([400, 404], { 400: 'A filter is wrong, or none given', 404: 'A site-limited token naming a connector it may not see' })
   @ApiOperation({ summary: 'What became of recent messages of a profile, a source or a connector' })
   async find(@Query() query: DeliveriesQuery, @CurrentPrincipal() principal: Principal): Promise<{ items: DeliveryView[] }> {
     return { items: await this.deliveries.find(query, principal.siteNumber) };

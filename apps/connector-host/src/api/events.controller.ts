@@ -1,5 +1,6 @@
-import { Body, Controller, Headers, Post, Res } from '@nestjs/common';
-import { ApiBody, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Headers, HttpCode, Post, Res } from '@nestjs/common';
+import { Refuses, schemaRef } from './openapi/answers.decorator.js';
+import { ApiBody, ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { Access, CurrentPrincipal } from './auth/access.decorator.js';
 import type { Principal } from './auth/access-tokens.js';
 import type { FastifyReply } from 'fastify';
@@ -17,6 +18,25 @@ export class EventsController {
    * a repeat within the retention window gets the first answer again (`Idempotent-Replayed: true`).
    */
   @Post()
+  @HttpCode(202)
+  @ApiResponse({
+    status: 202,
+    description: 'Committed to the store; delivery follows',
+    schema: schemaRef('IngestReceipt'),
+    headers: {
+      'Idempotent-Replayed': {
+        description: 'true when this is the stored answer to an earlier request with the same Idempotency-Key',
+        schema: { type: 'string', enum: ['true'] },
+      },
+    },
+  })
+  @Refuses([400, 403, 422, 429, 503], {
+    400: 'A field is wrong: `errors` names each (`events[3].sourceId`, …); nothing was stored',
+    403: "An event of another site than this token's",
+    422: 'This Idempotency-Key was used for a different body',
+    429: "A connector's backlog is at its cap: nothing was stored, retry after Retry-After seconds",
+    503: 'Shutting down, the store cannot commit now, or this instance only delivers (ROLE=delivery): nothing was stored',
+  })
   @ApiOperation({ summary: 'Accept audience and journey events: 202 once committed; 400 naming fields; 429/503 with Retry-After' })
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'A repeat within 24 h gets the first answer again' })
   @ApiBody({ schema: eventsRequestSchema(1000) as object })

@@ -1,7 +1,8 @@
 import { Controller, Get } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import { Access } from './auth/access.decorator.js';
+import { Answers } from './openapi/answers.decorator.js';
 import { DeliveryHealthIndicator } from '../delivery/delivery-health.indicator.js';
 import { IntakeHealthIndicator } from '../intake/intake-health.indicator.js';
 import { StoreHealthIndicator } from '../store/store-health.indicator.js';
@@ -23,14 +24,22 @@ export class HealthController {
   ) {}
 
   @Get('live')
-  @HealthCheck()
+  @HealthCheck({ swaggerDocumentation: false })
+  @Answers(200, 'Alive', 'HealthReport')
   @ApiOperation({ summary: 'The process and its event loop answer' })
   live() {
     return this.health.check([() => this.indicators.check('process').up({ uptimeSeconds: Math.round(process.uptime()) })]);
   }
 
   @Get('ready')
-  @HealthCheck()
+  @HealthCheck({ swaggerDocumentation: false })
+  @Answers(200, 'Ready: take traffic', 'HealthReport')
+  // Terminus' report, not an ErrorBody: `error` names the failing checks.
+  @ApiResponse({
+    status: 503,
+    description: 'Not ready: `error` names the failing checks',
+    schema: { $ref: '#/components/schemas/HealthReport' },
+  })
   @ApiOperation({
     summary:
       'Store writable (SQLite) or answering (PostgreSQL), delivery loops running, not shutting down, backlogs under their caps. A destination being down never makes the host unready.',
@@ -40,12 +49,14 @@ export class HealthController {
   }
 
   @Get('cluster')
+  @Answers(200, 'Instances and partitions', 'ClusterView')
   @ApiOperation({ summary: 'The instances sharing this store: role, heartbeat age, the partitions each holds and their lease ages' })
   async clusterView(): Promise<ClusterView> {
     return this.cluster.view();
   }
 
   @Get('connectors')
+  @Answers(200, 'One entry per connector', 'ConnectorHealthList')
   @ApiOperation({ summary: 'Per connector: status, last success, last error, backlog, dead letters, oldest pending age' })
   async connectors(): Promise<{ connectors: ConnectorHealth[] }> {
     return { connectors: await this.connectorHealth.connectors() };

@@ -1,0 +1,96 @@
+/** JSON Schemas (OpenAPI 3.1) of what the set-up routes answer: connectors, bindings, connector types. */
+
+const ISO_TIME = { type: 'string', format: 'date-time' };
+const UUID = { type: 'string', format: 'uuid' };
+
+export const CONNECTOR_VIEW_SCHEMA = {
+  type: 'object',
+  description: 'A connector set-up; secrets appear only as `<name>Set: true`',
+  required: ['id', 'type', 'siteNumber', 'name', 'partnerNumber', 'enabled', 'paused', 'settings', 'createdAt', 'updatedAt'],
+  additionalProperties: false,
+  properties: {
+    id: UUID,
+    type: { type: 'string', examples: ['kinesis'] },
+    siteNumber: { type: 'integer' },
+    name: { type: 'string' },
+    partnerNumber: { type: 'integer' },
+    enabled: { type: 'boolean' },
+    paused: {
+      description: 'Set when delivery paused itself after repeated set-up failures',
+      oneOf: [
+        { type: 'null' },
+        {
+          type: 'object',
+          required: ['reason', 'at'],
+          additionalProperties: false,
+          properties: { reason: { type: 'string' }, at: ISO_TIME },
+        },
+      ],
+    },
+    settings: { type: 'object', description: "The type's settings; secrets as `<name>Set: true`", additionalProperties: true },
+    createdAt: ISO_TIME,
+    updatedAt: ISO_TIME,
+  },
+};
+
+export const SAVED_CONNECTOR_SCHEMA = {
+  description: 'The saved set-up with what its check found',
+  allOf: [{ $ref: '#/components/schemas/ConnectorView' }],
+  required: ['check'],
+  properties: { check: { $ref: '#/components/schemas/CheckResult' } },
+  unevaluatedProperties: false,
+};
+
+export const CONNECTOR_TYPE_SCHEMA = {
+  type: 'object',
+  required: ['type', 'displayName', 'secretFields', 'schema'],
+  additionalProperties: false,
+  properties: {
+    type: { type: 'string', examples: ['kinesis'] },
+    displayName: { type: 'string', examples: ['Amazon Kinesis'] },
+    secretFields: { type: 'array', items: { type: 'string' } },
+    schema: { type: 'object', description: "JSON Schema of the type's whole form", additionalProperties: true },
+  },
+};
+
+const BINDING_SOURCE = {
+  oneOf: [
+    {
+      type: 'object',
+      required: ['type', 'id', 'number', 'name'],
+      additionalProperties: false,
+      properties: { type: { const: 'audience' }, id: UUID, number: { type: 'integer' }, name: { type: 'string' } },
+    },
+    {
+      type: 'object',
+      required: ['type', 'id', 'name'],
+      additionalProperties: false,
+      properties: { type: { const: 'journey' }, id: UUID, name: { type: 'string' } },
+    },
+  ],
+};
+
+export const BINDING_VIEW_SCHEMA = {
+  type: 'object',
+  description: 'A connector attached to an audience or a journey step',
+  required: ['id', 'connectorId', 'siteNumber', 'source', 'sourceName', 'profileVariables', 'properties', 'createdAt'],
+  additionalProperties: false,
+  properties: {
+    id: UUID,
+    connectorId: UUID,
+    siteNumber: { type: 'integer' },
+    source: BINDING_SOURCE,
+    sourceName: { type: ['string', 'null'] },
+    profileVariables: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['name', 'property'],
+        additionalProperties: false,
+        properties: { name: { type: 'string' }, property: { type: 'string' } },
+      },
+    },
+    properties: { type: 'object', additionalProperties: { type: ['string', 'number'] } },
+    createdAt: ISO_TIME,
+  },
+};
