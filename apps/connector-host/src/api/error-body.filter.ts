@@ -56,27 +56,32 @@ function domainAnswer(error: DomainError): ErrorBody {
   return answer(HttpStatus.INTERNAL_SERVER_ERROR, 'Internal server error');
 }
 
-/** Nest's HttpExceptions and Fastify's errors (which carry `statusCode`); anything else is a 500 that says nothing inside. */
+/**
+ * Nest's HttpExceptions (guards, unknown routes, the rate limiter, and the bodies Fastify could not take, which reach
+ * this filter as HttpExceptions) and any other error carrying a 4xx `statusCode`; anything else is a 500 that says
+ * nothing of the inside.
+ */
 function otherAnswer(exception: unknown, reply: FastifyReply): ErrorBody {
+  const { status, message } = statusOf(exception);
+  if (status === undefined) return answer(HttpStatus.INTERNAL_SERVER_ERROR, 'Internal server error');
+  if (status === 429) {
+    // The rate limiter told the reply when its window frees up (Retry-After-<throttler>).
+    const retryAfterSeconds = Math.max(1, Number(reply.getHeader(`Retry-After-${ADMIN_THROTTLER}`)) || 60);
+    return answer(status, 'Too many requests: this token is over its rate limit', { retryAfterSeconds });
+  }
+  // Our own 400s are domain errors; a 400, 413 or 415 arriving here is the body Fastify could not take.
+  return [400, 413, 415].includes(status) ? answer(status, message, { errors: [{ field: 'body', message }] }) : answer(status, message);
+}
+
+function statusOf(exception: unknown): { status?: number; message: string } {
   if (exception instanceof HttpException) {
-    const status = exception.getStatus();
     const response = exception.getResponse();
     const message =
       typeof response === 'object' && response !== null && 'message' in response ? String(response.message) : exception.message;
-    if (status === 429) {
-      // The rate limiter told the reply when its window frees up (Retry-After-<throttler>).
-      const retryAfterSeconds = Math.max(1, Number(reply.getHeader(`Retry-After-${ADMIN_THROTTLER}`)) || 60);
-      return answer(status, 'Too many requests: this token is over its rate limit', { retryAfterSeconds });
-    }
-    // Our own 400s are domain errors; a 400, 413 or 415 arriving as an HttpException is the body Fastify could not take.
-    return [400, 413, 415].includes(status) ? answer(status, message, { errors: [{ field: 'body', message }] }) : answer(status, message);
+    return { status: exception.getStatus(), message };
   }
-  const status = (exception as { statusCode?: unknown }).statusCode;
-  if (typeof status === 'number' && status >= 400 && status < 500) {
-    const message = errorMessage(exception);
-    return answer(status, message, { errors: [{ field: 'body', message }] });
-  }
-  return answer(HttpStatus.INTERNAL_SERVER_ERROR, 'Internal server error');
+  const status = (exception as { statusCode?: unknown } | null)?.statusCode;
+  return { status: typeof status === 'number' && status >= 400 && status < 500 ? status : undefined, message: errorMessage(exception) };
 }
 
 function isHealthReport(response: unknown): boolean {

@@ -1,8 +1,6 @@
 /** JSON Schemas (OpenAPI 3.1) of what the intake and delivery routes answer. */
 
-const ISO_TIME = { type: 'string', format: 'date-time' };
-const UUID = { type: 'string', format: 'uuid' };
-const COUNT = { type: 'integer', minimum: 0 };
+import { COUNT, ISO_TIME, UUID } from './schema-parts.js';
 
 export const INGEST_RECEIPT_SCHEMA = {
   type: 'object',

@@ -1,5 +1,7 @@
 /** JSON Schemas (OpenAPI 3.1) of the health routes' answers. */
 
+import { COUNT, ISO_TIME, UUID } from './schema-parts.js';
+
 const INDICATORS = {
   type: 'object',
   additionalProperties: { type: 'object', required: ['status'], properties: { status: { type: 'string' } } },
@@ -42,13 +44,13 @@ export const CONNECTOR_HEALTH_LIST_SCHEMA = {
         ],
         additionalProperties: false,
         properties: {
-          id: { type: 'string', format: 'uuid' },
+          id: UUID,
           type: { type: 'string' },
           name: { type: 'string' },
           siteNumber: { type: 'integer' },
           status: { enum: ['active', 'failing', 'paused', 'disabled'] },
           pausedReason: { type: ['string', 'null'] },
-          lastSuccessAt: { type: ['string', 'null'], format: 'date-time' },
+          lastSuccessAt: { ...ISO_TIME, type: ['string', 'null'] },
           lastError: {
             oneOf: [
               { type: 'null' },
@@ -56,12 +58,12 @@ export const CONNECTOR_HEALTH_LIST_SCHEMA = {
                 type: 'object',
                 required: ['code', 'message', 'at'],
                 additionalProperties: false,
-                properties: { code: { type: 'string' }, message: { type: 'string' }, at: { type: 'string', format: 'date-time' } },
+                properties: { code: { type: 'string' }, message: { type: 'string' }, at: ISO_TIME },
               },
             ],
           },
-          backlog: { type: 'integer', minimum: 0 },
-          deadLetters: { type: 'integer', minimum: 0 },
+          backlog: COUNT,
+          deadLetters: COUNT,
           oldestPendingAgeSeconds: { type: ['number', 'null'] },
         },
       },
@@ -87,7 +89,7 @@ export const CLUSTER_VIEW_SCHEMA = {
         properties: {
           id: { type: 'string' },
           role: { enum: ['all', 'intake', 'delivery'] },
-          startedAt: { type: 'string', format: 'date-time' },
+          startedAt: ISO_TIME,
           heartbeatAgeMs: { type: 'number' },
           live: { type: 'boolean' },
           partitions: {

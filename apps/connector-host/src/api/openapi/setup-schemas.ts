@@ -1,7 +1,6 @@
 /** JSON Schemas (OpenAPI 3.1) of what the set-up routes answer: connectors, bindings, connector types. */
 
-const ISO_TIME = { type: 'string', format: 'date-time' };
-const UUID = { type: 'string', format: 'uuid' };
+import { ISO_TIME, UUID } from './schema-parts.js';
 
 export const CONNECTOR_VIEW_SCHEMA = {
   type: 'object',
