@@ -204,6 +204,13 @@ async function main(): Promise<void> {
 
     // 9. The store engines: one host on SQLite vs one on PostgreSQL (alternated), then three on one PostgreSQL.
     results.stores = await storeEngines(context, Math.round(100_000 * scale), 2);
+
+    // 10. The traffic statistics' cost on the hot path: their part of a settlement, one big and many small connectors.
+    results.statsCost = [
+      await runJson(script('stats-cost'), ['1', '500', String(Math.round(200 * Math.max(scale, 0.25)))]),
+      await runJson(script('stats-cost'), ['100', '5', String(Math.round(200 * Math.max(scale, 0.25)))]),
+    ];
+    log(`statistics cost: ${JSON.stringify(results.statsCost)}`);
   } finally {
     await stop(sink.child);
   }
@@ -223,6 +230,8 @@ async function main(): Promise<void> {
   const idle = results.idle as { connectors: number; rssMiB: number; cpuPercentOfCore: number };
   const skewed = results.skewed as { connectors: number; smallP99Ms: number };
   const stores = results.stores as { runs: StoreRun[]; pairs: { sqlite: number; postgres: number }[] };
+  type StatsCost = { connectors: number; perConnector: number; settleUsPerMessage: number; statsUsPerMessage: number; statsShare: number };
+  const statsCost = results.statsCost as StatsCost[];
   const onePg = median(stores.pairs.map((pair) => pair.postgres));
   const pgToSqlite = round(median(stores.pairs.map((pair) => pair.postgres / pair.sqlite)), 3);
   const threePg = stores.runs[stores.runs.length - 1];
@@ -290,6 +299,10 @@ async function main(): Promise<void> {
     ]),
     [`store: 1 host on PostgreSQL / on SQLite (median of ${stores.pairs.length} alternated pairs)`, pgToSqlite],
     ['store: 3 hosts / 1 host on PostgreSQL (on 2 cores: same CPU shared)', ratios.threePostgresToOne],
+    ...statsCost.map((cost) => [
+      `statistics, ${cost.connectors} x ${cost.perConnector} per settlement: us/message settle (of it stats), share`,
+      `${cost.settleUsPerMessage} (${cost.statsUsPerMessage}), ${cost.statsShare}`,
+    ]),
   ];
   console.log(
     `\nBenchmark (${cpus().length} cores, ${cpus()[0]?.model}, Node ${process.version})${quick ? ' QUICK: 1/10 of the sizes' : ''}`,

@@ -198,6 +198,7 @@ describe('OpenAPI', () => {
           '/v1/connectors/{id}/dead-letters',
           '/v1/connectors/{id}/dead-letters/replay',
           '/v1/connectors/{id}/resume',
+          '/v1/connectors/{id}/stats',
           '/v1/deliveries',
           '/v1/events',
         ].sort(),

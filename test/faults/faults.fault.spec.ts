@@ -100,6 +100,16 @@ async function connectWebhook(host: HostProcess, receiver: WebhookReceiver, secr
   return connector.id;
 }
 
+/** The connector's delivered count in its statistics, once it reached `atLeast` (or after 20 s). */
+async function deliveredCount(host: HostProcess, connectorId: string, atLeast: number): Promise<number> {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const { totals } = await call(host, 'GET', `/v1/connectors/${connectorId}/stats`);
+    if (totals.delivered >= atLeast || Date.now() > deadline) return totals.delivered as number;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 /** What the receiver verified and acknowledged, in arrival order, repeats included. */
 function webhookMessages(receiver: WebhookReceiver): (StreamMessage & { webhookId: string })[] {
   return receiver.received.map((webhook) => {
@@ -470,10 +480,13 @@ describe.sequential('fault suite', { timeout: 180_000 }, () => {
     const secret = generateSigningSecret();
     const receiver = await WebhookReceiver.start(secret);
     const host = await startHost(kinesis.endpoint);
-    await connectWebhook(host, receiver, secret);
+    const connectorId = await connectWebhook(host, receiver, secret);
     const load = await loadWithKills(host, SOURCE_ID, 3600, [900, 1800, 2700]);
     const { kills } = load;
     const { records, seconds } = await drainedWebhooks(receiver, load.accepted);
+    // The statistics are written with the settlements: after three kills they count each delivery at least once,
+    // and at most as often as the receiver acknowledged it.
+    const delivered = await deliveredCount(host, connectorId, load.accepted.length);
     await host.kill('SIGTERM');
     await receiver.stop();
     const newIds = repeatsWithNewIds(records);
@@ -483,7 +496,7 @@ describe.sequential('fault suite', { timeout: 180_000 }, () => {
         load.accepted,
         records,
         seconds,
-        `${kills} kills, ${load.retries} requests retried, ${receiver.refused} signatures refused, ${newIds} repeats with a new webhook-id`,
+        `${kills} kills, ${load.retries} requests retried, ${receiver.refused} signatures refused, ${newIds} repeats with a new webhook-id, stats count ${delivered} delivered`,
       ),
     );
     expect(kills).toBe(3);
@@ -492,6 +505,8 @@ describe.sequential('fault suite', { timeout: 180_000 }, () => {
     expect(verdict.orderViolations).toBe(0);
     expect(receiver.refused).toBe(0);
     expect(newIds).toBe(0);
+    expect(delivered).toBeGreaterThanOrEqual(3600);
+    expect(delivered).toBeLessThanOrEqual(records.length);
   });
 
   it('webhook: receiver down for 30 s, then back on the same port: nothing lost, readiness unaffected', async () => {

@@ -22,6 +22,14 @@ export interface DeliveryMessage {
   body: string;
 }
 
+/**
+ * The kind of a failure, for the traffic statistics a person reads: set-ups whose credentials are refused, whose
+ * permissions are missing, whose destination does not exist, destinations that throttle, messages too large for
+ * the destination; everything else is `other`.
+ */
+export const FAILURE_CATEGORIES = ['invalid_credentials', 'access_denied', 'not_found', 'throttled', 'too_large', 'other'] as const;
+export type FailureCategory = (typeof FAILURE_CATEGORIES)[number];
+
 /** Why a message was not delivered, in the destination's own words. */
 export interface FailureReason {
   /** The destination's error code, e.g. `ProvisionedThroughputExceededException`. */
@@ -37,6 +45,13 @@ export interface FailureReason {
   throttled?: boolean;
   /** The destination asked to wait at least this long before trying this message again (e.g. `Retry-After`). */
   retryAfterMs?: number;
+  /** The failure's kind; when absent, the host counts a throttled failure as `throttled` and any other as `other`. */
+  category?: FailureCategory;
+}
+
+/** A failure's kind as the statistics count it. */
+export function categoryOf(reason: FailureReason): FailureCategory {
+  return reason.category ?? (reason.throttled ? 'throttled' : 'other');
 }
 
 /**

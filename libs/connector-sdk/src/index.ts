@@ -7,6 +7,7 @@ export * from './message/activation-message.js';
 export * from './message/routing-event.js';
 export * from './message/binding.js';
 export * from './message/build-messages.js';
+export * from './message/call-type-of.js';
 export * from './settings/field-error.js';
 export * from './settings/validate-settings.js';
 export * from './settings/settings-schema.js';

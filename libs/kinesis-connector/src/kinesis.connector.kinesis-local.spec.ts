@@ -59,7 +59,10 @@ describe('KinesisConnector against kinesis-local', () => {
   it('names a missing stream with the code the SDK would give it, as a problem of the set-up', async () => {
     const outcomes = await open(settings('no-such-stream')).deliver([{ id: '1', partitionKey: 'k', body: '{}' }]);
     expect(outcomes).toEqual([
-      { status: 'rejected', reason: { code: 'ResourceNotFoundException', message: expect.any(String), scope: 'destination' } },
+      {
+        status: 'rejected',
+        reason: { code: 'ResourceNotFoundException', message: expect.any(String), scope: 'destination', category: 'not_found' },
+      },
     ]);
   });
 });

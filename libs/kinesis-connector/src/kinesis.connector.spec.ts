@@ -130,8 +130,14 @@ describe('KinesisConnector against kinesalite', () => {
       { id: '2', partitionKey: 'k2', body: '{}' },
     ]);
     expect(outcomes).toEqual([
-      { status: 'rejected', reason: { code: 'ResourceNotFoundException', message: expect.any(String), scope: 'destination' } },
-      { status: 'rejected', reason: { code: 'ResourceNotFoundException', message: expect.any(String), scope: 'destination' } },
+      {
+        status: 'rejected',
+        reason: { code: 'ResourceNotFoundException', message: expect.any(String), scope: 'destination', category: 'not_found' },
+      },
+      {
+        status: 'rejected',
+        reason: { code: 'ResourceNotFoundException', message: expect.any(String), scope: 'destination', category: 'not_found' },
+      },
     ]);
   });
 

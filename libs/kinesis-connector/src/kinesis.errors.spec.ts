@@ -1,3 +1,4 @@
+import { categoryOf } from '@event-connectors/connector-sdk';
 import { describe, expect, it } from 'vitest';
 import { classifyError, errorCode, failureReason, KINESIS_ERRORS, kinesisErrorRow } from './kinesis.errors.js';
 
@@ -83,7 +84,26 @@ describe('failureReason', () => {
       message: 'm',
       throttled: true,
     });
-    expect(failureReason('RecordTooLarge', 'm')).toEqual({ code: 'RecordTooLarge', message: 'm' });
+    expect(failureReason('RecordTooLarge', 'm')).toEqual({ code: 'RecordTooLarge', message: 'm', category: 'too_large' });
     expect(failureReason('SomethingNew', 'm')).toEqual({ code: 'SomethingNew', message: 'm' });
+  });
+
+  it('names the statistics category of every code a person has to act on', () => {
+    const categories = Object.fromEntries(
+      ['UnrecognizedClientException', 'InvalidSignatureException', 'AccessDeniedException', 'KMSAccessDeniedException']
+        .concat(['ResourceNotFoundException', 'KMSNotFoundException', 'RecordTooLarge', 'ProvisionedThroughputExceededException'])
+        .map((code) => [code, categoryOf(failureReason(code, 'm'))]),
+    );
+    expect(categories).toEqual({
+      UnrecognizedClientException: 'invalid_credentials',
+      InvalidSignatureException: 'invalid_credentials',
+      AccessDeniedException: 'access_denied',
+      KMSAccessDeniedException: 'access_denied',
+      ResourceNotFoundException: 'not_found',
+      KMSNotFoundException: 'not_found',
+      RecordTooLarge: 'too_large',
+      ProvisionedThroughputExceededException: 'throttled',
+    });
+    expect(categoryOf(failureReason('InternalFailure', 'm'))).toBe('other');
   });
 });

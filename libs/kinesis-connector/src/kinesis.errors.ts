@@ -1,4 +1,4 @@
-import type { FailureReason } from '@event-connectors/connector-sdk';
+import type { FailureCategory, FailureReason } from '@event-connectors/connector-sdk';
 
 /** What `check()` tells a person for an error, by kind (the wording lives in kinesis.problems.ts). */
 export type KinesisProblemKind = 'credentialsRejected' | 'accessDenied' | 'streamNotFound' | 'endpointUnreachable';
@@ -16,6 +16,8 @@ export interface KinesisErrorRow {
   throttled?: true;
   /** The problem `check()` names for it; others are reported as unexpected. */
   problem?: KinesisProblemKind;
+  /** The kind the traffic statistics count it under (throttling rows count as `throttled` without one). */
+  category?: FailureCategory;
 }
 
 const retryable: KinesisErrorRow = { outcome: 'retryable' };
@@ -23,8 +25,15 @@ const throttling: KinesisErrorRow = { outcome: 'retryable', throttled: true };
 const transport: KinesisErrorRow = { outcome: 'retryable', problem: 'endpointUnreachable' };
 const rejected: KinesisErrorRow = { outcome: 'rejected' };
 const setUp: KinesisErrorRow = { outcome: 'rejected', scope: 'destination' };
-const credentials: KinesisErrorRow = { outcome: 'rejected', scope: 'destination', problem: 'credentialsRejected' };
-const denied: KinesisErrorRow = { outcome: 'rejected', scope: 'destination', problem: 'accessDenied' };
+const credentials: KinesisErrorRow = {
+  outcome: 'rejected',
+  scope: 'destination',
+  problem: 'credentialsRejected',
+  category: 'invalid_credentials',
+};
+const denied: KinesisErrorRow = { outcome: 'rejected', scope: 'destination', problem: 'accessDenied', category: 'access_denied' };
+const keyDenied: KinesisErrorRow = { ...setUp, category: 'access_denied' };
+const keyMissing: KinesisErrorRow = { ...setUp, category: 'not_found' };
 
 /**
  * The one table of Kinesis error codes, one row per code.
@@ -62,18 +71,18 @@ export const KINESIS_ERRORS: Readonly<Record<string, KinesisErrorRow>> = {
   NotAuthorized: denied,
   OptInRequired: setUp,
   // The stream or the request itself.
-  ResourceNotFoundException: { outcome: 'rejected', scope: 'destination', problem: 'streamNotFound' },
+  ResourceNotFoundException: { outcome: 'rejected', scope: 'destination', problem: 'streamNotFound', category: 'not_found' },
   InvalidArgumentException: rejected,
   ValidationException: rejected,
   ValidationError: rejected,
   SerializationException: rejected,
-  RecordTooLarge: rejected,
+  RecordTooLarge: { ...rejected, category: 'too_large' },
   InvalidPartitionKey: rejected,
   // Server-side encryption keys the customer controls.
   KMSDisabledException: setUp,
   KMSInvalidStateException: setUp,
-  KMSAccessDeniedException: setUp,
-  KMSNotFoundException: setUp,
+  KMSAccessDeniedException: keyDenied,
+  KMSNotFoundException: keyMissing,
   KMSOptInRequired: setUp,
 };
 
@@ -118,5 +127,11 @@ export function classifyError(code: string, status?: number): KinesisErrorRow['o
 /** The failure reason the host sees: code and message, with the row's scope and whether it asks to slow down. */
 export function failureReason(code: string, message: string): FailureReason {
   const row = kinesisErrorRow(code);
-  return { code, message, ...(row?.scope && { scope: row.scope }), ...(row?.throttled && { throttled: true }) };
+  return {
+    code,
+    message,
+    ...(row?.scope && { scope: row.scope }),
+    ...(row?.throttled && { throttled: true }),
+    ...(row?.category && { category: row.category }),
+  };
 }

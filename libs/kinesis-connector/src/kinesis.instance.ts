@@ -99,7 +99,7 @@ export class KinesisInstance implements ConnectorInstance {
     const plan = known
       ? planPutRecords(messages, this.maxRecordBytes)
       : planPutRecords(messages, LARGEST_MAX_RECORD_BYTES, MAX_RECORDS_PER_REQUEST, MAX_REQUEST_BYTES, DEFAULT_MAX_RECORD_BYTES);
-    for (const { index, code, message } of plan.unsendable) outcomes[index] = { status: 'rejected', reason: { code, message } };
+    for (const { index, code, message } of plan.unsendable) outcomes[index] = { status: 'rejected', reason: failureReason(code, message) };
     if (plan.held.length > 0) void this.learnStream();
     for (const index of plan.held) outcomes[index] = LIMIT_UNKNOWN;
 

@@ -1,3 +1,4 @@
+import { categoryOf } from '@event-connectors/connector-sdk';
 import { describe, expect, it } from 'vitest';
 import { outcomeOfAnswer, outcomeOfError, retryAfter, verdictOfStatus } from './webhook.outcomes.js';
 import { TransportError } from './webhook-transport.js';
@@ -43,6 +44,23 @@ describe('outcomeOfAnswer', () => {
         scope: 'destination',
       },
     });
+  });
+
+  it('names the statistics category of the statuses a person acts on', () => {
+    const categories = [401, 403, 404, 410, 413, 429, 500, 422].map((status) => {
+      const outcome = outcomeOfAnswer(answer(status), 'm');
+      return outcome.status === 'delivered' ? 'delivered' : categoryOf(outcome.reason);
+    });
+    expect(categories).toEqual([
+      'invalid_credentials',
+      'access_denied',
+      'not_found',
+      'not_found',
+      'too_large',
+      'throttled',
+      'other',
+      'other',
+    ]);
   });
 
   it("keeps a short, one-line preview of the receiver's error", () => {

@@ -1,4 +1,4 @@
-import type { DeliveryOutcome, FailureReason } from '@event-connectors/connector-sdk';
+import type { DeliveryOutcome, FailureCategory, FailureReason } from '@event-connectors/connector-sdk';
 import type { HttpAnswer, TransportError } from './webhook-transport.js';
 
 /** Longest wait a Retry-After may ask for: past it, the host's own backoff and maximum age take over. */
@@ -41,6 +41,15 @@ export const TRANSPORT_VERDICTS: Readonly<Record<string, Verdict>> = {
   ERR_TLS_CERT_ALTNAME_INVALID: setUp,
 };
 
+/** The statistics category of a status a person has to act on (429 counts as throttled by its verdict). */
+const STATUS_CATEGORIES: Readonly<Record<number, FailureCategory>> = {
+  401: 'invalid_credentials',
+  403: 'access_denied',
+  404: 'not_found',
+  410: 'not_found',
+  413: 'too_large',
+};
+
 /** The outcome of one answer. */
 export function outcomeOfAnswer(answer: HttpAnswer, webhookId: string, now = Date.now()): DeliveryOutcome {
   const verdict = verdictOfStatus(answer.status);
@@ -52,6 +61,7 @@ export function outcomeOfAnswer(answer: HttpAnswer, webhookId: string, now = Dat
     ...(verdict.scope && { scope: verdict.scope }),
     ...(verdict.throttled && { throttled: true }),
     ...(retryAfterMs !== undefined && { retryAfterMs }),
+    ...(STATUS_CATEGORIES[answer.status] && { category: STATUS_CATEGORIES[answer.status] }),
   };
   return { status: verdict.status, reason };
 }

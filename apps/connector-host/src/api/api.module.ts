@@ -19,13 +19,25 @@ import { ErrorBodyFilter } from './error-body.filter.js';
 import { EventsController } from './events.controller.js';
 import { HealthController } from './health.controller.js';
 import { MetricsController } from './metrics.controller.js';
+import { StatsController } from './stats.controller.js';
+import { StatsModule } from '../stats/stats.module.js';
 
 /**
  * The HTTP layer, the only one: the /v1 API (bearer-token access on every route, DTO validation, domain errors
  * turned into HTTP answers), /health and /metrics.
  */
 @Module({
-  imports: [TerminusModule, StoreModule, SetupsModule, IntakeModule, DeliveryModule, HealthModule, ObservabilityModule, ClusterModule],
+  imports: [
+    TerminusModule,
+    StoreModule,
+    SetupsModule,
+    IntakeModule,
+    DeliveryModule,
+    HealthModule,
+    ObservabilityModule,
+    ClusterModule,
+    StatsModule,
+  ],
   controllers: [
     ConnectorTypesController,
     ConnectorsController,
@@ -33,6 +45,7 @@ import { MetricsController } from './metrics.controller.js';
     EventsController,
     DeadLettersController,
     DeliveriesController,
+    StatsController,
     AdminController,
     HealthController,
     MetricsController,

@@ -3,9 +3,7 @@ import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import { Access } from './auth/access.decorator.js';
 import { Answers } from './openapi/answers.decorator.js';
-import { DeliveryHealthIndicator } from '../delivery/delivery-health.indicator.js';
-import { IntakeHealthIndicator } from '../intake/intake-health.indicator.js';
-import { StoreHealthIndicator } from '../store/store-health.indicator.js';
+import { HostReadiness } from '../health/host-readiness.js';
 import { type ConnectorHealth, ConnectorHealthService } from '../health/connector-health.service.js';
 import { ClusterHealth, type ClusterView } from '../cluster/cluster-health.js';
 
@@ -16,9 +14,7 @@ export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
     private readonly indicators: HealthIndicatorService,
-    private readonly store: StoreHealthIndicator,
-    private readonly intake: IntakeHealthIndicator,
-    private readonly delivery: DeliveryHealthIndicator,
+    private readonly readiness: HostReadiness,
     private readonly connectorHealth: ConnectorHealthService,
     private readonly cluster: ClusterHealth,
   ) {}
@@ -45,7 +41,7 @@ export class HealthController {
       'Store writable (SQLite) or answering (PostgreSQL), delivery loops running, not shutting down, backlogs under their caps. A destination being down never makes the host unready.',
   })
   ready() {
-    return this.health.check([() => this.store.isWritable(), () => this.intake.isAccepting(), () => this.delivery.isReady()]);
+    return this.health.check(this.readiness.checks);
   }
 
   @Get('cluster')

@@ -33,8 +33,11 @@ describe('settleOutcomes', () => {
     );
     expect(settlement).toEqual({
       delivered: [1],
-      retry: [{ seq: 2, nextAttemptAt: 1000 + 100, code: 'ProvisionedThroughputExceededException', message: 'slow down' }],
-      dead: [{ seq: 3, code: 'AccessDeniedException', message: 'no' }],
+      removed: [],
+      retry: [
+        { seq: 2, nextAttemptAt: 1000 + 100, code: 'ProvisionedThroughputExceededException', message: 'slow down', category: 'throttled' },
+      ],
+      dead: [{ seq: 3, code: 'AccessDeniedException', message: 'no', category: 'other' }],
       throttled: 1,
       destinationFailures: 0,
       lastFailure: { code: 'AccessDeniedException', message: 'no' },
@@ -61,14 +64,37 @@ describe('settleOutcomes', () => {
     const settlement = settleOutcomes([message(1, { accepted_at: 0 })], [throttled], 60_000, policy);
     expect(settlement.retry).toEqual([]);
     expect(settlement.dead).toEqual([
-      { seq: 1, code: 'MaxAgeExceeded', message: expect.stringContaining('ProvisionedThroughputExceededException') },
+      {
+        seq: 1,
+        code: 'MaxAgeExceeded',
+        message: expect.stringContaining('ProvisionedThroughputExceededException'),
+        category: 'throttled',
+      },
     ]);
   });
 
   it('retries a message the connector returned no outcome for, instead of losing it', () => {
     const settlement = settleOutcomes([message(1), message(2)], [{ status: 'delivered' }], 0, policy, () => 0);
     expect(settlement.delivered).toEqual([1]);
-    expect(settlement.retry).toEqual([{ seq: 2, nextAttemptAt: 1, code: 'MissingOutcome', message: expect.any(String) }]);
+    expect(settlement.retry).toEqual([
+      { seq: 2, nextAttemptAt: 1, code: 'MissingOutcome', message: expect.any(String), category: 'other' },
+    ]);
+  });
+
+  it('names the delivered REMOVED messages and the category of each failure, for the statistics', () => {
+    const body = (callType: string) => JSON.stringify({ profileId: 'p', sourceId: 's', partnerNumber: 1, callType });
+    const denied = {
+      status: 'rejected',
+      reason: { code: 'X', message: 'no', category: 'invalid_credentials', scope: 'destination' },
+    } as const;
+    const settlement = settleOutcomes(
+      [message(1, { body: body('REMOVED') }), message(2, { body: body('NEW') }), message(3, { body: body('REMOVED') })],
+      [{ status: 'delivered' }, { status: 'delivered' }, denied],
+      1000,
+      policy,
+    );
+    expect(settlement.removed).toEqual([1]);
+    expect(settlement.retry.map((retry) => retry.category)).toEqual(['invalid_credentials']);
   });
 });
 

@@ -1,4 +1,4 @@
-import type { DeliveryOutcome, FailureReason } from '@event-connectors/connector-sdk';
+import { callTypeOf, categoryOf, type DeliveryOutcome, type FailureReason } from '@event-connectors/connector-sdk';
 import type { Settlement } from '../store/outbox/settlement.js';
 import type { PendingMessage } from '../store/outbox/outbox-store.js';
 import { fullJitterDelay } from './backoff.js';
@@ -31,7 +31,8 @@ export function settleOutcomes(
   policy: RetryPolicy,
   random: () => number = Math.random,
 ): RoundResult {
-  const result: RoundResult = { delivered: [], retry: [], dead: [], throttled: 0, destinationFailures: 0 };
+  const removed: number[] = [];
+  const result: RoundResult = { delivered: [], removed, retry: [], dead: [], throttled: 0, destinationFailures: 0 };
   batch.forEach((message, index) => {
     // A connector that answers fewer outcomes than messages broke its contract: retry the rest, lose nothing.
     const outcome: DeliveryOutcome = outcomes[index] ?? {
@@ -40,19 +41,22 @@ export function settleOutcomes(
     };
     if (outcome.status === 'delivered') {
       result.delivered.push(message.seq);
+      if (callTypeOf(message.body) === 'REMOVED') removed.push(message.seq);
       return;
     }
     const { reason } = outcome;
+    const category = categoryOf(reason);
     result.lastFailure = reason;
     if (reason.throttled) result.throttled++;
     if (reason.scope === 'destination') result.destinationFailures++;
     if (outcome.status === 'rejected' && reason.scope !== 'destination') {
-      result.dead.push({ seq: message.seq, code: reason.code, message: reason.message });
+      result.dead.push({ seq: message.seq, code: reason.code, message: reason.message, category });
     } else if (now - message.accepted_at >= policy.maxMessageAgeMs) {
       result.dead.push({
         seq: message.seq,
         code: 'MaxAgeExceeded',
         message: `undelivered after ${Math.round(policy.maxMessageAgeMs / 1000)} s; last error ${reason.code}: ${reason.message}`,
+        category,
       });
     } else {
       // The host's own backoff, but never sooner than the destination asked for.
@@ -60,7 +64,13 @@ export function settleOutcomes(
         fullJitterDelay(message.attempts + 1, policy.retryBaseMs, policy.retryMaxMs, random),
         reason.retryAfterMs ?? 0,
       );
-      result.retry.push({ seq: message.seq, nextAttemptAt: now + Math.max(1, delay), code: reason.code, message: reason.message });
+      result.retry.push({
+        seq: message.seq,
+        nextAttemptAt: now + Math.max(1, delay),
+        code: reason.code,
+        message: reason.message,
+        category,
+      });
     }
   });
   return result;

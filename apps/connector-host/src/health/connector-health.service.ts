@@ -3,6 +3,8 @@ import { DeliveryControl } from '../delivery/delivery-control.js';
 import { MetricsService } from '../observability/metrics.service.js';
 import { BacklogStats } from '../store/backlog-stats.js';
 
+export const CONNECTOR_STATUSES = ['active', 'failing', 'paused', 'disabled'] as const;
+
 /** How a connector's delivery is doing, for operators and for the customer who owns the stream. */
 export interface ConnectorHealth {
   id: string;
@@ -10,7 +12,7 @@ export interface ConnectorHealth {
   name: string;
   siteNumber: number;
   /** `active`: delivering; `failing`: its last rounds failed (retrying); `paused`: stopped on a set-up failure; `disabled`. */
-  status: 'active' | 'failing' | 'paused' | 'disabled';
+  status: (typeof CONNECTOR_STATUSES)[number];
   pausedReason: string | null;
   lastSuccessAt: string | null;
   lastError: { code: string; message: string; at: string } | null;
@@ -37,6 +39,20 @@ export class ConnectorHealthService implements OnModuleInit {
           oldestAgeSeconds: connector.oldestAcceptedAt === undefined ? 0 : (Date.now() - connector.oldestAcceptedAt) / 1000,
         })),
     });
+    // One sample per connector and status, 1 for the status it is in (as kube-state-metrics writes phases), so an
+    // alert can say "failing for 10 minutes" and a dashboard can count connectors per status.
+    this.metrics.gaugeAtScrape(
+      'connector_host_connector_status',
+      'Delivery status of each connector: 1 for the status it is in (active, failing, paused, disabled)',
+      ['connector_id', 'connector_type', 'status'],
+      async () =>
+        (await this.connectors()).flatMap((connector) =>
+          CONNECTOR_STATUSES.map((status) => ({
+            labels: { connector_id: connector.id, connector_type: connector.type, status },
+            value: connector.status === status ? 1 : 0,
+          })),
+        ),
+    );
   }
 
   async connectors(): Promise<ConnectorHealth[]> {

@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { type BindingSpec, buildMessages, type RoutingEvent, type SkipReason } from '@event-connectors/connector-sdk';
+import { type BindingSpec, buildMessages, type RoutingEvent } from '@event-connectors/connector-sdk';
+import type { RouteSkipReason } from '../common/route-skip-reason.js';
 import { bindingSpec } from '../setups/binding-view.js';
 import { BindingsRepository } from '../store/bindings.repository.js';
 import type { NewMessage } from '../store/outbox/outbox-store.js';
 
-/** Why an event (or an event for one binding) produced no message. */
-export type RouteSkipReason = 'no_binding' | 'connector_disabled' | SkipReason;
+export type { RouteSkipReason } from '../common/route-skip-reason.js';
 
 export interface RouteResult {
   messages: NewMessage[];

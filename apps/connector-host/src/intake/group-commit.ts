@@ -83,7 +83,12 @@ export class GroupCommit {
     let result: GroupCommitted;
     try {
       result = await this.outbox.commitGroup(
-        group.map((request) => ({ messages: request.routed.messages, idempotency: request.idempotency, acceptedAt: request.acceptedAt })),
+        group.map((request) => ({
+          messages: request.routed.messages,
+          skipped: request.routed.skips,
+          idempotency: request.idempotency,
+          acceptedAt: request.acceptedAt,
+        })),
       );
     } catch (error) {
       // Disk full, I/O error, locked or read-only file, database unreachable: nothing was committed; the platform retries later.

@@ -143,6 +143,29 @@ export class MetricsService {
     return AggregatorRegistry.aggregate([await this.registry.getMetricsAsJSON(), ...nonEmpty]).metrics();
   }
 
+  /**
+   * A gauge whose samples `read` gives at scrape time (connector statuses, readiness): for what the host knows
+   * only by asking, never counted as it happens.
+   */
+  gaugeAtScrape<L extends string>(
+    name: string,
+    help: string,
+    labelNames: readonly L[],
+    read: () => Promise<{ labels: Partial<Record<L, string>>; value: number }[]>,
+  ): void {
+    const gauge: Gauge<L> = new Gauge({
+      name,
+      help,
+      labelNames,
+      registers: [this.registry],
+      collect: async () => {
+        const samples = await read();
+        gauge.reset();
+        for (const { labels, value } of samples) gauge.set(labels, value);
+      },
+    });
+  }
+
   /** The gauges read backlogs from here at scrape time. */
   readBacklogsFrom(source: BacklogSource): void {
     this.source = source;

@@ -57,9 +57,12 @@ export class ConnectorsRepository {
     this.routing?.bump();
   }
 
-  /** Deletes the set-up with its bindings, backlog and dead letters (foreign keys cascade). */
+  /** Deletes the set-up with its bindings, backlog and dead letters (foreign keys cascade), and its statistics. */
   async delete(id: string): Promise<boolean> {
-    const result = await this.database.db.deleteFrom('connectors').where('id', '=', id).executeTakeFirst();
+    const result = await this.database.db.transaction().execute(async (trx) => {
+      await trx.deleteFrom('traffic_stats').where('connector_id', '=', id).execute();
+      return trx.deleteFrom('connectors').where('id', '=', id).executeTakeFirst();
+    });
     this.routing?.bump();
     return result.numDeletedRows > 0n;
   }

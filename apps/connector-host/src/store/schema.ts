@@ -96,7 +96,17 @@ export interface ClusterSettingsTable {
   value: string;
 }
 
+/** Daily rollups of a connector's traffic: one row per connector, UTC day and metric (see TrafficTally). */
+export interface TrafficStatsTable {
+  connector_id: string;
+  /** `YYYY-MM-DD`, UTC. */
+  day: string;
+  metric: string;
+  count: number;
+}
+
 export interface Database {
+  traffic_stats: TrafficStatsTable;
   partition_leases: PartitionLeasesTable;
   instances: InstancesTable;
   cluster_settings: ClusterSettingsTable;

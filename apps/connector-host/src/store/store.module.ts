@@ -14,6 +14,7 @@ import { PartitionOwnership } from './partition-ownership.js';
 import { RoutingVersion } from './routing-version.js';
 import { StoreHealthIndicator } from './store-health.indicator.js';
 import { StoreSignals } from './store-signals.js';
+import { TrafficStatsRepository } from './traffic/traffic-stats.repository.js';
 import { WriteLock } from './write-lock.js';
 
 const REPOSITORIES = [
@@ -22,6 +23,7 @@ const REPOSITORIES = [
   BindingsRepository,
   IdempotencyRepository,
   DeadLettersRepository,
+  TrafficStatsRepository,
   PartitionOwnership,
   StoreSignals,
   BacklogStats,
@@ -48,18 +50,27 @@ const REPOSITORIES = [
     },
     {
       provide: OutboxStore,
-      inject: [HOST_CONFIG, DatabaseService, DeadLettersRepository, IdempotencyRepository, PartitionOwnership, StoreSignals],
+      inject: [
+        HOST_CONFIG,
+        DatabaseService,
+        DeadLettersRepository,
+        IdempotencyRepository,
+        TrafficStatsRepository,
+        PartitionOwnership,
+        StoreSignals,
+      ],
       useFactory: (
         config: HostConfig,
         database: DatabaseService,
         deadLetters: DeadLettersRepository,
         idempotency: IdempotencyRepository,
+        traffic: TrafficStatsRepository,
         ownership: PartitionOwnership,
         signals: StoreSignals,
       ): OutboxStore =>
         database.engine === 'postgres'
           ? new PostgresOutbox(database, config, ownership, signals)
-          : new SqliteOutbox(database, deadLetters, idempotency),
+          : new SqliteOutbox(database, deadLetters, idempotency, traffic),
     },
     ...REPOSITORIES,
   ],

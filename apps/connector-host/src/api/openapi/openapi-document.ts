@@ -8,6 +8,7 @@ import {
   REPLAY_RESULT_SCHEMA,
   ROTATION_RESULT_SCHEMA,
 } from './delivery-schemas.js';
+import { CONNECTOR_STATS_SCHEMA, TRAFFIC_COUNTS_SCHEMA } from './stats-schemas.js';
 import { CLUSTER_VIEW_SCHEMA, CONNECTOR_HEALTH_LIST_SCHEMA, HEALTH_REPORT_SCHEMA } from './health-schemas.js';
 import { BINDING_VIEW_SCHEMA, CONNECTOR_TYPE_SCHEMA, CONNECTOR_VIEW_SCHEMA, SAVED_CONNECTOR_SCHEMA } from './setup-schemas.js';
 
@@ -25,6 +26,8 @@ const ANSWER_SCHEMAS: Record<string, object> = {
   ReplayResult: REPLAY_RESULT_SCHEMA,
   DeliveryList: DELIVERY_LIST_SCHEMA,
   RotationResult: ROTATION_RESULT_SCHEMA,
+  ConnectorStats: CONNECTOR_STATS_SCHEMA,
+  TrafficCounts: TRAFFIC_COUNTS_SCHEMA,
   HealthReport: HEALTH_REPORT_SCHEMA,
   ConnectorHealthList: CONNECTOR_HEALTH_LIST_SCHEMA,
   ClusterView: CLUSTER_VIEW_SCHEMA,

@@ -2,42 +2,59 @@
 
 import { ISO_TIME, UUID } from './schema-parts.js';
 
+const CONNECTOR_VIEW_REQUIRED = [
+  'id',
+  'type',
+  'siteNumber',
+  'name',
+  'partnerNumber',
+  'enabled',
+  'paused',
+  'settings',
+  'createdAt',
+  'updatedAt',
+];
+
+const CONNECTOR_VIEW_PROPERTIES = {
+  id: UUID,
+  type: { type: 'string', examples: ['kinesis'] },
+  siteNumber: { type: 'integer' },
+  name: { type: 'string' },
+  partnerNumber: { type: 'integer' },
+  enabled: { type: 'boolean' },
+  paused: {
+    description: 'Set when delivery paused itself after repeated set-up failures',
+    oneOf: [
+      { type: 'null' },
+      {
+        type: 'object',
+        required: ['reason', 'at'],
+        additionalProperties: false,
+        properties: { reason: { type: 'string' }, at: ISO_TIME },
+      },
+    ],
+  },
+  settings: { type: 'object', description: "The type's settings; secrets as `<name>Set: true`", additionalProperties: true },
+  createdAt: ISO_TIME,
+  updatedAt: ISO_TIME,
+};
+
 export const CONNECTOR_VIEW_SCHEMA = {
   type: 'object',
   description: 'A connector set-up; secrets appear only as `<name>Set: true`',
-  required: ['id', 'type', 'siteNumber', 'name', 'partnerNumber', 'enabled', 'paused', 'settings', 'createdAt', 'updatedAt'],
+  required: CONNECTOR_VIEW_REQUIRED,
   additionalProperties: false,
-  properties: {
-    id: UUID,
-    type: { type: 'string', examples: ['kinesis'] },
-    siteNumber: { type: 'integer' },
-    name: { type: 'string' },
-    partnerNumber: { type: 'integer' },
-    enabled: { type: 'boolean' },
-    paused: {
-      description: 'Set when delivery paused itself after repeated set-up failures',
-      oneOf: [
-        { type: 'null' },
-        {
-          type: 'object',
-          required: ['reason', 'at'],
-          additionalProperties: false,
-          properties: { reason: { type: 'string' }, at: ISO_TIME },
-        },
-      ],
-    },
-    settings: { type: 'object', description: "The type's settings; secrets as `<name>Set: true`", additionalProperties: true },
-    createdAt: ISO_TIME,
-    updatedAt: ISO_TIME,
-  },
+  properties: CONNECTOR_VIEW_PROPERTIES,
 };
 
+// The view's properties spelled out again rather than `allOf` the view: its additionalProperties: false would
+// refuse `check` (a closed schema cannot be extended by composition).
 export const SAVED_CONNECTOR_SCHEMA = {
+  type: 'object',
   description: 'The saved set-up with what its check found',
-  allOf: [{ $ref: '#/components/schemas/ConnectorView' }],
-  required: ['check'],
-  properties: { check: { $ref: '#/components/schemas/CheckResult' } },
-  unevaluatedProperties: false,
+  required: [...CONNECTOR_VIEW_REQUIRED, 'check'],
+  additionalProperties: false,
+  properties: { ...CONNECTOR_VIEW_PROPERTIES, check: { $ref: '#/components/schemas/CheckResult' } },
 };
 
 export const CONNECTOR_TYPE_SCHEMA = {

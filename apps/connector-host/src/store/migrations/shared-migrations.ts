@@ -37,5 +37,21 @@ export function sharedMigrations(engine: StoreEngine): Record<string, Migration>
           .execute();
       },
     },
+    '2026-12-03-008-traffic-stats': {
+      async up(db: Kysely<unknown>) {
+        // Small daily rollups, not a row per message. No foreign key: a count written while its connector is being
+        // deleted must not fail the intake or settlement it belongs to; the deletion removes the connector's rows
+        // and the retention purge any straggler.
+        await db.schema
+          .createTable('traffic_stats')
+          .addColumn('connector_id', 'text', (c) => c.notNull())
+          .addColumn('day', 'text', (c) => c.notNull())
+          .addColumn('metric', 'text', (c) => c.notNull())
+          .addColumn('count', engine === 'postgres' ? 'bigint' : 'integer', (c) => c.notNull())
+          .addPrimaryKeyConstraint('traffic_stats_key', ['connector_id', 'day', 'metric'])
+          .execute();
+        await db.schema.createIndex('traffic_stats_by_day').on('traffic_stats').columns(['day']).execute();
+      },
+    },
   };
 }

@@ -1,4 +1,5 @@
 import type { NewDeadLetter } from '../dead-letters.repository.js';
+import { TrafficTally } from '../traffic/traffic-tally.js';
 import type { ChunkState } from './outbox-chunk.js';
 
 /** A chunk as a settlement leaves it: its pending count and state (pending 0: removed), and what it settled. */
@@ -13,9 +14,13 @@ export interface ChunkOutcome {
   buried: NewDeadLetter[];
 }
 
-/** What settlements or an expiry decide, to be written in one transaction: chunk states, removals, dead letters. */
+/**
+ * What settlements or an expiry decide, to be written in one transaction: chunk states, removals, dead letters,
+ * and what they add to the traffic statistics.
+ */
 export class ChunkChanges {
   readonly outcomes = new Map<number, ChunkOutcome>();
+  readonly tally = new TrafficTally();
 
   /** A chunk's new state, or its removal once none of its messages is pending; composes with an earlier change. */
   store(

@@ -1,4 +1,5 @@
 import { Subject } from 'rxjs';
+import type { RouteSkipReason } from '../../common/route-skip-reason.js';
 import type { StoredAnswer } from '../idempotency.repository.js';
 import type { MessageFilter } from '../message-filter.js';
 import type { BacklogCounters } from './backlog-counters.js';
@@ -30,9 +31,10 @@ export interface PendingView extends Omit<PendingMessage, 'body' | 'partition'> 
   last_error_message: string | null;
 }
 
-/** One request of a group commit: its messages and its idempotency record. */
+/** One request of a group commit: its messages, the skips it counts for connectors, and its idempotency record. */
 export interface IntakeRecord {
   messages: readonly NewMessage[];
+  skipped?: readonly { connectorId: string | null; reason: RouteSkipReason }[];
   idempotency?: { key: string; hash: string; answer: unknown };
   acceptedAt: number;
 }

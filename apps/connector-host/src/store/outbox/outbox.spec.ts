@@ -1,92 +1,24 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { Logger } from '@nestjs/common';
 import { Migrator, sql } from 'kysely';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { freshDatabaseUrl, STORE_ENGINES, type TestEngine } from '../../../../../test/support/postgres.js';
+import { STORE_ENGINES } from '../../../../../test/support/postgres.js';
 import type { HostConfig } from '../../config/host.config.js';
 import { DatabaseService } from '../database.service.js';
 import { DeadLettersRepository } from '../dead-letters.repository.js';
 import { IdempotencyRepository } from '../idempotency.repository.js';
 import { migrationProvider } from '../migrations.js';
-import { PartitionOwnership } from '../partition-ownership.js';
-import { StoreSignals } from '../store-signals.js';
+import { TrafficStatsRepository } from '../traffic/traffic-stats.repository.js';
 import { CHUNK_MAX_MESSAGES } from './outbox-chunk.js';
 import type { NewMessage, OutboxStore, SettlementItem } from './outbox-store.js';
-import { PostgresOutbox } from './postgres-outbox.js';
 import type { Settlement } from './settlement.js';
 import { SqliteOutbox } from './sqlite-outbox.js';
 
 beforeAll(() => Logger.overrideLogger(false));
 
-const A = 'aaaaaaaa-0000-4000-8000-000000000001';
-const B = 'bbbbbbbb-0000-4000-8000-000000000002';
-const ME = 'instance-under-test';
-
-/** A store of either engine, with this instance holding every partition (on PostgreSQL: real leases, epoch 1). */
-class StoreUnderTest {
-  database!: DatabaseService;
-  outbox!: OutboxStore;
-  ownership!: PartitionOwnership;
-  private signals?: StoreSignals;
-
-  constructor(readonly config: HostConfig) {}
-
-  static async create(engine: TestEngine, partitions = 1): Promise<StoreUnderTest> {
-    const dir = mkdtempSync(join(tmpdir(), 'outbox-'));
-    const config = {
-      databasePath: join(dir, 'host.db'),
-      databaseUrl: engine === 'postgres' ? await freshDatabaseUrl() : undefined,
-      role: 'all',
-      idempotencyRetentionMs: 86_400_000,
-      cluster: { instanceId: ME, partitions, leaseTtlMs: 10_000, renewEveryMs: 2000, leaseMarginMs: 1000, backlogRefreshMs: 1000 },
-    } as HostConfig;
-    const store = new StoreUnderTest(config);
-    await store.open();
-    await sql`INSERT INTO connectors (id, type, site_number, name, partner_number, settings, secrets, enabled, created_at, updated_at)
-      VALUES (${A}, 'kinesis', 1, 'c', 1, '{}', '{}', 1, 0, 0), (${B}, 'kinesis', 1, 'c', 1, '{}', '{}', 1, 0, 0)`.execute(
-      store.database.db,
-    );
-    return store;
-  }
-
-  async open(): Promise<void> {
-    this.database = new DatabaseService(this.config);
-    await this.database.migrate();
-    this.ownership = new PartitionOwnership(this.config);
-    const deadLetters = new DeadLettersRepository(this.database);
-    if (this.database.engine === 'sqlite') {
-      this.outbox = new SqliteOutbox(this.database, deadLetters, new IdempotencyRepository(this.database));
-      return;
-    }
-    const { partitions } = this.config.cluster;
-    await sql`INSERT INTO partition_leases (partition, owner, epoch, expires_at)
-      SELECT p, ${ME}, 1, clock_timestamp() + interval '1 hour' FROM generate_series(0, ${partitions - 1}::int) p
-      ON CONFLICT (partition) DO UPDATE SET owner = EXCLUDED.owner, epoch = 1, expires_at = EXCLUDED.expires_at`.execute(this.database.db);
-    for (let partition = 0; partition < partitions; partition++) this.ownership.hold(partition, 1, performance.now(), 3_600_000);
-    this.signals = new StoreSignals(this.config, this.database);
-    this.outbox = new PostgresOutbox(this.database, this.config, this.ownership, this.signals);
-    await this.outbox.recount();
-  }
-
-  /** Settlement items as a delivery loop sends them: under the leases held now. */
-  fenced(items: Omit<SettlementItem, 'fence'>[]): SettlementItem[] {
-    if (!this.ownership.shared) return items;
-    const epochs = new Map(this.ownership.partitions().map((partition) => [partition, this.ownership.epochOf(partition) ?? -1]));
-    return items.map((item) => ({ ...item, fence: { owner: ME, epochs } }));
-  }
-
-  async close(): Promise<void> {
-    await this.database.onApplicationShutdown();
-  }
-
-  async remove(): Promise<void> {
-    await this.close();
-    rmSync(this.config.databasePath.replace(/\/host\.db$/, ''), { recursive: true, force: true });
-  }
-}
+import { A, B, StoreUnderTest } from '../../../../../test/support/store-under-test.js';
 
 const message = (connectorId: string, key: string): NewMessage => ({
   connectorId,
@@ -466,7 +398,12 @@ describe('migration to the chunked outbox', () => {
       old.run(A, 'p1', 'src', '{"n":1}', 100, 0, 0, null, null);
       old.run(A, 'p2', null, '{"n":2}', 200, 3, 9000, 'InternalFailure', 'down');
       await database.migrate();
-      const outbox = new SqliteOutbox(database, new DeadLettersRepository(database), new IdempotencyRepository(database));
+      const outbox = new SqliteOutbox(
+        database,
+        new DeadLettersRepository(database),
+        new IdempotencyRepository(database),
+        new TrafficStatsRepository(database),
+      );
       expect(outbox.pendingCount(A)).toBe(2);
       expect(outbox.page(A, 0, 10)).toEqual([
         expect.objectContaining({ partition_key: 'p1', source_id: 'src', body: '{"n":1}', accepted_at: 100, attempts: 0 }),

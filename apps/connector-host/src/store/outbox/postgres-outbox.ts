@@ -22,6 +22,8 @@ import { CHUNK_COLUMNS, insertChunks, notifyAppended, readHead, readMessages } f
 import { holdLeases, fenceOf, writeFenced } from './postgres-fencing.js';
 import { recordKeys } from './postgres-idempotency-keys.js';
 import { searchPostgresOutbox } from './postgres-outbox-search.js';
+import { addTally } from '../traffic/traffic-stats.repository.js';
+import { intakeTally } from '../traffic/traffic-tally.js';
 import { type ChunkRow, chunksOf, expiryChanges, settlementChanges } from './settlement.js';
 
 /**
@@ -72,6 +74,8 @@ export class PostgresOutbox extends OutboxStore {
       const fresh = requests.find((_, index) => !earlier.has(index));
       const appended = fresh ? await insertChunks(trx, messages, fresh.acceptedAt, this.partitions) : [];
       await notifyAppended(trx, appended, this.signals);
+      // Last: the statistics' rows stay locked only until the commit.
+      await addTally(trx, intakeTally(requests.filter((_, index) => !earlier.has(index))));
       return { appended, earlier };
     });
   }
@@ -144,9 +148,11 @@ export class PostgresOutbox extends OutboxStore {
           if (outcome.pending === 0) working.delete(seq);
           else working.set(seq, { ...row, pending: outcome.pending, state: encodeState(outcome.state) });
         }
+        all.tally.merge(changes.tally);
         counted.push(changes);
       }
       await writeFenced(trx, this.ownership.owner, all, fence);
+      await addTally(trx, all.tally);
       return { perItem: counted, total: all };
     });
     this.committedChanges(total);
@@ -172,6 +178,7 @@ export class PostgresOutbox extends OutboxStore {
       const messages = await readMessages(trx, this.decoded, rows);
       const expired = expiryChanges(rows, (row) => messages.get(row.seq)!, Date.now(), limit, changes);
       await writeFenced(trx, this.ownership.owner, changes, fence);
+      await addTally(trx, changes.tally);
       return expired;
     });
     this.committedChanges(changes);

@@ -1,3 +1,4 @@
+import type { FailureCategory } from '@event-connectors/connector-sdk';
 import type { NewDeadLetter } from '../dead-letters.repository.js';
 import { ChunkChanges } from './chunk-changes.js';
 import { type ChunkMessage, type ChunkState, chunkOf, decodeState, indexIn, messageSeq } from './outbox-chunk.js';
@@ -8,17 +9,24 @@ export interface RetryUpdate {
   nextAttemptAt: number;
   code: string;
   message: string;
+  /** The failure's kind for the traffic statistics; `other` when absent. */
+  category?: FailureCategory;
 }
 
 export interface DeadLetterUpdate {
   seq: number;
   code: string;
   message: string;
+  category?: FailureCategory;
+  /** Whether a failed attempt led here (the statistics count it as one); false for what only outlived its age. */
+  attempted?: boolean;
 }
 
 /** What one delivery round decided, written in one transaction. */
 export interface Settlement {
   delivered: number[];
+  /** Those of `delivered` whose call type is REMOVED (the statistics count them apart). */
+  removed?: number[];
   retry: RetryUpdate[];
   dead: DeadLetterUpdate[];
 }
@@ -55,6 +63,8 @@ export function settlementChanges(
   changes = new ChunkChanges(),
 ): ChunkChanges {
   const byChunk = new Map<number, Settlement>();
+  const removed = settlement.removed?.length ? new Set(settlement.removed) : undefined;
+  const { tally } = changes;
   const of = (seq: number) => {
     let entry = byChunk.get(chunkOf(seq));
     if (!entry) byChunk.set(chunkOf(seq), (entry = { delivered: [], retry: [], dead: [] }));
@@ -70,16 +80,30 @@ export function settlementChanges(
     const state = decodeState(row.state);
     let settled = 0;
     const buried: NewDeadLetter[] = [];
+    const connectorId = row.connector_id;
     const settle = (index: number) => {
-      if (state.done.has(index)) return;
+      if (state.done.has(index)) return false;
       state.done.add(index);
       state.retry.delete(index);
       settled++;
+      return true;
     };
-    for (const seq of update.delivered) settle(indexIn(seq));
+    // Counted only when settled here, never twice: a message another round or instance settled already is not.
+    let delivered = 0;
+    let deliveredRemoved = 0;
+    for (const seq of update.delivered) {
+      if (!settle(indexIn(seq))) continue;
+      delivered++;
+      if (removed?.has(seq)) deliveredRemoved++;
+    }
+    tally.add(connectorId, 'delivered', now, delivered);
+    tally.add(connectorId, 'delivered_removed', now, deliveredRemoved);
     for (const dead of update.dead) {
       const index = indexIn(dead.seq);
       if (state.done.has(index)) continue;
+      const category = dead.category ?? 'other';
+      tally.add(connectorId, `dead_lettered.${category}`, now);
+      if (dead.attempted !== false) tally.add(connectorId, `failed.${category}`, now);
       const [partitionKey, sourceId, body] = messagesOf(row)[index];
       const attempts = (state.retry.get(index)?.[0] ?? 0) + 1;
       buried.push([row.connector_id, partitionKey, sourceId, body, row.accepted_at, attempts, now, dead.code, dead.message]);
@@ -88,6 +112,8 @@ export function settlementChanges(
     for (const retry of update.retry) {
       const index = indexIn(retry.seq);
       if (state.done.has(index)) continue;
+      tally.add(connectorId, `failed.${retry.category ?? 'other'}`, now);
+      tally.add(connectorId, 'retried', now);
       state.retry.set(index, [(state.retry.get(index)?.[0] ?? 0) + 1, retry.nextAttemptAt, retry.code, retry.message]);
     }
     changes.store(row, row.pending - settled, state, settled, buried);
@@ -128,6 +154,8 @@ export function expiryChanges(
       ]);
     });
     count += buried.length;
+    // What outlived its age while its connector was paused: no attempt failed here, its kind is unknown.
+    changes.tally.add(row.connector_id, 'dead_lettered.other', now, buried.length);
     changes.store(row, 0, state, buried.length, buried);
   }
   return count;

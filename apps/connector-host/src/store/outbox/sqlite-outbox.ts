@@ -2,6 +2,8 @@ import type { Statement } from 'better-sqlite3';
 import { type DatabaseService } from '../database.service.js';
 import { type DeadLettersRepository, type ReplayedDeadLetter } from '../dead-letters.repository.js';
 import { type IdempotencyRepository } from '../idempotency.repository.js';
+import type { TrafficStatsRepository } from '../traffic/traffic-stats.repository.js';
+import { intakeTally } from '../traffic/traffic-tally.js';
 import type { MessageFilter } from '../message-filter.js';
 import { BacklogCounters } from './backlog-counters.js';
 import { ChunkChanges } from './chunk-changes.js';
@@ -48,6 +50,7 @@ export class SqliteOutbox extends OutboxStore {
     private readonly database: DatabaseService,
     private readonly deadLetters: DeadLettersRepository,
     idempotency: IdempotencyRepository,
+    private readonly traffic: TrafficStatsRepository,
   ) {
     super();
     const { sqlite } = database;
@@ -79,6 +82,7 @@ export class SqliteOutbox extends OutboxStore {
         const key = request.idempotency;
         if (key !== undefined) idempotency.record(key.key, key.hash, 202, key.answer, request.acceptedAt);
       }
+      traffic.addAll(intakeTally(requests));
       return appended;
     });
     this.commitRequests = (requests) => commit.immediate(requests);
@@ -232,6 +236,7 @@ export class SqliteOutbox extends OutboxStore {
       if (outcome.pending === 0) this.remove.run(seq);
       else this.updateState.run(outcome.pending, encodeState(outcome.state), seq);
     }
+    this.traffic.addAll(changes.tally);
   }
 
   /** After `store` committed: removed chunks leave the cache, settled messages the backlog; returns how many. */

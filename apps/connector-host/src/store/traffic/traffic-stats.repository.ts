@@ -1,0 +1,67 @@
+import { Injectable } from '@nestjs/common';
+import type { Statement } from 'better-sqlite3';
+import type { Kysely } from 'kysely';
+import { DatabaseService } from '../database.service.js';
+import type { Database } from '../schema.js';
+import type { TrafficMetric, TrafficRow, TrafficTally } from './traffic-tally.js';
+
+/**
+ * The traffic statistics' daily rollups. Counts are added by the transactions that decide them (intake's group
+ * commit for skips, settlements for deliveries and failures): on SQLite through `addAll` inside the outbox's
+ * transaction, on PostgreSQL through `addTally` with the transaction's handle.
+ */
+@Injectable()
+export class TrafficStatsRepository {
+  /** SQLite: one prepared upsert, run for the few keys a transaction's tally holds. */
+  private readonly upsert?: Statement<[string, string, string, number]>;
+
+  constructor(private readonly database: DatabaseService) {
+    if (database.engine !== 'sqlite') return;
+    this.upsert = database.sqlite.prepare(
+      `INSERT INTO traffic_stats (connector_id, day, metric, count) VALUES (?, ?, ?, ?)
+       ON CONFLICT (connector_id, day, metric) DO UPDATE SET count = count + excluded.count`,
+    );
+  }
+
+  /** Adds a tally on SQLite; run inside the caller's transaction. */
+  addAll(tally: TrafficTally): void {
+    if (!this.upsert) throw new Error('SQLite only');
+    for (const row of tally.rows()) this.upsert.run(row.connectorId, row.day, row.metric, row.count);
+  }
+
+  /** A connector's rows from `fromDay` on (inclusive), by day. */
+  async daily(connectorId: string, fromDay: string): Promise<TrafficRow[]> {
+    const rows = await this.database.db
+      .selectFrom('traffic_stats')
+      .select(['connector_id', 'day', 'metric', 'count'])
+      .where('connector_id', '=', connectorId)
+      .where('day', '>=', fromDay)
+      .orderBy('day')
+      .execute();
+    return rows.map((row) => ({ connectorId: row.connector_id, day: row.day, metric: row.metric as TrafficMetric, count: row.count }));
+  }
+
+  /** Forgets the days before `day`; returns how many rows went. */
+  async deleteBefore(day: string): Promise<number> {
+    const result = await this.database.db.deleteFrom('traffic_stats').where('day', '<', day).executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+}
+
+/**
+ * Adds a tally on PostgreSQL inside `trx`: one statement, its rows in key order so that instances counting for
+ * the same connector and day take the rows' locks in the same order. Run it last in the transaction: the rows
+ * stay locked only until the commit.
+ */
+export async function addTally(trx: Kysely<Database>, tally: TrafficTally): Promise<void> {
+  if (tally.isEmpty) return;
+  await trx
+    .insertInto('traffic_stats')
+    .values(tally.rows().map((row) => ({ connector_id: row.connectorId, day: row.day, metric: row.metric, count: row.count })))
+    .onConflict((conflict) =>
+      conflict
+        .columns(['connector_id', 'day', 'metric'])
+        .doUpdateSet((eb) => ({ count: eb('traffic_stats.count', '+', eb.ref('excluded.count')) })),
+    )
+    .execute();
+}

@@ -1,0 +1,17 @@
+import { CALL_TYPES, type CallType } from './activation-message.js';
+
+const KEY = '"callType":"';
+
+/**
+ * The call type of a serialized activation message, without parsing it (the host counts REMOVED deliveries on
+ * its hot path). Safe because the key order is fixed: only `profileId` and `sourceId` (strings, whose quotes
+ * JSON escapes) and `partnerNumber` (a number) come before `callType`, so its first unescaped occurrence is the
+ * top-level one; a profile variable or property named `callType` comes later. Undefined for any other text.
+ */
+export function callTypeOf(body: string): CallType | undefined {
+  const at = body.indexOf(KEY);
+  if (at < 0) return undefined;
+  const start = at + KEY.length;
+  const value = body.slice(start, body.indexOf('"', start));
+  return (CALL_TYPES as readonly string[]).includes(value) ? (value as CallType) : undefined;
+}

@@ -1,0 +1,225 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { generateSigningSecret } from '@event-connectors/webhook-connector';
+import { WebhookReceiver } from '@event-connectors/webhook-connector/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ApiDocument, type ApiDocumentJson } from './support/api-document.js';
+import { audienceBinding, profileEvent, webhookConnector } from './support/fixtures.js';
+import { freePort } from './support/free-port.js';
+import { freshDatabaseUrl } from './support/postgres.js';
+import { eventually, TestHost } from './support/test-host.js';
+
+// What a client generated from GET /docs/json meets: real requests to the real host (webhook connectors, a real
+// receiver on loopback), each answer matched to the operation and status the host's own document declares and
+// validated against that answer's schema. The last test requires every documented answer to have been seen, so
+// an answer documented but never produced, or produced but not documented, fails here.
+
+const SECRET = generateSigningSecret();
+const ADMIN = 'conformance-admin-token-0123';
+const ADMIN_SITE_7 = 'conformance-site-7-admin-0123';
+const INGEST = 'conformance-ingest-token-0123';
+const INGEST_SITE_7 = 'conformance-site-7-ingest-0123';
+const MAX_BODY_BYTES = 8192;
+const TOKENS = {
+  CONNECTORS: 'webhook',
+  ADMIN_TOKENS: `${ADMIN},${ADMIN_SITE_7}@7`,
+  INGEST_TOKENS: `${INGEST},${INGEST_SITE_7}@7`,
+  MAX_BODY_BYTES: String(MAX_BODY_BYTES),
+};
+
+let receiver: WebhookReceiver;
+let host: TestHost;
+let api: ApiDocument;
+/** A loopback port nothing listens on: a destination that cannot be reached. */
+let closedUrl: string;
+
+interface Request {
+  token?: string;
+  id?: string;
+  query?: string;
+  body?: unknown;
+  /** A body sent as is, with `contentType` (default application/json). */
+  raw?: string;
+  contentType?: string;
+  headers?: Record<string, string>;
+}
+
+/** Sends `method template` to `target` and checks the answer against the document; returns its status and body. */
+async function send(target: TestHost, method: string, template: string, request: Request = {}) {
+  const path = template.replace('{id}', request.id ?? randomUUID()) + (request.query ? `?${request.query}` : '');
+  const body = request.raw ?? (request.body === undefined ? undefined : JSON.stringify(request.body));
+  const headers: Record<string, string> = { ...request.headers };
+  if (request.token) headers.authorization = `Bearer ${request.token}`;
+  if (body !== undefined) headers['content-type'] = request.contentType ?? 'application/json';
+  const response = await fetch(target.url + path, { method, headers, body });
+  const text = await response.text();
+  api.check(method, template, { status: response.status, headers: response.headers, text });
+  return { status: response.status, body: text ? JSON.parse(text) : undefined };
+}
+
+beforeAll(async () => {
+  receiver = await WebhookReceiver.start(SECRET);
+  closedUrl = `http://127.0.0.1:${await freePort()}/hook`;
+  host = await TestHost.configured({ env: { ...TOKENS, ADMIN_RATE_LIMIT_PER_MINUTE: '100000', DELIVERY_RETRY_MAX_MS: '100' } });
+  api = new ApiDocument((await (await fetch(`${host.url}/docs/json`)).json()) as ApiDocumentJson);
+});
+afterAll(async () => {
+  await host?.stop(true);
+  await receiver?.stop();
+});
+
+describe('the published API document, against the real host', () => {
+  it('is OpenAPI 3.1 with bearer security on every /v1 operation', () => {
+    expect(api.json.openapi).toBe('3.1.0');
+    const v1 = api.operations.filter((operation) => operation.path.startsWith('/v1/'));
+    expect(v1.length).toBeGreaterThan(15);
+    expect(v1.filter((operation) => !operation.secured)).toEqual([]);
+  });
+
+  it('documents every success, and each one fits its schema', async () => {
+    receiver.answerWith(({ body }) => (JSON.parse(body).profileId === 'refused' ? { status: 413 } : undefined));
+    const A = { token: ADMIN };
+    await send(host, 'GET', '/v1/connector-types', A);
+    const created = await send(host, 'POST', '/v1/connectors', { ...A, body: webhookConnector(receiver.url, SECRET) });
+    expect(created.status).toBe(201);
+    const id = created.body.id as string;
+    await send(host, 'GET', '/v1/connectors', { ...A, query: 'siteNumber=1234' });
+    await send(host, 'GET', '/v1/connectors/{id}', { ...A, id });
+    expect((await send(host, 'PATCH', '/v1/connectors/{id}', { ...A, id, body: { name: 'Renamed' } })).status).toBe(200);
+    expect((await send(host, 'POST', '/v1/connectors/{id}/check', { ...A, id })).body.ok).toBe(true);
+    expect((await send(host, 'POST', '/v1/connectors/{id}/resume', { ...A, id })).status).toBe(200);
+    const binding = await send(host, 'POST', '/v1/bindings', { ...A, body: audienceBinding(id) });
+    expect(binding.status).toBe(201);
+    await send(host, 'GET', '/v1/bindings', { ...A, query: `connectorId=${id}` });
+    await send(host, 'GET', '/v1/bindings/{id}', { ...A, id: binding.body.id });
+
+    const sourceId = binding.body.source.id as string;
+    const events = ['p1', 'refused'].map((profileId) =>
+      profileEvent(sourceId, { profile: { profileId, partnerIds: { '33': ['4'] }, properties: {} } }),
+    );
+    expect((await send(host, 'POST', '/v1/events', { token: INGEST, body: { events } })).status).toBe(202);
+    const letters = await eventually('the refused message to be dead-lettered', async () => {
+      const page = await send(host, 'GET', '/v1/connectors/{id}/dead-letters', { ...A, id });
+      return page.body.items.length === 1 ? page.body : undefined;
+    });
+    const replay = { ids: [letters.items[0].id] };
+    expect((await send(host, 'POST', '/v1/connectors/{id}/dead-letters/replay', { ...A, id, body: replay })).body).toBeDefined();
+    await send(host, 'GET', '/v1/deliveries', { ...A, query: `connectorId=${id}` });
+    await send(host, 'GET', '/v1/connectors/{id}/stats', { ...A, id, query: 'days=30' });
+    await send(host, 'POST', '/v1/admin/rotate-secrets', A);
+    for (const path of ['/health/live', '/health/ready', '/health/cluster', '/health/connectors']) {
+      expect((await send(host, 'GET', path)).status).toBe(200);
+    }
+    expect((await send(host, 'DELETE', '/v1/bindings/{id}', { ...A, id: binding.body.id })).status).toBe(204);
+    expect((await send(host, 'DELETE', '/v1/connectors/{id}', { ...A, id })).status).toBe(204);
+  });
+
+  it('documents the refusals every protected operation shares: 401, 403, and for a body 400, 413, 415', async () => {
+    for (const operation of api.operations.filter(({ secured }) => secured)) {
+      const { method, path } = operation;
+      const wrongScope = path === '/v1/events' ? ADMIN : INGEST;
+      const token = path === '/v1/events' ? INGEST : ADMIN;
+      expect((await send(host, method, path)).status, `${method} ${path} without a token`).toBe(401);
+      expect((await send(host, method, path, { token: wrongScope })).status, `${method} ${path} other scope`).toBe(403);
+      if (!operation.takesBody) continue;
+      expect((await send(host, method, path, { token, raw: '{"name": ' })).status, `${method} ${path} bad JSON`).toBe(400);
+      const large = JSON.stringify({ name: 'x'.repeat(MAX_BODY_BYTES) });
+      expect((await send(host, method, path, { token, raw: large })).status, `${method} ${path} too large`).toBe(413);
+      const xml = { token, raw: '<name/>', contentType: 'application/xml' };
+      expect((await send(host, method, path, xml)).status, `${method} ${path} not JSON`).toBe(415);
+    }
+  });
+
+  it("documents each route's own refusals: wrong fields, unknown ids, other sites, conflicts, failed checks", async () => {
+    const A = { token: ADMIN };
+    const id = (await send(host, 'POST', '/v1/connectors', { ...A, body: webhookConnector(receiver.url, SECRET) })).body.id;
+    const binding = await send(host, 'POST', '/v1/bindings', { ...A, body: audienceBinding(id) });
+    for (const operation of api.operations.filter(({ path }) => path.includes('{id}'))) {
+      const { method, path } = operation;
+      const body = method === 'PATCH' ? { name: 'x' } : method === 'POST' ? {} : undefined;
+      expect((await send(host, method, path, { ...A, id: 'not-a-uuid', body })).status, `${method} ${path} bad id`).toBe(400);
+      expect((await send(host, method, path, { ...A, body })).status, `${method} ${path} unknown id`).toBe(404);
+    }
+    const badFields: [string, string, Request][] = [
+      ['POST', '/v1/connectors', { body: { type: 'webhook' } }],
+      ['GET', '/v1/connectors', { query: 'siteNumber=0' }],
+      ['PATCH', '/v1/connectors/{id}', { id, body: { name: 5 } }],
+      ['POST', '/v1/bindings', { body: { connectorId: id } }],
+      ['GET', '/v1/bindings', { query: 'connectorId=nope' }],
+      ['GET', '/v1/connectors/{id}/dead-letters', { id, query: 'limit=abc' }],
+      ['POST', '/v1/connectors/{id}/dead-letters/replay', { id, body: { ids: 'all' } }],
+      ['GET', '/v1/deliveries', {}],
+      ['GET', '/v1/connectors/{id}/stats', { id, query: 'days=8' }],
+    ];
+    for (const [method, path, request] of badFields) {
+      const answer = await send(host, method, path, { ...A, ...request });
+      expect(answer.status, `${method} ${path}`).toBe(400);
+      expect(answer.body.errors.length, `${method} ${path} names the field`).toBeGreaterThan(0);
+    }
+    const events = await send(host, 'POST', '/v1/events', { token: INGEST, body: { events: [{ siteNumber: 1234 }] } });
+    expect(events.body.errors.map((error: { field: string }) => error.field)).toContain('events[0].sourceId');
+
+    // Other sites: a site-7 token saving site 1234's connector, rotating every site's secrets, naming a connector
+    // it may not see, sending site 1234's events.
+    const S7 = { token: ADMIN_SITE_7 };
+    expect((await send(host, 'POST', '/v1/connectors', { ...S7, body: webhookConnector(receiver.url, SECRET) })).status).toBe(403);
+    expect((await send(host, 'POST', '/v1/admin/rotate-secrets', S7)).status).toBe(403);
+    expect((await send(host, 'GET', '/v1/deliveries', { ...S7, query: `connectorId=${id}` })).status).toBe(404);
+    const sourceId = binding.body.source.id;
+    expect((await send(host, 'POST', '/v1/events', { token: INGEST_SITE_7, body: { events: [profileEvent(sourceId)] } })).status).toBe(403);
+
+    expect((await send(host, 'POST', '/v1/bindings', { ...A, body: { ...audienceBinding(id), source: binding.body.source } })).status).toBe(
+      409,
+    );
+    const unreachable = webhookConnector(closedUrl, SECRET);
+    const strictCreate = await send(host, 'POST', '/v1/connectors', { ...A, query: 'strict=true', body: unreachable });
+    expect(strictCreate.status).toBe(422);
+    const strictPatch = { ...A, id, query: 'strict=true', body: { settings: { url: closedUrl, signingSecret: SECRET } } };
+    expect((await send(host, 'PATCH', '/v1/connectors/{id}', strictPatch)).status).toBe(422);
+    const keyed = { token: INGEST, headers: { 'idempotency-key': randomUUID() } };
+    expect((await send(host, 'POST', '/v1/events', { ...keyed, body: { events: [profileEvent(sourceId)] } })).status).toBe(202);
+    const otherBody = { events: [profileEvent(sourceId, { callType: 'REMOVED' })] };
+    expect((await send(host, 'POST', '/v1/events', { ...keyed, body: otherBody })).status).toBe(422);
+  });
+
+  it('documents what a saturated host answers: 429 past the admin rate limit or a backlog cap, 503 not ready', async () => {
+    // One admin call per route and minute, one pending message per connector, and a destination that is down.
+    const saturated = await TestHost.configured({ env: { ...TOKENS, ADMIN_RATE_LIMIT_PER_MINUTE: '1', MAX_BACKLOG_PER_CONNECTOR: '1' } });
+    try {
+      const A = { token: ADMIN };
+      const id = (await send(saturated, 'POST', '/v1/connectors', { ...A, body: webhookConnector(closedUrl, SECRET) })).body.id;
+      const sourceId = (await send(saturated, 'POST', '/v1/bindings', { ...A, body: audienceBinding(id) })).body.source.id;
+      const event = { token: INGEST, body: { events: [profileEvent(sourceId)] } };
+      expect((await send(saturated, 'POST', '/v1/events', event)).status).toBe(202);
+      await eventually('the backlog cap to refuse events', async () =>
+        (await send(saturated, 'POST', '/v1/events', event)).status === 429 ? true : undefined,
+      );
+      await eventually('the host to report not ready', async () =>
+        (await send(saturated, 'GET', '/health/ready')).status === 503 ? true : undefined,
+      );
+      for (const { method, path } of api.operations.filter((operation) => operation.secured && operation.path !== '/v1/events')) {
+        const limited = await eventually(`${method} ${path} to be rate limited`, async () => {
+          const { status } = await send(saturated, method, path, { ...A, id });
+          return status === 429 ? status : undefined;
+        });
+        expect(limited).toBe(429);
+      }
+    } finally {
+      await saturated.stop(true);
+    }
+  });
+
+  it('documents the 503 of an instance that only delivers (ROLE=delivery, on PostgreSQL)', async () => {
+    const env = { ...TOKENS, DATABASE_URL: await freshDatabaseUrl(), ROLE: 'delivery', SECRETS_KEY: randomBytes(32).toString('base64') };
+    const deliveryOnly = await TestHost.configured({ env });
+    try {
+      const answer = await send(deliveryOnly, 'POST', '/v1/events', { token: INGEST, body: { events: [profileEvent(randomUUID())] } });
+      expect(answer.status).toBe(503);
+    } finally {
+      await deliveryOnly.stop(true);
+    }
+  });
+
+  it('has produced every answer the document declares', () => {
+    expect(api.unseen()).toEqual([]);
+  });
+});
