@@ -1,6 +1,7 @@
 import { CALL_TYPES, type CallType } from './activation-message.js';
 
 const KEY = '"callType":"';
+const QUOTE = 0x22;
 
 /**
  * The call type of a serialized activation message, without parsing it (the host counts REMOVED deliveries on
@@ -12,6 +13,9 @@ export function callTypeOf(body: string): CallType | undefined {
   const at = body.indexOf(KEY);
   if (at < 0) return undefined;
   const start = at + KEY.length;
-  const value = body.slice(start, body.indexOf('"', start));
-  return (CALL_TYPES as readonly string[]).includes(value) ? (value as CallType) : undefined;
+  // Compared in place (no slice): this runs once per delivered message.
+  for (const callType of CALL_TYPES) {
+    if (body.startsWith(callType, start) && body.charCodeAt(start + callType.length) === QUOTE) return callType;
+  }
+  return undefined;
 }
