@@ -48,7 +48,7 @@ async function measure(
               })),
             }),
           )
-      : (index: number) => lean.putRecords('bench', batches[index % batches.length]);
+      : (index: number) => lean.putRecords({ StreamName: 'bench' }, batches[index % batches.length]);
   for (let i = 0; i < 20; i++) await send(i); // warm-up: JIT and sockets
   const before = process.cpuUsage();
   let next = 0;

@@ -1,3 +1,4 @@
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -21,15 +22,23 @@ afterAll(async () => {
 });
 
 describe('GET /v1/connector-types', () => {
-  it('lists kinesis with the JSON Schema of its form: titled fields, every one mandatory, the secret write-only', async () => {
+  it('lists kinesis with the JSON Schema of its form: titled fields, the documented four mandatory, secrets write-only', async () => {
     const { status, body } = await host.request('GET', '/v1/connector-types');
     expect(status).toBe(200);
     expect(body).toHaveLength(1);
     const [kinesisType] = body;
-    expect(kinesisType).toMatchObject({ type: 'kinesis', displayName: 'Amazon Kinesis', secretFields: ['secretAccessKey'] });
+    expect(kinesisType).toMatchObject({ type: 'kinesis', displayName: 'Amazon Kinesis', secretFields: ['secretAccessKey', 'externalId'] });
     expect(kinesisType.schema.required).toEqual(['name', 'partnerNumber', 'settings']);
     const settings = kinesisType.schema.properties.settings;
-    expect([...settings.required].sort()).toEqual(['accessKeyId', 'region', 'secretAccessKey', 'streamName']);
+    // The documented form (keys, region, stream name) by default; a role or a stream ARN are choices (if/then/else).
+    const validate = new Ajv2020({ strict: false }).compile(settings);
+    const documented = { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: TEST_SECRET_ACCESS_KEY, region: REGION, streamName: STREAM };
+    expect(validate(documented)).toBe(true);
+    for (const field of Object.keys(documented)) {
+      const { [field]: _left, ...rest } = documented as Record<string, string>;
+      expect(validate(rest), `without ${field}`).toBe(false);
+    }
+    expect(settings.properties.externalId).toMatchObject({ writeOnly: true, format: 'password' });
     expect(settings.properties.secretAccessKey).toMatchObject({ writeOnly: true, format: 'password' });
     expect(settings.properties.region.writeOnly).toBeUndefined();
     expect(settings.properties.accessKeyId).toMatchObject({ title: 'AWS access key ID', examples: ['AKIAIOSFODNN7EXAMPLE'] });
@@ -54,7 +63,7 @@ describe('/v1/connectors', () => {
       partnerNumber: 33,
       enabled: true,
       paused: null,
-      settings: { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', region: REGION, streamName: STREAM, secretAccessKeySet: true },
+      settings: { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', region: REGION, streamName: STREAM, secretAccessKeySet: true, externalIdSet: false },
       createdAt: expect.any(String),
       updatedAt: expect.any(String),
       check: { ok: true, details: expect.objectContaining({ streamStatus: 'ACTIVE', shardCount: 3 }) },

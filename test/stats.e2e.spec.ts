@@ -98,7 +98,12 @@ describe('traffic statistics', () => {
       skipped: { connector_disabled: 0, no_partner_ids: 1, unmapped_change: 0, other_site: 0, other_source: 0 },
       deadLettered: { invalid_credentials: 0, access_denied: 0, not_found: 0, throttled: 0, too_large: 1, other: 0 },
       failed: { invalid_credentials: 0, access_denied: 0, not_found: 0, throttled: 0, too_large: 1, other: 1 },
+      largestMessageBytes: expect.any(Number),
     });
+    // The largest routed message: at least the largest the receiver took (the refused one, a byte longer, counts too).
+    const largestTaken = Math.max(...receiver.received.map((webhook) => Buffer.byteLength(webhook.body)));
+    expect(totals.largestMessageBytes).toBeGreaterThanOrEqual(largestTaken);
+    expect(totals.largestMessageBytes).toBeLessThan(largestTaken + 16);
     const view = await stats(connectorId);
     const today = new Date().toISOString().slice(0, 10);
     expect(view).toMatchObject({ connectorId, days: 7, to: today });

@@ -94,6 +94,22 @@ export interface CheckResult {
   ok: boolean;
   problem?: CheckProblem;
   details: Record<string, string | number | boolean>;
+  /**
+   * What works but will hurt the customer's consumer (e.g. a stream that will not keep per-profile order): shown
+   * to the person saving the set-up; saving still succeeds, even with ?strict=true.
+   */
+  warnings?: CheckProblem[];
+}
+
+/**
+ * What the host knows of a set-up's recent traffic that its destination cannot tell a check: the host keeps it
+ * durably (it outlives instances, restarts and the thread or instance that delivered), a connector reads it to warn.
+ */
+export interface CheckContext {
+  /** The largest message routed to this set-up over about the last day, in UTF-8 bytes (0: none). */
+  largestRecentMessageBytes: number;
+  /** Why delivery paused this set-up, as `<code>: <message>`, if it is paused. */
+  pausedReason?: string;
 }
 
 /** A saved connector set-up, as a connector sees it: its id and its validated settings (secrets in clear). */
@@ -112,11 +128,12 @@ export interface ConnectorInstance {
 
   /**
    * Is this set-up usable right now (credentials accepted, destination reachable and ready)?
-   * Never throws: every failure is a `CheckResult` with a named problem.
+   * Never throws: every failure is a `CheckResult` with a named problem. `context` (the host gives it) is what
+   * the host saw of the set-up recently, for warnings.
    *
    * @example const result = await instance.check(); if (!result.ok) console.log(result.problem.message);
    */
-  check(): Promise<CheckResult>;
+  check(context?: CheckContext): Promise<CheckResult>;
 
   /**
    * Sends a batch and returns exactly one outcome per message, in the order of `messages`.

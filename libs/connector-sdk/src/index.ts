@@ -13,3 +13,4 @@ export * from './settings/validate-settings.js';
 export * from './settings/settings-schema.js';
 export * from './settings/secret-fields.js';
 export * from './settings/settings-field.decorator.js';
+export * from './settings/only-when.decorator.js';

@@ -65,4 +65,24 @@ describe('KinesisConnector against kinesis-local', () => {
       },
     ]);
   });
+
+  it('names the stream by ARN when the set-up gives one (StreamARN alone on every call) and reports its account', async () => {
+    // kinesis-local resolves StreamARN (kinesalite needs StreamName, so this runs here).
+    const streamArn = `arn:aws:kinesis:${REGION}:000000000000:stream/${STREAM}`;
+    const form: Record<string, unknown> = { ...settings(), streamArn };
+    delete form.streamName;
+    const instance = open(form);
+    const check = await instance.check();
+    expect(check).toMatchObject({ ok: true, details: { streamArn, account: '000000000000', streamMode: 'PROVISIONED', shardCount: 2 } });
+    const body = '{"by":"arn"}';
+    expect((await instance.deliver([{ id: '1', partitionKey: 'by-arn', body }]))[0].status).toBe('delivered');
+    expect((await kinesis.readAll(STREAM)).filter((record) => record.partitionKey === 'by-arn').map((record) => record.data)).toEqual([
+      body,
+    ]);
+    const missing = open({ ...form, streamArn: `arn:aws:kinesis:${REGION}:000000000000:stream/no-such-stream` });
+    expect((await missing.check()).problem).toEqual({
+      code: 'stream_not_found',
+      message: `Stream "no-such-stream" was not found in region ${REGION} of account 000000000000`,
+    });
+  });
 });

@@ -106,4 +106,17 @@ describe('failureReason', () => {
     });
     expect(categoryOf(failureReason('InternalFailure', 'm'))).toBe('other');
   });
+
+  it("classifies a refused role as the customer's set-up, and expired credentials as renewing", () => {
+    for (const code of ['AssumeRoleDenied', 'ExternalIdMismatch']) {
+      expect(classifyError(code)).toBe('rejected');
+      expect(failureReason(code, 'm')).toEqual({ code, message: 'm', scope: 'destination', category: 'access_denied' });
+    }
+    for (const code of ['ExpiredTokenException', 'CredentialsExpired']) {
+      expect(classifyError(code)).toBe('retryable');
+      expect(failureReason(code, 'm')).toEqual({ code, message: 'm', category: 'invalid_credentials' });
+      expect(kinesisErrorRow(code)?.problem).toBe('credentialsExpired');
+    }
+    expect(failureReason('Throttling', 'm')).toEqual({ code: 'Throttling', message: 'm', throttled: true });
+  });
 });

@@ -1,7 +1,15 @@
 import type { FailureCategory, FailureReason } from '@event-connectors/connector-sdk';
 
 /** What `check()` tells a person for an error, by kind (the wording lives in kinesis.problems.ts). */
-export type KinesisProblemKind = 'credentialsRejected' | 'accessDenied' | 'streamNotFound' | 'endpointUnreachable';
+export type KinesisProblemKind =
+  | 'credentialsRejected'
+  | 'accessDenied'
+  | 'streamNotFound'
+  | 'endpointUnreachable'
+  | 'assumeRoleDenied'
+  | 'externalIdMismatch'
+  | 'credentialsExpired'
+  | 'stsRegionDisabled';
 
 /** Everything the connector knows about one error code. */
 export interface KinesisErrorRow {
@@ -34,6 +42,7 @@ const credentials: KinesisErrorRow = {
 const denied: KinesisErrorRow = { outcome: 'rejected', scope: 'destination', problem: 'accessDenied', category: 'access_denied' };
 const keyDenied: KinesisErrorRow = { ...setUp, category: 'access_denied' };
 const keyMissing: KinesisErrorRow = { ...setUp, category: 'not_found' };
+const expired: KinesisErrorRow = { outcome: 'retryable', problem: 'credentialsExpired', category: 'invalid_credentials' };
 
 /**
  * The one table of Kinesis error codes, one row per code.
@@ -53,9 +62,10 @@ export const KINESIS_ERRORS: Readonly<Record<string, KinesisErrorRow>> = {
   ServiceUnavailableException: retryable,
   // A stream being created or updated accepts writes again shortly.
   ResourceInUseException: retryable,
-  // Time-bound signatures: the SDK signs each attempt anew, so a later attempt gets a fresh one.
+  // Time-bound signatures: each attempt is signed anew, so a later attempt gets a fresh one; an expired session
+  // token is renewed (assumed roles renew before expiry; the host's own chain renews its own).
   RequestExpired: retryable,
-  ExpiredTokenException: retryable,
+  ExpiredTokenException: expired,
   // Transport: the request may not have reached the service.
   TimeoutError: transport,
   RequestTimeout: transport,
@@ -70,6 +80,13 @@ export const KINESIS_ERRORS: Readonly<Record<string, KinesisErrorRow>> = {
   AccessDeniedException: denied,
   NotAuthorized: denied,
   OptInRequired: setUp,
+  // Assuming the customer's role (credentials/assume-role-failure.ts names STS's answers): a refused role is the
+  // customer's set-up (trust policy, external id); expired host credentials are the host's and renew.
+  AssumeRoleDenied: { ...setUp, problem: 'assumeRoleDenied', category: 'access_denied' },
+  ExternalIdMismatch: { ...setUp, problem: 'externalIdMismatch', category: 'access_denied' },
+  CredentialsExpired: expired,
+  StsRegionDisabled: { ...setUp, problem: 'stsRegionDisabled' },
+  Throttling: throttling,
   // The stream or the request itself.
   ResourceNotFoundException: { outcome: 'rejected', scope: 'destination', problem: 'streamNotFound', category: 'not_found' },
   InvalidArgumentException: rejected,

@@ -5,6 +5,7 @@ import {
   type StreamDescriptionSummary,
 } from '@aws-sdk/client-kinesis';
 import type {
+  CheckContext,
   CheckProblem,
   CheckResult,
   ConnectorInstance,
@@ -17,9 +18,12 @@ import { planPutRecords } from './kinesis.batches.js';
 import type { ResolvedKinesisOptions } from './kinesis-connector.options.js';
 import { classifyError, errorCode, failureReason, httpStatus, kinesisErrorRow } from './kinesis.errors.js';
 import { DEFAULT_MAX_RECORD_BYTES, LARGEST_MAX_RECORD_BYTES, MAX_RECORDS_PER_REQUEST, MAX_REQUEST_BYTES } from './kinesis.limits.js';
+import type { AssumedRoleCredentials } from './credentials/assumed-role-credentials.js';
+import { checkDetails, checkWarnings } from './kinesis.check.js';
 import { problems } from './kinesis.problems.js';
 import type { KinesisSettings } from './kinesis.settings.js';
 import type { PutRecordsSender } from './put-records/put-records-sender.js';
+import { type StreamTarget, streamTargetOf } from './stream-target.js';
 
 const WRITABLE_STATUSES = new Set(['ACTIVE', 'UPDATING']);
 /** How long after a failed stream description the next is tried (PutRecords goes on meanwhile). */
@@ -32,6 +36,18 @@ const LIMIT_UNKNOWN: DeliveryOutcome = {
 /** Runs control-plane calls a few at a time, host-wide: a thousand set-ups opening at once must not stall the host. */
 export type ControlPlaneLimit = <T>(call: () => Promise<T>) => Promise<T>;
 
+/** What an instance is made of (KinesisConnector.open builds them). */
+export interface KinesisInstanceParts {
+  setup: ConnectorSetup<KinesisSettings>;
+  /** The SDK client, made on the first control-plane call: most set-ups only ever need PutRecords. */
+  createClient: () => KinesisClient;
+  sender: PutRecordsSender;
+  /** The assumed role of a set-up that assumes one. */
+  role?: AssumedRoleCredentials;
+  options: ResolvedKinesisOptions;
+  controlPlane: ControlPlaneLimit;
+}
+
 /** One connector set-up: its SDK client (control plane), its PutRecords path, its stream, its record size limit. */
 export class KinesisInstance implements ConnectorInstance {
   readonly limits: DeliveryLimits;
@@ -42,45 +58,39 @@ export class KinesisInstance implements ConnectorInstance {
   private learnAgainAt = 0;
   private sdkClient?: KinesisClient;
   private closed = false;
+  private readonly target: StreamTarget;
+  private readonly setup: ConnectorSetup<KinesisSettings>;
+  private readonly sender: PutRecordsSender;
+  private readonly options: ResolvedKinesisOptions;
 
-  constructor(
-    private readonly setup: ConnectorSetup<KinesisSettings>,
-    /** The SDK client, made on the first control-plane call: most set-ups only ever need PutRecords. */
-    private readonly createClient: () => KinesisClient,
-    private readonly sender: PutRecordsSender,
-    private readonly options: ResolvedKinesisOptions,
-    private readonly controlPlane: ControlPlaneLimit,
-  ) {
-    // One PutRecords: a connection and a request, each within its timeout.
-    const maxCallMs = options.connectTimeoutMs + options.requestTimeoutMs;
+  constructor(private readonly parts: KinesisInstanceParts) {
+    ({ setup: this.setup, sender: this.sender, options: this.options } = parts);
+    this.target = streamTargetOf(parts.setup.settings);
+    // One PutRecords: a connection and a request (after credentials, which are renewed ahead), each within its timeout.
+    const maxCallMs = this.options.connectTimeoutMs + this.options.requestTimeoutMs;
     this.limits = { maxBatchMessages: MAX_RECORDS_PER_REQUEST, maxBatchBytes: MAX_REQUEST_BYTES, maxCallMs };
   }
 
   private get client(): KinesisClient {
-    this.sdkClient ??= this.createClient();
+    this.sdkClient ??= this.parts.createClient();
     return this.sdkClient;
   }
 
-  async check(): Promise<CheckResult> {
-    const { streamName, region } = this.setup.settings;
+  async check(context?: CheckContext): Promise<CheckResult> {
+    const { region } = this.setup.settings;
+    const { streamName } = this.target;
     try {
       const summary = await this.describe();
+      const details = checkDetails(summary, this.setup.settings, this.target, this.maxRecordBytes, this.parts.role);
       const arnRegion = summary.StreamARN?.split(':')[3];
-      const details = {
-        streamArn: summary.StreamARN ?? '',
-        streamStatus: summary.StreamStatus ?? 'UNKNOWN',
-        shardCount: summary.OpenShardCount ?? 0,
-        maxRecordSizeKiB: this.maxRecordBytes / 1024,
-        streamMode: summary.StreamModeDetails?.StreamMode ?? 'PROVISIONED',
-        region: arnRegion ?? region,
-      };
       if (arnRegion && arnRegion !== region) {
         return { ok: false, problem: problems.regionMismatch(streamName, region, arnRegion), details };
       }
-      if (!WRITABLE_STATUSES.has(details.streamStatus)) {
-        return { ok: false, problem: problems.streamNotActive(streamName, details.streamStatus), details };
+      if (!WRITABLE_STATUSES.has(String(details.streamStatus))) {
+        return { ok: false, problem: problems.streamNotActive(streamName, String(details.streamStatus)), details };
       }
-      return { ok: true, details };
+      const found = checkWarnings(summary, this.maxRecordBytes, context);
+      return { ok: true, details, ...(found.length > 0 && { warnings: found }) };
     } catch (error) {
       return { ok: false, problem: this.problemOf(error), details: {} };
     }
@@ -126,6 +136,7 @@ export class KinesisInstance implements ConnectorInstance {
     if (this.closed) return;
     this.closed = true;
     this.sdkClient?.destroy();
+    this.parts.role?.close();
     this.sender.close();
   }
 
@@ -137,7 +148,7 @@ export class KinesisInstance implements ConnectorInstance {
   ): Promise<void> {
     try {
       const entries = await this.sender.putRecords(
-        this.setup.settings.streamName,
+        this.target.params,
         send.map((index) => ({ data: messages[index].body, partitionKey: messages[index].partitionKey })),
       );
       send.forEach((index, position) => {
@@ -169,7 +180,8 @@ export class KinesisInstance implements ConnectorInstance {
   private learnStream(): Promise<void> {
     if (this.streamKnown || this.closed) return Promise.resolve();
     if (this.learning === undefined && Date.now() < this.learnAgainAt) return Promise.resolve();
-    this.learning ??= this.controlPlane(() => this.describe())
+    this.learning ??= this.parts
+      .controlPlane(() => this.describe())
       .then(
         () => undefined,
         // PutRecords reports the same problem per message, classified; nothing to add here but a pause.
@@ -180,10 +192,9 @@ export class KinesisInstance implements ConnectorInstance {
   }
 
   private async describe(): Promise<StreamDescriptionSummary> {
-    const { streamName } = this.setup.settings;
     let summary: StreamDescriptionSummary | undefined;
     try {
-      summary = (await this.client.send(new DescribeStreamSummaryCommand({ StreamName: streamName }))).StreamDescriptionSummary;
+      summary = (await this.client.send(new DescribeStreamSummaryCommand(this.target.params))).StreamDescriptionSummary;
     } catch (error) {
       if (!(this.options.autoCreateStreams && errorCode(error) === 'ResourceNotFoundException')) throw error;
       summary = await this.createStream();
@@ -196,7 +207,7 @@ export class KinesisInstance implements ConnectorInstance {
   }
 
   private async createStream(): Promise<StreamDescriptionSummary | undefined> {
-    const { streamName } = this.setup.settings;
+    const { streamName } = this.target;
     try {
       await this.client.send(new CreateStreamCommand({ StreamName: streamName, ShardCount: 1 }));
     } catch (error) {
@@ -204,28 +215,38 @@ export class KinesisInstance implements ConnectorInstance {
     }
     // Emulators create streams in milliseconds; poll briefly rather than wait the SDK waiter's 10 s.
     for (let attempt = 0; attempt < 50; attempt++) {
-      const { StreamDescriptionSummary: summary } = await this.client.send(new DescribeStreamSummaryCommand({ StreamName: streamName }));
+      const { StreamDescriptionSummary: summary } = await this.client.send(new DescribeStreamSummaryCommand(this.target.params));
       if (summary?.StreamStatus === 'ACTIVE') return summary;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
-    return (await this.client.send(new DescribeStreamSummaryCommand({ StreamName: streamName }))).StreamDescriptionSummary;
+    return (await this.client.send(new DescribeStreamSummaryCommand(this.target.params))).StreamDescriptionSummary;
   }
 
   /** The named problem of an error, from the error table; what it does not name is reported as unexpected. */
   private problemOf(error: unknown): CheckProblem {
-    const { streamName, region } = this.setup.settings;
+    const { region, roleArn = '', credentialMode } = this.setup.settings;
+    const { streamName, account } = this.target;
     const code = errorCode(error);
+    const message = error instanceof Error ? error.message : String(error);
     switch (kinesisErrorRow(code)?.problem) {
       case 'credentialsRejected':
         return problems.credentialsRejected(code);
       case 'accessDenied':
-        return problems.accessDenied(streamName);
+        return problems.accessDenied(streamName, credentialMode === 'assumeRole' ? roleArn : undefined);
       case 'streamNotFound':
-        return problems.streamNotFound(streamName, region);
+        return problems.streamNotFound(streamName, region, account);
+      case 'assumeRoleDenied':
+        return problems.assumeRoleDenied(roleArn);
+      case 'externalIdMismatch':
+        return problems.externalIdMismatch(roleArn);
+      case 'credentialsExpired':
+        return problems.credentialsExpired(`${code}: ${message}`);
+      case 'stsRegionDisabled':
+        return problems.stsRegionDisabled(region);
       case 'endpointUnreachable':
         return problems.endpointUnreachable(code, this.options.endpoint ?? `kinesis.${region}.amazonaws.com`);
       default:
-        return problems.unexpected(code, error instanceof Error ? error.message : String(error));
+        return problems.unexpected(code, message);
     }
   }
 }

@@ -7,13 +7,13 @@ export const problems = {
     code: 'credentials_rejected',
     message: `AWS rejected the access key or secret key (${code}): check both keys of this connector`,
   }),
-  accessDenied: (stream: string): CheckProblem => ({
+  accessDenied: (stream: string, roleArn?: string): CheckProblem => ({
     code: 'access_denied',
-    message: `The access key is valid but may not use stream "${stream}": grant kinesis:DescribeStreamSummary and kinesis:PutRecords`,
+    message: `${roleArn ? `Role ${roleArn} was assumed` : 'The access key is valid'} but may not use stream "${stream}": grant kinesis:DescribeStreamSummary and kinesis:PutRecords`,
   }),
-  streamNotFound: (stream: string, region: string): CheckProblem => ({
+  streamNotFound: (stream: string, region: string, account?: string): CheckProblem => ({
     code: 'stream_not_found',
-    message: `Stream "${stream}" was not found in region ${region}`,
+    message: `Stream "${stream}" was not found in region ${region}${account ? ` of account ${account}` : ''}`,
   }),
   streamNotActive: (stream: string, status: string): CheckProblem => ({
     code: 'stream_not_active',
@@ -27,8 +27,40 @@ export const problems = {
     code: 'endpoint_unreachable',
     message: `The Kinesis endpoint ${endpoint} could not be reached (${code})`,
   }),
+  assumeRoleDenied: (roleArn: string): CheckProblem => ({
+    code: 'assume_role_denied',
+    message: `AWS STS refused to let this service assume role ${roleArn}: the role's trust policy must allow sts:AssumeRole for this service's account with this external ID (a wrong external ID is the likely cause when the policy is right)`,
+  }),
+  externalIdMismatch: (roleArn: string): CheckProblem => ({
+    code: 'external_id_mismatch',
+    message: `AWS STS refused role ${roleArn} because the external ID does not match the one its trust policy requires`,
+  }),
+  credentialsExpired: (detail: string): CheckProblem => ({
+    code: 'credentials_expired',
+    message: `The credentials are expired (${detail}): they are renewed on the next attempt; if this stays, the host's own AWS credentials need attention`,
+  }),
+  stsRegionDisabled: (region: string): CheckProblem => ({
+    code: 'sts_region_disabled',
+    message: `AWS STS is not activated in region ${region} for the host's account: activate it in IAM (account settings) to assume roles there`,
+  }),
   unexpected: (code: string, message: string): CheckProblem => ({
     code: 'unexpected_error',
     message: `Kinesis answered ${code}: ${message}`,
+  }),
+};
+
+/** What check() warns about: the set-up works, but will hurt what the customer's consumer relies on. */
+export const warnings = {
+  recordSizeBelowRecentMessages: (limitKiB: number, largestBytes: number): CheckProblem => ({
+    code: 'record_size_below_recent_messages',
+    message: `The stream takes records up to ${limitKiB} KiB, but a recent message of this connector was ${Math.ceil(largestBytes / 1024)} KiB: such messages will be refused (dead letters); raise the stream's maximum record size`,
+  }),
+  kmsAccessDenied: (keyId: string): CheckProblem => ({
+    code: 'kms_access_denied',
+    message: `The stream is encrypted with KMS key ${keyId || '(unknown)'} and a recent write was refused with KMSAccessDeniedException: grant kms:GenerateDataKey on that key to the writing identity`,
+  }),
+  orderNotKept: (strategy: string): CheckProblem => ({
+    code: 'order_not_kept',
+    message: `The stream distributes records with strategy ${strategy}, not by partition key: records of one profile can land on different shards, so per-profile order will not hold for consumers`,
   }),
 };

@@ -1,7 +1,8 @@
-import { validateSettings } from '@event-connectors/connector-sdk';
+import { settingsJsonSchema, validateSettings } from '@event-connectors/connector-sdk';
 import { describe, expect, it } from 'vitest';
 import { KinesisConnector } from './kinesis.connector.js';
 import { resolveKinesisOptions } from './kinesis-connector.options.js';
+import { streamTargetOf } from './stream-target.js';
 
 const connector = new KinesisConnector(resolveKinesisOptions({}));
 const valid = {
@@ -67,6 +68,94 @@ describe('KinesisSettings', () => {
   });
 });
 
+describe('KinesisSettings with a role (credentialMode assumeRole)', () => {
+  const ROLE = 'arn:aws:iam::123456789012:role/activation-stream-writer';
+  const role = { credentialMode: 'assumeRole', roleArn: ROLE, externalId: 'ext-id-123', region: 'eu-west-1', streamName: 'orders' };
+
+  it('accepts a role with its external id, with or without a session name, on any partition and path', () => {
+    expect(failures(role)).toEqual([]);
+    expect(failures({ ...role, roleSessionName: 'acme-activations' })).toEqual([]);
+    expect(failures({ ...role, roleArn: 'arn:aws-us-gov:iam::123456789012:role/team/writers/writer' })).toEqual([]);
+    expect(failures({ ...role, credentialMode: 'accessKeys', roleArn: undefined, externalId: undefined, ...valid })).toEqual([]);
+  });
+
+  it.each([
+    [{ roleArn: undefined }, 'settings.roleArn', 'roleArn is required'],
+    [{ externalId: undefined }, 'settings.externalId', 'externalId is required'],
+    [{ roleArn: 'arn:aws:iam::123:role/x' }, 'settings.roleArn', 'roleArn must be an IAM role ARN'],
+    [{ roleArn: 'arn:aws:iam::123456789012:user/x' }, 'settings.roleArn', 'roleArn must be an IAM role ARN'],
+    [{ externalId: 'x' }, 'settings.externalId', 'externalId must be 2 to 1224'],
+    [{ externalId: 'has space' }, 'settings.externalId', 'externalId must be 2 to 1224'],
+    [{ roleSessionName: 'no spaces allowed' }, 'settings.roleSessionName', 'roleSessionName must be 2 to 64'],
+  ])('refuses %j, naming the field', (change, field, words) => {
+    const errors = failures({ ...role, ...change });
+    expect(errors.map((error) => error.field)).toEqual([field]);
+    expect(errors[0].message).toContain(words);
+  });
+
+  it('refuses an unknown credential mode', () => {
+    expect(failures({ ...valid, credentialMode: 'sso' })).toContainEqual({
+      field: 'settings.credentialMode',
+      message: 'credentialMode must be accessKeys or assumeRole',
+    });
+  });
+
+  it("refuses the other mode's fields beside the chosen ones, so no unused secret lingers", () => {
+    expect(failures({ ...role, secretAccessKey: valid.secretAccessKey })).toEqual([
+      {
+        field: 'settings.secretAccessKey',
+        message: 'secretAccessKey is only used when credentialMode is left out or accessKeys: leave it out',
+      },
+    ]);
+    expect(failures({ ...valid, externalId: 'ext-id-123' })).toEqual([
+      { field: 'settings.externalId', message: 'externalId is only used when credentialMode is assumeRole: leave it out' },
+    ]);
+  });
+
+  it('describes the choice in the JSON Schema of the form: the keys by default, the role and its external id when chosen', () => {
+    const schema = settingsJsonSchema(connector) as {
+      required: string[];
+      allOf: unknown[];
+      properties: Record<string, { writeOnly?: boolean }>;
+    };
+    expect(schema.required).toEqual(['region']);
+    expect(schema.properties.externalId.writeOnly).toBe(true);
+    expect(schema.allOf).toContainEqual({
+      if: { required: ['credentialMode'], properties: { credentialMode: { enum: ['assumeRole'] } } },
+      then: { required: ['roleArn', 'externalId'] },
+      else: { not: { anyOf: [{ required: ['roleArn'] }, { required: ['externalId'] }, { required: ['roleSessionName'] }] } },
+    });
+  });
+});
+
+describe('KinesisSettings with a stream ARN', () => {
+  const ARN = 'arn:aws:kinesis:eu-west-1:210987654321:stream/activations';
+  const { streamName: _name, ...byArn } = { ...valid, streamArn: ARN };
+
+  it('takes an ARN instead of the name, in the same region', () => {
+    expect(failures(byArn)).toEqual([]);
+    expect(streamTargetOf({ streamArn: ARN })).toEqual({
+      streamName: 'activations',
+      streamArn: ARN,
+      account: '210987654321',
+      params: { StreamARN: ARN },
+    });
+    expect(streamTargetOf({ streamName: 'orders' })).toEqual({ streamName: 'orders', params: { StreamName: 'orders' } });
+  });
+
+  it('refuses an ARN of another region, an ARN that is not a stream, and a name beside an ARN', () => {
+    expect(failures({ ...byArn, region: 'us-east-1' })).toEqual([
+      { field: 'settings.streamArn', message: 'streamArn is in region eu-west-1, but region is us-east-1: they must agree' },
+    ]);
+    expect(failures({ ...byArn, streamArn: 'arn:aws:sqs:eu-west-1:210987654321:queue' })[0].message).toContain(
+      'must be a Kinesis stream ARN',
+    );
+    expect(failures({ ...byArn, streamName: 'activations' })).toEqual([
+      { field: 'settings.streamName', message: 'streamName is only used when streamArn is left out: leave it out' },
+    ]);
+  });
+});
+
 describe('resolveKinesisOptions', () => {
   it('sends to AWS with the default timeouts when given nothing, and never creates streams there', () => {
     expect(resolveKinesisOptions({})).toEqual({
@@ -74,6 +163,9 @@ describe('resolveKinesisOptions', () => {
       autoCreateStreams: false,
       connectTimeoutMs: 3000,
       requestTimeoutMs: 15_000,
+      stsEndpoint: undefined,
+      hostCredentials: undefined,
+      assumeRoleDurationSeconds: 3600,
     });
     expect(() => resolveKinesisOptions({ autoCreateStreams: true })).toThrow(/autoCreateStreams needs an endpoint/);
   });
@@ -89,5 +181,9 @@ describe('resolveKinesisOptions', () => {
     expect(() => resolveKinesisOptions({ endpoint: 'localhost:4567' })).toThrow(/endpoint must be an http\(s\) URL/);
     expect(() => resolveKinesisOptions({ connectTimeoutMs: 0 })).toThrow(/connectTimeoutMs/);
     expect(() => resolveKinesisOptions({ requestTimeoutMs: 1.5 })).toThrow(/requestTimeoutMs/);
+    expect(() => resolveKinesisOptions({ stsEndpoint: 'sts.local' })).toThrow(/stsEndpoint must be an http\(s\) URL/);
+    expect(() => resolveKinesisOptions({ assumeRoleDurationSeconds: 600 })).toThrow(
+      /assumeRoleDurationSeconds must be an integer from 900/,
+    );
   });
 });

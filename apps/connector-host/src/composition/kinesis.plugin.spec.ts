@@ -45,7 +45,28 @@ describe('kinesisPlugin', () => {
       autoCreateStreams: false,
       connectTimeoutMs: 500,
       requestTimeoutMs: 15_000,
+      stsEndpoint: undefined,
+      assumeRoleDurationSeconds: 3600,
     });
+  });
+
+  it("takes STS's endpoint and the host's own keys for assuming customers' roles, both keys or neither", () => {
+    const { options } = plug({
+      KINESIS_ENDPOINT: 'http://127.0.0.1:4567',
+      KINESIS_STS_ENDPOINT: 'http://127.0.0.1:4599',
+      KINESIS_ASSUME_ROLE_DURATION_SECONDS: '900',
+      AWS_ACCESS_KEY_ID: 'AKIAHOSTIDENTITY0001',
+      AWS_SECRET_ACCESS_KEY: 's'.repeat(40),
+    });
+    expect(options).toMatchObject({
+      stsEndpoint: 'http://127.0.0.1:4599',
+      assumeRoleDurationSeconds: 900,
+      hostCredentials: { accessKeyId: 'AKIAHOSTIDENTITY0001', secretAccessKey: 's'.repeat(40) },
+    });
+    expect(plug({ KINESIS_ENDPOINT: 'http://127.0.0.1:4567', AWS_ACCESS_KEY_ID: 'AKIAHOSTIDENTITY0001' }).problems).toEqual([
+      expect.stringMatching(/AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY go together/),
+    ]);
+    expect(plug({ KINESIS_ENDPOINT: 'http://127.0.0.1:4567', KINESIS_ASSUME_ROLE_DURATION_SECONDS: '60' }).problems).toHaveLength(1);
   });
 
   it('names every malformed value', () => {

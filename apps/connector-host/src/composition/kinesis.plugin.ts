@@ -23,7 +23,8 @@ export function kinesisPlugin(env: EnvReader, host: HostConfig): DynamicModule {
     connectTimeoutMs: env.int('KINESIS_CONNECT_TIMEOUT_MS', host.databaseUrl ? 2000 : 3000, 1, 120_000),
     requestTimeoutMs: env.int('KINESIS_REQUEST_TIMEOUT_MS', host.databaseUrl ? 4000 : 15_000, 1, 600_000),
   };
-  if (!emulator) return KinesisConnectorModule.forRoot({ endpoint, autoCreateStreams, ...timeouts });
+  const roles = assumeRoleOptions(env);
+  if (!emulator) return KinesisConnectorModule.forRoot({ endpoint, autoCreateStreams, ...timeouts, ...roles });
   const development = {
     port: env.int('KINESIS_EMULATOR_PORT', 4567, 0, 65535),
     // Beside the host's own data by default, so one DATA_DIR holds a whole development set-up.
@@ -33,8 +34,27 @@ export function kinesisPlugin(env: EnvReader, host: HostConfig): DynamicModule {
   return KinesisConnectorModule.forRootAsync({
     imports: [KinesaliteDevModule.forRoot(development)],
     inject: [EmbeddedKinesalite],
-    useFactory: (kinesalite: EmbeddedKinesalite) => ({ endpoint: kinesalite.endpoint, autoCreateStreams, ...timeouts }),
+    useFactory: (kinesalite: EmbeddedKinesalite) => ({ endpoint: kinesalite.endpoint, autoCreateStreams, ...timeouts, ...roles }),
   });
+}
+
+/**
+ * How the host assumes customers' roles (set-ups with credentialMode assumeRole): STS at KINESIS_STS_ENDPOINT
+ * (a VPC endpoint; regional STS by default), with the host's own identity: AWS_ACCESS_KEY_ID and
+ * AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN) when this environment gives them, else the SDK's default chain
+ * (the instance's or task's role, a profile, …).
+ */
+function assumeRoleOptions(env: EnvReader): Pick<KinesisConnectorOptions, 'stsEndpoint' | 'hostCredentials' | 'assumeRoleDurationSeconds'> {
+  const accessKeyId = env.string('AWS_ACCESS_KEY_ID');
+  const secretAccessKey = env.string('AWS_SECRET_ACCESS_KEY');
+  if ((accessKeyId === undefined) !== (secretAccessKey === undefined))
+    env.refuse('AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY go together: give both or neither');
+  const sessionToken = env.string('AWS_SESSION_TOKEN');
+  return {
+    stsEndpoint: env.url('KINESIS_STS_ENDPOINT'),
+    assumeRoleDurationSeconds: env.int('KINESIS_ASSUME_ROLE_DURATION_SECONDS', 3600, 900, 43_200),
+    ...(accessKeyId && secretAccessKey && { hostCredentials: { accessKeyId, secretAccessKey, ...(sessionToken && { sessionToken }) } }),
+  };
 }
 
 /**

@@ -1,5 +1,6 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import {
+  type CheckContext,
   type CheckResult,
   type ConnectorInstance,
   ConnectorRegistry,
@@ -7,15 +8,19 @@ import {
   validateSettings,
 } from '@event-connectors/connector-sdk';
 import type { ConnectorRow } from '../store/connectors.repository.js';
+import { TrafficStatsRepository } from '../store/traffic/traffic-stats.repository.js';
+import { dayOf } from '../store/traffic/traffic-tally.js';
 import type { SecretBox } from '../secrets/secret-box.js';
 import { ConnectorChanges } from './connector-changes.js';
 import { SECRET_BOX } from './secret-box.provider.js';
 import { SharedInstance } from './shared-instance.js';
 
+const DAY_MS = 86_400_000;
+
 /** Checks an instance opened for the check alone, and closes it. */
-export async function checkOnce(instance: ConnectorInstance): Promise<CheckResult> {
+export async function checkOnce(instance: ConnectorInstance, context?: CheckContext): Promise<CheckResult> {
   try {
-    return await instance.check();
+    return await instance.check(context);
   } finally {
     await instance.close();
   }
@@ -40,6 +45,7 @@ export class ConnectorInstancesService implements OnApplicationShutdown {
     private readonly registry: ConnectorRegistry,
     @Inject(SECRET_BOX) private readonly secretBox: SecretBox,
     changes: ConnectorChanges,
+    private readonly traffic: TrafficStatsRepository,
   ) {
     changes.changed$.subscribe((id) => void this.evict(id));
   }
@@ -57,11 +63,24 @@ export class ConnectorInstancesService implements OnApplicationShutdown {
     return instance;
   }
 
-  /** Checks a set-up with its open instance if it has one, else with one opened for the check and closed after it. */
+  /**
+   * Checks a set-up with its open instance if it has one, else with one opened for the check and closed after it,
+   * giving it what the store knows of its recent traffic.
+   */
   async check(row: ConnectorRow): Promise<CheckResult> {
+    const context = await this.contextOf(row.id, row.paused_reason);
     const cached = this.open.get(row.id);
-    if (cached && cached.version === row.updated_at) return cached.instance.check();
-    return checkOnce(this.openTransient(row));
+    if (cached && cached.version === row.updated_at) return cached.instance.check(context);
+    return checkOnce(this.openTransient(row), context);
+  }
+
+  /**
+   * What a check of set-up `id` is told of its recent traffic: the largest message of today and yesterday (UTC)
+   * from the traffic statistics, whichever instance or thread routed it, and why it is paused.
+   */
+  async contextOf(id: string, pausedReason: string | null): Promise<CheckContext> {
+    const largestRecentMessageBytes = await this.traffic.largestMessageSince(id, dayOf(Date.now() - DAY_MS));
+    return { largestRecentMessageBytes, ...(pausedReason && { pausedReason }) };
   }
 
   /** Closes the instances last used before `unusedSince`. */

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import {
+  type CheckContext,
   type CheckResult,
   ConnectorRegistry,
   credentialFieldsOf,
@@ -59,7 +60,7 @@ export class ConnectorSetupsService {
     const connector = this.connectorType(input.type);
     const settings = await this.validSettings(connector, input.settings);
     const id = randomUUID();
-    const strictCheck = strict ? await this.checkCandidate(connector, id, settings) : undefined;
+    const strictCheck = strict ? await this.checkCandidate(connector, id, settings, { largestRecentMessageBytes: 0 }) : undefined;
     const now = Date.now();
     const { visible, secrets } = splitSecrets(connector, settings);
     const row: ConnectorRow = {
@@ -95,7 +96,7 @@ export class ConnectorSetupsService {
       const stored = { ...(JSON.parse(row.settings) as Record<string, unknown>), ...this.secretBox.open(row.secrets, id) };
       this.requireSecretsWithNewCredentials(connector, stored, patch.settings);
       const settings = await this.validSettings(connector, { ...stored, ...patch.settings });
-      if (strict) strictCheck = await this.checkCandidate(connector, id, settings);
+      if (strict) strictCheck = await this.checkCandidate(connector, id, settings, await this.instances.contextOf(id, row.paused_reason));
       const { visible, secrets } = splitSecrets(connector, settings);
       changes.settings = JSON.stringify(visible);
       changes.secrets = this.secretBox.seal(secrets, id);
@@ -171,8 +172,8 @@ export class ConnectorSetupsService {
   }
 
   /** Checks settings that are not saved yet; a failure refuses them with the check's answer. */
-  private async checkCandidate(connector: EventConnector, id: string, settings: object): Promise<CheckResult> {
-    const check = await checkOnce(connector.open({ id, settings }));
+  private async checkCandidate(connector: EventConnector, id: string, settings: object, context: CheckContext): Promise<CheckResult> {
+    const check = await checkOnce(connector.open({ id, settings }), context);
     if (!check.ok) throw new UnprocessableError(`The connector was not saved: ${check.problem?.message ?? 'its check failed'}`, check);
     return check;
   }

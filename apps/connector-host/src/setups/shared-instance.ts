@@ -1,4 +1,11 @@
-import type { CheckResult, ConnectorInstance, DeliveryLimits, DeliveryMessage, DeliveryOutcome } from '@event-connectors/connector-sdk';
+import type {
+  CheckContext,
+  CheckResult,
+  ConnectorInstance,
+  DeliveryLimits,
+  DeliveryMessage,
+  DeliveryOutcome,
+} from '@event-connectors/connector-sdk';
 
 /**
  * A connector's open instance, shared by the delivery calls in flight on it. When its set-up changes or it sits
@@ -21,8 +28,8 @@ export class SharedInstance implements ConnectorInstance {
     return this.inFlight;
   }
 
-  check(): Promise<CheckResult> {
-    return this.inner.check();
+  check(context?: CheckContext): Promise<CheckResult> {
+    return this.inner.check(context);
   }
 
   async deliver(messages: readonly DeliveryMessage[]): Promise<DeliveryOutcome[]> {

@@ -17,6 +17,8 @@ describe('trafficView', () => {
         { connectorId: C, day: '2026-12-03', metric: 'dead_lettered.too_large', count: 1 },
         { connectorId: C, day: '2026-12-03', metric: 'skipped.no_partner_ids', count: 5 },
         { connectorId: C, day: '2026-12-03', metric: 'retried', count: 3 },
+        { connectorId: C, day: '2026-11-27', metric: 'largest_message_bytes', count: 900 },
+        { connectorId: C, day: '2026-12-03', metric: 'largest_message_bytes', count: 400 },
       ],
       NOW,
     );
@@ -30,7 +32,10 @@ describe('trafficView', () => {
       skipped: { connector_disabled: 0, no_partner_ids: 5, unmapped_change: 0, other_site: 0, other_source: 0 },
       deadLettered: { invalid_credentials: 0, access_denied: 0, not_found: 0, throttled: 0, too_large: 1, other: 0 },
       failed: { invalid_credentials: 3, access_denied: 0, not_found: 0, throttled: 0, too_large: 0, other: 0 },
+      // A maximum: the window's largest, not the sum of the days'.
+      largestMessageBytes: 900,
     });
+    expect(view.daily[6].largestMessageBytes).toBe(400);
   });
 
   it('leaves out days outside the window and metrics it does not know', () => {

@@ -24,6 +24,8 @@ export interface TrafficCounts {
   deadLettered: Record<FailureCategory, number>;
   /** Failed delivery attempts, by kind. */
   failed: Record<FailureCategory, number>;
+  /** The largest message routed to the connector, in UTF-8 bytes (0: none). */
+  largestMessageBytes: number;
 }
 
 export interface DailyTraffic extends TrafficCounts {
@@ -77,14 +79,16 @@ function zeroCounts(): TrafficCounts {
     skipped: zeros(CONNECTOR_SKIP_REASONS),
     deadLettered: zeros(FAILURE_CATEGORIES),
     failed: zeros(FAILURE_CATEGORIES),
+    largestMessageBytes: 0,
   };
 }
 
-/** Adds a row to its place; a metric this version does not know (a newer instance wrote it) is left out. */
+/** Adds a row to its place (a maximum replaces a smaller one); a metric this version does not know (a newer instance wrote it) is left out. */
 function addTo(counts: TrafficCounts, { metric, count }: TrafficRow): void {
   if (metric === 'delivered') counts.delivered += count;
   else if (metric === 'delivered_removed') counts.removed += count;
   else if (metric === 'retried') counts.retried += count;
+  else if (metric === 'largest_message_bytes') counts.largestMessageBytes = Math.max(counts.largestMessageBytes, count);
   else {
     const [group, key] = metric.split('.', 2);
     const target =

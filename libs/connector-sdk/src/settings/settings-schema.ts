@@ -1,5 +1,6 @@
 import { targetConstructorToSchema } from 'class-validator-jsonschema';
 import type { EventConnector } from '../event-connector.js';
+import { type ConditionalField, conditionalFieldsOf, type FieldCondition } from './only-when.decorator.js';
 import { settingsFieldsOf } from './settings-field.decorator.js';
 
 /** A JSON Schema object, as a UI form renderer reads it. */
@@ -18,5 +19,33 @@ export function settingsJsonSchema(connector: EventConnector): JsonSchema {
     const passwordLike = declared.get(name)?.secret && property.type === 'string' && property.format === undefined;
     properties[name] = passwordLike ? { ...property, format: 'password' } : property;
   }
-  return { ...schema, properties, additionalProperties: false };
+  const conditions = conditionSchemas(conditionalFieldsOf(connector.settingsClass));
+  return { ...schema, properties, additionalProperties: false, ...(conditions.length > 0 && { allOf: conditions }) };
+}
+
+/**
+ * The `@OnlyWhen()` fields as JSON Schema: per condition, if it holds the fields that are not optional are
+ * required, else none of the fields may be present. A form renderer shows each field only under its condition.
+ */
+function conditionSchemas(fields: ConditionalField[]): JsonSchema[] {
+  const groups = new Map<string, { condition: FieldCondition; fields: ConditionalField[] }>();
+  for (const field of fields) {
+    const key = JSON.stringify([field.field, field.values]);
+    const group = groups.get(key) ?? { condition: field, fields: [] };
+    group.fields.push(field);
+    groups.set(key, group);
+  }
+  return [...groups.values()].map(({ condition, fields: grouped }) => ({
+    if: conditionSchema(condition),
+    then: { required: grouped.filter((field) => !field.optional).map((field) => field.name) },
+    else: { not: { anyOf: grouped.map((field) => ({ required: [field.name] })) } },
+  }));
+}
+
+function conditionSchema({ field, values }: FieldCondition): JsonSchema {
+  const given = values.filter((value) => value !== undefined);
+  const hasOneOf = { required: [field], properties: { [field]: { enum: given } } };
+  if (!values.includes(undefined)) return hasOneOf;
+  const leftOut = { not: { required: [field] } };
+  return given.length === 0 ? leftOut : { anyOf: [leftOut, hasOneOf] };
 }

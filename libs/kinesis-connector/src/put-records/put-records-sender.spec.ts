@@ -88,7 +88,7 @@ describe('PutRecordsSender', () => {
   it('sends a signed JSON 1.1 PutRecords whose signature verifies over the bytes that arrived', async () => {
     answer = (_request, response) =>
       json(response, 200, { FailedRecordCount: 0, Records: [{ SequenceNumber: '1', ShardId: 'shardId-000000000000' }] });
-    const entries = await senderTo(endpoint).putRecords('orders', [{ data: '{"é":"東京"}', partitionKey: 'profile-"1"' }]);
+    const entries = await senderTo(endpoint).putRecords({ StreamName: 'orders' }, [{ data: '{"é":"東京"}', partitionKey: 'profile-"1"' }]);
     expect(entries).toEqual([{ SequenceNumber: '1', ShardId: 'shardId-000000000000' }]);
     const [request] = received;
     expect(request.signatureValid).toBe(true);
@@ -111,14 +111,14 @@ describe('PutRecordsSender', () => {
       requestTimeoutMs: 2000,
     });
     senders.push(sender);
-    await sender.putRecords('orders', [{ data: 'x', partitionKey: 'k' }]);
+    await sender.putRecords({ StreamName: 'orders' }, [{ data: 'x', partitionKey: 'k' }]);
     expect(received[0].headers['x-amz-security-token']).toBe('session-token-1');
     expect(received[0].signatureValid).toBe(true);
   });
 
   it('a tampered body no longer verifies (the verifier above can fail)', async () => {
     answer = (_request, response) => json(response, 200, { Records: [] });
-    await senderTo(endpoint).putRecords('orders', [{ data: 'x', partitionKey: 'k' }]);
+    await senderTo(endpoint).putRecords({ StreamName: 'orders' }, [{ data: 'x', partitionKey: 'k' }]);
     const request = { headers: received[0].headers, url: '/' } as http.IncomingMessage;
     expect(verifySignature(request, Buffer.from('{"StreamName":"other"}'), KEYS.secretAccessKey)).toBe(false);
     expect(verifySignature(request, received[0].body, 'wrong-secret')).toBe(false);
@@ -134,7 +134,7 @@ describe('PutRecordsSender', () => {
           { ErrorCode: 'ProvisionedThroughputExceededException', ErrorMessage: 'Rate exceeded for shard' },
         ],
       });
-    const entries = await senderTo(endpoint).putRecords('orders', [
+    const entries = await senderTo(endpoint).putRecords({ StreamName: 'orders' }, [
       { data: 'a', partitionKey: 'a' },
       { data: 'b', partitionKey: 'b' },
     ]);
@@ -145,7 +145,7 @@ describe('PutRecordsSender', () => {
     answer = (_request, response) =>
       json(response, 400, { __type: 'com.amazonaws.kinesis.v20131202#ResourceNotFoundException', message: 'Stream orders not found' });
     const error = await senderTo(endpoint)
-      .putRecords('orders', [{ data: 'a', partitionKey: 'a' }])
+      .putRecords({ StreamName: 'orders' }, [{ data: 'a', partitionKey: 'a' }])
       .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(KinesisServiceError);
     expect(error).toMatchObject({
@@ -157,12 +157,12 @@ describe('PutRecordsSender', () => {
 
   it('names a socket failure by its code and a silent endpoint as TimeoutError', async () => {
     const refused = await senderTo('http://127.0.0.1:9')
-      .putRecords('orders', [{ data: 'a', partitionKey: 'a' }])
+      .putRecords({ StreamName: 'orders' }, [{ data: 'a', partitionKey: 'a' }])
       .catch((caught: unknown) => caught);
     expect(refused).toMatchObject({ code: 'ECONNREFUSED' });
     answer = () => undefined; // never answers
     const silent = await senderTo(endpoint, { requestTimeoutMs: 150 })
-      .putRecords('orders', [{ data: 'a', partitionKey: 'a' }])
+      .putRecords({ StreamName: 'orders' }, [{ data: 'a', partitionKey: 'a' }])
       .catch((caught: unknown) => caught);
     expect(silent).toMatchObject({ name: 'TimeoutError' });
   });
@@ -187,9 +187,17 @@ describe('error decoding', () => {
   });
 
   it('writes the body with base64 data and JSON-escaped names', () => {
-    expect(JSON.parse(putRecordsBody('s"1', [{ data: '€', partitionKey: 'a\\b' }]))).toEqual({
+    expect(JSON.parse(putRecordsBody({ StreamName: 's"1' }, [{ data: '€', partitionKey: 'a\\b' }]))).toEqual({
       StreamName: 's"1',
       Records: [{ Data: Buffer.from('€').toString('base64'), PartitionKey: 'a\\b' }],
+    });
+  });
+
+  it("names a stream by ARN alone when the set-up gives one (AWS resolves a name in the caller's own account)", () => {
+    const StreamARN = 'arn:aws:kinesis:eu-west-1:123456789012:stream/orders';
+    expect(JSON.parse(putRecordsBody({ StreamARN }, [{ data: 'x', partitionKey: 'k' }]))).toEqual({
+      StreamARN,
+      Records: [{ Data: Buffer.from('x').toString('base64'), PartitionKey: 'k' }],
     });
   });
 });

@@ -20,6 +20,9 @@ export interface PutRecordsSenderOptions {
   requestTimeoutMs: number;
 }
 
+/** How a call names its stream: by name (in the caller's account) or by ARN (any account). */
+export type StreamParams = { StreamName: string } | { StreamARN: string };
+
 /** One record as PutRecords takes it. */
 export interface OutgoingRecord {
   data: string;
@@ -66,8 +69,8 @@ export class PutRecordsSender {
    * Sends one PutRecords; resolves with its entries (in request order), rejects with the call's error (a timeout
    * as TimeoutError, the name the SDK gives it, so the error table classifies both paths alike).
    */
-  async putRecords(streamName: string, records: readonly OutgoingRecord[]): Promise<PutRecordsResultEntry[]> {
-    const body = Buffer.from(putRecordsBody(streamName, records), 'utf8');
+  async putRecords(stream: StreamParams, records: readonly OutgoingRecord[]): Promise<PutRecordsResultEntry[]> {
+    const body = Buffer.from(putRecordsBody(stream, records), 'utf8');
     const { hostname, port, pathname } = this.url;
     const signed = await this.signer.sign({
       method: 'POST',
@@ -140,9 +143,11 @@ export class PutRecordsSender {
   }
 }
 
-/** PutRecords' JSON 1.1 body: record data base64-encoded, as the API takes blobs. */
-export function putRecordsBody(streamName: string, records: readonly OutgoingRecord[]): string {
-  let json = `{"StreamName":${JSON.stringify(streamName)},"Records":[`;
+/** PutRecords' JSON 1.1 body: the stream by name or ARN, record data base64-encoded, as the API takes blobs. */
+export function putRecordsBody(stream: StreamParams, records: readonly OutgoingRecord[]): string {
+  const named =
+    'StreamARN' in stream ? `"StreamARN":${JSON.stringify(stream.StreamARN)}` : `"StreamName":${JSON.stringify(stream.StreamName)}`;
+  let json = `{${named},"Records":[`;
   records.forEach((record, index) => {
     if (index > 0) json += ',';
     json += `{"Data":"${Buffer.from(record.data, 'utf8').toString('base64')}","PartitionKey":${JSON.stringify(record.partitionKey)}}`;

@@ -36,6 +36,16 @@ export const CHECK_RESULT_SCHEMA = {
       properties: { code: { type: 'string', examples: ['stream_not_found'] }, message: { type: 'string' } },
     },
     details: { type: 'object', additionalProperties: { type: ['string', 'number', 'boolean'] } },
+    warnings: {
+      type: 'array',
+      description: 'What works but will hurt the consumer (e.g. order_not_kept); saving still succeeds',
+      items: {
+        type: 'object',
+        required: ['code', 'message'],
+        additionalProperties: false,
+        properties: { code: { type: 'string', examples: ['order_not_kept'] }, message: { type: 'string' } },
+      },
+    },
   },
 };
 

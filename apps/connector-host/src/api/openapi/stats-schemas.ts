@@ -24,6 +24,10 @@ const COUNT_PROPERTIES = {
   skipped: countsBy(CONNECTOR_SKIP_REASONS, 'Events that made no message for this connector, by reason'),
   deadLettered: countsBy(FAILURE_CATEGORIES, 'Messages moved to the dead letters, by the kind of their last failure'),
   failed: countsBy(FAILURE_CATEGORIES, 'Failed delivery attempts, by kind'),
+  largestMessageBytes: {
+    ...COUNT,
+    description: 'The largest message routed to the connector, in UTF-8 bytes (0: none); a maximum, not a sum',
+  },
 };
 const COUNT_KEYS = Object.keys(COUNT_PROPERTIES);
 

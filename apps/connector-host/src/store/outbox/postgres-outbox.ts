@@ -23,7 +23,7 @@ import { holdLeases, fenceOf, writeFenced } from './postgres-fencing.js';
 import { recordKeys } from './postgres-idempotency-keys.js';
 import { searchPostgresOutbox } from './postgres-outbox-search.js';
 import { addTally } from '../traffic/traffic-stats.repository.js';
-import { intakeTally } from '../traffic/traffic-tally.js';
+import { intakeTally } from '../traffic/intake-tally.js';
 import { type ChunkRow, chunksOf, expiryChanges, settlementChanges } from './settlement.js';
 
 /**

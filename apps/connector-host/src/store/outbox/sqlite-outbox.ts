@@ -3,7 +3,7 @@ import { type DatabaseService } from '../database.service.js';
 import { type DeadLettersRepository, type ReplayedDeadLetter } from '../dead-letters.repository.js';
 import { type IdempotencyRepository } from '../idempotency.repository.js';
 import type { TrafficStatsRepository } from '../traffic/traffic-stats.repository.js';
-import { intakeTally } from '../traffic/traffic-tally.js';
+import { intakeTally } from '../traffic/intake-tally.js';
 import type { MessageFilter } from '../message-filter.js';
 import { BacklogCounters } from './backlog-counters.js';
 import { ChunkChanges } from './chunk-changes.js';

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Statement } from 'better-sqlite3';
-import type { Kysely } from 'kysely';
+import { type Kysely, type RawBuilder, sql } from 'kysely';
 import { DatabaseService } from '../database.service.js';
 import type { Database } from '../schema.js';
 import type { TrafficMetric, TrafficRow, TrafficTally } from './traffic-tally.js';
@@ -12,8 +12,9 @@ import type { TrafficMetric, TrafficRow, TrafficTally } from './traffic-tally.js
  */
 @Injectable()
 export class TrafficStatsRepository {
-  /** SQLite: one prepared upsert, run for the few keys a transaction's tally holds. */
+  /** SQLite: prepared upserts (a sum, a maximum), run for the few keys a transaction's tally holds. */
   private readonly upsert?: Statement<[string, string, string, number]>;
+  private readonly upsertMaximum?: Statement<[string, string, string, number]>;
 
   constructor(private readonly database: DatabaseService) {
     if (database.engine !== 'sqlite') return;
@@ -21,12 +22,29 @@ export class TrafficStatsRepository {
       `INSERT INTO traffic_stats (connector_id, day, metric, count) VALUES (?, ?, ?, ?)
        ON CONFLICT (connector_id, day, metric) DO UPDATE SET count = count + excluded.count`,
     );
+    this.upsertMaximum = database.sqlite.prepare(
+      `INSERT INTO traffic_stats (connector_id, day, metric, count) VALUES (?, ?, ?, ?)
+       ON CONFLICT (connector_id, day, metric) DO UPDATE SET count = max(count, excluded.count)`,
+    );
   }
 
   /** Adds a tally on SQLite; run inside the caller's transaction. */
   addAll(tally: TrafficTally): void {
-    if (!this.upsert) throw new Error('SQLite only');
+    if (!this.upsert || !this.upsertMaximum) throw new Error('SQLite only');
     for (const row of tally.rows()) this.upsert.run(row.connectorId, row.day, row.metric, row.count);
+    for (const row of tally.maximumRows()) this.upsertMaximum.run(row.connectorId, row.day, row.metric, row.count);
+  }
+
+  /** The largest message routed to a connector from `fromDay` on (0: none). */
+  async largestMessageSince(connectorId: string, fromDay: string): Promise<number> {
+    const row = await this.database.db
+      .selectFrom('traffic_stats')
+      .select((eb) => eb.fn.max('count').as('largest'))
+      .where('connector_id', '=', connectorId)
+      .where('metric', '=', 'largest_message_bytes')
+      .where('day', '>=', fromDay)
+      .executeTakeFirst();
+    return Number(row?.largest ?? 0);
   }
 
   /** A connector's rows from `fromDay` on (inclusive), by day. */
@@ -49,19 +67,21 @@ export class TrafficStatsRepository {
 }
 
 /**
- * Adds a tally on PostgreSQL inside `trx`: one statement, its rows in key order so that instances counting for
- * the same connector and day take the rows' locks in the same order. Run it last in the transaction: the rows
+ * Adds a tally on PostgreSQL inside `trx`: two statements (the sums, then the maxima), each with its rows in key
+ * order, so that instances counting for the same connector and day take the rows' locks in the same order. Run it last in the transaction: the rows
  * stay locked only until the commit.
  */
 export async function addTally(trx: Kysely<Database>, tally: TrafficTally): Promise<void> {
-  if (tally.isEmpty) return;
+  await upsert(trx, tally.rows(), sql<number>`traffic_stats.count + excluded.count`);
+  await upsert(trx, tally.maximumRows(), sql<number>`greatest(traffic_stats.count, excluded.count)`);
+}
+
+/** Inserts rows, or sets a day's existing row to `count` (a sum or a maximum of the stored and the new). */
+async function upsert(trx: Kysely<Database>, rows: TrafficRow[], count: RawBuilder<number>): Promise<void> {
+  if (rows.length === 0) return;
   await trx
     .insertInto('traffic_stats')
-    .values(tally.rows().map((row) => ({ connector_id: row.connectorId, day: row.day, metric: row.metric, count: row.count })))
-    .onConflict((conflict) =>
-      conflict
-        .columns(['connector_id', 'day', 'metric'])
-        .doUpdateSet((eb) => ({ count: eb('traffic_stats.count', '+', eb.ref('excluded.count')) })),
-    )
+    .values(rows.map((row) => ({ connector_id: row.connectorId, day: row.day, metric: row.metric, count: row.count })))
+    .onConflict((conflict) => conflict.columns(['connector_id', 'day', 'metric']).doUpdateSet({ count }))
     .execute();
 }

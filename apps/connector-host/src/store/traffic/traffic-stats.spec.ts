@@ -22,10 +22,12 @@ describe.each(STORE_ENGINES)('traffic statistics on %s: counted in the transacti
   let store: StoreUnderTest;
   let traffic: TrafficStatsRepository;
 
-  /** Every metric of a connector summed over all days (a run may cross midnight UTC). */
+  /** Every count of a connector summed over all days (a run may cross midnight UTC); the maximum apart. */
   const counts = async (connectorId: string) => {
     const sums: Record<string, number> = {};
-    for (const row of await traffic.daily(connectorId, '1970-01-01')) sums[row.metric] = (sums[row.metric] ?? 0) + row.count;
+    for (const row of await traffic.daily(connectorId, '1970-01-01')) {
+      if (row.metric !== 'largest_message_bytes') sums[row.metric] = (sums[row.metric] ?? 0) + row.count;
+    }
     return sums;
   };
   const accept = async (messages: NewMessage[]) => {
@@ -109,6 +111,21 @@ describe.each(STORE_ENGINES)('traffic statistics on %s: counted in the transacti
     expect(await counts(B)).toEqual({ 'skipped.connector_disabled': 1 });
   });
 
+  it('keeps the largest message each connector got, across commits, whichever wrote it', async () => {
+    const sized = (connectorId: string, key: string, bytes: number): NewMessage => ({
+      ...message(connectorId, key),
+      body: 'é'.repeat(bytes / 2),
+    });
+    await accept([sized(A, 'a1', 300), sized(A, 'a2', 900), sized(B, 'b1', 100)]);
+    await accept([sized(A, 'a3', 500)]);
+    const since = '1970-01-01';
+    expect(await traffic.largestMessageSince(A, since)).toBe(900);
+    expect(await traffic.largestMessageSince(B, since)).toBe(100);
+    await accept([sized(B, 'b2', 4000)]);
+    expect(await traffic.largestMessageSince(B, since)).toBe(4000);
+    expect(await traffic.largestMessageSince(B, '2999-01-01')).toBe(0);
+  });
+
   it('keeps the counts across a restart, forgets old days, and goes with its connector', async () => {
     await accept([message(A, 'a1'), message(B, 'b1')]);
     const [a1] = await head(A);
@@ -147,7 +164,7 @@ describe('traffic statistics on PostgreSQL under a fence', () => {
       await sql`UPDATE partition_leases SET owner = 'other', epoch = epoch + 1 WHERE partition < 4`.execute(store.database.db);
       const [settled] = await store.outbox.settleAll(stale);
       expect(settled).toBeLessThan(head.length);
-      const rows = await traffic.daily(A, '1970-01-01');
+      const rows = (await traffic.daily(A, '1970-01-01')).filter((row) => row.metric !== 'largest_message_bytes');
       expect(rows.map((row) => [row.metric, row.count])).toEqual([['delivered', settled]]);
     } finally {
       await store.remove();

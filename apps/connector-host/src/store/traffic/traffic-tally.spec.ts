@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { dayOf, intakeTally, TrafficTally } from './traffic-tally.js';
+import { intakeTally } from './intake-tally.js';
+import { dayOf, TrafficTally } from './traffic-tally.js';
 
 describe('TrafficTally', () => {
   it('adds up by connector, UTC day and metric, in key order, ignoring zero counts', () => {
@@ -38,5 +39,25 @@ describe('TrafficTally', () => {
       { messages: [], acceptedAt: at },
     ]);
     expect(tally.rows()).toEqual([{ connectorId: 'a', day: '2026-12-03', metric: 'skipped.unmapped_change', count: 1 }]);
+  });
+
+  it('keeps maxima apart from counts: the largest message per connector and day, in UTF-8 bytes', () => {
+    const at = Date.parse('2026-12-03T01:00:00Z');
+    const message = (connectorId: string, body: string) => ({ connectorId, partitionKey: 'p', sourceId: null, body });
+    const tally = intakeTally([
+      { messages: [message('a', 'x'.repeat(10)), message('a', '東'.repeat(10)), message('b', 'y')], acceptedAt: at },
+      { messages: [message('a', 'z'.repeat(20))], acceptedAt: at },
+    ]);
+    expect(tally.rows()).toEqual([]);
+    expect(tally.maximumRows()).toEqual([
+      { connectorId: 'a', day: '2026-12-03', metric: 'largest_message_bytes', count: 30 },
+      { connectorId: 'b', day: '2026-12-03', metric: 'largest_message_bytes', count: 1 },
+    ]);
+    const other = new TrafficTally();
+    other.raise('a', 'largest_message_bytes', at, 25);
+    other.raise('b', 'largest_message_bytes', at, 7);
+    tally.merge(other);
+    expect(tally.maximumRows().map((row) => row.count)).toEqual([30, 7]);
+    expect(tally.isEmpty).toBe(false);
   });
 });

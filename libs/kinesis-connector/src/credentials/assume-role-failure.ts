@@ -1,0 +1,40 @@
+/**
+ * Why the host could not assume a set-up's role, named for the error table (kinesis.errors.ts): the STS error
+ * wrapped under a name of its own, so a refused role is never mistaken for Kinesis refusing a key.
+ */
+export type AssumeRoleFailureName =
+  /** STS refused: the role's trust policy does not name this service's identity, or the external id differs. */
+  | 'AssumeRoleDenied'
+  /** STS said the external id is what differs (it rarely says so). */
+  | 'ExternalIdMismatch'
+  /** The host's own credentials (the ones it assumes roles with) are expired. */
+  | 'CredentialsExpired'
+  /** STS is not enabled in the set-up's region. */
+  | 'StsRegionDisabled';
+
+export class AssumeRoleFailure extends Error {
+  constructor(
+    override readonly name: AssumeRoleFailureName,
+    /** The code STS answered with. */
+    readonly stsCode: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** The failure an STS error means, or undefined for errors that are not about the role (network, throttling). */
+export function assumeRoleFailureOf(stsCode: string, message: string): AssumeRoleFailure | undefined {
+  switch (stsCode) {
+    case 'AccessDenied':
+    case 'AccessDeniedException':
+      return new AssumeRoleFailure(/external\s*id/i.test(message) ? 'ExternalIdMismatch' : 'AssumeRoleDenied', stsCode, message);
+    case 'ExpiredToken':
+    case 'ExpiredTokenException':
+      return new AssumeRoleFailure('CredentialsExpired', stsCode, message);
+    case 'RegionDisabledException':
+      return new AssumeRoleFailure('StsRegionDisabled', stsCode, message);
+    default:
+      return undefined;
+  }
+}
