@@ -126,6 +126,35 @@ describe('a set-up that assumes a role', () => {
     });
   });
 
+  it.each([
+    [403, 'AccessDenied', 'Access denied: the external ID does not match the trust policy', 'external_id_mismatch'],
+    [403, 'RegionDisabledException', 'STS is not activated in this region for account 111122223333', 'sts_region_disabled'],
+    [403, 'ExpiredToken', 'The security token included in the request is expired', 'credentials_expired'],
+  ])('names STS answering %i %s on check', async (status, code, message, problem) => {
+    sts.failNext(status, code, message);
+    const check = await open(roleForm(), `sts-${code}`).check();
+    expect(check.problem?.code).toBe(problem);
+  });
+
+  it('names a host without credentials of its own (the SDK chain found none)', async () => {
+    const noIdentity = new KinesisConnector(
+      resolveKinesisOptions({
+        endpoint: proxy.endpoint,
+        stsEndpoint: sts.endpoint,
+        // What the SDK's default chain throws on a machine with no credentials (it would first wait on IMDS).
+        hostCredentials: () =>
+          Promise.reject(Object.assign(new Error('Could not load credentials from any providers'), { name: 'CredentialsProviderError' })),
+      }),
+    );
+    const validation = validateSettings(noIdentity, roleForm());
+    if (!validation.ok) throw new Error('invalid');
+    const instance = noIdentity.open({ id: 'no-identity', settings: validation.settings });
+    opened.push(instance);
+    expect((await instance.check()).problem?.code).toBe('host_credentials_missing');
+    const [outcome] = await instance.deliver(messages('h', 1));
+    expect(outcome).toMatchObject({ status: 'retryable', reason: { code: 'HostCredentialsMissing' } });
+  });
+
   it('reads what STS says when it names the external id, and the host credentials expiring', () => {
     expect(assumeRoleFailureOf('AccessDenied', 'The external ID does not match')?.name).toBe('ExternalIdMismatch');
     expect(assumeRoleFailureOf('AccessDenied', 'User: x is not authorized to perform: sts:AssumeRole')?.name).toBe('AssumeRoleDenied');

@@ -9,7 +9,8 @@ export type KinesisProblemKind =
   | 'assumeRoleDenied'
   | 'externalIdMismatch'
   | 'credentialsExpired'
-  | 'stsRegionDisabled';
+  | 'stsRegionDisabled'
+  | 'hostCredentialsMissing';
 
 /** Everything the connector knows about one error code. */
 export interface KinesisErrorRow {
@@ -86,6 +87,8 @@ export const KINESIS_ERRORS: Readonly<Record<string, KinesisErrorRow>> = {
   ExternalIdMismatch: { ...setUp, problem: 'externalIdMismatch', category: 'access_denied' },
   CredentialsExpired: expired,
   StsRegionDisabled: { ...setUp, problem: 'stsRegionDisabled' },
+  // The host's own identity is missing: an operator's fix, not the customer's; the messages wait.
+  HostCredentialsMissing: { outcome: 'retryable', problem: 'hostCredentialsMissing' },
   Throttling: throttling,
   // The stream or the request itself.
   ResourceNotFoundException: { outcome: 'rejected', scope: 'destination', problem: 'streamNotFound', category: 'not_found' },

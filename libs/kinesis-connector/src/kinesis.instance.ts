@@ -243,6 +243,8 @@ export class KinesisInstance implements ConnectorInstance {
         return problems.credentialsExpired(`${code}: ${message}`);
       case 'stsRegionDisabled':
         return problems.stsRegionDisabled(region);
+      case 'hostCredentialsMissing':
+        return problems.hostCredentialsMissing();
       case 'endpointUnreachable':
         return problems.endpointUnreachable(code, this.options.endpoint ?? `kinesis.${region}.amazonaws.com`);
       default:

@@ -43,6 +43,11 @@ export const problems = {
     code: 'sts_region_disabled',
     message: `AWS STS is not activated in region ${region} for the host's account: activate it in IAM (account settings) to assume roles there`,
   }),
+  hostCredentialsMissing: (): CheckProblem => ({
+    code: 'host_credentials_missing',
+    message:
+      'This host has no AWS credentials of its own to assume roles with: give it a role (instance profile, task role) or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY',
+  }),
   unexpected: (code: string, message: string): CheckProblem => ({
     code: 'unexpected_error',
     message: `Kinesis answered ${code}: ${message}`,

@@ -10,7 +10,9 @@ export type AssumeRoleFailureName =
   /** The host's own credentials (the ones it assumes roles with) are expired. */
   | 'CredentialsExpired'
   /** STS is not enabled in the set-up's region. */
-  | 'StsRegionDisabled';
+  | 'StsRegionDisabled'
+  /** The host has no credentials of its own to call STS with (the SDK's chain found none). */
+  | 'HostCredentialsMissing';
 
 export class AssumeRoleFailure extends Error {
   constructor(
@@ -34,6 +36,8 @@ export function assumeRoleFailureOf(stsCode: string, message: string): AssumeRol
       return new AssumeRoleFailure('CredentialsExpired', stsCode, message);
     case 'RegionDisabledException':
       return new AssumeRoleFailure('StsRegionDisabled', stsCode, message);
+    case 'CredentialsProviderError':
+      return new AssumeRoleFailure('HostCredentialsMissing', stsCode, message);
     default:
       return undefined;
   }

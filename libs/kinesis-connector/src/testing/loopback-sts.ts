@@ -35,6 +35,8 @@ export class LoopbackSts {
   readonly issued: IssuedCredentials[] = [];
   /** role ARN -> the external id its trust policy requires. */
   private readonly roles = new Map<string, string>();
+  /** Errors to answer the next AssumeRole calls with, in order, instead of deciding (STS's rarer answers). */
+  private readonly failures: { status: number; code: string; message: string }[] = [];
 
   private constructor(
     private readonly server: http.Server,
@@ -55,6 +57,11 @@ export class LoopbackSts {
   /** Lets `roleArn` be assumed with `externalId` (its trust policy, as far as this STS knows one). */
   allowRole(roleArn: string, externalId: string): void {
     this.roles.set(roleArn, externalId);
+  }
+
+  /** Answers the next AssumeRole with this error, as STS words it (e.g. 403 RegionDisabledException). */
+  failNext(status: number, code: string, message: string): void {
+    this.failures.push({ status, code, message });
   }
 
   /** Whether `accessKeyId` is one this STS issued and `sessionToken` is its token, unexpired at `at`. */
@@ -90,6 +97,8 @@ export class LoopbackSts {
     const granted = expected !== undefined && expected === externalId;
     this.calls.push({ roleArn, externalId, roleSessionName, callerAccessKeyId, granted });
     if (!callerAccessKeyId) return error(403, 'MissingAuthenticationToken', 'Request is missing Authentication Token');
+    const failure = this.failures.shift();
+    if (failure) return error(failure.status, failure.code, failure.message);
     if (!granted) {
       return error(
         403,
