@@ -114,6 +114,7 @@ describe('a set-up that assumes a role', () => {
 
   it('names a refused role: assume_role_denied on check, a paused set-up (not a dropped message) on delivery', async () => {
     const instance = open(roleForm({ externalId: 'not-the-right-one' }), 'refused');
+    const stsCalls = sts.calls.length;
     const check = await instance.check();
     expect(check.ok).toBe(false);
     expect(check.problem?.code).toBe('assume_role_denied');
@@ -124,6 +125,8 @@ describe('a set-up that assumes a role', () => {
       status: 'rejected',
       reason: { code: 'AssumeRoleDenied', scope: 'destination', category: 'access_denied' },
     });
+    // The refusal is answered again for a few seconds without asking STS: attempts do not become STS calls.
+    expect(sts.calls.length - stsCalls).toBe(1);
   });
 
   it.each([

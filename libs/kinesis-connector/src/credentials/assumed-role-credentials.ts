@@ -32,6 +32,8 @@ export interface AssumedRoleOptions {
 
 /** Credentials are renewed this long before they expire, or at half their life if that is shorter. */
 const RENEW_BEFORE_MS = 5 * 60_000;
+/** After a failed call, STS is not asked again for this long: the failure is answered meanwhile. */
+const RETRY_AFTER_FAILURE_MS = 5_000;
 
 /**
  * The temporary credentials of a customer's role, assumed with its external id and kept fresh. Callers always
@@ -42,6 +44,7 @@ const RENEW_BEFORE_MS = 5 * 60_000;
 export class AssumedRoleCredentials {
   private current?: { credentials: AwsCredentialIdentity; renewAt: number; expiresAt: number };
   private renewing?: Promise<AwsCredentialIdentity>;
+  private lastFailure?: { at: number; error: Error };
   private sts?: STSClient;
   /** How many times STS was called. */
   assumed = 0;
@@ -66,7 +69,22 @@ export class AssumedRoleCredentials {
   }
 
   private renew(): Promise<AwsCredentialIdentity> {
-    this.renewing ??= this.assume().finally(() => (this.renewing = undefined));
+    const failure = this.lastFailure;
+    // A refused role stays refused for a while: every delivery attempt must not become an STS call.
+    if (failure && Date.now() - failure.at < RETRY_AFTER_FAILURE_MS) return Promise.reject(failure.error);
+    this.renewing ??= this.assume()
+      .then(
+        (credentials) => {
+          this.lastFailure = undefined;
+          return credentials;
+        },
+        (error: unknown) => {
+          const failure = error instanceof Error ? error : new Error(String(error));
+          this.lastFailure = { at: Date.now(), error: failure };
+          throw failure;
+        },
+      )
+      .finally(() => (this.renewing = undefined));
     return this.renewing;
   }
 
