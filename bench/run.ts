@@ -230,7 +230,14 @@ async function main(): Promise<void> {
   const idle = results.idle as { connectors: number; rssMiB: number; cpuPercentOfCore: number };
   const skewed = results.skewed as { connectors: number; smallP99Ms: number };
   const stores = results.stores as { runs: StoreRun[]; pairs: { sqlite: number; postgres: number }[] };
-  type StatsCost = { connectors: number; perConnector: number; settleUsPerMessage: number; statsUsPerMessage: number; statsShare: number };
+  type StatsCost = {
+    connectors: number;
+    perConnector: number;
+    settleUsPerMessage: number;
+    statsUsPerMessage: number;
+    statsShare: number;
+    intakeStatsUsPerMessage: number;
+  };
   const statsCost = results.statsCost as StatsCost[];
   const onePg = median(stores.pairs.map((pair) => pair.postgres));
   const pgToSqlite = round(median(stores.pairs.map((pair) => pair.postgres / pair.sqlite)), 3);
@@ -300,9 +307,13 @@ async function main(): Promise<void> {
     [`store: 1 host on PostgreSQL / on SQLite (median of ${stores.pairs.length} alternated pairs)`, pgToSqlite],
     ['store: 3 hosts / 1 host on PostgreSQL (on 2 cores: same CPU shared)', ratios.threePostgresToOne],
     ...statsCost.map((cost) => [
-      `statistics, ${cost.connectors} x ${cost.perConnector} per settlement: us/message settle (of it stats), share`,
-      `${cost.settleUsPerMessage} (${cost.statsUsPerMessage}), ${cost.statsShare}`,
+      `statistics, ${cost.connectors} x ${cost.perConnector} per settlement: us/message settle (of it stats), share; intake's part`,
+      `${cost.settleUsPerMessage} (${cost.statsUsPerMessage}), ${cost.statsShare}; ${cost.intakeStatsUsPerMessage}`,
     ]),
+    [
+      "statistics' share of the host's us/event (1 connector, stats + intake part over 1e6 / events per second)",
+      String(round((statsCost[0].statsUsPerMessage + statsCost[0].intakeStatsUsPerMessage) / (1e6 / host), 4)),
+    ],
   ];
   console.log(
     `\nBenchmark (${cpus().length} cores, ${cpus()[0]?.model}, Node ${process.version})${quick ? ' QUICK: 1/10 of the sizes' : ''}`,
