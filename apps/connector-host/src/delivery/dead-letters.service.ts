@@ -37,7 +37,7 @@ export class DeadLettersService {
   async list(connectorId: string, page: { after?: number; limit?: number }, site?: number): Promise<DeadLetterPage> {
     await this.setups.row(connectorId, site);
     const limit = page.limit ?? 100;
-    const rows = await this.deadLetters.list(connectorId, page.after ?? 0, limit);
+    const { rows, total } = await this.deadLetters.page(connectorId, page.after ?? 0, limit);
     return {
       items: rows.map((row) => ({
         id: row.id,
@@ -49,7 +49,7 @@ export class DeadLettersService {
         errorCode: row.error_code,
         errorMessage: row.error_message,
       })),
-      total: await this.deadLetters.count(connectorId),
+      total,
       nextAfter: rows.length === limit ? rows[rows.length - 1].id : null,
     };
   }

@@ -59,12 +59,23 @@ export class ConnectorsRepository {
 
   /** Deletes the set-up with its bindings, backlog and dead letters (foreign keys cascade), and its statistics. */
   async delete(id: string): Promise<boolean> {
-    const result = await this.database.db.transaction().execute(async (trx) => {
-      await trx.deleteFrom('traffic_stats').where('connector_id', '=', id).execute();
-      return trx.deleteFrom('connectors').where('id', '=', id).executeTakeFirst();
-    });
+    let deleted: boolean;
+    if (this.database.engine === 'sqlite') {
+      // Synchronous, so no write of this connection can run inside it between awaits.
+      const { sqlite } = this.database;
+      deleted = this.database.transaction(() => {
+        sqlite.prepare('DELETE FROM traffic_stats WHERE connector_id = ?').run(id);
+        return sqlite.prepare('DELETE FROM connectors WHERE id = ?').run(id).changes > 0;
+      });
+    } else {
+      const result = await this.database.db.transaction().execute(async (trx) => {
+        await trx.deleteFrom('traffic_stats').where('connector_id', '=', id).execute();
+        return trx.deleteFrom('connectors').where('id', '=', id).executeTakeFirst();
+      });
+      deleted = result.numDeletedRows > 0n;
+    }
     this.routing?.bump();
-    return result.numDeletedRows > 0n;
+    return deleted;
   }
 
   /** Re-seals every connector's secrets with `reseal` (null: leave as is), in one transaction; returns how many changed. */

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import type { Statement } from 'better-sqlite3';
-import type { Selectable } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 import { DatabaseService } from './database.service.js';
 import type { MessageFilter } from './message-filter.js';
-import type { DeadLettersTable } from './schema.js';
+import type { Database, DeadLettersTable } from './schema.js';
 
 export type DeadLetterRow = Selectable<DeadLettersTable>;
 
@@ -69,24 +69,39 @@ export class DeadLettersRepository {
   }
 
   /** A connector's dead letters after `afterId`, oldest first. */
-  async list(connectorId: string, afterId: number, limit: number): Promise<DeadLetterRow[]> {
+  /**
+   * One page of a connector's dead letters after `afterId` (at most `limit`) and how many it has in all, read in one
+   * snapshot, so a page never disagrees with its total while an expiry or a replay commits beside the read.
+   */
+  async page(connectorId: string, afterId: number, limit: number): Promise<{ rows: DeadLetterRow[]; total: number }> {
+    const list = (db: Kysely<Database>) =>
+      db
+        .selectFrom('dead_letters')
+        .selectAll()
+        .where('connector_id', '=', connectorId)
+        .where('id', '>', afterId)
+        .orderBy('id')
+        .limit(limit);
+    const count = (db: Kysely<Database>) =>
+      db
+        .selectFrom('dead_letters')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('connector_id', '=', connectorId);
+    if (this.database.engine === 'sqlite') {
+      // One synchronous read transaction on the connection (an async one would let this connection's writes,
+      // which run between awaits, land inside it).
+      const { sqlite, db } = this.database;
+      const [listed, counted] = [list(db).compile(), count(db).compile()];
+      return sqlite.transaction(() => ({
+        rows: sqlite.prepare(listed.sql).all(...listed.parameters) as DeadLetterRow[],
+        total: Number((sqlite.prepare(counted.sql).get(...counted.parameters) as { n: number }).n),
+      }))();
+    }
+    // PostgreSQL's default (read committed) takes a snapshot per statement: repeatable read takes one for both.
     return this.database.db
-      .selectFrom('dead_letters')
-      .selectAll()
-      .where('connector_id', '=', connectorId)
-      .where('id', '>', afterId)
-      .orderBy('id')
-      .limit(limit)
-      .execute();
-  }
-
-  async count(connectorId: string): Promise<number> {
-    const row = await this.database.db
-      .selectFrom('dead_letters')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('connector_id', '=', connectorId)
-      .executeTakeFirst();
-    return Number(row?.n ?? 0);
+      .transaction()
+      .setIsolationLevel('repeatable read')
+      .execute(async (trx) => ({ rows: await list(trx).execute(), total: Number((await count(trx).executeTakeFirst())?.n ?? 0) }));
   }
 
   /** Dead letters per connector (one query for every connector: health and metrics). */

@@ -102,6 +102,8 @@ export interface TrafficStatsTable {
   /** `YYYY-MM-DD`, UTC. */
   day: string;
   metric: string;
+  /** Who wrote the row: the instance on PostgreSQL (rows are summed over writers), '' on SQLite. */
+  writer: Generated<string>;
   count: number;
 }
 

@@ -41,14 +41,16 @@ export function sharedMigrations(engine: StoreEngine): Record<string, Migration>
       async up(db: Kysely<unknown>) {
         // Small daily rollups, not a row per message. No foreign key: a count written while its connector is being
         // deleted must not fail the intake or settlement it belongs to; the deletion removes the connector's rows
-        // and the retention purge any straggler.
+        // and the retention purge any straggler. One row per writer (the instance, on PostgreSQL; '' on SQLite): no
+        // two instances ever wait on one row, so an instance frozen inside a transaction holds up no other.
         await db.schema
           .createTable('traffic_stats')
           .addColumn('connector_id', 'text', (c) => c.notNull())
           .addColumn('day', 'text', (c) => c.notNull())
           .addColumn('metric', 'text', (c) => c.notNull())
+          .addColumn('writer', 'text', (c) => c.notNull().defaultTo(''))
           .addColumn('count', engine === 'postgres' ? 'bigint' : 'integer', (c) => c.notNull())
-          .addPrimaryKeyConstraint('traffic_stats_key', ['connector_id', 'day', 'metric'])
+          .addPrimaryKeyConstraint('traffic_stats_key', ['connector_id', 'day', 'metric', 'writer'])
           .execute();
         await db.schema.createIndex('traffic_stats_by_day').on('traffic_stats').columns(['day']).execute();
       },

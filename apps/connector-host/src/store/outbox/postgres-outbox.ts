@@ -75,7 +75,7 @@ export class PostgresOutbox extends OutboxStore {
       const appended = fresh ? await insertChunks(trx, messages, fresh.acceptedAt, this.partitions) : [];
       await notifyAppended(trx, appended, this.signals);
       // Last: the statistics' rows stay locked only until the commit.
-      await addTally(trx, intakeTally(requests.filter((_, index) => !earlier.has(index))));
+      await addTally(trx, intakeTally(requests.filter((_, index) => !earlier.has(index))), this.ownership.owner);
       return { appended, earlier };
     });
   }
@@ -152,7 +152,7 @@ export class PostgresOutbox extends OutboxStore {
         counted.push(changes);
       }
       await writeFenced(trx, this.ownership.owner, all, fence);
-      await addTally(trx, all.tally);
+      await addTally(trx, all.tally, this.ownership.owner);
       return { perItem: counted, total: all };
     });
     this.committedChanges(total);
@@ -178,7 +178,7 @@ export class PostgresOutbox extends OutboxStore {
       const messages = await readMessages(trx, this.decoded, rows);
       const expired = expiryChanges(rows, (row) => messages.get(row.seq)!, Date.now(), limit, changes);
       await writeFenced(trx, this.ownership.owner, changes, fence);
-      await addTally(trx, changes.tally);
+      await addTally(trx, changes.tally, this.ownership.owner);
       return expired;
     });
     this.committedChanges(changes);

@@ -20,11 +20,11 @@ export class TrafficStatsRepository {
     if (database.engine !== 'sqlite') return;
     this.upsert = database.sqlite.prepare(
       `INSERT INTO traffic_stats (connector_id, day, metric, count) VALUES (?, ?, ?, ?)
-       ON CONFLICT (connector_id, day, metric) DO UPDATE SET count = count + excluded.count`,
+       ON CONFLICT (connector_id, day, metric, writer) DO UPDATE SET count = count + excluded.count`,
     );
     this.upsertMaximum = database.sqlite.prepare(
       `INSERT INTO traffic_stats (connector_id, day, metric, count) VALUES (?, ?, ?, ?)
-       ON CONFLICT (connector_id, day, metric) DO UPDATE SET count = max(count, excluded.count)`,
+       ON CONFLICT (connector_id, day, metric, writer) DO UPDATE SET count = max(count, excluded.count)`,
     );
   }
 
@@ -47,7 +47,7 @@ export class TrafficStatsRepository {
     return Number(row?.largest ?? 0);
   }
 
-  /** A connector's rows from `fromDay` on (inclusive), by day. */
+  /** A connector's rows from `fromDay` on (inclusive), by day: a day's metric may come in one row per writer. */
   async daily(connectorId: string, fromDay: string): Promise<TrafficRow[]> {
     const rows = await this.database.db
       .selectFrom('traffic_stats')
@@ -67,21 +67,22 @@ export class TrafficStatsRepository {
 }
 
 /**
- * Adds a tally on PostgreSQL inside `trx`: two statements (the sums, then the maxima), each with its rows in key
- * order, so that instances counting for the same connector and day take the rows' locks in the same order. Run it last in the transaction: the rows
- * stay locked only until the commit.
+ * Adds a tally on PostgreSQL inside `trx`, to the rows of `writer` (this instance): two statements (the sums, then
+ * the maxima), each with its rows in key order, so this instance's concurrent transactions take the rows' locks in
+ * the same order; other instances write rows of their own. Run it last in the transaction: the rows stay locked only
+ * until the commit.
  */
-export async function addTally(trx: Kysely<Database>, tally: TrafficTally): Promise<void> {
-  await upsert(trx, tally.rows(), sql<number>`traffic_stats.count + excluded.count`);
-  await upsert(trx, tally.maximumRows(), sql<number>`greatest(traffic_stats.count, excluded.count)`);
+export async function addTally(trx: Kysely<Database>, tally: TrafficTally, writer: string): Promise<void> {
+  await upsert(trx, tally.rows(), writer, sql<number>`traffic_stats.count + excluded.count`);
+  await upsert(trx, tally.maximumRows(), writer, sql<number>`greatest(traffic_stats.count, excluded.count)`);
 }
 
 /** Inserts rows, or sets a day's existing row to `count` (a sum or a maximum of the stored and the new). */
-async function upsert(trx: Kysely<Database>, rows: TrafficRow[], count: RawBuilder<number>): Promise<void> {
+async function upsert(trx: Kysely<Database>, rows: TrafficRow[], writer: string, count: RawBuilder<number>): Promise<void> {
   if (rows.length === 0) return;
   await trx
     .insertInto('traffic_stats')
-    .values(rows.map((row) => ({ connector_id: row.connectorId, day: row.day, metric: row.metric, count: row.count })))
-    .onConflict((conflict) => conflict.columns(['connector_id', 'day', 'metric']).doUpdateSet({ count }))
+    .values(rows.map((row) => ({ connector_id: row.connectorId, day: row.day, metric: row.metric, writer, count: row.count })))
+    .onConflict((conflict) => conflict.columns(['connector_id', 'day', 'metric', 'writer']).doUpdateSet({ count }))
     .execute();
 }

@@ -171,3 +171,56 @@ describe('traffic statistics on PostgreSQL under a fence', () => {
     }
   });
 });
+
+describe('traffic statistics on PostgreSQL with an instance frozen inside a transaction', () => {
+  it("does not wait on another instance's rows: each instance counts in rows of its own, summed when read", async () => {
+    const store = await StoreUnderTest.create('postgres');
+    let release = () => undefined as void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    try {
+      const traffic = new TrafficStatsRepository(store.database);
+      const today = new Date().toISOString().slice(0, 10);
+      // Another instance, frozen (SIGSTOP) in the middle of a settlement: its rows stay locked until it goes on.
+      let locked = () => undefined as void;
+      const rowsLocked = new Promise<void>((resolve) => (locked = resolve));
+      const frozen = store.database.db.transaction().execute(async (trx) => {
+        for (const metric of ['delivered', 'largest_message_bytes', 'skipped.no_partner_ids']) {
+          await sql`INSERT INTO traffic_stats (connector_id, day, metric, writer, count) VALUES (${A}, ${today}, ${metric}, 'frozen-instance', 7)`.execute(
+            trx,
+          );
+        }
+        locked();
+        await held;
+      });
+      await rowsLocked;
+      // This instance takes events for the same connector and settles them meanwhile, within seconds.
+      const work = (async () => {
+        const { appended } = await store.outbox.commitGroup([
+          {
+            messages: [message(A, 'a1'), message(A, 'a2')],
+            skipped: [{ connectorId: A, reason: 'no_partner_ids' }],
+            acceptedAt: Date.now(),
+          },
+        ]);
+        store.outbox.committed(appended);
+        const head = [...(await store.outbox.head(A, 1000, 1))];
+        await store.outbox.settleAll(
+          store.fenced([{ connectorId: A, settlement: { delivered: head.map((m) => m.seq), retry: [], dead: [] } }]),
+        );
+        return 'done';
+      })();
+      const outcome = await Promise.race([work, new Promise((resolve) => setTimeout(() => resolve('blocked'), 5000))]);
+      expect(outcome).toBe('done');
+      release();
+      await frozen;
+      const rows = await traffic.daily(A, today);
+      const sum = (metric: string) => rows.filter((row) => row.metric === metric).reduce((total, row) => total + row.count, 0);
+      expect(sum('delivered')).toBe(9);
+      expect(sum('skipped.no_partner_ids')).toBe(8);
+      expect(rows.filter((row) => row.metric === 'delivered')).toHaveLength(2);
+    } finally {
+      release();
+      await store.remove();
+    }
+  });
+});
