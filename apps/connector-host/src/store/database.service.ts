@@ -41,6 +41,10 @@ export class DatabaseService implements OnApplicationShutdown {
         // A dead server must fail a query (and readiness) within seconds, not hang it.
         connectionTimeoutMillis: 3000,
         query_timeout: 15_000,
+        // A transaction left open by a client that stopped mid-way (frozen, partitioned off) would keep its row
+        // locks, and other instances would wait on them: the server ends it well within a lease, releasing them.
+        // The host's own transactions never wait between statements longer than a round trip.
+        idle_in_transaction_session_timeout: Math.max(1000, Math.round(config.cluster.leaseTtlMs / 2)),
         types: { getTypeParser: numbersAsNumbers },
       });
       // An idle client whose server went away emits 'error'; the pool drops it and the next query reconnects.
