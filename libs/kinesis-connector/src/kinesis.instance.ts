@@ -16,11 +16,11 @@ import type {
 } from '@event-connectors/connector-sdk';
 import { planPutRecords } from './kinesis.batches.js';
 import type { ResolvedKinesisOptions } from './kinesis-connector.options.js';
-import { classifyError, errorCode, failureReason, httpStatus, kinesisErrorRow } from './kinesis.errors.js';
+import { classifyError, errorCode, failureReason, httpStatus } from './kinesis.errors.js';
 import { DEFAULT_MAX_RECORD_BYTES, LARGEST_MAX_RECORD_BYTES, MAX_RECORDS_PER_REQUEST, MAX_REQUEST_BYTES } from './kinesis.limits.js';
 import type { AssumedRoleCredentials } from './credentials/assumed-role-credentials.js';
 import { checkDetails, checkWarnings } from './kinesis.check.js';
-import { problems } from './kinesis.problems.js';
+import { problemOf, problems } from './kinesis.problems.js';
 import type { KinesisSettings } from './kinesis.settings.js';
 import type { PutRecordsSender } from './put-records/put-records-sender.js';
 import { type StreamTarget, streamTargetOf } from './stream-target.js';
@@ -222,33 +222,7 @@ export class KinesisInstance implements ConnectorInstance {
     return (await this.client.send(new DescribeStreamSummaryCommand(this.target.params))).StreamDescriptionSummary;
   }
 
-  /** The named problem of an error, from the error table; what it does not name is reported as unexpected. */
   private problemOf(error: unknown): CheckProblem {
-    const { region, roleArn = '', credentialMode } = this.setup.settings;
-    const { streamName, account } = this.target;
-    const code = errorCode(error);
-    const message = error instanceof Error ? error.message : String(error);
-    switch (kinesisErrorRow(code)?.problem) {
-      case 'credentialsRejected':
-        return problems.credentialsRejected(code);
-      case 'accessDenied':
-        return problems.accessDenied(streamName, credentialMode === 'assumeRole' ? roleArn : undefined);
-      case 'streamNotFound':
-        return problems.streamNotFound(streamName, region, account);
-      case 'assumeRoleDenied':
-        return problems.assumeRoleDenied(roleArn);
-      case 'externalIdMismatch':
-        return problems.externalIdMismatch(roleArn);
-      case 'credentialsExpired':
-        return problems.credentialsExpired(`${code}: ${message}`);
-      case 'stsRegionDisabled':
-        return problems.stsRegionDisabled(region);
-      case 'hostCredentialsMissing':
-        return problems.hostCredentialsMissing();
-      case 'endpointUnreachable':
-        return problems.endpointUnreachable(code, this.options.endpoint ?? `kinesis.${region}.amazonaws.com`);
-      default:
-        return problems.unexpected(code, message);
-    }
+    return problemOf(error, this.setup.settings, this.target, this.options.endpoint);
   }
 }

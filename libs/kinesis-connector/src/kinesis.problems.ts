@@ -1,4 +1,7 @@
 import type { CheckProblem } from '@event-connectors/connector-sdk';
+import { errorCode, kinesisErrorRow } from './kinesis.errors.js';
+import type { KinesisSettings } from './kinesis.settings.js';
+import type { StreamTarget } from './stream-target.js';
 
 // What check() tells a person, one small function per problem, so the wording lives in one place.
 
@@ -69,3 +72,33 @@ export const warnings = {
     message: `The stream distributes records with strategy ${strategy}, not by partition key: records of one profile can land on different shards, so per-profile order will not hold for consumers`,
   }),
 };
+
+/** The named problem of an error, from the error table; what it does not name is reported as unexpected. */
+export function problemOf(error: unknown, settings: KinesisSettings, target: StreamTarget, endpoint?: string): CheckProblem {
+  const { region, roleArn = '', credentialMode } = settings;
+  const { streamName, account } = target;
+  const code = errorCode(error);
+  const message = error instanceof Error ? error.message : String(error);
+  switch (kinesisErrorRow(code)?.problem) {
+    case 'credentialsRejected':
+      return problems.credentialsRejected(code);
+    case 'accessDenied':
+      return problems.accessDenied(streamName, credentialMode === 'assumeRole' ? roleArn : undefined);
+    case 'streamNotFound':
+      return problems.streamNotFound(streamName, region, account);
+    case 'assumeRoleDenied':
+      return problems.assumeRoleDenied(roleArn);
+    case 'externalIdMismatch':
+      return problems.externalIdMismatch(roleArn);
+    case 'credentialsExpired':
+      return problems.credentialsExpired(`${code}: ${message}`);
+    case 'stsRegionDisabled':
+      return problems.stsRegionDisabled(region);
+    case 'hostCredentialsMissing':
+      return problems.hostCredentialsMissing();
+    case 'endpointUnreachable':
+      return problems.endpointUnreachable(code, endpoint ?? `kinesis.${region}.amazonaws.com`);
+    default:
+      return problems.unexpected(code, message);
+  }
+}

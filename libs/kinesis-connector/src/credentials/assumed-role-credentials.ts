@@ -46,8 +46,6 @@ export class AssumedRoleCredentials {
   private renewing?: Promise<AwsCredentialIdentity>;
   private lastFailure?: { at: number; error: Error };
   private sts?: STSClient;
-  /** How many times STS was called. */
-  assumed = 0;
   /** The role session as STS named it, once assumed: for check()'s details. */
   assumedRoleArn?: string;
 
@@ -102,7 +100,6 @@ export class AssumedRoleCredentials {
         requestTimeout: options.requestTimeoutMs,
       }),
     });
-    this.assumed++;
     let answer;
     try {
       answer = await this.sts.send(

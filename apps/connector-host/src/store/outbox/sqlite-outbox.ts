@@ -1,4 +1,3 @@
-import type { Statement } from 'better-sqlite3';
 import { type DatabaseService } from '../database.service.js';
 import { type DeadLettersRepository, type ReplayedDeadLetter } from '../dead-letters.repository.js';
 import { type IdempotencyRepository } from '../idempotency.repository.js';
@@ -10,6 +9,7 @@ import { ChunkChanges } from './chunk-changes.js';
 import { DecodedChunks } from './decoded-chunks.js';
 import { CHUNK_MAX_MESSAGES, type ChunkMessage, chunkOf, decodeMessages, encodeMessages, encodeState } from './outbox-chunk.js';
 import { chunksByConnector } from './outbox-grouping.js';
+import { SqliteChunkStatements } from './sqlite-chunk-statements.js';
 import {
   type AppendedChunk,
   type GroupCommitted,
@@ -35,15 +35,7 @@ export class SqliteOutbox extends OutboxStore {
   readonly counters: BacklogCounters;
   readonly deliverable: BacklogCounters;
   private readonly decoded = new DecodedChunks();
-  private readonly countStored: Statement<[], { connectorId: string; pending: number }>;
-  private readonly insert: Statement<[string, number, number, string]>;
-  private readonly chunksFrom: Statement<[string, number, number], ChunkRow>;
-  private readonly oneChunk: Statement<[number], ChunkRow>;
-  private readonly chunkMessages: Statement<[number], { messages: string }>;
-  private readonly expiredChunks: Statement<[string, number, number], ChunkRow>;
-  private readonly oldest: Statement<[string], { accepted_at: number }>;
-  private readonly updateState: Statement<[number, string | null, number]>;
-  private readonly remove: Statement<[number]>;
+  private readonly sql: SqliteChunkStatements;
   private readonly commitRequests: (requests: readonly IntakeRecord[]) => AppendedChunk[];
 
   constructor(
@@ -54,21 +46,8 @@ export class SqliteOutbox extends OutboxStore {
   ) {
     super();
     const { sqlite } = database;
-    const columns = 'seq, connector_id, partition, accepted_at, pending, state';
-    this.insert = sqlite.prepare('INSERT INTO outbox_chunks (connector_id, accepted_at, pending, messages) VALUES (?, ?, ?, ?)');
-    this.chunksFrom = sqlite.prepare(`SELECT ${columns} FROM outbox_chunks WHERE connector_id = ? AND seq >= ? ORDER BY seq LIMIT ?`);
-    this.oneChunk = sqlite.prepare(`SELECT ${columns} FROM outbox_chunks WHERE seq = ?`);
-    this.chunkMessages = sqlite.prepare('SELECT messages FROM outbox_chunks WHERE seq = ?');
-    this.expiredChunks = sqlite.prepare(
-      `SELECT ${columns} FROM outbox_chunks WHERE connector_id = ? AND accepted_at < ? ORDER BY seq LIMIT ?`,
-    );
-    this.oldest = sqlite.prepare('SELECT accepted_at FROM outbox_chunks WHERE connector_id = ? ORDER BY seq LIMIT 1');
-    this.updateState = sqlite.prepare('UPDATE outbox_chunks SET pending = ?, state = ? WHERE seq = ?');
-    this.remove = sqlite.prepare('DELETE FROM outbox_chunks WHERE seq = ?');
-    this.countStored = sqlite.prepare(
-      'SELECT connector_id AS connectorId, sum(pending) AS pending FROM outbox_chunks GROUP BY connector_id',
-    );
-    this.counters = new BacklogCounters(this.countStored.all());
+    this.sql = new SqliteChunkStatements(sqlite);
+    this.counters = new BacklogCounters(this.sql.countStored.all());
     this.deliverable = this.counters;
     const commit = sqlite.transaction((requests: readonly IntakeRecord[]): AppendedChunk[] => {
       // One chunk per connector for the whole group, not per request: with many connectors a request holds one or
@@ -105,7 +84,7 @@ export class SqliteOutbox extends OutboxStore {
   }
 
   async recount(): Promise<void> {
-    this.counters.replaceAll(this.countStored.all());
+    this.counters.replaceAll(this.sql.countStored.all());
   }
 
   // Lazy: the caller's selection usually stops within the first page.
@@ -118,7 +97,7 @@ export class SqliteOutbox extends OutboxStore {
     const found: PendingMessage[] = [];
     let fromChunk = chunkOf(afterSeq);
     for (;;) {
-      const rows = this.chunksFrom.all(connectorId, fromChunk, CHUNKS_PER_READ);
+      const rows = this.sql.chunksFrom.all(connectorId, fromChunk, CHUNKS_PER_READ);
       for (const row of rows) if (pendingOf(row, this.messagesOf(row), afterSeq, found, limit, skipKey)) return found;
       if (rows.length < CHUNKS_PER_READ) return found;
       fromChunk = rows[rows.length - 1].seq + 1;
@@ -136,7 +115,7 @@ export class SqliteOutbox extends OutboxStore {
   }
 
   async oldestAcceptedAt(connectorId: string): Promise<number | undefined> {
-    return this.oldest.get(connectorId)?.accepted_at;
+    return this.sql.oldest.get(connectorId)?.accepted_at;
   }
 
   /**
@@ -154,7 +133,7 @@ export class SqliteOutbox extends OutboxStore {
         for (const { settlement } of items) {
           const changes = settlementChanges(
             settlement,
-            (seq) => this.oneChunk.get(seq),
+            (seq) => this.sql.oneChunk.get(seq),
             (row) => this.messagesOf(row),
             now,
           );
@@ -169,7 +148,7 @@ export class SqliteOutbox extends OutboxStore {
   async expire(connectorId: string, acceptedBefore: number, limit = 10_000): Promise<number> {
     const changes = new ChunkChanges();
     // Each chunk holds at least one message: `limit` chunks are always enough.
-    const rows = this.expiredChunks.all(connectorId, acceptedBefore, limit);
+    const rows = this.sql.expiredChunks.all(connectorId, acceptedBefore, limit);
     const count = expiryChanges(rows, (row) => this.messagesOf(row), Date.now(), limit, changes);
     if (changes.isEmpty()) return 0;
     this.database.transaction(() => this.store(changes));
@@ -213,7 +192,7 @@ export class SqliteOutbox extends OutboxStore {
   private messagesOf(row: ChunkRow): ChunkMessage[] {
     let messages = this.decoded.get(row.seq);
     if (!messages) {
-      messages = decodeMessages(this.chunkMessages.get(row.seq)?.messages ?? '[]');
+      messages = decodeMessages(this.sql.chunkMessages.get(row.seq)?.messages ?? '[]');
       this.decoded.keep(row.seq, messages);
     }
     return messages;
@@ -223,7 +202,7 @@ export class SqliteOutbox extends OutboxStore {
   private appendAll(messages: readonly NewMessage[], acceptedAt: number): AppendedChunk[] {
     const appended: AppendedChunk[] = [];
     for (const { connectorId, partition, messages: chunk } of chunksByConnector(messages, 1)) {
-      const { lastInsertRowid } = this.insert.run(connectorId, acceptedAt, chunk.length, encodeMessages(chunk));
+      const { lastInsertRowid } = this.sql.insert.run(connectorId, acceptedAt, chunk.length, encodeMessages(chunk));
       appended.push({ seq: Number(lastInsertRowid), connectorId, partition, messages: chunk });
     }
     return appended;
@@ -233,8 +212,8 @@ export class SqliteOutbox extends OutboxStore {
   private store(changes: ChunkChanges): void {
     for (const [seq, outcome] of changes.outcomes) {
       this.deadLetters.insertAll(outcome.buried);
-      if (outcome.pending === 0) this.remove.run(seq);
-      else this.updateState.run(outcome.pending, encodeState(outcome.state), seq);
+      if (outcome.pending === 0) this.sql.remove.run(seq);
+      else this.sql.updateState.run(outcome.pending, encodeState(outcome.state), seq);
     }
     this.traffic.addAll(changes.tally);
   }

@@ -1,0 +1,33 @@
+import type { Database, Statement } from 'better-sqlite3';
+import type { ChunkRow } from './settlement.js';
+
+const COLUMNS = 'seq, connector_id, partition, accepted_at, pending, state';
+
+/** The SQLite outbox's statements on its chunk table, prepared once per connection. */
+export class SqliteChunkStatements {
+  readonly insert: Statement<[string, number, number, string]>;
+  readonly chunksFrom: Statement<[string, number, number], ChunkRow>;
+  readonly oneChunk: Statement<[number], ChunkRow>;
+  readonly chunkMessages: Statement<[number], { messages: string }>;
+  readonly expiredChunks: Statement<[string, number, number], ChunkRow>;
+  readonly oldest: Statement<[string], { accepted_at: number }>;
+  readonly updateState: Statement<[number, string | null, number]>;
+  readonly remove: Statement<[number]>;
+  readonly countStored: Statement<[], { connectorId: string; pending: number }>;
+
+  constructor(sqlite: Database) {
+    this.insert = sqlite.prepare('INSERT INTO outbox_chunks (connector_id, accepted_at, pending, messages) VALUES (?, ?, ?, ?)');
+    this.chunksFrom = sqlite.prepare(`SELECT ${COLUMNS} FROM outbox_chunks WHERE connector_id = ? AND seq >= ? ORDER BY seq LIMIT ?`);
+    this.oneChunk = sqlite.prepare(`SELECT ${COLUMNS} FROM outbox_chunks WHERE seq = ?`);
+    this.chunkMessages = sqlite.prepare('SELECT messages FROM outbox_chunks WHERE seq = ?');
+    this.expiredChunks = sqlite.prepare(
+      `SELECT ${COLUMNS} FROM outbox_chunks WHERE connector_id = ? AND accepted_at < ? ORDER BY seq LIMIT ?`,
+    );
+    this.oldest = sqlite.prepare('SELECT accepted_at FROM outbox_chunks WHERE connector_id = ? ORDER BY seq LIMIT 1');
+    this.updateState = sqlite.prepare('UPDATE outbox_chunks SET pending = ?, state = ? WHERE seq = ?');
+    this.remove = sqlite.prepare('DELETE FROM outbox_chunks WHERE seq = ?');
+    this.countStored = sqlite.prepare(
+      'SELECT connector_id AS connectorId, sum(pending) AS pending FROM outbox_chunks GROUP BY connector_id',
+    );
+  }
+}
