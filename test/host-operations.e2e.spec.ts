@@ -64,7 +64,7 @@ describe('health', () => {
     });
   });
 
-  it('is unready while shutting down and when a connector is at its backlog cap', async () => {
+  it('stays ready when a connector is at its backlog cap (that connector refuses its own events)', async () => {
     await withHost({ MAX_BACKLOG_PER_CONNECTOR: '2', DELIVERY_RETRY_BASE_MS: '60000' }, async (host) => {
       host.destinations.get('ops-cap').failWith({ code: 'ECONNREFUSED', message: 'connect ECONNREFUSED' });
       const connector = (await host.request('POST', '/v1/connectors', fakeConnector('ops-cap'))).body;
@@ -72,9 +72,13 @@ describe('health', () => {
       await host.request('POST', '/v1/events', {
         events: [profileEvent(sourceId), profileEvent(sourceId, { profile: { profileId: 'b', partnerIds: { '33': ['1'] } } })],
       });
+      const refused = await host.request('POST', '/v1/events', {
+        events: [profileEvent(sourceId, { profile: { profileId: 'c', partnerIds: { '33': ['1'] } } })],
+      });
+      expect(refused.status).toBe(429);
       const ready = await host.request('GET', '/health/ready');
-      expect(ready.status).toBe(503);
-      expect(ready.body.error.delivery.problems[0]).toMatch(/at its backlog cap \(2\)/);
+      expect(ready.status).toBe(200);
+      expect(JSON.stringify(ready.body)).not.toContain(connector.id);
     });
   });
 });
@@ -204,13 +208,15 @@ describe('OpenAPI', () => {
         ].sort(),
       );
       expect(document.paths['/v1/events'].post.requestBody.content['application/json'].schema.required).toEqual(['events']);
-      // OpenAPI 3.1, bearer security on every /v1 operation, public health routes, 202 for events, ErrorBody refusals.
+      // OpenAPI 3.1, bearer security on every /v1 operation and on the health routes that name tenants or machines,
+      // public liveness and readiness, 202 for events, ErrorBody refusals.
       expect(document.openapi).toBe('3.1.0');
       expect(document.servers).toEqual([expect.objectContaining({ url: '/' })]);
       for (const [path, operations] of Object.entries<Record<string, any>>(document.paths)) {
         for (const operation of Object.values(operations)) {
-          expect(operation.security, path).toEqual(path.startsWith('/v1') ? [{ bearer: [] }] : []);
-          if (path.startsWith('/v1')) expect(Object.keys(operation.responses), path).toEqual(expect.arrayContaining(['401', '403']));
+          const secured = !['/health/live', '/health/ready'].includes(path);
+          expect(operation.security, path).toEqual(secured ? [{ bearer: [] }] : []);
+          if (secured) expect(Object.keys(operation.responses), path).toEqual(expect.arrayContaining(['401', '403']));
           for (const [status, answer] of Object.entries<any>(operation.responses)) {
             if (Number(status) >= 400 && path.startsWith('/v1'))
               expect(answer.content['application/json'].schema, `${path} ${status}`).toEqual({ $ref: '#/components/schemas/ErrorBody' });

@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { generateSigningSecret } from '@event-connectors/webhook-connector';
 import { WebhookReceiver } from '@event-connectors/webhook-connector/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { IntakeGate } from '../apps/connector-host/src/intake/intake-gate.js';
 import { ApiDocument, type ApiDocumentJson } from './support/api-document.js';
 import { audienceBinding, profileEvent, webhookConnector } from './support/fixtures.js';
 import { freePort } from './support/free-port.js';
@@ -106,9 +107,8 @@ describe('the published API document, against the real host', () => {
     await send(host, 'GET', '/v1/deliveries', { ...A, query: `connectorId=${id}` });
     await send(host, 'GET', '/v1/connectors/{id}/stats', { ...A, id, query: 'days=30' });
     await send(host, 'POST', '/v1/admin/rotate-secrets', A);
-    for (const path of ['/health/live', '/health/ready', '/health/cluster', '/health/connectors']) {
-      expect((await send(host, 'GET', path)).status).toBe(200);
-    }
+    for (const path of ['/health/live', '/health/ready']) expect((await send(host, 'GET', path)).status).toBe(200);
+    for (const path of ['/health/cluster', '/health/connectors']) expect((await send(host, 'GET', path, A)).status).toBe(200);
     expect((await send(host, 'DELETE', '/v1/bindings/{id}', { ...A, id: binding.body.id })).status).toBe(204);
     expect((await send(host, 'DELETE', '/v1/connectors/{id}', { ...A, id })).status).toBe(204);
   });
@@ -181,7 +181,7 @@ describe('the published API document, against the real host', () => {
     expect((await send(host, 'POST', '/v1/events', { ...keyed, body: otherBody })).status).toBe(422);
   });
 
-  it('documents what a saturated host answers: 429 past the admin rate limit or a backlog cap, 503 not ready', async () => {
+  it('documents what a saturated host answers: 429 past the admin rate limit or a backlog cap (still ready), 503 shutting down', async () => {
     // One admin call per route and minute, one pending message per connector, and a destination that is down.
     const saturated = await TestHost.configured({ env: { ...TOKENS, ADMIN_RATE_LIMIT_PER_MINUTE: '1', MAX_BACKLOG_PER_CONNECTOR: '1' } });
     try {
@@ -193,9 +193,8 @@ describe('the published API document, against the real host', () => {
       await eventually('the backlog cap to refuse events', async () =>
         (await send(saturated, 'POST', '/v1/events', event)).status === 429 ? true : undefined,
       );
-      await eventually('the host to report not ready', async () =>
-        (await send(saturated, 'GET', '/health/ready')).status === 503 ? true : undefined,
-      );
+      // A connector at its cap refuses its own events; the host stays ready for everyone else.
+      expect((await send(saturated, 'GET', '/health/ready')).status).toBe(200);
       for (const { method, path } of api.operations.filter((operation) => operation.secured && operation.path !== '/v1/events')) {
         const limited = await eventually(`${method} ${path} to be rate limited`, async () => {
           const { status } = await send(saturated, method, path, { ...A, id });
@@ -203,6 +202,9 @@ describe('the published API document, against the real host', () => {
         });
         expect(limited).toBe(429);
       }
+      // What app.close() (SIGTERM) does first: intake closes, and the host reports not ready.
+      saturated.app.get(IntakeGate, { strict: false }).onModuleDestroy();
+      expect((await send(saturated, 'GET', '/health/ready')).status).toBe(503);
     } finally {
       await saturated.stop(true);
     }

@@ -9,6 +9,7 @@ const ADMIN = 'admin-token-0123456789abcdef';
 const ADMIN_SITE_7 = 'admin-site-7-token-0123456789';
 const INGEST = 'ingest-token-0123456789abcdef';
 const INGEST_SITE_7 = 'ingest-site-7-token-012345678';
+const METRICS = 'metrics-token-0123456789abcdef';
 
 let kinesis: InProcessKinesalite;
 let host: TestHost;
@@ -22,7 +23,9 @@ beforeAll(async () => {
       // One admin token given as its SHA-256 only: configuration need not hold it in clear.
       ADMIN_TOKENS: `sha256:${createHash('sha256').update(ADMIN).digest('hex')},${ADMIN_SITE_7}@7`,
       INGEST_TOKENS: `${INGEST},${INGEST_SITE_7}@7`,
+      METRICS_TOKENS: METRICS,
       ADMIN_RATE_LIMIT_PER_MINUTE: '100000',
+      AUTH_FAILURES_PER_MINUTE: '1000',
     },
   });
 });
@@ -31,12 +34,20 @@ afterAll(async () => {
   await kinesis?.stop();
 });
 
-async function call(token: string | undefined, method: string, path: string, body?: unknown) {
-  const response = await fetch(host.url + path, {
+async function call(
+  token: string | undefined,
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+  to = host,
+) {
+  const response = await fetch(to.url + path, {
     method,
     headers: {
       ...(body === undefined ? {} : { 'content-type': 'application/json' }),
       ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...headers,
     },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
@@ -64,9 +75,24 @@ describe('access control', () => {
     expect((await call(INGEST, 'POST', '/v1/events', { events: [profileEvent(randomUUID())] })).status).toBe(202);
   });
 
-  it('leaves health and metrics open for operators', async () => {
-    for (const path of ['/health/live', '/health/ready', '/health/connectors', '/metrics'])
-      expect((await call(undefined, 'GET', path)).status, path).toBe(200);
+  it('leaves liveness and readiness open, and shows connectors, the cluster and metrics to tokens that may see them', async () => {
+    for (const path of ['/health/live', '/health/ready']) expect((await call(undefined, 'GET', path)).status, path).toBe(200);
+    for (const path of ['/health/connectors', '/health/cluster', '/metrics']) {
+      expect((await call(undefined, 'GET', path)).status, `${path} without a token`).toBe(401);
+      expect((await call(INGEST, 'GET', path)).status, `${path} with an ingest token`).toBe(403);
+      expect((await call(ADMIN, 'GET', path)).status, `${path} with an admin token`).toBe(200);
+    }
+    expect((await call(METRICS, 'GET', '/metrics')).status).toBe(200);
+    expect((await call(METRICS, 'GET', '/health/connectors')).status).toBe(403);
+    // A site-limited admin token names one tenant: the host-wide views are not for it.
+    expect((await call(ADMIN_SITE_7, 'GET', '/metrics')).status).toBe(403);
+    expect((await call(ADMIN_SITE_7, 'GET', '/health/cluster')).status).toBe(403);
+  });
+
+  it('takes the bearer scheme in any case', async () => {
+    for (const scheme of ['Bearer', 'bearer', 'BEARER'])
+      expect((await call(undefined, 'GET', '/v1/connectors', undefined, { authorization: `${scheme} ${ADMIN}` })).status, scheme).toBe(200);
+    expect((await call(undefined, 'GET', '/v1/connectors', undefined, { authorization: `Basic ${ADMIN}` })).status).toBe(401);
   });
 
   it('sends security headers', async () => {
@@ -78,6 +104,20 @@ describe('access control', () => {
 });
 
 describe('tenant isolation with site-limited tokens', () => {
+  it("shows a site-limited token its own site's connectors only in /health/connectors", async () => {
+    const seven = (await call(ADMIN_SITE_7, 'POST', '/v1/connectors', kinesisConnector('sec-7', { siteNumber: 7, name: 'seven' }))).body;
+    const eight = (await call(ADMIN, 'POST', '/v1/connectors', kinesisConnector('sec-8', { siteNumber: 8, name: 'eight' }))).body;
+    const ids = async (token: string) =>
+      ((await call(token, 'GET', '/health/connectors')).body.connectors as { id: string; siteNumber: number }[]).map((c) => c.id);
+    expect(await ids(ADMIN)).toEqual(expect.arrayContaining([seven.id, eight.id]));
+    const seen = (await call(ADMIN_SITE_7, 'GET', '/health/connectors')).body.connectors as { id: string; siteNumber: number }[];
+    expect(seen.map((c) => c.id)).toContain(seven.id);
+    expect(seen.every((c) => c.siteNumber === 7)).toBe(true);
+    const ready = await call(undefined, 'GET', '/health/ready');
+    expect(JSON.stringify(ready.body)).not.toMatch(new RegExp(`${seven.id}|${eight.id}`));
+    for (const id of [seven.id, eight.id]) expect((await call(ADMIN, 'DELETE', `/v1/connectors/${id}`)).status).toBe(204);
+  });
+
   it('keeps each site to its own connectors, bindings, dead letters and events', async () => {
     const own = await call(ADMIN_SITE_7, 'POST', '/v1/connectors', kinesisConnector('sec-7', { siteNumber: 7 }));
     expect(own.status).toBe(201);
@@ -156,6 +196,39 @@ describe('secrets', () => {
 });
 
 describe('rate limiting of admin routes', () => {
+  it('counts each token on its own, so one client past its limit does not stop another from the same address', async () => {
+    const second = 'admin-token-second-0123456789';
+    const limited = await TestHost.start(kinesis.endpoint, {
+      env: { ADMIN_TOKENS: `${ADMIN},${second}`, ADMIN_RATE_LIMIT_PER_MINUTE: '3' },
+    });
+    try {
+      const statuses = async (token: string) => {
+        const seen: number[] = [];
+        for (let i = 0; i < 4; i++) seen.push((await call(token, 'GET', '/v1/connectors', undefined, {}, limited)).status);
+        return seen;
+      };
+      expect(await statuses(ADMIN)).toEqual([200, 200, 200, 429]);
+      expect(await statuses(second)).toEqual([200, 200, 200, 429]);
+    } finally {
+      await limited.stop(true);
+    }
+  });
+
+  it('refuses an address that keeps failing authentication, even with a valid token, until its minute is over', async () => {
+    const limited = await TestHost.start(kinesis.endpoint, { env: { ADMIN_TOKENS: ADMIN, AUTH_FAILURES_PER_MINUTE: '3' } });
+    try {
+      for (let i = 0; i < 3; i++)
+        expect((await call(`guess-${i}-0123456789abcdef`, 'GET', '/v1/connectors', undefined, {}, limited)).status).toBe(401);
+      const blocked = await call(ADMIN, 'GET', '/v1/connectors', undefined, {}, limited);
+      expect(blocked.status).toBe(429);
+      expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect(blocked.body.message).toContain('AUTH_FAILURES_PER_MINUTE=3');
+      expect((await call(undefined, 'GET', '/health/ready', undefined, {}, limited)).status).toBe(200);
+    } finally {
+      await limited.stop(true);
+    }
+  });
+
   it('answers 429 past the limit, and never limits event intake', async () => {
     const limited = await TestHost.start(kinesis.endpoint, { env: { ADMIN_RATE_LIMIT_PER_MINUTE: '5' } });
     try {
@@ -170,3 +243,38 @@ describe('rate limiting of admin routes', () => {
     }
   });
 });
+
+describe('a host without tokens', () => {
+  it('serves requests from this machine that name it, and refuses a Host header naming another (DNS rebinding)', async () => {
+    const open = await TestHost.start(kinesis.endpoint);
+    try {
+      expect((await call(undefined, 'GET', '/v1/connectors', undefined, {}, open)).status).toBe(200);
+      const port = new URL(open.url).port;
+      expect((await rawRequest(open.url, '/v1/connectors', 'GET', `localhost:${port}`)).status).toBe(200);
+      const rebound = await rawRequest(open.url, '/v1/connectors', 'POST', `attacker.example:${port}`, kinesisConnector('sec-7'));
+      expect(rebound.status).toBe(403);
+      expect((await call(undefined, 'GET', '/v1/connectors', undefined, {}, open)).body).toEqual([]);
+    } finally {
+      await open.stop(true);
+    }
+  });
+});
+
+/** fetch() sets Host itself; node:http sends the one given, as a browser fooled by DNS rebinding would. */
+async function rawRequest(base: string, path: string, method: string, hostHeader: string, body?: unknown) {
+  const { request } = await import('node:http');
+  const url = new URL(path, base);
+  const text = body === undefined ? undefined : JSON.stringify(body);
+  return new Promise<{ status: number }>((resolve, reject) => {
+    const req = request(
+      { host: url.hostname, port: url.port, path: url.pathname, method, headers: { host: hostHeader, 'content-type': 'application/json' } },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve({ status: res.statusCode ?? 0 }));
+      },
+    );
+    req.on('error', reject);
+    if (text === undefined) req.end();
+    else req.end(text);
+  });
+}

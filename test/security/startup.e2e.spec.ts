@@ -42,6 +42,12 @@ describe('start-up safety', () => {
     }
   });
 
+  it('refuses to start on an APP_ENV it does not know, rather than run as development', async () => {
+    await expect(createHostApp({ APP_ENV: 'prod', LOG_LEVEL: 'silent' })).rejects.toThrow(
+      /APP_ENV must be one of production, development, got "prod"/,
+    );
+  });
+
   it('listens on loopback only, and says so, when no token is configured', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'no-tokens-'));
     const host = new HostProcess(

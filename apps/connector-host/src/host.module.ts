@@ -1,4 +1,5 @@
 import { ADMIN_THROTTLER } from './api/admin-throttler.js';
+import type { Principal } from './api/auth/access-tokens.js';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { ConnectorSdkModule } from '@event-connectors/connector-sdk';
@@ -39,7 +40,15 @@ export class HostModule {
         HostConfigModule.forRoot(config),
         WriteLockModule.forRoot(new WriteLock()),
         loggingModule(config),
-        ThrottlerModule.forRoot({ throttlers: [{ name: ADMIN_THROTTLER, ttl: 60_000, limit: config.adminRateLimitPerMinute }] }),
+        ThrottlerModule.forRoot({
+          throttlers: [{ name: ADMIN_THROTTLER, ttl: 60_000, limit: config.adminRateLimitPerMinute }],
+          // Per token (the auth guard ran first), so clients behind one address do not share a limit, and one
+          // client cannot escape its own by spreading over addresses.
+          getTracker: (request) => {
+            const { principal, ip } = request as { principal?: Principal; ip: string };
+            return principal?.key ?? ip;
+          },
+        }),
         ConnectorSdkModule,
         ...connectors,
         ObservabilityModule,

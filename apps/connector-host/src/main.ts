@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import { accessControlOn } from './config/host.config.js';
 import { createHostApp } from './create-host-app.js';
 import { boundHeapGrowth } from './lifecycle/heap-growth.js';
 
@@ -12,11 +13,13 @@ async function main(): Promise<void> {
   app.enableShutdownHooks();
   const logger = new Logger('Host');
   let host = config.host;
-  if (config.adminTokens.length === 0 && config.ingestTokens.length === 0) {
+  if (!accessControlOn(config)) {
     // No tokens: no access control, so nobody but this machine may reach the host.
     if (!isLoopback(host)) logger.warn(`HOST=${host} ignored: with no ADMIN_TOKENS or INGEST_TOKENS the host listens on loopback only`);
     host = isLoopback(host) ? host : '127.0.0.1';
-    logger.warn('Access control is off (no ADMIN_TOKENS or INGEST_TOKENS configured): listening on loopback only');
+    logger.warn(
+      'Access control is off (no ADMIN_TOKENS, INGEST_TOKENS or METRICS_TOKENS configured): listening on loopback only, for requests that name this machine',
+    );
   }
   await app.listen(config.port, host);
   logger.log(`Connector host listening on http://${host}:${config.port} (store ${config.databasePath}; API docs at /docs)`);

@@ -9,6 +9,7 @@ import { ObservabilityModule } from '../observability/observability.module.js';
 import { SetupsModule } from '../setups/setups.module.js';
 import { StoreModule } from '../store/store.module.js';
 import { AdminController } from './admin.controller.js';
+import { AuthFailureLimiter } from './auth/auth-failure-limiter.js';
 import { AuthGuard } from './auth/auth.guard.js';
 import { BindingsController } from './bindings.controller.js';
 import { ConnectorTypesController } from './connector-types.controller.js';
@@ -50,9 +51,6 @@ import { StatsModule } from '../stats/stats.module.js';
     HealthController,
     MetricsController,
   ],
-  providers: [
-    { provide: APP_FILTER, useClass: ErrorBodyFilter },
-    { provide: APP_GUARD, useClass: AuthGuard },
-  ],
+  providers: [{ provide: APP_FILTER, useClass: ErrorBodyFilter }, AuthFailureLimiter, { provide: APP_GUARD, useClass: AuthGuard }],
 })
 export class ApiModule {}

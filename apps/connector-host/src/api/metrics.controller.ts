@@ -5,7 +5,7 @@ import { DeliveryControl } from '../delivery/delivery-control.js';
 import { MetricsService } from '../observability/metrics.service.js';
 
 @ApiExcludeController()
-@Access('public')
+@Access('metrics')
 @Controller('metrics')
 export class MetricsController {
   constructor(
@@ -13,7 +13,7 @@ export class MetricsController {
     private readonly delivery: DeliveryControl,
   ) {}
 
-  /** Prometheus text format. */
+  /** Prometheus text format. Names every tenant's connectors: a metrics token, or an admin token of the whole host. */
   @Get()
   @Header('content-type', 'text/plain; version=0.0.4; charset=utf-8')
   async scrape(): Promise<string> {

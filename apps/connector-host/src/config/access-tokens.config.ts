@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { EnvReader } from './env-reader.js';
 
-/** What a token may do: manage set-ups (admin) or post events (ingest). */
-export type TokenScope = 'admin' | 'ingest';
+/** What a token may do: manage set-ups (admin), post events (ingest), or read the metrics (metrics). */
+export type TokenScope = 'admin' | 'ingest' | 'metrics';
 
 /** A configured bearer token: only its SHA-256 is kept in memory; optionally limited to one site. */
 export interface AccessToken {
@@ -14,7 +14,7 @@ export interface AccessToken {
 const ENTRY = /^(?:sha256:(?<hash>[0-9a-f]{64})|(?<token>[\x21-\x3f\x41-\x7e]{16,512}))(?:@(?<site>[1-9][0-9]{0,9}))?$/;
 
 /**
- * Parses ADMIN_TOKENS / INGEST_TOKENS: comma-separated entries `<token>` or `sha256:<hex of the token's SHA-256>`
+ * Parses ADMIN_TOKENS / INGEST_TOKENS / METRICS_TOKENS: comma-separated entries `<token>` or `sha256:<hex of the token's SHA-256>`
  * (so configuration need not hold tokens in clear), each optionally `@<siteNumber>` to limit it to one site.
  */
 export function readTokens(env: EnvReader, key: string, scope: TokenScope): AccessToken[] {

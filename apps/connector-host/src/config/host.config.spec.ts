@@ -39,4 +39,25 @@ describe('readHostConfig', () => {
     expect(config).toMatchObject({ production: true, logFormat: 'json', pinoLevel: 'warn' });
     expect(config.ingestTokens).toEqual([{ scope: 'ingest', hash: expect.any(Buffer), siteNumber: 42 }]);
   });
+
+  it('takes only production or development for APP_ENV (NODE_ENV: test counts as development), never a look-alike', () => {
+    expect(readHostConfig({ APP_ENV: 'production' }).production).toBe(true);
+    expect(readHostConfig({ APP_ENV: 'development' }).production).toBe(false);
+    expect(readHostConfig({ NODE_ENV: 'production' }).production).toBe(true);
+    expect(readHostConfig({ NODE_ENV: 'test' }).production).toBe(false);
+    for (const [key, value] of [
+      ['APP_ENV', 'prod'],
+      ['APP_ENV', 'Production'],
+      ['APP_ENV', 'staging'],
+      ['NODE_ENV', 'prod'],
+    ]) {
+      expect(() => readHostConfig({ [key]: value }), `${key}=${value}`).toThrow(new RegExp(`${key} must be one of`));
+    }
+  });
+
+  it('reads metrics tokens with a scope of their own', () => {
+    expect(readHostConfig({ METRICS_TOKENS: 'metrics-token-0123456789' }).metricsTokens).toEqual([
+      { scope: 'metrics', hash: expect.any(Buffer), siteNumber: undefined },
+    ]);
+  });
 });

@@ -30,8 +30,12 @@ export interface HostConfig {
   adminTokens: AccessToken[];
   /** Bearer tokens for POST /v1/events only. */
   ingestTokens: AccessToken[];
-  /** Requests per minute per client on the admin routes. */
+  /** Bearer tokens for GET /metrics only (a Prometheus scrape job); an admin token not limited to a site serves too. */
+  metricsTokens: AccessToken[];
+  /** Requests per minute per token on the admin routes. */
   adminRateLimitPerMinute: number;
+  /** Requests with a missing or wrong token a client address may make per minute before it is refused (429) for a minute. */
+  authFailuresPerMinute: number;
   delivery: {
     /**
      * Whether delivery runs on its own thread (its own event loop, store connection and connector instances), so
@@ -100,7 +104,7 @@ export const HOST_CONFIG = Symbol('HOST_CONFIG');
 /** Parses the environment; throws one error listing every malformed value (fail fast at boot). */
 export function readHostConfig(environment: Env): HostConfig {
   const env = new EnvReader(environment);
-  const appEnv = env.string('APP_ENV') ?? env.string('NODE_ENV') ?? 'development';
+  const appEnv = readAppEnv(env);
   const dataDir = env.string('DATA_DIR') ?? './data';
   const secretsKey = env.string('SECRETS_KEY');
   if (secretsKey !== undefined && Buffer.from(secretsKey, 'base64').length !== 32) {
@@ -133,7 +137,9 @@ export function readHostConfig(environment: Env): HostConfig {
     previousSecretsKeys: env.list('SECRETS_PREVIOUS_KEYS'),
     adminTokens: readTokens(env, 'ADMIN_TOKENS', 'admin'),
     ingestTokens: readTokens(env, 'INGEST_TOKENS', 'ingest'),
+    metricsTokens: readTokens(env, 'METRICS_TOKENS', 'metrics'),
     adminRateLimitPerMinute: env.int('ADMIN_RATE_LIMIT_PER_MINUTE', 1200, 1, 10_000_000),
+    authFailuresPerMinute: env.int('AUTH_FAILURES_PER_MINUTE', 30, 1, 1_000_000),
     delivery: {
       // On PostgreSQL instances scale out as processes (ROLE), and the store's work is I/O, not this loop's CPU.
       thread: env.bool('DELIVERY_THREAD', !shared),
@@ -168,6 +174,22 @@ export function readHostConfig(environment: Env): HostConfig {
     env.refuse('DELIVERY_MAX_LINGER_MS (the latency budget) must be at least DELIVERY_LINGER_MS');
   env.throwIfInvalid();
   return config;
+}
+
+/**
+ * APP_ENV (or, without it, NODE_ENV): production or development. Anything else stops the boot: a typo such as
+ * `prod` must not quietly mean development (no secrets key required, the SSRF guard off). NODE_ENV=test, which
+ * tools set, counts as development.
+ */
+function readAppEnv(env: EnvReader): 'production' | 'development' {
+  if (env.string('APP_ENV') !== undefined) return env.oneOf('APP_ENV', ['production', 'development'], 'production');
+  const nodeEnv = env.oneOf('NODE_ENV', ['production', 'development', 'test'], 'production');
+  return env.string('NODE_ENV') !== undefined && nodeEnv === 'production' ? 'production' : 'development';
+}
+
+/** Whether any bearer token is configured: without one, access control is off and the host serves loopback only. */
+export function accessControlOn(config: HostConfig): boolean {
+  return config.adminTokens.length + config.ingestTokens.length + config.metricsTokens.length > 0;
 }
 
 /** LOG_LEVEL=warn prints fatal, error and warn; `silent` prints nothing. */

@@ -55,34 +55,38 @@ export class ConnectorHealthService implements OnModuleInit {
     );
   }
 
-  async connectors(): Promise<ConnectorHealth[]> {
+  /** Every connector's health, or with `site` only that site's. */
+  async connectors(site?: number): Promise<ConnectorHealth[]> {
     const loops = await this.delivery.loops();
     const now = Date.now();
-    return (await this.stats.snapshot()).map((connector) => {
-      const loop = loops.get(connector.id);
-      const status: ConnectorHealth['status'] = !connector.enabled
-        ? 'disabled'
-        : connector.pausedReason
-          ? 'paused'
-          : loop && loop.failingRounds > 0
-            ? 'failing'
-            : 'active';
-      return {
-        id: connector.id,
-        type: connector.type,
-        name: connector.name,
-        siteNumber: connector.siteNumber,
-        status,
-        pausedReason: connector.pausedReason,
-        lastSuccessAt: loop?.lastSuccessAt ? new Date(loop.lastSuccessAt).toISOString() : null,
-        lastError: loop?.lastError
-          ? { code: loop.lastError.code, message: loop.lastError.message, at: new Date(loop.lastError.at).toISOString() }
-          : null,
-        backlog: connector.pending,
-        deadLetters: connector.deadLetters,
-        oldestPendingAgeSeconds:
-          connector.oldestAcceptedAt === undefined ? null : Math.round((now - connector.oldestAcceptedAt) / 100) / 10,
-      };
-    });
+    const snapshot = await this.stats.snapshot();
+    return snapshot
+      .filter((connector) => site === undefined || connector.siteNumber === site)
+      .map((connector) => {
+        const loop = loops.get(connector.id);
+        const status: ConnectorHealth['status'] = !connector.enabled
+          ? 'disabled'
+          : connector.pausedReason
+            ? 'paused'
+            : loop && loop.failingRounds > 0
+              ? 'failing'
+              : 'active';
+        return {
+          id: connector.id,
+          type: connector.type,
+          name: connector.name,
+          siteNumber: connector.siteNumber,
+          status,
+          pausedReason: connector.pausedReason,
+          lastSuccessAt: loop?.lastSuccessAt ? new Date(loop.lastSuccessAt).toISOString() : null,
+          lastError: loop?.lastError
+            ? { code: loop.lastError.code, message: loop.lastError.message, at: new Date(loop.lastError.at).toISOString() }
+            : null,
+          backlog: connector.pending,
+          deadLetters: connector.deadLetters,
+          oldestPendingAgeSeconds:
+            connector.oldestAcceptedAt === undefined ? null : Math.round((now - connector.oldestAcceptedAt) / 100) / 10,
+        };
+      });
   }
 }

@@ -5,6 +5,8 @@ import { type AccessToken, sha256, type TokenScope } from '../../config/access-t
 export interface Principal {
   scope: TokenScope | 'unauthenticated-loopback';
   siteNumber?: number;
+  /** A short, stable digest of the token (never the token): what per-client limits count by. */
+  key?: string;
 }
 
 /**

@@ -1,41 +1,55 @@
 import { type CanActivate, type ExecutionContext, ForbiddenException, Inject, Injectable, UnauthorizedException } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { HOST_CONFIG, type HostConfig } from '../../config/host.config.js';
-import { ACCESS_KEY } from './access.decorator.js';
+import { accessControlOn, HOST_CONFIG, type HostConfig } from '../../config/host.config.js';
+import { ACCESS_KEY, type RouteAccess } from './access.decorator.js';
 import type { AccessToken } from '../../config/access-tokens.config.js';
 import { matchToken, type Principal } from './access-tokens.js';
+import { AuthFailureLimiter } from './auth-failure-limiter.js';
+import { isLoopbackRequest } from './loopback-request.js';
+
+/** `Authorization: Bearer <token>`, the scheme in any case (RFC 9110: schemes are case-insensitive). */
+const BEARER = /^bearer[ \t]+(\S+)[ \t]*$/i;
 
 /**
- * Bearer-token access control for every route: 401 without a valid token, 403 with a token of the other
- * scope. With no token configured at all the host serves loopback only (see main.ts) and lets calls through.
+ * Bearer-token access control for every route: 401 without a valid token, 403 with a token of another scope, 429
+ * for an address that failed too often. With no token configured at all, the host listens on loopback only (see
+ * main.ts) and serves only requests from this machine that name it in their Host header.
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
   private readonly tokens: AccessToken[];
+  private readonly on: boolean;
 
   constructor(
     private readonly reflector: Reflector,
     @Inject(HOST_CONFIG) config: HostConfig,
+    private readonly failures: AuthFailureLimiter,
   ) {
-    this.tokens = [...config.adminTokens, ...config.ingestTokens];
+    this.tokens = [...config.adminTokens, ...config.ingestTokens, ...config.metricsTokens];
+    this.on = accessControlOn(config);
   }
 
   canActivate(context: ExecutionContext): boolean {
-    const access = this.reflector.getAllAndOverride<'admin' | 'ingest' | 'public' | undefined>(ACCESS_KEY, [
-      context.getHandler(),
-      context.getClass(),
-    ]);
+    const access = this.reflector.getAllAndOverride<RouteAccess | undefined>(ACCESS_KEY, [context.getHandler(), context.getClass()]);
     const request = context.switchToHttp().getRequest<FastifyRequest & { principal?: Principal }>();
     if (access === 'public') return true;
-    if (this.tokens.length === 0) {
+    if (!this.on) {
+      if (!isLoopbackRequest(request.socket.remoteAddress, request.headers.host)) {
+        throw new ForbiddenException({
+          statusCode: 403,
+          error: 'Forbidden',
+          message: 'With no tokens configured this host serves requests from this machine, naming it in their Host header, only',
+        });
+      }
       request.principal = { scope: 'unauthenticated-loopback' };
       return true;
     }
-    const header = request.headers.authorization;
-    const presented = typeof header === 'string' && header.startsWith('Bearer ') ? header.slice(7).trim() : '';
+    this.failures.refuseIfBlocked(request.ip);
+    const presented = BEARER.exec(request.headers.authorization ?? '')?.[1];
     const token = presented ? matchToken(presented, this.tokens) : undefined;
     if (!token) {
+      this.failures.failed(request.ip);
       void context.switchToHttp().getResponse<FastifyReply>().header('WWW-Authenticate', 'Bearer');
       throw new UnauthorizedException({
         statusCode: 401,
@@ -45,14 +59,20 @@ export class AuthGuard implements CanActivate {
     }
     // A route without a declared scope is an admin route: closed by default.
     const needed = access ?? 'admin';
-    if (token.scope !== needed) {
+    if (!mayUse(token, needed)) {
       throw new ForbiddenException({
         statusCode: 403,
         error: 'Forbidden',
-        message: `This route needs a token of scope ${needed}; this one is ${token.scope}`,
+        message: `This route needs a token of scope ${needed}${needed === 'metrics' ? ' (or admin, not limited to a site)' : ''}; this one is ${token.scope}${token.siteNumber === undefined ? '' : ` of site ${token.siteNumber}`}`,
       });
     }
-    request.principal = { scope: token.scope, siteNumber: token.siteNumber };
+    request.principal = { scope: token.scope, siteNumber: token.siteNumber, key: token.hash.subarray(0, 12).toString('hex') };
     return true;
   }
+}
+
+/** The metrics name every tenant's connectors: a metrics token, or an admin token of the whole host, may read them. */
+function mayUse(token: AccessToken, needed: Exclude<RouteAccess, 'public'>): boolean {
+  if (needed === 'metrics') return token.scope === 'metrics' || (token.scope === 'admin' && token.siteNumber === undefined);
+  return token.scope === needed;
 }
