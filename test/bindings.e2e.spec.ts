@@ -42,12 +42,15 @@ describe('/v1/bindings', () => {
     expect(created).toMatchObject({ source: body.source, sourceName: null, profileVariables: [], properties: {} });
   });
 
-  it('refuses to bind the same connector to the same source twice (409)', async () => {
+  it('refuses to bind the same connector to the same source twice (409), also when the id differs only in case', async () => {
     const body = audienceBinding(connectorId);
     expect((await host.request('POST', '/v1/bindings', body)).status).toBe(201);
     const again = await host.request('POST', '/v1/bindings', { ...body, sourceName: 'other' });
     expect(again.status).toBe(409);
     expect(again.body.message).toContain(body.source.id);
+    const upper = await host.request('POST', '/v1/bindings', { ...body, source: { ...body.source, id: body.source.id.toUpperCase() } });
+    expect(upper.status).toBe(409);
+    expect((await host.request('GET', `/v1/bindings?sourceId=${body.source.id}`)).body).toHaveLength(1);
   });
 
   it('lists by connector and by source, and deletes', async () => {
@@ -89,6 +92,18 @@ describe('/v1/bindings', () => {
         }),
       'profileVariables',
       /distinct names/,
+    ],
+    [
+      'one property mapped twice',
+      () =>
+        audienceBinding(connectorId, {
+          profileVariables: [
+            { name: 'a', property: 'x' },
+            { name: 'b', property: 'x' },
+          ],
+        }),
+      'profileVariables',
+      /distinct properties/,
     ],
     [
       'a variable without property',
@@ -193,6 +208,35 @@ describe('one rule for audience and step ids', () => {
       });
       expect(event.body.errors[0].field).toBe('events[0].sourceId');
       expect((await host.request('GET', `/v1/bindings?sourceId=${malformed}`)).status).toBe(400);
+    }
+  });
+});
+
+describe('what one site may configure', () => {
+  it('binds at most MAX_BINDINGS_PER_SOURCE connectors to a source, and a site has at most MAX_CONNECTORS_PER_SITE', async () => {
+    const limited = await TestHost.withFake({ env: { MAX_BINDINGS_PER_SOURCE: '2', MAX_CONNECTORS_PER_SITE: '3' } });
+    try {
+      const ids: string[] = [];
+      for (let i = 0; i < 3; i++) ids.push((await limited.request('POST', '/v1/connectors', fakeConnector('quota'))).body.id);
+      const fourth = await limited.request('POST', '/v1/connectors', fakeConnector('quota'));
+      expect(fourth.status).toBe(422);
+      expect(fourth.body.limit).toEqual({ name: 'MAX_CONNECTORS_PER_SITE', max: 3, actual: 4 });
+      expect(fourth.body.errors).toEqual([{ field: 'siteNumber', message: expect.stringContaining('3 connectors') }]);
+      // Another site is not held by this one's quota.
+      expect((await limited.request('POST', '/v1/connectors', fakeConnector('quota', { siteNumber: 8 }))).status).toBe(201);
+
+      const source = { type: 'audience', id: randomUUID(), number: 1, name: 'Fan-out' };
+      for (const id of ids.slice(0, 2))
+        expect((await limited.request('POST', '/v1/bindings', audienceBinding(id, { source }))).status).toBe(201);
+      const third = await limited.request('POST', '/v1/bindings', audienceBinding(ids[2], { source }));
+      expect(third.status).toBe(422);
+      expect(third.body.limit).toEqual({ name: 'MAX_BINDINGS_PER_SOURCE', max: 2, actual: 3 });
+      expect(third.body.errors[0].field).toBe('source.id');
+      expect((await limited.request('GET', `/v1/bindings?sourceId=${source.id}`)).body).toHaveLength(2);
+      // The same connector on another source is fine.
+      expect((await limited.request('POST', '/v1/bindings', audienceBinding(ids[2]))).status).toBe(201);
+    } finally {
+      await limited.stop(true);
     }
   });
 });

@@ -210,6 +210,29 @@ describe('the published API document, against the real host', () => {
     }
   });
 
+  it('documents the bounds on what a request or a site may cost: 413 and 422 naming the limit', async () => {
+    const limits = { MAX_BINDINGS_PER_SOURCE: '1', MAX_CONNECTORS_PER_SITE: '2', MAX_MESSAGES_PER_REQUEST: '1' };
+    const bounded = await TestHost.configured({ env: { ...TOKENS, ADMIN_RATE_LIMIT_PER_MINUTE: '100000', ...limits } });
+    try {
+      const A = { token: ADMIN };
+      const save = () => send(bounded, 'POST', '/v1/connectors', { ...A, body: webhookConnector(receiver.url, SECRET) });
+      const [first, second, third] = [await save(), await save(), await save()];
+      expect([first.status, second.status]).toEqual([201, 201]);
+      expect(third).toMatchObject({ status: 422, body: { limit: { name: 'MAX_CONNECTORS_PER_SITE', max: 2, actual: 3 } } });
+      const binding = (await send(bounded, 'POST', '/v1/bindings', { ...A, body: audienceBinding(first.body.id) })).body;
+      const fanOut = await send(bounded, 'POST', '/v1/bindings', {
+        ...A,
+        body: { ...audienceBinding(second.body.id), source: binding.source },
+      });
+      expect(fanOut).toMatchObject({ status: 422, body: { limit: { name: 'MAX_BINDINGS_PER_SOURCE', max: 1, actual: 2 } } });
+      const events = [0, 1].map((n) => profileEvent(binding.source.id, { profile: { profileId: `p${n}`, partnerIds: { '33': ['1'] } } }));
+      const tooMany = await send(bounded, 'POST', '/v1/events', { token: INGEST, body: { events } });
+      expect(tooMany).toMatchObject({ status: 413, body: { limit: { name: 'MAX_MESSAGES_PER_REQUEST', max: 1, actual: 2 } } });
+    } finally {
+      await bounded.stop(true);
+    }
+  });
+
   it('documents the 503 of an instance that only delivers (ROLE=delivery, on PostgreSQL)', async () => {
     const env = { ...TOKENS, DATABASE_URL: await freshDatabaseUrl(), ROLE: 'delivery', SECRETS_KEY: randomBytes(32).toString('base64') };
     const deliveryOnly = await TestHost.configured({ env });

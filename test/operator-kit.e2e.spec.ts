@@ -48,7 +48,7 @@ let host: TestHost;
 
 beforeAll(async () => {
   receiver = await WebhookReceiver.start(SECRET);
-  host = await TestHost.configured({ env: { CONNECTORS: 'webhook', DELIVERY_RETRY_MAX_MS: '100' } });
+  host = await TestHost.configured({ env: { CONNECTORS: 'webhook', DELIVERY_RETRY_MAX_MS: '100', MAX_MESSAGES_PER_REQUEST: '3' } });
 });
 afterAll(async () => {
   await host?.stop(true);
@@ -69,6 +69,8 @@ describe('the operator kit (ops/)', () => {
       profileEvent(sourceId, { profile: { profileId, partnerIds, properties: {} } });
     const events = [event('p1'), event('flaky'), event('refused'), event('no-ids', { '99': ['x'] })];
     expect((await host.request('POST', '/v1/events', { events })).status).toBe(202);
+    // And one request past a bound (4 messages, MAX_MESSAGES_PER_REQUEST=3), which the refusal alert counts.
+    expect((await host.request('POST', '/v1/events', { events: [event('p2', { '33': ['1', '2', '3', '4'] })] })).status).toBe(413);
     await eventually('the refused message to be dead-lettered and the rest delivered', async () => {
       const [health] = (await host.request('GET', '/health/connectors')).body.connectors;
       return health.deadLetters === 1 && health.backlog === 0 ? true : undefined;

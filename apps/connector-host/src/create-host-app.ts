@@ -11,6 +11,9 @@ import { toFieldErrors } from '@event-connectors/connector-sdk';
 import { InvalidInputError } from './common/domain-errors.js';
 import { MAX_JSON_DEPTH, nestsDeeperThan } from './api/json-depth.js';
 import { ObjectBodyPipe } from './api/object-body.pipe.js';
+import { admitBodies } from './api/body-admission.js';
+import { IntakeBudget } from './intake/intake-budget.js';
+import { IntakeNotifications } from './intake/intake-notifications.js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { connectorModules, connectorThreadEnv } from './composition/connector-plugins.js';
 import { DELIVERY_THREAD_ENTRY } from './delivery-thread/delivery-thread.entry.js';
@@ -69,6 +72,8 @@ export async function createHostApp(env: Record<string, string | undefined>, opt
     if (text === '') return done(null, undefined);
     void jsonParser(request, text, done);
   });
+  const notifications = app.get(IntakeNotifications, { strict: false });
+  admitBodies(fastify, app.get(IntakeBudget, { strict: false }).bodies, config.maxBodyBytes, (limit) => notifications.refused({ limit }));
   // Refuse absurdly nested bodies before any (recursive) validator sees them.
   fastify.addHook('preValidation', async (request: { body?: unknown }, reply: FastifyReply) => {
     if (request.body !== undefined && nestsDeeperThan(request.body, MAX_JSON_DEPTH)) {

@@ -173,6 +173,14 @@ export interface EventConnector<TSettings extends object = object> {
   readonly displayName: string;
   /** The class-validator class that validates the settings form; its fields carry `@SettingsField()`. */
   readonly settingsClass: ClassConstructor<TSettings>;
+  /**
+   * The largest single message (body and partition key, UTF-8) this kind of destination can take at all, whatever
+   * a set-up's own configuration: the host refuses a larger one at intake rather than store what can never be
+   * delivered. Optional; the host applies its own cap in any case.
+   *
+   * @example 10 * 1024 * 1024 // Kinesis: the largest record size a stream can be configured for
+   */
+  readonly maxMessageBytes?: number;
   /** Opens a set-up whose settings were validated with `settingsClass`. Cheap: no I/O until used. */
   open(setup: ConnectorSetup<TSettings>): ConnectorInstance;
   /**

@@ -14,3 +14,4 @@ export * from './settings/settings-schema.js';
 export * from './settings/secret-fields.js';
 export * from './settings/settings-field.decorator.js';
 export * from './settings/only-when.decorator.js';
+export * from './message/message-size.js';

@@ -7,6 +7,7 @@ import { createKinesisClient } from './kinesis.client.js';
 import pLimit from 'p-limit';
 import { type ControlPlaneLimit, KinesisInstance } from './kinesis.instance.js';
 import { KinesisSettings } from './kinesis.settings.js';
+import { LARGEST_MAX_RECORD_BYTES } from './kinesis.limits.js';
 import { PutRecordsSender } from './put-records/put-records-sender.js';
 import { setUpCredentials } from './credentials/set-up-credentials.js';
 
@@ -17,6 +18,8 @@ export class KinesisConnector implements EventConnector<KinesisSettings> {
   readonly type = 'kinesis';
   readonly displayName = 'Amazon Kinesis';
   readonly settingsClass = KinesisSettings;
+  /** A record (data and partition key) of a stream configured for the largest size Kinesis allows. */
+  readonly maxMessageBytes = LARGEST_MAX_RECORD_BYTES;
 
   /** Stream descriptions of set-ups opening at once: four at a time, beside their first PutRecords. */
   private readonly controlPlane: ControlPlaneLimit = pLimit(4);

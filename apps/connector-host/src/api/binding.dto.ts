@@ -120,6 +120,9 @@ export class CreateBindingDto implements NewBinding {
   @OptionalField()
   @ValidateNested({ each: true })
   @Type(() => ProfileVariableDto)
+  @ArrayUnique((variable: ProfileVariableDto) => variable?.property, {
+    message: 'profileVariables must map distinct properties: a property mapped twice only makes every message larger',
+  })
   @ArrayUnique((variable: ProfileVariableDto) => variable?.name, { message: 'profileVariables must have distinct names' })
   @ArrayMaxSize(MAX_BINDING_VARIABLES, { message: `profileVariables must have at most ${MAX_BINDING_VARIABLES} entries` })
   @IsArray({ message: 'profileVariables must be an array of { name, property }' })

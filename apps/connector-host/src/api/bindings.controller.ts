@@ -19,9 +19,10 @@ export class BindingsController {
 
   @Post()
   @Answers(201, 'Attached', 'BindingView')
-  @Refuses([400, 409], {
+  @Refuses([400, 409, 422], {
     400: 'A field is wrong, or connectorId is not a connector this token may see',
     409: 'The connector is already bound to this source',
+    422: 'The source already has MAX_BINDINGS_PER_SOURCE connectors bound: `limit` says so; nothing saved',
   })
   @ApiOperation({ summary: 'Attach a connector to an audience or a journey step' })
   create(@Body() body: CreateBindingDto, @CurrentPrincipal() principal: Principal): Promise<BindingView> {

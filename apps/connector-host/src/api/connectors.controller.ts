@@ -23,7 +23,7 @@ export class ConnectorsController {
   @Refuses([400, 403, 422], {
     400: 'A field is wrong (`errors` names each), or the type is not loaded',
     403: "A site-limited token saving another site's connector",
-    422: '?strict=true and the check failed: nothing saved, `check` says why',
+    422: '?strict=true and the check failed (`check` says why), or the site has MAX_CONNECTORS_PER_SITE connectors (`limit` says so): nothing saved',
   })
   @ApiOperation({
     summary: 'Save a connector set-up; its check runs and comes back as `check` (?strict=true: refuse it when the check fails)',

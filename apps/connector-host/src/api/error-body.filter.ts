@@ -6,6 +6,7 @@ import {
   DomainError,
   ForbiddenError,
   InvalidInputError,
+  LimitExceededError,
   NotFoundError,
   RetryLaterError,
   UnprocessableError,
@@ -17,7 +18,7 @@ import { ADMIN_THROTTLER } from './admin-throttler.js';
 /**
  * Every refusal in one shape, the API document's ErrorBody: `{ statusCode, error, message, errors[] }` (`errors` names
  * each failing field, empty when no field is at fault), plus `check` on a refused set-up and `retryAfterSeconds` (with
- * a Retry-After header) on 429 and 503. Domain errors, Nest's own (guards, unknown routes, the rate limiter) and
+ * a Retry-After header) on 429 and 503, and `limit` when a bound on what a request or tenant may cost was reached. Domain errors, Nest's own (guards, unknown routes, the rate limiter) and
  * Fastify's (unparsable JSON, body too large, unsupported content type) alike, so a generated client decodes them all.
  * Health checks keep terminus' report, which is what their 503 documents.
  */
@@ -42,13 +43,24 @@ function answer(statusCode: number, message: string, extra: Partial<ErrorBody> =
   return { statusCode, error: STATUS_CODES[statusCode] ?? 'Error', message, errors: [], ...extra };
 }
 
-function domainAnswer(error: DomainError): ErrorBody {
+/** The ErrorBody of a domain error (also for refusals made before Nest sees a request, in Fastify's own hooks). */
+export function domainAnswer(error: DomainError): ErrorBody {
   if (error instanceof InvalidInputError) return answer(HttpStatus.BAD_REQUEST, error.message, { errors: error.errors });
   if (error instanceof NotFoundError) return answer(HttpStatus.NOT_FOUND, error.message);
   if (error instanceof ConflictError) return answer(HttpStatus.CONFLICT, error.message);
   if (error instanceof ForbiddenError) return answer(HttpStatus.FORBIDDEN, error.message, { errors: error.errors ?? [] });
   if (error instanceof UnprocessableError)
     return answer(HttpStatus.UNPROCESSABLE_ENTITY, error.message, error.check ? { check: error.check } : {});
+  if (error instanceof LimitExceededError) {
+    const status = { tooLarge: HttpStatus.PAYLOAD_TOO_LARGE, quota: HttpStatus.UNPROCESSABLE_ENTITY, busy: HttpStatus.TOO_MANY_REQUESTS }[
+      error.kind
+    ];
+    return answer(status, error.message, {
+      errors: error.errors,
+      limit: error.limit,
+      ...(error.retryAfterSeconds !== undefined && { retryAfterSeconds: error.retryAfterSeconds }),
+    });
+  }
   if (error instanceof RetryLaterError) {
     const status = error.reason === 'busy' ? HttpStatus.TOO_MANY_REQUESTS : HttpStatus.SERVICE_UNAVAILABLE;
     return answer(status, error.message, { retryAfterSeconds: error.retryAfterSeconds });

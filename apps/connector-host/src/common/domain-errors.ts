@@ -54,3 +54,29 @@ export class RetryLaterError extends DomainError {
     super(message);
   }
 }
+
+/** Which bound was reached: its configuration name, its value, and what the request would have made it. */
+export interface LimitReached {
+  name: string;
+  max: number;
+  actual: number;
+}
+
+/**
+ * A bound on what one request, client or tenant may cost was reached; nothing of the request was stored.
+ * `tooLarge`: this request is too big as it is (413); `quota`: the tenant already holds as much as it may of
+ * something it configures (422); `busy`: the tenant's backlog or share of the host is full for now (429).
+ */
+export class LimitExceededError extends DomainError {
+  constructor(
+    readonly kind: 'tooLarge' | 'quota' | 'busy',
+    readonly limit: LimitReached,
+    message: string,
+    readonly errors: FieldError[] = [],
+    readonly retryAfterSeconds?: number,
+    /** The connector whose bound it is, when it is one connector's (its backlog cap). */
+    readonly connectorId?: string,
+  ) {
+    super(message);
+  }
+}

@@ -4,6 +4,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { type AccessToken, readTokens } from './access-tokens.config.js';
 import { type Env, EnvReader } from './env-reader.js';
+import { readTenantLimits, type TenantLimits } from './tenant-limits.config.js';
 
 /** Everything the host reads from its environment, parsed and checked once at boot. */
 export interface HostConfig {
@@ -70,6 +71,8 @@ export interface HostConfig {
   idempotencyRetentionMs: number;
   /** Largest request body; larger ones get 413. */
   maxBodyBytes: number;
+  /** What one request, client or site may cost (tenant-limits.config.ts). */
+  limits: TenantLimits;
   /** Nest log levels to print. */
   logLevels: LogLevel[];
   /** pino's level for the same setting (`silent` prints nothing). */
@@ -116,6 +119,7 @@ export function readHostConfig(environment: Env): HostConfig {
     env.refuse('DATABASE_URL must be a postgres:// URL (without it the host uses its embedded SQLite file)');
   const shared = databaseUrl !== undefined;
   const leaseTtlMs = env.int('LEASE_TTL_MS', 10_000, 1000, 600_000);
+  const maxBodyBytes = env.int('MAX_BODY_BYTES', 5 * 1024 * 1024, 1024, 100 * 1024 * 1024);
   const config: HostConfig = {
     production: appEnv === 'production',
     host: env.string('HOST') ?? '127.0.0.1',
@@ -157,7 +161,8 @@ export function readHostConfig(environment: Env): HostConfig {
     maxEventsPerRequest: env.int('MAX_EVENTS_PER_REQUEST', 1000, 1, 100_000),
     maxBacklogPerConnector: env.int('MAX_BACKLOG_PER_CONNECTOR', 2_000_000, 1, 1_000_000_000),
     idempotencyRetentionMs: env.int('IDEMPOTENCY_RETENTION_MS', 24 * 3_600_000, 1000, 30 * 86_400_000),
-    maxBodyBytes: env.int('MAX_BODY_BYTES', 5 * 1024 * 1024, 1024, 100 * 1024 * 1024),
+    maxBodyBytes,
+    limits: readTenantLimits(env, maxBodyBytes),
     logLevels: level === 'silent' ? [] : LEVELS.slice(0, LEVELS.indexOf(level) + 1),
     pinoLevel: PINO_LEVELS[level],
     logFormat: env.oneOf('LOG_FORMAT', ['json', 'pretty'], appEnv === 'production' ? 'json' : 'pretty'),

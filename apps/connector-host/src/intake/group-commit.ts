@@ -80,6 +80,14 @@ export class GroupCommit {
     if (group.length === 0) return;
     this.queue = [];
     this.queuedByConnector.clear();
+    if (await this.commit(group)) return;
+    // The group failed as a whole: each request alone, so one that cannot be stored (whatever it holds) never takes
+    // the others with it; a store that is down fails each of them the same way.
+    for (const request of group) await this.outbox.whenWritable(() => this.commit([request]));
+  }
+
+  /** Commits requests in one transaction and answers each; false (nobody answered) when a group of several failed. */
+  private async commit(group: Queued[]): Promise<boolean> {
     let result: GroupCommitted;
     try {
       result = await this.outbox.commitGroup(
@@ -91,11 +99,11 @@ export class GroupCommit {
         })),
       );
     } catch (error) {
+      if (group.length > 1) return false;
       // Disk full, I/O error, locked or read-only file, database unreachable: nothing was committed; the platform retries later.
       this.logger.error(`could not commit events: ${error instanceof Error ? error.message : String(error)}`);
-      for (const request of group)
-        request.reject(new RetryLaterError('unavailable', 'The event store could not commit this request; nothing was stored', 5));
-      return;
+      group[0].reject(new RetryLaterError('unavailable', 'The event store could not commit this request; nothing was stored', 5));
+      return true;
     }
     this.outbox.committed(result.appended);
     group.forEach((request, index) => {
@@ -103,5 +111,6 @@ export class GroupCommit {
       if (!earlier) this.notifications.committed({ routed: request.routed, events: request.events, acceptedAt: request.acceptedAt });
       request.resolve(earlier);
     });
+    return true;
   }
 }

@@ -1,13 +1,15 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { ForbiddenError, InvalidInputError, RetryLaterError, UnprocessableError } from '../common/domain-errors.js';
+import { ForbiddenError, InvalidInputError, LimitExceededError, RetryLaterError, UnprocessableError } from '../common/domain-errors.js';
 import { HOST_CONFIG, type HostConfig } from '../config/host.config.js';
 import { IdempotencyRepository, type StoredAnswer } from '../store/idempotency.repository.js';
-import { type NewMessage, OutboxStore } from '../store/outbox/outbox-store.js';
+import { OutboxStore } from '../store/outbox/outbox-store.js';
 import { EventRouter, type RouteSkipReason } from './event-router.js';
 import { EventsRequestValidator } from './events-request.validator.js';
 import { GroupCommit } from './group-commit.js';
+import { IntakeBudget } from './intake-budget.js';
 import { IntakeGate } from './intake-gate.js';
+import { IntakeNotifications } from './intake-notifications.js';
 
 /** The answer to POST /v1/events. */
 export interface IngestReceipt {
@@ -39,10 +41,25 @@ export class IngestService {
     private readonly idempotency: IdempotencyRepository,
     private readonly outbox: OutboxStore,
     private readonly gate: IntakeGate,
+    private readonly budget: IntakeBudget,
+    private readonly notifications: IntakeNotifications,
   ) {}
 
-  /** `site`: the only site a site-limited token may post for. */
-  async ingest(body: unknown, idempotencyKey?: string, site?: number): Promise<IngestAnswer> {
+  /**
+   * `client`: who is posting (a token's digest, else an address), for its share of the host's intake memory;
+   * `site`: the only site a site-limited token may post for.
+   */
+  async ingest(body: unknown, client: string, idempotencyKey?: string, site?: number): Promise<IngestAnswer> {
+    try {
+      return await this.take(body, client, idempotencyKey, site);
+    } catch (error) {
+      // What a bound refused, for the metrics and alerts that tell operators whose traffic is being turned away.
+      if (error instanceof LimitExceededError) this.notifications.refused({ limit: error.limit.name, connectorId: error.connectorId });
+      throw error;
+    }
+  }
+
+  private async take(body: unknown, client: string, idempotencyKey?: string, site?: number): Promise<IngestAnswer> {
     if (!this.gate.accepting) throw new RetryLaterError('unavailable', 'The host is shutting down; retry shortly', 5);
     if (this.config.role === 'delivery')
       throw new RetryLaterError('unavailable', 'This instance only delivers (ROLE=delivery); send events to an intake instance', 5);
@@ -73,22 +90,26 @@ export class IngestService {
         ]);
       }
     }
-    const routed = await this.router.route(events);
-    this.refuseOverCap(routed.messages);
-    const total = Object.values(routed.skipped).reduce((sum, count) => sum + (count ?? 0), 0);
-    const receipt: IngestReceipt = { accepted: events.length, routed: routed.messages.length, skipped: { total, ...routed.skipped } };
+    // Decided and measured before anything is built: a request past its bounds costs no more than its planning.
+    const plan = await this.router.plan(events);
+    this.refuseOverCap(plan.perConnector);
+    const total = Object.values(plan.skipped).reduce((sum, count) => sum + (count ?? 0), 0);
+    const receipt: IngestReceipt = { accepted: events.length, routed: plan.messages, skipped: { total, ...plan.skipped } };
     // Looking up and routing may have waited on the store: the same request may have been queued meanwhile.
     const queued = key === undefined ? undefined : this.commits.queuedKey(key);
     if (queued) {
       if (queued.hash !== hash) throw new UnprocessableError('This Idempotency-Key was used for a different request body');
       return this.sameAs(queued);
     }
-    const earlier = await this.commits.submit({
-      routed,
-      idempotency: key === undefined ? undefined : { key, hash, answer: receipt },
-      events: events.length,
-      acceptedAt: now,
-    });
+    // The built messages stay in memory until their group commits: reserved first, released once it settled.
+    const earlier = await this.budget.withRouted(client, plan.bytes, () =>
+      this.commits.submit({
+        routed: this.router.build(plan),
+        idempotency: key === undefined ? undefined : { key, hash, answer: receipt },
+        events: events.length,
+        acceptedAt: now,
+      }),
+    );
     if (earlier) {
       // Another instance committed this key first (the platform retried through another one): its answer stands.
       if (earlier.request_hash !== hash) throw new UnprocessableError('This Idempotency-Key was used for a different request body');
@@ -105,16 +126,18 @@ export class IngestService {
   }
 
   /** A connector whose backlog would pass its cap refuses the whole request (nothing is half-stored). */
-  private refuseOverCap(messages: readonly NewMessage[]): void {
-    const adding = new Map<string, number>();
-    for (const message of messages) adding.set(message.connectorId, (adding.get(message.connectorId) ?? 0) + 1);
+  private refuseOverCap(adding: ReadonlyMap<string, number>): void {
+    const max = this.config.maxBacklogPerConnector;
     for (const [connectorId, count] of adding) {
       const backlog = this.outbox.pendingCount(connectorId) + this.commits.queuedFor(connectorId);
-      if (backlog + count > this.config.maxBacklogPerConnector) {
-        throw new RetryLaterError(
+      if (backlog + count > max) {
+        throw new LimitExceededError(
           'busy',
-          `Connector ${connectorId} has ${backlog} undelivered messages (cap ${this.config.maxBacklogPerConnector}); nothing of this request was stored`,
+          { name: 'MAX_BACKLOG_PER_CONNECTOR', max, actual: backlog + count },
+          `Connector ${connectorId} has ${backlog} undelivered messages (cap ${max}); nothing of this request was stored`,
+          [],
           30,
+          connectorId,
         );
       }
     }

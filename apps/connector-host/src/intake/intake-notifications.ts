@@ -17,9 +17,21 @@ export interface CommittedRequest {
 @Injectable()
 export class IntakeNotifications {
   private readonly subject = new Subject<CommittedRequest>();
+  private readonly refusals = new Subject<IntakeRefusal>();
   readonly committed$ = this.subject.asObservable();
+  readonly refused$ = this.refusals.asObservable();
 
   committed(request: CommittedRequest): void {
     this.subject.next(request);
   }
+
+  refused(refusal: IntakeRefusal): void {
+    this.refusals.next(refusal);
+  }
+}
+
+/** A request a bound turned away: which bound, and whose connector when it is one connector's. */
+export interface IntakeRefusal {
+  limit: string;
+  connectorId?: string;
 }

@@ -3,20 +3,25 @@ import type { Subscription } from 'rxjs';
 import { MetricsService } from '../observability/metrics.service.js';
 import { type CommittedRequest, IntakeNotifications } from './intake-notifications.js';
 
-/** Counts what intake committed: events received, messages routed per connector, skips by reason. */
+/** Counts what intake committed (events received, messages routed per connector, skips by reason) and what it refused. */
 @Injectable()
 export class IntakeObserver implements OnModuleDestroy {
-  private readonly subscription: Subscription;
+  private readonly subscriptions: Subscription[];
 
   constructor(
     private readonly metrics: MetricsService,
     notifications: IntakeNotifications,
   ) {
-    this.subscription = notifications.committed$.subscribe((request) => this.count(request));
+    this.subscriptions = [
+      notifications.committed$.subscribe((request) => this.count(request)),
+      notifications.refused$.subscribe(({ limit, connectorId }) =>
+        this.metrics.intakeRefused.inc({ limit, connector_id: connectorId ?? '' }),
+      ),
+    ];
   }
 
   onModuleDestroy(): void {
-    this.subscription.unsubscribe();
+    for (const subscription of this.subscriptions) subscription.unsubscribe();
   }
 
   private count({ events, routed }: CommittedRequest): void {

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
+import { ConnectorSdkModule } from '@event-connectors/connector-sdk';
 import { ObservabilityModule } from '../observability/observability.module.js';
 import { StoreModule } from '../store/store.module.js';
 import { EventRouter } from './event-router.js';
@@ -7,6 +8,7 @@ import { EventsRequestValidator } from './events-request.validator.js';
 import { GroupCommit } from './group-commit.js';
 import { IdempotencyPurge } from './idempotency-purge.js';
 import { IngestService } from './ingest.service.js';
+import { IntakeBudget } from './intake-budget.js';
 import { IntakeGate } from './intake-gate.js';
 import { IntakeHealthIndicator } from './intake-health.indicator.js';
 import { IntakeNotifications } from './intake-notifications.js';
@@ -14,18 +16,19 @@ import { IntakeObserver } from './intake-observer.js';
 
 /** Event intake: validate, route to bindings, build messages, commit them (group commit), answer 202. */
 @Module({
-  imports: [StoreModule, ObservabilityModule, TerminusModule],
+  imports: [StoreModule, ObservabilityModule, TerminusModule, ConnectorSdkModule],
   providers: [
     EventsRequestValidator,
     EventRouter,
     GroupCommit,
     IngestService,
+    IntakeBudget,
     IntakeGate,
     IntakeNotifications,
     IntakeObserver,
     IdempotencyPurge,
     IntakeHealthIndicator,
   ],
-  exports: [IngestService, IntakeNotifications, IntakeHealthIndicator],
+  exports: [IngestService, IntakeNotifications, IntakeHealthIndicator, IntakeBudget],
 })
 export class IntakeModule {}

@@ -46,6 +46,12 @@ export class MetricsService {
     labelNames: ['reason'],
     registers: [this.registry],
   });
+  readonly intakeRefused = new Counter({
+    name: 'connector_host_intake_refused_total',
+    help: 'Requests to POST /v1/events refused by a bound on what a request or tenant may cost, by the bound (its setting) and, for a connector at its backlog cap, the connector',
+    labelNames: ['limit', 'connector_id'],
+    registers: [this.registry],
+  });
   readonly recordsPut = new Counter({
     name: 'connector_host_records_put_total',
     help: 'Records the destination acknowledged',

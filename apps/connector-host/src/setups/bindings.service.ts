@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
 import type { BindingSource, ProfileVariableMapping } from '@event-connectors/connector-sdk';
-import { ConflictError, InvalidInputError, NotFoundError } from '../common/domain-errors.js';
+import { Inject, Injectable } from '@nestjs/common';
+import { ConflictError, InvalidInputError, LimitExceededError, NotFoundError } from '../common/domain-errors.js';
+import { HOST_CONFIG, type HostConfig } from '../config/host.config.js';
 import { type BindingRow, BindingsRepository } from '../store/bindings.repository.js';
 import { ConnectorsRepository } from '../store/connectors.repository.js';
 import { type BindingView, bindingView } from './binding-view.js';
@@ -21,6 +22,7 @@ export class BindingsService {
   constructor(
     private readonly bindings: BindingsRepository,
     private readonly connectors: ConnectorsRepository,
+    @Inject(HOST_CONFIG) private readonly config: HostConfig,
   ) {}
 
   async create(input: NewBinding, site?: number): Promise<BindingView> {
@@ -28,8 +30,20 @@ export class BindingsService {
     // Another site's connector is, for a site-limited caller, no connector at all.
     const connector = found && (site === undefined || found.site_number === site) ? found : undefined;
     if (!connector) throw InvalidInputError.field('connectorId', `connectorId ${input.connectorId} is not a connector`);
-    if (await this.bindings.exists(connector.id, input.source.id)) {
-      throw new ConflictError(`Connector ${connector.id} is already bound to ${input.source.type} ${input.source.id}`);
+    // Source ids are stored in canonical lower case: a case variant is the same audience or step.
+    const sourceId = input.source.id.toLowerCase();
+    if (await this.bindings.exists(connector.id, sourceId)) {
+      throw new ConflictError(`Connector ${connector.id} is already bound to ${input.source.type} ${sourceId}`);
+    }
+    const max = this.config.limits.bindingsPerSource;
+    const bound = await this.bindings.countForSource(connector.site_number, sourceId);
+    if (bound >= max) {
+      throw new LimitExceededError(
+        'quota',
+        { name: 'MAX_BINDINGS_PER_SOURCE', max, actual: bound + 1 },
+        `${input.source.type} ${sourceId} of site ${connector.site_number} already has ${bound} connectors bound (MAX_BINDINGS_PER_SOURCE=${max}): each of its events fans out to every one`,
+        [{ field: 'source.id', message: `already has ${bound} connectors bound, the most a source may have` }],
+      );
     }
     const row: BindingRow = {
       id: randomUUID(),
@@ -37,7 +51,7 @@ export class BindingsService {
       // The binding lives in its connector's site: events of other sites can never reach it.
       site_number: connector.site_number,
       source_type: input.source.type,
-      source_id: input.source.id.toLowerCase(),
+      source_id: sourceId,
       source_number: input.source.type === 'audience' ? input.source.number! : null,
       source_label: input.source.name,
       source_name: input.sourceName ?? null,
@@ -45,7 +59,14 @@ export class BindingsService {
       properties: JSON.stringify(input.properties ?? {}),
       created_at: Date.now(),
     };
-    await this.bindings.insert(row);
+    try {
+      await this.bindings.insert(row);
+    } catch (error) {
+      // Saved meanwhile by a concurrent request (the store's unique key on connector and source).
+      if (await this.bindings.exists(connector.id, sourceId))
+        throw new ConflictError(`Connector ${connector.id} is already bound to ${input.source.type} ${sourceId}`);
+      throw error;
+    }
     return bindingView(row);
   }
 

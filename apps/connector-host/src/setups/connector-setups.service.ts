@@ -11,7 +11,8 @@ import {
   splitSecrets,
   validateSettings,
 } from '@event-connectors/connector-sdk';
-import { ForbiddenError, InvalidInputError, NotFoundError, UnprocessableError } from '../common/domain-errors.js';
+import { ForbiddenError, InvalidInputError, LimitExceededError, NotFoundError, UnprocessableError } from '../common/domain-errors.js';
+import { HOST_CONFIG, type HostConfig } from '../config/host.config.js';
 import type { SecretBox } from '../secrets/secret-box.js';
 import { type ConnectorRow, ConnectorsRepository } from '../store/connectors.repository.js';
 import { OutboxStore } from '../store/outbox/outbox-store.js';
@@ -47,6 +48,7 @@ export class ConnectorSetupsService {
     private readonly changes: ConnectorChanges,
     private readonly outbox: OutboxStore,
     @Inject(SECRET_BOX) private readonly secretBox: SecretBox,
+    @Inject(HOST_CONFIG) private readonly config: HostConfig,
   ) {}
 
   /**
@@ -59,6 +61,7 @@ export class ConnectorSetupsService {
     }
     const connector = this.connectorType(input.type);
     const settings = await this.validSettings(connector, input.settings);
+    await this.refuseOverSiteQuota(input.siteNumber);
     const id = randomUUID();
     const strictCheck = strict ? await this.checkCandidate(connector, id, settings, { largestRecentMessageBytes: 0 }) : undefined;
     const now = Date.now();
@@ -150,6 +153,19 @@ export class ConnectorSetupsService {
     const row = await this.connectors.get(id);
     if (!row || (site !== undefined && row.site_number !== site)) throw this.notFound(id);
     return row;
+  }
+
+  private async refuseOverSiteQuota(siteNumber: number): Promise<void> {
+    const max = this.config.limits.connectorsPerSite;
+    const count = await this.connectors.countForSite(siteNumber);
+    if (count >= max) {
+      throw new LimitExceededError(
+        'quota',
+        { name: 'MAX_CONNECTORS_PER_SITE', max, actual: count + 1 },
+        `Site ${siteNumber} already has ${count} connectors (MAX_CONNECTORS_PER_SITE=${max}); delete one to add another`,
+        [{ field: 'siteNumber', message: `site ${siteNumber} already has ${count} connectors, the most a site may have` }],
+      );
+    }
   }
 
   /** A new access key id (or other credential field) must come with its stored secrets again, never reuse them. */

@@ -71,6 +71,17 @@ export class BindingsRepository {
     return row !== undefined;
   }
 
+  /** How many bindings an audience or journey step of a site has: what one of its events fans out to. */
+  async countForSource(siteNumber: number, sourceId: string): Promise<number> {
+    const row = await this.database.db
+      .selectFrom('bindings')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('site_number', '=', siteNumber)
+      .where('source_id', '=', sourceId)
+      .executeTakeFirst();
+    return Number(row?.n ?? 0);
+  }
+
   async list(filter: { connectorId?: string; sourceId?: string; siteNumber?: number }): Promise<BindingRow[]> {
     let query = this.database.db.selectFrom('bindings').selectAll();
     if (filter.connectorId !== undefined) query = query.where('connector_id', '=', filter.connectorId);

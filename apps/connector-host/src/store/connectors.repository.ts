@@ -33,6 +33,16 @@ export class ConnectorsRepository {
     return query.orderBy('created_at').orderBy('id').execute();
   }
 
+  /** How many set-ups a site has (its quota). */
+  async countForSite(siteNumber: number): Promise<number> {
+    const row = await this.database.db
+      .selectFrom('connectors')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('site_number', '=', siteNumber)
+      .executeTakeFirst();
+    return Number(row?.n ?? 0);
+  }
+
   async listEnabled(): Promise<ConnectorRow[]> {
     return this.database.db.selectFrom('connectors').selectAll().where('enabled', '=', 1).execute();
   }

@@ -20,15 +20,9 @@ export type BuildResult = { messages: ActivationMessage[]; skipped?: undefined }
  * Pure: no I/O, no clock, no randomness, so the output is a function of the input alone.
  */
 export function buildMessages(event: RoutingEvent, binding: BindingSpec, connector: ConnectorSpec): BuildResult {
-  if (event.siteNumber !== binding.siteNumber || event.siteNumber !== connector.siteNumber) {
-    return { messages: [], skipped: 'other_site' };
-  }
-  if (event.sourceId !== binding.source.id) return { messages: [], skipped: 'other_source' };
-  if (event.callType === 'MODIFIED' && !changeConcernsBinding(event.changedProperties, binding)) {
-    return { messages: [], skipped: 'unmapped_change' };
-  }
-  const partnerIds = distinct(event.profile.partnerIds[String(connector.partnerNumber)] ?? []);
-  if (partnerIds.length === 0) return { messages: [], skipped: 'no_partner_ids' };
+  const decided = partnerIdsFor(event, binding, connector);
+  if (decided.skipped) return { messages: [], skipped: decided.skipped };
+  const { partnerIds } = decided;
 
   const profileVars = mapProfileVariables(event.profile.properties, binding);
   const data = { ...binding.properties };
@@ -53,13 +47,32 @@ export function buildMessages(event: RoutingEvent, binding: BindingSpec, connect
   };
 }
 
+/**
+ * Whether an event yields messages for a binding, and for which partner ids (distinct, in the event's order): the
+ * decision `buildMessages` and `messageSizes` share.
+ */
+export function partnerIdsFor(
+  event: RoutingEvent,
+  binding: BindingSpec,
+  connector: ConnectorSpec,
+): { partnerIds: string[]; skipped?: undefined } | { partnerIds?: undefined; skipped: SkipReason } {
+  if (event.siteNumber !== binding.siteNumber || event.siteNumber !== connector.siteNumber) return { skipped: 'other_site' };
+  if (event.sourceId !== binding.source.id) return { skipped: 'other_source' };
+  if (event.callType === 'MODIFIED' && !changeConcernsBinding(event.changedProperties, binding)) return { skipped: 'unmapped_change' };
+  const partnerIds = distinct(event.profile.partnerIds[String(connector.partnerNumber)] ?? []);
+  if (partnerIds.length === 0) return { skipped: 'no_partner_ids' };
+  return { partnerIds };
+}
+
 function changeConcernsBinding(changed: readonly string[] | undefined, binding: BindingSpec): boolean {
   if (changed === undefined) return true;
   return binding.profileVariables.some((mapping) => changed.includes(mapping.property));
 }
 
 function mapProfileVariables(properties: Record<string, ProfileValue>, binding: BindingSpec): Record<string, ProfileValue> {
-  const vars: Record<string, ProfileValue> = {};
+  // No prototype: every variable name is a plain key, `__proto__` included (assigning it would otherwise set the
+  // prototype, and a second such mapping create the key after all).
+  const vars = Object.create(null) as Record<string, ProfileValue>;
   for (const { name, property } of binding.profileVariables) {
     // A property the profile lacks is omitted, not sent as null: null means "known to be empty".
     if (Object.prototype.hasOwnProperty.call(properties, property)) vars[name] = properties[property];

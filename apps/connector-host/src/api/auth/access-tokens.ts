@@ -1,6 +1,28 @@
 import { timingSafeEqual } from 'node:crypto';
 import { type AccessToken, sha256, type TokenScope } from '../../config/access-tokens.config.js';
 
+/** A short, stable digest of a token (of its SHA-256, as configured tokens are kept): what per-client limits count by. */
+export function tokenDigest(tokenHash: Buffer): string {
+  return tokenHash.subarray(0, 12).toString('hex');
+}
+
+/** `Authorization: Bearer <token>`, the scheme in any case (RFC 9110: schemes are case-insensitive). */
+const BEARER = /^bearer[ \t]+(\S+)[ \t]*$/i;
+
+/** The token a request presents, if any. */
+export function presentedToken(authorization: string | undefined): string | undefined {
+  return BEARER.exec(authorization ?? '')?.[1];
+}
+
+/**
+ * Who a request counts against for per-client bounds before it is authenticated: the digest of the token it
+ * presents (the same key as its principal's once checked), else its address.
+ */
+export function clientKeyOf(request: { headers: { authorization?: string }; ip: string }): string {
+  const token = presentedToken(request.headers.authorization);
+  return token === undefined ? `address:${request.ip}` : tokenDigest(sha256(token));
+}
+
 /** Who is calling: the scope of their token and, for a site-limited token, that site. */
 export interface Principal {
   scope: TokenScope | 'unauthenticated-loopback';

@@ -4,12 +4,9 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { accessControlOn, HOST_CONFIG, type HostConfig } from '../../config/host.config.js';
 import { ACCESS_KEY, type RouteAccess } from './access.decorator.js';
 import type { AccessToken } from '../../config/access-tokens.config.js';
-import { matchToken, type Principal } from './access-tokens.js';
+import { matchToken, presentedToken, type Principal, tokenDigest } from './access-tokens.js';
 import { AuthFailureLimiter } from './auth-failure-limiter.js';
 import { isLoopbackRequest } from './loopback-request.js';
-
-/** `Authorization: Bearer <token>`, the scheme in any case (RFC 9110: schemes are case-insensitive). */
-const BEARER = /^bearer[ \t]+(\S+)[ \t]*$/i;
 
 /**
  * Bearer-token access control for every route: 401 without a valid token, 403 with a token of another scope, 429
@@ -46,7 +43,7 @@ export class AuthGuard implements CanActivate {
       return true;
     }
     this.failures.refuseIfBlocked(request.ip);
-    const presented = BEARER.exec(request.headers.authorization ?? '')?.[1];
+    const presented = presentedToken(request.headers.authorization);
     const token = presented ? matchToken(presented, this.tokens) : undefined;
     if (!token) {
       this.failures.failed(request.ip);
@@ -66,7 +63,7 @@ export class AuthGuard implements CanActivate {
         message: `This route needs a token of scope ${needed}${needed === 'metrics' ? ' (or admin, not limited to a site)' : ''}; this one is ${token.scope}${token.siteNumber === undefined ? '' : ` of site ${token.siteNumber}`}`,
       });
     }
-    request.principal = { scope: token.scope, siteNumber: token.siteNumber, key: token.hash.subarray(0, 12).toString('hex') };
+    request.principal = { scope: token.scope, siteNumber: token.siteNumber, key: tokenDigest(token.hash) };
     return true;
   }
 }

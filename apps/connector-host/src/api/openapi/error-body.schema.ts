@@ -1,4 +1,5 @@
 import type { CheckResult, FieldError } from '@event-connectors/connector-sdk';
+import type { LimitReached } from '../../common/domain-errors.js';
 
 /** Every refusal's body (api/error-body.filter.ts writes it; the API document names it ErrorBody). */
 export interface ErrorBody {
@@ -12,6 +13,8 @@ export interface ErrorBody {
   check?: CheckResult;
   /** 429 and 503: when to retry, as the Retry-After header says. */
   retryAfterSeconds?: number;
+  /** The bound that was reached (413, 422, 429): its configuration name, its value, what the request would have made it. */
+  limit?: LimitReached;
 }
 
 export const FIELD_ERROR_SCHEMA = {
@@ -61,5 +64,17 @@ export const ERROR_BODY_SCHEMA = {
     errors: { type: 'array', items: { $ref: '#/components/schemas/FieldError' } },
     check: { $ref: '#/components/schemas/CheckResult' },
     retryAfterSeconds: { type: 'integer', minimum: 1, description: '429 and 503: seconds to wait, as Retry-After says' },
+    limit: {
+      type: 'object',
+      description:
+        'A bound on what a request, a client or a site may cost was reached: which one, its value, and what this request would have made it',
+      required: ['name', 'max', 'actual'],
+      additionalProperties: false,
+      properties: {
+        name: { type: 'string', description: 'The setting that sets it', examples: ['MAX_MESSAGES_PER_REQUEST'] },
+        max: { type: 'integer', minimum: 0 },
+        actual: { type: 'integer', minimum: 0 },
+      },
+    },
   },
 };

@@ -33,6 +33,27 @@ describe('DecodedChunks', () => {
   });
 });
 
+describe('DecodedChunks, by size', () => {
+  const large = (chars: number): ChunkMessage[] => [['k', null, 'x'.repeat(chars)]];
+
+  it('holds at most its characters of keys and bodies, pushing out the oldest for a chunk just read', () => {
+    const cache = new DecodedChunks(1000, 3000);
+    cache.keep(1, large(1000));
+    cache.keep(2, large(1000));
+    cache.keep(3, large(1500));
+    expect([cache.get(1), cache.get(2)?.length, cache.get(3)?.length]).toEqual([undefined, 1, 1]);
+    cache.keepIfRoom(4, large(1000));
+    expect(cache.get(4)).toBeUndefined();
+  });
+
+  it('never keeps a chunk larger than the whole cache (it is read from the store each time)', () => {
+    const cache = new DecodedChunks(1000, 3000);
+    cache.keep(1, large(100));
+    cache.keep(2, large(5000));
+    expect([cache.get(1)?.length, cache.get(2)]).toEqual([1, undefined]);
+  });
+});
+
 describe('BacklogCounters', () => {
   it('starts from the stored counts and never goes below zero', () => {
     const counters = new BacklogCounters([{ connectorId: 'a', pending: 3 }]);

@@ -1,46 +1,68 @@
-import type { ChunkMessage } from './outbox-chunk.js';
+import { type ChunkMessage, messageChars } from './outbox-chunk.js';
 
 /**
  * Decoded messages of chunks, kept for the delivery loops, which read the head of their backlog every round.
- * Chunk messages never change once written, so decoding them once serves every later round. Bounded by
- * messages, not chunks (a chunk holds up to 1,000), so a big backlog never sits decoded in memory; a miss only
- * costs decoding again.
+ * Chunk messages never change once written, so decoding them once serves every later round. Bounded by messages
+ * (a chunk holds up to 1,000) and by characters of keys and bodies (large messages), not by chunks, so a big
+ * backlog never sits decoded in memory; a miss only costs decoding again.
  */
 export class DecodedChunks {
-  private readonly byChunk = new Map<number, ChunkMessage[]>();
+  private readonly byChunk = new Map<number, { messages: ChunkMessage[]; chars: number }>();
   private size = 0;
+  private chars = 0;
 
-  /** `capacity`: most messages held; by default a few rounds' look-ahead for several connectors. */
-  constructor(private readonly capacity = 20_000) {}
+  /**
+   * `capacity`: most messages held, by default a few rounds' look-ahead for several connectors; `maxChars`: most
+   * characters of keys and bodies held (bytes, for the one-byte strings JSON of ASCII gives).
+   */
+  constructor(
+    private readonly capacity = 20_000,
+    private readonly maxChars = 64 * 1024 * 1024,
+  ) {}
 
   get(chunkSeq: number): ChunkMessage[] | undefined {
-    return this.byChunk.get(chunkSeq);
+    return this.byChunk.get(chunkSeq)?.messages;
   }
 
   /** Keeps a chunk just read, pushing out the oldest ones: the head of a backlog is read again next round. */
   keep(chunkSeq: number, messages: ChunkMessage[]): void {
+    const chars = charsOf(messages);
+    if (messages.length > this.capacity || chars > this.maxChars) return;
     for (const oldest of this.byChunk.keys()) {
-      if (this.size + messages.length <= this.capacity) break;
+      if (this.fits(messages.length, chars)) break;
       this.forget(oldest);
     }
-    this.remember(chunkSeq, messages);
+    this.remember(chunkSeq, messages, chars);
   }
 
   /** Keeps a fresh chunk only if there is free room, so fresh chunks never push out the head a loop works on. */
   keepIfRoom(chunkSeq: number, messages: ChunkMessage[]): void {
-    if (this.size + messages.length <= this.capacity) this.remember(chunkSeq, messages);
+    const chars = charsOf(messages);
+    if (this.fits(messages.length, chars)) this.remember(chunkSeq, messages, chars);
   }
 
   forget(chunkSeq: number): void {
-    const messages = this.byChunk.get(chunkSeq);
-    if (!messages) return;
+    const entry = this.byChunk.get(chunkSeq);
+    if (!entry) return;
     this.byChunk.delete(chunkSeq);
-    this.size -= messages.length;
+    this.size -= entry.messages.length;
+    this.chars -= entry.chars;
   }
 
-  private remember(chunkSeq: number, messages: ChunkMessage[]): void {
-    this.forget(chunkSeq);
-    this.byChunk.set(chunkSeq, messages);
-    this.size += messages.length;
+  private fits(messages: number, chars: number): boolean {
+    return this.size + messages <= this.capacity && this.chars + chars <= this.maxChars;
   }
+
+  private remember(chunkSeq: number, messages: ChunkMessage[], chars: number): void {
+    this.forget(chunkSeq);
+    this.byChunk.set(chunkSeq, { messages, chars });
+    this.size += messages.length;
+    this.chars += chars;
+  }
+}
+
+function charsOf(messages: readonly ChunkMessage[]): number {
+  let chars = 0;
+  for (const message of messages) chars += messageChars(message);
+  return chars;
 }

@@ -10,6 +10,7 @@ import {
   encodeState,
   indexIn,
   messageSeq,
+  CHUNK_MAX_CHARS,
   splitIntoChunks,
 } from './outbox-chunk.js';
 
@@ -35,6 +36,16 @@ describe('outbox chunks', () => {
     const chunks = splitIntoChunks(many);
     expect(chunks.map((chunk) => chunk.length)).toEqual([CHUNK_MAX_MESSAGES, 1]);
     expect(chunks.flat()).toEqual(many);
+  });
+
+  it('cuts chunks by characters too: large messages never make one huge row, and one larger than a chunk stands alone', () => {
+    const big = (key: string, chars: number): ChunkMessage => [key, null, 'x'.repeat(chars)];
+    const messages = [big('a', CHUNK_MAX_CHARS / 2), big('b', CHUNK_MAX_CHARS / 2), big('c', CHUNK_MAX_CHARS * 2), big('d', 10)];
+    const chunks = splitIntoChunks(messages);
+    expect(chunks.map((chunk) => chunk.map(([key]) => key))).toEqual([['a'], ['b'], ['c'], ['d']]);
+    expect(chunks.flat()).toEqual(messages);
+    const small = Array.from({ length: 10 }, (_, i) => big(`s${i}`, 100));
+    expect(splitIntoChunks(small)).toEqual([small]);
   });
 
   it('stores no state for an untouched chunk, and round-trips settled and retried indexes', () => {

@@ -68,9 +68,35 @@ export function encodeState(state: ChunkState): string | null {
   return JSON.stringify(stored);
 }
 
-/** Splits a connector's messages of one group commit into chunks of at most CHUNK_MAX_MESSAGES. */
-export function splitIntoChunks<T>(messages: readonly T[]): T[][] {
-  const chunks: T[][] = [];
-  for (let start = 0; start < messages.length; start += CHUNK_MAX_MESSAGES) chunks.push(messages.slice(start, start + CHUNK_MAX_MESSAGES));
+/**
+ * At most this many characters of keys and bodies per chunk (bytes, for the one-byte strings JSON of ASCII gives): a
+ * chunk is one string when written and when read, so its size bounds what one row costs to encode, store and decode.
+ */
+export const CHUNK_MAX_CHARS = 4 * 1024 * 1024;
+
+/** What a message costs a chunk: its key and body, in characters. */
+export function messageChars([partitionKey, , body]: ChunkMessage): number {
+  return partitionKey.length + body.length;
+}
+
+/**
+ * Splits a connector's messages of one group commit into chunks of at most CHUNK_MAX_MESSAGES and CHUNK_MAX_CHARS
+ * (a message larger than that alone is a chunk of its own), in order.
+ */
+export function splitIntoChunks(messages: readonly ChunkMessage[]): ChunkMessage[][] {
+  const chunks: ChunkMessage[][] = [];
+  let current: ChunkMessage[] = [];
+  let chars = 0;
+  for (const message of messages) {
+    const size = messageChars(message);
+    if (current.length > 0 && (current.length === CHUNK_MAX_MESSAGES || chars + size > CHUNK_MAX_CHARS)) {
+      chunks.push(current);
+      current = [];
+      chars = 0;
+    }
+    current.push(message);
+    chars += size;
+  }
+  if (current.length > 0) chunks.push(current);
   return chunks;
 }

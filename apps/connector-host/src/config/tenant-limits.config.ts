@@ -1,0 +1,44 @@
+import type { EnvReader } from './env-reader.js';
+
+const MiB = 1024 * 1024;
+
+/**
+ * What one request, one client or one tenant (site) may cost the host: each bound is checked before the cost is
+ * incurred, and a refusal names it (by its environment variable) in a 4xx.
+ */
+export interface TenantLimits {
+  /** Messages one POST /v1/events may route (events x their bindings x partner ids), counted before any is built. */
+  messagesPerRequest: number;
+  /** UTF-8 bytes of the messages one POST /v1/events may route, measured before any is built. */
+  routedBytesPerRequest: number;
+  /** The largest message (body and partition key) intake takes, whatever its connector type allows. */
+  messageBytes: number;
+  /** Connectors bound to one audience or journey step of a site: what one event of that source fans out to. */
+  bindingsPerSource: number;
+  /** Connector set-ups of one site. */
+  connectorsPerSite: number;
+  /** Request bodies the host reads at once, by their length; one client (token) may hold a quarter of it. */
+  bodyBytesInFlight: number;
+  /** Routed messages the host holds at once until their commit; one client (token) may hold a quarter of it. */
+  routedBytesInFlight: number;
+}
+
+/** Reads the tenant limits; `maxBodyBytes` is the host's request body limit, which the in-flight budget must admit. */
+export function readTenantLimits(env: EnvReader, maxBodyBytes: number): TenantLimits {
+  const limits: TenantLimits = {
+    messagesPerRequest: env.int('MAX_MESSAGES_PER_REQUEST', 10_000, 1, 10_000_000),
+    routedBytesPerRequest: env.int('MAX_ROUTED_BYTES_PER_REQUEST', 16 * MiB, 1024, 1024 * MiB),
+    messageBytes: env.int('MAX_MESSAGE_BYTES', MiB, 256, 64 * MiB),
+    bindingsPerSource: env.int('MAX_BINDINGS_PER_SOURCE', 20, 1, 10_000),
+    connectorsPerSite: env.int('MAX_CONNECTORS_PER_SITE', 100, 1, 1_000_000),
+    bodyBytesInFlight: env.int('INTAKE_MAX_BODY_BYTES_IN_FLIGHT', 64 * MiB, 1024, 64 * 1024 * MiB),
+    routedBytesInFlight: env.int('INTAKE_MAX_ROUTED_BYTES_IN_FLIGHT', 128 * MiB, 1024, 64 * 1024 * MiB),
+  };
+  if (limits.messageBytes > limits.routedBytesPerRequest)
+    env.refuse('MAX_MESSAGE_BYTES must be at most MAX_ROUTED_BYTES_PER_REQUEST: a request must be able to carry one message');
+  if (limits.bodyBytesInFlight < maxBodyBytes)
+    env.refuse('INTAKE_MAX_BODY_BYTES_IN_FLIGHT must be at least MAX_BODY_BYTES: a request of the largest size must fit');
+  if (limits.routedBytesInFlight < limits.routedBytesPerRequest)
+    env.refuse('INTAKE_MAX_ROUTED_BYTES_IN_FLIGHT must be at least MAX_ROUTED_BYTES_PER_REQUEST: a request at its limit must fit');
+  return limits;
+}
