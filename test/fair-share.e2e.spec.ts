@@ -49,3 +49,95 @@ describe('fair shares across connectors', () => {
     expect(new Set(host.destinations.get('hot').received.map((message) => message.partitionKey)).size).toBe(10_000);
   });
 });
+
+describe('fair shares across sites (tenants)', () => {
+  it("a site whose destinations take calls and never answer holds at most its share of the slots: another site's messages still go", async () => {
+    // 8 slots for the host, 6 for one site; calls last up to a minute (longer than this test): only the cap frees a slot.
+    const env = {
+      DELIVERY_MAX_CALLS: '8',
+      DELIVERY_MAX_CALLS_PER_SITE: '6',
+      DELIVERY_MAX_IN_FLIGHT: '4',
+      DELIVERY_CALL_BUDGET_MS: '60000',
+    };
+    const shared = await TestHost.withFake({ env });
+    try {
+      const bind = async (name: string, siteNumber: number) => {
+        const connector = (await shared.request('POST', '/v1/connectors', fakeConnector(name, { siteNumber }))).body;
+        return (await shared.request('POST', '/v1/bindings', audienceBinding(connector.id))).body.source.id as string;
+      };
+      const stalled = Array.from({ length: 16 }, (_, i) => `stalled-${i}`);
+      for (const name of stalled) shared.destinations.get(name).stall();
+      const stalledSources = await Promise.all(stalled.map((name) => bind(name, 7)));
+      const eightSource = await bind('site-8', 8);
+      // Each stalled connector gets four profiles: enough for four calls in flight each, 64 calls wanted in all.
+      for (const sourceId of stalledSources) {
+        const events = Array.from({ length: 4 }, (_, i) =>
+          profileEvent(sourceId, { siteNumber: 7, profile: { profileId: `p${i}`, partnerIds: { '33': ['1'] } } }),
+        );
+        expect((await shared.request('POST', '/v1/events', { events })).status).toBe(202);
+      }
+      await eventually('site 7 to hold its six slots with stalled calls', async () => {
+        const waiting = stalled.reduce((sum, name) => sum + shared.destinations.get(name).stalledNow, 0);
+        return waiting === 6 ? true : undefined;
+      });
+      expect((await shared.request('POST', '/v1/events', { events: [profileEvent(eightSource, { siteNumber: 8 })] })).status).toBe(202);
+      await eventually("site 8's message delivered beside the stalled site", async () =>
+        shared.destinations.get('site-8').received.length === 1 ? true : undefined,
+      );
+      // Site 7 never held more than its share.
+      expect(stalled.reduce((sum, name) => sum + shared.destinations.get(name).stalledNow, 0)).toBe(6);
+      for (const name of stalled) shared.destinations.get(name).answerAgain();
+      await eventually('the stalled site delivered once its destinations answer', async () =>
+        stalled.every((name) => shared.destinations.get(name).received.length === 4) ? true : undefined,
+      );
+    } finally {
+      await shared.stop(true);
+    }
+  });
+
+  it('a connector whose calls only time out is stalled (one call at a time, a short budget), then paused, its messages kept', async () => {
+    const env = {
+      DELIVERY_CALL_BUDGET_MS: '300',
+      DELIVERY_STALL_AFTER_TIMEOUTS: '2',
+      DELIVERY_STALLED_CALL_BUDGET_MS: '200',
+      DELIVERY_STALLED_PAUSE_AFTER_MS: '1500',
+      DELIVERY_RETRY_MAX_MS: '50',
+    };
+    const breaker = await TestHost.withFake({ env });
+    try {
+      const destination = breaker.destinations.get('silent').stall();
+      const connector = (await breaker.request('POST', '/v1/connectors', fakeConnector('silent'))).body;
+      const sourceId = (await breaker.request('POST', '/v1/bindings', audienceBinding(connector.id))).body.source.id;
+      const events = Array.from({ length: 8 }, (_, i) =>
+        profileEvent(sourceId, { profile: { profileId: `p${i}`, partnerIds: { '33': ['1'] } } }),
+      );
+      expect((await breaker.request('POST', '/v1/events', { events })).status).toBe(202);
+      const stalledHealth = await eventually('the connector to show as stalled', async () => {
+        const [health] = (await breaker.request('GET', '/health/connectors')).body.connectors;
+        return health.status === 'stalled' ? health : undefined;
+      });
+      expect(stalledHealth.stalledSince).toEqual(expect.any(String));
+      expect(stalledHealth.lastError).toMatchObject({ code: 'CallBudgetExceeded' });
+      // While stalled, one call at a time.
+      for (let probe = 0; probe < 5; probe++) {
+        expect(destination.stalledNow).toBeLessThanOrEqual(1);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      const metrics = await (await fetch(`${breaker.url}/metrics`)).text();
+      expect(metrics).toMatch(
+        new RegExp(`connector_host_connector_status\\{[^}]*connector_id="${connector.id}"[^}]*status="stalled"[^}]*\\} 1`),
+      );
+      const paused = await eventually('the stalled connector to pause', async () => {
+        const [health] = (await breaker.request('GET', '/health/connectors')).body.connectors;
+        return health.status === 'paused' ? health : undefined;
+      });
+      expect(paused.pausedReason).toMatch(/^DestinationStalled: no answer within 200 ms/);
+      expect(paused.backlog).toBe(8);
+      destination.answerAgain();
+      expect((await breaker.request('POST', `/v1/connectors/${connector.id}/resume`)).status).toBe(200);
+      await eventually('every message delivered after the resume', async () => (destination.received.length === 8 ? true : undefined));
+    } finally {
+      await breaker.stop(true);
+    }
+  });
+});

@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { createServer, type Socket } from 'node:net';
 import { DatabaseService } from '../apps/connector-host/src/store/database.service.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -222,3 +223,29 @@ async function storedBytes(host: TestHost): Promise<string> {
   if (store.engine === 'sqlite') return readFileSync(join(host.dataDir, 'connector-host.db')).toString('latin1');
   return JSON.stringify((await sql`SELECT * FROM connectors`.execute(store.db)).rows);
 }
+
+describe('a receiver that takes the connection and never answers', () => {
+  it('does not hold a save longer than CHECK_TIMEOUT_MS: the check answers check_timed_out', async () => {
+    const sockets = new Set<Socket>();
+    // Accepts, reads, never writes: the stalled destination of a hostile or unlucky tenant.
+    const silent = createServer((socket) => {
+      sockets.add(socket);
+      socket.resume();
+    });
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(silent.address() as { port: number }).port}/hook`;
+    const bounded = await TestHost.configured({ env: { CONNECTORS: 'webhook', CHECK_TIMEOUT_MS: '300' } });
+    try {
+      const strict = await bounded.request('POST', '/v1/connectors?strict=true', webhookConnector(url, SECRET));
+      expect(strict.status).toBe(422);
+      expect(strict.body.check.problem).toEqual({ code: 'check_timed_out', message: expect.stringContaining('300 ms (CHECK_TIMEOUT_MS)') });
+      const saved = await bounded.request('POST', '/v1/connectors', webhookConnector(url, SECRET));
+      expect(saved.status).toBe(201);
+      expect(saved.body.check).toMatchObject({ ok: false, problem: { code: 'check_timed_out' } });
+    } finally {
+      await bounded.stop(true);
+      for (const socket of sockets) socket.destroy();
+      silent.close();
+    }
+  });
+});

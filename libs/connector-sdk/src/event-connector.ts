@@ -47,6 +47,26 @@ export interface FailureReason {
   retryAfterMs?: number;
   /** The failure's kind; when absent, the host counts a throttled failure as `throttled` and any other as `other`. */
   category?: FailureCategory;
+  /**
+   * No answer came in time: a connect or request timeout, or the host's call budget ran out. A destination whose
+   * calls only time out is stalled: the host sends it one call at a time, with a short budget, until it answers.
+   */
+  timedOut?: boolean;
+}
+
+/** What the host asks of one `deliver` call. */
+export interface DeliverOptions {
+  /**
+   * The host's budget for the call. Once aborted, the connector stops waiting: it ends its requests and answers
+   * every message it has no acknowledgement for `retryable` with `timedOut: true` (a message the destination may
+   * have taken is then sent again: a duplicate, never a loss).
+   */
+  signal?: AbortSignal;
+}
+
+/** The outcome of a message whose call ran out of time before the destination acknowledged it. */
+export function timedOutOutcome(message = 'the call ran out of time before the destination answered'): DeliveryOutcome {
+  return { status: 'retryable', reason: { code: 'CallBudgetExceeded', message, timedOut: true } };
 }
 
 /** A failure's kind as the statistics count it. */
@@ -144,9 +164,11 @@ export interface ConnectorInstance {
    * have several `deliver` calls of one instance in flight at once (their keys never overlap): an instance
    * bounds its own concurrency across them.
    *
+   * `options.signal`, when given, is the host's budget for the call (see `DeliverOptions`).
+   *
    * @example const [outcome] = await instance.deliver([{ id: '1', partitionKey: 'p1', body: '{…}' }]);
    */
-  deliver(messages: readonly DeliveryMessage[]): Promise<DeliveryOutcome[]>;
+  deliver(messages: readonly DeliveryMessage[], options?: DeliverOptions): Promise<DeliveryOutcome[]>;
 
   /** Releases clients and sockets. Idempotent. */
   close(): Promise<void>;

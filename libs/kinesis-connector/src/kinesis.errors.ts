@@ -27,11 +27,14 @@ export interface KinesisErrorRow {
   problem?: KinesisProblemKind;
   /** The kind the traffic statistics count it under (throttling rows count as `throttled` without one). */
   category?: FailureCategory;
+  /** No answer came in time: the host counts calls that only time out to find a stalled endpoint. */
+  timedOut?: true;
 }
 
 const retryable: KinesisErrorRow = { outcome: 'retryable' };
 const throttling: KinesisErrorRow = { outcome: 'retryable', throttled: true };
 const transport: KinesisErrorRow = { outcome: 'retryable', problem: 'endpointUnreachable' };
+const timeout: KinesisErrorRow = { ...transport, timedOut: true };
 const rejected: KinesisErrorRow = { outcome: 'rejected' };
 const setUp: KinesisErrorRow = { outcome: 'rejected', scope: 'destination' };
 const credentials: KinesisErrorRow = {
@@ -68,9 +71,9 @@ export const KINESIS_ERRORS: Readonly<Record<string, KinesisErrorRow>> = {
   RequestExpired: retryable,
   ExpiredTokenException: expired,
   // Transport: the request may not have reached the service.
-  TimeoutError: transport,
-  RequestTimeout: transport,
-  RequestTimeoutException: transport,
+  TimeoutError: timeout,
+  RequestTimeout: timeout,
+  RequestTimeoutException: timeout,
   NetworkingError: transport,
   // Credentials and permissions: a person has to fix the set-up.
   UnrecognizedClientException: credentials,
@@ -153,5 +156,6 @@ export function failureReason(code: string, message: string): FailureReason {
     ...(row?.scope && { scope: row.scope }),
     ...(row?.throttled && { throttled: true }),
     ...(row?.category && { category: row.category }),
+    ...(row?.timedOut && { timedOut: true }),
   };
 }

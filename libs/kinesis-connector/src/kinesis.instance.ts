@@ -13,7 +13,9 @@ import type {
   DeliveryLimits,
   DeliveryMessage,
   DeliveryOutcome,
+  DeliverOptions,
 } from '@event-connectors/connector-sdk';
+import { timedOutOutcome } from '@event-connectors/connector-sdk';
 import { planPutRecords } from './kinesis.batches.js';
 import type { ResolvedKinesisOptions } from './kinesis-connector.options.js';
 import { classifyError, errorCode, failureReason, httpStatus } from './kinesis.errors.js';
@@ -96,8 +98,10 @@ export class KinesisInstance implements ConnectorInstance {
     }
   }
 
-  async deliver(messages: readonly DeliveryMessage[]): Promise<DeliveryOutcome[]> {
+  async deliver(messages: readonly DeliveryMessage[], options: DeliverOptions = {}): Promise<DeliveryOutcome[]> {
     if (messages.length === 0) return [];
+    const { signal } = options;
+    if (signal?.aborted) return messages.map(() => timedOutOutcome());
     // An emulator's stream may have to be created first. Otherwise the stream is not described at all until a
     // record over 1 MiB (the smallest limit a stream can have) needs its actual limit: a describe costs the host
     // as much as several PutRecords, and a thousand set-ups opening at once would each make one.
@@ -118,7 +122,10 @@ export class KinesisInstance implements ConnectorInstance {
     for (const request of plan.requests) {
       const send: number[] = [];
       for (const index of request) {
-        if (failedKeys.has(messages[index].partitionKey)) {
+        // Past the host's budget no further request goes: its records are sent again later.
+        if (signal?.aborted) {
+          outcomes[index] = timedOutOutcome();
+        } else if (failedKeys.has(messages[index].partitionKey)) {
           outcomes[index] = {
             status: 'retryable',
             reason: { code: 'HeldBehindFailure', message: 'an earlier record with the same partition key failed' },
@@ -127,7 +134,7 @@ export class KinesisInstance implements ConnectorInstance {
           send.push(index);
         }
       }
-      if (send.length > 0) await this.putRecords(messages, send, outcomes, failedKeys);
+      if (send.length > 0) await this.putRecords(messages, send, outcomes, failedKeys, signal);
     }
     return outcomes;
   }
@@ -145,11 +152,13 @@ export class KinesisInstance implements ConnectorInstance {
     send: number[],
     outcomes: DeliveryOutcome[],
     failedKeys: Set<string>,
+    signal?: AbortSignal,
   ): Promise<void> {
     try {
       const entries = await this.sender.putRecords(
         this.target.params,
         send.map((index) => ({ data: messages[index].body, partitionKey: messages[index].partitionKey })),
+        signal,
       );
       send.forEach((index, position) => {
         const entry = entries[position];

@@ -34,15 +34,20 @@ export class WebhookTransport {
     this.client = url.protocol === 'https:' ? https : http;
   }
 
-  /** Sends one request; resolves with the answer (any status), rejects with a TransportError when none came. */
-  send(method: 'POST' | 'HEAD' | 'OPTIONS', headers: Record<string, string>, body?: string): Promise<HttpAnswer> {
+  /**
+   * Sends one request; resolves with the answer (any status), rejects with a TransportError when none came (also
+   * when `signal`, the caller's budget, aborts it first).
+   */
+  send(method: 'POST' | 'HEAD' | 'OPTIONS', headers: Record<string, string>, body?: string, signal?: AbortSignal): Promise<HttpAnswer> {
     return new Promise<HttpAnswer>((resolve, reject) => {
       const payload = body === undefined ? undefined : Buffer.from(body, 'utf8');
       const request = this.client.request(this.url, {
         method,
         agent: this.agent,
         headers: payload ? { ...headers, 'content-length': String(payload.length) } : headers,
-        signal: AbortSignal.timeout(this.timeouts.requestTimeoutMs),
+        signal: signal
+          ? AbortSignal.any([AbortSignal.timeout(this.timeouts.requestTimeoutMs), signal])
+          : AbortSignal.timeout(this.timeouts.requestTimeoutMs),
       });
       request.on('socket', (socket) => {
         if (!socket.connecting) return;

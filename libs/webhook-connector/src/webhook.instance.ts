@@ -5,7 +5,9 @@ import type {
   DeliveryLimits,
   DeliveryMessage,
   DeliveryOutcome,
+  DeliverOptions,
 } from '@event-connectors/connector-sdk';
+import { timedOutOutcome } from '@event-connectors/connector-sdk';
 import pLimit, { type LimitFunction } from 'p-limit';
 import type { AddressPolicy } from './address-policy.js';
 import type { ResolvedWebhookOptions } from './webhook-connector.options.js';
@@ -88,8 +90,9 @@ export class WebhookInstance implements ConnectorInstance {
    * once for the set-up (whatever the calls in flight); a profile's next message only after its previous one was
    * acknowledged, and none at all once one of them failed.
    */
-  async deliver(messages: readonly DeliveryMessage[]): Promise<DeliveryOutcome[]> {
+  async deliver(messages: readonly DeliveryMessage[], options: DeliverOptions = {}): Promise<DeliveryOutcome[]> {
     if (messages.length === 0) return [];
+    const { signal } = options;
     if (this.schemeProblem) {
       const reason = { code: 'InsecureUrl', message: `the URL ${this.schemeProblem}`, scope: 'destination' } as const;
       return messages.map(() => ({ status: 'rejected', reason }));
@@ -104,13 +107,20 @@ export class WebhookInstance implements ConnectorInstance {
     await Promise.all(
       [...lanes.values()].map(async (lane) => {
         for (let position = 0; position < lane.length; position++) {
-          const outcome = await this.requests(() => this.post(messages[lane[position]]));
+          // Past the host's budget nothing more is sent: what is left goes again later.
+          const outcome = await this.requests(() => (signal?.aborted ? timedOutOutcome() : this.post(messages[lane[position]], signal)));
           outcomes[lane[position]] = outcome;
           if (outcome.status === 'delivered') continue;
+          // Not sent: its profile's earlier message failed (if that one got no answer, neither did this one).
+          const timedOut = outcome.status === 'retryable' && outcome.reason.timedOut;
           for (const held of lane.slice(position + 1)) {
             outcomes[held] = {
               status: 'retryable',
-              reason: { code: 'HeldBehindFailure', message: 'an earlier message of the same profile was not delivered' },
+              reason: {
+                code: 'HeldBehindFailure',
+                message: 'an earlier message of the same profile was not delivered',
+                ...(timedOut && { timedOut: true }),
+              },
             };
           }
           return;
@@ -124,7 +134,7 @@ export class WebhookInstance implements ConnectorInstance {
     this.transport.close();
   }
 
-  private async post(message: DeliveryMessage): Promise<DeliveryOutcome> {
+  private async post(message: DeliveryMessage, signal?: AbortSignal): Promise<DeliveryOutcome> {
     const id = webhookId(this.setup.id, message.id);
     // A fresh timestamp (and so a fresh signature) per attempt: receivers refuse old ones as replays.
     const signature = signatureHeaders(id, Math.floor(Date.now() / 1000), message.body, this.keys);
@@ -133,9 +143,11 @@ export class WebhookInstance implements ConnectorInstance {
         'POST',
         { ...this.baseHeaders(), 'content-type': 'application/json', ...signature },
         message.body,
+        signal,
       );
       return outcomeOfAnswer(answer, id);
     } catch (error) {
+      if (signal?.aborted) return timedOutOutcome('the call ran out of time before the receiver answered');
       return outcomeOfError(asTransportError(error));
     }
   }

@@ -72,8 +72,15 @@ describe('outcomeOfAnswer', () => {
 
 describe('outcomeOfError', () => {
   it('retries network failures and timeouts, and holds the set-up responsible for certificates and refused addresses', () => {
-    for (const code of ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'RequestTimeout', 'ConnectTimeout']) {
+    for (const code of ['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND']) {
       expect(outcomeOfError(new TransportError(code, 'x'))).toEqual({ status: 'retryable', reason: { code, message: 'x' } });
+    }
+    // No answer in time: retried, and marked so the host can tell a stalled receiver.
+    for (const code of ['ETIMEDOUT', 'RequestTimeout', 'ConnectTimeout']) {
+      expect(outcomeOfError(new TransportError(code, 'x'))).toEqual({
+        status: 'retryable',
+        reason: { code, message: 'x', timedOut: true },
+      });
     }
     for (const code of ['CERT_HAS_EXPIRED', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'ERR_TLS_CERT_ALTNAME_INVALID', 'AddressNotAllowed']) {
       expect(outcomeOfError(new TransportError(code, 'x'))).toEqual({

@@ -69,8 +69,19 @@ export function outcomeOfAnswer(answer: HttpAnswer, webhookId: string, now = Dat
 /** The outcome of a request that got no answer: refused, reset, timed out, or stopped by the address policy. */
 export function outcomeOfError(error: TransportError): DeliveryOutcome {
   const verdict = TRANSPORT_VERDICTS[error.code] ?? retry;
-  return { status: verdict.status, reason: { code: error.code, message: error.message, ...(verdict.scope && { scope: verdict.scope }) } };
+  return {
+    status: verdict.status,
+    reason: {
+      code: error.code,
+      message: error.message,
+      ...(verdict.scope && { scope: verdict.scope }),
+      ...(TIMEOUTS.has(error.code) && { timedOut: true }),
+    },
+  };
 }
+
+/** The transport's codes for a receiver that did not answer in time (webhook-transport.ts). */
+const TIMEOUTS = new Set(['RequestTimeout', 'ConnectTimeout', 'ETIMEDOUT']);
 
 /** Retry-After as delta-seconds or an HTTP date, in ms from `now`, capped; undefined when absent or unreadable. */
 export function retryAfter(header: string | string[] | undefined, now: number): number | undefined {

@@ -49,8 +49,18 @@ export interface HostConfig {
     maxLingerMs: number;
     /** Calls one connector may have in flight; batches in flight never share a profile. */
     maxInFlight: number;
-    /** Calls the whole host may have in flight, granted to connectors first come, first served. */
+    /** Calls the whole host may have in flight, shared between sites in turn, then between a site's connectors. */
     maxCalls: number;
+    /** Calls one site may have in flight: the rest always stay with the other sites. */
+    maxCallsPerSite: number;
+    /** The longest the host lets one call take before it aborts it (its messages retried). */
+    callBudgetMs: number;
+    /** Calls in a row that only timed out before a connector counts as stalled: one call in flight, a short budget. */
+    stallAfterTimeouts: number;
+    /** A stalled connector's call budget. */
+    stalledCallBudgetMs: number;
+    /** How long a connector may stay stalled before it pauses. */
+    stalledPauseAfterMs: number;
     /** First retry delay; doubles per attempt (full jitter) up to `retryMaxMs`. */
     retryBaseMs: number;
     retryMaxMs: number;
@@ -63,6 +73,8 @@ export interface HostConfig {
     /** Consecutive rounds failing on the set-up (credentials, missing stream) before the connector pauses. */
     pauseAfterFailures: number;
   };
+  /** The longest saving a set-up waits for its check: past it the check answers check_timed_out. */
+  checkTimeoutMs: number;
   /** Most events in one POST /v1/events. */
   maxEventsPerRequest: number;
   /** A connector with this many undelivered messages refuses more (429). */
@@ -120,6 +132,7 @@ export function readHostConfig(environment: Env): HostConfig {
   const shared = databaseUrl !== undefined;
   const leaseTtlMs = env.int('LEASE_TTL_MS', 10_000, 1000, 600_000);
   const maxBodyBytes = env.int('MAX_BODY_BYTES', 5 * 1024 * 1024, 1024, 100 * 1024 * 1024);
+  const maxCalls = env.int('DELIVERY_MAX_CALLS', 64, 1, 100_000);
   const config: HostConfig = {
     production: appEnv === 'production',
     host: env.string('HOST') ?? '127.0.0.1',
@@ -150,7 +163,12 @@ export function readHostConfig(environment: Env): HostConfig {
       lingerMs: env.int('DELIVERY_LINGER_MS', 50, 0, 60_000),
       maxLingerMs: env.int('DELIVERY_MAX_LINGER_MS', 300, 0, 60_000),
       maxInFlight: env.int('DELIVERY_MAX_IN_FLIGHT', 4, 1, 64),
-      maxCalls: env.int('DELIVERY_MAX_CALLS', 64, 1, 100_000),
+      maxCalls,
+      maxCallsPerSite: env.int('DELIVERY_MAX_CALLS_PER_SITE', Math.max(1, Math.floor((maxCalls * 3) / 4)), 1, maxCalls),
+      callBudgetMs: env.int('DELIVERY_CALL_BUDGET_MS', 30_000, 100, 3_600_000),
+      stallAfterTimeouts: env.int('DELIVERY_STALL_AFTER_TIMEOUTS', 3, 1, 1000),
+      stalledCallBudgetMs: env.int('DELIVERY_STALLED_CALL_BUDGET_MS', 3000, 100, 3_600_000),
+      stalledPauseAfterMs: env.int('DELIVERY_STALLED_PAUSE_AFTER_MS', 10 * 60_000, 1000, 7 * 86_400_000),
       retryBaseMs: env.int('DELIVERY_RETRY_BASE_MS', 200, 1, 3_600_000),
       retryMaxMs: env.int('DELIVERY_RETRY_MAX_MS', 30_000, 1, 86_400_000),
       maxMessageAgeMs: env.int('DELIVERY_MAX_AGE_MS', 24 * 3_600_000, 1000, 30 * 86_400_000),
@@ -158,6 +176,7 @@ export function readHostConfig(environment: Env): HostConfig {
       shutdownTimeoutMs: env.int('SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
       pauseAfterFailures: env.int('DELIVERY_PAUSE_AFTER_FAILURES', 5, 1, 1000),
     },
+    checkTimeoutMs: env.int('CHECK_TIMEOUT_MS', 10_000, 100, 600_000),
     maxEventsPerRequest: env.int('MAX_EVENTS_PER_REQUEST', 1000, 1, 100_000),
     maxBacklogPerConnector: env.int('MAX_BACKLOG_PER_CONNECTOR', 2_000_000, 1, 1_000_000_000),
     idempotencyRetentionMs: env.int('IDEMPOTENCY_RETENTION_MS', 24 * 3_600_000, 1000, 30 * 86_400_000),

@@ -8,6 +8,8 @@ export interface LoopStatus {
   lastSuccessAt?: number;
   lastError?: { code: string; message: string; at: number };
   failingRounds: number;
+  /** Since when its calls only time out (the breaker is open). */
+  stalledSince?: number;
 }
 
 /** The delivery loops running now, each with its status. */
@@ -33,10 +35,11 @@ export abstract class DeliveryControl {
 
 /** A loop's status as plain data. */
 export function loopStatusOf(status: Readonly<WorkerStatus>): LoopStatus {
-  const { lastSuccessAt, lastError, failingRounds } = status;
+  const { lastSuccessAt, lastError, failingRounds, stalledSince } = status;
   return {
     failingRounds,
     ...(lastSuccessAt === undefined ? {} : { lastSuccessAt }),
+    ...(stalledSince === undefined ? {} : { stalledSince }),
     ...(lastError === undefined ? {} : { lastError: { code: lastError.code, message: lastError.message, at: lastError.at } }),
   };
 }

@@ -105,7 +105,9 @@ export class DeliveryWorker {
     const { config, outbox } = this.deps;
     // Full, or nothing stored (in this instance's partitions) that is not already in flight: a settled call or new
     // messages wake the loop. An idle connector costs no query, no timer and no open client.
-    if (this.calls.size >= config.maxInFlight || outbox.deliverableCount(this.row.id) - this.messagesInFlight <= 0) {
+    // A stalled destination (the breaker open) gets one call at a time: it holds no more of the host's slots.
+    const maxInFlight = this.accounting.stalled ? 1 : config.maxInFlight;
+    if (this.calls.size >= maxInFlight || outbox.deliverableCount(this.row.id) - this.messagesInFlight <= 0) {
       await this.sleeper.sleep(Infinity);
       return;
     }
@@ -142,7 +144,7 @@ export class DeliveryWorker {
       waited = true;
     }
     if (this.deps.slots.queued > 0 || this.deps.slots.inUse >= this.deps.slots.size) waited = true;
-    await this.deps.slots.acquire();
+    await this.deps.slots.acquire(this.row.site_number);
     let launched = false;
     try {
       // Whatever arrived while waiting for the linger or a slot goes too.
@@ -152,7 +154,7 @@ export class DeliveryWorker {
       if (this.stopping || this.row.updated_at !== version || selection.batch.length === 0) return;
       launched = this.launch(instance, selection.batch);
     } finally {
-      if (!launched) this.deps.slots.release();
+      if (!launched) this.deps.slots.release(this.row.site_number);
     }
   }
 
@@ -195,10 +197,13 @@ export class DeliveryWorker {
     const row = this.row;
     const startedAt = Date.now();
     let outcomes: DeliveryOutcome[];
+    // The host's budget for the call, short while the destination is stalled: a call that gets no answer gives its
+    // slot back then, and its messages go again later.
+    const budget = AbortSignal.timeout(this.accounting.stalled ? config.stalledCallBudgetMs : config.callBudgetMs);
     try {
-      outcomes = await instance.deliver(batch.map(toDeliveryMessage));
+      outcomes = await instance.deliver(batch.map(toDeliveryMessage), { signal: budget });
     } finally {
-      this.deps.slots.release();
+      this.deps.slots.release(row.site_number);
     }
     const finishedAt = Date.now();
     const result = settleOutcomes(batch, outcomes, finishedAt, config);

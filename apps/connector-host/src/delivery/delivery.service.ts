@@ -41,7 +41,7 @@ export class DeliveryService implements OnApplicationBootstrap, BeforeApplicatio
     private readonly observer: DeliveryObserver,
     private readonly trace: DeliveryTrace,
   ) {
-    this.slots = new CallSlots(config.delivery.maxCalls);
+    this.slots = new CallSlots(config.delivery.maxCalls, config.delivery.maxCallsPerSite);
     this.linger = new LingerPolicy(config.delivery.lingerMs, config.delivery.maxLingerMs);
   }
 

@@ -12,6 +12,11 @@ export interface WorkerStatus {
   lastError?: FailureReason & { at: number };
   /** Rounds in a row in which nothing got through. */
   failingRounds: number;
+  /**
+   * Since when its calls only time out (a destination that takes connections and never answers): the breaker is
+   * open, the loop sends one call at a time with a short budget, and pauses if it stays so.
+   */
+  stalledSince?: number;
 }
 
 /** What a settled round asks of its loop. */
@@ -29,6 +34,8 @@ export interface RoundVerdict {
 export class RoundAccounting {
   private readonly pacer = new AdaptivePacer();
   private destinationFailureRounds = 0;
+  /** Calls in a row whose every message timed out. */
+  private timedOutCalls = 0;
   private readonly state: WorkerStatus = { failingRounds: 0 };
 
   constructor(private readonly config: HostConfig['delivery']) {}
@@ -37,9 +44,16 @@ export class RoundAccounting {
     return this.state;
   }
 
-  /** A resumed connector starts counting its set-up failures afresh. */
+  /** A resumed connector starts counting its set-up failures and timeouts afresh. */
   resumed(): void {
     this.destinationFailureRounds = 0;
+    this.timedOutCalls = 0;
+    this.state.stalledSince = undefined;
+  }
+
+  /** Whether the destination counts as stalled now (the breaker is open). */
+  get stalled(): boolean {
+    return this.state.stalledSince !== undefined;
   }
 
   /** How many set-up failures in a row the current pause decision rests on (for the log). */
@@ -63,6 +77,7 @@ export class RoundAccounting {
     } else {
       this.state.failingRounds++;
     }
+    this.recordTimeouts(result, batchSize, finishedAt, verdict);
     if (result.delivered.length === 0 && result.retry.length > 0) {
       // Nothing got through: back the whole connector off instead of hammering a destination that is down.
       verdict.holdMs = fullJitterDelay(this.state.failingRounds, this.config.retryBaseMs, this.config.retryMaxMs);
@@ -70,6 +85,26 @@ export class RoundAccounting {
       verdict.holdMs = this.pacer.delayMs;
     }
     return verdict;
+  }
+
+  /** The breaker: open after calls that only time out, closed by any call that gets an answer, a pause if it stays open. */
+  private recordTimeouts(result: RoundResult, batchSize: number, finishedAt: number, verdict: RoundVerdict): void {
+    if (result.timedOut < batchSize) {
+      this.timedOutCalls = 0;
+      this.state.stalledSince = undefined;
+      return;
+    }
+    this.timedOutCalls++;
+    if (this.timedOutCalls >= this.config.stallAfterTimeouts) this.state.stalledSince ??= finishedAt;
+    const stalledFor = this.state.stalledSince === undefined ? 0 : finishedAt - this.state.stalledSince;
+    if (stalledFor >= this.config.stalledPauseAfterMs && !verdict.pause) {
+      verdict.pause = {
+        code: 'DestinationStalled',
+        message: `no answer within ${this.config.stalledCallBudgetMs} ms for ${Math.round(stalledFor / 1000)} s (${this.timedOutCalls} calls in a row timed out): the destination takes connections but does not answer`,
+        scope: 'destination',
+        timedOut: true,
+      };
+    }
   }
 }
 

@@ -40,6 +40,7 @@ describe('settleOutcomes', () => {
       dead: [{ seq: 3, code: 'AccessDeniedException', message: 'no', category: 'other' }],
       throttled: 1,
       destinationFailures: 0,
+      timedOut: 0,
       lastFailure: { code: 'AccessDeniedException', message: 'no' },
     });
   });

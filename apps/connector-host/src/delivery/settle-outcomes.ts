@@ -15,6 +15,8 @@ export interface RoundResult extends Settlement {
   throttled: number;
   /** Outcomes that failed on the set-up rather than on the message. */
   destinationFailures: number;
+  /** Outcomes that got no answer in time (a stalled destination, or the call's budget ran out). */
+  timedOut: number;
   /** The last failure seen, for status and pause reasons. */
   lastFailure?: FailureReason;
 }
@@ -32,7 +34,7 @@ export function settleOutcomes(
   random: () => number = Math.random,
 ): RoundResult {
   const removed: number[] = [];
-  const result: RoundResult = { delivered: [], removed, retry: [], dead: [], throttled: 0, destinationFailures: 0 };
+  const result: RoundResult = { delivered: [], removed, retry: [], dead: [], throttled: 0, destinationFailures: 0, timedOut: 0 };
   batch.forEach((message, index) => {
     // A connector that answers fewer outcomes than messages broke its contract: retry the rest, lose nothing.
     const outcome: DeliveryOutcome = outcomes[index] ?? {
@@ -49,6 +51,7 @@ export function settleOutcomes(
     result.lastFailure = reason;
     if (reason.throttled) result.throttled++;
     if (reason.scope === 'destination') result.destinationFailures++;
+    if (reason.timedOut) result.timedOut++;
     if (outcome.status === 'rejected' && reason.scope !== 'destination') {
       result.dead.push({ seq: message.seq, code: reason.code, message: reason.message, category });
     } else if (now - message.accepted_at >= policy.maxMessageAgeMs) {

@@ -1,9 +1,10 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { DeliveryControl } from '../delivery/delivery-control.js';
 import { MetricsService } from '../observability/metrics.service.js';
-import { BacklogStats } from '../store/backlog-stats.js';
+import { BacklogStats, type ConnectorBacklog } from '../store/backlog-stats.js';
+import type { LoopStatus } from '../delivery/delivery-control.js';
 
-export const CONNECTOR_STATUSES = ['active', 'failing', 'paused', 'disabled'] as const;
+export const CONNECTOR_STATUSES = ['active', 'failing', 'stalled', 'paused', 'disabled'] as const;
 
 /** How a connector's delivery is doing, for operators and for the customer who owns the stream. */
 export interface ConnectorHealth {
@@ -11,9 +12,15 @@ export interface ConnectorHealth {
   type: string;
   name: string;
   siteNumber: number;
-  /** `active`: delivering; `failing`: its last rounds failed (retrying); `paused`: stopped on a set-up failure; `disabled`. */
+  /**
+   * `active`: delivering; `failing`: its last rounds failed (retrying); `stalled`: its calls only time out (the
+   * breaker is open: one call at a time, a short budget, a pause if it lasts); `paused`: stopped on a set-up
+   * failure; `disabled`.
+   */
   status: (typeof CONNECTOR_STATUSES)[number];
   pausedReason: string | null;
+  /** Since when its calls only time out, while they do. */
+  stalledSince: string | null;
   lastSuccessAt: string | null;
   lastError: { code: string; message: string; at: string } | null;
   backlog: number;
@@ -43,7 +50,7 @@ export class ConnectorHealthService implements OnModuleInit {
     // alert can say "failing for 10 minutes" and a dashboard can count connectors per status.
     this.metrics.gaugeAtScrape(
       'connector_host_connector_status',
-      'Delivery status of each connector: 1 for the status it is in (active, failing, paused, disabled)',
+      'Delivery status of each connector: 1 for the status it is in (active, failing, stalled, paused, disabled)',
       ['connector_id', 'connector_type', 'status'],
       async () =>
         (await this.connectors()).flatMap((connector) =>
@@ -64,20 +71,14 @@ export class ConnectorHealthService implements OnModuleInit {
       .filter((connector) => site === undefined || connector.siteNumber === site)
       .map((connector) => {
         const loop = loops.get(connector.id);
-        const status: ConnectorHealth['status'] = !connector.enabled
-          ? 'disabled'
-          : connector.pausedReason
-            ? 'paused'
-            : loop && loop.failingRounds > 0
-              ? 'failing'
-              : 'active';
         return {
           id: connector.id,
           type: connector.type,
           name: connector.name,
           siteNumber: connector.siteNumber,
-          status,
+          status: statusOf(connector, loop),
           pausedReason: connector.pausedReason,
+          stalledSince: loop?.stalledSince === undefined ? null : new Date(loop.stalledSince).toISOString(),
           lastSuccessAt: loop?.lastSuccessAt ? new Date(loop.lastSuccessAt).toISOString() : null,
           lastError: loop?.lastError
             ? { code: loop.lastError.code, message: loop.lastError.message, at: new Date(loop.lastError.at).toISOString() }
@@ -89,4 +90,11 @@ export class ConnectorHealthService implements OnModuleInit {
         };
       });
   }
+}
+
+function statusOf(connector: ConnectorBacklog, loop: LoopStatus | undefined): ConnectorHealth['status'] {
+  if (!connector.enabled) return 'disabled';
+  if (connector.pausedReason) return 'paused';
+  if (loop?.stalledSince !== undefined) return 'stalled';
+  return loop && loop.failingRounds > 0 ? 'failing' : 'active';
 }

@@ -8,6 +8,7 @@ import {
   validateSettings,
 } from '@event-connectors/connector-sdk';
 import type { ConnectorRow } from '../store/connectors.repository.js';
+import { HOST_CONFIG, type HostConfig } from '../config/host.config.js';
 import { TrafficStatsRepository } from '../store/traffic/traffic-stats.repository.js';
 import { dayOf } from '../store/traffic/traffic-tally.js';
 import type { SecretBox } from '../secrets/secret-box.js';
@@ -17,12 +18,39 @@ import { SharedInstance } from './shared-instance.js';
 
 const DAY_MS = 86_400_000;
 
-/** Checks an instance opened for the check alone, and closes it. */
-export async function checkOnce(instance: ConnectorInstance, context?: CheckContext): Promise<CheckResult> {
+/** Checks an instance opened for the check alone, within `timeoutMs`, and closes it (ending a check still running). */
+export async function checkOnce(instance: ConnectorInstance, timeoutMs: number, context?: CheckContext): Promise<CheckResult> {
   try {
-    return await instance.check(context);
+    return await boundedCheck(instance, timeoutMs, context);
   } finally {
     await instance.close();
+  }
+}
+
+/**
+ * A check that answers within `timeoutMs` whatever the destination does: a set-up whose destination takes the
+ * connection and never answers must not hold the request saving it (nor the admin's client) for minutes.
+ */
+export async function boundedCheck(instance: ConnectorInstance, timeoutMs: number, context?: CheckContext): Promise<CheckResult> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<CheckResult>((resolve) => {
+    timer = setTimeout(
+      () =>
+        resolve({
+          ok: false,
+          problem: {
+            code: 'check_timed_out',
+            message: `The destination did not answer the check within ${timeoutMs} ms (CHECK_TIMEOUT_MS)`,
+          },
+          details: {},
+        }),
+      timeoutMs,
+    );
+  });
+  try {
+    return await Promise.race([instance.check(context), timedOut]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 
@@ -46,6 +74,7 @@ export class ConnectorInstancesService implements OnApplicationShutdown {
     @Inject(SECRET_BOX) private readonly secretBox: SecretBox,
     changes: ConnectorChanges,
     private readonly traffic: TrafficStatsRepository,
+    @Inject(HOST_CONFIG) private readonly config: HostConfig,
   ) {
     changes.changed$.subscribe((id) => void this.evict(id));
   }
@@ -70,8 +99,8 @@ export class ConnectorInstancesService implements OnApplicationShutdown {
   async check(row: ConnectorRow): Promise<CheckResult> {
     const context = await this.contextOf(row.id, row.paused_reason);
     const cached = this.open.get(row.id);
-    if (cached && cached.version === row.updated_at) return cached.instance.check(context);
-    return checkOnce(this.openTransient(row), context);
+    if (cached && cached.version === row.updated_at) return boundedCheck(cached.instance, this.config.checkTimeoutMs, context);
+    return checkOnce(this.openTransient(row), this.config.checkTimeoutMs, context);
   }
 
   /**

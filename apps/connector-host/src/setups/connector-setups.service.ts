@@ -189,7 +189,7 @@ export class ConnectorSetupsService {
 
   /** Checks settings that are not saved yet; a failure refuses them with the check's answer. */
   private async checkCandidate(connector: EventConnector, id: string, settings: object, context: CheckContext): Promise<CheckResult> {
-    const check = await checkOnce(connector.open({ id, settings }), context);
+    const check = await checkOnce(connector.open({ id, settings }), this.config.checkTimeoutMs, context);
     if (!check.ok) throw new UnprocessableError(`The connector was not saved: ${check.problem?.message ?? 'its check failed'}`, check);
     return check;
   }

@@ -5,6 +5,7 @@ import type {
   DeliveryLimits,
   DeliveryMessage,
   DeliveryOutcome,
+  DeliverOptions,
 } from '@event-connectors/connector-sdk';
 
 /**
@@ -32,10 +33,10 @@ export class SharedInstance implements ConnectorInstance {
     return this.inner.check(context);
   }
 
-  async deliver(messages: readonly DeliveryMessage[]): Promise<DeliveryOutcome[]> {
+  async deliver(messages: readonly DeliveryMessage[], options?: DeliverOptions): Promise<DeliveryOutcome[]> {
     this.inFlight++;
     try {
-      return await this.inner.deliver(messages);
+      return await this.inner.deliver(messages, options);
     } finally {
       this.inFlight--;
       if (this.retired && this.inFlight === 0) void this.closeNow();

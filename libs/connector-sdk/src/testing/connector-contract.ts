@@ -119,6 +119,15 @@ export function runConnectorContract(options: ConnectorContractOptions): void {
       expect(await options.readBack(settings, key)).toEqual(batch.map((message) => message.body));
     });
 
+    it("stops at the host's budget: with its signal aborted, every message is retryable and timed out, and none is sent", async () => {
+      const key = `contract-budget-${Date.now()}`;
+      const settings = options.live.settings();
+      const outcomes = await open(options.live).deliver(messages(key, 3), { signal: AbortSignal.abort() });
+      expect(outcomes).toHaveLength(3);
+      for (const outcome of outcomes) expect(outcome).toMatchObject({ status: 'retryable', reason: { timedOut: true } });
+      expect(await options.readBack(settings, key)).toEqual([]);
+    });
+
     it('reports an unreachable destination as retryable outcomes, one per message, instead of throwing', async () => {
       const outcomes = await open(options.unreachable).deliver(messages('contract-down', 3));
       expect(outcomes).toHaveLength(3);

@@ -69,7 +69,7 @@ export class PutRecordsSender {
    * Sends one PutRecords; resolves with its entries (in request order), rejects with the call's error (a timeout
    * as TimeoutError, the name the SDK gives it, so the error table classifies both paths alike).
    */
-  async putRecords(stream: StreamParams, records: readonly OutgoingRecord[]): Promise<PutRecordsResultEntry[]> {
+  async putRecords(stream: StreamParams, records: readonly OutgoingRecord[], signal?: AbortSignal): Promise<PutRecordsResultEntry[]> {
     const body = Buffer.from(putRecordsBody(stream, records), 'utf8');
     const { hostname, port, pathname } = this.url;
     const signed = await this.signer.sign({
@@ -87,7 +87,7 @@ export class PutRecordsSender {
       },
       body,
     });
-    const answer = await this.send(signed.headers, body);
+    const answer = await this.send(signed.headers, body, signal);
     if (answer.status !== 200) throw errorOfAnswer(answer.status, answer.headers, answer.text);
     const parsed = JSON.parse(answer.text) as { Records?: PutRecordsResultEntry[] };
     return parsed.Records ?? [];
@@ -102,6 +102,7 @@ export class PutRecordsSender {
   private send(
     headers: Record<string, string>,
     body: Buffer,
+    signal?: AbortSignal,
   ): Promise<{ status: number; headers: http.IncomingHttpHeaders; text: string }> {
     const { hostname, port, pathname } = this.url;
     return new Promise((resolve, reject) => {
@@ -125,6 +126,11 @@ export class PutRecordsSender {
       request.setTimeout(this.options.requestTimeoutMs, () =>
         request.destroy(new KinesisServiceError('TimeoutError', `no answer within ${this.options.requestTimeoutMs} ms`)),
       );
+      // The caller's budget: once it runs out the request ends, as a timeout would.
+      const abort = () => request.destroy(new KinesisServiceError('TimeoutError', 'the call ran out of time before Kinesis answered'));
+      if (signal?.aborted) abort();
+      signal?.addEventListener('abort', abort, { once: true });
+      request.on('close', () => signal?.removeEventListener('abort', abort));
       request.on('error', (error) => {
         clearTimeout(connectTimer);
         reject(error);

@@ -36,6 +36,7 @@ export const CONNECTOR_HEALTH_LIST_SCHEMA = {
           'siteNumber',
           'status',
           'pausedReason',
+          'stalledSince',
           'lastSuccessAt',
           'lastError',
           'backlog',
@@ -48,8 +49,9 @@ export const CONNECTOR_HEALTH_LIST_SCHEMA = {
           type: { type: 'string' },
           name: { type: 'string' },
           siteNumber: { type: 'integer' },
-          status: { enum: ['active', 'failing', 'paused', 'disabled'] },
+          status: { enum: ['active', 'failing', 'stalled', 'paused', 'disabled'] },
           pausedReason: { type: ['string', 'null'] },
+          stalledSince: { ...ISO_TIME, type: ['string', 'null'], description: 'Since when its calls only time out (the breaker is open)' },
           lastSuccessAt: { ...ISO_TIME, type: ['string', 'null'] },
           lastError: {
             oneOf: [

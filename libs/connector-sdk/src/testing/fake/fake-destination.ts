@@ -1,4 +1,10 @@
-import type { CheckResult, DeliveryMessage, DeliveryOutcome, FailureReason } from '../../event-connector.js';
+import {
+  type CheckResult,
+  type DeliveryMessage,
+  type DeliveryOutcome,
+  type FailureReason,
+  timedOutOutcome,
+} from '../../event-connector.js';
 
 /** How a scripted destination answers one message; `undefined`: it takes it. */
 export type FakeAnswer = (message: DeliveryMessage, destination: FakeDestination) => DeliveryOutcome | undefined;
@@ -21,6 +27,8 @@ export class FakeDestination {
   expectedToken?: string;
   private answer?: FakeAnswer;
   private checkAnswer?: CheckResult;
+  /** While stalled: the calls waiting for an answer that never comes (until their budget ends, or `answerAgain`). */
+  private stalledCalls?: Set<() => void>;
 
   constructor(readonly name: string) {}
 
@@ -33,6 +41,45 @@ export class FakeDestination {
   /** Every message fails with `reason` (`retryable`: an outage; `rejected`: refused) until `answerWith()`. */
   failWith(reason: FailureReason, status: 'retryable' | 'rejected' = 'retryable'): this {
     return this.answerWith(() => ({ status, reason }));
+  }
+
+  /**
+   * Accepts calls and never answers them, like a receiver that holds the connection open: each call waits until the
+   * host's budget (its signal) ends it, every message then timed out; or until `answerAgain()`.
+   */
+  stall(): this {
+    this.stalledCalls ??= new Set();
+    return this;
+  }
+
+  /** Ends a stall: the calls waiting go on to be answered as scripted. */
+  answerAgain(): this {
+    const waiting = this.stalledCalls;
+    this.stalledCalls = undefined;
+    for (const release of waiting ?? []) release();
+    return this;
+  }
+
+  /** Waits in a stall: true once it ends, false when the call's budget ran out first. */
+  private waitOutStall(calls: Set<() => void>, signal?: AbortSignal): Promise<boolean> {
+    return new Promise<boolean>((resolve) => {
+      const release = () => {
+        calls.delete(release);
+        signal?.removeEventListener('abort', abort);
+        resolve(true);
+      };
+      const abort = () => {
+        calls.delete(release);
+        resolve(false);
+      };
+      calls.add(release);
+      signal?.addEventListener('abort', abort, { once: true });
+    });
+  }
+
+  /** Calls waiting in a stall now. */
+  get stalledNow(): number {
+    return this.stalledCalls?.size ?? 0;
   }
 
   /** What `check()` answers; unset: ok, unless the token is wrong. */
@@ -54,8 +101,10 @@ export class FakeDestination {
     return { ok: true, details: { destination: this.name, received: this.received.length } };
   }
 
-  async deliver(messages: readonly DeliveryMessage[], token: string): Promise<DeliveryOutcome[]> {
+  async deliver(messages: readonly DeliveryMessage[], token: string, signal?: AbortSignal): Promise<DeliveryOutcome[]> {
     this.calls++;
+    if (signal?.aborted) return messages.map(() => timedOutOutcome());
+    if (this.stalledCalls && !(await this.waitOutStall(this.stalledCalls, signal))) return messages.map(() => timedOutOutcome());
     if (this.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
     return messages.map((message) => {
       this.offered.push(message);

@@ -6,6 +6,7 @@ import type {
   DeliveryLimits,
   DeliveryMessage,
   DeliveryOutcome,
+  DeliverOptions,
   EventConnector,
 } from '../../event-connector.js';
 import { Connector } from '../../registry/connector.decorator.js';
@@ -43,9 +44,9 @@ class FakeInstance implements ConnectorInstance {
     return this.destination.check(this.token);
   }
 
-  async deliver(messages: readonly DeliveryMessage[]): Promise<DeliveryOutcome[]> {
+  async deliver(messages: readonly DeliveryMessage[], options: DeliverOptions = {}): Promise<DeliveryOutcome[]> {
     if (messages.length === 0) return [];
-    return this.destination.deliver(messages, this.token);
+    return this.destination.deliver(messages, this.token, options.signal);
   }
 
   async close(): Promise<void> {}
