@@ -27,7 +27,7 @@ describe('GET /v1/connector-types', () => {
     expect(status).toBe(200);
     expect(body).toHaveLength(1);
     const [kinesisType] = body;
-    expect(kinesisType).toMatchObject({ type: 'kinesis', displayName: 'Amazon Kinesis', secretFields: ['secretAccessKey', 'externalId'] });
+    expect(kinesisType).toMatchObject({ type: 'kinesis', displayName: 'Amazon Kinesis', secretFields: ['secretAccessKey'] });
     expect(kinesisType.schema.required).toEqual(['name', 'partnerNumber', 'settings']);
     const settings = kinesisType.schema.properties.settings;
     // The documented form (keys, region, stream name) by default; a role or a stream ARN are choices (if/then/else).
@@ -38,7 +38,9 @@ describe('GET /v1/connector-types', () => {
       const { [field]: _left, ...rest } = documented as Record<string, string>;
       expect(validate(rest), `without ${field}`).toBe(false);
     }
-    expect(settings.properties.externalId).toMatchObject({ writeOnly: true, format: 'password' });
+    // The external id of a role is issued by the host: shown read-only, never secret.
+    expect(settings.properties.externalId).toMatchObject({ readOnly: true });
+    expect(settings.properties.externalId.writeOnly).toBeUndefined();
     expect(settings.properties.secretAccessKey).toMatchObject({ writeOnly: true, format: 'password' });
     expect(settings.properties.region.writeOnly).toBeUndefined();
     expect(settings.properties.accessKeyId).toMatchObject({ title: 'AWS access key ID', examples: ['AKIAIOSFODNN7EXAMPLE'] });
@@ -63,7 +65,7 @@ describe('/v1/connectors', () => {
       partnerNumber: 33,
       enabled: true,
       paused: null,
-      settings: { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', region: REGION, streamName: STREAM, secretAccessKeySet: true, externalIdSet: false },
+      settings: { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', region: REGION, streamName: STREAM, secretAccessKeySet: true },
       createdAt: expect.any(String),
       updatedAt: expect.any(String),
       check: { ok: true, details: expect.objectContaining({ streamStatus: 'ACTIVE', shardCount: 3 }) },

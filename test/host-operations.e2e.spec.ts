@@ -205,6 +205,7 @@ describe('OpenAPI', () => {
           '/v1/connectors/{id}/stats',
           '/v1/deliveries',
           '/v1/events',
+          '/v1/sites/{siteNumber}/issued',
         ].sort(),
       );
       expect(document.paths['/v1/events'].post.requestBody.content['application/json'].schema.required).toEqual(['events']);

@@ -2,31 +2,39 @@ import { randomUUID } from 'node:crypto';
 import { DOCUMENTED_EXAMPLE } from '@event-connectors/connector-sdk/testing';
 import { InProcessKinesalite, LoopbackSts, RecordingKinesisProxy } from '@event-connectors/kinesis-connector/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SecretBox } from '../apps/connector-host/src/secrets/secret-box.js';
+import { SECRET_BOX } from '../apps/connector-host/src/setups/secret-box.provider.js';
+import { DatabaseService } from '../apps/connector-host/src/store/database.service.js';
 import { audienceBinding, kinesisConnector, profileEvent, REGION } from './support/fixtures.js';
 import { eventually, TestHost } from './support/test-host.js';
 
 // Kinesis set-ups that assume the customer's role, through the API of the real host: its STS calls go to a
 // loopback STS (no package emulates STS; LoopbackSts is the suite's one hand-written AWS peer) with the host's
-// own keys, and its Kinesis calls to kinesalite through a proxy that records which credentials signed each.
+// own keys, and its Kinesis calls to kinesalite through a proxy that records which credentials signed each. The
+// external id is the one the host issues the site (GET /v1/sites/:siteNumber/issued), as a customer would put it
+// in the role's trust policy.
 
 const ROLE = 'arn:aws:iam::123456789012:role/activation-stream-writer';
 const OTHER_ROLE = 'arn:aws:iam::123456789012:role/other-writer';
-const EXTERNAL_ID = 'acme-external-id-2026';
 const HOST_KEY_ID = 'AKIAHOSTIDENTITY0042';
 let kinesis: InProcessKinesalite;
 let proxy: RecordingKinesisProxy;
 let sts: LoopbackSts;
 let host: TestHost;
+/** What the host issued site 1234: the external id its roles' trust policies require. */
+let EXTERNAL_ID: string;
+
+const HOST_ENV = { KINESIS_STS_ENDPOINT: '', AWS_ACCESS_KEY_ID: HOST_KEY_ID, AWS_SECRET_ACCESS_KEY: 'k'.repeat(40) };
 
 beforeAll(async () => {
   kinesis = await InProcessKinesalite.start(REGION);
   proxy = await RecordingKinesisProxy.start(kinesis.endpoint);
   sts = await LoopbackSts.start();
+  HOST_ENV.KINESIS_STS_ENDPOINT = sts.endpoint;
+  host = await TestHost.start(proxy.endpoint, { env: HOST_ENV });
+  EXTERNAL_ID = (await host.request('GET', '/v1/sites/1234/issued')).body.externalId;
   sts.allowRole(ROLE, EXTERNAL_ID);
-  sts.allowRole(OTHER_ROLE, 'other-external-id');
-  host = await TestHost.start(proxy.endpoint, {
-    env: { KINESIS_STS_ENDPOINT: sts.endpoint, AWS_ACCESS_KEY_ID: HOST_KEY_ID, AWS_SECRET_ACCESS_KEY: 'k'.repeat(40) },
-  });
+  sts.allowRole(OTHER_ROLE, EXTERNAL_ID);
 });
 afterAll(async () => {
   await host?.stop(true);
@@ -37,7 +45,6 @@ afterAll(async () => {
 const roleSettings = (streamName: string, overrides: Record<string, unknown> = {}) => ({
   credentialMode: 'assumeRole',
   roleArn: ROLE,
-  externalId: EXTERNAL_ID,
   region: REGION,
   streamName,
   ...overrides,
@@ -56,6 +63,31 @@ async function records(stream: string, count: number) {
   });
 }
 
+describe('the external id the host issues each site', () => {
+  it('is stable, unguessable, one per site, and shown to the site only', async () => {
+    const again = (await host.request('GET', '/v1/sites/1234/issued')).body;
+    expect(again).toEqual({ siteNumber: 1234, externalId: EXTERNAL_ID });
+    expect(EXTERNAL_ID).toMatch(/^ec-1234-[0-9a-f]{40}$/);
+    const other = (await host.request('GET', '/v1/sites/8/issued')).body.externalId;
+    expect(other).toMatch(/^ec-8-[0-9a-f]{40}$/);
+    expect((await host.request('GET', '/v1/sites/0/issued')).status).toBe(400);
+    expect((await host.request('GET', '/v1/sites/abc/issued')).body.errors).toEqual([
+      { field: 'siteNumber', message: 'siteNumber must be an integer from 1 to 2147483647' },
+    ]);
+  });
+
+  it('is never taken from the tenant: a set-up naming an external id is refused, naming the field', async () => {
+    const stream = await newStream();
+    const typed = await host.request(
+      'POST',
+      '/v1/connectors',
+      kinesisConnector(stream, { settings: roleSettings(stream, { externalId: 'mine-123' }) }),
+    );
+    expect(typed.status).toBe(400);
+    expect(typed.body.errors).toEqual([{ field: 'settings.externalId', message: expect.stringContaining('issued by this service') }]);
+  });
+});
+
 describe('Kinesis set-ups by role, through the API', () => {
   it('delivers the documented message with access keys (the default) and with an assumed role alike', async () => {
     const [keysStream, roleStream] = [await newStream(), await newStream()];
@@ -66,16 +98,15 @@ describe('Kinesis set-ups by role, through the API', () => {
       ok: true,
       details: { credentialMode: 'assumeRole', assumedRole: expect.stringContaining('assumed-role') },
     });
-    // The external id is a secret: write-only, like the secret key.
+    // The external id is the one the host issued the site: shown, read-only (it is no secret: AWS says so too).
     expect(role.body.settings).toEqual({
       credentialMode: 'assumeRole',
       roleArn: ROLE,
       region: REGION,
       streamName: roleStream,
-      externalIdSet: true,
+      externalId: EXTERNAL_ID,
       secretAccessKeySet: false,
     });
-    expect(JSON.stringify((await host.request('GET', `/v1/connectors/${role.body.id}`)).body)).not.toContain(EXTERNAL_ID);
 
     const source = { type: 'audience', id: DOCUMENTED_EXAMPLE.sourceId, number: 123, name: 'Frequent buyers' };
     for (const id of [keys.body.id, role.body.id])
@@ -92,6 +123,8 @@ describe('Kinesis set-ups by role, through the API', () => {
     const roleCall = byStream.get(roleStream)!;
     expect(sts.isValid(roleCall.accessKeyId!, roleCall.sessionToken, roleCall.at)).toBe(true);
     expect(sts.calls.every((call) => call.callerAccessKeyId === HOST_KEY_ID)).toBe(true);
+    // The session is named for the site and the set-up: the customer's CloudTrail tells whose writes these are.
+    expect(sts.issued.at(-1)?.roleSessionName).toBe(`ec-s1234-${role.body.id}`);
   });
 
   it('renews short-lived role credentials during a run: every message delivered, not one failed or retried attempt', async () => {
@@ -124,13 +157,18 @@ describe('Kinesis set-ups by role, through the API', () => {
 
   it('names a refused role on save, refuses it with ?strict=true, and pauses delivery instead of dropping messages', async () => {
     const stream = await newStream();
-    const wrong = kinesisConnector(stream, { settings: roleSettings(stream, { externalId: 'not-the-agreed-id' }) });
+    // A role whose trust policy requires another external id than the site's.
+    const elsewhere = 'arn:aws:iam::123456789012:role/trusts-another-id';
+    sts.allowRole(elsewhere, 'not-the-issued-id');
+    const wrong = kinesisConnector(stream, { settings: roleSettings(stream, { roleArn: elsewhere }) });
     const strict = await host.request('POST', '/v1/connectors?strict=true', wrong);
     expect(strict.status).toBe(422);
     expect(strict.body.check.problem.code).toBe('assume_role_denied');
     const saved = await host.request('POST', '/v1/connectors', wrong);
     expect(saved.status).toBe(201);
-    expect(saved.body.check.problem).toEqual({ code: 'assume_role_denied', message: expect.stringContaining(ROLE) });
+    expect(saved.body.check.problem).toEqual({ code: 'assume_role_denied', message: expect.stringContaining(elsewhere) });
+    // The problem says which external id to put in the trust policy.
+    expect(saved.body.check.problem.message).toContain(`"${EXTERNAL_ID}"`);
     const sourceId = (await host.request('POST', '/v1/bindings', audienceBinding(saved.body.id))).body.source.id;
     expect((await host.request('POST', '/v1/events', { events: [profileEvent(sourceId)] })).status).toBe(202);
     const health = await eventually('the connector to pause', async () => {
@@ -141,23 +179,20 @@ describe('Kinesis set-ups by role, through the API', () => {
     expect(health).toMatchObject({ backlog: 1, deadLetters: 0, pausedReason: expect.stringContaining('AssumeRoleDenied') });
   });
 
-  it('asks for the external id again with a new role, and switches from keys to a role only with the keys cleared', async () => {
+  it('takes a new role with the same issued external id, and switches from keys to a role only with the keys cleared', async () => {
     const stream = await newStream();
     const created = await host.request('POST', '/v1/connectors', kinesisConnector(stream, { settings: roleSettings(stream) }));
     const id = created.body.id;
-    const newRole = await host.request('PATCH', `/v1/connectors/${id}`, { settings: { roleArn: OTHER_ROLE } });
-    expect(newRole.status).toBe(400);
-    expect(newRole.body.errors).toEqual([
-      { field: 'settings.externalId', message: 'settings.externalId must be given again when roleArn changes' },
-    ]);
-    const changed = await host.request('PATCH', `/v1/connectors/${id}`, {
-      settings: { roleArn: OTHER_ROLE, externalId: 'other-external-id' },
-    });
+    const changed = await host.request('PATCH', `/v1/connectors/${id}`, { settings: { roleArn: OTHER_ROLE } });
     expect(changed.status).toBe(200);
     expect(changed.body.check.ok).toBe(true);
+    expect(changed.body.settings.externalId).toBe(EXTERNAL_ID);
+    const typed = await host.request('PATCH', `/v1/connectors/${id}`, { settings: { externalId: 'mine-123' } });
+    expect(typed.status).toBe(400);
+    expect(typed.body.errors.map((error: { field: string }) => error.field)).toEqual(['settings.externalId']);
 
     const keys = await host.request('POST', '/v1/connectors', kinesisConnector(stream));
-    const toRole = { credentialMode: 'assumeRole', roleArn: ROLE, externalId: EXTERNAL_ID };
+    const toRole = { credentialMode: 'assumeRole', roleArn: ROLE };
     const kept = await host.request('PATCH', `/v1/connectors/${keys.body.id}`, { settings: toRole });
     expect(kept.status).toBe(400);
     expect(kept.body.errors.map((error: { field: string }) => error.field)).toEqual(['settings.secretAccessKey']);
@@ -170,10 +205,21 @@ describe('Kinesis set-ups by role, through the API', () => {
       roleArn: ROLE,
       region: REGION,
       streamName: stream,
-      externalIdSet: true,
+      externalId: EXTERNAL_ID,
       secretAccessKeySet: false,
     });
     expect(cleared.body.check).toMatchObject({ ok: true, details: { credentialMode: 'assumeRole' } });
+    // And back to keys: the issued id goes with the role.
+    const back = await host.request('PATCH', `/v1/connectors/${keys.body.id}`, {
+      settings: {
+        credentialMode: 'accessKeys',
+        roleArn: null,
+        accessKeyId: 'AKIAIOSFODNN7EXAMPLE',
+        secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+      },
+    });
+    expect(back.status).toBe(200);
+    expect(back.body.settings.externalId).toBeUndefined();
   });
 
   it("shows a saved set-up's check: what the stream is, and warnings where it will hurt the consumer", async () => {
@@ -215,5 +261,130 @@ describe('Kinesis set-ups by role, through the API', () => {
     } finally {
       proxy.describeExtras = {};
     }
+  });
+});
+
+describe("roles without a confused deputy: no tenant writes into another tenant's stream", () => {
+  it("refuses another site's role (409), and a role named by a site it does not trust never gets written with", async () => {
+    const [eightStream, sevenStream] = [await newStream(), await newStream()];
+    const eightId = (await host.request('GET', '/v1/sites/8/issued')).body.externalId;
+    const eightRole = 'arn:aws:iam::210987654321:role/site-8-writer';
+    sts.allowRole(eightRole, eightId);
+    const eight = await host.request(
+      'POST',
+      '/v1/connectors',
+      kinesisConnector(eightStream, { siteNumber: 8, settings: roleSettings(eightStream, { roleArn: eightRole }) }),
+    );
+    expect(eight.status).toBe(201);
+    expect(eight.body.check.ok).toBe(true);
+
+    // Site 7 names site 8's role (and site 8's stream): the role is site 8's.
+    const seven = kinesisConnector(eightStream, { siteNumber: 7, settings: roleSettings(eightStream, { roleArn: eightRole }) });
+    const taken = await host.request('POST', '/v1/connectors', seven);
+    expect(taken.status).toBe(409);
+    expect(taken.body.message).toContain('settings.roleArn');
+    // Also spelled in other case: IAM role names are case-insensitive.
+    const upper = kinesisConnector(eightStream, {
+      siteNumber: 7,
+      settings: roleSettings(eightStream, { roleArn: eightRole.replace('site-8-writer', 'SITE-8-WRITER') }),
+    });
+    expect((await host.request('POST', '/v1/connectors', upper)).status).toBe(409);
+
+    // A role that trusts site 8's id but that site 8 never saved: site 7 may name it, and its external id (site 7's)
+    // is what the host assumes it with: STS refuses, nothing is written.
+    const unclaimed = 'arn:aws:iam::210987654321:role/site-8-spare';
+    sts.allowRole(unclaimed, eightId);
+    const borrowed = await host.request(
+      'POST',
+      '/v1/connectors',
+      kinesisConnector(eightStream, { siteNumber: 7, settings: roleSettings(eightStream, { roleArn: unclaimed }) }),
+    );
+    expect(borrowed.status).toBe(201);
+    expect(borrowed.body.check.problem.code).toBe('assume_role_denied');
+    const source = { type: 'audience', id: randomUUID(), number: 7, name: 'Seven' };
+    expect((await host.request('POST', '/v1/bindings', audienceBinding(borrowed.body.id, { source }))).status).toBe(201);
+    expect((await host.request('POST', '/v1/events', { events: [profileEvent(source.id, { siteNumber: 7 })] })).status).toBe(202);
+    await eventually('the borrowing set-up to pause', async () => {
+      const { connectors } = (await host.request('GET', '/health/connectors')).body;
+      return connectors.find((connector: { id: string; status: string }) => connector.id === borrowed.body.id)?.status === 'paused'
+        ? true
+        : undefined;
+    });
+    expect(await kinesis.readAll(eightStream)).toEqual([]);
+    expect(sts.calls.filter((call) => call.roleArn === unclaimed && call.granted)).toEqual([]);
+    expect((await kinesis.readAll(sevenStream)).length).toBe(0);
+  });
+
+  it("refuses on save a role of this service's own account, and a role whose trust policy does not require the external id", async () => {
+    const stream = await newStream();
+    const own = `arn:aws:iam::${sts.hostAccount}:role/connector-host-internal`;
+    sts.allowRole(own, EXTERNAL_ID);
+    const ownAnswer = await host.request(
+      'POST',
+      '/v1/connectors',
+      kinesisConnector(stream, { settings: roleSettings(stream, { roleArn: own }) }),
+    );
+    expect(ownAnswer.status).toBe(400);
+    expect(ownAnswer.body.errors).toEqual([
+      { field: 'settings.roleArn', message: expect.stringContaining("this service's own AWS account") },
+    ]);
+    const open = 'arn:aws:iam::123456789012:role/trusts-anyone';
+    sts.allowRole(open, null);
+    const openAnswer = await host.request(
+      'POST',
+      '/v1/connectors',
+      kinesisConnector(stream, { settings: roleSettings(stream, { roleArn: open }) }),
+    );
+    expect(openAnswer.status).toBe(400);
+    expect(openAnswer.body.errors).toEqual([
+      { field: 'settings.roleArn', message: expect.stringContaining(`"sts:ExternalId": "${EXTERNAL_ID}"`) },
+    ]);
+  });
+
+  it('moves a set-up saved with a typed external id to the issued one on restart, and its check says what to put in the trust policy', async () => {
+    const stream = await newStream();
+    const created = (await host.request('POST', '/v1/connectors', kinesisConnector(stream, { settings: roleSettings(stream) }))).body;
+    // Make it look as the previous version stored it: the tenant's external id among the secrets, none visible.
+    const database = host.app.get(DatabaseService, { strict: false });
+    const box = host.app.get<SecretBox>(SECRET_BOX, { strict: false });
+    const { externalId: _issued, ...visible } = created.settings as Record<string, unknown>;
+    delete visible.secretAccessKeySet;
+    await database.db
+      .updateTable('connectors')
+      .set({
+        settings: JSON.stringify({ ...visible, roleSessionName: 'typed-session' }),
+        secrets: box.seal({ externalId: 'typed-by-the-tenant' }, created.id),
+      })
+      .where('id', '=', created.id)
+      .execute();
+    const dataDir = host.dataDir;
+    await host.stop();
+    host = await TestHost.start(proxy.endpoint, { dataDir, env: HOST_ENV });
+    const after = (await host.request('GET', `/v1/connectors/${created.id}`)).body;
+    expect(after.settings).toEqual({
+      credentialMode: 'assumeRole',
+      roleArn: ROLE,
+      region: REGION,
+      streamName: stream,
+      externalId: EXTERNAL_ID,
+      secretAccessKeySet: false,
+    });
+    // Its role trusts the typed id only: the check names the issued one to put there instead.
+    const typedOnly = 'arn:aws:iam::123456789012:role/trusts-the-typed-id';
+    sts.allowRole(typedOnly, 'typed-by-the-tenant');
+    const [row] = await host.app
+      .get(DatabaseService, { strict: false })
+      .db.selectFrom('connectors')
+      .select('settings')
+      .where('id', '=', created.id)
+      .execute();
+    await host.app
+      .get(DatabaseService, { strict: false })
+      .db.updateTable('connectors')
+      .set({ settings: row.settings.replace(ROLE, typedOnly) })
+      .where('id', '=', created.id)
+      .execute();
+    const check = (await host.request('POST', `/v1/connectors/${created.id}/check`)).body;
+    expect(check.problem).toEqual({ code: 'assume_role_denied', message: expect.stringContaining(`sts:ExternalId = "${EXTERNAL_ID}"`) });
   });
 });

@@ -2,9 +2,12 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { generateSigningSecret } from '@event-connectors/webhook-connector';
 import { WebhookReceiver } from '@event-connectors/webhook-connector/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
 import { IntakeGate } from '../apps/connector-host/src/intake/intake-gate.js';
+import { DatabaseService } from '../apps/connector-host/src/store/database.service.js';
 import { ApiDocument, type ApiDocumentJson } from './support/api-document.js';
-import { audienceBinding, profileEvent, webhookConnector } from './support/fixtures.js';
+import { InProcessKinesalite, LoopbackSts } from '@event-connectors/kinesis-connector/testing';
+import { audienceBinding, kinesisConnector, profileEvent, REGION, webhookConnector } from './support/fixtures.js';
 import { freePort } from './support/free-port.js';
 import { freshDatabaseUrl } from './support/postgres.js';
 import { eventually, TestHost } from './support/test-host.js';
@@ -36,6 +39,8 @@ let closedUrl: string;
 interface Request {
   token?: string;
   id?: string;
+  /** Other path parameters by name (default 1). */
+  params?: Record<string, string>;
   query?: string;
   body?: unknown;
   /** A body sent as is, with `contentType` (default application/json). */
@@ -46,7 +51,8 @@ interface Request {
 
 /** Sends `method template` to `target` and checks the answer against the document; returns its status and body. */
 async function send(target: TestHost, method: string, template: string, request: Request = {}) {
-  const path = template.replace('{id}', request.id ?? randomUUID()) + (request.query ? `?${request.query}` : '');
+  const fill = (_: string, name: string) => (name === 'id' ? (request.id ?? randomUUID()) : (request.params?.[name] ?? '1'));
+  const path = template.replace(/\{(\w+)\}/g, fill) + (request.query ? `?${request.query}` : '');
   const body = request.raw ?? (request.body === undefined ? undefined : JSON.stringify(request.body));
   const headers: Record<string, string> = { ...request.headers };
   if (request.token) headers.authorization = `Bearer ${request.token}`;
@@ -233,12 +239,53 @@ describe('the published API document, against the real host', () => {
     }
   });
 
+  it('documents what a site is issued, and the 409 of a role another site holds', async () => {
+    const kinesis = await InProcessKinesalite.start(REGION);
+    const sts = await LoopbackSts.start();
+    const env = { ...TOKENS, CONNECTORS: 'kinesis', KINESIS_ENDPOINT: kinesis.endpoint, KINESIS_STS_ENDPOINT: sts.endpoint };
+    const roles = await TestHost.configured({
+      env: { ...env, AWS_ACCESS_KEY_ID: 'AKIAHOSTIDENTITY0042', AWS_SECRET_ACCESS_KEY: 'k'.repeat(40) },
+    });
+    try {
+      await kinesis.createStream('conformance', 1);
+      const A = { token: ADMIN };
+      const site = (siteNumber: string) => ({ params: { siteNumber } });
+      const issued = await send(roles, 'GET', '/v1/sites/{siteNumber}/issued', { ...A, ...site('8') });
+      expect(issued.status).toBe(200);
+      expect((await send(roles, 'GET', '/v1/sites/{siteNumber}/issued', { ...A, ...site('0') })).status).toBe(400);
+      expect((await send(roles, 'GET', '/v1/sites/{siteNumber}/issued', { token: ADMIN_SITE_7, ...site('8') })).status).toBe(404);
+      const role = 'arn:aws:iam::123456789012:role/conformance-writer';
+      sts.allowRole(role, issued.body.externalId);
+      const settings = { credentialMode: 'assumeRole', roleArn: role, region: REGION, streamName: 'conformance' };
+      expect(
+        (await send(roles, 'POST', '/v1/connectors', { ...A, body: kinesisConnector('conformance', { siteNumber: 8, settings }) })).status,
+      ).toBe(201);
+      expect(
+        (await send(roles, 'POST', '/v1/connectors', { ...A, body: kinesisConnector('conformance', { siteNumber: 7, settings }) })).status,
+      ).toBe(409);
+      const keys = (await send(roles, 'POST', '/v1/connectors', { ...A, body: kinesisConnector('conformance', { siteNumber: 7 }) })).body;
+      const toRole = { settings: { ...settings, accessKeyId: null, secretAccessKey: null } };
+      expect((await send(roles, 'PATCH', '/v1/connectors/{id}', { ...A, id: keys.id, body: toRole })).status).toBe(409);
+    } finally {
+      await roles.stop(true);
+      await sts.stop();
+      await kinesis.stop();
+    }
+  });
+
   it('documents the 503 of an instance that only delivers (ROLE=delivery, on PostgreSQL)', async () => {
     const env = { ...TOKENS, DATABASE_URL: await freshDatabaseUrl(), ROLE: 'delivery', SECRETS_KEY: randomBytes(32).toString('base64') };
     const deliveryOnly = await TestHost.configured({ env });
     try {
       const answer = await send(deliveryOnly, 'POST', '/v1/events', { token: INGEST, body: { events: [profileEvent(randomUUID())] } });
       expect(answer.status).toBe(503);
+      // Another instance, live, that started without this key: re-sealing now would lock it out of every secret.
+      await sql`INSERT INTO instances (id, role, started_at, heartbeat_at, key_ids) VALUES ('old-key-instance', 'all', now(), now(), 'aaaaaaaaaaaa')`.execute(
+        deliveryOnly.app.get(DatabaseService, { strict: false }).db,
+      );
+      const rotation = await send(deliveryOnly, 'POST', '/v1/admin/rotate-secrets', { token: ADMIN });
+      expect(rotation.status).toBe(409);
+      expect(rotation.body.message).toContain('old-key-instance');
     } finally {
       await deliveryOnly.stop(true);
     }

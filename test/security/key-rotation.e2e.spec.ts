@@ -1,9 +1,12 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { InProcessKinesalite, TEST_SECRET_ACCESS_KEY } from '@event-connectors/kinesis-connector/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kinesisConnector, REGION } from '../support/fixtures.js';
+import { HostProcess } from '../faults/support/host-process.js';
+import { freeFixedPort } from '../support/free-port.js';
 import { TestHost } from '../support/test-host.js';
 
 const ROTATE = resolve('dist/apps/connector-host/rotate-key.js');
@@ -42,6 +45,35 @@ describe('npm run rotate-key (development key file)', () => {
       expect((await second.request('POST', `/v1/connectors/${connector.id}/check`)).body.ok).toBe(true);
     } finally {
       await second.stop(true);
+    }
+  });
+});
+
+describe('rotation beside a running host', () => {
+  it('refuses to run npm run rotate-key while a host runs on the data folder (the host holds only its old key)', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'rotate-beside-'));
+    const running = new HostProcess(await freeFixedPort(), { DATA_DIR: dataDir, KINESIS_ENDPOINT: kinesis.endpoint, LOG_LEVEL: 'error' });
+    await running.start();
+    try {
+      const keyFile = join(dataDir, 'secrets.key');
+      const keyBefore = readFileSync(keyFile, 'utf8');
+      let refusal = '';
+      try {
+        execFileSync(process.execPath, [ROTATE], {
+          env: { PATH: process.env.PATH, DATA_DIR: dataDir, NODE_NO_WARNINGS: '1', LOG_LEVEL: 'silent' },
+          encoding: 'utf8',
+          stdio: 'pipe',
+        });
+      } catch (error) {
+        refusal = String((error as { stderr?: string }).stderr);
+      }
+      expect(refusal).toMatch(/A host \(pid \d+\) is running on .*: it holds only the key it started with/);
+      expect(readFileSync(keyFile, 'utf8')).toBe(keyBefore);
+      // The running host still opens its secrets.
+      expect((await fetch(`${running.url}/health/ready`)).status).toBe(200);
+    } finally {
+      await running.kill('SIGTERM');
+      rmSync(dataDir, { recursive: true, force: true });
     }
   });
 });

@@ -1,6 +1,6 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createHostApp } from '../../apps/connector-host/src/create-host-app.js';
 import { HostProcess } from '../faults/support/host-process.js';
@@ -62,6 +62,31 @@ describe('start-up safety', () => {
     } finally {
       await host.kill('SIGTERM');
       rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('keeps its data folder 0700 and its database files 0600: other users of the machine read no tenant data', async () => {
+    const dataDir = join(mkdtempSync(join(tmpdir(), 'modes-')), 'data');
+    const host = new HostProcess(await freeFixedPort(), { DATA_DIR: dataDir, KINESIS_ENDPOINT: 'http://127.0.0.1:9', LOG_LEVEL: 'error' });
+    await host.start();
+    try {
+      // A write, so the write-ahead log and its index exist.
+      await fetch(`${host.url}/v1/events`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          events: [
+            { siteNumber: 1, sourceId: '5b0e3f7a-9c1d-0e2f-0a6b-7c8d9e0f1a2b', callType: 'NEW', timestamp: 1, profile: { profileId: 'p' } },
+          ],
+        }),
+      });
+      const mode = (path: string) => statSync(path).mode & 0o777;
+      expect(mode(dataDir)).toBe(0o700);
+      for (const file of ['connector-host.db', 'connector-host.db-wal', 'connector-host.db-shm', 'secrets.key'])
+        expect(mode(join(dataDir, file)), file).toBe(0o600);
+    } finally {
+      await host.kill('SIGTERM');
+      rmSync(dirname(dataDir), { recursive: true, force: true });
     }
   });
 });

@@ -15,6 +15,7 @@ import { IntakeModule } from './intake/intake.module.js';
 import { loggingModule } from './observability/logging.module.js';
 import { ObservabilityModule } from './observability/observability.module.js';
 import { SetupsModule } from './setups/setups.module.js';
+import { IssuedValuesMigration } from './setups/issued-values-migration.js';
 import { StoreModule } from './store/store.module.js';
 import { WriteLock } from './store/write-lock.js';
 import { WriteLockModule } from './store/write-lock.module.js';
@@ -61,6 +62,8 @@ export class HostModule {
         HealthModule,
         ApiModule,
       ],
+      // The host's own start-up work (delivery's thread loads the set-ups module too, but never migrates).
+      providers: [IssuedValuesMigration],
     };
   }
 }

@@ -1,6 +1,8 @@
+import { rmSync, writeFileSync } from 'node:fs';
 import { Logger } from '@nestjs/common';
 import { accessControlOn } from './config/host.config.js';
 import { createHostApp } from './create-host-app.js';
+import { hostPidFile } from './setups/secret-rotation.service.js';
 import { boundHeapGrowth } from './lifecycle/heap-growth.js';
 
 function isLoopback(host: string): boolean {
@@ -22,6 +24,12 @@ async function main(): Promise<void> {
     );
   }
   await app.listen(config.port, host);
+  if (!config.databaseUrl) {
+    // For `npm run rotate-key`, which must not re-seal the secrets under a key this running host does not hold.
+    const pidFile = hostPidFile(config.dataDir);
+    writeFileSync(pidFile, String(process.pid), { mode: 0o600 });
+    process.once('exit', () => rmSync(pidFile, { force: true }));
+  }
   logger.log(`Connector host listening on http://${host}:${config.port} (store ${config.databasePath}; API docs at /docs)`);
 }
 

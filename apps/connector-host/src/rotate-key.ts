@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { readHostConfig } from './config/host.config.js';
 import { SecretBox } from './secrets/secret-box.js';
-import { resealAll } from './setups/secret-rotation.service.js';
+import { refuseIfHostsLackKey, resealAll } from './setups/secret-rotation.service.js';
 import { ConnectorsRepository } from './store/connectors.repository.js';
 import { DatabaseService } from './store/database.service.js';
 
@@ -15,6 +15,9 @@ async function main(): Promise<void> {
   const database = new DatabaseService(config);
   await database.migrate();
   const connectors = new ConnectorsRepository(database);
+  // The key it is about to re-seal under: a running host that does not hold it would lose its secrets.
+  const newKeyId = config.secretsKey ? keys().keyId : 'a new development key';
+  await refuseIfHostsLackKey(database, newKeyId, { dataDir: config.dataDir, leaseTtlMs: config.cluster.leaseTtlMs });
   if (!config.secretsKey) {
     // First finish any earlier rotation, so the key about to be retired is the only old one in use.
     await resealAll(connectors, keys());

@@ -136,6 +136,17 @@ export interface CheckContext {
 export interface ConnectorSetup<TSettings extends object = object> {
   id: string;
   settings: TSettings;
+  /**
+   * The tenant (site) the set-up belongs to, as the host knows it: for what a destination should record about who
+   * calls (e.g. an assumed role's session name), never taken from the tenant's own form. Absent outside a host.
+   */
+  siteNumber?: number;
+}
+
+/** What the host tells `vetSettings` about the set-up being saved. */
+export interface VetContext {
+  /** The tenant (site) saving it. */
+  siteNumber: number;
 }
 
 /**
@@ -212,5 +223,5 @@ export interface EventConnector<TSettings extends object = object> {
    *
    * @example async vetSettings(settings) { return isPublic(settings.url) ? [] : [{ field: 'settings.url', message: '…' }]; }
    */
-  vetSettings?(settings: TSettings): Promise<FieldError[]>;
+  vetSettings?(settings: TSettings, context?: VetContext): Promise<FieldError[]>;
 }

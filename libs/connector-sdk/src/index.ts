@@ -15,3 +15,4 @@ export * from './settings/secret-fields.js';
 export * from './settings/settings-field.decorator.js';
 export * from './settings/only-when.decorator.js';
 export * from './message/message-size.js';
+export * from './settings/issued-values.js';

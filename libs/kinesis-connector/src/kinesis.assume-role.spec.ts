@@ -39,11 +39,10 @@ const connector = () =>
   new KinesisConnector(
     resolveKinesisOptions({ endpoint: proxy.endpoint, stsEndpoint: sts.endpoint, hostCredentials: HOST_KEYS, connectTimeoutMs: 500 }),
   );
-function open(form: Record<string, unknown>, id = 'role-setup') {
-  const kinesisConnector = connector();
+function open(form: Record<string, unknown>, id = 'role-setup', siteNumber?: number, kinesisConnector = connector()) {
   const validation = validateSettings(kinesisConnector, form);
   if (!validation.ok) throw new Error(JSON.stringify(validation.errors));
-  const instance = kinesisConnector.open({ id, settings: validation.settings });
+  const instance = kinesisConnector.open({ id, settings: validation.settings, siteNumber });
   opened.push(instance);
   return instance;
 }
@@ -59,26 +58,36 @@ const messages = (prefix: string, count: number): DeliveryMessage[] =>
   Array.from({ length: count }, (_, i) => ({ id: `${prefix}-${i}`, partitionKey: `${prefix}-${i}`, body: `{"n":"${prefix}-${i}"}` }));
 
 describe('a set-up that assumes a role', () => {
-  it('assumes it with the external id, as the host, and signs every call with the session credentials', async () => {
-    const instance = open(roleForm({ roleSessionName: 'acme-activations' }));
+  it('assumes it with the external id, as the host, under a session named for the site and set-up, and signs every call with it', async () => {
+    const instance = open(roleForm(), 'role-setup', 7);
     const since = proxy.calls.length;
     const check = await instance.check();
     expect(check).toMatchObject({
       ok: true,
       details: {
         credentialMode: 'assumeRole',
-        assumedRole: 'arn:aws:sts::123456789012:assumed-role/activation-stream-writer/acme-activations',
+        assumedRole: 'arn:aws:sts::123456789012:assumed-role/activation-stream-writer/ec-s7-role-setup',
       },
     });
     const outcomes = await instance.deliver(messages('a', 3));
     expect(outcomes.map((outcome) => outcome.status)).toEqual(['delivered', 'delivered', 'delivered']);
-    expect(sts.calls.at(-1)).toEqual({
-      roleArn: ROLE,
-      externalId: EXTERNAL_ID,
-      roleSessionName: 'acme-activations',
-      callerAccessKeyId: HOST_KEYS.accessKeyId,
-      granted: true,
-    });
+    // First the guard (without the external id: refused, as the trust policy requires it), then the assume itself.
+    expect(sts.calls.slice(-2)).toEqual([
+      {
+        roleArn: ROLE,
+        externalId: undefined,
+        roleSessionName: 'ec-s7-role-setup',
+        callerAccessKeyId: HOST_KEYS.accessKeyId,
+        granted: false,
+      },
+      {
+        roleArn: ROLE,
+        externalId: EXTERNAL_ID,
+        roleSessionName: 'ec-s7-role-setup',
+        callerAccessKeyId: HOST_KEYS.accessKeyId,
+        granted: true,
+      },
+    ]);
     const signed = proxy.calls.slice(since);
     expect(signed.map((call) => call.operation)).toEqual(['DescribeStreamSummary', 'PutRecords']);
     for (const call of signed) expect(sts.isValid(call.accessKeyId!, call.sessionToken, call.at)).toBe(true);
@@ -125,8 +134,10 @@ describe('a set-up that assumes a role', () => {
       status: 'rejected',
       reason: { code: 'AssumeRoleDenied', scope: 'destination', category: 'access_denied' },
     });
-    // The refusal is answered again for a few seconds without asking STS: attempts do not become STS calls.
-    expect(sts.calls.length - stsCalls).toBe(1);
+    expect(check.problem?.message).toContain('"not-the-right-one"');
+    // The refusal is answered again for a few seconds without asking STS: attempts do not become STS calls (the
+    // guard's call and the assume's, once).
+    expect(sts.calls.length - stsCalls).toBe(2);
   });
 
   it.each([
@@ -134,6 +145,8 @@ describe('a set-up that assumes a role', () => {
     [403, 'RegionDisabledException', 'STS is not activated in this region for account 111122223333', 'sts_region_disabled'],
     [403, 'ExpiredToken', 'The security token included in the request is expired', 'credentials_expired'],
   ])('names STS answering %i %s on check', async (status, code, message, problem) => {
+    // STS answers the guard's call and the assume alike.
+    sts.failNext(status, code, message);
     sts.failNext(status, code, message);
     const check = await open(roleForm(), `sts-${code}`).check();
     expect(check.problem?.code).toBe(problem);
@@ -156,6 +169,55 @@ describe('a set-up that assumes a role', () => {
     expect((await instance.check()).problem?.code).toBe('host_credentials_missing');
     const [outcome] = await instance.deliver(messages('h', 1));
     expect(outcome).toMatchObject({ status: 'retryable', reason: { code: 'HostCredentialsMissing' } });
+  });
+
+  it('never uses a role its trust policy lets this service assume without the external id (the confused deputy)', async () => {
+    const open2 = 'arn:aws:iam::123456789012:role/open-to-anyone';
+    sts.allowRole(open2, null);
+    const instance = open(roleForm({ roleArn: open2 }), 'open-role', 7);
+    const putsBefore = proxy.calls.filter((call) => call.operation === 'PutRecords').length;
+    const check = await instance.check();
+    expect(check.problem).toEqual({
+      code: 'trust_policy_without_external_id',
+      message: expect.stringContaining(`"sts:ExternalId": "${EXTERNAL_ID}"`),
+    });
+    const [outcome] = await instance.deliver(messages('open', 1));
+    expect(outcome).toMatchObject({ status: 'rejected', reason: { code: 'TrustPolicyWithoutExternalId', scope: 'destination' } });
+    expect(proxy.calls.filter((call) => call.operation === 'PutRecords').length).toBe(putsBefore);
+  });
+
+  it("refuses on save a role of the host's own account, and one its trust policy lets anyone assume; takes a proper one", async () => {
+    const kinesisConnector = connector();
+    const vet = async (form: Record<string, unknown>) => {
+      const validation = validateSettings(kinesisConnector, form);
+      if (!validation.ok) throw new Error(JSON.stringify(validation.errors));
+      return kinesisConnector.vetSettings(validation.settings, { siteNumber: 7 });
+    };
+    const hostRole = `arn:aws:iam::${sts.hostAccount}:role/connector-host-internal`;
+    sts.allowRole(hostRole, EXTERNAL_ID);
+    expect(await vet(roleForm({ roleArn: hostRole }))).toEqual([
+      { field: 'settings.roleArn', message: expect.stringContaining(`this service's own AWS account (${sts.hostAccount})`) },
+    ]);
+    const anyone = 'arn:aws:iam::123456789012:role/no-condition';
+    sts.allowRole(anyone, null);
+    expect(await vet(roleForm({ roleArn: anyone }))).toEqual([
+      { field: 'settings.roleArn', message: expect.stringContaining('without the external ID') },
+    ]);
+    expect(await vet(roleForm())).toEqual([]);
+  });
+
+  it("stops assuming roles for a site whose assumes STS keeps refusing (no oracle for others' trust policies), and only that site", async () => {
+    const kinesisConnector = connector();
+    const wrong = roleForm({ externalId: 'guess-0000' });
+    for (let attempt = 0; attempt < 10; attempt++) {
+      expect((await open(wrong, `guess-${attempt}`, 9, kinesisConnector).check()).problem?.code).toBe('assume_role_denied');
+    }
+    const stsCalls = sts.calls.length;
+    const limited = await open(wrong, 'guess-10', 9, kinesisConnector).check();
+    expect(limited.problem).toEqual({ code: 'assume_role_rate_limited', message: expect.stringContaining('10 attempts') });
+    expect(sts.calls.length).toBe(stsCalls);
+    // Another site's set-up is not held by site 9's failures.
+    expect((await open(roleForm(), 'other-site', 10, kinesisConnector).check()).ok).toBe(true);
   });
 
   it('reads what STS says when it names the external id, and the host credentials expiring', () => {

@@ -10,7 +10,9 @@ export type KinesisProblemKind =
   | 'externalIdMismatch'
   | 'credentialsExpired'
   | 'stsRegionDisabled'
-  | 'hostCredentialsMissing';
+  | 'hostCredentialsMissing'
+  | 'trustPolicyWithoutExternalId'
+  | 'assumeRoleRateLimited';
 
 /** Everything the connector knows about one error code. */
 export interface KinesisErrorRow {
@@ -90,6 +92,10 @@ export const KINESIS_ERRORS: Readonly<Record<string, KinesisErrorRow>> = {
   ExternalIdMismatch: { ...setUp, problem: 'externalIdMismatch', category: 'access_denied' },
   CredentialsExpired: expired,
   StsRegionDisabled: { ...setUp, problem: 'stsRegionDisabled' },
+  // A role its trust policy lets anyone assume through this service: not used until the policy requires the id.
+  TrustPolicyWithoutExternalId: { ...setUp, problem: 'trustPolicyWithoutExternalId', category: 'access_denied' },
+  // The tenant's assumes were refused too often: none for a while (the messages wait).
+  AssumeRoleRateLimited: { outcome: 'retryable', problem: 'assumeRoleRateLimited', category: 'access_denied' },
   // The host's own identity is missing: an operator's fix, not the customer's; the messages wait.
   HostCredentialsMissing: { outcome: 'retryable', problem: 'hostCredentialsMissing' },
   Throttling: throttling,

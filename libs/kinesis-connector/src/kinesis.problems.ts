@@ -1,5 +1,6 @@
 import type { CheckProblem } from '@event-connectors/connector-sdk';
 import { errorCode, kinesisErrorRow } from './kinesis.errors.js';
+import { putRecordsEndpoint } from './put-records/put-records-endpoint.js';
 import type { KinesisSettings } from './kinesis.settings.js';
 import type { StreamTarget } from './stream-target.js';
 
@@ -30,13 +31,21 @@ export const problems = {
     code: 'endpoint_unreachable',
     message: `The Kinesis endpoint ${endpoint} could not be reached (${code})`,
   }),
-  assumeRoleDenied: (roleArn: string): CheckProblem => ({
+  assumeRoleDenied: (roleArn: string, externalId: string): CheckProblem => ({
     code: 'assume_role_denied',
-    message: `AWS STS refused to let this service assume role ${roleArn}: the role's trust policy must allow sts:AssumeRole for this service's account with this external ID (a wrong external ID is the likely cause when the policy is right)`,
+    message: `AWS STS refused to let this service assume role ${roleArn}: the role's trust policy must allow sts:AssumeRole for this service's account with the condition sts:ExternalId = "${externalId}" (this service issues that external ID for your site; one typed before it did is no longer used)`,
   }),
-  externalIdMismatch: (roleArn: string): CheckProblem => ({
+  externalIdMismatch: (roleArn: string, externalId: string): CheckProblem => ({
     code: 'external_id_mismatch',
-    message: `AWS STS refused role ${roleArn} because the external ID does not match the one its trust policy requires`,
+    message: `AWS STS refused role ${roleArn} because the external ID does not match the one its trust policy requires: it must require "${externalId}", the one this service issues for your site`,
+  }),
+  trustPolicyWithoutExternalId: (roleArn: string, externalId: string): CheckProblem => ({
+    code: 'trust_policy_without_external_id',
+    message: `Role ${roleArn} can be assumed by this service without the external ID, so anyone using this service could write with it: add the condition "StringEquals": { "sts:ExternalId": "${externalId}" } to its trust policy`,
+  }),
+  assumeRoleRateLimited: (detail: string): CheckProblem => ({
+    code: 'assume_role_rate_limited',
+    message: `Roles are not assumed for this site for now: ${detail}`,
   }),
   credentialsExpired: (detail: string): CheckProblem => ({
     code: 'credentials_expired',
@@ -75,7 +84,7 @@ export const warnings = {
 
 /** The named problem of an error, from the error table; what it does not name is reported as unexpected. */
 export function problemOf(error: unknown, settings: KinesisSettings, target: StreamTarget, endpoint?: string): CheckProblem {
-  const { region, roleArn = '', credentialMode } = settings;
+  const { region, roleArn = '', externalId = '', credentialMode } = settings;
   const { streamName, account } = target;
   const code = errorCode(error);
   const message = error instanceof Error ? error.message : String(error);
@@ -87,9 +96,13 @@ export function problemOf(error: unknown, settings: KinesisSettings, target: Str
     case 'streamNotFound':
       return problems.streamNotFound(streamName, region, account);
     case 'assumeRoleDenied':
-      return problems.assumeRoleDenied(roleArn);
+      return problems.assumeRoleDenied(roleArn, externalId);
     case 'externalIdMismatch':
-      return problems.externalIdMismatch(roleArn);
+      return problems.externalIdMismatch(roleArn, externalId);
+    case 'trustPolicyWithoutExternalId':
+      return problems.trustPolicyWithoutExternalId(roleArn, externalId);
+    case 'assumeRoleRateLimited':
+      return problems.assumeRoleRateLimited(message);
     case 'credentialsExpired':
       return problems.credentialsExpired(`${code}: ${message}`);
     case 'stsRegionDisabled':
@@ -97,7 +110,7 @@ export function problemOf(error: unknown, settings: KinesisSettings, target: Str
     case 'hostCredentialsMissing':
       return problems.hostCredentialsMissing();
     case 'endpointUnreachable':
-      return problems.endpointUnreachable(code, endpoint ?? `kinesis.${region}.amazonaws.com`);
+      return problems.endpointUnreachable(code, endpoint ?? new URL(putRecordsEndpoint(region)).host);
     default:
       return problems.unexpected(code, message);
   }

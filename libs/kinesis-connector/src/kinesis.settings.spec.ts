@@ -72,9 +72,9 @@ describe('KinesisSettings with a role (credentialMode assumeRole)', () => {
   const ROLE = 'arn:aws:iam::123456789012:role/activation-stream-writer';
   const role = { credentialMode: 'assumeRole', roleArn: ROLE, externalId: 'ext-id-123', region: 'eu-west-1', streamName: 'orders' };
 
-  it('accepts a role with its external id, with or without a session name, on any partition and path', () => {
+  it("accepts a role with its (issued) external id, on any partition and path; the session name is the host's, not a setting", () => {
     expect(failures(role)).toEqual([]);
-    expect(failures({ ...role, roleSessionName: 'acme-activations' })).toEqual([]);
+    expect(failures({ ...role, roleSessionName: 'acme-activations' }).map((error) => error.field)).toEqual(['settings.roleSessionName']);
     expect(failures({ ...role, roleArn: 'arn:aws-us-gov:iam::123456789012:role/team/writers/writer' })).toEqual([]);
     expect(failures({ ...role, credentialMode: 'accessKeys', roleArn: undefined, externalId: undefined, ...valid })).toEqual([]);
   });
@@ -86,7 +86,6 @@ describe('KinesisSettings with a role (credentialMode assumeRole)', () => {
     [{ roleArn: 'arn:aws:iam::123456789012:user/x' }, 'settings.roleArn', 'roleArn must be an IAM role ARN'],
     [{ externalId: 'x' }, 'settings.externalId', 'externalId must be 2 to 1224'],
     [{ externalId: 'has space' }, 'settings.externalId', 'externalId must be 2 to 1224'],
-    [{ roleSessionName: 'no spaces allowed' }, 'settings.roleSessionName', 'roleSessionName must be 2 to 64'],
   ])('refuses %j, naming the field', (change, field, words) => {
     const errors = failures({ ...role, ...change });
     expect(errors.map((error) => error.field)).toEqual([field]);
@@ -112,18 +111,21 @@ describe('KinesisSettings with a role (credentialMode assumeRole)', () => {
     ]);
   });
 
-  it('describes the choice in the JSON Schema of the form: the keys by default, the role and its external id when chosen', () => {
+  it('describes the choice in the JSON Schema of the form: the keys by default, the role when chosen, its external id issued read-only', () => {
     const schema = settingsJsonSchema(connector) as {
       required: string[];
       allOf: unknown[];
-      properties: Record<string, { writeOnly?: boolean }>;
+      properties: Record<string, { writeOnly?: boolean; readOnly?: boolean }>;
     };
     expect(schema.required).toEqual(['region']);
-    expect(schema.properties.externalId.writeOnly).toBe(true);
+    // Issued by the host: shown read-only, never required of (nor secret to) the tenant.
+    expect(schema.properties.externalId).toMatchObject({ readOnly: true });
+    expect(schema.properties.externalId.writeOnly).toBeUndefined();
+    expect(schema.properties.roleSessionName).toBeUndefined();
     expect(schema.allOf).toContainEqual({
       if: { required: ['credentialMode'], properties: { credentialMode: { enum: ['assumeRole'] } } },
-      then: { required: ['roleArn', 'externalId'] },
-      else: { not: { anyOf: [{ required: ['roleArn'] }, { required: ['externalId'] }, { required: ['roleSessionName'] }] } },
+      then: { required: ['roleArn'] },
+      else: { not: { anyOf: [{ required: ['roleArn'] }, { required: ['externalId'] }] } },
     });
   });
 });

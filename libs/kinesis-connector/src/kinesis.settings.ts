@@ -10,7 +10,6 @@ export const STREAM_NAME_PATTERN = /^[a-zA-Z0-9_.-]{1,128}$/;
 // IAM: arn:<partition>:iam::<account>:role/<optional path/><name>; STS: role session names and external ids.
 export const ROLE_ARN_PATTERN = /^arn:aws(-[a-z]+)*:iam::\d{12}:role\/([\x21-\x7e]+\/)*[\w+=,.@-]{1,64}$/;
 export const EXTERNAL_ID_PATTERN = /^[\w+=,.@:/-]{2,1224}$/;
-export const ROLE_SESSION_NAME_PATTERN = /^[\w+=,.@-]{2,64}$/;
 
 /** How the host gets credentials for a set-up: the customer's access keys, or a role of theirs it assumes. */
 export const CREDENTIAL_MODES = ['accessKeys', 'assumeRole'] as const;
@@ -60,8 +59,10 @@ export class KinesisSettings {
 
   @SettingsField({
     title: 'IAM role ARN',
-    description: 'The role this service assumes to write to the stream. Its trust policy names our account and requires the external ID.',
+    description:
+      "A role of your AWS account that this service assumes to write to the stream. Its trust policy names this service's account and requires the external ID below. A role can serve one site only.",
     credential: true,
+    exclusiveToSite: true,
     examples: ['arn:aws:iam::123456789012:role/activation-stream-writer'],
   })
   @Matches(ROLE_ARN_PATTERN, { message: 'roleArn must be an IAM role ARN, like arn:aws:iam::123456789012:role/activation-stream-writer' })
@@ -72,23 +73,15 @@ export class KinesisSettings {
 
   @SettingsField({
     title: 'External ID',
-    description: "The external ID the role's trust policy requires (sts:ExternalId). Stored encrypted and never shown again.",
-    secret: true,
+    description:
+      "Issued by this service for your site, shown here to copy: the role's trust policy must require it (the condition sts:ExternalId), so that no one else using this service can have it assume your role.",
+    issued: 'tenantExternalId',
   })
   @Matches(EXTERNAL_ID_PATTERN, { message: 'externalId must be 2 to 1224 letters, digits or any of _+=,.@:/-' })
   @IsString({ message: 'externalId must be a string' })
   @IsNotEmpty({ message: 'externalId is required' })
   @OnlyWhen('credentialMode', ['assumeRole'])
   externalId?: string;
-
-  @SettingsField({
-    title: 'Role session name',
-    description: 'Shown in your CloudTrail as who wrote. Defaults to event-connector-<set-up id>.',
-  })
-  @Matches(ROLE_SESSION_NAME_PATTERN, { message: 'roleSessionName must be 2 to 64 letters, digits or any of _+=,.@-' })
-  @IsString({ message: 'roleSessionName must be a string' })
-  @OnlyWhen('credentialMode', ['assumeRole'], { optional: true })
-  roleSessionName?: string;
 
   @SettingsField({ title: 'AWS region', description: 'The region of the stream, like eu-west-1.', examples: ['eu-west-1'] })
   @Matches(REGION_PATTERN, { message: 'region must be an AWS region code, like eu-west-1 or us-gov-west-1' })

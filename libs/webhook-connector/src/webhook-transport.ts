@@ -88,6 +88,8 @@ export function asTransportError(thrown: unknown): TransportError {
   if (error.name === 'AbortError' || error.name === 'TimeoutError')
     return new TransportError('RequestTimeout', 'the receiver did not answer in time');
   // request-filtering-agent refuses a private or reserved address after DNS, without a code of its own.
-  if (/is not allowed\. Because/.test(error.message)) return new TransportError('AddressNotAllowed', error.message);
+  // Its words name the address: kept out of what a tenant sees (the host's own networks are nobody's business).
+  if (/is not allowed\. Because/.test(error.message))
+    return new TransportError('AddressNotAllowed', 'the receiver resolved to an address this service may not send to');
   return new TransportError(error.code ?? 'NetworkError', error.message);
 }

@@ -46,7 +46,8 @@ export class WebhookConnector implements EventConnector<WebhookSettings> {
         return [
           {
             field: 'settings.url',
-            message: `settings.url resolves to ${refused.join(', ')}: loopback, private, link-local and reserved addresses are refused`,
+            message:
+              'settings.url resolves to an address this service may not send to: loopback, private, link-local and reserved addresses are refused',
           },
         ];
       }

@@ -59,9 +59,8 @@ export class WebhookInstance implements ConnectorInstance {
     } catch (error) {
       return { ok: false, problem: problems.dnsFailed(this.url.hostname, (error as { code?: string }).code ?? 'ENOTFOUND'), details: {} };
     }
+    if (resolution.refused.length > 0) return { ok: false, problem: problems.addressNotAllowed(this.url.hostname), details: {} };
     const details: CheckResult['details'] = { addresses: resolution.addresses.join(', ') };
-    if (resolution.refused.length > 0)
-      return { ok: false, problem: problems.addressNotAllowed(this.url.hostname, resolution.refused), details };
     const started = performance.now();
     try {
       // HEAD (or OPTIONS where HEAD is not served) reaches the receiver without sending it any data.
@@ -74,8 +73,7 @@ export class WebhookInstance implements ConnectorInstance {
       return { ok: true, details };
     } catch (error) {
       const failure = asTransportError(error);
-      if (failure.code === 'AddressNotAllowed')
-        return { ok: false, problem: problems.addressNotAllowed(this.url.hostname, resolution.addresses), details };
+      if (failure.code === 'AddressNotAllowed') return { ok: false, problem: problems.addressNotAllowed(this.url.hostname), details: {} };
       const certificate = TRANSPORT_VERDICTS[failure.code]?.scope === 'destination';
       return {
         ok: false,

@@ -4,9 +4,10 @@ import type { CheckProblem } from '@event-connectors/connector-sdk';
 
 export const problems = {
   insecureUrl: (url: string, why: string): CheckProblem => ({ code: 'insecure_url', message: `The URL ${url} ${why}` }),
-  addressNotAllowed: (host: string, refused: readonly string[]): CheckProblem => ({
+  // Never the addresses themselves: they would map the host's own networks for whoever saves a URL.
+  addressNotAllowed: (host: string): CheckProblem => ({
     code: 'address_not_allowed',
-    message: `${host} resolves to ${refused.join(', ')}, which this host may not send to (loopback, private, link-local or reserved); an operator may allow the network`,
+    message: `${host} resolves to an address this service may not send to (loopback, private, link-local or reserved); an operator may allow the network`,
   }),
   dnsFailed: (host: string, code: string): CheckProblem => ({
     code: 'dns_failed',

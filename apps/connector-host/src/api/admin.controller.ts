@@ -17,7 +17,10 @@ export class AdminController {
   @Post('rotate-secrets')
   @HttpCode(200)
   @Answers(200, 'How many secrets were re-encrypted, under which key', 'RotationResult')
-  @Refuses([403], { 403: 'A site-limited admin token (rotation concerns every site)' })
+  @Refuses([403, 409], {
+    403: 'A site-limited admin token (rotation concerns every site)',
+    409: 'A running instance does not hold the current key: restart it with the new key first, then rotate',
+  })
   @ApiOperation({ summary: 'Re-encrypt every stored secret under the current SECRETS_KEY (unrestricted admin tokens only)' })
   rotate(@CurrentPrincipal() principal: Principal): Promise<RotationResult> {
     return this.rotation.rotate(principal.siteNumber);

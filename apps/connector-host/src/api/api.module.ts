@@ -21,6 +21,7 @@ import { EventsController } from './events.controller.js';
 import { HealthController } from './health.controller.js';
 import { MetricsController } from './metrics.controller.js';
 import { StatsController } from './stats.controller.js';
+import { SitesController } from './sites.controller.js';
 import { StatsModule } from '../stats/stats.module.js';
 
 /**
@@ -47,6 +48,7 @@ import { StatsModule } from '../stats/stats.module.js';
     DeadLettersController,
     DeliveriesController,
     StatsController,
+    SitesController,
     AdminController,
     HealthController,
     MetricsController,

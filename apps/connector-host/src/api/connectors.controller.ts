@@ -20,9 +20,10 @@ export class ConnectorsController {
 
   @Post()
   @Answers(201, 'Saved; `check` says what its check found', 'SavedConnector')
-  @Refuses([400, 403, 422], {
+  @Refuses([400, 403, 409, 422], {
     400: 'A field is wrong (`errors` names each), or the type is not loaded',
     403: "A site-limited token saving another site's connector",
+    409: 'A value one site only may configure (a role ARN) is configured by another site',
     422: '?strict=true and the check failed (`check` says why), or the site has MAX_CONNECTORS_PER_SITE connectors (`limit` says so): nothing saved',
   })
   @ApiOperation({
@@ -54,7 +55,10 @@ export class ConnectorsController {
 
   @Patch(':id')
   @Answers(200, 'Changed; `check` says what its check found', 'SavedConnector')
-  @Refuses([400, 404, 422], { 422: '?strict=true and the check failed: nothing changed, `check` says why' })
+  @Refuses([400, 404, 409, 422], {
+    409: 'A value one site only may configure (a role ARN) is configured by another site',
+    422: '?strict=true and the check failed: nothing changed, `check` says why',
+  })
   @ApiOperation({ summary: 'Change a set-up; omitted settings (secrets too) are kept; checked as on create' })
   update(
     @Param('id', uuidParam()) id: string,

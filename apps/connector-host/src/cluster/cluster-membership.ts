@@ -5,6 +5,7 @@ import { DatabaseService } from '../store/database.service.js';
 import { OutboxStore } from '../store/outbox/outbox-store.js';
 import { StoreSignals } from '../store/store-signals.js';
 import { errorMessage } from '../common/error-message.js';
+import { keyIdOf } from '../secrets/secret-box.js';
 
 /**
  * This instance's place in a cluster sharing one PostgreSQL: it checks the cluster's fixed settings at boot, keeps
@@ -29,9 +30,13 @@ export class ClusterMembership implements OnModuleInit, OnApplicationShutdown {
     if (this.database.engine !== 'postgres') return;
     const { partitions, instanceId, renewEveryMs, backlogRefreshMs } = this.config.cluster;
     await this.checkPartitions(partitions);
+    // The fingerprints of the keys it holds, for a rotation to check that every instance can open what it re-seals.
+    const keyIds = [this.config.secretsKey, ...this.config.previousSecretsKeys]
+      .flatMap((key) => (key ? [keyIdOf(Buffer.from(key, 'base64'))] : []))
+      .join(',');
     await sql`
-      INSERT INTO instances (id, role, started_at, heartbeat_at) VALUES (${instanceId}, ${this.config.role}, clock_timestamp(), clock_timestamp())
-      ON CONFLICT (id) DO UPDATE SET role = EXCLUDED.role, started_at = EXCLUDED.started_at, heartbeat_at = EXCLUDED.heartbeat_at`.execute(
+      INSERT INTO instances (id, role, started_at, heartbeat_at, key_ids) VALUES (${instanceId}, ${this.config.role}, clock_timestamp(), clock_timestamp(), ${keyIds})
+      ON CONFLICT (id) DO UPDATE SET role = EXCLUDED.role, started_at = EXCLUDED.started_at, heartbeat_at = EXCLUDED.heartbeat_at, key_ids = EXCLUDED.key_ids`.execute(
       this.database.db,
     );
     await this.signals.start();

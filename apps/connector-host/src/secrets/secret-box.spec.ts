@@ -65,3 +65,16 @@ describe('SecretBox key rotation', () => {
     expect(statSync(file).mode & 0o777).toBe(0o600);
   });
 });
+
+describe('SecretBox authentication tags', () => {
+  it('opens only a value with its full 16-byte tag: a truncated tag (which GCM would check, down to 4 bytes) is refused', () => {
+    const box = new SecretBox(randomBytes(32));
+    const sealed = JSON.parse(box.seal({ s: 'z' }, 'c3')) as { tag: string };
+    expect(Buffer.from(sealed.tag, 'base64')).toHaveLength(16);
+    for (const bytes of [4, 8, 12, 15]) {
+      const truncated = JSON.stringify({ ...sealed, tag: Buffer.from(sealed.tag, 'base64').subarray(0, bytes).toString('base64') });
+      expect(() => box.open(truncated, 'c3'), `${bytes}-byte tag`).toThrow(/wrong length/);
+    }
+    expect(box.open(JSON.stringify(sealed), 'c3')).toEqual({ s: 'z' });
+  });
+});

@@ -11,8 +11,12 @@ interface Sealed {
   ct: string;
 }
 
+/** GCM's recommended IV and its full authentication tag, in bytes. */
+const IV_BYTES = 12;
+const TAG_BYTES = 16;
+
 /** A key's id: a short fingerprint, stored with each value so rotation knows what to re-seal. */
-function keyIdOf(key: Buffer): string {
+export function keyIdOf(key: Buffer): string {
   return createHash('sha256').update(key).digest('hex').slice(0, 12);
 }
 
@@ -68,14 +72,14 @@ export class SecretBox {
   }
 
   private static writeKeyFile(keyFile: string, key: Buffer): void {
-    mkdirSync(dirname(keyFile), { recursive: true });
+    mkdirSync(dirname(keyFile), { recursive: true, mode: 0o700 });
     writeFileSync(keyFile, key.toString('base64'), { mode: 0o600, flag: 'wx' });
     chmodSync(keyFile, 0o600);
   }
 
   seal(plain: Record<string, unknown>, ownerId: string): string {
-    const iv = randomBytes(12);
-    const cipher = createCipheriv('aes-256-gcm', this.current, iv);
+    const iv = randomBytes(IV_BYTES);
+    const cipher = createCipheriv('aes-256-gcm', this.current, iv, { authTagLength: TAG_BYTES });
     cipher.setAAD(Buffer.from(ownerId, 'utf8'));
     const ct = Buffer.concat([cipher.update(JSON.stringify(plain), 'utf8'), cipher.final()]);
     const sealed: Sealed = {
@@ -93,11 +97,21 @@ export class SecretBox {
     const key = this.keys.get(sealed.kid);
     if (!key)
       throw new Error(`secret sealed under key ${sealed.kid}, which the host does not hold (it has ${[...this.keys.keys()].join(', ')})`);
-    const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(sealed.iv, 'base64'));
+    const iv = Buffer.from(sealed.iv, 'base64');
+    const tag = Buffer.from(sealed.tag, 'base64');
+    // The full 16-byte tag only: GCM would otherwise check a truncated one (down to 4 bytes), which a forger can guess.
+    if (iv.length !== IV_BYTES || tag.length !== TAG_BYTES)
+      throw new Error('sealed secret with an IV or authentication tag of the wrong length');
+    const decipher = createDecipheriv('aes-256-gcm', key, iv, { authTagLength: TAG_BYTES });
     decipher.setAAD(Buffer.from(ownerId, 'utf8'));
-    decipher.setAuthTag(Buffer.from(sealed.tag, 'base64'));
+    decipher.setAuthTag(tag);
     const plain = Buffer.concat([decipher.update(Buffer.from(sealed.ct, 'base64')), decipher.final()]).toString('utf8');
     return JSON.parse(plain) as Record<string, unknown>;
+  }
+
+  /** The ids of every key this box opens with (the current one and the previous ones). */
+  get keyIds(): string[] {
+    return [...this.keys.keys()];
   }
 
   /** Whether a sealed value is under an older key. */

@@ -14,6 +14,7 @@ import { dayOf } from '../store/traffic/traffic-tally.js';
 import type { SecretBox } from '../secrets/secret-box.js';
 import { ConnectorChanges } from './connector-changes.js';
 import { SECRET_BOX } from './secret-box.provider.js';
+import { storedForm } from './setup-settings.js';
 import { SharedInstance } from './shared-instance.js';
 
 const DAY_MS = 86_400_000;
@@ -127,13 +128,12 @@ export class ConnectorInstancesService implements OnApplicationShutdown {
   openTransient(row: ConnectorRow): ConnectorInstance {
     const connector = this.connectorOf(row);
     const settings = this.settingsOf(row, connector);
-    return connector.open({ id: row.id, settings });
+    return connector.open({ id: row.id, settings, siteNumber: row.site_number });
   }
 
-  /** The row's settings in clear, validated by the connector's class. */
+  /** The row's settings in clear (as its connector declares them today), validated by the connector's class. */
   settingsOf(row: ConnectorRow, connector = this.connectorOf(row)): object {
-    const stored = { ...(JSON.parse(row.settings) as Record<string, unknown>), ...this.secretBox.open(row.secrets, row.id) };
-    const validation = validateSettings(connector, stored);
+    const validation = validateSettings(connector, storedForm(row, connector, this.secretBox));
     if (!validation.ok)
       throw new Error(`stored settings of connector ${row.id} no longer validate: ${validation.errors.map((e) => e.field).join(', ')}`);
     return validation.settings;

@@ -4,12 +4,8 @@ import {
   type CheckContext,
   type CheckResult,
   ConnectorRegistry,
-  credentialFieldsOf,
+  type ConnectorSetup,
   type EventConnector,
-  secretFieldsOf,
-  settingsFieldsOf,
-  splitSecrets,
-  validateSettings,
 } from '@event-connectors/connector-sdk';
 import { ForbiddenError, InvalidInputError, LimitExceededError, NotFoundError, UnprocessableError } from '../common/domain-errors.js';
 import { HOST_CONFIG, type HostConfig } from '../config/host.config.js';
@@ -20,6 +16,8 @@ import { ConnectorChanges } from './connector-changes.js';
 import { checkOnce, ConnectorInstancesService } from './connector-instances.service.js';
 import { type ConnectorView, connectorView } from './connector-view.js';
 import { SECRET_BOX } from './secret-box.provider.js';
+import { SetupSettings } from './setup-settings.js';
+import { SiteClaims } from './site-claims.js';
 
 /** A set-up to create: the form every connector shares, and the connector type's own settings. */
 export interface NewConnector {
@@ -49,6 +47,8 @@ export class ConnectorSetupsService {
     private readonly outbox: OutboxStore,
     @Inject(SECRET_BOX) private readonly secretBox: SecretBox,
     @Inject(HOST_CONFIG) private readonly config: HostConfig,
+    private readonly settings: SetupSettings,
+    private readonly claims: SiteClaims,
   ) {}
 
   /**
@@ -60,20 +60,21 @@ export class ConnectorSetupsService {
       throw new ForbiddenError(`siteNumber: this token may only manage site ${site}`);
     }
     const connector = this.connectorType(input.type);
-    const settings = await this.validSettings(connector, input.settings);
+    const settings = await this.settings.validated(connector, input.settings, input.siteNumber);
     await this.refuseOverSiteQuota(input.siteNumber);
     const id = randomUUID();
-    const strictCheck = strict ? await this.checkCandidate(connector, id, settings, { largestRecentMessageBytes: 0 }) : undefined;
+    const strictCheck = strict
+      ? await this.checkCandidate(connector, { id, settings, siteNumber: input.siteNumber }, { largestRecentMessageBytes: 0 })
+      : undefined;
+    await this.claims.claim(connector, input.siteNumber, settings);
     const now = Date.now();
-    const { visible, secrets } = splitSecrets(connector, settings);
     const row: ConnectorRow = {
       id,
       type: input.type,
       site_number: input.siteNumber,
       name: input.name,
       partner_number: input.partnerNumber,
-      settings: JSON.stringify(visible),
-      secrets: this.secretBox.seal(secrets, id),
+      ...this.settings.toRow(connector, settings, id),
       enabled: input.enabled === false ? 0 : 1,
       created_at: now,
       updated_at: now,
@@ -95,14 +96,13 @@ export class ConnectorSetupsService {
     const changes: Partial<ConnectorRow> = {};
     let strictCheck: CheckResult | undefined;
     if (patch.settings !== undefined) {
-      // Merge over the stored form, so omitted fields (secrets above all) keep their values.
-      const stored = { ...(JSON.parse(row.settings) as Record<string, unknown>), ...this.secretBox.open(row.secrets, id) };
-      this.requireSecretsWithNewCredentials(connector, stored, patch.settings);
-      const settings = await this.validSettings(connector, { ...stored, ...patch.settings });
-      if (strict) strictCheck = await this.checkCandidate(connector, id, settings, await this.instances.contextOf(id, row.paused_reason));
-      const { visible, secrets } = splitSecrets(connector, settings);
-      changes.settings = JSON.stringify(visible);
-      changes.secrets = this.secretBox.seal(secrets, id);
+      const settings = await this.settings.validated(connector, patch.settings, row.site_number, row);
+      if (strict) {
+        const context = await this.instances.contextOf(id, row.paused_reason);
+        strictCheck = await this.checkCandidate(connector, { id, settings, siteNumber: row.site_number }, context);
+      }
+      await this.claims.claim(connector, row.site_number, settings);
+      Object.assign(changes, this.settings.toRow(connector, settings, id));
     }
     if (patch.name !== undefined) changes.name = patch.name;
     if (patch.partnerNumber !== undefined) changes.partner_number = patch.partnerNumber;
@@ -111,6 +111,7 @@ export class ConnectorSetupsService {
     changes.updated_at = Math.max(Date.now(), row.updated_at + 1);
     await this.connectors.update(id, changes);
     this.changes.changed(id);
+    if (changes.settings !== undefined) await this.claims.releaseUnused(connector, row.site_number, JSON.parse(row.settings) as object, '');
     const saved = { ...row, ...changes };
     return { ...this.view(saved), check: strictCheck ?? (await this.instances.check(saved)) };
   }
@@ -126,10 +127,12 @@ export class ConnectorSetupsService {
   }
 
   async delete(id: string, site?: number): Promise<void> {
-    await this.row(id, site);
+    const row = await this.row(id, site);
     if (!(await this.connectors.delete(id))) throw this.notFound(id);
     this.outbox.forget(id);
     this.changes.changed(id);
+    const connector = this.registry.get(row.type);
+    if (connector) await this.claims.releaseUnused(connector, row.site_number, JSON.parse(row.settings) as object, id);
   }
 
   /** Runs the connector's own check against its destination now; a passing check resumes a paused connector. */
@@ -168,28 +171,9 @@ export class ConnectorSetupsService {
     }
   }
 
-  /** A new access key id (or other credential field) must come with its stored secrets again, never reuse them. */
-  private requireSecretsWithNewCredentials(
-    connector: EventConnector,
-    stored: Record<string, unknown>,
-    patch: Record<string, unknown>,
-  ): void {
-    const changed = credentialFieldsOf(connector.settingsClass).filter((field) => field in patch && patch[field] !== stored[field]);
-    if (changed.length === 0) return;
-    const missing = secretFieldsOf(connector.settingsClass).filter((field) => stored[field] !== undefined && !(field in patch));
-    if (missing.length > 0) {
-      throw new InvalidInputError(
-        missing.map((field) => ({
-          field: `settings.${field}`,
-          message: `settings.${field} must be given again when ${changed.join(', ')} changes`,
-        })),
-      );
-    }
-  }
-
   /** Checks settings that are not saved yet; a failure refuses them with the check's answer. */
-  private async checkCandidate(connector: EventConnector, id: string, settings: object, context: CheckContext): Promise<CheckResult> {
-    const check = await checkOnce(connector.open({ id, settings }), this.config.checkTimeoutMs, context);
+  private async checkCandidate(connector: EventConnector, setup: ConnectorSetup, context: CheckContext): Promise<CheckResult> {
+    const check = await checkOnce(connector.open(setup), this.config.checkTimeoutMs, context);
     if (!check.ok) throw new UnprocessableError(`The connector was not saved: ${check.problem?.message ?? 'its check failed'}`, check);
     return check;
   }
@@ -205,24 +189,6 @@ export class ConnectorSetupsService {
       throw InvalidInputError.field('type', `type must be one of the loaded connector types: ${this.registry.types().join(', ')}`);
     }
     return connector;
-  }
-
-  /**
-   * Settings checked by the connector's class, then by its deployment rules (`vetSettings`). A declared setting
-   * given as null is left out, so a PATCH can clear an optional one (e.g. a secret that was being rotated out);
-   * an unknown one stays, for the class to refuse.
-   */
-  private async validSettings(connector: EventConnector, raw: unknown): Promise<object> {
-    const declared = new Set(settingsFieldsOf(connector.settingsClass).map((field) => field.name));
-    const given =
-      raw !== null && typeof raw === 'object' && !Array.isArray(raw)
-        ? Object.fromEntries(Object.entries(raw).filter(([key, value]) => value !== null || !declared.has(key)))
-        : raw;
-    const validation = validateSettings(connector, given);
-    if (!validation.ok) throw new InvalidInputError(validation.errors);
-    const refused = (await connector.vetSettings?.(validation.settings)) ?? [];
-    if (refused.length > 0) throw new InvalidInputError(refused);
-    return validation.settings;
   }
 
   private notFound(id: string): NotFoundError {

@@ -6,10 +6,18 @@ import { ConnectorChanges } from './connector-changes.js';
 import { ConnectorInstancesService } from './connector-instances.service.js';
 import { ConnectorSetupsService } from './connector-setups.service.js';
 import { ConnectorTypesService } from './connector-types.service.js';
-import { secretBoxProvider } from './secret-box.provider.js';
+import { SECRET_BOX, secretBoxProvider } from './secret-box.provider.js';
 import { SecretRotationService } from './secret-rotation.service.js';
+import { SetupSettings } from './setup-settings.js';
+import { SiteClaims } from './site-claims.js';
+import { SiteIssuedService } from './site-issued.service.js';
+import { TenantIdentities } from './tenant-identities.js';
 
 const SERVICES = [
+  TenantIdentities,
+  SetupSettings,
+  SiteClaims,
+  SiteIssuedService,
   ConnectorChanges,
   ConnectorInstancesService,
   ConnectorSetupsService,
@@ -22,6 +30,6 @@ const SERVICES = [
 @Module({
   imports: [StoreModule, ConnectorSdkModule],
   providers: [secretBoxProvider, ...SERVICES],
-  exports: SERVICES,
+  exports: [...SERVICES, SECRET_BOX],
 })
 export class SetupsModule {}

@@ -1,7 +1,7 @@
-import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import SQLite from 'better-sqlite3';
+import { privateDatabaseFile } from './private-files.js';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import { HOST_CONFIG, type HostConfig } from '../config/host.config.js';
@@ -56,7 +56,7 @@ export class DatabaseService implements OnApplicationShutdown {
       return;
     }
     this.engine = 'sqlite';
-    if (config.databasePath !== ':memory:') mkdirSync(dirname(config.databasePath), { recursive: true });
+    if (config.databasePath !== ':memory:') privateDatabaseFile(config.databasePath, dirname(config.databasePath));
     const sqlite = new SQLite(config.databasePath);
     sqlite.pragma('journal_mode = WAL');
     sqlite.pragma('synchronous = FULL');

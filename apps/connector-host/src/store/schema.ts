@@ -89,6 +89,8 @@ export interface InstancesTable {
   role: string;
   started_at: Date;
   heartbeat_at: Date;
+  /** The ids of the secrets keys it holds, comma-separated. */
+  key_ids: Generated<string>;
 }
 
 export interface ClusterSettingsTable {
@@ -107,7 +109,24 @@ export interface TrafficStatsTable {
   count: number;
 }
 
+/** What the host issued a site (tenant). */
+export interface SiteIdentitiesTable {
+  site_number: number;
+  external_id: string;
+  created_at: number;
+}
+
+/** A value one site only may configure (see @SettingsField({ exclusiveToSite })), and that site. */
+export interface SiteClaimsTable {
+  connector_type: string;
+  field: string;
+  value_key: string;
+  site_number: number;
+}
+
 export interface Database {
+  site_identities: SiteIdentitiesTable;
+  site_claims: SiteClaimsTable;
   traffic_stats: TrafficStatsTable;
   partition_leases: PartitionLeasesTable;
   instances: InstancesTable;

@@ -12,6 +12,7 @@ import { PostgresOutbox } from './outbox/postgres-outbox.js';
 import { SqliteOutbox } from './outbox/sqlite-outbox.js';
 import { PartitionOwnership } from './partition-ownership.js';
 import { RoutingVersion } from './routing-version.js';
+import { SiteIdentitiesRepository } from './site-identities.repository.js';
 import { StoreHealthIndicator } from './store-health.indicator.js';
 import { StoreSignals } from './store-signals.js';
 import { TrafficStatsRepository } from './traffic/traffic-stats.repository.js';
@@ -24,6 +25,7 @@ const REPOSITORIES = [
   IdempotencyRepository,
   DeadLettersRepository,
   TrafficStatsRepository,
+  SiteIdentitiesRepository,
   PartitionOwnership,
   StoreSignals,
   BacklogStats,

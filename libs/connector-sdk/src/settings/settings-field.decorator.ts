@@ -14,11 +14,26 @@ export interface SettingsFieldOptions {
    * to), so a stored secret is never used with another identity or sent to another place.
    */
   credential?: boolean;
+  /**
+   * The host issues this value, one per tenant (site), stable and unguessable, and fills it in itself: the tenant
+   * never types it (a form shows it read-only, to copy), and a value the tenant sends is refused. For what the
+   * customer's side must name so that no other tenant can use the same set-up: AWS's external ID for a third
+   * party assuming a customer's role (the confused-deputy guard).
+   */
+  issued?: IssuedValue;
+  /**
+   * The value names a resource of the customer's own (an IAM role ARN): one site may configure it, another site
+   * saving the same value is refused, so no tenant can point this service at another tenant's resource.
+   */
+  exclusiveToSite?: boolean;
   /** A JSON Schema `format` for the field, e.g. `uri`. */
   format?: string;
   /** Example values, shown by UIs as placeholders. */
   examples?: unknown[];
 }
+
+/** What the host issues per tenant: `tenantExternalId`, its external ID for roles of the tenant's cloud accounts. */
+export type IssuedValue = 'tenantExternalId';
 
 /** One declared settings field: its property name and options. */
 export interface SettingsFieldDescription extends SettingsFieldOptions {
@@ -45,6 +60,7 @@ export function SettingsField(options: SettingsFieldOptions): PropertyDecorator 
     title: options.title,
     description: options.description,
     ...(options.secret && { writeOnly: true }),
+    ...(options.issued && { readOnly: true }),
     ...(options.format && { format: options.format }),
     ...(options.examples && { examples: options.examples }),
   });
@@ -82,5 +98,17 @@ export function secretFieldsOf(settingsClass: SettingsClass): string[] {
 export function credentialFieldsOf(settingsClass: SettingsClass): string[] {
   return settingsFieldsOf(settingsClass)
     .filter((field) => field.credential)
+    .map((field) => field.name);
+}
+
+/** The fields the host issues, with what it issues for each. */
+export function issuedFieldsOf(settingsClass: SettingsClass): { name: string; issued: IssuedValue }[] {
+  return settingsFieldsOf(settingsClass).flatMap((field) => (field.issued ? [{ name: field.name, issued: field.issued }] : []));
+}
+
+/** Names of the fields whose value one site only may configure. */
+export function exclusiveFieldsOf(settingsClass: SettingsClass): string[] {
+  return settingsFieldsOf(settingsClass)
+    .filter((field) => field.exclusiveToSite)
     .map((field) => field.name);
 }

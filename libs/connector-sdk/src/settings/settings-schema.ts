@@ -1,7 +1,7 @@
 import { targetConstructorToSchema } from 'class-validator-jsonschema';
 import type { EventConnector } from '../event-connector.js';
 import { type ConditionalField, conditionalFieldsOf, type FieldCondition } from './only-when.decorator.js';
-import { settingsFieldsOf } from './settings-field.decorator.js';
+import { issuedFieldsOf, settingsFieldsOf } from './settings-field.decorator.js';
 
 /** A JSON Schema object, as a UI form renderer reads it. */
 export type JsonSchema = Record<string, unknown>;
@@ -19,15 +19,25 @@ export function settingsJsonSchema(connector: EventConnector): JsonSchema {
     const passwordLike = declared.get(name)?.secret && property.type === 'string' && property.format === undefined;
     properties[name] = passwordLike ? { ...property, format: 'password' } : property;
   }
-  const conditions = conditionSchemas(conditionalFieldsOf(connector.settingsClass));
-  return { ...schema, properties, additionalProperties: false, ...(conditions.length > 0 && { allOf: conditions }) };
+  // What the host issues is never the tenant's to send: never required of it (the host fills it in).
+  const issued = new Set(issuedFieldsOf(connector.settingsClass).map((field) => field.name));
+  const required = ((schema.required as string[] | undefined) ?? []).filter((name) => !issued.has(name));
+  const conditions = conditionSchemas(conditionalFieldsOf(connector.settingsClass), issued);
+  const { required: _declared, ...rest } = schema;
+  return {
+    ...rest,
+    properties,
+    ...(required.length > 0 && { required }),
+    additionalProperties: false,
+    ...(conditions.length > 0 && { allOf: conditions }),
+  };
 }
 
 /**
  * The `@OnlyWhen()` fields as JSON Schema: per condition, if it holds the fields that are not optional are
  * required, else none of the fields may be present. A form renderer shows each field only under its condition.
  */
-function conditionSchemas(fields: ConditionalField[]): JsonSchema[] {
+function conditionSchemas(fields: ConditionalField[], issued: ReadonlySet<string>): JsonSchema[] {
   const groups = new Map<string, { condition: FieldCondition; fields: ConditionalField[] }>();
   for (const field of fields) {
     const key = JSON.stringify([field.field, field.values]);
@@ -37,7 +47,7 @@ function conditionSchemas(fields: ConditionalField[]): JsonSchema[] {
   }
   return [...groups.values()].map(({ condition, fields: grouped }) => ({
     if: conditionSchema(condition),
-    then: { required: grouped.filter((field) => !field.optional).map((field) => field.name) },
+    then: { required: grouped.filter((field) => !field.optional && !issued.has(field.name)).map((field) => field.name) },
     else: { not: { anyOf: grouped.map((field) => ({ required: [field.name] })) } },
   }));
 }

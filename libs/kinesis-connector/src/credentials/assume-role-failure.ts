@@ -12,7 +12,14 @@ export type AssumeRoleFailureName =
   /** STS is not enabled in the set-up's region. */
   | 'StsRegionDisabled'
   /** The host has no credentials of its own to call STS with (the SDK's chain found none). */
-  | 'HostCredentialsMissing';
+  | 'HostCredentialsMissing'
+  /**
+   * The role can be assumed without the external ID: its trust policy does not require it, so any customer of this
+   * service could have it assume the role (the confused deputy). The host refuses to use it until it does.
+   */
+  | 'TrustPolicyWithoutExternalId'
+  /** The tenant's assumes were refused too often lately: none is made for a while (assume-failure-limiter.ts). */
+  | 'AssumeRoleRateLimited';
 
 export class AssumeRoleFailure extends Error {
   constructor(

@@ -1,8 +1,8 @@
-import { AssumeRoleCommand, STSClient, type STSClientConfig } from '@aws-sdk/client-sts';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
-import type { KinesisAgents } from '../kinesis-agents.js';
+import { AssumeRoleCommand, type STSClient } from '@aws-sdk/client-sts';
 import { errorCode } from '../kinesis.errors.js';
-import { assumeRoleFailureOf } from './assume-role-failure.js';
+import type { AssumeFailureLimiter } from './assume-failure-limiter.js';
+import { AssumeRoleFailure, assumeRoleFailureOf } from './assume-role-failure.js';
+import { createStsClient, type StsAccess } from './sts-client.js';
 
 /** Credentials as the SDK and its signer take them. */
 export interface AwsCredentialIdentity {
@@ -12,22 +12,17 @@ export interface AwsCredentialIdentity {
   expiration?: Date;
 }
 
-/** Where the host's own credentials come from (the SDK's type for it). */
-export type HostCredentials = NonNullable<STSClientConfig['credentials']>;
+export type { HostCredentials } from './sts-client.js';
 
-export interface AssumedRoleOptions {
+export interface AssumedRoleOptions extends StsAccess {
   roleArn: string;
+  /** The external ID the host issued the set-up's tenant. */
   externalId: string;
   roleSessionName: string;
-  region: string;
-  /** STS's endpoint: the regional one unless given (tests, private endpoints). */
-  stsEndpoint?: string;
-  /** The host's own credentials to call STS with; the SDK's default chain when not given. */
-  hostCredentials?: HostCredentials;
   durationSeconds: number;
-  agents: KinesisAgents;
-  connectTimeoutMs: number;
-  requestTimeoutMs: number;
+  /** Whose refused assumes count together (the tenant), and the count they share. */
+  tenant: string;
+  limiter: AssumeFailureLimiter;
 }
 
 /** Credentials are renewed this long before they expire, or at half their life if that is shorter. */
@@ -88,18 +83,10 @@ export class AssumedRoleCredentials {
 
   private async assume(): Promise<AwsCredentialIdentity> {
     const { options } = this;
-    this.sts ??= new STSClient({
-      region: options.region,
-      endpoint: options.stsEndpoint,
-      credentials: options.hostCredentials,
-      maxAttempts: 2,
-      requestHandler: new NodeHttpHandler({
-        httpAgent: options.agents.http,
-        httpsAgent: options.agents.https,
-        connectionTimeout: options.connectTimeoutMs,
-        requestTimeout: options.requestTimeoutMs,
-      }),
-    });
+    options.limiter.refuseIfOver(options.tenant);
+    this.sts ??= createStsClient(options);
+    // Checked at every assume, not only when the set-up was saved: a trust policy can lose its condition later.
+    await refuseWithoutExternalIdCondition(this.sts, options.roleArn, options.roleSessionName);
     let answer;
     try {
       answer = await this.sts.send(
@@ -112,7 +99,9 @@ export class AssumedRoleCredentials {
       );
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      throw assumeRoleFailureOf(errorCode(error), message) ?? error;
+      const failure = assumeRoleFailureOf(errorCode(error), message);
+      if (failure?.name === 'AssumeRoleDenied' || failure?.name === 'ExternalIdMismatch') options.limiter.failed(options.tenant);
+      throw failure ?? error;
     }
     const issued = answer.Credentials;
     if (!issued?.AccessKeyId || !issued.SecretAccessKey || !issued.Expiration) {
@@ -131,4 +120,22 @@ export class AssumedRoleCredentials {
     this.assumedRoleArn = answer.AssumedRoleUser?.Arn;
     return credentials;
   }
+}
+
+/**
+ * The confused-deputy guard: assumes the role *without* the external ID. STS must refuse (the trust policy requires
+ * it); if it grants, the role would serve anyone who names it to this service, and it is not used. An answer that
+ * decides nothing (STS unreachable, throttled) leaves it to the assume that follows, which fails the same way.
+ */
+export async function refuseWithoutExternalIdCondition(sts: STSClient, roleArn: string, roleSessionName: string): Promise<void> {
+  try {
+    await sts.send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: roleSessionName, DurationSeconds: 900 }));
+  } catch {
+    return;
+  }
+  throw new AssumeRoleFailure(
+    'TrustPolicyWithoutExternalId',
+    'ExternalIdNotRequired',
+    `role ${roleArn} can be assumed by this service without the external ID: its trust policy must require sts:ExternalId`,
+  );
 }

@@ -1,7 +1,10 @@
+import type { ConnectorSetup } from '@event-connectors/connector-sdk';
 import type { ResolvedKinesisOptions } from '../kinesis-connector.options.js';
 import type { KinesisAgents } from '../kinesis-agents.js';
 import type { KinesisSettings } from '../kinesis.settings.js';
+import type { AssumeFailureLimiter } from './assume-failure-limiter.js';
 import { AssumedRoleCredentials, type AwsCredentialIdentity } from './assumed-role-credentials.js';
+import { roleSessionName } from './role-session-name.js';
 
 /** A set-up's credentials: its access keys as they are, or its role's, assumed and kept fresh. */
 export interface SetUpCredentials {
@@ -12,11 +15,12 @@ export interface SetUpCredentials {
 }
 
 export function setUpCredentials(
-  setupId: string,
-  settings: KinesisSettings,
+  setup: ConnectorSetup<KinesisSettings>,
   options: ResolvedKinesisOptions,
   agents: KinesisAgents,
+  limiter: AssumeFailureLimiter,
 ): SetUpCredentials {
+  const { settings } = setup;
   if (settings.credentialMode !== 'assumeRole') {
     if (!settings.accessKeyId || !settings.secretAccessKey) throw new Error('access keys missing (the settings were not validated)');
     return { credentials: { accessKeyId: settings.accessKeyId, secretAccessKey: settings.secretAccessKey } };
@@ -25,8 +29,7 @@ export function setUpCredentials(
   const role = new AssumedRoleCredentials({
     roleArn: settings.roleArn,
     externalId: settings.externalId,
-    // STS allows 64 characters of [\w+=,.@-]: a UUID set-up id fits after the prefix.
-    roleSessionName: settings.roleSessionName ?? `event-connector-${setupId}`.slice(0, 64),
+    roleSessionName: roleSessionName(setup.id, setup.siteNumber),
     region: settings.region,
     stsEndpoint: options.stsEndpoint,
     hostCredentials: options.hostCredentials,
@@ -34,6 +37,8 @@ export function setUpCredentials(
     agents,
     connectTimeoutMs: options.connectTimeoutMs,
     requestTimeoutMs: options.requestTimeoutMs,
+    tenant: setup.siteNumber === undefined ? `set-up ${setup.id}` : `site ${setup.siteNumber}`,
+    limiter,
   });
   return { credentials: role.provide, role };
 }

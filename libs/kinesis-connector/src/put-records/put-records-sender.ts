@@ -1,6 +1,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import { Hash } from '@smithy/hash-node';
+import { putRecordsEndpoint } from './put-records-endpoint.js';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { KinesisServiceError, errorOfAnswer } from './service-error.js';
 
@@ -12,8 +13,10 @@ export type SigningCredentials =
 export interface PutRecordsSenderOptions {
   region: string;
   credentials: SigningCredentials;
-  /** `https://kinesis.<region>.amazonaws.com` unless an emulator's or a private endpoint is given. */
+  /** The region's endpoint by the SDK's rules (put-records-endpoint.ts), unless an emulator's or a private one is given. */
   endpoint?: string;
+  /** The stream's ARN, when the set-up names it so: the SDK sends such calls to the account's data endpoint. */
+  streamArn?: string;
   /** Keep-alive agents, shared with the set-up's SDK client. */
   agents: { http: http.Agent; https: https.Agent };
   connectTimeoutMs: number;
@@ -54,7 +57,7 @@ export class PutRecordsSender {
   private readonly agent: http.Agent;
 
   constructor(private readonly options: PutRecordsSenderOptions) {
-    this.url = new URL(options.endpoint ?? `https://kinesis.${options.region}.amazonaws.com`);
+    this.url = new URL(options.endpoint ?? putRecordsEndpoint(options.region, options.streamArn));
     this.transport = this.url.protocol === 'https:' ? https : http;
     this.agent = this.url.protocol === 'https:' ? options.agents.https : options.agents.http;
     this.signer = new SignatureV4({

@@ -33,8 +33,10 @@ export interface AssumeRoleCall {
 export class LoopbackSts {
   readonly calls: AssumeRoleCall[] = [];
   readonly issued: IssuedCredentials[] = [];
-  /** role ARN -> the external id its trust policy requires. */
-  private readonly roles = new Map<string, string>();
+  /** role ARN -> the external id its trust policy requires (null: a policy without the condition). */
+  private readonly roles = new Map<string, string | null>();
+  /** The account the host's own identity belongs to, as GetCallerIdentity answers it. */
+  readonly hostAccount = '111122223333';
   /** Errors to answer the next AssumeRole calls with, in order, instead of deciding (STS's rarer answers). */
   private readonly failures: { status: number; code: string; message: string }[] = [];
 
@@ -54,8 +56,11 @@ export class LoopbackSts {
     return sts;
   }
 
-  /** Lets `roleArn` be assumed with `externalId` (its trust policy, as far as this STS knows one). */
-  allowRole(roleArn: string, externalId: string): void {
+  /**
+   * Lets `roleArn` be assumed with `externalId` (its trust policy, as far as this STS knows one); `null`: a trust
+   * policy without the sts:ExternalId condition, which grants whatever external id is given, or none.
+   */
+  allowRole(roleArn: string, externalId: string | null): void {
     this.roles.set(roleArn, externalId);
   }
 
@@ -88,13 +93,14 @@ export class LoopbackSts {
   }
 
   private answer(form: URLSearchParams, authorization: string | undefined): { status: number; body: string } {
+    if (form.get('Action') === 'GetCallerIdentity') return this.callerIdentity();
     if (form.get('Action') !== 'AssumeRole') return error(400, 'InvalidAction', `Could not find operation ${form.get('Action')}`);
     const roleArn = form.get('RoleArn') ?? '';
     const roleSessionName = form.get('RoleSessionName') ?? '';
     const externalId = form.get('ExternalId') ?? undefined;
     const callerAccessKeyId = /Credential=([^/]+)\//.exec(authorization ?? '')?.[1];
     const expected = this.roles.get(roleArn);
-    const granted = expected !== undefined && expected === externalId;
+    const granted = expected === null || (expected !== undefined && expected === externalId);
     this.calls.push({ roleArn, externalId, roleSessionName, callerAccessKeyId, granted });
     if (!callerAccessKeyId) return error(403, 'MissingAuthenticationToken', 'Request is missing Authentication Token');
     const failure = this.failures.shift();
@@ -134,6 +140,20 @@ export class LoopbackSts {
   </AssumeRoleResult>
   <ResponseMetadata><RequestId>${randomUUID()}</RequestId></ResponseMetadata>
 </AssumeRoleResponse>`,
+    };
+  }
+
+  private callerIdentity(): { status: number; body: string } {
+    return {
+      status: 200,
+      body: `<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
+  <GetCallerIdentityResult>
+    <Arn>arn:aws:iam::${this.hostAccount}:user/connector-host</Arn>
+    <UserId>AIDA${randomBytes(8).toString('hex').toUpperCase()}</UserId>
+    <Account>${this.hostAccount}</Account>
+  </GetCallerIdentityResult>
+  <ResponseMetadata><RequestId>${randomUUID()}</RequestId></ResponseMetadata>
+</GetCallerIdentityResponse>`,
     };
   }
 }

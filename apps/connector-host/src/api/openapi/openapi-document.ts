@@ -10,7 +10,13 @@ import {
 } from './delivery-schemas.js';
 import { CONNECTOR_STATS_SCHEMA, TRAFFIC_COUNTS_SCHEMA } from './stats-schemas.js';
 import { CLUSTER_VIEW_SCHEMA, CONNECTOR_HEALTH_LIST_SCHEMA, HEALTH_REPORT_SCHEMA } from './health-schemas.js';
-import { BINDING_VIEW_SCHEMA, CONNECTOR_TYPE_SCHEMA, CONNECTOR_VIEW_SCHEMA, SAVED_CONNECTOR_SCHEMA } from './setup-schemas.js';
+import {
+  BINDING_VIEW_SCHEMA,
+  CONNECTOR_TYPE_SCHEMA,
+  CONNECTOR_VIEW_SCHEMA,
+  SAVED_CONNECTOR_SCHEMA,
+  SITE_ISSUED_SCHEMA,
+} from './setup-schemas.js';
 
 /** The answers' schemas, by the names the routes' `@Answers` and `@Refuses` refer to. */
 const ANSWER_SCHEMAS: Record<string, object> = {
@@ -31,6 +37,7 @@ const ANSWER_SCHEMAS: Record<string, object> = {
   HealthReport: HEALTH_REPORT_SCHEMA,
   ConnectorHealthList: CONNECTOR_HEALTH_LIST_SCHEMA,
   ClusterView: CLUSTER_VIEW_SCHEMA,
+  SiteIssued: SITE_ISSUED_SCHEMA,
 };
 
 const ERROR_BODY = { content: { 'application/json': { schema: { $ref: '#/components/schemas/ErrorBody' } } } };

@@ -110,3 +110,18 @@ export const BINDING_VIEW_SCHEMA = {
     createdAt: ISO_TIME,
   },
 };
+
+export const SITE_ISSUED_SCHEMA = {
+  type: 'object',
+  description: 'What this service issues a site',
+  required: ['siteNumber', 'externalId'],
+  additionalProperties: false,
+  properties: {
+    siteNumber: { type: 'integer' },
+    externalId: {
+      type: 'string',
+      description: "The external ID a role's trust policy must require (sts:ExternalId) for this site's set-ups that assume a role; stable",
+      examples: ['ec-1234-4f1c0b2e9a7d5c3b1a0f9e8d7c6b5a4f3e2d1c0b'],
+    },
+  },
+};

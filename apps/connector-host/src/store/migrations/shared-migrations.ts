@@ -55,5 +55,36 @@ export function sharedMigrations(engine: StoreEngine): Record<string, Migration>
         await db.schema.createIndex('traffic_stats_by_day').on('traffic_stats').columns(['day']).execute();
       },
     },
+    '2026-12-03-010-instance-keys': {
+      async up(db: Kysely<unknown>) {
+        if (engine !== 'postgres') return;
+        // The ids (fingerprints) of the secrets keys each instance holds: a rotation must not re-seal every secret
+        // under a key a running instance cannot open.
+        await db.schema
+          .alterTable('instances')
+          .addColumn('key_ids', 'text', (c) => c.notNull().defaultTo(''))
+          .execute();
+      },
+    },
+    '2026-12-03-009-tenant-identities': {
+      async up(db: Kysely<unknown>) {
+        // What the host issues each site (tenant), once: its external ID for roles of the site's cloud accounts.
+        await db.schema
+          .createTable('site_identities')
+          .addColumn('site_number', 'integer', (c) => c.primaryKey())
+          .addColumn('external_id', 'text', (c) => c.notNull().unique())
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .execute();
+        // Values one site only may configure (a role ARN), with the site that holds each.
+        await db.schema
+          .createTable('site_claims')
+          .addColumn('connector_type', 'text', (c) => c.notNull())
+          .addColumn('field', 'text', (c) => c.notNull())
+          .addColumn('value_key', 'text', (c) => c.notNull())
+          .addColumn('site_number', 'integer', (c) => c.notNull())
+          .addPrimaryKeyConstraint('site_claims_key', ['connector_type', 'field', 'value_key'])
+          .execute();
+      },
+    },
   };
 }
