@@ -94,8 +94,9 @@ export const KINESIS_ERRORS: Readonly<Record<string, KinesisErrorRow>> = {
   StsRegionDisabled: { ...setUp, problem: 'stsRegionDisabled' },
   // A role its trust policy lets anyone assume through this service: not used until the policy requires the id.
   TrustPolicyWithoutExternalId: { ...setUp, problem: 'trustPolicyWithoutExternalId', category: 'access_denied' },
-  // The tenant's assumes were refused too often: none for a while (the messages wait).
-  AssumeRoleRateLimited: { outcome: 'retryable', problem: 'assumeRoleRateLimited', category: 'access_denied' },
+  // The tenant's assumes were refused too often: none for a while. The messages wait, and the set-up pauses like
+  // one whose role is refused (which is what keeps happening to it) instead of retrying until they age out.
+  AssumeRoleRateLimited: { ...setUp, problem: 'assumeRoleRateLimited', category: 'access_denied' },
   // The host's own identity is missing: an operator's fix, not the customer's; the messages wait.
   HostCredentialsMissing: { outcome: 'retryable', problem: 'hostCredentialsMissing' },
   Throttling: throttling,

@@ -26,6 +26,11 @@ export class HostProcess {
     return `http://127.0.0.1:${this.port}`;
   }
 
+  /** The process id while it runs. */
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
   /** Starts the host and waits until /health/ready answers 200. */
   async start(): Promise<void> {
     this.child = spawn(process.execPath, [HOST_ENTRY], {

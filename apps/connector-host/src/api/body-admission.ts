@@ -20,11 +20,12 @@ export function admitBodies(fastify: FastifyInstance, bodies: ByteBudget, maxBod
     const over = bodies.reserve(client, length);
     if (over) {
       refused(over.limit.name);
+      // Read and drop what the client is still sending (no memory kept), so it gets this answer rather than a reset.
+      request.raw.resume();
       const body = domainAnswer(refusal(over, 'request bodies'));
       void reply
         .status(body.statusCode)
         .header('Retry-After', String(body.retryAfterSeconds ?? 1))
-        .header('Connection', 'close')
         .send(body);
       return;
     }
