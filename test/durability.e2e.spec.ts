@@ -123,6 +123,36 @@ describe('durable delivery', () => {
     expect(received.map((message) => message.partitionKey).sort()).toEqual(['kept-1', 'kept-2']);
   });
 
+  it('replays thousands of dead letters in batches, every one of them', async () => {
+    const roomy = await TestHost.withFake({ env: { DELIVERY_RETRY_MAX_MS: '50' } });
+    try {
+      const { connector, sourceId, destination } = await setUp(roomy);
+      // Refused for themselves: each message becomes a dead letter at once.
+      destination.failWith({ code: 'Invalid', message: 'refused' }, 'rejected');
+      const profiles = Array.from({ length: 2500 }, (_, i) => `many-${String(i).padStart(4, '0')}`);
+      for (let start = 0; start < profiles.length; start += 1000)
+        expect((await roomy.request('POST', '/v1/events', events(sourceId, profiles.slice(start, start + 1000)))).status).toBe(202);
+      await eventually(
+        '2,500 dead letters',
+        async () =>
+          (await roomy.request('GET', `/v1/connectors/${connector.id}/dead-letters?limit=1`)).body.total === 2500 ? true : undefined,
+        30_000,
+      );
+      destination.answerWith();
+      // Three batches of at most 1,000 (a chunk each), each its own transaction.
+      expect((await roomy.request('POST', `/v1/connectors/${connector.id}/dead-letters/replay`, {})).body).toEqual({ replayed: 2500 });
+      const received = await eventually(
+        'every replayed message',
+        async () => (destination.received.length >= 2500 ? destination.received : undefined),
+        30_000,
+      );
+      expect(received.map((message) => message.partitionKey).sort()).toEqual(profiles);
+      expect((await roomy.request('GET', `/v1/connectors/${connector.id}/dead-letters`)).body.total).toBe(0);
+    } finally {
+      await roomy.stop(true);
+    }
+  });
+
   it('dead-letters a message that outlives its maximum age, lists it, and replays it', async () => {
     const shortLived = await TestHost.withFake({
       env: { DELIVERY_MAX_AGE_MS: '1000', DELIVERY_PAUSE_AFTER_FAILURES: '1', DELIVERY_RETRY_MAX_MS: '50' },

@@ -1,4 +1,5 @@
-import { Controller, Get, Query } from '@nestjs/common';
+import { Controller, Get, Query, Req } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
 import { Answers, Refuses } from './openapi/answers.decorator.js';
 import { RateLimited } from './rate-limited.decorator.js';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
@@ -17,9 +18,20 @@ export class DeliveriesController {
   /** Recent messages, newest first: delivered (the connector's receipt), pending (attempts, next try), skipped (why), dead-lettered (why). */
   @Get()
   @Answers(200, 'Newest first', 'DeliveryList')
-  @Refuses([400, 404], { 400: 'A filter is wrong, or none given', 404: 'A site-limited token naming a connector it may not see' })
-  @ApiOperation({ summary: 'What became of recent messages of a profile, a source or a connector' })
-  async find(@Query() query: DeliveriesQuery, @CurrentPrincipal() principal: Principal): Promise<{ items: DeliveryView[] }> {
-    return { items: await this.deliveries.find(query, principal.siteNumber) };
+  @Refuses([400, 404, 429], {
+    400: 'A filter is wrong, or none given',
+    404: 'A site-limited token naming a connector it may not see',
+    429: 'A search of this client is running, or it is over the admin rate limit',
+  })
+  @ApiOperation({
+    summary:
+      'What became of recent messages of a profile, a source or a connector; `complete` is false when the backlog was searched only as far back as a search may go',
+  })
+  async find(
+    @Query() query: DeliveriesQuery,
+    @CurrentPrincipal() principal: Principal,
+    @Req() request: FastifyRequest,
+  ): Promise<{ items: DeliveryView[]; complete: boolean }> {
+    return this.deliveries.find(query, principal.key ?? request.ip, principal.siteNumber);
   }
 }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InvalidInputError } from '../common/domain-errors.js';
+import { InvalidInputError, LimitExceededError } from '../common/domain-errors.js';
 import { ConnectorSetupsService } from '../setups/connector-setups.service.js';
 import { DeadLettersRepository } from '../store/dead-letters.repository.js';
 import type { MessageFilter } from '../store/message-filter.js';
@@ -53,8 +53,36 @@ export class DeliveriesService {
     private readonly setups: ConnectorSetupsService,
   ) {}
 
-  /** `site`: a site-limited caller looks through one of its own connectors only. */
-  async find(query: MessageFilter & { limit?: number }, site?: number): Promise<DeliveryView[]> {
+  /** Clients with a search running (one each: a search is the costliest read a client can ask for). */
+  private readonly searching = new Set<string>();
+
+  /**
+   * `client`: who asks (one search at a time each); `site`: a site-limited caller looks through one of its own
+   * connectors only. `complete` is false when the pending messages were looked through only as far back as a
+   * search may go.
+   */
+  async find(
+    query: MessageFilter & { limit?: number },
+    client: string,
+    site?: number,
+  ): Promise<{ items: DeliveryView[]; complete: boolean }> {
+    if (this.searching.has(client))
+      throw new LimitExceededError(
+        'busy',
+        { name: 'searches in progress per client', max: 1, actual: 2 },
+        'This client has a search running: retry once it is answered',
+        [],
+        1,
+      );
+    this.searching.add(client);
+    try {
+      return await this.search(query, site);
+    } finally {
+      this.searching.delete(client);
+    }
+  }
+
+  private async search(query: MessageFilter & { limit?: number }, site?: number): Promise<{ items: DeliveryView[]; complete: boolean }> {
     if (site !== undefined) {
       if (query.connectorId === undefined)
         throw InvalidInputError.field('connectorId', 'connectorId is required for a token limited to one site');
@@ -65,6 +93,7 @@ export class DeliveriesService {
       throw InvalidInputError.field('profileId', 'give at least one of profileId, sourceId, connectorId');
     }
     const limit = query.limit ?? 100;
+    const pending = await this.pending.find(filter, limit);
     const items: (DeliveryView & { sortKey: number })[] = [
       ...(await this.delivery.traced(filter, limit)).map((row) =>
         row.status === 'delivered'
@@ -89,7 +118,7 @@ export class DeliveriesService {
               sortKey: row.at,
             },
       ),
-      ...(await this.pending.find(filter, limit)).map((row) => ({
+      ...pending.items.map((row) => ({
         status: 'pending' as const,
         connectorId: row.connector_id,
         profileId: row.partition_key,
@@ -114,6 +143,6 @@ export class DeliveriesService {
       })),
     ];
     items.sort((a, b) => b.sortKey - a.sortKey);
-    return items.slice(0, limit).map(({ sortKey: _sortKey, ...item }) => item);
+    return { items: items.slice(0, limit).map(({ sortKey: _sortKey, ...item }) => item), complete: pending.complete };
   }
 }

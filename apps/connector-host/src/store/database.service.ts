@@ -22,6 +22,7 @@ export class DatabaseService implements OnApplicationShutdown {
   readonly engine: StoreEngine;
   readonly db: Kysely<Database>;
   private readonly sqliteHandle?: SQLite.Database;
+  private readerHandle?: SQLite.Database;
   private readonly pgPool?: pg.Pool;
   private readonly logger = new Logger(DatabaseService.name);
 
@@ -64,6 +65,20 @@ export class DatabaseService implements OnApplicationShutdown {
     sqlite.pragma('busy_timeout = 5000');
     this.sqliteHandle = sqlite;
     this.db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  }
+
+  /**
+   * A second SQLite connection, read-only, for long reads (an operator's search): WAL lets it read while the main
+   * connection writes, so a read paged with turns of the event loop in between holds up no commit. Opened on first
+   * use; the main connection itself for an in-memory database.
+   */
+  get reader(): SQLite.Database {
+    if (!this.readerHandle) {
+      const path = this.sqlite.name;
+      this.readerHandle = path === ':memory:' ? this.sqlite : new SQLite(path, { readonly: true, fileMustExist: true });
+      if (this.readerHandle !== this.sqlite) this.readerHandle.pragma('busy_timeout = 5000');
+    }
+    return this.readerHandle;
   }
 
   /** The SQLite connection; only on the embedded engine. */
@@ -125,6 +140,7 @@ export class DatabaseService implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
+    if (this.readerHandle !== this.sqliteHandle) this.readerHandle?.close();
     await this.db.destroy();
   }
 }

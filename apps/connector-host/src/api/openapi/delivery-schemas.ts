@@ -124,9 +124,13 @@ const DELIVERY_VARIANTS = [
 
 export const DELIVERY_LIST_SCHEMA = {
   type: 'object',
-  required: ['items'],
+  required: ['items', 'complete'],
   additionalProperties: false,
   properties: {
+    complete: {
+      type: 'boolean',
+      description: 'False when the pending messages were searched only as far back as a search may go (the newest 32 MiB of the backlog)',
+    },
     items: {
       type: 'array',
       items: {

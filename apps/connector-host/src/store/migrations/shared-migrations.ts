@@ -66,6 +66,12 @@ export function sharedMigrations(engine: StoreEngine): Record<string, Migration>
           .execute();
       },
     },
+    '2026-12-03-011-dead-letters-by-profile': {
+      async up(db: Kysely<unknown>) {
+        // GET /v1/deliveries?profileId=: a profile's dead letters by index, not by a scan of every tenant's.
+        await db.schema.createIndex('dead_letters_by_profile').on('dead_letters').columns(['partition_key', 'id']).execute();
+      },
+    },
     '2026-12-03-009-tenant-identities': {
       async up(db: Kysely<unknown>) {
         // What the host issues each site (tenant), once: its external ID for roles of the site's cloud accounts.

@@ -4,6 +4,7 @@ import type { StoredAnswer } from '../idempotency.repository.js';
 import type { MessageFilter } from '../message-filter.js';
 import type { BacklogCounters } from './backlog-counters.js';
 import type { ChunkMessage } from './outbox-chunk.js';
+import type { PendingSearch } from './outbox-search.js';
 import type { PendingMessage } from './pending-message.js';
 import type { Settlement } from './settlement.js';
 
@@ -115,8 +116,11 @@ export abstract class OutboxStore {
   /** Requeues all (or the given) dead letters of a connector, in their original order; returns how many. */
   abstract replay(connectorId: string, ids?: readonly number[]): Promise<number>;
 
-  /** The newest pending messages matching every given filter, newest first (an operator's search). */
-  abstract find(filter: MessageFilter, limit: number): Promise<PendingView[]>;
+  /**
+   * The newest pending messages matching every given filter, newest first (an operator's search), looking back
+   * through a bounded amount of the backlog (`complete` false: it stopped there).
+   */
+  abstract find(filter: MessageFilter, limit: number): Promise<PendingSearch>;
 
   /** When the oldest pending message of a connector was accepted, if any. */
   abstract oldestAcceptedAt(connectorId: string): Promise<number | undefined>;

@@ -157,7 +157,11 @@ describe.each(STORE_ENGINES)('the outbox on %s: commits, pages, settlements, exp
     const [first, second] = await page(A, 0, 10);
     expect(first).toMatchObject({ partition_key: 'a1', attempts: 2, next_attempt_at: 9000 });
     expect(second).toMatchObject({ partition_key: 'a2', attempts: 0, next_attempt_at: 0 });
-    const [shown] = await outbox.find({ profileId: 'a1' }, 10);
+    const {
+      items: [shown],
+      complete,
+    } = await outbox.find({ profileId: 'a1' }, 10);
+    expect(complete).toBe(true);
     expect(shown).toMatchObject({
       connector_id: A,
       attempts: 2,
@@ -416,7 +420,7 @@ describe('migration to the chunked outbox', () => {
           next_attempt_at: 9000,
         }),
       ]);
-      expect((await outbox.find({ profileId: 'p2' }, 1))[0]).toMatchObject({
+      expect((await outbox.find({ profileId: 'p2' }, 1)).items[0]).toMatchObject({
         last_error_code: 'InternalFailure',
         last_error_message: 'down',
       });

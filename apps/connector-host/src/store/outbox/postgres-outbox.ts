@@ -15,13 +15,12 @@ import {
   type IntakeRecord,
   OutboxStore,
   type PendingMessage,
-  type PendingView,
   type SettlementItem,
 } from './outbox-store.js';
 import { CHUNK_COLUMNS, insertChunks, notifyAppended, readHead, readMessages } from './postgres-chunk-io.js';
 import { holdLeases, fenceOf, writeFenced } from './postgres-fencing.js';
 import { recordKeys } from './postgres-idempotency-keys.js';
-import { searchPostgresOutbox } from './postgres-outbox-search.js';
+import { type PendingSearch, searchChunks } from './outbox-search.js';
 import { addTally } from '../traffic/traffic-stats.repository.js';
 import { intakeTally } from '../traffic/intake-tally.js';
 import { type ChunkRow, chunksOf, expiryChanges, settlementChanges } from './settlement.js';
@@ -185,45 +184,57 @@ export class PostgresOutbox extends OutboxStore {
     return count;
   }
 
+  /**
+   * Requeues dead letters a chunk at a time, each batch its own short transaction (no lock held across the whole
+   * replay of a large dead-letter queue); replayed messages keep their original order among themselves.
+   */
   async replay(connectorId: string, ids?: readonly number[]): Promise<number> {
     const acceptedAt = Date.now();
-    const appended = await this.db.transaction().execute(async (trx) => {
-      const chunks: AppendedChunk[] = [];
-      const requeue = async (rows: readonly { partition_key: string; source_id: string | null; body: string }[]) =>
-        chunks.push(
-          ...(await insertChunks(
-            trx,
-            rows.map((row) => ({ connectorId, partitionKey: row.partition_key, sourceId: row.source_id, body: row.body })),
-            acceptedAt,
-            this.partitions,
-          )),
-        );
-      type Taken = { id: number; partition_key: string; source_id: string | null; body: string };
-      if (ids === undefined) {
-        for (;;) {
-          const { rows } = await sql<Taken>`
-            DELETE FROM dead_letters WHERE id IN (
-              SELECT id FROM dead_letters WHERE connector_id = ${connectorId} ORDER BY id LIMIT ${CHUNK_MAX_MESSAGES} FOR UPDATE)
-            RETURNING id, partition_key, source_id, body`.execute(trx);
-          if (rows.length === 0) break;
-          await requeue(rows.sort((a, b) => a.id - b.id));
-        }
-      } else {
-        const { rows } = await sql<Taken>`
-          DELETE FROM dead_letters WHERE connector_id = ${connectorId} AND id = ANY(${[...new Set(ids)]}::bigint[])
-          RETURNING id, partition_key, source_id, body`.execute(trx);
+    const chosen = ids === undefined ? undefined : [...new Set(ids)].sort((a, b) => a - b);
+    type Taken = { id: number; partition_key: string; source_id: string | null; body: string };
+    let replayed = 0;
+    for (let start = 0; ; start += CHUNK_MAX_MESSAGES) {
+      const batch = chosen?.slice(start, start + CHUNK_MAX_MESSAGES);
+      if (batch?.length === 0) break;
+      const appended = await this.db.transaction().execute(async (trx) => {
+        const { rows } = batch
+          ? await sql<Taken>`
+              DELETE FROM dead_letters WHERE connector_id = ${connectorId} AND id = ANY(${batch}::bigint[])
+              RETURNING id, partition_key, source_id, body`.execute(trx)
+          : await sql<Taken>`
+              DELETE FROM dead_letters WHERE id IN (
+                SELECT id FROM dead_letters WHERE connector_id = ${connectorId} ORDER BY id LIMIT ${CHUNK_MAX_MESSAGES} FOR UPDATE)
+              RETURNING id, partition_key, source_id, body`.execute(trx);
+        if (rows.length === 0) return [];
         rows.sort((a, b) => a.id - b.id);
-        for (let start = 0; start < rows.length; start += CHUNK_MAX_MESSAGES) await requeue(rows.slice(start, start + CHUNK_MAX_MESSAGES));
-      }
-      await notifyAppended(trx, chunks, this.signals);
-      return chunks;
-    });
-    this.committed(appended);
-    return appended.reduce((sum, chunk) => sum + chunk.messages.length, 0);
+        const messages = rows.map((row) => ({ connectorId, partitionKey: row.partition_key, sourceId: row.source_id, body: row.body }));
+        const chunks = await insertChunks(trx, messages, acceptedAt, this.partitions);
+        await notifyAppended(trx, chunks, this.signals);
+        return chunks;
+      });
+      this.committed(appended);
+      const count = appended.reduce((sum, chunk) => sum + chunk.messages.length, 0);
+      replayed += count;
+      if (!batch && count === 0) break;
+    }
+    return replayed;
   }
 
-  async find(filter: MessageFilter, limit: number): Promise<PendingView[]> {
-    return searchPostgresOutbox(this.db, filter, limit);
+  async find(filter: MessageFilter, limit: number): Promise<PendingSearch> {
+    return searchChunks(
+      async (connectorId, beforeSeq, count) => {
+        let query = this.db
+          .selectFrom('outbox_chunks')
+          .select(['seq', 'connector_id', 'accepted_at', 'state', 'messages'])
+          .where('seq', '<', beforeSeq)
+          .orderBy('seq', 'desc')
+          .limit(count);
+        if (connectorId !== undefined) query = query.where('connector_id', '=', connectorId);
+        return query.execute();
+      },
+      filter,
+      limit,
+    );
   }
 
   /** After a settlement or expiry committed: removed chunks leave the cache, settled messages the backlogs. */

@@ -1,10 +1,17 @@
 import type { Database, Statement } from 'better-sqlite3';
+import type { SearchedChunk } from './outbox-search.js';
 import type { ChunkRow } from './settlement.js';
 
 const COLUMNS = 'seq, connector_id, partition, accepted_at, pending, state';
 
 /** The SQLite outbox's statements on its chunk table, prepared once per connection. */
 export class SqliteChunkStatements {
+  private searches?: {
+    reader: Database;
+    any: Statement<[number, number], SearchedChunk>;
+    one: Statement<[string, number, number], SearchedChunk>;
+  };
+
   readonly insert: Statement<[string, number, number, string]>;
   readonly chunksFrom: Statement<[string, number, number], ChunkRow>;
   readonly oneChunk: Statement<[number], ChunkRow>;
@@ -29,5 +36,18 @@ export class SqliteChunkStatements {
     this.countStored = sqlite.prepare(
       'SELECT connector_id AS connectorId, sum(pending) AS pending FROM outbox_chunks GROUP BY connector_id',
     );
+  }
+
+  /** A page of an operator's search, on the read connection `reader`: chunks before `beforeSeq`, newest first. */
+  searchPage(reader: Database, connectorId: string | undefined, beforeSeq: number, count: number): SearchedChunk[] {
+    if (this.searches?.reader !== reader) {
+      const columns = 'seq, connector_id, accepted_at, state, messages';
+      this.searches = {
+        reader,
+        any: reader.prepare(`SELECT ${columns} FROM outbox_chunks WHERE seq < ? ORDER BY seq DESC LIMIT ?`),
+        one: reader.prepare(`SELECT ${columns} FROM outbox_chunks WHERE connector_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?`),
+      };
+    }
+    return connectorId === undefined ? this.searches.any.all(beforeSeq, count) : this.searches.one.all(connectorId, beforeSeq, count);
   }
 }

@@ -1,5 +1,5 @@
 import { type DatabaseService } from '../database.service.js';
-import { type DeadLettersRepository, type ReplayedDeadLetter } from '../dead-letters.repository.js';
+import { type DeadLettersRepository } from '../dead-letters.repository.js';
 import { type IdempotencyRepository } from '../idempotency.repository.js';
 import type { TrafficStatsRepository } from '../traffic/traffic-stats.repository.js';
 import { intakeTally } from '../traffic/intake-tally.js';
@@ -17,10 +17,9 @@ import {
   type NewMessage,
   OutboxStore,
   type PendingMessage,
-  type PendingView,
   type SettlementItem,
 } from './outbox-store.js';
-import { searchOutbox } from './sqlite-outbox-search.js';
+import { type PendingSearch, searchChunks } from './outbox-search.js';
 import { type ChunkRow, expiryChanges, pendingOf, settlementChanges } from './settlement.js';
 
 /** Chunks read per query while paging: a few batches' worth of messages. */
@@ -156,36 +155,37 @@ export class SqliteOutbox extends OutboxStore {
     return count;
   }
 
+  /**
+   * Requeues dead letters a chunk at a time, each batch its own transaction taken when delivery's thread is not
+   * writing, with a turn of the event loop between batches: replaying 100,000 holds up no request for more than one
+   * chunk's commit. Replayed messages keep their original order among themselves.
+   */
   async replay(connectorId: string, ids?: readonly number[]): Promise<number> {
     const acceptedAt = Date.now();
-    const appended = this.database.transaction(() => {
-      const chunks: AppendedChunk[] = [];
-      const requeue = (rows: readonly ReplayedDeadLetter[]) =>
-        chunks.push(
-          ...this.appendAll(
-            rows.map((row) => ({ connectorId, partitionKey: row.partition_key, sourceId: row.source_id, body: row.body })),
-            acceptedAt,
-          ),
-        );
-      if (ids === undefined) {
-        for (let afterId = 0; ;) {
-          const rows = this.deadLetters.take(connectorId, { afterId, limit: CHUNK_MAX_MESSAGES });
-          if (rows.length === 0) break;
-          requeue(rows);
-          afterId = rows[rows.length - 1].id;
-        }
-      } else {
-        const rows = this.deadLetters.take(connectorId, { ids: [...new Set(ids)].sort((a, b) => a - b) });
-        for (let start = 0; start < rows.length; start += CHUNK_MAX_MESSAGES) requeue(rows.slice(start, start + CHUNK_MAX_MESSAGES));
-      }
-      return chunks;
-    });
-    this.committed(appended);
-    return appended.reduce((sum, chunk) => sum + chunk.messages.length, 0);
+    const chosen = ids === undefined ? undefined : [...new Set(ids)].sort((a, b) => a - b);
+    let replayed = 0;
+    for (let afterId = 0, start = 0; ; start += CHUNK_MAX_MESSAGES) {
+      const batch = chosen?.slice(start, start + CHUNK_MAX_MESSAGES);
+      if (batch?.length === 0) break;
+      const appended = await this.database.transactionWhenFree(() => {
+        const rows = this.deadLetters.take(connectorId, batch ? { ids: batch } : { afterId, limit: CHUNK_MAX_MESSAGES });
+        if (rows.length > 0) afterId = rows[rows.length - 1].id;
+        const messages = rows.map((row) => ({ connectorId, partitionKey: row.partition_key, sourceId: row.source_id, body: row.body }));
+        return messages.length === 0 ? [] : this.appendAll(messages, acceptedAt);
+      });
+      this.committed(appended);
+      const count = appended.reduce((sum, chunk) => sum + chunk.messages.length, 0);
+      replayed += count;
+      if (!batch && count === 0) break;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    return replayed;
   }
 
-  async find(filter: MessageFilter, limit: number): Promise<PendingView[]> {
-    return searchOutbox(this.database.sqlite, filter, limit);
+  async find(filter: MessageFilter, limit: number): Promise<PendingSearch> {
+    // On a connection of its own: WAL lets it read between the writes of intake and delivery, never holding them up.
+    const reader = this.database.reader;
+    return searchChunks((connectorId, beforeSeq, count) => this.sql.searchPage(reader, connectorId, beforeSeq, count), filter, limit);
   }
 
   /** A chunk's messages, decoded once and then served from memory. */
