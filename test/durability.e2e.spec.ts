@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DeadLetterRetention } from '../apps/connector-host/src/delivery/dead-letter-retention.js';
 import { IntakeGate } from '../apps/connector-host/src/intake/intake-gate.js';
 import { DatabaseService } from '../apps/connector-host/src/store/database.service.js';
 import { audienceBinding, fakeConnector, profileEvent } from './support/fixtures.js';
@@ -151,6 +152,69 @@ describe('durable delivery', () => {
     } finally {
       await roomy.stop(true);
     }
+  });
+
+  it("stops at the site's dead-letter quota: the connector pauses with its messages kept; deleting some lets it go on", async () => {
+    const bounded = await TestHost.withFake({ env: { SITE_MAX_DEAD_LETTERS: '3', DELIVERY_RETRY_MAX_MS: '50' } });
+    try {
+      const { connector, sourceId, destination } = await setUp(bounded);
+      destination.failWith({ code: 'Invalid', message: 'refused' }, 'rejected');
+      const profiles = Array.from({ length: 20 }, (_, i) => `quota-${i}`);
+      expect((await bounded.request('POST', '/v1/events', events(sourceId, profiles.slice(0, 5)))).status).toBe(202);
+      const paused = await eventually('the connector to pause at the quota', async () => {
+        const [health] = (await bounded.request('GET', '/health/connectors')).body.connectors;
+        return health.status === 'paused' ? health : undefined;
+      });
+      expect(paused.pausedReason).toMatch(/^DeadLetterQuota: site 1234 holds 5 dead letters \(SITE_MAX_DEAD_LETTERS=3\)/);
+      // The round that reached the quota passed it by its own batch (5), never more: what comes next is kept.
+      expect((await bounded.request('POST', '/v1/events', events(sourceId, profiles.slice(5)))).status).toBe(202);
+      const [kept] = (await bounded.request('GET', '/health/connectors')).body.connectors;
+      expect(kept).toMatchObject({ status: 'paused', deadLetters: 5, backlog: 15 });
+      const all = (await bounded.request('GET', `/v1/connectors/${connector.id}/dead-letters`)).body;
+      const one = await bounded.request('POST', `/v1/connectors/${connector.id}/dead-letters/delete`, { ids: [all.items[0].id] });
+      expect(one.body).toEqual({ deleted: 1 });
+      expect((await bounded.request('POST', `/v1/connectors/${connector.id}/dead-letters/delete`, { ids: [] })).status).toBe(400);
+      expect((await bounded.request('POST', `/v1/connectors/${connector.id}/dead-letters/delete`, {})).body).toEqual({
+        deleted: all.total - 1,
+      });
+      expect((await bounded.request('GET', `/v1/connectors/${connector.id}/dead-letters`)).body.total).toBe(0);
+      destination.answerWith();
+      expect((await bounded.request('POST', `/v1/connectors/${connector.id}/resume`)).status).toBe(200);
+      await eventually('the kept messages delivered', async () => (destination.received.length === 15 ? true : undefined));
+    } finally {
+      await bounded.stop(true);
+    }
+  });
+
+  it('replays all the dead letters there are when asked, not those its own replay makes again (it ends)', async () => {
+    const { connector, sourceId, destination } = await setUp();
+    destination.failWith({ code: 'Invalid', message: 'refused' }, 'rejected');
+    expect((await host.request('POST', '/v1/events', events(sourceId, ['again-1', 'again-2', 'again-3']))).status).toBe(202);
+    await eventually('three dead letters', async () =>
+      (await host.request('GET', `/v1/connectors/${connector.id}/dead-letters`)).body.total === 3 ? true : undefined,
+    );
+    // Refused again at once: each replayed message is a new dead letter while the replay still runs.
+    expect((await host.request('POST', `/v1/connectors/${connector.id}/dead-letters/replay`, {})).body).toEqual({ replayed: 3 });
+    await eventually('the three refused again', async () =>
+      (await host.request('GET', `/v1/connectors/${connector.id}/dead-letters`)).body.total === 3 ? true : undefined,
+    );
+    expect((await host.request('POST', `/v1/connectors/${connector.id}/dead-letters/delete`, {})).body).toEqual({ deleted: 3 });
+  });
+
+  it('deletes dead letters older than DEAD_LETTER_RETENTION_DAYS', async () => {
+    const { connector, sourceId, destination } = await setUp();
+    destination.failWith({ code: 'Invalid', message: 'refused' }, 'rejected');
+    expect((await host.request('POST', '/v1/events', events(sourceId, ['old-1', 'old-2']))).status).toBe(202);
+    await eventually('two dead letters', async () =>
+      (await host.request('GET', `/v1/connectors/${connector.id}/dead-letters`)).body.total === 2 ? true : undefined,
+    );
+    const retention = host.app.get(DeadLetterRetention, { strict: false });
+    // Not yet: they are minutes old, the retention 14 days.
+    await retention.purge();
+    expect((await host.request('GET', `/v1/connectors/${connector.id}/dead-letters`)).body.total).toBe(2);
+    // Fifteen days on, as the hourly purge would find them.
+    expect(await retention.purge(Date.now() + 15 * 86_400_000)).toBeGreaterThanOrEqual(2);
+    expect((await host.request('GET', `/v1/connectors/${connector.id}/dead-letters`)).body.total).toBe(0);
   });
 
   it('dead-letters a message that outlives its maximum age, lists it, and replays it', async () => {

@@ -118,7 +118,8 @@ describe('fair shares across sites (tenants)', () => {
       });
       expect(stalledHealth.stalledSince).toEqual(expect.any(String));
       expect(stalledHealth.lastError).toMatchObject({ code: 'CallBudgetExceeded' });
-      // While stalled, one call at a time.
+      // While stalled, one call at a time (once the calls started before the breaker opened ran out their 300 ms).
+      await new Promise((resolve) => setTimeout(resolve, 400));
       for (let probe = 0; probe < 5; probe++) {
         expect(destination.stalledNow).toBeLessThanOrEqual(1);
         await new Promise((resolve) => setTimeout(resolve, 50));

@@ -200,6 +200,7 @@ describe('OpenAPI', () => {
           '/v1/connectors/{id}',
           '/v1/connectors/{id}/check',
           '/v1/connectors/{id}/dead-letters',
+          '/v1/connectors/{id}/dead-letters/delete',
           '/v1/connectors/{id}/dead-letters/replay',
           '/v1/connectors/{id}/resume',
           '/v1/connectors/{id}/stats',

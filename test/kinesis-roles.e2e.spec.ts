@@ -265,30 +265,33 @@ describe('Kinesis set-ups by role, through the API', () => {
 });
 
 describe("roles without a confused deputy: no tenant writes into another tenant's stream", () => {
-  it("refuses another site's role (409), and a role named by a site it does not trust never gets written with", async () => {
+  it('refuses a role another site holds (409), lets no site squat one, and never writes with a role that does not trust the site', async () => {
     const [eightStream, sevenStream] = [await newStream(), await newStream()];
+    const sevenId = (await host.request('GET', '/v1/sites/7/issued')).body.externalId;
     const eightId = (await host.request('GET', '/v1/sites/8/issued')).body.externalId;
+    const save = (siteNumber: number, roleArn: string, stream = eightStream) =>
+      host.request('POST', '/v1/connectors', kinesisConnector(stream, { siteNumber, settings: roleSettings(stream, { roleArn }) }));
+
+    // Site 7 names site 8's role first: its check fails (the role trusts site 8's id only), so it claims nothing,
+    // and site 8 saves its own role afterwards as if site 7 had never tried.
     const eightRole = 'arn:aws:iam::210987654321:role/site-8-writer';
     sts.allowRole(eightRole, eightId);
-    const eight = await host.request(
-      'POST',
-      '/v1/connectors',
-      kinesisConnector(eightStream, { siteNumber: 8, settings: roleSettings(eightStream, { roleArn: eightRole }) }),
-    );
+    const squat = await save(7, eightRole);
+    expect(squat.status).toBe(201);
+    expect(squat.body.check.problem.code).toBe('assume_role_denied');
+    const eight = await save(8, eightRole);
     expect(eight.status).toBe(201);
     expect(eight.body.check.ok).toBe(true);
 
-    // Site 7 names site 8's role (and site 8's stream): the role is site 8's.
-    const seven = kinesisConnector(eightStream, { siteNumber: 7, settings: roleSettings(eightStream, { roleArn: eightRole }) });
-    const taken = await host.request('POST', '/v1/connectors', seven);
-    expect(taken.status).toBe(409);
+    // A role whose policy lists both sites' ids: the site that saved it first with a passing check holds it.
+    const both = 'arn:aws:iam::210987654321:role/trusts-both';
+    sts.allowRole(both, [eightId, sevenId]);
+    expect((await save(8, both)).status).toBe(201);
+    const taken = await save(7, both);
+    expect(taken.status, JSON.stringify(taken.body)).toBe(409);
     expect(taken.body.message).toContain('settings.roleArn');
     // Also spelled in other case: IAM role names are case-insensitive.
-    const upper = kinesisConnector(eightStream, {
-      siteNumber: 7,
-      settings: roleSettings(eightStream, { roleArn: eightRole.replace('site-8-writer', 'SITE-8-WRITER') }),
-    });
-    expect((await host.request('POST', '/v1/connectors', upper)).status).toBe(409);
+    expect((await save(7, both.replace('trusts-both', 'TRUSTS-BOTH'))).status).toBe(409);
 
     // A role that trusts site 8's id but that site 8 never saved: site 7 may name it, and its external id (site 7's)
     // is what the host assumes it with: STS refuses, nothing is written.
@@ -357,9 +360,12 @@ describe("roles without a confused deputy: no tenant writes into another tenant'
       })
       .where('id', '=', created.id)
       .execute();
+    // And one saved now, which carries the issued id already: a restart leaves it alone.
+    const current = (await host.request('POST', '/v1/connectors', kinesisConnector(stream, { settings: roleSettings(stream) }))).body;
     const dataDir = host.dataDir;
     await host.stop();
     host = await TestHost.start(proxy.endpoint, { dataDir, env: HOST_ENV });
+    expect((await host.request('GET', `/v1/connectors/${current.id}`)).body.updatedAt).toBe(current.updatedAt);
     const after = (await host.request('GET', `/v1/connectors/${created.id}`)).body;
     expect(after.settings).toEqual({
       credentialMode: 'assumeRole',

@@ -110,6 +110,7 @@ describe('the published API document, against the real host', () => {
     });
     const replay = { ids: [letters.items[0].id] };
     expect((await send(host, 'POST', '/v1/connectors/{id}/dead-letters/replay', { ...A, id, body: replay })).body).toBeDefined();
+    expect((await send(host, 'POST', '/v1/connectors/{id}/dead-letters/delete', { ...A, id, body: {} })).status).toBe(200);
     await send(host, 'GET', '/v1/deliveries', { ...A, query: `connectorId=${id}` });
     await send(host, 'GET', '/v1/connectors/{id}/stats', { ...A, id, query: 'days=30' });
     await send(host, 'POST', '/v1/admin/rotate-secrets', A);
@@ -254,8 +255,10 @@ describe('the published API document, against the real host', () => {
       expect(issued.status).toBe(200);
       expect((await send(roles, 'GET', '/v1/sites/{siteNumber}/issued', { ...A, ...site('0') })).status).toBe(400);
       expect((await send(roles, 'GET', '/v1/sites/{siteNumber}/issued', { token: ADMIN_SITE_7, ...site('8') })).status).toBe(404);
+      // A role whose trust policy accepts both sites' external ids: site 8 saves it first and holds it.
       const role = 'arn:aws:iam::123456789012:role/conformance-writer';
-      sts.allowRole(role, issued.body.externalId);
+      const sevenId = (await send(roles, 'GET', '/v1/sites/{siteNumber}/issued', { ...A, ...site('7') })).body.externalId;
+      sts.allowRole(role, [issued.body.externalId, sevenId]);
       const settings = { credentialMode: 'assumeRole', roleArn: role, region: REGION, streamName: 'conformance' };
       expect(
         (await send(roles, 'POST', '/v1/connectors', { ...A, body: kinesisConnector('conformance', { siteNumber: 8, settings }) })).status,

@@ -362,14 +362,15 @@ function tenantIsolation(engine: 'sqlite' | 'postgres'): void {
       }
       const records = await kinesis.readAll(stream);
       rows.push({
-        attack: "site 8's role, and a role trusting site 8's external id",
+        attack: "site 8's role, its external id typed, a role trusting site 8's external id",
         site8: '-',
         p99: '-',
         delivered: '-',
         hostUp: await hostUp(),
-        note: `site 7 answers: its role ${taken.status}, typed external id ${typed.status}, other role ${borrowed.status} (check ${borrowed.body.check?.problem?.code}), then ${status}; records of site 7 in site 8's stream: ${records.length}`,
+        note: `site 7 answers: site 8's role ${taken.status} (check ${taken.body.check?.problem?.code}, nothing claimed), typed external id ${typed.status}, other role ${borrowed.status} (check ${borrowed.body.check?.problem?.code}), then ${status}; records of site 7 in site 8's stream: ${records.length}`,
       });
-      expect([taken.status, typed.status, borrowed.status]).toEqual([409, 400, 201]);
+      expect([taken.status, typed.status, borrowed.status]).toEqual([201, 400, 201]);
+      expect(taken.body.check.problem.code).toBe('assume_role_denied');
       expect(status).toBe('paused');
       expect(records).toEqual([]);
       expect(sts.calls.filter((assumed) => assumed.roleArn === spare && assumed.granted)).toEqual([]);

@@ -214,19 +214,33 @@ describe('rate limiting of admin routes', () => {
     }
   });
 
-  it('refuses an address that keeps failing authentication, even with a valid token, until its minute is over', async () => {
-    const limited = await TestHost.start(kinesis.endpoint, { env: { ADMIN_TOKENS: ADMIN, AUTH_FAILURES_PER_MINUTE: '3' } });
+  it('answers 429 to an address that keeps failing authentication, while valid tokens from it still pass', async () => {
+    const limited = await TestHost.start(kinesis.endpoint, {
+      env: { ADMIN_TOKENS: ADMIN, INGEST_TOKENS: INGEST, AUTH_FAILURES_PER_MINUTE: '3' },
+    });
     try {
       for (let i = 0; i < 3; i++)
         expect((await call(`guess-${i}-0123456789abcdef`, 'GET', '/v1/connectors', undefined, {}, limited)).status).toBe(401);
-      const blocked = await call(ADMIN, 'GET', '/v1/connectors', undefined, {}, limited);
+      const blocked = await call('guess-3-0123456789abcdef', 'GET', '/v1/connectors', undefined, {}, limited);
       expect(blocked.status).toBe(429);
       expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(0);
       expect(blocked.body.message).toContain('AUTH_FAILURES_PER_MINUTE=3');
-      expect((await call(undefined, 'GET', '/health/ready', undefined, {}, limited)).status).toBe(200);
+      // A body sent without a valid token is refused before it is read into memory, and counts too.
+      const body = { events: [profileEvent(randomUUID())] };
+      expect((await call('guess-4-0123456789abcdef', 'POST', '/v1/events', body, {}, limited)).status).toBe(429);
+      // The platform behind the same address (a proxy, a NAT) is not locked out by the guesser.
+      expect((await call(ADMIN, 'GET', '/v1/connectors', undefined, {}, limited)).status).toBe(200);
+      expect((await call(INGEST, 'POST', '/v1/events', body, {}, limited)).status).toBe(202);
     } finally {
       await limited.stop(true);
     }
+  });
+
+  it('refuses a body without a valid token (401) before reading it', async () => {
+    const response = await call('not-a-token-0123456789abcdef', 'POST', '/v1/events', { events: [profileEvent(randomUUID())] });
+    expect(response.status).toBe(401);
+    expect(response.headers.get('www-authenticate')).toBe('Bearer');
+    expect(response.body).toMatchObject({ statusCode: 401, errors: [] });
   });
 
   it('answers 429 past the limit, and never limits event intake', async () => {

@@ -12,6 +12,8 @@ import { InvalidInputError } from './common/domain-errors.js';
 import { MAX_JSON_DEPTH, nestsDeeperThan } from './api/json-depth.js';
 import { ObjectBodyPipe } from './api/object-body.pipe.js';
 import { admitBodies } from './api/body-admission.js';
+import { AuthFailureLimiter } from './api/auth/auth-failure-limiter.js';
+import { bodyClientResolver } from './api/auth/body-client.js';
 import { IntakeBudget } from './intake/intake-budget.js';
 import { IntakeNotifications } from './intake/intake-notifications.js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -55,7 +57,13 @@ export async function createHostApp(env: Record<string, string | undefined>, opt
   const app = await NestFactory.create<NestFastifyApplication>(
     HostModule.forRoot({ config, connectors, deliveryThread }),
     // The caller's X-Request-Id (or a fresh UUID) becomes the request id every log line of the request carries.
-    new FastifyAdapter({ bodyLimit: config.maxBodyBytes, requestIdHeader: 'x-request-id', genReqId: () => randomUUID() }),
+    // requestTimeout: a client must send its whole request within it, so a slow upload cannot hold its share for long.
+    new FastifyAdapter({
+      bodyLimit: config.maxBodyBytes,
+      requestTimeout: config.requestTimeoutMs,
+      requestIdHeader: 'x-request-id',
+      genReqId: () => randomUUID(),
+    }),
     // bodyParser: false: Fastify parses JSON itself, with the parser set up below (Nest would add a second one).
     { bufferLogs: true, abortOnError: false, bodyParser: false },
   );
@@ -73,7 +81,10 @@ export async function createHostApp(env: Record<string, string | undefined>, opt
     void jsonParser(request, text, done);
   });
   const notifications = app.get(IntakeNotifications, { strict: false });
-  admitBodies(fastify, app.get(IntakeBudget, { strict: false }).bodies, config.maxBodyBytes, (limit) => notifications.refused({ limit }));
+  const identify = bodyClientResolver(config, app.get(AuthFailureLimiter, { strict: false }));
+  admitBodies(fastify, app.get(IntakeBudget, { strict: false }).bodies, config.maxBodyBytes, identify, (limit) =>
+    notifications.refused({ limit }),
+  );
   // Refuse absurdly nested bodies before any (recursive) validator sees them.
   fastify.addHook('preValidation', async (request: { body?: unknown }, reply: FastifyReply) => {
     if (request.body !== undefined && nestsDeeperThan(request.body, MAX_JSON_DEPTH)) {

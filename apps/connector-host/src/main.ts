@@ -1,13 +1,12 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import { Logger } from '@nestjs/common';
+import { isLoopbackAddress } from './api/auth/loopback-request.js';
 import { accessControlOn } from './config/host.config.js';
 import { createHostApp } from './create-host-app.js';
 import { hostPidFile } from './setups/secret-rotation.service.js';
 import { boundHeapGrowth } from './lifecycle/heap-growth.js';
 
-function isLoopback(host: string): boolean {
-  return host === 'localhost' || host === '::1' || host.startsWith('127.');
-}
+const isLoopback = (host: string) => host === 'localhost' || isLoopbackAddress(host);
 
 async function main(): Promise<void> {
   boundHeapGrowth();

@@ -49,6 +49,12 @@ export class KinesisConnector implements EventConnector<KinesisSettings> {
    */
   async vetSettings(settings: KinesisSettings, context?: VetContext): Promise<FieldError[]> {
     if (settings.credentialMode !== 'assumeRole' || !settings.roleArn) return [];
+    // A site whose assumes STS keeps refusing is not given more probes at save either.
+    try {
+      this.assumeFailures.refuseIfOver(context?.siteNumber === undefined ? 'unknown site' : `site ${context.siteNumber}`);
+    } catch (error) {
+      return [{ field: 'settings.roleArn', message: `settings.roleArn cannot be checked now: ${(error as Error).message}` }];
+    }
     const agents = createKinesisAgents();
     const sts = createStsClient({ ...this.options, region: settings.region, agents });
     try {

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { domainAnswer } from './error-body.filter.js';
-import { clientKeyOf } from './auth/access-tokens.js';
+import type { BodyClient } from './auth/body-client.js';
 import { refusal } from '../intake/intake-budget.js';
 import type { ByteBudget } from '../intake/byte-budget.js';
 
@@ -10,16 +10,31 @@ import type { ByteBudget } from '../intake/byte-budget.js';
  * burst of large bodies cannot take the memory that reading and parsing them would. A body of unknown length counts
  * as the largest the host accepts.
  */
-export function admitBodies(fastify: FastifyInstance, bodies: ByteBudget, maxBodyBytes: number, refused: (limit: string) => void): void {
+export function admitBodies(
+  fastify: FastifyInstance,
+  bodies: ByteBudget,
+  maxBodyBytes: number,
+  identify: (request: { headers: { authorization?: string }; ip: string }) => BodyClient,
+  refused: (limit: string) => void,
+): void {
   fastify.addHook('onRequest', (request, reply, done) => {
     const declared = request.headers['content-length'];
     const chunked = request.headers['transfer-encoding'] !== undefined;
     const length = declared !== undefined ? Math.min(Number(declared) || 0, maxBodyBytes) : chunked ? maxBodyBytes : 0;
     if (length === 0) return done();
-    const client = clientKeyOf(request);
+    const who = identify(request);
+    if ('refusal' in who) {
+      // Nothing is reserved for a sender without a valid token: its body is read and dropped, never parsed.
+      request.raw.resume();
+      if (who.retryAfterSeconds !== undefined) void reply.header('Retry-After', String(who.retryAfterSeconds));
+      if (who.refusal.statusCode === 401) void reply.header('WWW-Authenticate', 'Bearer');
+      void reply.status(who.refusal.statusCode).send(who.refusal);
+      return;
+    }
+    const { client } = who;
     const over = bodies.reserve(client, length);
     if (over) {
-      refused(over.limit.name);
+      if (request.url.startsWith('/v1/events')) refused(over.limit.name);
       // Read and drop what the client is still sending (no memory kept), so it gets this answer rather than a reset.
       request.raw.resume();
       const body = domainAnswer(refusal(over, 'request bodies'));

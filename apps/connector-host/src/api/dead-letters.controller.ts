@@ -5,7 +5,7 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { type DeadLetterPage, DeadLettersService } from '../delivery/dead-letters.service.js';
 import { Access, CurrentPrincipal } from './auth/access.decorator.js';
 import type { Principal } from './auth/access-tokens.js';
-import { ListDeadLettersQuery, ReplayDeadLettersDto } from './dead-letters.dto.js';
+import { DeleteDeadLettersDto, ListDeadLettersQuery, ReplayDeadLettersDto } from './dead-letters.dto.js';
 import { uuidParam } from './uuid-param.pipe.js';
 
 @ApiTags('delivery')
@@ -40,5 +40,19 @@ export class DeadLettersController {
     @CurrentPrincipal() principal: Principal,
   ): Promise<{ replayed: number }> {
     return this.deadLetters.replay(id, body.ids, principal.siteNumber);
+  }
+
+  /** Deletes all (or the given) dead letters: what the site no longer wants replayed frees its quota. */
+  @Post('delete')
+  @Answers(200, 'How many were deleted', 'DeleteResult')
+  @Refuses([400, 404])
+  @ApiOperation({ summary: 'Delete all or the given dead letters (they count toward SITE_MAX_DEAD_LETTERS)' })
+  @HttpCode(200)
+  delete(
+    @Param('id', uuidParam()) id: string,
+    @Body() body: DeleteDeadLettersDto,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<{ deleted: number }> {
+    return this.deadLetters.delete(id, body.ids, principal.siteNumber);
   }
 }

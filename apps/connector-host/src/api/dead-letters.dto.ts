@@ -29,3 +29,14 @@ export class ReplayDeadLettersDto {
   @IsArray({ message: 'ids must be an array of dead-letter ids' })
   ids?: number[];
 }
+
+/** POST /v1/connectors/:id/dead-letters/delete: all dead letters, or the given ones. */
+export class DeleteDeadLettersDto {
+  @OptionalField()
+  @Min(1, { each: true, message: 'ids must be positive integers' })
+  @IsInt({ each: true, message: 'ids must be integers' })
+  @ArrayMaxSize(10_000, { message: 'ids must have at most 10000 entries' })
+  @ArrayMinSize(1, { message: 'ids must not be empty: omit it to delete all' })
+  @IsArray({ message: 'ids must be an array of dead-letter ids' })
+  ids?: number[];
+}

@@ -83,6 +83,8 @@ export interface HostConfig {
   idempotencyRetentionMs: number;
   /** Largest request body; larger ones get 413. */
   maxBodyBytes: number;
+  /** How long a client may take to send a whole request (a slow upload holds its share of intake memory). */
+  requestTimeoutMs: number;
   /** What one request, client or site may cost (tenant-limits.config.ts). */
   limits: TenantLimits;
   /** Nest log levels to print. */
@@ -181,6 +183,7 @@ export function readHostConfig(environment: Env): HostConfig {
     maxBacklogPerConnector: env.int('MAX_BACKLOG_PER_CONNECTOR', 2_000_000, 1, 1_000_000_000),
     idempotencyRetentionMs: env.int('IDEMPOTENCY_RETENTION_MS', 24 * 3_600_000, 1000, 30 * 86_400_000),
     maxBodyBytes,
+    requestTimeoutMs: env.int('REQUEST_TIMEOUT_MS', 30_000, 1000, 600_000),
     limits: readTenantLimits(env, maxBodyBytes),
     logLevels: level === 'silent' ? [] : LEVELS.slice(0, LEVELS.indexOf(level) + 1),
     pinoLevel: PINO_LEVELS[level],

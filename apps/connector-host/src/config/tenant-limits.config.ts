@@ -21,6 +21,10 @@ export interface TenantLimits {
   bodyBytesInFlight: number;
   /** Routed messages the host holds at once until their commit; one client (token) may hold a quarter of it. */
   routedBytesInFlight: number;
+  /** Dead letters one site may hold: past it, a connector that dead-letters pauses (its messages kept) until some go. */
+  deadLettersPerSite: number;
+  /** How long a dead letter is kept before it is deleted, ms. */
+  deadLetterRetentionMs: number;
 }
 
 /** Reads the tenant limits; `maxBodyBytes` is the host's request body limit, which the in-flight budget must admit. */
@@ -33,6 +37,8 @@ export function readTenantLimits(env: EnvReader, maxBodyBytes: number): TenantLi
     connectorsPerSite: env.int('MAX_CONNECTORS_PER_SITE', 100, 1, 1_000_000),
     bodyBytesInFlight: env.int('INTAKE_MAX_BODY_BYTES_IN_FLIGHT', 64 * MiB, 1024, 64 * 1024 * MiB),
     routedBytesInFlight: env.int('INTAKE_MAX_ROUTED_BYTES_IN_FLIGHT', 128 * MiB, 1024, 64 * 1024 * MiB),
+    deadLettersPerSite: env.int('SITE_MAX_DEAD_LETTERS', 100_000, 1, 1_000_000_000),
+    deadLetterRetentionMs: env.int('DEAD_LETTER_RETENTION_DAYS', 14, 1, 3650) * 86_400_000,
   };
   if (limits.messageBytes > limits.routedBytesPerRequest)
     env.refuse('MAX_MESSAGE_BYTES must be at most MAX_ROUTED_BYTES_PER_REQUEST: a request must be able to carry one message');

@@ -61,4 +61,24 @@ export class DeadLettersService {
     this.delivery.wake([connectorId]);
     return { replayed };
   }
+
+  /** Deletes all (or the given) dead letters of a connector, a batch per transaction; returns how many went. */
+  async delete(connectorId: string, ids: readonly number[] | undefined, site?: number): Promise<{ deleted: number }> {
+    await this.setups.row(connectorId, site);
+    // Up to the newest now: what is dead-lettered while this runs is not deleted unseen.
+    const upTo = ids === undefined ? await this.deadLetters.lastIdOf(connectorId) : undefined;
+    let deleted = 0;
+    for (let start = 0; ; start += DELETE_BATCH) {
+      const batch = ids?.slice(start, start + DELETE_BATCH);
+      if (batch?.length === 0) break;
+      const gone = await this.deadLetters.deleteBatch({ connectorId, ids: batch, upTo }, DELETE_BATCH);
+      deleted += gone;
+      if (!batch && gone < DELETE_BATCH) break;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    return { deleted };
+  }
 }
+
+/** Dead letters deleted per transaction. */
+const DELETE_BATCH = 1000;

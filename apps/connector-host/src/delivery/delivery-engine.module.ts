@@ -3,6 +3,7 @@ import { ConnectorSdkModule } from '@event-connectors/connector-sdk';
 import { ObservabilityModule } from '../observability/observability.module.js';
 import { SetupsModule } from '../setups/setups.module.js';
 import { StoreModule } from '../store/store.module.js';
+import { DeadLetterQuota } from './dead-letter-quota.js';
 import { DeliveryObserver } from './delivery-observer.js';
 import { DeliveryTraceModule } from './delivery-trace.module.js';
 import { DeliveryService } from './delivery.service.js';
@@ -14,7 +15,7 @@ import { SettlementBatcher } from './settlement-batcher.js';
  */
 @Module({
   imports: [ConnectorSdkModule, StoreModule, SetupsModule, ObservabilityModule, DeliveryTraceModule],
-  providers: [DeliveryService, SettlementBatcher, DeliveryObserver],
+  providers: [DeliveryService, SettlementBatcher, DeliveryObserver, DeadLetterQuota],
   exports: [DeliveryService, DeliveryTraceModule],
 })
 export class DeliveryEngineModule {}

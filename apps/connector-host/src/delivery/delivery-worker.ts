@@ -1,21 +1,18 @@
 import { Logger } from '@nestjs/common';
 import { errorMessage } from '../common/error-message.js';
-import type { ConnectorInstance, DeliveryLimits, DeliveryMessage, DeliveryOutcome } from '@event-connectors/connector-sdk';
+import type { ConnectorInstance, DeliveryLimits, DeliveryOutcome } from '@event-connectors/connector-sdk';
 import type { ConnectorRow } from '../store/connectors.repository.js';
 import type { Fence, PendingMessage } from '../store/outbox/outbox-store.js';
 import { LeaseBudget } from './lease-budget.js';
 import { ArrivalGap } from './linger-policy.js';
 import { deliveredRows, RoundAccounting, type WorkerStatus } from './round-accounting.js';
-import { type BatchSelection, selectBatch } from './select-batch.js';
+import { type BatchSelection, selectBatch, toDeliveryMessage } from './select-batch.js';
 import { settleOutcomes } from './settle-outcomes.js';
 import { WakeableSleep } from './wakeable-sleep.js';
 import type { WorkerDependencies } from './worker-dependencies.js';
 
 /** How far past the head a selection looks for due messages, in batches (plus one per call in flight). */
 const SCAN_PAGES = 8;
-
-export type { WorkerDependencies } from './worker-dependencies.js';
-export type { WorkerStatus } from './round-accounting.js';
 
 /**
  * The delivery loop of one connector: reads its backlog from the store, sends batches within the connector's
@@ -113,7 +110,8 @@ export class DeliveryWorker {
     }
     if (this.row.paused_reason) {
       // Paused: keep everything, but what outlives its maximum age still becomes a dead letter.
-      if (this.calls.size === 0) await outbox.expire(this.row.id, Date.now() - config.maxMessageAgeMs);
+      if (this.calls.size === 0 && !(await this.deps.deadLetterQuota.reached(this.row.site_number)))
+        await outbox.expire(this.row.id, Date.now() - config.maxMessageAgeMs);
       await this.sleeper.sleep(config.idlePollMs);
       return;
     }
@@ -213,8 +211,10 @@ export class DeliveryWorker {
     for (const dead of result.dead) this.logger.warn(`message ${dead.seq} dead-lettered: ${dead.code}: ${dead.message}`);
 
     const verdict = this.accounting.record(result, batch.length, finishedAt);
+    // A site at its dead-letter quota takes no more: this connector keeps its messages, paused, until some go.
+    if (result.dead.length > 0 && !verdict.pause) verdict.pause = await this.deps.deadLetterQuota.reached(row.site_number);
     if (verdict.pause && !this.row.paused_reason) {
-      this.logger.warn(`pausing after ${this.accounting.setUpFailures} rounds failing with ${verdict.pause.code}`);
+      this.logger.warn(`pausing: ${verdict.pause.code}`);
       await this.deps.pause(row.id, verdict.pause);
       return;
     }
@@ -244,8 +244,4 @@ export class DeliveryWorker {
     const untilDue = nextDueAt === undefined ? idlePollMs : Math.min(nextDueAt - Date.now(), idlePollMs);
     await this.sleeper.sleep(this.calls.size > 0 && nextDueAt === undefined ? Infinity : untilDue);
   }
-}
-
-function toDeliveryMessage(message: PendingMessage): DeliveryMessage {
-  return { id: String(message.seq), partitionKey: message.partition_key, body: message.body };
 }

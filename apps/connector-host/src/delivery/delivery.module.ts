@@ -5,6 +5,7 @@ import { IntakeModule } from '../intake/intake.module.js';
 import { ObservabilityModule } from '../observability/observability.module.js';
 import { SetupsModule } from '../setups/setups.module.js';
 import { StoreModule } from '../store/store.module.js';
+import { DeadLetterRetention } from './dead-letter-retention.js';
 import { DeadLettersService } from './dead-letters.service.js';
 import { DeliveriesService } from './deliveries.service.js';
 import { DeliveryHealthIndicator } from './delivery-health.indicator.js';
@@ -17,7 +18,7 @@ import { SkipRecorder } from './skip-recorder.js';
  */
 @Module({
   imports: [ConnectorSdkModule, StoreModule, SetupsModule, IntakeModule, ObservabilityModule, TerminusModule, DeliveryTraceModule],
-  providers: [SkipRecorder, DeadLettersService, DeliveriesService, DeliveryHealthIndicator],
+  providers: [SkipRecorder, DeadLettersService, DeadLetterRetention, DeliveriesService, DeliveryHealthIndicator],
   exports: [DeadLettersService, DeliveriesService, DeliveryHealthIndicator],
 })
 export class DeliveryModule {}

@@ -12,6 +12,7 @@ import { DeliveryTrace } from './delivery-trace.js';
 import { DeliveryWorker } from './delivery-worker.js';
 import { type LoopStatus, loopStatusOf } from './delivery-control.js';
 import { CallSlots } from './call-slots.js';
+import { DeadLetterQuota } from './dead-letter-quota.js';
 import { LingerPolicy } from './linger-policy.js';
 import { SettlementBatcher } from './settlement-batcher.js';
 
@@ -40,6 +41,7 @@ export class DeliveryService implements OnApplicationBootstrap, BeforeApplicatio
     private readonly changes: ConnectorChanges,
     private readonly observer: DeliveryObserver,
     private readonly trace: DeliveryTrace,
+    private readonly deadLetterQuota: DeadLetterQuota,
   ) {
     this.slots = new CallSlots(config.delivery.maxCalls, config.delivery.maxCallsPerSite);
     this.linger = new LingerPolicy(config.delivery.lingerMs, config.delivery.maxLingerMs);
@@ -119,6 +121,7 @@ export class DeliveryService implements OnApplicationBootstrap, BeforeApplicatio
       linger: this.linger,
       instanceFor: (current) => this.instances.instanceFor(current),
       pause: (connectorId, reason) => this.pause(connectorId, reason),
+      deadLetterQuota: this.deadLetterQuota,
       observe: (report) => this.observer.observe(report),
       trace: this.trace,
       config: this.config.delivery,

@@ -1,4 +1,4 @@
-import type { DeliveryLimits } from '@event-connectors/connector-sdk';
+import type { DeliveryLimits, DeliveryMessage } from '@event-connectors/connector-sdk';
 import type { PendingMessage } from '../store/outbox/outbox-store.js';
 
 export interface BatchSelection {
@@ -35,4 +35,9 @@ export function selectBatch(head: Iterable<PendingMessage>, now: number, limits:
     if (batch.length === limits.maxBatchMessages) break;
   }
   return { batch, nextDueAt };
+}
+
+/** A stored message as its connector gets it: the host's id for it, its key and its body. */
+export function toDeliveryMessage(message: PendingMessage): DeliveryMessage {
+  return { id: String(message.seq), partitionKey: message.partition_key, body: message.body };
 }

@@ -4,6 +4,7 @@ import type { ConnectorRow } from '../store/connectors.repository.js';
 import type { OutboxStore } from '../store/outbox/outbox-store.js';
 import type { PartitionOwnership } from '../store/partition-ownership.js';
 import type { CallSlots } from './call-slots.js';
+import type { DeadLetterQuota } from './dead-letter-quota.js';
 import type { RoundReport } from './delivery-observer.js';
 import type { DeliveryTrace } from './delivery-trace.js';
 import type { LingerPolicy } from './linger-policy.js';
@@ -28,6 +29,8 @@ export interface WorkerDependencies {
   /** Where delivered messages are recorded, with their receipts. */
   trace: DeliveryTrace;
   instanceFor: (row: ConnectorRow) => ConnectorInstance;
+  /** Whether the connector's site may take no more dead letters (and why). */
+  deadLetterQuota: DeadLetterQuota;
   /** Pauses the connector (persisted) after repeated set-up failures. */
   pause: (connectorId: string, reason: FailureReason) => Promise<void>;
   config: HostConfig['delivery'];

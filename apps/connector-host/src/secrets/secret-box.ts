@@ -109,11 +109,6 @@ export class SecretBox {
     return JSON.parse(plain) as Record<string, unknown>;
   }
 
-  /** The ids of every key this box opens with (the current one and the previous ones). */
-  get keyIds(): string[] {
-    return [...this.keys.keys()];
-  }
-
   /** Whether a sealed value is under an older key. */
   isStale(sealedText: string): boolean {
     return (JSON.parse(sealedText) as Sealed).kid !== this.keyId;

@@ -63,10 +63,9 @@ export class ConnectorSetupsService {
     const settings = await this.settings.validated(connector, input.settings, input.siteNumber);
     await this.refuseOverSiteQuota(input.siteNumber);
     const id = randomUUID();
-    const strictCheck = strict
-      ? await this.checkCandidate(connector, { id, settings, siteNumber: input.siteNumber }, { largestRecentMessageBytes: 0 })
-      : undefined;
-    await this.claims.claim(connector, input.siteNumber, settings);
+    const earlyCheck = await this.checkBeforeSaving(connector, { id, settings, siteNumber: input.siteNumber }, strict, {
+      largestRecentMessageBytes: 0,
+    });
     const now = Date.now();
     const row: ConnectorRow = {
       id,
@@ -83,7 +82,7 @@ export class ConnectorSetupsService {
     };
     await this.connectors.insert(row);
     this.changes.changed(id);
-    return { ...this.view(row), check: strictCheck ?? (await this.instances.check(row)) };
+    return { ...this.view(row), check: earlyCheck ?? (await this.instances.check(row)) };
   }
 
   /** Changes a set-up (omitted settings keep their values) and checks it, as `create` does. */
@@ -94,14 +93,11 @@ export class ConnectorSetupsService {
     }
     const connector = this.connectorType(row.type);
     const changes: Partial<ConnectorRow> = {};
-    let strictCheck: CheckResult | undefined;
+    let earlyCheck: CheckResult | undefined;
     if (patch.settings !== undefined) {
       const settings = await this.settings.validated(connector, patch.settings, row.site_number, row);
-      if (strict) {
-        const context = await this.instances.contextOf(id, row.paused_reason);
-        strictCheck = await this.checkCandidate(connector, { id, settings, siteNumber: row.site_number }, context);
-      }
-      await this.claims.claim(connector, row.site_number, settings);
+      const context = await this.instances.contextOf(id, row.paused_reason);
+      earlyCheck = await this.checkBeforeSaving(connector, { id, settings, siteNumber: row.site_number }, strict, context);
       Object.assign(changes, this.settings.toRow(connector, settings, id));
     }
     if (patch.name !== undefined) changes.name = patch.name;
@@ -113,7 +109,7 @@ export class ConnectorSetupsService {
     this.changes.changed(id);
     if (changes.settings !== undefined) await this.claims.releaseUnused(connector, row.site_number, JSON.parse(row.settings) as object, '');
     const saved = { ...row, ...changes };
-    return { ...this.view(saved), check: strictCheck ?? (await this.instances.check(saved)) };
+    return { ...this.view(saved), check: earlyCheck ?? (await this.instances.check(saved)) };
   }
 
   async get(id: string, site?: number): Promise<ConnectorView> {
@@ -171,10 +167,24 @@ export class ConnectorSetupsService {
     }
   }
 
-  /** Checks settings that are not saved yet; a failure refuses them with the check's answer. */
-  private async checkCandidate(connector: EventConnector, setup: ConnectorSetup, context: CheckContext): Promise<CheckResult> {
+  /**
+   * Checks settings that are not saved yet, when the save depends on it: with `strict` a failure refuses them (422);
+   * a value one site only may configure (a role ARN) is claimed only by a set-up whose check passed, i.e. that the
+   * destination let in as this site (the role assumed with this site's external ID), so no site can squat another's.
+   * Undefined when no check was needed before saving.
+   */
+  private async checkBeforeSaving(
+    connector: EventConnector,
+    setup: ConnectorSetup,
+    strict: boolean,
+    context: CheckContext,
+  ): Promise<CheckResult | undefined> {
+    const claims = this.claims.wanted(connector, setup.settings);
+    if (!strict && !claims) return undefined;
     const check = await checkOnce(connector.open(setup), this.config.checkTimeoutMs, context);
-    if (!check.ok) throw new UnprocessableError(`The connector was not saved: ${check.problem?.message ?? 'its check failed'}`, check);
+    if (strict && !check.ok)
+      throw new UnprocessableError(`The connector was not saved: ${check.problem?.message ?? 'its check failed'}`, check);
+    if (claims && check.ok) await this.claims.claim(connector, setup.siteNumber!, setup.settings);
     return check;
   }
 

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import { ConnectorRegistry, issuedFieldsOf, splitSecrets, withIssuedValues } from '@event-connectors/connector-sdk';
+import { ConnectorRegistry, issuedFieldsOf, settingsFieldsOf, withIssuedValues } from '@event-connectors/connector-sdk';
 import type { SecretBox } from '../secrets/secret-box.js';
 import { ConnectorsRepository } from '../store/connectors.repository.js';
 import { ConnectorChanges } from './connector-changes.js';
@@ -31,20 +31,21 @@ export class IssuedValuesMigration implements OnApplicationBootstrap {
     for (const type of this.registry.types()) {
       const connector = this.registry.get(type)!;
       if (issuedFieldsOf(connector.settingsClass).length === 0) continue;
+      const issued = issuedFieldsOf(connector.settingsClass).map((field) => field.name);
+      const declared = new Set(settingsFieldsOf(connector.settingsClass).map((field) => field.name));
       for (const row of await this.connectors.list({ type })) {
-        const filled = withIssuedValues(
-          connector,
-          storedForm(row, connector, this.secretBox),
-          await this.identities.issuedTo(row.site_number),
-        );
-        const { visible, secrets } = splitSecrets(connector, filled);
-        const storedSecrets = Object.keys(this.secretBox.open(row.secrets, row.id)).sort();
-        if (JSON.stringify(visible) === row.settings && JSON.stringify(Object.keys(secrets).sort()) === JSON.stringify(storedSecrets))
-          continue;
-        await this.connectors.update(row.id, {
-          ...this.settings.toRow(connector, filled, row.id),
-          updated_at: Math.max(Date.now(), row.updated_at + 1),
-        });
+        const values = await this.identities.issuedTo(row.site_number);
+        const filled = withIssuedValues(connector, storedForm(row, connector, this.secretBox), values);
+        const visible = JSON.parse(row.settings) as Record<string, unknown>;
+        const secrets = this.secretBox.open(row.secrets, row.id);
+        // Only a set-up that lacks the issued value, keeps one among its secrets, or holds a field no longer declared.
+        const stale =
+          issued.some((name) => name in secrets || visible[name] !== filled[name]) ||
+          Object.keys(visible).some((name) => !declared.has(name));
+        if (!stale) continue;
+        // Only if nobody changed it meanwhile (another instance's migration, a tenant's PATCH): that change stands.
+        const changes = { ...this.settings.toRow(connector, filled, row.id), updated_at: Math.max(Date.now(), row.updated_at + 1) };
+        if (!(await this.connectors.updateIfUnchanged(row.id, row.updated_at, changes))) continue;
         this.changes.changed(row.id);
         migrated++;
       }

@@ -9,7 +9,8 @@ const keyOf = (value: unknown) => (typeof value === 'string' ? value : (JSON.str
 
 /**
  * Values one site only may configure (`@SettingsField({ exclusiveToSite })`, e.g. a role ARN): claimed when a set-up
- * names one, refused (409) when another site holds it, given up when the site's last set-up naming it changed or went.
+ * naming one passed its check (the destination let it in as this site), refused (409) when another site holds it,
+ * given up when the site's last set-up naming it changed or went.
  */
 @Injectable()
 export class SiteClaims {
@@ -17,6 +18,11 @@ export class SiteClaims {
     private readonly claims: SiteIdentitiesRepository,
     private readonly connectors: ConnectorsRepository,
   ) {}
+
+  /** Whether `settings` name any value one site only may configure. */
+  wanted(connector: EventConnector, settings: object): boolean {
+    return exclusiveFieldsOf(connector.settingsClass).some((field) => (settings as Record<string, unknown>)[field] !== undefined);
+  }
 
   async claim(connector: EventConnector, siteNumber: number, settings: object): Promise<void> {
     for (const field of exclusiveFieldsOf(connector.settingsClass)) {

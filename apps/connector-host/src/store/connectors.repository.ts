@@ -67,6 +67,22 @@ export class ConnectorsRepository {
     this.routing?.bump();
   }
 
+  /** Changes a set-up only if it is still as read (its updated_at): false when someone changed it meanwhile. */
+  async updateIfUnchanged(
+    id: string,
+    updatedAt: number,
+    changes: Partial<Omit<ConnectorRow, 'id' | 'type' | 'site_number' | 'created_at'>>,
+  ): Promise<boolean> {
+    const result = await this.database.db
+      .updateTable('connectors')
+      .set(changes)
+      .where('id', '=', id)
+      .where('updated_at', '=', updatedAt)
+      .executeTakeFirst();
+    this.routing?.bump();
+    return result.numUpdatedRows > 0n;
+  }
+
   /** Deletes the set-up with its bindings, backlog and dead letters (foreign keys cascade), and its statistics. */
   async delete(id: string): Promise<boolean> {
     let deleted: boolean;

@@ -37,7 +37,7 @@ export class DeadLettersRepository {
   /** SQLite's statements for the outbox's transactions (PostgreSQL's outbox writes its own, fenced). */
   private statements?: {
     insert: Statement<NewDeadLetter>;
-    after: Statement<[string, number, number], ReplayedDeadLetter>;
+    after: Statement<[string, number, number, number], ReplayedDeadLetter>;
     one: Statement<[string, number], ReplayedDeadLetter>;
     remove: Statement<[number]>;
   };
@@ -51,7 +51,7 @@ export class DeadLettersRepository {
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       after: sqlite.prepare(
-        'SELECT id, partition_key, source_id, body FROM dead_letters WHERE connector_id = ? AND id > ? ORDER BY id LIMIT ?',
+        'SELECT id, partition_key, source_id, body FROM dead_letters WHERE connector_id = ? AND id > ? AND id <= ? ORDER BY id LIMIT ?',
       ),
       one: sqlite.prepare('SELECT id, partition_key, source_id, body FROM dead_letters WHERE connector_id = ? AND id = ?'),
       remove: sqlite.prepare('DELETE FROM dead_letters WHERE id = ?'),
@@ -104,6 +104,57 @@ export class DeadLettersRepository {
       .execute(async (trx) => ({ rows: await list(trx).execute(), total: Number((await count(trx).executeTakeFirst())?.n ?? 0) }));
   }
 
+  /**
+   * The newest dead letter of a connector now: a replay or delete of "all" goes up to it, so what is dead-lettered
+   * while it runs (a message refused again at once) is not taken up by the same request, round after round.
+   */
+  async lastIdOf(connectorId: string): Promise<number> {
+    const row = await this.database.db
+      .selectFrom('dead_letters')
+      .select((eb) => eb.fn.max('id').as('last'))
+      .where('connector_id', '=', connectorId)
+      .executeTakeFirst();
+    return Number(row?.last ?? 0);
+  }
+
+  /** How many dead letters a site holds (its quota), by index: a count over that site's rows only. */
+  async countForSite(siteNumber: number): Promise<number> {
+    const row = await this.database.db
+      .selectFrom('dead_letters')
+      .innerJoin('connectors', 'connectors.id', 'dead_letters.connector_id')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('connectors.site_number', '=', siteNumber)
+      .executeTakeFirst();
+    return Number(row?.n ?? 0);
+  }
+
+  /**
+   * Deletes a batch of dead letters (at most `limit`): a connector's (all, or the given ids), or every one that
+   * failed before `failedBefore` (retention); one short transaction, on SQLite when delivery's thread is not
+   * writing. Returns how many went (the caller repeats while a batch was full).
+   */
+  async deleteBatch(
+    selection: { connectorId: string; ids?: readonly number[]; upTo?: number } | { failedBefore: number },
+    limit: number,
+  ): Promise<number> {
+    const query = (db: Kysely<Database>) => {
+      let ids = db.selectFrom('dead_letters').select('id').orderBy('id').limit(limit);
+      if ('failedBefore' in selection) ids = ids.where('failed_at', '<', selection.failedBefore);
+      else {
+        ids = ids.where('connector_id', '=', selection.connectorId);
+        if (selection.ids) ids = ids.where('id', 'in', selection.ids.length > 0 ? [...selection.ids] : [-1]);
+        if (selection.upTo !== undefined) ids = ids.where('id', '<=', selection.upTo);
+      }
+      return db.deleteFrom('dead_letters').where('id', 'in', ids);
+    };
+    if (this.database.engine === 'sqlite') {
+      const compiled = query(this.database.db).compile();
+      return this.database.transactionWhenFree(() => this.database.sqlite.prepare(compiled.sql).run(...compiled.parameters).changes);
+    }
+    const result = await query(this.database.db).executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+
   /** Dead letters per connector (one query for every connector: health and metrics). */
   async countsByConnector(): Promise<Map<string, number>> {
     const rows = await this.database.db
@@ -123,13 +174,19 @@ export class DeadLettersRepository {
     return query.orderBy('id', 'desc').limit(limit).execute();
   }
 
-  /** Takes a connector's dead letters out, after `afterId` in id order (at most `limit`), or the given ids; inside a transaction. */
-  take(connectorId: string, selection: { afterId: number; limit: number } | { ids: readonly number[] }): ReplayedDeadLetter[] {
+  /**
+   * Takes a connector's dead letters out, after `afterId` and up to `upTo` in id order (at most `limit`), or the
+   * given ids; inside a transaction.
+   */
+  take(
+    connectorId: string,
+    selection: { afterId: number; upTo: number; limit: number } | { ids: readonly number[] },
+  ): ReplayedDeadLetter[] {
     const { one, after, remove } = this.sqlite;
     const rows =
       'ids' in selection
         ? selection.ids.flatMap((id) => one.all(connectorId, id))
-        : after.all(connectorId, selection.afterId, selection.limit);
+        : after.all(connectorId, selection.afterId, selection.upTo, selection.limit);
     for (const row of rows) remove.run(row.id);
     return rows;
   }

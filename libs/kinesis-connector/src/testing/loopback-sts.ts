@@ -33,8 +33,8 @@ export interface AssumeRoleCall {
 export class LoopbackSts {
   readonly calls: AssumeRoleCall[] = [];
   readonly issued: IssuedCredentials[] = [];
-  /** role ARN -> the external id its trust policy requires (null: a policy without the condition). */
-  private readonly roles = new Map<string, string | null>();
+  /** role ARN -> the external ids its trust policy accepts (null: a policy without the condition). */
+  private readonly roles = new Map<string, readonly string[] | null>();
   /** The account the host's own identity belongs to, as GetCallerIdentity answers it. */
   readonly hostAccount = '111122223333';
   /** Errors to answer the next AssumeRole calls with, in order, instead of deciding (STS's rarer answers). */
@@ -57,11 +57,13 @@ export class LoopbackSts {
   }
 
   /**
-   * Lets `roleArn` be assumed with `externalId` (its trust policy, as far as this STS knows one); `null`: a trust
-   * policy without the sts:ExternalId condition, which grants whatever external id is given, or none.
+   * Lets `roleArn` be assumed with `externalId` (its trust policy, as far as this STS knows one; several: a policy
+   * whose condition lists them all); `null`: a trust policy without the sts:ExternalId condition, which grants
+   * whatever external id is given, or none.
    */
-  allowRole(roleArn: string, externalId: string | null): void {
-    this.roles.set(roleArn, externalId);
+  allowRole(roleArn: string, externalId: string | readonly string[] | null): void {
+    // IAM role names are case-insensitive: `role/Writer` and `role/writer` are one role.
+    this.roles.set(roleArn.toLowerCase(), typeof externalId === 'string' ? [externalId] : externalId);
   }
 
   /** Answers the next AssumeRole with this error, as STS words it (e.g. 403 RegionDisabledException). */
@@ -99,8 +101,8 @@ export class LoopbackSts {
     const roleSessionName = form.get('RoleSessionName') ?? '';
     const externalId = form.get('ExternalId') ?? undefined;
     const callerAccessKeyId = /Credential=([^/]+)\//.exec(authorization ?? '')?.[1];
-    const expected = this.roles.get(roleArn);
-    const granted = expected === null || (expected !== undefined && expected === externalId);
+    const expected = this.roles.get(roleArn.toLowerCase());
+    const granted = expected === null || (expected !== undefined && externalId !== undefined && expected.includes(externalId));
     this.calls.push({ roleArn, externalId, roleSessionName, callerAccessKeyId, granted });
     if (!callerAccessKeyId) return error(403, 'MissingAuthenticationToken', 'Request is missing Authentication Token');
     const failure = this.failures.shift();

@@ -14,15 +14,6 @@ export function presentedToken(authorization: string | undefined): string | unde
   return BEARER.exec(authorization ?? '')?.[1];
 }
 
-/**
- * Who a request counts against for per-client bounds before it is authenticated: the digest of the token it
- * presents (the same key as its principal's once checked), else its address.
- */
-export function clientKeyOf(request: { headers: { authorization?: string }; ip: string }): string {
-  const token = presentedToken(request.headers.authorization);
-  return token === undefined ? `address:${request.ip}` : tokenDigest(sha256(token));
-}
-
 /** Who is calling: the scope of their token and, for a site-limited token, that site. */
 export interface Principal {
   scope: TokenScope | 'unauthenticated-loopback';

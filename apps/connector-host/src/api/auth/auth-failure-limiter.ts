@@ -8,8 +8,9 @@ const WINDOW_MS = 60_000;
 const MAX_CLIENTS = 100_000;
 
 /**
- * Failed authentications per client address: past AUTH_FAILURES_PER_MINUTE, every request of that address is
- * refused (429) until its minute is over, before its token is even looked at, so guessing tokens stays slow.
+ * Failed authentications per client address: past AUTH_FAILURES_PER_MINUTE, that address's requests without a
+ * valid token get 429 (not 401) until its minute is over, so guessing tokens stays slow and cheap to refuse; a
+ * request with a valid token is never held by it (many clients may share one address behind a proxy).
  */
 @Injectable()
 export class AuthFailureLimiter {

@@ -10,7 +10,7 @@ import { isLoopbackRequest } from './loopback-request.js';
 
 /**
  * Bearer-token access control for every route: 401 without a valid token, 403 with a token of another scope, 429
- * for an address that failed too often. With no token configured at all, the host listens on loopback only (see
+ * instead of 401 for an address that failed too often (a valid token still passes). With no token configured at all, the host listens on loopback only (see
  * main.ts) and serves only requests from this machine that name it in their Host header.
  */
 @Injectable()
@@ -42,10 +42,12 @@ export class AuthGuard implements CanActivate {
       request.principal = { scope: 'unauthenticated-loopback' };
       return true;
     }
-    this.failures.refuseIfBlocked(request.ip);
     const presented = presentedToken(request.headers.authorization);
     const token = presented ? matchToken(presented, this.tokens) : undefined;
     if (!token) {
+      // A valid token always passes: an address that keeps failing (a guesser, or everyone behind one proxy) must
+      // not lock the others out; its failures alone are refused, 429 once there are too many.
+      this.failures.refuseIfBlocked(request.ip);
       this.failures.failed(request.ip);
       void context.switchToHttp().getResponse<FastifyReply>().header('WWW-Authenticate', 'Bearer');
       throw new UnauthorizedException({

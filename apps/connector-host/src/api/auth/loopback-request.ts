@@ -1,7 +1,7 @@
 import ipaddr from 'ipaddr.js';
 
 /** A loopback address: 127.0.0.0/8, ::1, or either mapped into IPv6. */
-function isLoopbackAddress(address: string | undefined): boolean {
+export function isLoopbackAddress(address: string | undefined): boolean {
   if (address === undefined || !ipaddr.isValid(address)) return false;
   const parsed = ipaddr.process(address);
   return parsed.range() === 'loopback';

@@ -62,6 +62,13 @@ export const REPLAY_RESULT_SCHEMA = {
   properties: { replayed: COUNT },
 };
 
+export const DELETE_RESULT_SCHEMA = {
+  type: 'object',
+  required: ['deleted'],
+  additionalProperties: false,
+  properties: { deleted: { type: 'integer', minimum: 0, description: 'How many dead letters were deleted' } },
+};
+
 export const ROTATION_RESULT_SCHEMA = {
   type: 'object',
   required: ['resealed', 'total', 'keyId'],

@@ -6,6 +6,7 @@ import {
   DELIVERY_LIST_SCHEMA,
   INGEST_RECEIPT_SCHEMA,
   REPLAY_RESULT_SCHEMA,
+  DELETE_RESULT_SCHEMA,
   ROTATION_RESULT_SCHEMA,
 } from './delivery-schemas.js';
 import { CONNECTOR_STATS_SCHEMA, TRAFFIC_COUNTS_SCHEMA } from './stats-schemas.js';
@@ -30,6 +31,7 @@ const ANSWER_SCHEMAS: Record<string, object> = {
   IngestReceipt: INGEST_RECEIPT_SCHEMA,
   DeadLetterPage: DEAD_LETTER_PAGE_SCHEMA,
   ReplayResult: REPLAY_RESULT_SCHEMA,
+  DeleteResult: DELETE_RESULT_SCHEMA,
   DeliveryList: DELIVERY_LIST_SCHEMA,
   RotationResult: ROTATION_RESULT_SCHEMA,
   ConnectorStats: CONNECTOR_STATS_SCHEMA,

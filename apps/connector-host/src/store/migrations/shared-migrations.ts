@@ -72,6 +72,12 @@ export function sharedMigrations(engine: StoreEngine): Record<string, Migration>
         await db.schema.createIndex('dead_letters_by_profile').on('dead_letters').columns(['partition_key', 'id']).execute();
       },
     },
+    '2026-12-03-012-dead-letters-by-age': {
+      async up(db: Kysely<unknown>) {
+        // The retention purge: the oldest first, by index.
+        await db.schema.createIndex('dead_letters_by_age').on('dead_letters').columns(['failed_at']).execute();
+      },
+    },
     '2026-12-03-009-tenant-identities': {
       async up(db: Kysely<unknown>) {
         // What the host issues each site (tenant), once: its external ID for roles of the site's cloud accounts.

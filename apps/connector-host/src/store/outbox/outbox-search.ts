@@ -41,7 +41,8 @@ export async function searchChunks(
   let read = 0;
   for (;;) {
     const chunks = await page(filter.connectorId, before, PAGE_CHUNKS);
-    for (const chunk of chunks) {
+    for (const [position, chunk] of chunks.entries()) {
+      if (read >= budgetChars && position > 0) return { items, complete: false };
       read += chunk.messages.length;
       const messages = decodeMessages(chunk.messages);
       const state = decodeState(chunk.state);

@@ -192,6 +192,11 @@ export class PostgresOutbox extends OutboxStore {
     const acceptedAt = Date.now();
     const chosen = ids === undefined ? undefined : [...new Set(ids)].sort((a, b) => a - b);
     type Taken = { id: number; partition_key: string; source_id: string | null; body: string };
+    // Up to the newest now: what is dead-lettered again while this runs waits for another replay.
+    const { rows: last } = await sql<{
+      last: number | null;
+    }>`SELECT max(id) AS last FROM dead_letters WHERE connector_id = ${connectorId}`.execute(this.db);
+    const upTo = Number(last[0]?.last ?? 0);
     let replayed = 0;
     for (let start = 0; ; start += CHUNK_MAX_MESSAGES) {
       const batch = chosen?.slice(start, start + CHUNK_MAX_MESSAGES);
@@ -203,7 +208,7 @@ export class PostgresOutbox extends OutboxStore {
               RETURNING id, partition_key, source_id, body`.execute(trx)
           : await sql<Taken>`
               DELETE FROM dead_letters WHERE id IN (
-                SELECT id FROM dead_letters WHERE connector_id = ${connectorId} ORDER BY id LIMIT ${CHUNK_MAX_MESSAGES} FOR UPDATE)
+                SELECT id FROM dead_letters WHERE connector_id = ${connectorId} AND id <= ${upTo} ORDER BY id LIMIT ${CHUNK_MAX_MESSAGES} FOR UPDATE)
               RETURNING id, partition_key, source_id, body`.execute(trx);
         if (rows.length === 0) return [];
         rows.sort((a, b) => a.id - b.id);

@@ -163,12 +163,14 @@ export class SqliteOutbox extends OutboxStore {
   async replay(connectorId: string, ids?: readonly number[]): Promise<number> {
     const acceptedAt = Date.now();
     const chosen = ids === undefined ? undefined : [...new Set(ids)].sort((a, b) => a - b);
+    // Up to the newest now: what is dead-lettered again while this runs waits for another replay.
+    const upTo = chosen ? 0 : await this.deadLetters.lastIdOf(connectorId);
     let replayed = 0;
     for (let afterId = 0, start = 0; ; start += CHUNK_MAX_MESSAGES) {
       const batch = chosen?.slice(start, start + CHUNK_MAX_MESSAGES);
       if (batch?.length === 0) break;
       const appended = await this.database.transactionWhenFree(() => {
-        const rows = this.deadLetters.take(connectorId, batch ? { ids: batch } : { afterId, limit: CHUNK_MAX_MESSAGES });
+        const rows = this.deadLetters.take(connectorId, batch ? { ids: batch } : { afterId, upTo, limit: CHUNK_MAX_MESSAGES });
         if (rows.length > 0) afterId = rows[rows.length - 1].id;
         const messages = rows.map((row) => ({ connectorId, partitionKey: row.partition_key, sourceId: row.source_id, body: row.body }));
         return messages.length === 0 ? [] : this.appendAll(messages, acceptedAt);

@@ -1,0 +1,50 @@
+import { type AccessToken } from '../../config/access-tokens.config.js';
+import { accessControlOn, type HostConfig } from '../../config/host.config.js';
+import { type RetryLaterError } from '../../common/domain-errors.js';
+import type { ErrorBody } from '../openapi/error-body.schema.js';
+import type { AuthFailureLimiter } from './auth-failure-limiter.js';
+import { matchToken, presentedToken, tokenDigest } from './access-tokens.js';
+
+/** Who a request with a body is, before its body is read: a verified client, or the refusal it gets at once. */
+export type BodyClient = { client: string } | { refusal: ErrorBody; retryAfterSeconds?: number };
+
+/**
+ * Identifies the sender of a body before the host reads it. With tokens configured, only a valid token gets a
+ * share of the intake memory (keyed by the token), so requests without one cost nothing but their refusal (401, or
+ * 429 for an address over AUTH_FAILURES_PER_MINUTE) and invented tokens cannot each claim a share of their own.
+ * Without tokens (loopback only) the address is the client.
+ */
+export function bodyClientResolver(config: HostConfig, failures: AuthFailureLimiter) {
+  const tokens: AccessToken[] = [...config.adminTokens, ...config.ingestTokens, ...config.metricsTokens];
+  const on = accessControlOn(config);
+  return (request: { headers: { authorization?: string }; ip: string }): BodyClient => {
+    if (!on) return { client: `address:${request.ip}` };
+    const presented = presentedToken(request.headers.authorization);
+    const token = presented ? matchToken(presented, tokens) : undefined;
+    if (token) return { client: tokenDigest(token.hash) };
+    try {
+      failures.refuseIfBlocked(request.ip);
+    } catch (error) {
+      const blocked = error as RetryLaterError;
+      return {
+        refusal: {
+          statusCode: 429,
+          error: 'Too Many Requests',
+          message: blocked.message,
+          errors: [],
+          retryAfterSeconds: blocked.retryAfterSeconds,
+        },
+        retryAfterSeconds: blocked.retryAfterSeconds,
+      };
+    }
+    failures.failed(request.ip);
+    return {
+      refusal: {
+        statusCode: 401,
+        error: 'Unauthorized',
+        message: 'A valid bearer token is required (Authorization: Bearer <token>)',
+        errors: [],
+      },
+    };
+  };
+}

@@ -1,0 +1,50 @@
+import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { errorMessage } from '../common/error-message.js';
+import { HOST_CONFIG, type HostConfig } from '../config/host.config.js';
+import { DeadLettersRepository } from '../store/dead-letters.repository.js';
+
+const PURGE_EVERY_MS = 60 * 60_000;
+const BATCH = 5000;
+
+/**
+ * Deletes dead letters older than DEAD_LETTER_RETENTION_DAYS, at boot and every hour, a batch per transaction, so
+ * a destination that refuses everything cannot fill the disk with them over weeks.
+ */
+@Injectable()
+export class DeadLetterRetention implements OnModuleInit, OnModuleDestroy {
+  private readonly logger = new Logger(DeadLetterRetention.name);
+  private timer?: NodeJS.Timeout;
+
+  constructor(
+    @Inject(HOST_CONFIG) private readonly config: HostConfig,
+    private readonly deadLetters: DeadLettersRepository,
+  ) {}
+
+  onModuleInit(): void {
+    this.timer = setInterval(() => void this.purge(), PURGE_EVERY_MS).unref();
+    void this.purge();
+  }
+
+  onModuleDestroy(): void {
+    clearInterval(this.timer);
+  }
+
+  /** Returns how many went; a store that is down is tried again next round. */
+  async purge(now = Date.now()): Promise<number> {
+    const failedBefore = now - this.config.limits.deadLetterRetentionMs;
+    let purged = 0;
+    try {
+      for (;;) {
+        const gone = await this.deadLetters.deleteBatch({ failedBefore }, BATCH);
+        purged += gone;
+        if (gone < BATCH) break;
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    } catch (error) {
+      this.logger.warn(`could not purge old dead letters: ${errorMessage(error)}`);
+    }
+    if (purged > 0)
+      this.logger.log(`deleted ${purged} dead letters older than ${this.config.limits.deadLetterRetentionMs / 86_400_000} days`);
+    return purged;
+  }
+}
