@@ -103,6 +103,76 @@ describe('durable delivery', () => {
     expect(((await response.json()) as { message: string }).message).toMatch(/nothing of this request was stored/);
   });
 
+  it("refuses a site's events past its backlog quotas (messages and bytes, over all its connectors) and no other site's", async () => {
+    const bounded = await TestHost.withFake({
+      env: { SITE_MAX_BACKLOG: '6', SITE_MAX_BACKLOG_BYTES: '4096', MAX_MESSAGE_BYTES: '1024' },
+    });
+    const onSite = async (siteNumber: number) => {
+      const name = `q-${randomUUID().slice(0, 8)}`;
+      const connector = (await bounded.request('POST', '/v1/connectors', fakeConnector(name, { siteNumber }))).body;
+      const binding = (await bounded.request('POST', '/v1/bindings', audienceBinding(connector.id))).body;
+      const destination = bounded.destinations.get(name);
+      // Paused with its messages kept: its backlog stays until it is checked again.
+      destination.failWith(GONE, 'rejected');
+      return { connector, sourceId: binding.source.id as string, destination };
+    };
+    const post = (siteNumber: number, sourceId: string, profileIds: string[], category = 'x') =>
+      bounded.request('POST', '/v1/events', {
+        events: profileIds.map((profileId) =>
+          profileEvent(sourceId, {
+            siteNumber,
+            profile: { profileId, partnerIds: { '33': ['1'] }, properties: { last_category: category } },
+          }),
+        ),
+      });
+    const backlogBytes = async (connectorId: string) => {
+      const line = (await (await fetch(`${bounded.url}/metrics`)).text())
+        .split('\n')
+        .find((candidate) => candidate.startsWith(`connector_host_backlog_bytes{connector_id="${connectorId}"`));
+      return Number(line?.split(' ').pop());
+    };
+    try {
+      // Messages: two connectors of site 1234 share its quota of 6.
+      const [one, two] = [await onSite(1234), await onSite(1234)];
+      expect((await post(1234, one.sourceId, ['m-1', 'm-2', 'm-3'])).status).toBe(202);
+      expect((await post(1234, two.sourceId, ['m-4', 'm-5', 'm-6'])).status).toBe(202);
+      const refused = await post(1234, two.sourceId, ['m-7']);
+      expect(refused.status).toBe(429);
+      expect(refused.body.limit).toEqual({ name: 'SITE_MAX_BACKLOG', max: 6, actual: 7 });
+      expect(refused.body.message).toMatch(/^Site 1234 holds 6 undelivered messages .*nothing of it was stored/);
+      // Another site is not held by it.
+      const other = await onSite(5678);
+      other.destination.answerWith();
+      expect((await post(5678, other.sourceId, ['o-1'])).status).toBe(202);
+      await eventually('the other site delivered', async () => (other.destination.received.length === 1 ? true : undefined));
+
+      // Bytes: site 4321's messages of ~700 bytes reach 4,096 stored bytes before 6 messages.
+      const big = await onSite(4321);
+      const answers: number[] = [];
+      let last: Awaited<ReturnType<typeof post>> | undefined;
+      for (let i = 0; i < 6 && last?.status !== 429; i++) {
+        last = await post(4321, big.sourceId, [`b-${i}`], 'c'.repeat(600));
+        answers.push(last.status);
+      }
+      expect(answers.slice(0, -1).every((status) => status === 202)).toBe(true);
+      expect(answers.length).toBeGreaterThanOrEqual(3);
+      expect(last?.status).toBe(429);
+      expect(last?.body.limit).toMatchObject({ name: 'SITE_MAX_BACKLOG_BYTES', max: 4096 });
+      expect(last?.body.limit.actual).toBeGreaterThan(4096);
+      const held = await backlogBytes(big.connector.id);
+      expect(held).toBeGreaterThan(600 * (answers.length - 1));
+      expect(held).toBeLessThanOrEqual(4096);
+      // Delivered, the bytes leave the quota: the site is taken again.
+      big.destination.answerWith();
+      expect((await bounded.request('POST', `/v1/connectors/${big.connector.id}/check`)).body.ok).toBe(true);
+      await eventually('the backlog delivered', async () => (big.destination.received.length === answers.length - 1 ? true : undefined));
+      await eventually('its bytes released', async () => ((await backlogBytes(big.connector.id)) === 0 ? true : undefined));
+      expect((await post(4321, big.sourceId, ['b-after'], 'c'.repeat(600))).status).toBe(202);
+    } finally {
+      await bounded.stop(true);
+    }
+  });
+
   it('pauses a connector whose destination is gone, keeps its messages, and delivers them after it is back', async () => {
     const { connector, sourceId, destination } = await setUp();
     destination.failWith(GONE, 'rejected');
@@ -165,7 +235,7 @@ describe('durable delivery', () => {
         const [health] = (await bounded.request('GET', '/health/connectors')).body.connectors;
         return health.status === 'paused' ? health : undefined;
       });
-      expect(paused.pausedReason).toMatch(/^DeadLetterQuota: site 1234 holds 5 dead letters \(SITE_MAX_DEAD_LETTERS=3\)/);
+      expect(paused.pausedReason).toMatch(/^DeadLetterQuota: site 1234 holds 5 dead letters of \d+ bytes \(SITE_MAX_DEAD_LETTERS=3\)/);
       // The round that reached the quota passed it by its own batch (5), never more: what comes next is kept.
       expect((await bounded.request('POST', '/v1/events', events(sourceId, profiles.slice(5)))).status).toBe(202);
       const [kept] = (await bounded.request('GET', '/health/connectors')).body.connectors;
@@ -181,6 +251,31 @@ describe('durable delivery', () => {
       destination.answerWith();
       expect((await bounded.request('POST', `/v1/connectors/${connector.id}/resume`)).status).toBe(200);
       await eventually('the kept messages delivered', async () => (destination.received.length === 15 ? true : undefined));
+    } finally {
+      await bounded.stop(true);
+    }
+  });
+
+  it("stops at the site's dead-letter bytes quota as at its count", async () => {
+    const bounded = await TestHost.withFake({ env: { SITE_MAX_DEAD_LETTER_BYTES: '1024', DELIVERY_RETRY_MAX_MS: '50' } });
+    try {
+      const { sourceId, destination } = await setUp(bounded);
+      destination.failWith({ code: 'Invalid', message: 'refused' }, 'rejected');
+      // Five messages of ~280 bytes: one round passes the quota of 1,024 bytes, and the connector pauses.
+      expect((await bounded.request('POST', '/v1/events', events(sourceId, ['b-1', 'b-2', 'b-3', 'b-4', 'b-5']))).status).toBe(202);
+      const paused = await eventually('the connector to pause at the bytes quota', async () => {
+        const [health] = (await bounded.request('GET', '/health/connectors')).body.connectors;
+        return health.status === 'paused' ? health : undefined;
+      });
+      expect(paused.pausedReason).toMatch(
+        /^DeadLetterQuota: site 1234 holds 5 dead letters of \d+ bytes \(SITE_MAX_DEAD_LETTER_BYTES=1024\)/,
+      );
+      const [, bytes] = /of (\d+) bytes/.exec(paused.pausedReason)!.map(Number);
+      expect(bytes).toBeGreaterThan(1024);
+      // What comes next is kept, not dead-lettered.
+      expect((await bounded.request('POST', '/v1/events', events(sourceId, ['b-6', 'b-7']))).status).toBe(202);
+      const [kept] = (await bounded.request('GET', '/health/connectors')).body.connectors;
+      expect(kept).toMatchObject({ status: 'paused', deadLetters: 5, backlog: 2 });
     } finally {
       await bounded.stop(true);
     }

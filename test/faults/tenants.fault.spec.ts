@@ -14,10 +14,10 @@ import { freeFixedPort } from '../support/free-port.js';
 import { HostProcess } from './support/host-process.js';
 import { describeCodes, formatIsolationTable, type IsolationRow, peakRssMiB, type ProbeResult, probeSite } from './support/tenant-probe.js';
 
-// Tenant isolation: the built host in its own process serves two sites, each with its own site-limited tokens.
+// Tenant isolation: the built host in its own process serves three sites, each with its own site-limited tokens.
 // Site 7 attacks as a hostile or unlucky tenant would (amplifying requests, reading others' health, borrowing
-// another tenant's role, destinations that never answer, a backlog at its cap); site 8 meanwhile sends small steady
-// traffic to a real webhook receiver, and what it sees is measured against its own baseline. Bounded: every loop
+// another tenant's role, destinations that never answer, a backlog at its cap), and site 9 fills its backlog quota;
+// site 8 meanwhile sends small steady traffic to a real webhook receiver, and what it sees is measured against its own baseline. Bounded: every loop
 // stops by itself. Latency bounds are asserted loosely (the machine is shared); the table says whether the goals
 // of the issue were met. Run twice: one host on its SQLite file, and three instances sharing one PostgreSQL (behind
 // a round-robin, as a load balancer would spread the tenants' requests).
@@ -28,12 +28,16 @@ const ADMIN_7 = 'tenants-site-7-admin-0123456789';
 const ADMIN_8 = 'tenants-site-8-admin-0123456789';
 const INGEST_7 = 'tenants-site-7-ingest-012345678';
 const INGEST_8 = 'tenants-site-8-ingest-012345678';
+const ADMIN_9 = 'tenants-site-9-admin-0123456789';
+const INGEST_9 = 'tenants-site-9-ingest-012345678';
 const SECRET = generateSigningSecret();
 const SOURCE_8 = '8b0e3f7a-9c1d-4e2f-8a6b-7c8d9e0f1a28';
 const SOURCE_7_AMPLIFY = '7a0e3f7a-9c1d-4e2f-8a6b-7c8d9e0f1a27';
 const SOURCE_7_STALLED = '7b0e3f7a-9c1d-4e2f-8a6b-7c8d9e0f1a27';
 const SOURCE_7_CAPPED = '7c0e3f7a-9c1d-4e2f-8a6b-7c8d9e0f1a27';
 const SOURCE_7_ROLE = '7d0e3f7a-9c1d-4e2f-8a6b-7c8d9e0f1a27';
+const SOURCE_9_QUOTA = '9a0e3f7a-9c1d-4e2f-8a6b-7c8d9e0f1a29';
+const SITE_BACKLOG_BYTES = 16 * 1024 * 1024;
 
 function tenantIsolation(engine: 'sqlite' | 'postgres'): void {
   const rows: IsolationRow[] = [];
@@ -147,12 +151,14 @@ function tenantIsolation(engine: 'sqlite' | 'postgres'): void {
       KINESIS_STS_ENDPOINT: sts.endpoint,
       AWS_ACCESS_KEY_ID: 'AKIAHOSTIDENTITY0077',
       AWS_SECRET_ACCESS_KEY: 'k'.repeat(40),
-      ADMIN_TOKENS: `${ADMIN},${ADMIN_7}@7,${ADMIN_8}@8`,
-      INGEST_TOKENS: `${INGEST_7}@7,${INGEST_8}@8`,
+      ADMIN_TOKENS: `${ADMIN},${ADMIN_7}@7,${ADMIN_8}@8,${ADMIN_9}@9`,
+      INGEST_TOKENS: `${INGEST_7}@7,${INGEST_8}@8,${INGEST_9}@9`,
       ADMIN_RATE_LIMIT_PER_MINUTE: '100000',
       // Large enough that the 10 MB request is read and parsed: its amplification is what is refused.
       MAX_BODY_BYTES: String(16 * 1024 * 1024),
       MAX_BACKLOG_PER_CONNECTOR: '300',
+      // Far above what the other attacks leave behind (site 7's stalled backlog is ~8 MB at most).
+      SITE_MAX_BACKLOG_BYTES: String(SITE_BACKLOG_BYTES),
       CHECK_TIMEOUT_MS: '2000',
       SHUTDOWN_TIMEOUT_MS: '2000',
       DELIVERY_RETRY_BASE_MS: '50',
@@ -455,6 +461,54 @@ function tenantIsolation(engine: 'sqlite' | 'postgres'): void {
       });
       expect(codes[429]).toBeGreaterThan(0);
       expect(ready200).toBe(readyProbes);
+      expect(seen.codes[202]).toBe(150);
+      expect(seen.missing).toBe(0);
+    }, 120_000);
+
+    it("a site at its backlog quota over three connectors refuses that site's events (429); site 8 goes on", async () => {
+      const silentUrl = `http://127.0.0.1:${(silent.address() as { port: number }).port}/hook`;
+      // Three destinations that never answer keep site 9's messages; each message carries a 60 KB property.
+      const blob = [{ name: 'blob', property: 'blob' }];
+      await Promise.all(Array.from({ length: 3 }, () => webhook(9, ADMIN_9, silentUrl, SOURCE_9_QUOTA, blob)));
+      const codes: Record<number, number> = {};
+      const limits = new Set<string>();
+      let stop = false;
+      const filling = (async () => {
+        for (let round = 0; round < 20 && !stop; round++) {
+          const events = Array.from({ length: 10 }, (_, i) => ({
+            siteNumber: 9,
+            sourceId: SOURCE_9_QUOTA,
+            callType: 'NEW',
+            timestamp: round + 1,
+            profile: { profileId: `quota-${round}-${i}`, partnerIds: { '33': ['x'] }, properties: { blob: 'q'.repeat(60_000) } },
+          }));
+          const answer = await call('POST', '/v1/events', INGEST_9, { events });
+          codes[answer.status] = (codes[answer.status] ?? 0) + 1;
+          if (answer.status === 429) limits.add(answer.body.limit.name);
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+      })();
+      const seen = await probe('site quota');
+      stop = true;
+      await filling;
+      const held = ((await call('GET', '/health/connectors', ADMIN_9)).body.connectors as { backlog: number }[]).reduce(
+        (sum, connector) => sum + connector.backlog,
+        0,
+      );
+      rows.push({
+        attack: `a site's backlog at its quota over 3 connectors (SITE_MAX_BACKLOG_BYTES=${SITE_BACKLOG_BYTES / 1024 / 1024} MiB; site 9)`,
+        site8: describeCodes(seen.codes),
+        p99: p99Cell(seen),
+        delivered: `${seen.delivered} / ${seen.missing}`,
+        hostUp: await hostUp(),
+        note: `site 9 answers ${describeCodes(codes)} (refused by ${[...limits].join(', ') || 'nothing'}); site 9 holds ${held} messages; goal max(2 x baseline, 1000 ms): ${within(seen) ? 'met' : 'NOT met'}`,
+      });
+      expect(codes[202]).toBeGreaterThan(0);
+      expect(codes[429]).toBeGreaterThan(0);
+      expect([...limits]).toEqual(['SITE_MAX_BACKLOG_BYTES']);
+      // Each 202 took 30 messages of ~60 KB; the quota let no more in than fits.
+      expect(held).toBe(30 * codes[202]);
+      expect(held * 60_000).toBeLessThanOrEqual(SITE_BACKLOG_BYTES);
       expect(seen.codes[202]).toBe(150);
       expect(seen.missing).toBe(0);
     }, 120_000);

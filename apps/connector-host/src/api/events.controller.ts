@@ -35,7 +35,7 @@ export class EventsController {
     403: "An event of another site than this token's",
     413: 'The body is larger than MAX_BODY_BYTES, or it would route more messages or bytes than a request may (MAX_MESSAGES_PER_REQUEST, MAX_ROUTED_BYTES_PER_REQUEST), or a message larger than its connector takes (MAX_MESSAGE_BYTES, `errors` names the event): `limit` says which; nothing was stored',
     422: 'This Idempotency-Key was used for a different body',
-    429: "A connector's backlog is at its cap, or this client's requests in progress hold their share of the host's intake memory: `limit` says which; nothing was stored, retry after Retry-After seconds",
+    429: "A connector's backlog is at its cap, its site's backlog at its quota (messages or bytes), or this client's requests in progress hold their share of the host's intake memory: `limit` says which; nothing was stored, retry after Retry-After seconds",
     503: 'Shutting down, the store cannot commit now, the host is taking in as much as it may, or this instance only delivers (ROLE=delivery): nothing was stored',
   })
   @ApiOperation({ summary: 'Accept audience and journey events: 202 once committed; 400 naming fields; 429/503 with Retry-After' })

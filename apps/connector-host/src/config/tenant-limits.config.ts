@@ -21,8 +21,14 @@ export interface TenantLimits {
   bodyBytesInFlight: number;
   /** Routed messages the host holds at once until their commit; one client (token) may hold a quarter of it. */
   routedBytesInFlight: number;
+  /** Undelivered messages one site's connectors may hold together: past it, the site's intake is refused (429). */
+  backlogPerSite: number;
+  /** Bytes the store may hold for one site's undelivered messages: past it, the site's intake is refused (429). */
+  backlogBytesPerSite: number;
   /** Dead letters one site may hold: past it, a connector that dead-letters pauses (its messages kept) until some go. */
   deadLettersPerSite: number;
+  /** Bytes of dead letters (bodies and keys) one site may hold: past it, as past their count. */
+  deadLetterBytesPerSite: number;
   /** How long a dead letter is kept before it is deleted, ms. */
   deadLetterRetentionMs: number;
 }
@@ -37,11 +43,16 @@ export function readTenantLimits(env: EnvReader, maxBodyBytes: number): TenantLi
     connectorsPerSite: env.int('MAX_CONNECTORS_PER_SITE', 100, 1, 1_000_000),
     bodyBytesInFlight: env.int('INTAKE_MAX_BODY_BYTES_IN_FLIGHT', 64 * MiB, 1024, 64 * 1024 * MiB),
     routedBytesInFlight: env.int('INTAKE_MAX_ROUTED_BYTES_IN_FLIGHT', 128 * MiB, 1024, 64 * 1024 * MiB),
+    backlogPerSite: env.int('SITE_MAX_BACKLOG', 5_000_000, 1, 1_000_000_000),
+    backlogBytesPerSite: env.int('SITE_MAX_BACKLOG_BYTES', 2048 * MiB, 1024, 1024 * 1024 * MiB),
     deadLettersPerSite: env.int('SITE_MAX_DEAD_LETTERS', 100_000, 1, 1_000_000_000),
+    deadLetterBytesPerSite: env.int('SITE_MAX_DEAD_LETTER_BYTES', 256 * MiB, 1024, 1024 * 1024 * MiB),
     deadLetterRetentionMs: env.int('DEAD_LETTER_RETENTION_DAYS', 14, 1, 3650) * 86_400_000,
   };
   if (limits.messageBytes > limits.routedBytesPerRequest)
     env.refuse('MAX_MESSAGE_BYTES must be at most MAX_ROUTED_BYTES_PER_REQUEST: a request must be able to carry one message');
+  if (limits.backlogBytesPerSite < limits.messageBytes)
+    env.refuse('SITE_MAX_BACKLOG_BYTES must be at least MAX_MESSAGE_BYTES: a site must be able to hold one message');
   if (limits.bodyBytesInFlight < maxBodyBytes)
     env.refuse('INTAKE_MAX_BODY_BYTES_IN_FLIGHT must be at least MAX_BODY_BYTES: a request of the largest size must fit');
   if (limits.routedBytesInFlight < limits.routedBytesPerRequest)

@@ -5,14 +5,18 @@ import type { ChangesMessage } from './thread-messages.js';
  * of 50 requests, or a settlement of 30 rounds, is one message, not one per connector.
  */
 export class ChangeBuffer {
-  private deltas = new Map<string, number>();
+  private deltas = new Map<string, [delta: number, bytes: number]>();
   private changed = new Set<string>();
   private scheduled?: NodeJS.Immediate;
 
   constructor(private readonly send: (message: ChangesMessage) => void) {}
 
-  delta(connectorId: string, delta: number): void {
-    this.deltas.set(connectorId, (this.deltas.get(connectorId) ?? 0) + delta);
+  delta(connectorId: string, delta: number, bytes = 0): void {
+    const entry = this.deltas.get(connectorId);
+    if (entry) {
+      entry[0] += delta;
+      entry[1] += bytes;
+    } else this.deltas.set(connectorId, [delta, bytes]);
     this.schedule();
   }
 
@@ -26,7 +30,11 @@ export class ChangeBuffer {
     if (this.scheduled) clearImmediate(this.scheduled);
     this.scheduled = undefined;
     if (this.deltas.size === 0 && this.changed.size === 0) return;
-    const message: ChangesMessage = { kind: 'changes', deltas: [...this.deltas], changed: [...this.changed] };
+    const message: ChangesMessage = {
+      kind: 'changes',
+      deltas: [...this.deltas].map(([connectorId, [delta, bytes]]) => [connectorId, delta, bytes]),
+      changed: [...this.changed],
+    };
     this.deltas = new Map();
     this.changed = new Set();
     this.send(message);

@@ -77,7 +77,7 @@ export class DeliveryThread extends DeliveryControl implements OnApplicationBoot
   async onApplicationBootstrap(): Promise<void> {
     // The thread reads committed chunks from the store; keeping them decoded here would only take memory.
     this.outbox.keepsCommittedChunks = false;
-    this.outbox.counters.listen((connectorId, delta) => this.outgoing.delta(connectorId, delta));
+    this.outbox.counters.listen((connectorId, delta, bytes) => this.outgoing.delta(connectorId, delta, bytes));
     this.subscription = this.changes.madeHere$.subscribe((connectorId) => this.outgoing.setUpChanged(connectorId));
     await this.start();
   }
@@ -195,7 +195,7 @@ export class DeliveryThread extends DeliveryControl implements OnApplicationBoot
 
   private receive(message: FromDeliveryThread): void {
     if (message.kind === 'changes') {
-      for (const [connectorId, delta] of message.deltas) this.outbox.counters.apply(connectorId, delta);
+      for (const [connectorId, delta, bytes] of message.deltas) this.outbox.counters.apply(connectorId, delta, bytes);
       if (message.changed.length > 0) this.routing.bump();
       for (const connectorId of message.changed) this.changes.heard(connectorId);
     } else if (message.kind === 'answer') {

@@ -39,7 +39,7 @@ export class ThreadLink implements OnModuleInit, OnModuleDestroy {
   /** Before the loops start (on bootstrap): they count from the host's numbers, and every change after them. */
   onModuleInit(): void {
     this.outbox.counters.replaceAll(this.data.backlog);
-    this.outbox.counters.listen((connectorId, delta) => this.outgoing.delta(connectorId, delta));
+    this.outbox.counters.listen((connectorId, delta, bytes) => this.outgoing.delta(connectorId, delta, bytes));
     this.subscription = this.changes.madeHere$.subscribe((connectorId) => this.outgoing.setUpChanged(connectorId));
     this.port.on('message', this.onMessage);
   }
@@ -61,8 +61,8 @@ export class ThreadLink implements OnModuleInit, OnModuleDestroy {
     switch (message.kind) {
       case 'changes': {
         const arrived: string[] = [];
-        for (const [connectorId, delta] of message.deltas) {
-          this.outbox.counters.apply(connectorId, delta);
+        for (const [connectorId, delta, bytes] of message.deltas) {
+          this.outbox.counters.apply(connectorId, delta, bytes);
           if (delta > 0) arrived.push(connectorId);
         }
         for (const connectorId of message.changed) this.changes.heard(connectorId);

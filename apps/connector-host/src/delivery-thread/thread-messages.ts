@@ -2,6 +2,7 @@ import type { MetricObjectWithValues, MetricValue } from 'prom-client';
 import type { LoopStatus } from '../delivery/delivery-control.js';
 import type { TraceRow } from '../delivery/delivery-trace.js';
 import type { MessageFilter } from '../store/message-filter.js';
+import type { BacklogCount } from '../store/outbox/backlog-counters.js';
 
 /**
  * What the host's event loop and delivery's thread tell each other. The store is the truth for messages and
@@ -11,8 +12,11 @@ import type { MessageFilter } from '../store/message-filter.js';
 /** Changes one side made in one turn of its event loop, sent together. */
 export interface ChangesMessage {
   kind: 'changes';
-  /** Backlog changes per connector: intake's commits and replays (+), delivery's settlements and expiries (-). */
-  deltas: [connectorId: string, delta: number][];
+  /**
+   * Backlog changes per connector, in messages and stored bytes: intake's commits and replays (+), delivery's
+   * settlements and expiries (-).
+   */
+  deltas: [connectorId: string, delta: number, bytes: number][];
   /** Set-ups created, updated, paused, resumed or deleted (written to the store before this is sent). */
   changed: string[];
 }
@@ -39,7 +43,7 @@ export interface DeliveryThreadData {
   /** The host's environment, with what the connector plugins changed for this thread (e.g. the emulator's address). */
   env: Record<string, string | undefined>;
   /** The host's backlog counts at the moment the thread was made; every later change comes as a `ChangesMessage`. */
-  backlog: { connectorId: string; pending: number }[];
+  backlog: BacklogCount[];
   /** The host's write lock (see write-lock.ts): both threads write the same SQLite file. */
   writeLock: SharedArrayBuffer;
 }

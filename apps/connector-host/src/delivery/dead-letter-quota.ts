@@ -10,13 +10,13 @@ import { DeadLettersRepository } from '../store/dead-letters.repository.js';
 const KNOWN_FOR_MS = 5000;
 
 /**
- * SITE_MAX_DEAD_LETTERS: a site whose dead letters reached it gets no more. A connector that dead-letters then
+ * SITE_MAX_DEAD_LETTERS and SITE_MAX_DEAD_LETTER_BYTES: a site whose dead letters reached either gets no more. A connector that dead-letters then
  * pauses (its messages kept, its backlog at most its cap), and a paused one's messages stop aging into dead
  * letters, until some are replayed or deleted. A round in flight may add its own (a batch at most) past the count.
  */
 @Injectable()
 export class DeadLetterQuota {
-  private readonly known = new Map<number, { count: number; at: number }>();
+  private readonly known = new Map<number, { count: number; bytes: number; at: number }>();
 
   constructor(
     @Inject(HOST_CONFIG) private readonly config: HostConfig,
@@ -27,14 +27,15 @@ export class DeadLetterQuota {
   async reached(siteNumber: number, now = Date.now()): Promise<FailureReason | undefined> {
     let entry = this.known.get(siteNumber);
     if (!entry || now - entry.at >= KNOWN_FOR_MS) {
-      entry = { count: await this.deadLetters.countForSite(siteNumber), at: now };
+      entry = { ...(await this.deadLetters.usageForSite(siteNumber)), at: now };
       this.known.set(siteNumber, entry);
     }
-    const max = this.config.limits.deadLettersPerSite;
-    if (entry.count < max) return undefined;
+    const { deadLettersPerSite: max, deadLetterBytesPerSite: maxBytes } = this.config.limits;
+    if (entry.count < max && entry.bytes < maxBytes) return undefined;
+    const reached = entry.count >= max ? `SITE_MAX_DEAD_LETTERS=${max}` : `SITE_MAX_DEAD_LETTER_BYTES=${maxBytes}`;
     return {
       code: 'DeadLetterQuota',
-      message: `site ${siteNumber} holds ${entry.count} dead letters (SITE_MAX_DEAD_LETTERS=${max}): replay or delete some, then resume`,
+      message: `site ${siteNumber} holds ${entry.count} dead letters of ${entry.bytes} bytes (${reached}): replay or delete some, then resume`,
       scope: 'destination',
     };
   }

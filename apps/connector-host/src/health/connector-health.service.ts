@@ -42,6 +42,7 @@ export class ConnectorHealthService implements OnModuleInit {
         (await this.stats.snapshot()).map((connector) => ({
           labels: { connector_id: connector.id, connector_type: connector.type },
           pending: connector.pending,
+          pendingBytes: connector.pendingBytes,
           deadLetters: connector.deadLetters,
           oldestAgeSeconds: connector.oldestAcceptedAt === undefined ? 0 : (Date.now() - connector.oldestAcceptedAt) / 1000,
         })),

@@ -17,6 +17,14 @@ export interface RouteSkip {
   reason: RouteSkipReason;
 }
 
+/** What one request adds to one connector's backlog. */
+export interface ConnectorShare {
+  siteNumber: number;
+  messages: number;
+  /** UTF-8 bytes of those messages' bodies and partition keys. */
+  bytes: number;
+}
+
 /** What a request will route, decided and measured before any message is built. */
 export interface RoutePlan {
   /** Each (event, binding) pair that yields messages. */
@@ -24,8 +32,8 @@ export interface RoutePlan {
   messages: number;
   /** UTF-8 bytes of every message it will build. */
   bytes: number;
-  /** Messages it will add to each connector's backlog. */
-  perConnector: Map<string, number>;
+  /** What it will add to each connector's backlog, with the connector's site. */
+  perConnector: Map<string, ConnectorShare>;
   skipped: Partial<Record<RouteSkipReason, number>>;
   skips: RouteSkip[];
 }
@@ -111,7 +119,10 @@ export class EventRouter {
         if (plan.bytes > routedBytesPerRequest)
           throw this.tooMany('MAX_ROUTED_BYTES_PER_REQUEST', routedBytesPerRequest, plan.bytes, 'bytes of messages');
         plan.pairs.push({ event, binding, spec });
-        plan.perConnector.set(binding.connector_id, (plan.perConnector.get(binding.connector_id) ?? 0) + sized.bytes.length);
+        let share = plan.perConnector.get(binding.connector_id);
+        if (!share) plan.perConnector.set(binding.connector_id, (share = { siteNumber: binding.site_number, messages: 0, bytes: 0 }));
+        share.messages += sized.bytes.length;
+        for (const size of sized.bytes) share.bytes += size + keyBytes;
       }
     }
     return plan;

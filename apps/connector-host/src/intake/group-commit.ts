@@ -28,7 +28,7 @@ interface Queued extends CommitRequest {
 export class GroupCommit {
   private readonly logger = new Logger(GroupCommit.name);
   private queue: Queued[] = [];
-  private readonly queuedByConnector = new Map<string, number>();
+  private readonly queuedByConnector = new Map<string, { messages: number; bytes: number }>();
   private readonly queuedKeys = new Map<string, { hash: string; answer: unknown; committed: Promise<StoredAnswer | undefined> }>();
 
   constructor(
@@ -44,8 +44,13 @@ export class GroupCommit {
   submit(request: CommitRequest): Promise<StoredAnswer | undefined> {
     const committed = new Promise<StoredAnswer | undefined>((resolve, reject) => {
       this.queue.push({ ...request, resolve, reject });
-      for (const message of request.routed.messages)
-        this.queuedByConnector.set(message.connectorId, (this.queuedByConnector.get(message.connectorId) ?? 0) + 1);
+      for (const { connectorId, partitionKey, body } of request.routed.messages) {
+        let queued = this.queuedByConnector.get(connectorId);
+        if (!queued) this.queuedByConnector.set(connectorId, (queued = { messages: 0, bytes: 0 }));
+        queued.messages += 1;
+        // Characters, not bytes: cheap, and what a backlog quota needs from messages about to be stored.
+        queued.bytes += partitionKey.length + body.length;
+      }
       if (this.queue.length === 1) setImmediate(() => this.flush());
     });
     const key = request.idempotency;
@@ -59,7 +64,12 @@ export class GroupCommit {
 
   /** Messages for a connector waiting in the queue. */
   queuedFor(connectorId: string): number {
-    return this.queuedByConnector.get(connectorId) ?? 0;
+    return this.queuedByConnector.get(connectorId)?.messages ?? 0;
+  }
+
+  /** About how many bytes those messages will take in the store (their keys and bodies). */
+  queuedBytesFor(connectorId: string): number {
+    return this.queuedByConnector.get(connectorId)?.bytes ?? 0;
   }
 
   /** A request with this key waiting in the queue: its hash, its answer, and when it is committed. */

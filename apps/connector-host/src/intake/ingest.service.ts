@@ -4,12 +4,13 @@ import { ForbiddenError, InvalidInputError, LimitExceededError, RetryLaterError,
 import { HOST_CONFIG, type HostConfig } from '../config/host.config.js';
 import { IdempotencyRepository, type StoredAnswer } from '../store/idempotency.repository.js';
 import { OutboxStore } from '../store/outbox/outbox-store.js';
-import { EventRouter, type RouteSkipReason } from './event-router.js';
+import { type ConnectorShare, EventRouter, type RouteSkipReason } from './event-router.js';
 import { EventsRequestValidator } from './events-request.validator.js';
 import { GroupCommit } from './group-commit.js';
 import { IntakeBudget } from './intake-budget.js';
 import { IntakeGate } from './intake-gate.js';
 import { IntakeNotifications } from './intake-notifications.js';
+import { SiteBacklogQuota } from './site-backlog-quota.js';
 
 /** The answer to POST /v1/events. */
 export interface IngestReceipt {
@@ -43,6 +44,7 @@ export class IngestService {
     private readonly gate: IntakeGate,
     private readonly budget: IntakeBudget,
     private readonly notifications: IntakeNotifications,
+    private readonly siteQuota: SiteBacklogQuota,
   ) {}
 
   /**
@@ -93,6 +95,7 @@ export class IngestService {
     // Decided and measured before anything is built: a request past its bounds costs no more than its planning.
     const plan = await this.router.plan(events);
     this.refuseOverCap(plan.perConnector);
+    await this.siteQuota.check(plan.perConnector);
     const total = Object.values(plan.skipped).reduce((sum, count) => sum + (count ?? 0), 0);
     const receipt: IngestReceipt = { accepted: events.length, routed: plan.messages, skipped: { total, ...plan.skipped } };
     // Looking up and routing may have waited on the store: the same request may have been queued meanwhile.
@@ -126,9 +129,9 @@ export class IngestService {
   }
 
   /** A connector whose backlog would pass its cap refuses the whole request (nothing is half-stored). */
-  private refuseOverCap(adding: ReadonlyMap<string, number>): void {
+  private refuseOverCap(adding: ReadonlyMap<string, ConnectorShare>): void {
     const max = this.config.maxBacklogPerConnector;
-    for (const [connectorId, count] of adding) {
+    for (const [connectorId, { messages: count }] of adding) {
       const backlog = this.outbox.pendingCount(connectorId) + this.commits.queuedFor(connectorId);
       if (backlog + count > max) {
         throw new LimitExceededError(

@@ -8,6 +8,7 @@ import { EventsRequestValidator } from './events-request.validator.js';
 import { GroupCommit } from './group-commit.js';
 import { IdempotencyPurge } from './idempotency-purge.js';
 import { IngestService } from './ingest.service.js';
+import { SiteBacklogQuota } from './site-backlog-quota.js';
 import { IntakeBudget } from './intake-budget.js';
 import { IntakeGate } from './intake-gate.js';
 import { IntakeHealthIndicator } from './intake-health.indicator.js';
@@ -28,6 +29,7 @@ import { IntakeObserver } from './intake-observer.js';
     IntakeObserver,
     IdempotencyPurge,
     IntakeHealthIndicator,
+    SiteBacklogQuota,
   ],
   exports: [IngestService, IntakeNotifications, IntakeHealthIndicator, IntakeBudget],
 })

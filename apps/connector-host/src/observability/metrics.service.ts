@@ -19,7 +19,7 @@ export interface ConnectorLabels {
 
 /** What a gauge reads at scrape time. */
 export interface BacklogSource {
-  backlogs(): Promise<{ labels: ConnectorLabels; pending: number; deadLetters: number; oldestAgeSeconds: number }[]>;
+  backlogs(): Promise<{ labels: ConnectorLabels; pending: number; pendingBytes: number; deadLetters: number; oldestAgeSeconds: number }[]>;
 }
 
 /**
@@ -124,6 +124,11 @@ export class MetricsService {
         },
       });
     gauge('connector_host_backlog_messages', 'Messages accepted and not yet acknowledged', (backlog) => backlog.pending);
+    gauge(
+      'connector_host_backlog_bytes',
+      'Bytes the store holds for messages not yet acknowledged (whole chunks until their last message settles)',
+      (backlog) => backlog.pendingBytes,
+    );
     gauge('connector_host_dead_letters', 'Dead letters waiting for a person', (backlog) => backlog.deadLetters);
     gauge(
       'connector_host_oldest_pending_age_seconds',

@@ -12,6 +12,8 @@ export interface ConnectorBacklog {
   enabled: boolean;
   pausedReason: string | null;
   pending: number;
+  /** Bytes the store holds for its pending messages (SITE_MAX_BACKLOG_BYTES sums them per site). */
+  pendingBytes: number;
   deadLetters: number;
   oldestAcceptedAt?: number;
 }
@@ -43,6 +45,7 @@ export class BacklogStats {
         enabled: row.enabled === 1,
         pausedReason: row.paused_reason,
         pending,
+        pendingBytes: this.outbox.pendingBytes(row.id),
         deadLetters: dead.get(row.id) ?? 0,
         oldestAcceptedAt: pending > 0 ? oldest.get(row.id) : undefined,
       };

@@ -43,6 +43,12 @@ export class ConnectorsRepository {
     return Number(row?.n ?? 0);
   }
 
+  /** The ids of a site's set-ups (its backlog quota sums their backlogs). */
+  async idsForSite(siteNumber: number): Promise<string[]> {
+    const rows = await this.database.db.selectFrom('connectors').select('id').where('site_number', '=', siteNumber).execute();
+    return rows.map((row) => row.id);
+  }
+
   async listEnabled(): Promise<ConnectorRow[]> {
     return this.database.db.selectFrom('connectors').selectAll().where('enabled', '=', 1).execute();
   }

@@ -117,15 +117,19 @@ export class DeadLettersRepository {
     return Number(row?.last ?? 0);
   }
 
-  /** How many dead letters a site holds (its quota), by index: a count over that site's rows only. */
-  async countForSite(siteNumber: number): Promise<number> {
+  /** How many dead letters a site holds and their bytes (its quota), by index: over that site's rows only. */
+  async usageForSite(siteNumber: number): Promise<{ count: number; bytes: number }> {
     const row = await this.database.db
       .selectFrom('dead_letters')
       .innerJoin('connectors', 'connectors.id', 'dead_letters.connector_id')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .select((eb) => [
+        eb.fn.countAll<number>().as('n'),
+        // From the index of connector and size: no dead letter's body is read.
+        eb.fn.sum<number | null>('dead_letters.bytes').as('bytes'),
+      ])
       .where('connectors.site_number', '=', siteNumber)
       .executeTakeFirst();
-    return Number(row?.n ?? 0);
+    return { count: Number(row?.n ?? 0), bytes: Number(row?.bytes ?? 0) };
   }
 
   /**

@@ -1,4 +1,4 @@
-import type { Generated } from 'kysely';
+import type { Generated, GeneratedAlways } from 'kysely';
 
 // Table types as Kysely sees them. JSON columns hold TEXT; times are epoch milliseconds.
 
@@ -47,6 +47,8 @@ export interface OutboxChunksTable {
   pending: number;
   /** JSON array of [partition key, source id, body]; never changes. */
   messages: string;
+  /** UTF-8 bytes of `messages`, written with it. */
+  bytes: number;
   /** JSON: settled indexes and retry states; null while untouched. */
   state: string | null;
 }
@@ -62,6 +64,8 @@ export interface DeadLettersTable {
   error_code: string;
   error_message: string;
   source_id: string | null;
+  /** UTF-8 bytes of its body and key, computed by the database. */
+  bytes: GeneratedAlways<number>;
 }
 
 export interface IdempotencyKeysTable {

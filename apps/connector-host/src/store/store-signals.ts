@@ -5,8 +5,11 @@ import { HOST_CONFIG, type HostConfig } from '../config/host.config.js';
 import { DatabaseService } from './database.service.js';
 import { errorMessage } from '../common/error-message.js';
 
-/** Messages committed elsewhere: connector, partition, how many; or 'all' when the counts must be read again. */
-export type AppendedSignal = [connectorId: string, partition: number, count: number][] | 'all';
+/**
+ * Messages committed elsewhere: connector, partition, how many and their stored bytes (absent from an older
+ * instance); or 'all' when the counts must be read again.
+ */
+export type AppendedSignal = [connectorId: string, partition: number, count: number, bytes?: number][] | 'all';
 
 /** A set-up changed elsewhere: a connector's id, 'routing' (a binding), or 'all' (the link was down meanwhile). */
 export type SetupSignal = string;

@@ -78,6 +78,27 @@ export function sharedMigrations(engine: StoreEngine): Record<string, Migration>
         await db.schema.createIndex('dead_letters_by_age').on('dead_letters').columns(['failed_at']).execute();
       },
     },
+    '2026-12-03-013-stored-sizes': {
+      async up(db: Kysely<unknown>) {
+        // A chunk's stored size, written once with it: the site backlog quota counts bytes without reading (or, on
+        // SQLite, paging in the overflow pages of) the messages themselves.
+        await db.schema
+          .alterTable('outbox_chunks')
+          .addColumn('bytes', engine === 'postgres' ? 'bigint' : 'integer', (c) => c.notNull().defaultTo(0))
+          .execute();
+        await sql`UPDATE outbox_chunks SET bytes = octet_length(messages)`.execute(db);
+        // A dead letter's size, computed by the database (SQLite: virtual, PostgreSQL: stored) and kept in an index
+        // with its connector, so a site's dead-letter bytes are summed from the index alone.
+        await db.schema
+          .alterTable('dead_letters')
+          .addColumn('bytes', 'integer', (c) => {
+            const generated = c.generatedAlwaysAs(sql`octet_length(body) + octet_length(partition_key)`);
+            return engine === 'postgres' ? generated.stored() : generated;
+          })
+          .execute();
+        await db.schema.createIndex('dead_letters_bytes_by_connector').on('dead_letters').columns(['connector_id', 'bytes']).execute();
+      },
+    },
     '2026-12-03-009-tenant-identities': {
       async up(db: Kysely<unknown>) {
         // What the host issues each site (tenant), once: its external ID for roles of the site's cloud accounts.

@@ -12,6 +12,8 @@ export interface ChunkOutcome {
   settled: number;
   /** Its messages moving to the dead letters. */
   buried: NewDeadLetter[];
+  /** The chunk's stored bytes if this change removes it (nothing left pending), else 0. */
+  freedBytes: number;
 }
 
 /**
@@ -24,7 +26,7 @@ export class ChunkChanges {
 
   /** A chunk's new state, or its removal once none of its messages is pending; composes with an earlier change. */
   store(
-    row: { seq: number; connector_id: string; partition: number },
+    row: { seq: number; connector_id: string; partition: number; bytes: number },
     pending: number,
     state: ChunkState,
     settled: number,
@@ -38,6 +40,7 @@ export class ChunkChanges {
       state,
       settled: (earlier?.settled ?? 0) + settled,
       buried: earlier ? [...earlier.buried, ...buried] : buried,
+      freedBytes: pending <= 0 ? row.bytes : 0,
     });
   }
 

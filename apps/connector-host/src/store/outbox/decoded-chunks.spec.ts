@@ -56,7 +56,7 @@ describe('DecodedChunks, by size', () => {
 
 describe('BacklogCounters', () => {
   it('starts from the stored counts and never goes below zero', () => {
-    const counters = new BacklogCounters([{ connectorId: 'a', pending: 3 }]);
+    const counters = new BacklogCounters([{ connectorId: 'a', pending: 3, bytes: 0 }]);
     counters.add('a', 2);
     counters.add('b', 1);
     expect([counters.count('a'), counters.count('b'), counters.count('c')]).toEqual([5, 1, 0]);

@@ -24,6 +24,8 @@ export interface AppendedChunk {
   connectorId: string;
   partition: number;
   messages: ChunkMessage[];
+  /** Its stored size: the UTF-8 bytes of its encoded messages. */
+  bytes: number;
 }
 
 /** A pending message as the deliveries API shows it, with its last error. */
@@ -130,6 +132,11 @@ export abstract class OutboxStore {
 
   pendingCount(connectorId: string): number {
     return this.counters.count(connectorId);
+  }
+
+  /** Bytes the store holds for a connector's backlog: its chunks, each whole until its last message settles. */
+  pendingBytes(connectorId: string): number {
+    return this.counters.bytes(connectorId);
   }
 
   /** Messages of a connector this instance may deliver (its own partitions). */

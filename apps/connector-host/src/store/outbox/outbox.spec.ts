@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Logger } from '@nestjs/common';
 import { Migrator, sql } from 'kysely';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { STORE_ENGINES } from '../../../../../test/support/postgres.js';
+import { freshDatabaseUrl, STORE_ENGINES } from '../../../../../test/support/postgres.js';
 import type { HostConfig } from '../../config/host.config.js';
 import { DatabaseService } from '../database.service.js';
 import { DeadLettersRepository } from '../dead-letters.repository.js';
@@ -111,6 +111,39 @@ describe.each(STORE_ENGINES)('the outbox on %s: commits, pages, settlements, exp
     expect(await keys(A)).toEqual([]);
     expect(outbox.pendingCount(A)).toBe(0);
     expect(await chunkCount()).toBe(0);
+  });
+
+  it("counts a backlog's stored bytes: each chunk's UTF-8 size, until its last message settles, and after a restart", async () => {
+    const stored = async (connectorId: string) =>
+      Number(
+        (
+          await sql<{
+            n: number | null;
+          }>`SELECT sum(octet_length(messages)) AS n FROM outbox_chunks WHERE connector_id = ${connectorId}`.execute(database.db)
+        ).rows[0].n ?? 0,
+      );
+    await accept([message(A, 'a1'), { connectorId: A, partitionKey: 'a2', sourceId: null, body: '{"name":"Zoë ☃ \u{1F600}"}' }]);
+    await accept([message(A, 'a3'), message(B, 'b1')]);
+    const [first, second] = [await stored(A), await stored(B)];
+    expect(first).toBeGreaterThan(0);
+    expect([outbox.pendingBytes(A), outbox.pendingBytes(B)]).toEqual([first, second]);
+    const [a1, a2, a3] = await page(A, 0, 10);
+    // One message of the first chunk settled: the chunk is still stored whole, and counted so.
+    await settle(A, { delivered: [a1.seq], retry: [], dead: [] });
+    expect(outbox.pendingBytes(A)).toBe(first);
+    await close();
+    await open();
+    expect([outbox.pendingBytes(A), outbox.pendingBytes(B)]).toEqual([first, second]);
+    // Its last one settled (to the dead letters): the chunk leaves the store and the count.
+    await settle(A, { delivered: [], retry: [], dead: [{ seq: a2.seq, code: 'X', message: 'y' }] });
+    expect(outbox.pendingBytes(A)).toBe(await stored(A));
+    expect(outbox.pendingBytes(A)).toBeLessThan(first);
+    await settle(A, { delivered: [a3.seq], retry: [], dead: [] });
+    expect(outbox.pendingBytes(A)).toBe(0);
+    await outbox.replay(A);
+    expect(outbox.pendingBytes(A)).toBe(await stored(A));
+    expect(await outbox.expire(A, Date.now() + 1)).toBe(1);
+    expect(outbox.pendingBytes(A)).toBe(0);
   });
 
   it('settles many rounds in one transaction; two rounds on the same chunk compose, each counted once', async () => {
@@ -424,6 +457,39 @@ describe('migration to the chunked outbox', () => {
         last_error_code: 'InternalFailure',
         last_error_message: 'down',
       });
+    } finally {
+      await database.onApplicationShutdown();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe.each(STORE_ENGINES)('migration to stored sizes on %s', (engine) => {
+  it("gives chunks already stored their size, and dead letters theirs, so a backlog's bytes count from the start", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sizes-migration-'));
+    const config = {
+      databasePath: join(dir, 'host.db'),
+      databaseUrl: engine === 'postgres' ? await freshDatabaseUrl() : undefined,
+      idempotencyRetentionMs: 86_400_000,
+      cluster: { instanceId: 'sizes', partitions: 1, leaseTtlMs: 10_000, renewEveryMs: 2000, leaseMarginMs: 1000, backlogRefreshMs: 1000 },
+    } as HostConfig;
+    const database = new DatabaseService(config);
+    try {
+      const migrator = new Migrator({ db: database.db, provider: migrationProvider(engine) });
+      expect((await migrator.migrateTo('2026-12-03-012-dead-letters-by-age')).error).toBeUndefined();
+      await sql`INSERT INTO connectors (id, type, site_number, name, partner_number, settings, secrets, enabled, created_at, updated_at)
+        VALUES (${A}, 'kinesis', 1, 'c', 1, '{}', '{}', 1, 0, 0)`.execute(database.db);
+      const messages = JSON.stringify([['p1', 'src', '{"name":"Zoë ☃"}']]);
+      await sql`INSERT INTO outbox_chunks (connector_id, accepted_at, pending, messages) VALUES (${A}, 1, 1, ${messages})`.execute(
+        database.db,
+      );
+      await sql`INSERT INTO dead_letters (connector_id, partition_key, source_id, body, accepted_at, attempts, failed_at, error_code, error_message)
+        VALUES (${A}, 'p2', null, '{"n":"é"}', 1, 1, 2, 'X', 'y')`.execute(database.db);
+      await database.migrate();
+      const sized = await sql<{ bytes: number }>`SELECT bytes FROM outbox_chunks`.execute(database.db);
+      expect(sized.rows.map((row) => Number(row.bytes))).toEqual([Buffer.byteLength(messages)]);
+      const dead = new DeadLettersRepository(database);
+      expect(await dead.usageForSite(1)).toEqual({ count: 1, bytes: Buffer.byteLength('{"n":"é"}') + 2 });
     } finally {
       await database.onApplicationShutdown();
       rmSync(dir, { recursive: true, force: true });

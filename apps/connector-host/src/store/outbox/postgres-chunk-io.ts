@@ -11,7 +11,7 @@ import { type ChunkRow, pendingOf } from './settlement.js';
 
 /** Chunks read per query while reading a backlog's head. */
 const CHUNKS_PER_READ = 64;
-export const CHUNK_COLUMNS = sql`seq, connector_id, partition, accepted_at, pending, state`;
+export const CHUNK_COLUMNS = sql`seq, connector_id, partition, accepted_at, pending, state, bytes`;
 
 export interface HeadRead {
   connectorId: string;
@@ -106,28 +106,31 @@ export async function insertChunks(
 ): Promise<AppendedChunk[]> {
   const chunks = chunksByConnector(messages, partitions);
   if (chunks.length === 0) return [];
+  const encoded = chunks.map((c) => encodeMessages(c.messages));
+  const sizes = encoded.map((text) => Buffer.byteLength(text));
   // Identity values are drawn in the order rows are inserted, which WITH ORDINALITY ... ORDER BY fixes: sorted,
   // the returned seqs match the chunks in order.
   const { rows } = await sql<{ seq: number }>`
-    INSERT INTO outbox_chunks (connector_id, partition, accepted_at, pending, messages)
-    SELECT c, p, ${acceptedAt}::bigint, n, m
+    INSERT INTO outbox_chunks (connector_id, partition, accepted_at, pending, messages, bytes)
+    SELECT c, p, ${acceptedAt}::bigint, n, m, b
     FROM unnest(${chunks.map((c) => c.connectorId)}::text[], ${chunks.map((c) => c.partition)}::int[],
-                ${chunks.map((c) => c.messages.length)}::int[], ${chunks.map((c) => encodeMessages(c.messages))}::text[])
-         WITH ORDINALITY AS t(c, p, n, m, o)
+                ${chunks.map((c) => c.messages.length)}::int[], ${encoded}::text[], ${sizes}::bigint[])
+         WITH ORDINALITY AS t(c, p, n, m, b, o)
     ORDER BY o
     RETURNING seq`.execute(trx);
   const seqs = rows.map((row) => row.seq).sort((a, b) => a - b);
-  return chunks.map((chunk, index) => ({ seq: seqs[index], ...chunk }));
+  return chunks.map((chunk, index) => ({ seq: seqs[index], ...chunk, bytes: sizes[index] }));
 }
 
 /** Tells the other instances what was appended, by connector and partition (sent when the transaction commits). */
 export async function notifyAppended(trx: Transaction<Database>, chunks: readonly AppendedChunk[], signals: StoreSignals): Promise<void> {
   if (chunks.length === 0) return;
-  const counts = new Map<string, [string, number, number]>();
+  const counts = new Map<string, [string, number, number, number]>();
   for (const chunk of chunks) {
     const id = `${chunk.connectorId}\u0000${chunk.partition}`;
-    const entry = counts.get(id) ?? [chunk.connectorId, chunk.partition, 0];
+    const entry = counts.get(id) ?? [chunk.connectorId, chunk.partition, 0, 0];
     entry[2] += chunk.messages.length;
+    entry[3] += chunk.bytes;
     counts.set(id, entry);
   }
   await sql`SELECT pg_notify(${signals.outboxChannel}, ${signals.appendedPayload([...counts.values()])})`.execute(trx);

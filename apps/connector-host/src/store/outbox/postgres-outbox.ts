@@ -55,10 +55,10 @@ export class PostgresOutbox extends OutboxStore {
         return;
       }
       const woken = new Set<string>();
-      for (const [connectorId, partition, count] of news) {
-        this.counters.apply(connectorId, count);
+      for (const [connectorId, partition, count, bytes] of news) {
+        this.counters.apply(connectorId, count, bytes);
         if (this.ownership.holds(partition)) {
-          this.deliverable.apply(connectorId, count);
+          this.deliverable.apply(connectorId, count, bytes);
           woken.add(connectorId);
         }
       }
@@ -80,26 +80,28 @@ export class PostgresOutbox extends OutboxStore {
   }
 
   committed(chunks: readonly AppendedChunk[]): void {
-    for (const { seq, connectorId, partition, messages } of chunks) {
-      this.counters.add(connectorId, messages.length);
-      if (this.ownership.holds(partition)) this.deliverable.add(connectorId, messages.length);
+    for (const { seq, connectorId, partition, messages, bytes } of chunks) {
+      this.counters.add(connectorId, messages.length, bytes);
+      if (this.ownership.holds(partition)) this.deliverable.add(connectorId, messages.length, bytes);
       if (this.keepsCommittedChunks) this.decoded.keepIfRoom(seq, messages);
     }
   }
 
   async recount(): Promise<void> {
-    const { rows } = await sql<{ connector_id: string; partition: number; pending: number }>`
-      SELECT connector_id, partition, sum(pending) AS pending FROM outbox_chunks GROUP BY connector_id, partition`.execute(this.db);
-    const total = new Map<string, number>();
-    const mine = new Map<string, number>();
+    const { rows } = await sql<{ connector_id: string; partition: number; pending: number; bytes: number }>`
+      SELECT connector_id, partition, sum(pending) AS pending, sum(bytes) AS bytes
+      FROM outbox_chunks GROUP BY connector_id, partition`.execute(this.db);
+    const total = new BacklogCounters();
+    const mine = new BacklogCounters();
     for (const row of rows) {
-      total.set(row.connector_id, (total.get(row.connector_id) ?? 0) + row.pending);
-      if (this.ownership.holds(row.partition)) mine.set(row.connector_id, (mine.get(row.connector_id) ?? 0) + row.pending);
+      total.apply(row.connector_id, row.pending, row.bytes);
+      if (this.ownership.holds(row.partition)) mine.apply(row.connector_id, row.pending, row.bytes);
     }
-    this.counters.replaceAll([...total].map(([connectorId, pending]) => ({ connectorId, pending })));
-    this.deliverable.replaceAll([...mine].map(([connectorId, pending]) => ({ connectorId, pending })));
+    this.counters.replaceAll(total.entries());
+    this.deliverable.replaceAll(mine.entries());
     // A loop may have slept on a count that missed others' messages: those with work look again.
-    if (mine.size > 0) this.arrived$.next([...mine.keys()]);
+    const waiting = mine.entries().filter((entry) => entry.pending > 0);
+    if (waiting.length > 0) this.arrived$.next(waiting.map((entry) => entry.connectorId));
   }
 
   async head(connectorId: string, pageSize: number, pages: number, skipKey?: (key: string) => boolean): Promise<Iterable<PendingMessage>> {
@@ -246,9 +248,9 @@ export class PostgresOutbox extends OutboxStore {
   private committedChanges(changes: ChunkChanges): void {
     for (const [seq, outcome] of changes.outcomes) {
       if (outcome.pending === 0) this.decoded.forget(seq);
-      if (outcome.settled === 0) continue;
-      this.counters.add(outcome.connectorId, -outcome.settled);
-      this.deliverable.add(outcome.connectorId, -outcome.settled);
+      if (outcome.settled === 0 && outcome.freedBytes === 0) continue;
+      this.counters.add(outcome.connectorId, -outcome.settled, -outcome.freedBytes);
+      this.deliverable.add(outcome.connectorId, -outcome.settled, -outcome.freedBytes);
     }
   }
 }

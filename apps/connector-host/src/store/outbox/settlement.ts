@@ -39,6 +39,8 @@ export interface ChunkRow {
   accepted_at: number;
   pending: number;
   state: string | null;
+  /** Its stored bytes (the JSON of its messages): what the backlog's bytes lose when it is removed. */
+  bytes: number;
 }
 
 /** The chunks a settlement touches, by seq. */

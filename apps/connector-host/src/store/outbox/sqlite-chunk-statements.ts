@@ -1,8 +1,9 @@
 import type { Database, Statement } from 'better-sqlite3';
+import type { BacklogCount } from './backlog-counters.js';
 import type { SearchedChunk } from './outbox-search.js';
 import type { ChunkRow } from './settlement.js';
 
-const COLUMNS = 'seq, connector_id, partition, accepted_at, pending, state';
+const COLUMNS = 'seq, connector_id, partition, accepted_at, pending, state, bytes';
 
 /** The SQLite outbox's statements on its chunk table, prepared once per connection. */
 export class SqliteChunkStatements {
@@ -12,7 +13,7 @@ export class SqliteChunkStatements {
     one: Statement<[string, number, number], SearchedChunk>;
   };
 
-  readonly insert: Statement<[string, number, number, string]>;
+  readonly insert: Statement<[string, number, number, string, number]>;
   readonly chunksFrom: Statement<[string, number, number], ChunkRow>;
   readonly oneChunk: Statement<[number], ChunkRow>;
   readonly chunkMessages: Statement<[number], { messages: string }>;
@@ -20,10 +21,10 @@ export class SqliteChunkStatements {
   readonly oldest: Statement<[string], { accepted_at: number }>;
   readonly updateState: Statement<[number, string | null, number]>;
   readonly remove: Statement<[number]>;
-  readonly countStored: Statement<[], { connectorId: string; pending: number }>;
+  readonly countStored: Statement<[], BacklogCount>;
 
   constructor(sqlite: Database) {
-    this.insert = sqlite.prepare('INSERT INTO outbox_chunks (connector_id, accepted_at, pending, messages) VALUES (?, ?, ?, ?)');
+    this.insert = sqlite.prepare('INSERT INTO outbox_chunks (connector_id, accepted_at, pending, messages, bytes) VALUES (?, ?, ?, ?, ?)');
     this.chunksFrom = sqlite.prepare(`SELECT ${COLUMNS} FROM outbox_chunks WHERE connector_id = ? AND seq >= ? ORDER BY seq LIMIT ?`);
     this.oneChunk = sqlite.prepare(`SELECT ${COLUMNS} FROM outbox_chunks WHERE seq = ?`);
     this.chunkMessages = sqlite.prepare('SELECT messages FROM outbox_chunks WHERE seq = ?');
@@ -34,7 +35,7 @@ export class SqliteChunkStatements {
     this.updateState = sqlite.prepare('UPDATE outbox_chunks SET pending = ?, state = ? WHERE seq = ?');
     this.remove = sqlite.prepare('DELETE FROM outbox_chunks WHERE seq = ?');
     this.countStored = sqlite.prepare(
-      'SELECT connector_id AS connectorId, sum(pending) AS pending FROM outbox_chunks GROUP BY connector_id',
+      'SELECT connector_id AS connectorId, sum(pending) AS pending, sum(bytes) AS bytes FROM outbox_chunks GROUP BY connector_id',
     );
   }
 

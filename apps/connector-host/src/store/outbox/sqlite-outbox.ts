@@ -76,8 +76,8 @@ export class SqliteOutbox extends OutboxStore {
   }
 
   committed(chunks: readonly AppendedChunk[]): void {
-    for (const { seq, connectorId, messages } of chunks) {
-      this.counters.add(connectorId, messages.length);
+    for (const { seq, connectorId, messages, bytes } of chunks) {
+      this.counters.add(connectorId, messages.length, bytes);
       if (this.keepsCommittedChunks) this.decoded.keepIfRoom(seq, messages);
     }
   }
@@ -204,8 +204,10 @@ export class SqliteOutbox extends OutboxStore {
   private appendAll(messages: readonly NewMessage[], acceptedAt: number): AppendedChunk[] {
     const appended: AppendedChunk[] = [];
     for (const { connectorId, partition, messages: chunk } of chunksByConnector(messages, 1)) {
-      const { lastInsertRowid } = this.sql.insert.run(connectorId, acceptedAt, chunk.length, encodeMessages(chunk));
-      appended.push({ seq: Number(lastInsertRowid), connectorId, partition, messages: chunk });
+      const encoded = encodeMessages(chunk);
+      const bytes = Buffer.byteLength(encoded);
+      const { lastInsertRowid } = this.sql.insert.run(connectorId, acceptedAt, chunk.length, encoded, bytes);
+      appended.push({ seq: Number(lastInsertRowid), connectorId, partition, messages: chunk, bytes });
     }
     return appended;
   }
@@ -225,7 +227,7 @@ export class SqliteOutbox extends OutboxStore {
     for (const [seq, outcome] of changes.outcomes) {
       if (outcome.pending === 0) this.decoded.forget(seq);
       // By what was actually settled: a message settled twice (or of a deleted connector) is not counted again.
-      if (outcome.settled > 0) this.counters.add(outcome.connectorId, -outcome.settled);
+      if (outcome.settled > 0 || outcome.freedBytes > 0) this.counters.add(outcome.connectorId, -outcome.settled, -outcome.freedBytes);
     }
     return changes.settled;
   }
