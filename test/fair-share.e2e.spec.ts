@@ -95,6 +95,49 @@ describe('fair shares across sites (tenants)', () => {
     }
   });
 
+  it("a connector that ignores its call budget gives the host's slots back soon after it; its messages wait, in order", async () => {
+    // Both slots may go to one site: only the budget's hard bound frees one while the deaf calls hang.
+    const env = { DELIVERY_MAX_CALLS: '2', DELIVERY_MAX_CALLS_PER_SITE: '2', DELIVERY_MAX_IN_FLIGHT: '4', DELIVERY_CALL_BUDGET_MS: '300' };
+    const shared = await TestHost.withFake({ env });
+    try {
+      const bind = async (name: string, siteNumber: number) => {
+        const connector = (await shared.request('POST', '/v1/connectors', fakeConnector(name, { siteNumber }))).body;
+        return (await shared.request('POST', '/v1/bindings', audienceBinding(connector.id))).body.source.id as string;
+      };
+      // Plugins that never look at their signal: their calls hang past any budget. One call each holds both slots.
+      const deaf = ['deaf-1', 'deaf-2'].map((name) => shared.destinations.get(name).stall({ ignoringBudget: true }));
+      const deafSources = [await bind('deaf-1', 7), await bind('deaf-2', 7)];
+      const eightSource = await bind('site-8', 8);
+      const hanging = () => deaf.reduce((sum, destination) => sum + destination.stalledNow, 0);
+      for (const [n, sourceId] of deafSources.entries()) {
+        const events = Array.from({ length: 2 }, (_, i) =>
+          profileEvent(sourceId, { siteNumber: 7, profile: { profileId: `d${n}-${i}`, partnerIds: { '33': ['1'] } } }),
+        );
+        expect((await shared.request('POST', '/v1/events', { events })).status).toBe(202);
+      }
+      await eventually('both slots taken by hanging calls', async () => (hanging() === 2 ? true : undefined));
+      expect((await shared.request('POST', '/v1/events', { events: [profileEvent(eightSource, { siteNumber: 8 })] })).status).toBe(202);
+      await eventually("site 8's message delivered while the deaf calls still hang", async () =>
+        shared.destinations.get('site-8').received.length === 1 ? true : undefined,
+      );
+      expect(hanging()).toBe(2);
+      expect(deaf.flatMap((destination) => destination.received)).toEqual([]);
+      for (const destination of deaf) destination.answerAgain();
+      await eventually('the deaf connectors delivered once they answer', async () =>
+        deaf.every((destination) => destination.received.length === 2) ? true : undefined,
+      );
+      // Each profile once: a slot given back never sent its messages again while they were in flight.
+      expect(deaf.flatMap((destination) => destination.received.map((message) => message.partitionKey)).sort()).toEqual([
+        'd0-0',
+        'd0-1',
+        'd1-0',
+        'd1-1',
+      ]);
+    } finally {
+      await shared.stop(true);
+    }
+  });
+
   it('a connector whose calls only time out is stalled (one call at a time, a short budget), then paused, its messages kept', async () => {
     const env = {
       DELIVERY_CALL_BUDGET_MS: '300',

@@ -59,7 +59,8 @@ export interface DeliverOptions {
   /**
    * The host's budget for the call. Once aborted, the connector stops waiting: it ends its requests and answers
    * every message it has no acknowledgement for `retryable` with `timedOut: true` (a message the destination may
-   * have taken is then sent again: a duplicate, never a loss).
+   * have taken is then sent again: a duplicate, never a loss). A call that ignores it keeps its messages (and their
+   * profiles) waiting until it answers, but the host takes its call slot back a second after the budget.
    */
   signal?: AbortSignal;
 }

@@ -13,6 +13,8 @@ import type { WorkerDependencies } from './worker-dependencies.js';
 
 /** How far past the head a selection looks for due messages, in batches (plus one per call in flight). */
 const SCAN_PAGES = 8;
+/** How long past its budget a call may take to end on its own (its abort landing) before its slot is taken back. */
+const OVERDUE_GRACE_MS = 1000;
 
 /**
  * The delivery loop of one connector: reads its backlog from the store, sends batches within the connector's
@@ -197,11 +199,25 @@ export class DeliveryWorker {
     let outcomes: DeliveryOutcome[];
     // The host's budget for the call, short while the destination is stalled: a call that gets no answer gives its
     // slot back then, and its messages go again later.
-    const budget = AbortSignal.timeout(this.accounting.stalled ? config.stalledCallBudgetMs : config.callBudgetMs);
+    const budgetMs = this.accounting.stalled ? config.stalledCallBudgetMs : config.callBudgetMs;
+    const budget = AbortSignal.timeout(budgetMs);
+    let holdsSlot = true;
+    const releaseSlot = () => {
+      if (!holdsSlot) return;
+      holdsSlot = false;
+      this.deps.slots.release(row.site_number);
+    };
+    // A plugin that ignores its signal still gives the host's slot back soon after the budget: its messages stay
+    // held (in flight, in order) until it answers, but no other tenant waits for it.
+    const overdue = setTimeout(() => {
+      this.logger.warn(`a call outlived its budget of ${budgetMs} ms (the connector ignores its signal): its call slot is given back`);
+      releaseSlot();
+    }, budgetMs + OVERDUE_GRACE_MS);
     try {
       outcomes = await instance.deliver(batch.map(toDeliveryMessage), { signal: budget });
     } finally {
-      this.deps.slots.release(row.site_number);
+      clearTimeout(overdue);
+      releaseSlot();
     }
     const finishedAt = Date.now();
     const result = settleOutcomes(batch, outcomes, finishedAt, config);

@@ -29,6 +29,8 @@ export class FakeDestination {
   private checkAnswer?: CheckResult;
   /** While stalled: the calls waiting for an answer that never comes (until their budget ends, or `answerAgain`). */
   private stalledCalls?: Set<() => void>;
+  /** Whether a stall ignores the host's budget (a plugin that never looks at its signal). */
+  private stallIgnoresBudget = false;
 
   constructor(readonly name: string) {}
 
@@ -47,8 +49,9 @@ export class FakeDestination {
    * Accepts calls and never answers them, like a receiver that holds the connection open: each call waits until the
    * host's budget (its signal) ends it, every message then timed out; or until `answerAgain()`.
    */
-  stall(): this {
+  stall(options: { ignoringBudget?: boolean } = {}): this {
     this.stalledCalls ??= new Set();
+    this.stallIgnoresBudget = options.ignoringBudget ?? false;
     return this;
   }
 
@@ -104,7 +107,8 @@ export class FakeDestination {
   async deliver(messages: readonly DeliveryMessage[], token: string, signal?: AbortSignal): Promise<DeliveryOutcome[]> {
     this.calls++;
     if (signal?.aborted) return messages.map(() => timedOutOutcome());
-    if (this.stalledCalls && !(await this.waitOutStall(this.stalledCalls, signal))) return messages.map(() => timedOutOutcome());
+    const budget = this.stallIgnoresBudget ? undefined : signal;
+    if (this.stalledCalls && !(await this.waitOutStall(this.stalledCalls, budget))) return messages.map(() => timedOutOutcome());
     if (this.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
     return messages.map((message) => {
       this.offered.push(message);
