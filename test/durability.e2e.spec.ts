@@ -146,6 +146,16 @@ describe('durable delivery', () => {
       expect((await post(5678, other.sourceId, ['o-1'])).status).toBe(202);
       await eventually('the other site delivered', async () => (other.destination.received.length === 1 ? true : undefined));
 
+      // Requests racing for the last room: exactly the quota is taken, whatever their interleaving.
+      const racing = await onSite(2468);
+      const raced = await Promise.all(Array.from({ length: 10 }, (_, i) => post(2468, racing.sourceId, [`r-${i}`])));
+      expect(raced.filter((answer) => answer.status === 202)).toHaveLength(6);
+      expect(raced.filter((answer) => answer.status === 429)).toHaveLength(4);
+      // A request bigger than the whole quota could never fit: 413, not an endless 429.
+      const never = await post(5678, other.sourceId, ['n-1', 'n-2', 'n-3', 'n-4', 'n-5', 'n-6', 'n-7']);
+      expect(never.status).toBe(413);
+      expect(never.body.limit).toEqual({ name: 'SITE_MAX_BACKLOG', max: 6, actual: 7 });
+
       // Bytes: site 4321's messages of ~700 bytes reach 4,096 stored bytes before 6 messages.
       const big = await onSite(4321);
       const answers: number[] = [];

@@ -58,7 +58,13 @@ describe('GroupCommit', () => {
   it("commits requests of one turn together, and when that fails, each alone: one request's failure is never another's", async () => {
     const outbox = new PoisonableOutbox();
     const commits = new GroupCommit(outbox, new IntakeNotifications());
-    const submit = (connectorId: string, body: string) => commits.submit({ routed: routed(connectorId, body), events: 1, acceptedAt: 1 });
+    const submit = (connectorId: string, body: string) =>
+      commits.submit({
+        routed: routed(connectorId, body),
+        shares: new Map([[connectorId, { messages: 1, bytes: body.length }]]),
+        events: 1,
+        acceptedAt: 1,
+      });
     const answers = await Promise.allSettled([submit('a', 'one'), submit('poisoned', 'two'), submit('b', 'three')]);
     expect(answers.map((answer) => answer.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
     expect((answers[1] as PromiseRejectedResult).reason).toBeInstanceOf(RetryLaterError);
@@ -69,5 +75,40 @@ describe('GroupCommit', () => {
     // Healthy groups keep sharing one transaction.
     await Promise.all([submit('a', 'four'), submit('b', 'five')]);
     expect(outbox.transactions.slice(4)).toEqual([2]);
+  });
+
+  it('counts a request as uncommitted from its submit until its commit settled, so caps never miss a group in commit', async () => {
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    class GatedOutbox extends PoisonableOutbox {
+      override async commitGroup(requests: readonly IntakeRecord[]): Promise<GroupCommitted> {
+        await gate;
+        return super.commitGroup(requests);
+      }
+      override committed(): void {
+        seenAtCommitted.push(commits.uncommittedFor('a').messages);
+      }
+    }
+    const seenAtCommitted: number[] = [];
+    const outbox = new GatedOutbox();
+    const commits = new GroupCommit(outbox, new IntakeNotifications());
+    const done = commits.submit({
+      routed: routed('a', 'x'),
+      shares: new Map([['a', { messages: 1, bytes: 40 }]]),
+      events: 1,
+      acceptedAt: 1,
+    });
+    expect(commits.uncommittedFor('a')).toEqual({ messages: 1, bytes: 40 });
+    // Taken from the queue and inside the store's transaction: still counted.
+    await new Promise((resolve) => setImmediate(resolve));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(outbox.transactions).toEqual([]);
+    expect(commits.uncommittedFor('a')).toEqual({ messages: 1, bytes: 40 });
+    open();
+    await done;
+    // The outbox counted it before the group commit let go of it: no moment counts it nowhere.
+    expect(seenAtCommitted).toEqual([1]);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(commits.uncommittedFor('a')).toEqual({ messages: 0, bytes: 0 });
   });
 });

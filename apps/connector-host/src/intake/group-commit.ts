@@ -5,9 +5,17 @@ import { type GroupCommitted, OutboxStore } from '../store/outbox/outbox-store.j
 import type { RouteResult } from './event-router.js';
 import { IntakeNotifications } from './intake-notifications.js';
 
+/** Messages and their bytes (UTF-8 bodies and keys) a request adds to one connector's backlog. */
+export interface BacklogShare {
+  messages: number;
+  bytes: number;
+}
+
 /** A request checked and routed, to be committed with its idempotency record. */
 export interface CommitRequest {
   routed: RouteResult;
+  /** What it adds to each connector's backlog: counted as uncommitted from now until its commit settled. */
+  shares: ReadonlyMap<string, BacklogShare>;
   /** The scoped Idempotency-Key, the body's hash, and the answer to store with them. */
   idempotency?: { key: string; hash: string; answer: unknown };
   events: number;
@@ -19,16 +27,20 @@ interface Queued extends CommitRequest {
   reject: (error: unknown) => void;
 }
 
+const NOTHING: BacklogShare = Object.freeze({ messages: 0, bytes: 0 });
+
 /**
  * Group commit: the requests that arrive within one turn of the event loop share one transaction, so a flood
  * pays one commit per group instead of one per request; none is answered before its group committed, and a
- * group is stored whole or not at all. What waits here counts toward backlog caps and idempotency keys.
+ * group is stored whole or not at all. What waits here, or is being committed, counts toward backlog caps and
+ * quotas (until the outbox counts it) and idempotency keys.
  */
 @Injectable()
 export class GroupCommit {
   private readonly logger = new Logger(GroupCommit.name);
   private queue: Queued[] = [];
-  private readonly queuedByConnector = new Map<string, { messages: number; bytes: number }>();
+  /** Per connector: what requests queued or being committed add, until their commit settled. */
+  private readonly uncommitted = new Map<string, BacklogShare>();
   private readonly queuedKeys = new Map<string, { hash: string; answer: unknown; committed: Promise<StoredAnswer | undefined> }>();
 
   constructor(
@@ -44,15 +56,12 @@ export class GroupCommit {
   submit(request: CommitRequest): Promise<StoredAnswer | undefined> {
     const committed = new Promise<StoredAnswer | undefined>((resolve, reject) => {
       this.queue.push({ ...request, resolve, reject });
-      for (const { connectorId, partitionKey, body } of request.routed.messages) {
-        let queued = this.queuedByConnector.get(connectorId);
-        if (!queued) this.queuedByConnector.set(connectorId, (queued = { messages: 0, bytes: 0 }));
-        queued.messages += 1;
-        // Characters, not bytes: cheap, and what a backlog quota needs from messages about to be stored.
-        queued.bytes += partitionKey.length + body.length;
-      }
       if (this.queue.length === 1) setImmediate(() => this.flush());
     });
+    // Uncounted only once settled: by then a commit has added it to the outbox's counts (which happens first).
+    this.count(request.shares, 1);
+    const settled = () => this.count(request.shares, -1);
+    committed.then(settled, settled);
     const key = request.idempotency;
     if (key !== undefined) {
       this.queuedKeys.set(key.key, { hash: key.hash, answer: key.answer, committed });
@@ -62,14 +71,12 @@ export class GroupCommit {
     return committed;
   }
 
-  /** Messages for a connector waiting in the queue. */
-  queuedFor(connectorId: string): number {
-    return this.queuedByConnector.get(connectorId)?.messages ?? 0;
-  }
-
-  /** About how many bytes those messages will take in the store (their keys and bodies). */
-  queuedBytesFor(connectorId: string): number {
-    return this.queuedByConnector.get(connectorId)?.bytes ?? 0;
+  /**
+   * Messages for a connector queued or being committed, and their bytes (bodies and keys: the stored chunk adds
+   * its JSON's escaping, which the outbox's exact count shows once committed).
+   */
+  uncommittedFor(connectorId: string): BacklogShare {
+    return this.uncommitted.get(connectorId) ?? NOTHING;
   }
 
   /** A request with this key waiting in the queue: its hash, its answer, and when it is committed. */
@@ -89,11 +96,20 @@ export class GroupCommit {
     const group = this.queue;
     if (group.length === 0) return;
     this.queue = [];
-    this.queuedByConnector.clear();
     if (await this.commit(group)) return;
     // The group failed as a whole: each request alone, so one that cannot be stored (whatever it holds) never takes
     // the others with it; a store that is down fails each of them the same way.
     for (const request of group) await this.outbox.whenWritable(() => this.commit([request]));
+  }
+
+  private count(shares: ReadonlyMap<string, BacklogShare>, sign: 1 | -1): void {
+    for (const [connectorId, share] of shares) {
+      const total = this.uncommitted.get(connectorId) ?? { messages: 0, bytes: 0 };
+      total.messages += sign * share.messages;
+      total.bytes += sign * share.bytes;
+      if (total.messages <= 0 && total.bytes <= 0) this.uncommitted.delete(connectorId);
+      else this.uncommitted.set(connectorId, total);
+    }
   }
 
   /** Commits requests in one transaction and answers each; false (nobody answered) when a group of several failed. */

@@ -94,8 +94,7 @@ export class IngestService {
     }
     // Decided and measured before anything is built: a request past its bounds costs no more than its planning.
     const plan = await this.router.plan(events);
-    this.refuseOverCap(plan.perConnector);
-    await this.siteQuota.check(plan.perConnector);
+    const siteConnectors = await this.siteQuota.connectorsOf(plan.perConnector);
     const total = Object.values(plan.skipped).reduce((sum, count) => sum + (count ?? 0), 0);
     const receipt: IngestReceipt = { accepted: events.length, routed: plan.messages, skipped: { total, ...plan.skipped } };
     // Looking up and routing may have waited on the store: the same request may have been queued meanwhile.
@@ -104,10 +103,15 @@ export class IngestService {
       if (queued.hash !== hash) throw new UnprocessableError('This Idempotency-Key was used for a different request body');
       return this.sameAs(queued);
     }
+    // Caps and quotas are checked in the same turn as the submit that counts this request: no other request can
+    // pass them on the same room meanwhile.
+    this.refuseOverCap(plan.perConnector);
+    this.siteQuota.check(plan.perConnector, siteConnectors);
     // The built messages stay in memory until their group commits: reserved first, released once it settled.
     const earlier = await this.budget.withRouted(client, plan.bytes, () =>
       this.commits.submit({
         routed: this.router.build(plan),
+        shares: plan.perConnector,
         idempotency: key === undefined ? undefined : { key, hash, answer: receipt },
         events: events.length,
         acceptedAt: now,
@@ -128,11 +132,23 @@ export class IngestService {
     return { status: 202, receipt: queued.answer as IngestReceipt, replayed: true };
   }
 
-  /** A connector whose backlog would pass its cap refuses the whole request (nothing is half-stored). */
+  /**
+   * A connector whose backlog would pass its cap refuses the whole request (nothing is half-stored): 429, or 413
+   * when the request alone is more than the cap (no wait would let it in).
+   */
   private refuseOverCap(adding: ReadonlyMap<string, ConnectorShare>): void {
     const max = this.config.maxBacklogPerConnector;
     for (const [connectorId, { messages: count }] of adding) {
-      const backlog = this.outbox.pendingCount(connectorId) + this.commits.queuedFor(connectorId);
+      if (count > max)
+        throw new LimitExceededError(
+          'tooLarge',
+          { name: 'MAX_BACKLOG_PER_CONNECTOR', max, actual: count },
+          `This request alone would add ${count} messages to connector ${connectorId}, more than its cap of ${max}: nothing was stored; send it in smaller requests`,
+          [],
+          undefined,
+          connectorId,
+        );
+      const backlog = this.outbox.pendingCount(connectorId) + this.commits.uncommittedFor(connectorId).messages;
       if (backlog + count > max) {
         throw new LimitExceededError(
           'busy',

@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { LimitExceededError } from '../common/domain-errors.js';
+import { LimitExceededError, RetryLaterError } from '../common/domain-errors.js';
 import type { HostConfig } from '../config/host.config.js';
 import type { ConnectorsRepository } from '../store/connectors.repository.js';
 import { BacklogCounters } from '../store/outbox/backlog-counters.js';
 import type { OutboxStore } from '../store/outbox/outbox-store.js';
 import type { ConnectorShare } from './event-router.js';
 import type { GroupCommit } from './group-commit.js';
+import { RoutingVersion } from '../store/routing-version.js';
 import { SiteBacklogQuota } from './site-backlog-quota.js';
 
 // The quota's arithmetic over in-memory counts; the store's own counting of bytes is tested in outbox.spec.ts and
@@ -15,18 +16,19 @@ function quotaWith(limits: { messages: number; bytes: number }, sites: Record<nu
   const queued = new Map<string, { messages: number; bytes: number }>();
   const reads: number[] = [];
   const outbox = { pendingCount: (id: string) => counters.count(id), pendingBytes: (id: string) => counters.bytes(id) } as OutboxStore;
-  const commits = {
-    queuedFor: (id: string) => queued.get(id)?.messages ?? 0,
-    queuedBytesFor: (id: string) => queued.get(id)?.bytes ?? 0,
-  } as GroupCommit;
+  const commits = { uncommittedFor: (id: string) => queued.get(id) ?? { messages: 0, bytes: 0 } } as GroupCommit;
   const connectors = {
     idsForSite: async (site: number) => {
       reads.push(site);
+      if (site === 99) throw new Error('connection terminated');
       return sites[site] ?? [];
     },
   } as ConnectorsRepository;
   const config = { limits: { backlogPerSite: limits.messages, backlogBytesPerSite: limits.bytes } } as HostConfig;
-  return { quota: new SiteBacklogQuota(config, outbox, commits, connectors), counters, queued, reads };
+  const routing = new RoutingVersion();
+  const quota = new SiteBacklogQuota(config, outbox, commits, connectors, routing);
+  const check = async (adding: Map<string, ConnectorShare>) => quota.check(adding, await quota.connectorsOf(adding));
+  return { check, counters, queued, reads, routing };
 }
 
 const share = (siteNumber: number, messages: number, bytes: number): ConnectorShare => ({ siteNumber, messages, bytes });
@@ -43,12 +45,12 @@ async function refusal(check: Promise<void>): Promise<LimitExceededError | undef
 
 describe('SiteBacklogQuota', () => {
   it('sums every connector of the site, stored and queued, and names the limit a request would pass', async () => {
-    const { quota, counters, queued } = quotaWith({ messages: 10, bytes: 1_000_000 }, { 7: ['a', 'b', 'c'] });
+    const { check, counters, queued } = quotaWith({ messages: 10, bytes: 1_000_000 }, { 7: ['a', 'b', 'c'] });
     counters.add('a', 4, 400);
     counters.add('c', 3, 300);
     queued.set('b', { messages: 2, bytes: 200 });
-    expect(await refusal(quota.check(new Map([['a', share(7, 1, 100)]])))).toBeUndefined();
-    const refused = await refusal(quota.check(new Map([['a', share(7, 2, 100)]])));
+    expect(await refusal(check(new Map([['a', share(7, 1, 100)]])))).toBeUndefined();
+    const refused = await refusal(check(new Map([['a', share(7, 2, 100)]])));
     expect(refused?.limit).toEqual({ name: 'SITE_MAX_BACKLOG', max: 10, actual: 11 });
     expect(refused?.kind).toBe('busy');
     expect(refused?.retryAfterSeconds).toBe(30);
@@ -56,11 +58,11 @@ describe('SiteBacklogQuota', () => {
   });
 
   it('refuses by bytes when the messages fit, and charges each site of a request its own share', async () => {
-    const { quota, counters } = quotaWith({ messages: 1000, bytes: 5000 }, { 7: ['a'], 8: ['b'] });
+    const { check, counters } = quotaWith({ messages: 1000, bytes: 5000 }, { 7: ['a'], 8: ['b'] });
     counters.add('a', 2, 4000);
     counters.add('b', 900, 100);
     const refused = await refusal(
-      quota.check(
+      check(
         new Map([
           ['a', share(7, 1, 1500)],
           ['b', share(8, 50, 100)],
@@ -70,15 +72,37 @@ describe('SiteBacklogQuota', () => {
     expect(refused?.limit).toEqual({ name: 'SITE_MAX_BACKLOG_BYTES', max: 5000, actual: 5500 });
     expect(refused?.message).toMatch(/^Site 7 holds 2 undelivered messages \(4000 bytes\)/);
     // Site 8 alone is within both.
-    expect(await refusal(quota.check(new Map([['b', share(8, 50, 100)]])))).toBeUndefined();
+    expect(await refusal(check(new Map([['b', share(8, 50, 100)]])))).toBeUndefined();
   });
 
   it("counts a connector the site's list does not know yet once a request routes to it, and reads a list once", async () => {
-    const { quota, counters, reads } = quotaWith({ messages: 5, bytes: 1_000_000 }, { 7: ['a'] });
+    const { check, counters, reads, routing } = quotaWith({ messages: 5, bytes: 1_000_000 }, { 7: ['a'] });
     counters.add('new', 5, 500);
-    const refused = await refusal(quota.check(new Map([['new', share(7, 1, 10)]])));
+    const refused = await refusal(check(new Map([['new', share(7, 1, 10)]])));
     expect(refused?.limit.name).toBe('SITE_MAX_BACKLOG');
-    await quota.check(new Map([['a', share(7, 0, 0)]]));
+    await check(new Map([['a', share(7, 0, 0)]]));
     expect(reads).toEqual([7]);
+    // A binding or connector changed: the list is read again.
+    routing.bump();
+    await check(new Map([['a', share(7, 0, 0)]]));
+    expect(reads).toEqual([7, 7]);
+  });
+
+  it('answers 413, not 429, to a request that alone is more than the quota (waiting would never let it in)', async () => {
+    const { check } = quotaWith({ messages: 5, bytes: 1000 }, { 7: ['a'] });
+    expect((await refusal(check(new Map([['a', share(7, 6, 10)]]))))?.kind).toBe('tooLarge');
+    expect((await refusal(check(new Map([['a', share(7, 1, 1001)]]))))?.limit).toEqual({
+      name: 'SITE_MAX_BACKLOG_BYTES',
+      max: 1000,
+      actual: 1001,
+    });
+  });
+
+  it('answers 503 (retry later), not 500, when the store cannot list the connectors, and reads again next time', async () => {
+    const { check, reads } = quotaWith({ messages: 5, bytes: 1000 }, {});
+    const failing = check(new Map([['a', share(99, 1, 1)]]));
+    await expect(failing).rejects.toBeInstanceOf(RetryLaterError);
+    await check(new Map([['a', share(98, 1, 1)]]));
+    expect(reads).toContain(98);
   });
 });

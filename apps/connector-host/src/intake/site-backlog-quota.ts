@@ -1,60 +1,101 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { LRUCache } from 'lru-cache';
-import { LimitExceededError } from '../common/domain-errors.js';
+import { LimitExceededError, RetryLaterError } from '../common/domain-errors.js';
 import { HOST_CONFIG, type HostConfig } from '../config/host.config.js';
+import { errorMessage } from '../common/error-message.js';
 import { ConnectorsRepository } from '../store/connectors.repository.js';
 import { OutboxStore } from '../store/outbox/outbox-store.js';
+import { RoutingVersion } from '../store/routing-version.js';
 import type { ConnectorShare } from './event-router.js';
 import { GroupCommit } from './group-commit.js';
 
-/**
- * How long a site's list of connectors is taken as known. A connector created meanwhile is still counted as soon
- * as a request routes to it (the request names it); one created and filled by other requests within this time
- * is counted once the list is read again.
- */
-const KNOWN_FOR_MS = 5000;
-
-/** At most this many sites' lists are kept (least recently used go first): others are read again when needed. */
+/** At most this many sites' connector lists are kept (least recently used go first): others are read again. */
 const SITES_KEPT = 10_000;
+/** A backstop: a list is read again after this long even if routing saw no change. */
+const KNOWN_FOR_MS = 60_000;
 
-/** A site's backlog: its connectors' pending messages and stored bytes, with what waits for the next commit. */
+/** A site's backlog: its connectors' pending messages and stored bytes, with what is not committed yet. */
 export interface SiteBacklog {
   messages: number;
   bytes: number;
 }
 
+/** The connectors of each site a request routes to: what `check` sums. */
+export type SiteConnectors = ReadonlyMap<number, ReadonlySet<string>>;
+
+interface KnownList {
+  /** The routing version it was read under: a binding or connector change since makes it stale. */
+  version: number;
+  ids: Promise<string[]>;
+}
+
 /**
  * SITE_MAX_BACKLOG and SITE_MAX_BACKLOG_BYTES: what one tenant's undelivered messages may take of the store,
- * whichever connectors hold them. Checked before a request is built, from in-memory counts (no store read on the
- * hot path but a site's connector list every few seconds); a request that would pass either is refused whole
- * (429, nothing stored), as a connector past MAX_BACKLOG_PER_CONNECTOR is. Other sites never see it.
+ * whichever connectors hold them. A site's connector list is read once per routing change (a connector only gets
+ * messages through a binding, and every binding change moves the routing version), shared by the requests that
+ * wait for it; the sums come from the outbox's in-memory counts and the group commit's uncommitted messages. A
+ * request that would pass either quota is refused whole (429, nothing stored); one that could never fit, 413.
+ * Other sites never see it. `connectorsOf` may wait on the store; `check` does not, so a caller that submits in the
+ * same turn leaves no gap for another request to pass the same room.
  */
 @Injectable()
 export class SiteBacklogQuota {
-  private readonly known = new LRUCache<number, string[]>({ max: SITES_KEPT, ttl: KNOWN_FOR_MS });
+  private readonly logger = new Logger(SiteBacklogQuota.name);
+  private readonly known = new LRUCache<number, KnownList>({ max: SITES_KEPT, ttl: KNOWN_FOR_MS });
 
   constructor(
     @Inject(HOST_CONFIG) private readonly config: HostConfig,
     private readonly outbox: OutboxStore,
     private readonly commits: GroupCommit,
     private readonly connectors: ConnectorsRepository,
+    private readonly routing: RoutingVersion,
   ) {}
 
-  /** Refuses (LimitExceededError, 429) a request whose messages would take a site past its quota. */
-  async check(adding: ReadonlyMap<string, ConnectorShare>): Promise<void> {
-    const bySite = new Map<number, { messages: number; bytes: number; largest?: { connectorId: string; messages: number } }>();
+  /** The connectors of every site `adding` routes to (as last read, with those it names). */
+  async connectorsOf(adding: ReadonlyMap<string, ConnectorShare>): Promise<SiteConnectors> {
+    const bySite = new Map<number, Set<string>>();
     for (const [connectorId, share] of adding) {
-      let site = bySite.get(share.siteNumber);
-      if (!site) bySite.set(share.siteNumber, (site = { messages: 0, bytes: 0 }));
+      let ids = bySite.get(share.siteNumber);
+      if (!ids) bySite.set(share.siteNumber, (ids = new Set()));
+      ids.add(connectorId);
+    }
+    await Promise.all(
+      [...bySite].map(async ([siteNumber, ids]) => {
+        for (const id of await this.listOf(siteNumber)) ids.add(id);
+      }),
+    );
+    return bySite;
+  }
+
+  /** Refuses a request whose messages would take a site past its quota: 429 (LimitExceededError), 413 if never. */
+  check(adding: ReadonlyMap<string, ConnectorShare>, connectors: SiteConnectors): void {
+    const added = new Map<number, SiteBacklog & { largest: { connectorId: string; messages: number } }>();
+    for (const [connectorId, share] of adding) {
+      const site = added.get(share.siteNumber);
+      if (!site) {
+        added.set(share.siteNumber, { messages: share.messages, bytes: share.bytes, largest: { connectorId, messages: share.messages } });
+        continue;
+      }
       site.messages += share.messages;
       site.bytes += share.bytes;
-      if (!site.largest || share.messages > site.largest.messages) site.largest = { connectorId, messages: share.messages };
+      if (share.messages > site.largest.messages) site.largest = { connectorId, messages: share.messages };
     }
     const { backlogPerSite, backlogBytesPerSite } = this.config.limits;
-    for (const [siteNumber, added] of bySite) {
-      const held = this.backlogOf(await this.connectorIds(siteNumber, adding));
-      const refuse = (name: string, max: number, actual: number, what: string) =>
-        new LimitExceededError(
+    for (const [siteNumber, request] of added) {
+      const held = this.backlogOf(connectors.get(siteNumber) ?? []);
+      const refuse = (name: string, max: number, holding: number, adding: number, what: string) => {
+        const actual = holding + adding;
+        // A request larger than the whole quota would be refused however long the platform waited.
+        if (adding > max)
+          return new LimitExceededError(
+            'tooLarge',
+            { name, max, actual: adding },
+            `This request alone would add ${adding} ${what} to site ${siteNumber}'s backlog, more than ${name}=${max}: nothing was stored; send it in smaller requests`,
+            [],
+            undefined,
+            request.largest.connectorId,
+          );
+        return new LimitExceededError(
           'busy',
           { name, max, actual },
           `Site ${siteNumber} holds ${held.messages} undelivered messages (${held.bytes} bytes) over its connectors; ` +
@@ -62,31 +103,44 @@ export class SiteBacklogQuota {
             'Retry once its destinations caught up (or pause or delete connectors it no longer needs).',
           [],
           30,
-          added.largest?.connectorId,
+          request.largest.connectorId,
         );
-      if (held.messages + added.messages > backlogPerSite)
-        throw refuse('SITE_MAX_BACKLOG', backlogPerSite, held.messages + added.messages, 'messages');
-      if (held.bytes + added.bytes > backlogBytesPerSite)
-        throw refuse('SITE_MAX_BACKLOG_BYTES', backlogBytesPerSite, held.bytes + added.bytes, 'bytes');
+      };
+      if (held.messages + request.messages > backlogPerSite)
+        throw refuse('SITE_MAX_BACKLOG', backlogPerSite, held.messages, request.messages, 'messages');
+      if (held.bytes + request.bytes > backlogBytesPerSite)
+        throw refuse('SITE_MAX_BACKLOG_BYTES', backlogBytesPerSite, held.bytes, request.bytes, 'bytes');
     }
   }
 
-  /** The backlog these connectors hold, with what waits in the group commit's queue. */
+  /** The backlog these connectors hold, with what is queued for or inside a group commit. */
   backlogOf(connectorIds: Iterable<string>): SiteBacklog {
     const backlog: SiteBacklog = { messages: 0, bytes: 0 };
     for (const id of connectorIds) {
-      backlog.messages += this.outbox.pendingCount(id) + this.commits.queuedFor(id);
-      backlog.bytes += this.outbox.pendingBytes(id) + this.commits.queuedBytesFor(id);
+      const uncommitted = this.commits.uncommittedFor(id);
+      backlog.messages += this.outbox.pendingCount(id) + uncommitted.messages;
+      backlog.bytes += this.outbox.pendingBytes(id) + uncommitted.bytes;
     }
     return backlog;
   }
 
-  /** The site's connectors as last read (within KNOWN_FOR_MS), with those this request routes to. */
-  private async connectorIds(siteNumber: number, adding: ReadonlyMap<string, ConnectorShare>): Promise<Set<string>> {
-    let known = this.known.get(siteNumber);
-    if (!known) this.known.set(siteNumber, (known = await this.connectors.idsForSite(siteNumber)));
-    const ids = new Set(known);
-    for (const [connectorId, share] of adding) if (share.siteNumber === siteNumber) ids.add(connectorId);
-    return ids;
+  /** A site's connector ids, read once per routing version; a store that cannot answer makes intake wait (503). */
+  private async listOf(siteNumber: number): Promise<string[]> {
+    const version = this.routing.value;
+    let entry = this.known.get(siteNumber);
+    if (!entry || entry.version !== version) {
+      const read: KnownList = { version, ids: this.connectors.idsForSite(siteNumber) };
+      this.known.set(siteNumber, (entry = read));
+      // A failed read is not kept: the next request reads again.
+      read.ids.catch(() => {
+        if (this.known.get(siteNumber) === read) this.known.delete(siteNumber);
+      });
+    }
+    try {
+      return await entry.ids;
+    } catch (error) {
+      this.logger.error(`could not read the connectors of site ${siteNumber}: ${errorMessage(error)}`);
+      throw new RetryLaterError('unavailable', 'The event store could not be read; nothing was stored', 5);
+    }
   }
 }

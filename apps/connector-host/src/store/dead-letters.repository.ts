@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Statement } from 'better-sqlite3';
-import type { Kysely, Selectable } from 'kysely';
+import { type Kysely, type Selectable, sql } from 'kysely';
 import { DatabaseService } from './database.service.js';
 import type { MessageFilter } from './message-filter.js';
 import type { Database, DeadLettersTable } from './schema.js';
@@ -124,8 +124,11 @@ export class DeadLettersRepository {
       .innerJoin('connectors', 'connectors.id', 'dead_letters.connector_id')
       .select((eb) => [
         eb.fn.countAll<number>().as('n'),
-        // From the index of connector and size: no dead letter's body is read.
-        eb.fn.sum<number | null>('dead_letters.bytes').as('bytes'),
+        // SQLite: from the index of connector and size, no body read; a PostgreSQL row stored before sizes were
+        // recorded is measured.
+        sql<
+          number | null
+        >`sum(coalesce(dead_letters.bytes, octet_length(dead_letters.body) + octet_length(dead_letters.partition_key)))`.as('bytes'),
       ])
       .where('connectors.site_number', '=', siteNumber)
       .executeTakeFirst();

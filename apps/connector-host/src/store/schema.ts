@@ -1,4 +1,4 @@
-import type { Generated, GeneratedAlways } from 'kysely';
+import type { Generated } from 'kysely';
 
 // Table types as Kysely sees them. JSON columns hold TEXT; times are epoch milliseconds.
 
@@ -47,8 +47,8 @@ export interface OutboxChunksTable {
   pending: number;
   /** JSON array of [partition key, source id, body]; never changes. */
   messages: string;
-  /** UTF-8 bytes of `messages`, written with it. */
-  bytes: number;
+  /** UTF-8 bytes of `messages`, written with it; null for a chunk stored before sizes were. */
+  bytes: number | null;
   /** JSON: settled indexes and retry states; null while untouched. */
   state: string | null;
 }
@@ -64,8 +64,8 @@ export interface DeadLettersTable {
   error_code: string;
   error_message: string;
   source_id: string | null;
-  /** UTF-8 bytes of its body and key, computed by the database. */
-  bytes: GeneratedAlways<number>;
+  /** UTF-8 bytes of its body and key (SQLite: computed by the database; PostgreSQL: written with it, or null before). */
+  bytes: Generated<number | null>;
 }
 
 export interface IdempotencyKeysTable {

@@ -81,20 +81,23 @@ export function sharedMigrations(engine: StoreEngine): Record<string, Migration>
     '2026-12-03-013-stored-sizes': {
       async up(db: Kysely<unknown>) {
         // A chunk's stored size, written once with it: the site backlog quota counts bytes without reading (or, on
-        // SQLite, paging in the overflow pages of) the messages themselves.
+        // SQLite, paging in the overflow pages of) the messages themselves. Nullable and not backfilled, so adding it
+        // rewrites and locks nothing on a running cluster: readers take octet_length(messages) where it is null
+        // (chunks stored before, or by an instance not upgraded yet).
         await db.schema
           .alterTable('outbox_chunks')
-          .addColumn('bytes', engine === 'postgres' ? 'bigint' : 'integer', (c) => c.notNull().defaultTo(0))
+          .addColumn('bytes', engine === 'postgres' ? 'bigint' : 'integer')
           .execute();
-        await sql`UPDATE outbox_chunks SET bytes = octet_length(messages)`.execute(db);
-        // A dead letter's size, computed by the database (SQLite: virtual, PostgreSQL: stored) and kept in an index
-        // with its connector, so a site's dead-letter bytes are summed from the index alone.
+        if (engine === 'postgres') {
+          // Written by the instance that dead-letters (postgres-fencing.ts); null before, read as computed.
+          await db.schema.alterTable('dead_letters').addColumn('bytes', 'integer').execute();
+          return;
+        }
+        // SQLite: computed by the database (virtual: adding it rewrites nothing) and kept in an index with its
+        // connector, so a site's dead-letter bytes are summed from the index without reading a body.
         await db.schema
           .alterTable('dead_letters')
-          .addColumn('bytes', 'integer', (c) => {
-            const generated = c.generatedAlwaysAs(sql`octet_length(body) + octet_length(partition_key)`);
-            return engine === 'postgres' ? generated.stored() : generated;
-          })
+          .addColumn('bytes', 'integer', (c) => c.generatedAlwaysAs(sql`octet_length(body) + octet_length(partition_key)`))
           .execute();
         await db.schema.createIndex('dead_letters_bytes_by_connector').on('dead_letters').columns(['connector_id', 'bytes']).execute();
       },

@@ -18,7 +18,7 @@ import { SqliteOutbox } from './sqlite-outbox.js';
 
 beforeAll(() => Logger.overrideLogger(false));
 
-import { A, B, StoreUnderTest } from '../../../../../test/support/store-under-test.js';
+import { A, B, ME, StoreUnderTest } from '../../../../../test/support/store-under-test.js';
 
 const message = (connectorId: string, key: string): NewMessage => ({
   connectorId,
@@ -471,7 +471,7 @@ describe.each(STORE_ENGINES)('migration to stored sizes on %s', (engine) => {
       databasePath: join(dir, 'host.db'),
       databaseUrl: engine === 'postgres' ? await freshDatabaseUrl() : undefined,
       idempotencyRetentionMs: 86_400_000,
-      cluster: { instanceId: 'sizes', partitions: 1, leaseTtlMs: 10_000, renewEveryMs: 2000, leaseMarginMs: 1000, backlogRefreshMs: 1000 },
+      cluster: { instanceId: ME, partitions: 1, leaseTtlMs: 10_000, renewEveryMs: 2000, leaseMarginMs: 1000, backlogRefreshMs: 1000 },
     } as HostConfig;
     const database = new DatabaseService(config);
     try {
@@ -486,12 +486,28 @@ describe.each(STORE_ENGINES)('migration to stored sizes on %s', (engine) => {
       await sql`INSERT INTO dead_letters (connector_id, partition_key, source_id, body, accepted_at, attempts, failed_at, error_code, error_message)
         VALUES (${A}, 'p2', null, '{"n":"é"}', 1, 1, 2, 'X', 'y')`.execute(database.db);
       await database.migrate();
-      const sized = await sql<{ bytes: number }>`SELECT bytes FROM outbox_chunks`.execute(database.db);
-      expect(sized.rows.map((row) => Number(row.bytes))).toEqual([Buffer.byteLength(messages)]);
-      const dead = new DeadLettersRepository(database);
-      expect(await dead.usageForSite(1)).toEqual({ count: 1, bytes: Buffer.byteLength('{"n":"é"}') + 2 });
-    } finally {
       await database.onApplicationShutdown();
+      // The host starting on it: the chunk stored before has no recorded size and is measured.
+      const store = new StoreUnderTest(config);
+      await store.open();
+      try {
+        expect(store.outbox.pendingBytes(A)).toBe(Buffer.byteLength(messages));
+        expect(await new DeadLettersRepository(store.database).usageForSite(1)).toEqual({
+          count: 1,
+          bytes: Buffer.byteLength('{"n":"é"}') + 2,
+        });
+        // Its settlement frees exactly what was counted.
+        const [pending] = [...(await store.outbox.head(A, 10, 1))];
+        const settled = await store.outbox.settleAll(
+          store.fenced([{ connectorId: A, settlement: { delivered: [pending.seq], retry: [], dead: [] } }]),
+        );
+        expect([settled, store.outbox.pendingCount(A), store.outbox.pendingBytes(A)]).toEqual([[1], 0, 0]);
+      } finally {
+        await store.close();
+      }
+    } finally {
+      // Closed already unless the migration failed; closing twice is harmless.
+      await database.onApplicationShutdown().catch(() => undefined);
       rmSync(dir, { recursive: true, force: true });
     }
   });

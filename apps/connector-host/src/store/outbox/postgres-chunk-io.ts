@@ -11,7 +11,9 @@ import { type ChunkRow, pendingOf } from './settlement.js';
 
 /** Chunks read per query while reading a backlog's head. */
 const CHUNKS_PER_READ = 64;
-export const CHUNK_COLUMNS = sql`seq, connector_id, partition, accepted_at, pending, state, bytes`;
+/** A chunk's stored size; one stored before it was recorded (or by an older instance) is measured. */
+export const CHUNK_BYTES = sql`coalesce(bytes, octet_length(messages))`;
+export const CHUNK_COLUMNS = sql`seq, connector_id, partition, accepted_at, pending, state, ${CHUNK_BYTES} AS bytes`;
 
 export interface HeadRead {
   connectorId: string;

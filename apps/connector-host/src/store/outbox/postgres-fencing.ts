@@ -64,8 +64,9 @@ export async function writeFenced(
   if (buried.length > 0) {
     const column = (index: number) => buried.map((row) => row[index]);
     await sql`
-      INSERT INTO dead_letters (connector_id, partition_key, source_id, body, accepted_at, attempts, failed_at, error_code, error_message)
-      SELECT d.connector_id, d.partition_key, d.source_id, d.body, d.accepted_at, d.attempts, d.failed_at, d.error_code, d.error_message
+      INSERT INTO dead_letters (connector_id, partition_key, source_id, body, accepted_at, attempts, failed_at, error_code, error_message, bytes)
+      SELECT d.connector_id, d.partition_key, d.source_id, d.body, d.accepted_at, d.attempts, d.failed_at, d.error_code, d.error_message,
+             octet_length(d.body) + octet_length(d.partition_key)
       FROM unnest(${column(0)}::text[], ${column(1)}::text[], ${column(2)}::text[], ${column(3)}::text[], ${column(4)}::bigint[],
                   ${column(5)}::int[], ${column(6)}::bigint[], ${column(7)}::text[], ${column(8)}::text[], ${buried.map((row) => row.partition)}::int[])
            AS d(connector_id, partition_key, source_id, body, accepted_at, attempts, failed_at, error_code, error_message, partition)

@@ -17,7 +17,7 @@ import {
   type PendingMessage,
   type SettlementItem,
 } from './outbox-store.js';
-import { CHUNK_COLUMNS, insertChunks, notifyAppended, readHead, readMessages } from './postgres-chunk-io.js';
+import { CHUNK_BYTES, CHUNK_COLUMNS, insertChunks, notifyAppended, readHead, readMessages } from './postgres-chunk-io.js';
 import { holdLeases, fenceOf, writeFenced } from './postgres-fencing.js';
 import { recordKeys } from './postgres-idempotency-keys.js';
 import { type PendingSearch, searchChunks } from './outbox-search.js';
@@ -89,7 +89,7 @@ export class PostgresOutbox extends OutboxStore {
 
   async recount(): Promise<void> {
     const { rows } = await sql<{ connector_id: string; partition: number; pending: number; bytes: number }>`
-      SELECT connector_id, partition, sum(pending) AS pending, sum(bytes) AS bytes
+      SELECT connector_id, partition, sum(pending) AS pending, sum(${CHUNK_BYTES}) AS bytes
       FROM outbox_chunks GROUP BY connector_id, partition`.execute(this.db);
     const total = new BacklogCounters();
     const mine = new BacklogCounters();

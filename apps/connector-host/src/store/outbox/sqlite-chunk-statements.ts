@@ -3,7 +3,9 @@ import type { BacklogCount } from './backlog-counters.js';
 import type { SearchedChunk } from './outbox-search.js';
 import type { ChunkRow } from './settlement.js';
 
-const COLUMNS = 'seq, connector_id, partition, accepted_at, pending, state, bytes';
+// A chunk stored before its size was (migration 013) is measured once read.
+const BYTES = 'coalesce(bytes, octet_length(messages))';
+const COLUMNS = `seq, connector_id, partition, accepted_at, pending, state, ${BYTES} AS bytes`;
 
 /** The SQLite outbox's statements on its chunk table, prepared once per connection. */
 export class SqliteChunkStatements {
@@ -35,7 +37,7 @@ export class SqliteChunkStatements {
     this.updateState = sqlite.prepare('UPDATE outbox_chunks SET pending = ?, state = ? WHERE seq = ?');
     this.remove = sqlite.prepare('DELETE FROM outbox_chunks WHERE seq = ?');
     this.countStored = sqlite.prepare(
-      'SELECT connector_id AS connectorId, sum(pending) AS pending, sum(bytes) AS bytes FROM outbox_chunks GROUP BY connector_id',
+      `SELECT connector_id AS connectorId, sum(pending) AS pending, sum(${BYTES}) AS bytes FROM outbox_chunks GROUP BY connector_id`,
     );
   }
 
