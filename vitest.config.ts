@@ -25,6 +25,7 @@ const onPostgres = [
   'test/webhook.e2e.spec.ts',
   'test/idle-connectors.e2e.spec.ts',
   'test/fair-share.e2e.spec.ts',
+  'test/hot-profile.e2e.spec.ts',
   'test/stats.e2e.spec.ts',
   'test/kinesis-roles.e2e.spec.ts',
 ];

@@ -27,7 +27,10 @@ export class DeliveryWorker {
   private readonly logger: Logger;
   /** Waits for something to do: new messages, a settled call, a due retry, a set-up change or stop. */
   private readonly sleeper = new WakeableSleep();
-  /** Back-off waits: ended only by stop, so new messages cannot make the loop hammer a failing destination. */
+  /**
+   * Back-off and linger waits: ended only by stop, so new messages cannot make the loop hammer a failing
+   * destination, and a stop never waits out a linger.
+   */
   private readonly backoff = new WakeableSleep();
   private readonly accounting: RoundAccounting;
   private readonly arrivals: ArrivalGap;
@@ -136,11 +139,15 @@ export class DeliveryWorker {
       return;
     }
     // A partial batch waits up to the linger, counted from its oldest message, so a flood fills batches while a
-    // trickle leaves at once; the linger grows towards the latency budget as the host gets busy.
+    // trickle leaves at once; the linger grows towards the latency budget as the host gets busy. Only for arrivals:
+    // a batch that left messages behind (their profiles in flight, or waiting on a retry) goes now, since waiting
+    // cannot add them, and each of those profiles' next message leaves once this call settles.
     let waited = false;
     const lingerLeft = this.deps.linger.lingerMs(this.arrivals.ms) - (Date.now() - selection.batch[0].accepted_at);
-    if (selection.batch.length < limits.maxBatchMessages && lingerLeft > 0) {
-      await new Promise((resolve) => setTimeout(resolve, lingerLeft));
+    const leftBehind = outbox.deliverableCount(this.row.id) - this.messagesInFlight - selection.batch.length;
+    if (selection.batch.length < limits.maxBatchMessages && leftBehind <= 0 && lingerLeft > 0) {
+      // Ended early only by stop: new arrivals join when it ends.
+      await this.backoff.sleep(lingerLeft);
       waited = true;
     }
     if (this.deps.slots.queued > 0 || this.deps.slots.inUse >= this.deps.slots.size) waited = true;
