@@ -186,6 +186,7 @@ async function loadWithFault(
   events: number,
   at: number,
   fault: () => Promise<void>,
+  profiles = 300,
 ): Promise<LoadResult & { seconds: number }> {
   let running: Promise<void> | undefined;
   const started = Date.now();
@@ -193,7 +194,7 @@ async function loadWithFault(
     url: cluster.url,
     sourceId: SOURCE_ID,
     events,
-    profiles: 300,
+    profiles,
     batchSize: 30,
     concurrency: 3,
     batchDeadlineMs: 90_000,
@@ -239,6 +240,41 @@ describe.sequential('fault suite, PostgreSQL section', { timeout: 240_000 }, () 
       expect(verdict.missing).toBe(0);
       expect(verdict.orderViolations).toBe(0);
       expect(takeover).toBeLessThan(30);
+    } finally {
+      await cluster.stop();
+    }
+  });
+
+  it('kill -9 of one instance under a journey storm (24 profiles, 150 messages each): nothing lost, order kept', async () => {
+    const stream = 'cluster-kill9-storm';
+    const cluster = await threeInstances(stream);
+    let takeover = Infinity;
+    try {
+      const victim = cluster.hosts[1];
+      const load = await loadWithFault(
+        cluster,
+        3600,
+        1200,
+        async () => {
+          cluster.inRotation.delete(victim);
+          await victim.kill('SIGKILL');
+          takeover = await heldOnlyBy(cluster.hosts[0], ['a', 'c'], Date.now());
+        },
+        24,
+      );
+      const { records, seconds } = await drained(kinesis, stream, load.accepted);
+      const verdict = record(
+        judge(
+          'PG: kill -9 of 1 of 3 under a journey storm (24 profiles)',
+          load.accepted,
+          records,
+          seconds,
+          `partitions taken over in ${takeover} s, drained ${seconds} s after the load, ${load.retries} requests retried, load ${load.seconds} s`,
+        ),
+      );
+      expect(verdict.accepted).toBe(3600);
+      expect(verdict.missing).toBe(0);
+      expect(verdict.orderViolations).toBe(0);
     } finally {
       await cluster.stop();
     }

@@ -169,6 +169,31 @@ describe.sequential('fault suite', { timeout: 180_000 }, () => {
     expect(verdict.orderViolations).toBe(0);
   });
 
+  it('kill -9 of the host three times under a journey storm (24 profiles, 150 messages each): nothing lost, order kept', async () => {
+    const stream = 'fault-kill9-storm';
+    await kinesis.createStream(stream, 2);
+    const host = await startHost(kinesis.endpoint);
+    await connect(host, stream);
+    const load = await loadWithKills(host, SOURCE_ID, 3600, [900, 1800, 2700], 24);
+    const loadEnded = Date.now();
+    const { records } = await drained(kinesis, stream, load.accepted);
+    const drainSeconds = (Date.now() - loadEnded) / 1000;
+    await host.kill('SIGTERM');
+    const verdict = record(
+      judge(
+        'kill -9 x3 under a journey storm (24 profiles)',
+        load.accepted,
+        records,
+        drainSeconds,
+        `${load.kills} kills, ${load.retries} requests retried, drained ${drainSeconds} s after the load`,
+      ),
+    );
+    expect(load.kills).toBe(3);
+    expect(verdict.accepted).toBe(3600);
+    expect(verdict.missing).toBe(0);
+    expect(verdict.orderViolations).toBe(0);
+  });
+
   it('SIGTERM under load: nothing lost, nothing sent twice', async () => {
     const stream = 'fault-sigterm';
     await kinesis.createStream(stream, 2);

@@ -4,12 +4,16 @@ import { generateLoad, type LoadResult } from './load-generator.js';
 /** The load of the crash and outage scenarios: 300 profiles, batches of 30, two lanes. */
 const SHAPE = { profiles: 300, batchSize: 30, concurrency: 2 };
 
-/** Posts `events` while killing the host with SIGKILL (and starting it again) once each `killsAt` count was accepted. */
+/**
+ * Posts `events` while killing the host with SIGKILL (and starting it again) once each `killsAt` count was
+ * accepted; `profiles`: how many profiles share them (fewer: each posts more often, as in a journey storm).
+ */
 export async function loadWithKills(
   host: HostProcess,
   sourceId: string,
   events: number,
   killsAt: readonly number[],
+  profiles = SHAPE.profiles,
 ): Promise<LoadResult & { kills: number }> {
   let kills = 0;
   const load = await generateLoad({
@@ -17,6 +21,7 @@ export async function loadWithKills(
     sourceId,
     events,
     ...SHAPE,
+    profiles,
     onProgress: async (accepted) => {
       if (kills < killsAt.length && accepted >= killsAt[kills]) {
         kills++;
