@@ -143,7 +143,7 @@ export async function skewedLatency(
   }
 }
 
-async function waitForRecords(context: BenchContext, count: number, timeoutMs: number): Promise<SinkStats> {
+export async function waitForRecords(context: BenchContext, count: number, timeoutMs: number): Promise<SinkStats> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const stats = await context.sinkCall<SinkStats>('/__stats');

@@ -5,13 +5,17 @@ import { sourceIdOf } from './message-fixture.js';
 // Posts events to the host like the platform: batches of events, each a distinct profile with one partner id.
 // argv: url mode(max|rate) arg1 arg2 batchSize
 // env: BENCH_SOURCES (default 1): events go round-robin to that many audiences (the bench's connectors);
-//      BENCH_HOT_SHARE (e.g. 0.9): that share goes to the first audience, the rest round-robin to the others.
+//      BENCH_HOT_SHARE (e.g. 0.9): that share goes to the first audience, the rest round-robin to the others;
+//      BENCH_PROFILES (e.g. 1): events repeat that many profiles in turn, instead of a new profile each.
 //   max  <events> <concurrency>: as fast as the host takes them
 //   rate <eventsPerSecond> <seconds>: a fixed offered load; timestamp = send time, so the sink can time delivery
 const [url, mode, first, second, batchArg = '100'] = process.argv.slice(2);
 const batchSize = Number(batchArg);
 const sources = Number(process.env.BENCH_SOURCES ?? 1);
 const hotShare = Number(process.env.BENCH_HOT_SHARE ?? 0);
+const profiles = Number(process.env.BENCH_PROFILES ?? 0);
+let profileTurn = 0;
+const nextProfileId = () => (profiles > 0 ? `profile-${profileTurn++ % profiles}` : randomUUID());
 let sent = 0;
 let rest = 0;
 
@@ -30,7 +34,7 @@ function batch(size: number): string {
     sourceId: nextSource(),
     callType: 'NEW',
     timestamp: now,
-    profile: { profileId: randomUUID(), partnerIds: { '33': ['4'] }, properties: { last_category: '5678' } },
+    profile: { profileId: nextProfileId(), partnerIds: { '33': ['4'] }, properties: { last_category: '5678' } },
   }));
   return JSON.stringify({ events });
 }
