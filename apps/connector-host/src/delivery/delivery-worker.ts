@@ -44,7 +44,6 @@ export class DeliveryWorker {
   private readonly budget: LeaseBudget;
   private stopping = false;
   private running?: Promise<void>;
-  private readonly skipInFlight = (key: string) => this.keysInFlight.has(key);
 
   constructor(
     private row: ConnectorRow,
@@ -255,7 +254,14 @@ export class DeliveryWorker {
     // calls may settle: the profiles in flight are fixed as of now, so a profile whose call settles mid-read
     // is skipped whole, not from the middle of its backlog on (which would send a later message first).
     const inFlight = ownership.shared ? new Set(this.keysInFlight) : this.keysInFlight;
-    const skipKey = ownership.shared ? (key: string) => inFlight.has(key) : this.skipInFlight;
+    // Only a profile's oldest pending message can go (one per profile per batch, in order): the read keeps that one
+    // and passes over the rest, so a busy profile's backlog costs a lookup per message, not a message read out.
+    const seen = new Set<string>();
+    const skipKey = (key: string) => {
+      if (inFlight.has(key) || seen.has(key)) return true;
+      seen.add(key);
+      return false;
+    };
     const head = await outbox.head(this.row.id, limits.maxBatchMessages, SCAN_PAGES + this.calls.size, skipKey);
     return selectBatch(this.budget.sendable(head, limits), Date.now(), limits);
   }
