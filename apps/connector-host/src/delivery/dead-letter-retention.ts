@@ -1,5 +1,6 @@
-import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { errorMessage } from '../common/error-message.js';
+import { PeriodicJob } from '../common/periodic-job.js';
 import { HOST_CONFIG, type HostConfig } from '../config/host.config.js';
 import { DeadLettersRepository } from '../store/dead-letters.repository.js';
 
@@ -11,22 +12,18 @@ const BATCH = 5000;
  * a destination that refuses everything cannot fill the disk with them over weeks.
  */
 @Injectable()
-export class DeadLetterRetention implements OnModuleInit, OnModuleDestroy {
+export class DeadLetterRetention extends PeriodicJob {
   private readonly logger = new Logger(DeadLetterRetention.name);
-  private timer?: NodeJS.Timeout;
 
   constructor(
     @Inject(HOST_CONFIG) private readonly config: HostConfig,
     private readonly deadLetters: DeadLettersRepository,
-  ) {}
-
-  onModuleInit(): void {
-    this.timer = setInterval(() => void this.purge(), PURGE_EVERY_MS).unref();
-    void this.purge();
+  ) {
+    super(PURGE_EVERY_MS);
   }
 
-  onModuleDestroy(): void {
-    clearInterval(this.timer);
+  protected runOnce(): Promise<number> {
+    return this.purge();
   }
 
   /** Returns how many went; a store that is down is tried again next round. */

@@ -1,20 +1,19 @@
 import { Logger } from '@nestjs/common';
 import { errorMessage } from '../common/error-message.js';
-import type { ConnectorInstance, DeliveryLimits, DeliveryOutcome } from '@event-connectors/connector-sdk';
+import type { ConnectorInstance, DeliveryLimits } from '@event-connectors/connector-sdk';
 import type { ConnectorRow } from '../store/connectors.repository.js';
 import type { Fence, PendingMessage } from '../store/outbox/outbox-store.js';
 import { LeaseBudget } from './lease-budget.js';
-import { ArrivalGap } from './linger-policy.js';
+import { ArrivalGap, lingerLeft } from './linger-policy.js';
 import { deliveredRows, RoundAccounting, type WorkerStatus } from './round-accounting.js';
-import { type BatchSelection, selectBatch, toDeliveryMessage } from './select-batch.js';
+import { type BatchSelection, firstOfEachProfile, selectBatch, toDeliveryMessage } from './select-batch.js';
 import { settleOutcomes } from './settle-outcomes.js';
+import { deliverWithinBudget } from './budgeted-call.js';
 import { WakeableSleep } from './wakeable-sleep.js';
 import type { WorkerDependencies } from './worker-dependencies.js';
 
 /** How far past the head a selection looks for due messages, in batches (plus one per call in flight). */
 const SCAN_PAGES = 8;
-/** How long past its budget a call may take to end on its own (its abort landing) before its slot is taken back. */
-const OVERDUE_GRACE_MS = 1000;
 
 /**
  * The delivery loop of one connector: reads its backlog from the store, sends batches within the connector's
@@ -104,9 +103,8 @@ export class DeliveryWorker {
   /** Starts at most one call, or waits for the reason it cannot. */
   private async dispatch(): Promise<void> {
     const { config, outbox } = this.deps;
-    // Full, or nothing stored (in this instance's partitions) that is not already in flight: a settled call or new
-    // messages wake the loop. An idle connector costs no query, no timer and no open client.
-    // A stalled destination (the breaker open) gets one call at a time: it holds no more of the host's slots.
+    // Full, or nothing stored here that is not in flight: a settled call or new messages wake the loop (an idle
+    // connector costs no query, timer or client). A stalled destination gets one call at a time.
     const maxInFlight = this.accounting.stalled ? 1 : config.maxInFlight;
     if (this.calls.size >= maxInFlight || outbox.deliverableCount(this.row.id) - this.messagesInFlight <= 0) {
       await this.sleeper.sleep(Infinity);
@@ -137,16 +135,14 @@ export class DeliveryWorker {
       await this.sleepUntilDue(selection);
       return;
     }
-    // A partial batch waits up to the linger, counted from its oldest message, so a flood fills batches while a
-    // trickle leaves at once; the linger grows towards the latency budget as the host gets busy. Only for arrivals:
-    // a batch that left messages behind (their profiles in flight, or waiting on a retry) goes now, since waiting
-    // cannot add them, and each of those profiles' next message leaves once this call settles.
     let waited = false;
-    const lingerLeft = this.deps.linger.lingerMs(this.arrivals.ms) - (Date.now() - selection.batch[0].accepted_at);
-    const leftBehind = outbox.deliverableCount(this.row.id) - this.messagesInFlight - selection.batch.length;
-    if (selection.batch.length < limits.maxBatchMessages && leftBehind <= 0 && lingerLeft > 0) {
+    const lingerMs = lingerLeft(selection.batch, limits.maxBatchMessages, {
+      lingerMs: this.deps.linger.lingerMs(this.arrivals.ms),
+      leftBehind: outbox.deliverableCount(this.row.id) - this.messagesInFlight - selection.batch.length,
+    });
+    if (lingerMs > 0) {
       // Ended early only by stop: new arrivals join when it ends.
-      await this.backoff.sleep(lingerLeft);
+      await this.backoff.sleep(lingerMs);
       waited = true;
     }
     if (this.deps.slots.queued > 0 || this.deps.slots.inUse >= this.deps.slots.size) waited = true;
@@ -202,29 +198,12 @@ export class DeliveryWorker {
     const { config, trace } = this.deps;
     const row = this.row;
     const startedAt = Date.now();
-    let outcomes: DeliveryOutcome[];
     // The host's budget for the call, short while the destination is stalled: a call that gets no answer gives its
     // slot back then, and its messages go again later.
     const budgetMs = this.accounting.stalled ? config.stalledCallBudgetMs : config.callBudgetMs;
-    const budget = AbortSignal.timeout(budgetMs);
-    let holdsSlot = true;
-    const releaseSlot = () => {
-      if (!holdsSlot) return;
-      holdsSlot = false;
-      this.deps.slots.release(row.site_number);
-    };
-    // A plugin that ignores its signal still gives the host's slot back soon after the budget: its messages stay
-    // held (in flight, in order) until it answers, but no other tenant waits for it.
-    const overdue = setTimeout(() => {
-      this.logger.warn(`a call outlived its budget of ${budgetMs} ms (the connector ignores its signal): its call slot is given back`);
-      releaseSlot();
-    }, budgetMs + OVERDUE_GRACE_MS);
-    try {
-      outcomes = await instance.deliver(batch.map(toDeliveryMessage), { signal: budget });
-    } finally {
-      clearTimeout(overdue);
-      releaseSlot();
-    }
+    const release = () => this.deps.slots.release(row.site_number);
+    const overdue = () => this.logger.warn(`a call outlived its ${budgetMs} ms budget (its connector ignores the signal): slot given back`);
+    const outcomes = await deliverWithinBudget(instance, batch.map(toDeliveryMessage), budgetMs, release, overdue);
     const finishedAt = Date.now();
     const result = settleOutcomes(batch, outcomes, finishedAt, config);
     await this.deps.settle.settle(row.id, result, fence);
@@ -254,15 +233,7 @@ export class DeliveryWorker {
     // calls may settle: the profiles in flight are fixed as of now, so a profile whose call settles mid-read
     // is skipped whole, not from the middle of its backlog on (which would send a later message first).
     const inFlight = ownership.shared ? new Set(this.keysInFlight) : this.keysInFlight;
-    // Only a profile's oldest pending message can go (one per profile per batch, in order): the read keeps that one
-    // and passes over the rest, so a busy profile's backlog costs a lookup per message, not a message read out.
-    const seen = new Set<string>();
-    const skipKey = (key: string) => {
-      if (inFlight.has(key) || seen.has(key)) return true;
-      seen.add(key);
-      return false;
-    };
-    const head = await outbox.head(this.row.id, limits.maxBatchMessages, SCAN_PAGES + this.calls.size, skipKey);
+    const head = await outbox.head(this.row.id, limits.maxBatchMessages, SCAN_PAGES + this.calls.size, firstOfEachProfile(inFlight));
     return selectBatch(this.budget.sendable(head, limits), Date.now(), limits);
   }
 

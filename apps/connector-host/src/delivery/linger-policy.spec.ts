@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { ArrivalGap, LingerPolicy } from './linger-policy.js';
+import { ArrivalGap, LingerPolicy, lingerLeft } from './linger-policy.js';
 
 const policies: LingerPolicy[] = [];
 const policy = (base: number, budget: number) => {
@@ -38,5 +38,17 @@ describe('ArrivalGap', () => {
     expect(gap.ms).toBe(600);
     for (let at = 100_010; at < 100_200; at += 10) gap.arrived(at);
     expect(gap.ms).toBeLessThan(20);
+  });
+});
+
+describe('lingerLeft', () => {
+  const batch = [{ accepted_at: 1000 }];
+  it('waits the rest of the linger for a partial batch that left nothing behind', () => {
+    expect(lingerLeft(batch, 500, { lingerMs: 50, leftBehind: 0 }, 1020)).toBe(30);
+    expect(lingerLeft(batch, 500, { lingerMs: 50, leftBehind: 0 }, 1080)).toBe(0);
+  });
+  it('sends at once a full batch, or one that left messages behind (their profiles in flight)', () => {
+    expect(lingerLeft(batch, 1, { lingerMs: 50, leftBehind: 0 }, 1000)).toBe(0);
+    expect(lingerLeft(batch, 500, { lingerMs: 50, leftBehind: 3 }, 1000)).toBe(0);
   });
 });

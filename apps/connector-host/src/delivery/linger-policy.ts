@@ -50,6 +50,22 @@ export class LingerPolicy {
   }
 }
 
+/**
+ * How long a selected batch waits before its call: up to the linger, counted from its oldest message, so a flood
+ * fills batches while a trickle leaves at once. Only for arrivals: a full batch, or one that left messages behind
+ * (`leftBehind`: their profiles in flight, or waiting on a retry), goes now, since waiting cannot add them, and
+ * each of those profiles' next message leaves once this call settles.
+ */
+export function lingerLeft(
+  batch: readonly { accepted_at: number }[],
+  maxBatchMessages: number,
+  { lingerMs, leftBehind }: { lingerMs: number; leftBehind: number },
+  now = Date.now(),
+): number {
+  if (batch.length === 0 || batch.length >= maxBatchMessages || leftBehind > 0) return 0;
+  return Math.max(0, lingerMs - (now - batch[0].accepted_at));
+}
+
 /** The smoothed gap between a connector's arrivals; long silences count as at most `capMs`, so it adapts fast. */
 export class ArrivalGap {
   private lastAt?: number;

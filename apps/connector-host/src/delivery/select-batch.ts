@@ -37,6 +37,19 @@ export function selectBatch(head: Iterable<PendingMessage>, now: number, limits:
   return { batch, nextDueAt };
 }
 
+/**
+ * What a backlog read passes over: profiles in flight, and every message of a profile after its oldest (only that
+ * one can go: one per profile per batch, in order), so a busy profile costs a lookup per message, not a read-out.
+ */
+export function firstOfEachProfile(inFlight: ReadonlySet<string>): (key: string) => boolean {
+  const seen = new Set<string>();
+  return (key) => {
+    if (inFlight.has(key) || seen.has(key)) return true;
+    seen.add(key);
+    return false;
+  };
+}
+
 /** A stored message as its connector gets it: the host's id for it, its key and its body. */
 export function toDeliveryMessage(message: PendingMessage): DeliveryMessage {
   return { id: String(message.seq), partitionKey: message.partition_key, body: message.body };

@@ -1,5 +1,6 @@
-import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { errorMessage } from '../common/error-message.js';
+import { PeriodicJob } from '../common/periodic-job.js';
 import { TrafficStatsRepository } from '../store/traffic/traffic-stats.repository.js';
 import { STATS_WINDOWS, windowStart } from './traffic-view.js';
 
@@ -9,19 +10,15 @@ const KEPT_DAYS = STATS_WINDOWS[STATS_WINDOWS.length - 1];
 
 /** Forgets the statistics' days past the longest window, at boot and every hour. */
 @Injectable()
-export class TrafficRetention implements OnModuleInit, OnModuleDestroy {
+export class TrafficRetention extends PeriodicJob {
   private readonly logger = new Logger(TrafficRetention.name);
-  private timer?: NodeJS.Timeout;
 
-  constructor(private readonly traffic: TrafficStatsRepository) {}
-
-  onModuleInit(): void {
-    this.timer = setInterval(() => void this.purge(), PURGE_EVERY_MS).unref();
-    void this.purge();
+  constructor(private readonly traffic: TrafficStatsRepository) {
+    super(PURGE_EVERY_MS);
   }
 
-  onModuleDestroy(): void {
-    clearInterval(this.timer);
+  protected runOnce(): Promise<number> {
+    return this.purge();
   }
 
   /** Returns how many rows went; a store that is down is tried again next round. */

@@ -5,6 +5,7 @@ import type { DecodedChunks } from './decoded-chunks.js';
 import { type ChunkMessage, decodeMessages, encodeMessages } from './outbox-chunk.js';
 import { chunksByConnector } from './outbox-grouping.js';
 import type { AppendedChunk, NewMessage, PendingMessage } from './outbox-store.js';
+import type { SearchedChunk } from './outbox-search.js';
 import { type ChunkRow, pendingOf } from './settlement.js';
 
 // The PostgreSQL outbox's reads and appends of chunks (see postgres-outbox.ts).
@@ -136,4 +137,21 @@ export async function notifyAppended(trx: Transaction<Database>, chunks: readonl
     counts.set(id, entry);
   }
   await sql`SELECT pg_notify(${signals.outboxChannel}, ${signals.appendedPayload([...counts.values()])})`.execute(trx);
+}
+
+/** A page of an operator's search: chunks before `beforeSeq` (of one connector, or all), newest first. */
+export async function searchPage(
+  db: Kysely<Database>,
+  connectorId: string | undefined,
+  beforeSeq: number,
+  count: number,
+): Promise<SearchedChunk[]> {
+  let query = db
+    .selectFrom('outbox_chunks')
+    .select(['seq', 'connector_id', 'accepted_at', 'state', 'messages'])
+    .where('seq', '<', beforeSeq)
+    .orderBy('seq', 'desc')
+    .limit(count);
+  if (connectorId !== undefined) query = query.where('connector_id', '=', connectorId);
+  return query.execute();
 }

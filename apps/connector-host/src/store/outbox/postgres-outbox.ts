@@ -17,7 +17,7 @@ import {
   type PendingMessage,
   type SettlementItem,
 } from './outbox-store.js';
-import { CHUNK_BYTES, CHUNK_COLUMNS, insertChunks, notifyAppended, readHead, readMessages } from './postgres-chunk-io.js';
+import { CHUNK_BYTES, CHUNK_COLUMNS, insertChunks, searchPage, notifyAppended, readHead, readMessages } from './postgres-chunk-io.js';
 import { holdLeases, fenceOf, writeFenced } from './postgres-fencing.js';
 import { recordKeys } from './postgres-idempotency-keys.js';
 import { type PendingSearch, searchChunks } from './outbox-search.js';
@@ -228,20 +228,7 @@ export class PostgresOutbox extends OutboxStore {
   }
 
   async find(filter: MessageFilter, limit: number): Promise<PendingSearch> {
-    return searchChunks(
-      async (connectorId, beforeSeq, count) => {
-        let query = this.db
-          .selectFrom('outbox_chunks')
-          .select(['seq', 'connector_id', 'accepted_at', 'state', 'messages'])
-          .where('seq', '<', beforeSeq)
-          .orderBy('seq', 'desc')
-          .limit(count);
-        if (connectorId !== undefined) query = query.where('connector_id', '=', connectorId);
-        return query.execute();
-      },
-      filter,
-      limit,
-    );
+    return searchChunks((connectorId, beforeSeq, count) => searchPage(this.db, connectorId, beforeSeq, count), filter, limit);
   }
 
   /** After a settlement or expiry committed: removed chunks leave the cache, settled messages the backlogs. */
