@@ -45,12 +45,18 @@ export interface OutboxChunksTable {
   accepted_at: number;
   /** How many of its messages are not settled yet. */
   pending: number;
-  /** JSON array of [partition key, source id, body]; never changes. */
+  /** JSON array of [partition key, source id, body]; never changes. PostgreSQL only: SQLite's are in `outbox_chunk_messages`. */
   messages: string;
-  /** UTF-8 bytes of `messages`, written with it; null for a chunk stored before sizes were. */
+  /** UTF-8 bytes of `messages`, written with it; null for a chunk stored before sizes were (never on SQLite). */
   bytes: number | null;
   /** JSON: settled indexes and retry states; null while untouched. */
   state: string | null;
+}
+
+/** SQLite: a chunk's messages apart from its row, which settlements rewrite (migration 014). */
+export interface OutboxChunkMessagesTable {
+  seq: number;
+  messages: string;
 }
 
 export interface DeadLettersTable {
@@ -139,5 +145,6 @@ export interface Database {
   connectors: ConnectorsTable;
   bindings: BindingsTable;
   outbox_chunks: OutboxChunksTable;
+  outbox_chunk_messages: OutboxChunkMessagesTable;
   dead_letters: DeadLettersTable;
 }

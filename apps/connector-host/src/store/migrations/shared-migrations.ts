@@ -102,6 +102,21 @@ export function sharedMigrations(engine: StoreEngine): Record<string, Migration>
         await db.schema.createIndex('dead_letters_bytes_by_connector').on('dead_letters').columns(['connector_id', 'bytes']).execute();
       },
     },
+    '2026-12-04-014-chunk-messages-apart': {
+      async up(db: Kysely<unknown>) {
+        if (engine !== 'sqlite') return;
+        // SQLite rewrites a whole record, overflow pages included, when one column of it changes: a settlement that
+        // marks one message of a 1,000-message chunk done rewrote ~300 KB (1.5 ms a commit, the hot-profile limit).
+        // Messages move to a table of their own, written once; the chunk row keeps only what settlements change.
+        // PostgreSQL keeps them in place: TOAST leaves an unchanged large value where it is.
+        await sql`CREATE TABLE outbox_chunk_messages (
+          seq INTEGER PRIMARY KEY REFERENCES outbox_chunks(seq) ON DELETE CASCADE,
+          messages TEXT NOT NULL)`.execute(db);
+        await sql`INSERT INTO outbox_chunk_messages (seq, messages) SELECT seq, messages FROM outbox_chunks`.execute(db);
+        await sql`UPDATE outbox_chunks SET bytes = octet_length(messages) WHERE bytes IS NULL`.execute(db);
+        await sql`ALTER TABLE outbox_chunks DROP COLUMN messages`.execute(db);
+      },
+    },
     '2026-12-03-009-tenant-identities': {
       async up(db: Kysely<unknown>) {
         // What the host issues each site (tenant), once: its external ID for roles of the site's cloud accounts.

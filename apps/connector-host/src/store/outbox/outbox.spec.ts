@@ -119,7 +119,8 @@ describe.each(STORE_ENGINES)('the outbox on %s: commits, pages, settlements, exp
         (
           await sql<{
             n: number | null;
-          }>`SELECT sum(octet_length(messages)) AS n FROM outbox_chunks WHERE connector_id = ${connectorId}`.execute(database.db)
+          }>`SELECT sum(octet_length(messages)) AS n FROM ${sql.raw(engine === 'sqlite' ? 'outbox_chunk_messages JOIN outbox_chunks USING (seq)' : 'outbox_chunks')}
+             WHERE connector_id = ${connectorId}`.execute(database.db)
         ).rows[0].n ?? 0,
       );
     await accept([message(A, 'a1'), { connectorId: A, partitionKey: 'a2', sourceId: null, body: '{"name":"Zoë ☃ \u{1F600}"}' }]);
@@ -317,7 +318,7 @@ describe('the outbox on SQLite only', () => {
     const { appended } = await outbox.commitGroup([{ messages: [message(A, 'a1'), message(A, 'a2')], acceptedAt: 1000 }]);
     outbox.committed(appended);
     // Blank the stored copy: only the in-memory one can still answer.
-    store.database.sqlite.prepare("UPDATE outbox_chunks SET messages = '[]' WHERE seq = ?").run(appended[0].seq);
+    store.database.sqlite.prepare("UPDATE outbox_chunk_messages SET messages = '[]' WHERE seq = ?").run(appended[0].seq);
     expect(outbox.page(A, 0, 10).map((m) => [m.partition_key, m.source_id, m.body])).toEqual([
       ['a1', 'src', JSON.stringify({ profileId: 'a1' })],
       ['a2', 'src', JSON.stringify({ profileId: 'a2' })],

@@ -3,9 +3,8 @@ import type { BacklogCount } from './backlog-counters.js';
 import type { SearchedChunk } from './outbox-search.js';
 import type { ChunkRow } from './settlement.js';
 
-// A chunk stored before its size was (migration 013) is measured once read.
-const BYTES = 'coalesce(bytes, octet_length(messages))';
-const COLUMNS = `seq, connector_id, partition, accepted_at, pending, state, ${BYTES} AS bytes`;
+// Messages live in outbox_chunk_messages (migration 014): a settlement rewrites only the small chunk row.
+const COLUMNS = 'seq, connector_id, partition, accepted_at, pending, state, bytes';
 
 /** The SQLite outbox's statements on its chunk table, prepared once per connection. */
 export class SqliteChunkStatements {
@@ -15,7 +14,8 @@ export class SqliteChunkStatements {
     one: Statement<[string, number, number], SearchedChunk>;
   };
 
-  readonly insert: Statement<[string, number, number, string, number]>;
+  readonly insert: Statement<[string, number, number, number]>;
+  readonly insertMessages: Statement<[number, string]>;
   readonly chunksFrom: Statement<[string, number, number], ChunkRow>;
   readonly oneChunk: Statement<[number], ChunkRow>;
   readonly chunkMessages: Statement<[number], { messages: string }>;
@@ -26,29 +26,31 @@ export class SqliteChunkStatements {
   readonly countStored: Statement<[], BacklogCount>;
 
   constructor(sqlite: Database) {
-    this.insert = sqlite.prepare('INSERT INTO outbox_chunks (connector_id, accepted_at, pending, messages, bytes) VALUES (?, ?, ?, ?, ?)');
+    this.insert = sqlite.prepare('INSERT INTO outbox_chunks (connector_id, accepted_at, pending, bytes) VALUES (?, ?, ?, ?)');
+    this.insertMessages = sqlite.prepare('INSERT INTO outbox_chunk_messages (seq, messages) VALUES (?, ?)');
     this.chunksFrom = sqlite.prepare(`SELECT ${COLUMNS} FROM outbox_chunks WHERE connector_id = ? AND seq >= ? ORDER BY seq LIMIT ?`);
     this.oneChunk = sqlite.prepare(`SELECT ${COLUMNS} FROM outbox_chunks WHERE seq = ?`);
-    this.chunkMessages = sqlite.prepare('SELECT messages FROM outbox_chunks WHERE seq = ?');
+    this.chunkMessages = sqlite.prepare('SELECT messages FROM outbox_chunk_messages WHERE seq = ?');
     this.expiredChunks = sqlite.prepare(
       `SELECT ${COLUMNS} FROM outbox_chunks WHERE connector_id = ? AND accepted_at < ? ORDER BY seq LIMIT ?`,
     );
     this.oldest = sqlite.prepare('SELECT accepted_at FROM outbox_chunks WHERE connector_id = ? ORDER BY seq LIMIT 1');
     this.updateState = sqlite.prepare('UPDATE outbox_chunks SET pending = ?, state = ? WHERE seq = ?');
+    // Its messages go with it (ON DELETE CASCADE), as they do when its connector is deleted.
     this.remove = sqlite.prepare('DELETE FROM outbox_chunks WHERE seq = ?');
     this.countStored = sqlite.prepare(
-      `SELECT connector_id AS connectorId, sum(pending) AS pending, sum(${BYTES}) AS bytes FROM outbox_chunks GROUP BY connector_id`,
+      `SELECT connector_id AS connectorId, sum(pending) AS pending, sum(bytes) AS bytes FROM outbox_chunks GROUP BY connector_id`,
     );
   }
 
   /** A page of an operator's search, on the read connection `reader`: chunks before `beforeSeq`, newest first. */
   searchPage(reader: Database, connectorId: string | undefined, beforeSeq: number, count: number): SearchedChunk[] {
     if (this.searches?.reader !== reader) {
-      const columns = 'seq, connector_id, accepted_at, state, messages';
+      const from = 'SELECT c.seq, c.connector_id, c.accepted_at, c.state, m.messages FROM outbox_chunks c JOIN outbox_chunk_messages m USING (seq)';
       this.searches = {
         reader,
-        any: reader.prepare(`SELECT ${columns} FROM outbox_chunks WHERE seq < ? ORDER BY seq DESC LIMIT ?`),
-        one: reader.prepare(`SELECT ${columns} FROM outbox_chunks WHERE connector_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?`),
+        any: reader.prepare(`${from} WHERE c.seq < ? ORDER BY c.seq DESC LIMIT ?`),
+        one: reader.prepare(`${from} WHERE c.connector_id = ? AND c.seq < ? ORDER BY c.seq DESC LIMIT ?`),
       };
     }
     return connectorId === undefined ? this.searches.any.all(beforeSeq, count) : this.searches.one.all(connectorId, beforeSeq, count);

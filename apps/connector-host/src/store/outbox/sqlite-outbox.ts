@@ -206,8 +206,9 @@ export class SqliteOutbox extends OutboxStore {
     for (const { connectorId, partition, messages: chunk } of chunksByConnector(messages, 1)) {
       const encoded = encodeMessages(chunk);
       const bytes = Buffer.byteLength(encoded);
-      const { lastInsertRowid } = this.sql.insert.run(connectorId, acceptedAt, chunk.length, encoded, bytes);
-      appended.push({ seq: Number(lastInsertRowid), connectorId, partition, messages: chunk, bytes });
+      const seq = Number(this.sql.insert.run(connectorId, acceptedAt, chunk.length, bytes).lastInsertRowid);
+      this.sql.insertMessages.run(seq, encoded);
+      appended.push({ seq, connectorId, partition, messages: chunk, bytes });
     }
     return appended;
   }
