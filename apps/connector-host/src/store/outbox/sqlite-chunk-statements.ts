@@ -46,7 +46,8 @@ export class SqliteChunkStatements {
   /** A page of an operator's search, on the read connection `reader`: chunks before `beforeSeq`, newest first. */
   searchPage(reader: Database, connectorId: string | undefined, beforeSeq: number, count: number): SearchedChunk[] {
     if (this.searches?.reader !== reader) {
-      const from = 'SELECT c.seq, c.connector_id, c.accepted_at, c.state, m.messages FROM outbox_chunks c JOIN outbox_chunk_messages m USING (seq)';
+      const from =
+        'SELECT c.seq, c.connector_id, c.accepted_at, c.state, m.messages FROM outbox_chunks c JOIN outbox_chunk_messages m USING (seq)';
       this.searches = {
         reader,
         any: reader.prepare(`${from} WHERE c.seq < ? ORDER BY c.seq DESC LIMIT ?`),
