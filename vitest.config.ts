@@ -7,6 +7,7 @@ import { defineConfig } from 'vitest/config';
 const everything = [
   'apps/**/*.spec.ts',
   'libs/**/*.spec.ts',
+  'bench/**/*.spec.ts',
   'test/**/*.e2e.spec.ts',
   'test/faults/**/*.fault.spec.ts',
   'test/security/**/*.security.spec.ts',

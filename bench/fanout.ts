@@ -45,7 +45,7 @@ export async function deliveryWith(
   context: BenchContext,
   connectors: number,
   events: number,
-  options: { delayMs?: number; capSeconds?: number } = {},
+  options: { delayMs?: number; capSeconds?: number; loadEnv?: Record<string, string> } = {},
 ): Promise<FanOutRun> {
   const { sinkCall } = context;
   const delayMs = options.delayMs ?? 0;
@@ -58,9 +58,7 @@ export async function deliveryWith(
     const load = await runJson<{ accepted: number; startedAt: number }>(
       context.script('load'),
       [host.url, 'max', String(events), '8', '500'],
-      {
-        BENCH_SOURCES: String(connectors),
-      },
+      { BENCH_SOURCES: String(connectors), ...options.loadEnv },
     );
     const stats = await waitForRecords(context, load.accepted, (options.capSeconds ?? 180) * 1000);
     // Clock ticks are 10 ms: over runs of seconds that is precise to about a percent.

@@ -1,12 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import { sourceIdOf } from './message-fixture.js';
+import { seededRandom, zipfSampler } from './zipf.js';
 
 // Posts events to the host like the platform: batches of events, each a distinct profile with one partner id.
 // argv: url mode(max|rate) arg1 arg2 batchSize
 // env: BENCH_SOURCES (default 1): events go round-robin to that many audiences (the bench's connectors);
 //      BENCH_HOT_SHARE (e.g. 0.9): that share goes to the first audience, the rest round-robin to the others;
-//      BENCH_PROFILES (e.g. 1): events repeat that many profiles in turn, instead of a new profile each.
+//      BENCH_PROFILES (e.g. 1): events repeat that many profiles in turn, instead of a new profile each;
+//      BENCH_ZIPF (e.g. 1.1:1000000): profiles drawn Zipf(s) over that many, the same sequence each run.
 //   max  <events> <concurrency>: as fast as the host takes them
 //   rate <eventsPerSecond> <seconds>: a fixed offered load; timestamp = send time, so the sink can time delivery
 const [url, mode, first, second, batchArg = '100'] = process.argv.slice(2);
@@ -14,8 +16,10 @@ const batchSize = Number(batchArg);
 const sources = Number(process.env.BENCH_SOURCES ?? 1);
 const hotShare = Number(process.env.BENCH_HOT_SHARE ?? 0);
 const profiles = Number(process.env.BENCH_PROFILES ?? 0);
+const [zipfS, zipfN] = (process.env.BENCH_ZIPF ?? '').split(':').map(Number);
+const zipfRank = zipfN > 0 ? zipfSampler(zipfN, zipfS, seededRandom(25)) : undefined;
 let profileTurn = 0;
-const nextProfileId = () => (profiles > 0 ? `profile-${profileTurn++ % profiles}` : randomUUID());
+const nextProfileId = () => (zipfRank ? `profile-${zipfRank()}` : profiles > 0 ? `profile-${profileTurn++ % profiles}` : randomUUID());
 let sent = 0;
 let rest = 0;
 

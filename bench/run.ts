@@ -3,6 +3,7 @@ import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { type BenchContext, deliveryWith, idleCost, skewedLatency } from './fanout.js';
 import { type HotProfileRun, hotProfile } from './hot-profile.js';
+import { zipfProfiles } from './workload.js';
 import { BenchHost } from './host.js';
 import { type StoreRun, storeEngines } from './stores.js';
 import { benchClient } from './kinesis-client.js';
@@ -196,6 +197,11 @@ async function main(): Promise<void> {
     for (const connectors of many)
       fanOut.push(await deliveryWith(context, connectors, fanOutEvents(connectors, scale), { capSeconds: 150 }));
     results.fanOut = fanOut;
+    // The same, with profiles that repeat (Zipf activity): real traffic, beside the unique-profile rows above.
+    results.zipf = [
+      await zipfProfiles(context, 1, fanOutEvents(1, scale)),
+      await zipfProfiles(context, many[2], fanOutEvents(many[2], scale)),
+    ];
     const slow = [];
     for (const connectors of [1, many[2]])
       slow.push(await deliveryWith(context, connectors, fanOutEvents(connectors, scale), { delayMs: 25, capSeconds: 150 }));
@@ -254,7 +260,10 @@ async function main(): Promise<void> {
   ratios.threePostgresToOne = round(threePg.eventsPerSecond / onePg, 3);
   const share = (connectors: number) =>
     round(fanOut.find((run) => run.connectors === connectors)!.eventsPerSecond / fanOut[0].eventsPerSecond, 3);
+  const zipf = results.zipf as Run[];
+  const zipfShare = round(zipf[1].eventsPerSecond / fanOut[0].eventsPerSecond, 3);
   const targets = [
+    [`Zipf profiles, ${zipf[1].connectors} connectors / 1 connector, unique profiles`, zipfShare, '>= 0.5', zipfShare >= 0.5],
     [`end to end, ${fanOut[2].connectors} connectors / 1`, share(fanOut[2].connectors), '>= 0.5', share(fanOut[2].connectors) >= 0.5],
     [`end to end, ${fanOut[1].connectors} connectors / 1`, share(fanOut[1].connectors), '>= 0.8', share(fanOut[1].connectors) >= 0.8],
     ['1 connector, 25 ms per call (events/s)', slow[0].eventsPerSecond, '>= 50000', slow[0].eventsPerSecond >= 50_000],
@@ -307,6 +316,10 @@ async function main(): Promise<void> {
     ...fanOut.map((run) => [
       `${run.connectors} connectors: events/s end to end (x of 1); host CPU us/event, cores`,
       `${run.eventsPerSecond} (${share(run.connectors)}); ${run.hostCpuUsPerEvent}, ${run.hostCores}`,
+    ]),
+    ...zipf.map((run) => [
+      `${run.connectors} connectors, Zipf(1.1) profiles over 1M: events/s (x of 1, unique); host CPU us/event, cores`,
+      `${run.eventsPerSecond} (${round(run.eventsPerSecond / fanOut[0].eventsPerSecond, 3)}); ${run.hostCpuUsPerEvent}, ${run.hostCores}`,
     ]),
     ...slow.map((run) => [
       `${run.connectors} connectors, 25 ms per call: events/s; host CPU us/event, cores`,
