@@ -12,11 +12,14 @@ export class DecodedChunks {
   private chars = 0;
 
   /**
-   * `capacity`: most messages held, by default a few rounds' look-ahead for several connectors; `maxChars`: most
-   * characters of keys and bodies held (bytes, for the one-byte strings JSON of ASCII gives).
+   * `capacity`: most messages held; `maxChars`: most characters of keys and bodies held (bytes, for the one-byte
+   * strings JSON of ASCII gives), the bound on memory. The capacity covers more than a batch's look-ahead: a head
+   * read passes over every queued message of busy profiles to reach the next free one, and a cache shorter than
+   * that walk pushes out, in order, each chunk just before it is needed again, so every round decoded the whole
+   * walk (25,078 messages of ~100 profiles: 130 ms a read at 20,000, 4.5 ms at 100,000).
    */
   constructor(
-    private readonly capacity = 20_000,
+    private readonly capacity = 100_000,
     private readonly maxChars = 64 * 1024 * 1024,
   ) {}
 

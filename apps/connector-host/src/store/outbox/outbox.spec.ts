@@ -15,6 +15,7 @@ import { CHUNK_MAX_MESSAGES } from './outbox-chunk.js';
 import type { NewMessage, OutboxStore, SettlementItem } from './outbox-store.js';
 import type { Settlement } from './settlement.js';
 import { SqliteOutbox } from './sqlite-outbox.js';
+import { firstOfEachProfile } from '../../delivery/select-batch.js';
 
 beforeAll(() => Logger.overrideLogger(false));
 
@@ -323,6 +324,22 @@ describe('the outbox on SQLite only', () => {
       ['a1', 'src', JSON.stringify({ profileId: 'a1' })],
       ['a2', 'src', JSON.stringify({ profileId: 'a2' })],
     ]);
+  });
+
+  it('keeps decoded the whole walk of a head read past busy profiles, so the next round reads nothing back', async () => {
+    outbox.keepsCommittedChunks = false;
+    // 30,000 messages of 60 profiles in 60 chunks: a read that skips all but each profile's first walks them all.
+    for (let chunk = 0; chunk < 60; chunk++) {
+      const messages = Array.from({ length: 500 }, (_, i) => message(A, `p${(chunk * 500 + i) % 60}`));
+      const { appended } = await outbox.commitGroup([{ messages, acceptedAt: 1000 }]);
+      outbox.committed(appended);
+    }
+    const read = async () => [...(await outbox.head(A, 500, 8, firstOfEachProfile(new Set(['p0']))))].map((m) => m.seq);
+    const first = await read();
+    expect(first).toHaveLength(59);
+    // Blank every stored copy: only what the first read kept decoded can answer the second.
+    store.database.sqlite.prepare("UPDATE outbox_chunk_messages SET messages = '[]'").run();
+    expect(await read()).toEqual(first);
   });
 });
 
