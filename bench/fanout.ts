@@ -1,6 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { BenchHost } from './host.js';
-import { runJson } from './processes.js';
+import { cpuTicks, rssMiB, runJson } from './processes.js';
 import { sourceIdOf } from './message-fixture.js';
 
 // The many-tenants rows of npm run bench: many connectors each with a small share of the traffic, a destination
@@ -9,6 +8,8 @@ import { sourceIdOf } from './message-fixture.js';
 
 export interface SinkStats {
   records: number;
+  /** PutRecords (and PutRecord) calls answered. */
+  requests: number;
   firstAt: number;
   lastAt: number;
   latency: { count: number; p50: number | null; p99: number | null; max: number | null };
@@ -35,6 +36,9 @@ export interface FanOutRun {
   hostCpuUsPerEvent: number;
   /** Cores the host kept busy meanwhile (1 = one event loop saturated). */
   hostCores: number;
+  /** Calls the sink answered, and (profiles repeating) the fewest that could carry the load. */
+  calls: number;
+  minimumCalls?: number;
 }
 
 /**
@@ -55,7 +59,7 @@ export async function deliveryWith(
     await sinkCall('/__reset', 'POST');
     const pid = host.child.pid!;
     const ticksBefore = cpuTicks(pid);
-    const load = await runJson<{ accepted: number; startedAt: number }>(
+    const load = await runJson<{ accepted: number; startedAt: number; minimumCalls?: number }>(
       context.script('load'),
       [host.url, 'max', String(events), '8', '500'],
       { BENCH_SOURCES: String(connectors), ...options.loadEnv },
@@ -72,6 +76,8 @@ export async function deliveryWith(
       delayMs,
       hostCpuUsPerEvent: Math.round((cpuSeconds * 1e6) / Math.max(1, stats.records)),
       hostCores: Math.round((cpuSeconds / seconds) * 100) / 100,
+      calls: stats.requests,
+      ...(load.minimumCalls !== undefined && { minimumCalls: load.minimumCalls }),
     };
     context.log(`fan-out: ${JSON.stringify(run)}`);
     return run;
@@ -148,17 +154,4 @@ export async function waitForRecords(context: BenchContext, count: number, timeo
     if (stats.records >= count || Date.now() > deadline) return stats;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-}
-
-/** User plus system CPU of a process so far, in clock ticks (1/100 s). */
-function cpuTicks(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return Number(fields[11]) + Number(fields[12]);
-}
-
-function rssMiB(pid: number): number {
-  const line = readFileSync(`/proc/${pid}/status`, 'utf8')
-    .split('\n')
-    .find((entry) => entry.startsWith('VmRSS:'));
-  return Math.round(Number(line?.split(/\s+/)[1] ?? 0) / 1024);
 }

@@ -8,7 +8,8 @@ import { seededRandom, zipfSampler } from './zipf.js';
 // env: BENCH_SOURCES (default 1): events go round-robin to that many audiences (the bench's connectors);
 //      BENCH_HOT_SHARE (e.g. 0.9): that share goes to the first audience, the rest round-robin to the others;
 //      BENCH_PROFILES (e.g. 1): events repeat that many profiles in turn, instead of a new profile each;
-//      BENCH_ZIPF (e.g. 1.1:1000000): profiles drawn Zipf(s) over that many, the same sequence each run.
+//      BENCH_ZIPF (e.g. 1.1:1000000): profiles drawn Zipf(s) over that many, the same sequence each run;
+//      BENCH_SOURCES_ZIPF (e.g. 1.1): audiences drawn Zipf(s) over BENCH_SOURCES (tenants of Zipf sizes).
 //   max  <events> <concurrency>: as fast as the host takes them
 //   rate <eventsPerSecond> <seconds>: a fixed offered load; timestamp = send time, so the sink can time delivery
 const [url, mode, first, second, batchArg = '100'] = process.argv.slice(2);
@@ -18,28 +19,55 @@ const hotShare = Number(process.env.BENCH_HOT_SHARE ?? 0);
 const profiles = Number(process.env.BENCH_PROFILES ?? 0);
 const [zipfS, zipfN] = (process.env.BENCH_ZIPF ?? '').split(':').map(Number);
 const zipfRank = zipfN > 0 ? zipfSampler(zipfN, zipfS, seededRandom(25)) : undefined;
+const sourcesZipf = Number(process.env.BENCH_SOURCES_ZIPF ?? 0);
+const sourceRank = sourcesZipf > 0 ? zipfSampler(sources, sourcesZipf, seededRandom(26)) : undefined;
 let profileTurn = 0;
 const nextProfileId = () => (zipfRank ? `profile-${zipfRank()}` : profiles > 0 ? `profile-${profileTurn++ % profiles}` : randomUUID());
 let sent = 0;
 let rest = 0;
 
-/** The audience of the next event: round-robin, or the hot one for `hotShare` of the events. */
+/** The audience of the next event: round-robin, Zipf, or the hot one for `hotShare` of the events. */
 function nextSource(): string {
   const index = sent++;
   if (sources === 1) return sourceIdOf(0);
+  if (sourceRank) return sourceIdOf(sourceRank());
   if (hotShare > 0) return index % 100 < hotShare * 100 ? sourceIdOf(0) : sourceIdOf(1 + (rest++ % (sources - 1)));
   return sourceIdOf(index % sources);
 }
 
+/**
+ * With repeating profiles, the fewest calls that can deliver the load: a connector's busiest profile needs a call
+ * per message (one message of a profile in flight at a time), and a call takes at most 500.
+ */
+const perConnector = zipfRank ? new Map<string, { messages: number; byProfile: Map<string, number> }>() : undefined;
+function countForMinimum(sourceId: string, profileId: string): void {
+  if (!perConnector) return;
+  let connector = perConnector.get(sourceId);
+  if (!connector) perConnector.set(sourceId, (connector = { messages: 0, byProfile: new Map() }));
+  connector.messages++;
+  connector.byProfile.set(profileId, (connector.byProfile.get(profileId) ?? 0) + 1);
+}
+function minimumCalls(): number | undefined {
+  if (!perConnector) return undefined;
+  let calls = 0;
+  for (const { messages, byProfile } of perConnector.values()) calls += Math.max(Math.ceil(messages / 500), ...byProfile.values());
+  return calls;
+}
+
 function batch(size: number): string {
   const now = Date.now();
-  const events = Array.from({ length: size }, () => ({
-    siteNumber: 1234,
-    sourceId: nextSource(),
-    callType: 'NEW',
-    timestamp: now,
-    profile: { profileId: nextProfileId(), partnerIds: { '33': ['4'] }, properties: { last_category: '5678' } },
-  }));
+  const events = Array.from({ length: size }, () => {
+    const sourceId = nextSource();
+    const profileId = nextProfileId();
+    countForMinimum(sourceId, profileId);
+    return {
+      siteNumber: 1234,
+      sourceId,
+      callType: 'NEW',
+      timestamp: now,
+      profile: { profileId, partnerIds: { '33': ['4'] }, properties: { last_category: '5678' } },
+    };
+  });
   return JSON.stringify({ events });
 }
 
@@ -119,5 +147,5 @@ const seconds = (performance.now() - started) / 1000;
 latencies.sort((a, b) => a - b);
 agent.destroy();
 process.stdout.write(
-  `${JSON.stringify({ accepted, seconds, rate: accepted / seconds, startedAt: Date.now() - seconds * 1000, postP99Ms: latencies[Math.floor(latencies.length * 0.99)] ?? null })}\n`,
+  `${JSON.stringify({ accepted, seconds, rate: accepted / seconds, startedAt: Date.now() - seconds * 1000, postP99Ms: latencies[Math.floor(latencies.length * 0.99)] ?? null, minimumCalls: minimumCalls() })}\n`,
 );

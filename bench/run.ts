@@ -3,9 +3,11 @@ import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { type BenchContext, deliveryWith, idleCost, skewedLatency } from './fanout.js';
 import { type HotProfileRun, hotProfile } from './hot-profile.js';
-import { zipfProfiles } from './workload.js';
+import { realTraffic } from './workload.js';
+import { summarize } from './summary.js';
+import { log, mapValues, median, table } from './report.js';
 import { BenchHost } from './host.js';
-import { type StoreRun, storeEngines } from './stores.js';
+import { storeEngines } from './stores.js';
 import { benchClient } from './kinesis-client.js';
 import { peakRssMiB, runJson, startServer, stop } from './processes.js';
 
@@ -197,11 +199,8 @@ async function main(): Promise<void> {
     for (const connectors of many)
       fanOut.push(await deliveryWith(context, connectors, fanOutEvents(connectors, scale), { capSeconds: 150 }));
     results.fanOut = fanOut;
-    // The same, with profiles that repeat (Zipf activity): real traffic, beside the unique-profile rows above.
-    results.zipf = [
-      await zipfProfiles(context, 1, fanOutEvents(1, scale)),
-      await zipfProfiles(context, many[2], fanOutEvents(many[2], scale)),
-    ];
+    // Real traffic: profiles that repeat (Zipf), tenants of Zipf sizes, bursts and storms, beside unique profiles.
+    results.realTraffic = await realTraffic(context, scale, many[2], fanOutEvents(many[2], scale));
     const slow = [];
     for (const connectors of [1, many[2]])
       slow.push(await deliveryWith(context, connectors, fanOutEvents(connectors, scale), { delayMs: 25, capSeconds: 150 }));
@@ -227,125 +226,7 @@ async function main(): Promise<void> {
     await stop(sink.child);
   }
 
-  const host = (results.host as { eventsPerSecond: number }).eventsPerSecond;
-  const ratios: Record<string, number> = {
-    hostToLimit: round(hostToLimit, 3),
-    hostToNaive: round(host / (results.naive as { recordsPerSecond: number }).recordsPerSecond, 1),
-    hostToLibrary: round(host / (results.library as { recordsPerSecond: number }).recordsPerSecond, 2),
-  };
-  results.ratios = ratios;
-  const latency = results.latency as { p99Ms: number };
-  const backlog = results.backlog as { peakRssMiB: number };
-  type Run = { connectors: number; eventsPerSecond: number; hostCpuUsPerEvent: number; hostCores: number };
-  const fanOut = results.fanOut as Run[];
-  const slow = results.slowDestination as Run[];
-  const idle = results.idle as { connectors: number; rssMiB: number; cpuPercentOfCore: number };
-  const skewed = results.skewed as { connectors: number; smallP99Ms: number };
-  const stores = results.stores as { runs: StoreRun[]; pairs: { sqlite: number; postgres: number }[] };
-  type StatsCost = {
-    connectors: number;
-    perConnector: number;
-    settleUsPerMessage: number;
-    statsUsPerMessage: number;
-    statsShare: number;
-    intakeStatsUsPerMessage: number;
-  };
-  const statsCost = results.statsCost as StatsCost[];
-  const hot = results.hotProfile as HotProfileRun[];
-  const hotWorst = Math.min(...hot.map((run) => run.perRoundTrip));
-  const onePg = median(stores.pairs.map((pair) => pair.postgres));
-  const pgToSqlite = round(median(stores.pairs.map((pair) => pair.postgres / pair.sqlite)), 3);
-  const threePg = stores.runs[stores.runs.length - 1];
-  ratios.postgresToSqlite = pgToSqlite;
-  ratios.threePostgresToOne = round(threePg.eventsPerSecond / onePg, 3);
-  const share = (connectors: number) =>
-    round(fanOut.find((run) => run.connectors === connectors)!.eventsPerSecond / fanOut[0].eventsPerSecond, 3);
-  const zipf = results.zipf as Run[];
-  const zipfShare = round(zipf[1].eventsPerSecond / fanOut[0].eventsPerSecond, 3);
-  const targets = [
-    [`Zipf profiles, ${zipf[1].connectors} connectors / 1 connector, unique profiles`, zipfShare, '>= 0.5', zipfShare >= 0.5],
-    [`end to end, ${fanOut[2].connectors} connectors / 1`, share(fanOut[2].connectors), '>= 0.5', share(fanOut[2].connectors) >= 0.5],
-    [`end to end, ${fanOut[1].connectors} connectors / 1`, share(fanOut[1].connectors), '>= 0.8', share(fanOut[1].connectors) >= 0.8],
-    ['1 connector, 25 ms per call (events/s)', slow[0].eventsPerSecond, '>= 50000', slow[0].eventsPerSecond >= 50_000],
-    [`${skewed.connectors} connectors, one hot: small ones' p99 (ms)`, skewed.smallP99Ms, '< 1000', skewed.smallP99Ms < 1000],
-    [`${idle.connectors} idle connectors: RSS (MiB)`, idle.rssMiB, '< 300', idle.rssMiB < 300],
-    [`${idle.connectors} idle connectors: CPU (% of a core)`, idle.cpuPercentOfCore, '< 3', idle.cpuPercentOfCore < 3],
-    ['host / limit', ratios.hostToLimit, '>= 0.35', ratios.hostToLimit >= 0.35],
-    ['host / naive peer', ratios.hostToNaive, '>= 20', ratios.hostToNaive >= 20],
-    ['host / library peer', ratios.hostToLibrary, '>= 1', ratios.hostToLibrary >= 1],
-    ['p99 accept-to-ack at 5,000 events/s (ms)', latency.p99Ms, '< 150', latency.p99Ms < 150],
-    ['peak RSS, 1,000,000 backlogged (MiB)', backlog.peakRssMiB, '< 400', backlog.peakRssMiB < 400],
-    [
-      `one hot profile: messages per round trip, worst of ${hot.map((run) => run.delayMs).join(' / ')} ms`,
-      hotWorst,
-      '>= 0.8',
-      hotWorst >= 0.8,
-    ],
-  ] as const;
-  results.targets = targets.map(([name, value, target, met]) => ({ name, value, target, met }));
-
-  const rows = [
-    [
-      `limit (client ceiling, 1 call at a time, records/s, median of ${PAIRS})`,
-      (results.limit as { recordsPerSecond: number }).recordsPerSecond,
-    ],
-    ['client ceiling at 2 / 4 calls in flight (records/s)', `${Math.round(limitsOf(results)[2])} / ${Math.round(limitsOf(results)[4])}`],
-    ...(['sdk', 'lean'] as const).map((path) => [
-      `client CPU per PutRecords of 1 / 50 / 500 records, ${path === 'sdk' ? 'SDK' : 'lean path'} (us)`,
-      callCostOf(results, path)
-        .slice(0, 3)
-        .map((cost) => cost.usPerCall)
-        .join(' / '),
-    ]),
-    ...(['sdk', 'lean'] as const).map((path) => [
-      `client CPU per record at 500, 1 / 4 in flight, ${path === 'sdk' ? 'SDK' : 'lean path'} (us)`,
-      `${callCostOf(results, path)[2].usPerRecord} / ${callCostOf(results, path)[3].usPerRecord}`,
-    ]),
-    [`host (events/s, accept to ack, durable, median of ${PAIRS})`, host],
-    ['naive peer (PutRecord x16, records/s)', (results.naive as { recordsPerSecond: number }).recordsPerSecond],
-    ['library peer (aws-kinesis-writable, records/s)', (results.library as { recordsPerSecond: number }).recordsPerSecond],
-    [
-      'latency p50 / p99 / max (ms) at 5,000/s',
-      `${(results.latency as { p50Ms: number }).p50Ms} / ${latency.p99Ms} / ${(results.latency as { maxMs: number }).maxMs}`,
-    ],
-    ['backlog 1M: peak RSS MiB / drain msg/s', `${backlog.peakRssMiB} / ${(results.backlog as { drainPerSecond: number }).drainPerSecond}`],
-    [
-      'kinesalite: host events/s / emulator records/s',
-      `${(results.emulator as { hostEventsPerSecond: number }).hostEventsPerSecond} / ${(results.emulator as { emulatorRecordsPerSecond: number }).emulatorRecordsPerSecond}`,
-    ],
-    ...fanOut.map((run) => [
-      `${run.connectors} connectors: events/s end to end (x of 1); host CPU us/event, cores`,
-      `${run.eventsPerSecond} (${share(run.connectors)}); ${run.hostCpuUsPerEvent}, ${run.hostCores}`,
-    ]),
-    ...zipf.map((run) => [
-      `${run.connectors} connectors, Zipf(1.1) profiles over 1M: events/s (x of 1, unique); host CPU us/event, cores`,
-      `${run.eventsPerSecond} (${round(run.eventsPerSecond / fanOut[0].eventsPerSecond, 3)}); ${run.hostCpuUsPerEvent}, ${run.hostCores}`,
-    ]),
-    ...slow.map((run) => [
-      `${run.connectors} connectors, 25 ms per call: events/s; host CPU us/event, cores`,
-      `${run.eventsPerSecond}; ${run.hostCpuUsPerEvent}, ${run.hostCores}`,
-    ]),
-    ...hot.map((run) => [
-      `one hot profile, ${run.delayMs} ms per call: messages/s / round trips/s (per round trip)`,
-      `${run.messagesPerSecond} / ${run.roundTripsPerSecond} (${run.perRoundTrip})`,
-    ]),
-    [`${idle.connectors} connectors idle: RSS MiB / CPU % of a core`, `${idle.rssMiB} / ${idle.cpuPercentOfCore}`],
-    [`${skewed.connectors} connectors, 90% to one at 5,000/s: small ones' p99 ms`, skewed.smallP99Ms],
-    ...stores.runs.map((run) => [
-      `store: ${run.instances} host(s) on ${run.engine}: events/s; CPU us/event hosts + database; cores busy`,
-      `${run.eventsPerSecond}; ${run.hostCpuUsPerEvent} + ${run.databaseCpuUsPerEvent}; ${run.cores}`,
-    ]),
-    [`store: 1 host on PostgreSQL / on SQLite (median of ${stores.pairs.length} alternated pairs)`, pgToSqlite],
-    ['store: 3 hosts / 1 host on PostgreSQL (on 2 cores: same CPU shared)', ratios.threePostgresToOne],
-    ...statsCost.map((cost) => [
-      `statistics, ${cost.connectors} x ${cost.perConnector} per settlement: us/message settle (of it stats), share; intake's part`,
-      `${cost.settleUsPerMessage} (${cost.statsUsPerMessage}), ${cost.statsShare}; ${cost.intakeStatsUsPerMessage}`,
-    ]),
-    [
-      "statistics' share of the host's us/event (1 connector, stats + intake part over 1e6 / events per second)",
-      String(round((statsCost[0].statsUsPerMessage + statsCost[0].intakeStatsUsPerMessage) / (1e6 / host), 4)),
-    ],
-  ];
+  const { rows, targets } = summarize(results, hostToLimit, PAIRS);
   console.log(
     `\nBenchmark (${cpus().length} cores, ${cpus()[0]?.model}, Node ${process.version})${quick ? ' QUICK: 1/10 of the sizes' : ''}`,
   );
@@ -361,42 +242,9 @@ async function main(): Promise<void> {
   console.log('written: bench/results/latest.json');
 }
 
-function limitsOf(results: Record<string, unknown>): Record<string, number> {
-  return (results.limit as { byConcurrency: Record<string, number> }).byConcurrency;
-}
-
-function callCostOf(results: Record<string, unknown>, path: 'sdk' | 'lean'): { usPerCall: number; usPerRecord: number }[] {
-  return (results.callCost as { path: string; usPerCall: number; usPerRecord: number }[]).filter((cost) => cost.path === path);
-}
-
 /** Events of a fan-out row: enough for every connector to get messages, bounded so 10,000 connectors end in time. */
 function fanOutEvents(connectors: number, scale: number): number {
   return Math.round(Math.min(200_000, Math.max(50_000, connectors * 10)) * Math.max(scale, 0.2));
-}
-
-function log(line: string): void {
-  console.error(`[bench] ${line}`);
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-}
-
-function round(value: number, digits = 2): number {
-  return Math.round(value * 10 ** digits) / 10 ** digits;
-}
-
-function mapValues<T, U>(record: Record<string, T>, map: (value: T) => U): Record<string, U> {
-  return Object.fromEntries(Object.entries(record).map(([key, value]) => [key, map(value)]));
-}
-
-function table(header: string[], rows: (string | number | boolean | null)[][]): string {
-  const cells = rows.map((row) => row.map(String));
-  const widths = header.map((title, column) => Math.max(title.length, ...cells.map((row) => row[column].length)));
-  const line = (row: string[]) => `| ${row.map((cell, column) => cell.padEnd(widths[column])).join(' | ')} |`;
-  return [line(header), `|${widths.map((width) => '-'.repeat(width + 2)).join('|')}|`, ...cells.map(line)].join('\n');
 }
 
 main().catch((error: unknown) => {

