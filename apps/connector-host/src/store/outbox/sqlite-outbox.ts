@@ -7,6 +7,7 @@ import type { MessageFilter } from '../message-filter.js';
 import { BacklogCounters } from './backlog-counters.js';
 import { ChunkChanges } from './chunk-changes.js';
 import { DecodedChunks } from './decoded-chunks.js';
+import { HeadChunks } from './head-chunks.js';
 import { CHUNK_MAX_MESSAGES, type ChunkMessage, chunkOf, decodeMessages, encodeMessages, encodeState } from './outbox-chunk.js';
 import { chunksByConnector } from './outbox-grouping.js';
 import { SqliteChunkStatements } from './sqlite-chunk-statements.js';
@@ -34,6 +35,7 @@ export class SqliteOutbox extends OutboxStore {
   readonly counters: BacklogCounters;
   readonly deliverable: BacklogCounters;
   private readonly decoded = new DecodedChunks();
+  private readonly heads = new HeadChunks();
   private readonly sql: SqliteChunkStatements;
   private readonly commitRequests: (requests: readonly IntakeRecord[]) => AppendedChunk[];
 
@@ -95,10 +97,13 @@ export class SqliteOutbox extends OutboxStore {
   page(connectorId: string, afterSeq: number, limit: number, skipKey?: (key: string) => boolean): PendingMessage[] {
     const found: PendingMessage[] = [];
     let fromChunk = chunkOf(afterSeq);
+    const held = this.heads.rowsOf(connectorId, this.counters.count(connectorId));
     for (;;) {
-      const rows = this.sql.chunksFrom.all(connectorId, fromChunk, CHUNKS_PER_READ);
-      for (const row of rows) if (pendingOf(row, this.messagesOf(row), afterSeq, found, limit, skipKey)) return found;
-      if (rows.length < CHUNKS_PER_READ) return found;
+      const rows = held ?? this.sql.chunksFrom.all(connectorId, fromChunk, CHUNKS_PER_READ);
+      if (!held && fromChunk === 0) this.heads.keep(connectorId, rows, rows.length < CHUNKS_PER_READ);
+      for (const row of rows)
+        if (row.seq >= fromChunk && pendingOf(row, this.messagesOf(row), afterSeq, found, limit, skipKey)) return found;
+      if (held || rows.length < CHUNKS_PER_READ) return found;
       fromChunk = rows[rows.length - 1].seq + 1;
     }
   }
@@ -111,6 +116,11 @@ export class SqliteOutbox extends OutboxStore {
       if (rows.length < pageSize) return;
       after = rows[rows.length - 1].seq;
     }
+  }
+
+  override forget(connectorId: string): void {
+    super.forget(connectorId);
+    this.heads.forget(connectorId);
   }
 
   async oldestAcceptedAt(connectorId: string): Promise<number | undefined> {
@@ -129,10 +139,11 @@ export class SqliteOutbox extends OutboxStore {
     const applied: ChunkChanges[] = [];
     this.database.withoutFsync(() =>
       this.database.transaction(() => {
-        for (const { settlement } of items) {
+        for (const { connectorId, settlement } of items) {
           const changes = settlementChanges(
             settlement,
-            (seq) => this.sql.oneChunk.get(seq),
+            // A chunk gone under a settlement (its connector deleted): what is held of that connector is stale.
+            (seq) => this.sql.oneChunk.get(seq) ?? void this.heads.forget(connectorId),
             (row) => this.messagesOf(row),
             now,
           );
@@ -227,6 +238,7 @@ export class SqliteOutbox extends OutboxStore {
   private committedChanges(changes: ChunkChanges): number {
     for (const [seq, outcome] of changes.outcomes) {
       if (outcome.pending === 0) this.decoded.forget(seq);
+      this.heads.changed(outcome.connectorId, seq, outcome.pending, outcome.pending === 0 ? null : encodeState(outcome.state));
       // By what was actually settled: a message settled twice (or of a deleted connector) is not counted again.
       if (outcome.settled > 0 || outcome.freedBytes > 0) this.counters.add(outcome.connectorId, -outcome.settled, -outcome.freedBytes);
     }
