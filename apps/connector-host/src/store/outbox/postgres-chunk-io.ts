@@ -10,8 +10,15 @@ import { type ChunkRow, pendingOf } from './settlement.js';
 
 // The PostgreSQL outbox's reads and appends of chunks (see postgres-outbox.ts).
 
-/** Chunks read per query while reading a backlog's head. */
+/** Chunks read by a head read's first query: enough for a batch when profiles do not repeat. */
 const CHUNKS_PER_READ = 64;
+/**
+ * Messages a later query of the same head read aims at: a read past busy profiles' messages (a journey storm) walks
+ * the whole backlog, so its queries grow to this many messages (by the chunks' sizes so far) instead of a round
+ * trip per 64 chunks of one or two messages each.
+ */
+const MESSAGES_PER_LATER_READ = 16_384;
+const MAX_CHUNKS_PER_READ = 4096;
 /** A chunk's stored size; one stored before it was recorded (or by an older instance) is measured. */
 export const CHUNK_BYTES = sql`coalesce(bytes, octet_length(messages))`;
 export const CHUNK_COLUMNS = sql`seq, connector_id, partition, accepted_at, pending, state, ${CHUNK_BYTES} AS bytes`;
@@ -47,11 +54,11 @@ export async function readHead(
       // As SQLite's lazy read stops once the batch is chosen: enough profiles due now to fill a batch is enough.
       const due = new Set<string>();
       const seen = new Set<string>();
-      for (let afterSeq = 0; ;) {
+      for (let afterSeq = 0, limit = CHUNKS_PER_READ; ;) {
         const { rows } = await sql<ChunkRow>`
           SELECT ${CHUNK_COLUMNS} FROM outbox_chunks
           WHERE connector_id = ${connectorId} AND seq > ${afterSeq} AND partition = ANY(${partitions}::int[])
-          ORDER BY seq LIMIT ${CHUNKS_PER_READ}`.execute(trx);
+          ORDER BY seq LIMIT ${limit}`.execute(trx);
         if (rows.length === 0) return found;
         const messages = await readMessages(trx, cache, rows);
         for (const row of rows) {
@@ -65,8 +72,10 @@ export async function readHead(
           }
           if (full || due.size >= pageSize) return found;
         }
-        if (rows.length < CHUNKS_PER_READ) return found;
+        if (rows.length < limit) return found;
         afterSeq = rows[rows.length - 1].seq;
+        const pendingPerChunk = rows.reduce((sum, row) => sum + row.pending, 0) / rows.length;
+        limit = Math.min(MAX_CHUNKS_PER_READ, Math.max(CHUNKS_PER_READ, Math.floor(MESSAGES_PER_LATER_READ / pendingPerChunk)));
       }
     });
 }
