@@ -39,6 +39,8 @@ export interface FanOutRun {
   /** Calls the sink answered, and (profiles repeating) the fewest that could carry the load. */
   calls: number;
   minimumCalls?: number;
+  /** Profiles repeating: the most messages of one profile to one connector, sent one after another. */
+  longestChain?: number;
 }
 
 /**
@@ -59,7 +61,7 @@ export async function deliveryWith(
     await sinkCall('/__reset', 'POST');
     const pid = host.child.pid!;
     const ticksBefore = cpuTicks(pid);
-    const load = await runJson<{ accepted: number; startedAt: number; minimumCalls?: number }>(
+    const load = await runJson<{ accepted: number; startedAt: number; minimumCalls?: number; longestChain?: number }>(
       context.script('load'),
       [host.url, 'max', String(events), '8', '500'],
       { BENCH_SOURCES: String(connectors), ...options.loadEnv },
@@ -77,7 +79,7 @@ export async function deliveryWith(
       hostCpuUsPerEvent: Math.round((cpuSeconds * 1e6) / Math.max(1, stats.records)),
       hostCores: Math.round((cpuSeconds / seconds) * 100) / 100,
       calls: stats.requests,
-      ...(load.minimumCalls !== undefined && { minimumCalls: load.minimumCalls }),
+      ...(load.minimumCalls !== undefined && { minimumCalls: load.minimumCalls, longestChain: load.longestChain }),
     };
     context.log(`fan-out: ${JSON.stringify(run)}`);
     return run;

@@ -47,11 +47,18 @@ function countForMinimum(sourceId: string, profileId: string): void {
   connector.messages++;
   connector.byProfile.set(profileId, (connector.byProfile.get(profileId) ?? 0) + 1);
 }
-function minimumCalls(): number | undefined {
+/** The fewest calls, and the longest chain of one profile's messages (each waits for the one before it). */
+function profileChains(): { minimumCalls: number; longestChain: number } | undefined {
   if (!perConnector) return undefined;
-  let calls = 0;
-  for (const { messages, byProfile } of perConnector.values()) calls += Math.max(Math.ceil(messages / 500), ...byProfile.values());
-  return calls;
+  let minimumCalls = 0;
+  let longestChain = 0;
+  for (const { messages, byProfile } of perConnector.values()) {
+    let busiest = 0;
+    for (const count of byProfile.values()) busiest = Math.max(busiest, count);
+    minimumCalls += Math.max(Math.ceil(messages / 500), busiest);
+    longestChain = Math.max(longestChain, busiest);
+  }
+  return { minimumCalls, longestChain };
 }
 
 function batch(size: number): string {
@@ -147,5 +154,5 @@ const seconds = (performance.now() - started) / 1000;
 latencies.sort((a, b) => a - b);
 agent.destroy();
 process.stdout.write(
-  `${JSON.stringify({ accepted, seconds, rate: accepted / seconds, startedAt: Date.now() - seconds * 1000, postP99Ms: latencies[Math.floor(latencies.length * 0.99)] ?? null, minimumCalls: minimumCalls() })}\n`,
+  `${JSON.stringify({ accepted, seconds, rate: accepted / seconds, startedAt: Date.now() - seconds * 1000, postP99Ms: latencies[Math.floor(latencies.length * 0.99)] ?? null, ...profileChains() })}\n`,
 );

@@ -9,11 +9,20 @@ type Target = readonly [string, number | null, string, boolean];
 
 const latency = (run: ShapeRun) => `${run.p50Ms} / ${run.p99Ms} / ${run.maxMs}`;
 const ratio = (value: number, of: number) => Math.round((value / of) * 1000) / 1000;
+/**
+ * The run's time over its longest chain of one profile's messages (each waits for the one before it to be
+ * acknowledged): when the calls are the fewest possible, this is the host's cycle per message of a busy profile,
+ * the limit of the run (at 0 ms per call a raw round trip takes ~0.12 ms here).
+ */
+const chainMs = (run: FanOutRun) =>
+  run.longestChain
+    ? `${Math.round(((run.events / run.eventsPerSecond) * 1000 * 100) / run.longestChain) / 100} (${run.longestChain} messages)`
+    : '-';
 
 export function realTrafficRows(real: RealTraffic, oneUnique: FanOutRun): Row[] {
   const throughput = (run: FanOutRun, label: string): Row => [
-    `${label}: events/s (x of 1 connector, unique); host CPU us/event; calls (fewest possible)`,
-    `${run.eventsPerSecond} (${ratio(run.eventsPerSecond, oneUnique.eventsPerSecond)}); ${run.hostCpuUsPerEvent}; ${run.calls} (${run.minimumCalls ?? '-'})`,
+    `${label}: events/s (x of 1 connector, unique); host CPU us/event; calls (fewest possible); ms per message of the longest profile chain`,
+    `${run.eventsPerSecond} (${ratio(run.eventsPerSecond, oneUnique.eventsPerSecond)}); ${run.hostCpuUsPerEvent}; ${run.calls} (${run.minimumCalls ?? '-'}); ${chainMs(run)}`,
   ];
   const shape = (run: ShapeRun, label: string): Row => [
     `${label}${run.unique ? ', unique profiles' : ''}: events/s; p50 / p99 / max ms; drain after load s; host CPU us/event; calls`,
