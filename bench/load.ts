@@ -21,6 +21,7 @@ const [zipfS, zipfN] = (process.env.BENCH_ZIPF ?? '').split(':').map(Number);
 const zipfRank = zipfN > 0 ? zipfSampler(zipfN, zipfS, seededRandom(25)) : undefined;
 const sourcesZipf = Number(process.env.BENCH_SOURCES_ZIPF ?? 0);
 const sourceRank = sourcesZipf > 0 ? zipfSampler(sources, sourcesZipf, seededRandom(26)) : undefined;
+const CALL_MIX = ['NEW', 'NEW', 'MODIFIED', 'MODIFIED', 'REMOVED'];
 let profileTurn = 0;
 const nextProfileId = () => (zipfRank ? `profile-${zipfRank()}` : profiles > 0 ? `profile-${profileTurn++ % profiles}` : randomUUID());
 let sent = 0;
@@ -70,7 +71,8 @@ function batch(size: number): string {
     return {
       siteNumber: 1234,
       sourceId,
-      callType: 'NEW',
+      // Tenants of Zipf sizes are the realistic mix: its call types too (they cost delivery the same).
+      callType: sourceRank ? CALL_MIX[(sent - 1) % CALL_MIX.length] : 'NEW',
       timestamp: now,
       profile: { profileId, partnerIds: { '33': ['4'] }, properties: { last_category: '5678' } },
     };
@@ -108,7 +110,9 @@ function send(body: string): Promise<{ status: number; text: string }> {
 }
 
 async function post(body: string): Promise<number> {
+  const deadline = Date.now() + 60_000;
   for (;;) {
+    if (Date.now() > deadline) throw new Error('the host refused a request for a minute');
     const response = await send(body);
     if (response.status === 202) return (JSON.parse(response.text) as { accepted?: number }).accepted ?? 0;
     if (response.status !== 429 && response.status !== 503) throw new Error(`host answered ${response.status}`);

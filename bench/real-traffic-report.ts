@@ -47,17 +47,15 @@ export function realTrafficRows(real: RealTraffic, oneUnique: FanOutRun): Row[] 
 export function realTrafficTargets(real: RealTraffic, oneUnique: FanOutRun): Target[] {
   const share = ratio(real.mix.eventsPerSecond, oneUnique.eventsPerSecond);
   const burst = ratio(real.burst[0].totalSeconds, real.burst[1].totalSeconds);
-  const p99 = (run: ShapeRun) => run.p99Ms ?? Infinity;
+  const burstComplete = real.burst.every((run) => run.delivered === run.events);
+  // A run that lost or left messages behind meets nothing: its latency and drain leave them out.
+  const p99 = (run: ShapeRun) => (run.delivered === run.events ? (run.p99Ms ?? Infinity) : Infinity);
+  const drain = (run: ShapeRun) => (run.delivered === run.events ? run.drainSeconds : Infinity);
   return [
     [`realistic mix, ${real.mix.connectors} connectors / 1 connector, unique profiles`, share, '>= 0.5', share >= 0.5],
     ['realistic mix at half capacity: p99 accept to delivered (ms)', real.mixHalf.p99Ms, '< 250', p99(real.mixHalf) < 250],
     ['the same at 25 ms per call: p99 (ms)', real.mixSlowHalf.p99Ms, '< 350', p99(real.mixSlowHalf) < 350],
-    ['audience burst / its unique-profile equivalent (time to deliver all)', burst, '<= 1.5', burst <= 1.5],
-    [
-      'MODIFIED storm (240 profiles, 3,000/s): drain after the load (s)',
-      real.storm[0].drainSeconds,
-      '< 10',
-      real.storm[0].drainSeconds < 10,
-    ],
+    ['audience burst / its unique-profile equivalent (time to deliver all)', burst, '<= 1.5', burstComplete && burst <= 1.5],
+    ['MODIFIED storm (240 profiles, 3,000/s): drain after the load (s)', real.storm[0].drainSeconds, '< 10', drain(real.storm[0]) < 10],
   ];
 }

@@ -50,9 +50,11 @@ function send(payload: string): Promise<{ status: number; text: string }> {
   });
 }
 
-/** Posts a request until the host takes it (a 429 or 503 is tried again, restamped, after 100 ms). */
+/** Posts a request until the host takes it (a 429 or 503 is tried again, restamped, after 100 ms; for a minute). */
 async function post(request: PlannedRequest): Promise<number> {
+  const deadline = Date.now() + 60_000;
   for (;;) {
+    if (Date.now() > deadline) throw new Error('the host refused a request for a minute');
     const response = await send(body(request));
     if (response.status === 202) return (JSON.parse(response.text) as { accepted?: number }).accepted ?? 0;
     if (response.status !== 429 && response.status !== 503) throw new Error(`host answered ${response.status}: ${response.text}`);

@@ -76,7 +76,7 @@ function record(verdict: Verdict): Verdict {
   return verdict;
 }
 
-describe.sequential('fault suite, journey storm', { timeout: 300_000 }, () => {
+describe.sequential('fault suite, journey storm', { timeout: 480_000 }, () => {
   it('one host on SQLite: nothing lost, order kept; the drain after the load is reported', async () => {
     const stream = 'storm-sqlite';
     await kinesis.createStream(stream, 2);
@@ -86,9 +86,10 @@ describe.sequential('fault suite, journey storm', { timeout: 300_000 }, () => {
       KINESIS_ENDPOINT: kinesis.endpoint,
       SECRETS_KEY: lab.secretsKey,
     });
-    await host.start();
-    const store = new Database(join(dataDir, 'connector-host.db'), { readonly: true, fileMustExist: true });
+    let store: Database.Database | undefined;
     try {
+      await host.start();
+      store = new Database(join(dataDir, 'connector-host.db'), { readonly: true, fileMustExist: true });
       await connectKinesis(host.url, stream);
       const started = Date.now();
       const load = await generateLoad({ url: () => host.url, sourceId: CLUSTER_SOURCE_ID, ...STORM });
@@ -103,7 +104,7 @@ describe.sequential('fault suite, journey storm', { timeout: 300_000 }, () => {
       expect(verdict.missing).toBe(0);
       expect(verdict.orderViolations).toBe(0);
     } finally {
-      store.close();
+      store?.close();
       await host.kill('SIGTERM');
     }
   });
@@ -112,10 +113,10 @@ describe.sequential('fault suite, journey storm', { timeout: 300_000 }, () => {
     const stream = 'storm-postgres';
     const cluster = await threeInstances(lab, stream);
     const database = new pg.Client({ connectionString: cluster.databaseUrl });
-    await database.connect();
     try {
+      await database.connect();
       const [, killed, frozen] = cluster.hosts;
-      let faults: Promise<void> | undefined;
+      let faults: Promise<Error | undefined> | undefined;
       let takeover = Infinity;
       const started = Date.now();
       const load = await generateLoad({
@@ -136,11 +137,16 @@ describe.sequential('fault suite, journey storm', { timeout: 300_000 }, () => {
                   await new Promise((resolve) => setTimeout(resolve, Math.max(0, stoppedAt + 2 * LEASE_TTL_MS - Date.now())));
                   frozen.signal('SIGCONT');
                   cluster.inRotation.add(frozen);
-                })()
+                })().then(
+                  () => undefined,
+                  (error: unknown) => (error instanceof Error ? error : new Error('a fault of the storm failed')),
+                )
               : undefined;
         },
       });
-      await faults;
+      // A fault that failed fails the scenario (caught above so that it is not an unhandled rejection meanwhile).
+      const faultError = await faults;
+      if (faultError) throw faultError;
       const loadSeconds = (Date.now() - started) / 1000;
       const drainSeconds = await untilNothingPending(async () => {
         const { rows } = await database.query<{ n: string }>('SELECT coalesce(sum(pending), 0) AS n FROM outbox_chunks');
@@ -160,7 +166,7 @@ describe.sequential('fault suite, journey storm', { timeout: 300_000 }, () => {
       expect(verdict.missing).toBe(0);
       expect(verdict.orderViolations).toBe(0);
     } finally {
-      await database.end();
+      await database.end().catch(() => undefined);
       await cluster.stop();
     }
   });

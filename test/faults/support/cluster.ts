@@ -111,7 +111,13 @@ export async function shared(via: HostProcess, instances: number, since = Date.n
 export async function threeInstances(lab: ClusterLab, stream: string): Promise<Cluster> {
   await lab.kinesis.createStream(stream, 2);
   const cluster = new Cluster(lab, await lab.freshDatabase());
-  for (const name of ['a', 'b', 'c']) await cluster.add(name);
+  try {
+    for (const name of ['a', 'b', 'c']) await cluster.add(name);
+  } catch (error) {
+    // The ones that started must not outlive the scenario.
+    await cluster.stop();
+    throw error;
+  }
   const post = (path: string, body: unknown) =>
     fetch(cluster.hosts[0].url + path, {
       method: 'POST',

@@ -65,7 +65,11 @@ export class ThreadLink implements OnModuleInit, OnModuleDestroy {
           this.outbox.counters.apply(connectorId, delta, bytes);
           if (delta > 0) arrived.push(connectorId);
         }
-        for (const connectorId of message.changed) this.changes.heard(connectorId);
+        for (const connectorId of message.changed) {
+          // First: a round started before the set-up is read again must not send what a delete removed.
+          this.outbox.changedElsewhere(connectorId);
+          this.changes.heard(connectorId);
+        }
         this.delivery.arrived(arrived);
         return;
       }

@@ -119,6 +119,46 @@ describe('the SQLite outbox reading small backlogs from memory', () => {
     expect(queries()).toBeGreaterThanOrEqual(4);
   });
 
+  it('reads a store that shows a chunk before its count arrived until the count agrees, then from memory', async () => {
+    await acceptElsewhere('p1');
+    // Committed, but its delta not yet heard: the rows read add up to more than the count.
+    const { appended } = await intake.commitGroup([{ messages: [message('p2')], acceptedAt: 1 }]);
+    intake.committed(appended);
+    expect(await keysAtHead()).toEqual(['p1', 'p2']);
+    expect(await keysAtHead()).toEqual(['p1', 'p2']);
+    expect(queries()).toBe(2);
+    delivering.counters.apply(A, 1);
+    expect(await keysAtHead()).toEqual(['p1', 'p2']);
+    expect(await keysAtHead()).toEqual(['p1', 'p2']);
+    expect(queries()).toBe(2);
+  });
+
+  it('applies an expiry to what it holds', async () => {
+    await acceptElsewhere('p1', 'p2');
+    expect(await keysAtHead()).toEqual(['p1', 'p2']);
+    expect(await delivering.expire(A, 2)).toBe(2);
+    expect(await keysAtHead()).toEqual([]);
+    await acceptElsewhere('p3');
+    expect(await keysAtHead()).toEqual(['p3']);
+  });
+
+  it('drops what it holds of a connector whose chunks a settlement found gone, or whose set-up changed elsewhere', async () => {
+    await acceptElsewhere('p1', 'p2');
+    const [p1] = await delivering.head(A, 500, 1);
+    // Deleted on the other event loop: its chunks went with it, the count here is not lowered yet.
+    store.database.sqlite.prepare('DELETE FROM outbox_chunks').run();
+    await delivering.settleAll([{ connectorId: A, settlement: { delivered: [p1.seq], retry: [], dead: [] } }]);
+    expect(await keysAtHead()).toEqual([]);
+
+    delivering.forget(A);
+    await acceptElsewhere('p3');
+    expect(await keysAtHead()).toEqual(['p3']);
+    expect(await keysAtHead()).toEqual(['p3']);
+    store.database.sqlite.prepare('DELETE FROM outbox_chunks').run();
+    delivering.changedElsewhere(A);
+    expect(await keysAtHead()).toEqual([]);
+  });
+
   it('forgets a deleted connector', async () => {
     await acceptElsewhere('p1');
     expect(await keysAtHead()).toEqual(['p1']);

@@ -7,7 +7,10 @@ import type { ChunkRow } from './settlement.js';
  *
  * Rows are only ever trusted, never assumed: a connector's rows count when their pending messages add up to its
  * backlog count. This outbox applies every change it commits to the rows it holds (settlements, expiries); chunks
- * another event loop commits (intake, replay) raise the count first, so the next read goes to the store.
+ * another event loop commits (intake, replay) raise the count first, so the next read goes to the store; a set-up
+ * changed or deleted elsewhere drops them. This rests on one rule: only the delivering outbox ever lowers its own
+ * count. A path that lowered it from elsewhere (a purge on the other event loop) would hide a chunk until the
+ * connector's next arrival, so such a path must drop the rows too.
  */
 export class HeadChunks {
   private readonly byConnector = new Map<string, ChunkRow[]>();

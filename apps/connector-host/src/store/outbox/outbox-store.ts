@@ -144,6 +144,14 @@ export abstract class OutboxStore {
     return this.deliverable.count(connectorId);
   }
 
+  /**
+   * Another event loop changed or deleted the connector's set-up: what this outbox keeps of it in memory for
+   * delivery is read again from the store (a deleted connector's chunks went with it).
+   */
+  changedElsewhere(connectorId: string): void {
+    void connectorId;
+  }
+
   /** The connector was deleted (its chunks went with it). */
   forget(connectorId: string): void {
     this.counters.forget(connectorId);

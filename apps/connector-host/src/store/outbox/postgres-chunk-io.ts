@@ -13,11 +13,12 @@ import { type ChunkRow, pendingOf } from './settlement.js';
 /** Chunks read by a head read's first query: enough for a batch when profiles do not repeat. */
 const CHUNKS_PER_READ = 64;
 /**
- * Messages a later query of the same head read aims at: a read past busy profiles' messages (a journey storm) walks
- * the whole backlog, so its queries grow to this many messages (by the chunks' sizes so far) instead of a round
- * trip per 64 chunks of one or two messages each.
+ * Stored bytes a later query of the same head read aims at: a read past busy profiles' messages (a journey storm)
+ * walks the whole backlog, so its queries grow to about this much chunk text (by the chunks' stored sizes so far:
+ * a chunk is read and decoded whole, settled messages included) instead of a round trip per 64 chunks of one or two
+ * messages each.
  */
-const MESSAGES_PER_LATER_READ = 16_384;
+export const BYTES_PER_LATER_READ = 8 * 1024 * 1024;
 const MAX_CHUNKS_PER_READ = 4096;
 /** A chunk's stored size; one stored before it was recorded (or by an older instance) is measured. */
 export const CHUNK_BYTES = sql`coalesce(bytes, octet_length(messages))`;
@@ -30,6 +31,8 @@ export interface HeadRead {
   pageSize: number;
   pages: number;
   skipKey?: (key: string) => boolean;
+  /** Chunk text a query after the first aims at (tests make it small to cross many query boundaries). */
+  bytesPerLaterRead?: number;
 }
 
 /**
@@ -41,7 +44,7 @@ export interface HeadRead {
 export async function readHead(
   db: Kysely<Database>,
   cache: DecodedChunks,
-  { connectorId, partitions, pageSize, pages, skipKey }: HeadRead,
+  { connectorId, partitions, pageSize, pages, skipKey, bytesPerLaterRead = BYTES_PER_LATER_READ }: HeadRead,
 ): Promise<PendingMessage[]> {
   const wanted = pageSize * pages;
   const now = Date.now();
@@ -74,8 +77,8 @@ export async function readHead(
         }
         if (rows.length < limit) return found;
         afterSeq = rows[rows.length - 1].seq;
-        const pendingPerChunk = rows.reduce((sum, row) => sum + row.pending, 0) / rows.length;
-        limit = Math.min(MAX_CHUNKS_PER_READ, Math.max(CHUNKS_PER_READ, Math.floor(MESSAGES_PER_LATER_READ / pendingPerChunk)));
+        const bytesPerChunk = Math.max(1, rows.reduce((sum, row) => sum + row.bytes, 0) / rows.length);
+        limit = Math.min(MAX_CHUNKS_PER_READ, Math.max(CHUNKS_PER_READ, Math.floor(bytesPerLaterRead / bytesPerChunk)));
       }
     });
 }

@@ -2,6 +2,8 @@ import { Logger } from '@nestjs/common';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { A, StoreUnderTest } from '../../../../../test/support/store-under-test.js';
 import { firstOfEachProfile } from '../../delivery/select-batch.js';
+import { DecodedChunks } from './decoded-chunks.js';
+import { readHead } from './postgres-chunk-io.js';
 
 beforeAll(() => Logger.overrideLogger(false));
 
@@ -18,22 +20,48 @@ describe('a PostgreSQL head read past busy profiles in many small chunks', () =>
     await store.remove();
   });
 
-  it("finds each profile's first message, and a profile seen only at the end, across growing queries", async () => {
-    const { outbox } = store;
+  const commitAll = async (chunks: string[][]) => {
     let n = 0;
-    const commit = async (keys: string[]) => {
+    for (const keys of chunks) {
       const messages = keys.map((key) => ({ connectorId: A, partitionKey: key, sourceId: null, body: `{"n":${n++}}` }));
-      outbox.committed((await outbox.commitGroup([{ messages, acceptedAt: 1000 }])).appended);
-    };
-    // 1,500 chunks of two messages: far past the first query's 64 chunks and the next query's growth.
-    for (let chunk = 0; chunk < 1500; chunk++) await commit([`busy-${chunk % 3}`, `busy-${(chunk + 1) % 3}`]);
-    await commit(['latecomer']);
+      store.outbox.committed((await store.outbox.commitGroup([{ messages, acceptedAt: 1000 }])).appended);
+    }
+  };
+  const busy = (chunk: number) => [`busy-${chunk % 3}`, `busy-${(chunk + 1) % 3}`];
 
-    const head = [...(await outbox.head(A, 500, 8, firstOfEachProfile(new Set(['busy-1']))))];
+  it("finds each profile's first message, and a profile seen only at the end, across growing queries", async () => {
+    // 1,500 chunks of two messages: far past the first query's 64 chunks.
+    await commitAll([...Array.from({ length: 1500 }, (_, chunk) => busy(chunk)), ['latecomer']]);
+    const head = [...(await store.outbox.head(A, 500, 8, firstOfEachProfile(new Set(['busy-1']))))];
     expect(head.map((message) => [message.partition_key, message.body])).toEqual([
       ['busy-0', '{"n":0}'],
       ['busy-2', '{"n":3}'],
       ['latecomer', '{"n":3000}'],
+    ]);
+  });
+
+  it('skips no chunk where one query ends and the next begins', async () => {
+    // With no room to grow, each query is 64 chunks: a profile of its own opens every query after the first.
+    const chunks = Array.from({ length: 300 }, (_, chunk) =>
+      chunk > 0 && chunk % 64 === 0 ? [`opens-${chunk}`, ...busy(chunk)] : busy(chunk),
+    );
+    await commitAll(chunks);
+    const head = await readHead(store.database.db, new DecodedChunks(), {
+      connectorId: A,
+      partitions: [0],
+      pageSize: 500,
+      pages: 1,
+      skipKey: firstOfEachProfile(new Set()),
+      bytesPerLaterRead: 1,
+    });
+    expect(head.map((message) => message.partition_key)).toEqual([
+      'busy-0',
+      'busy-1',
+      'busy-2',
+      'opens-64',
+      'opens-128',
+      'opens-192',
+      'opens-256',
     ]);
   });
 });

@@ -51,9 +51,8 @@ export class SqliteOutbox extends OutboxStore {
     this.counters = new BacklogCounters(this.sql.countStored.all());
     this.deliverable = this.counters;
     const commit = sqlite.transaction((requests: readonly IntakeRecord[]): AppendedChunk[] => {
-      // One chunk per connector for the whole group, not per request: with many connectors a request holds one or
-      // two messages for each, and every chunk is a row and an index entry to write, read and delete. In queue
-      // order, so a connector's messages stay in acceptance order; accepted at the group's first request.
+      // One chunk per connector for the whole group, not per request (every chunk is a row and an index entry to
+      // write, read and delete), in queue order, accepted at the group's first request.
       const appended = this.appendAll(
         requests.flatMap((request) => request.messages),
         requests[0].acceptedAt,
@@ -118,9 +117,13 @@ export class SqliteOutbox extends OutboxStore {
     }
   }
 
+  override changedElsewhere(connectorId: string): void {
+    this.heads.forget(connectorId);
+  }
+
   override forget(connectorId: string): void {
     super.forget(connectorId);
-    this.heads.forget(connectorId);
+    this.changedElsewhere(connectorId);
   }
 
   async oldestAcceptedAt(connectorId: string): Promise<number | undefined> {
