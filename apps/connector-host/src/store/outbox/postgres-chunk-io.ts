@@ -6,7 +6,8 @@ import { type ChunkMessage, decodeMessages, encodeMessages } from './outbox-chun
 import { chunksByConnector } from './outbox-grouping.js';
 import type { AppendedChunk, NewMessage, PendingMessage } from './outbox-store.js';
 import type { SearchedChunk } from './outbox-search.js';
-import { type ChunkRow, pendingOf } from './settlement.js';
+import type { ChunkRow } from './settlement.js';
+import { type ChunkViews, pendingOf } from './chunk-views.js';
 
 // The PostgreSQL outbox's reads and appends of chunks (see postgres-outbox.ts).
 
@@ -44,6 +45,7 @@ export interface HeadRead {
 export async function readHead(
   db: Kysely<Database>,
   cache: DecodedChunks,
+  views: ChunkViews,
   { connectorId, partitions, pageSize, pages, skipKey, bytesPerLaterRead = BYTES_PER_LATER_READ }: HeadRead,
 ): Promise<PendingMessage[]> {
   const wanted = pageSize * pages;
@@ -66,7 +68,8 @@ export async function readHead(
         const messages = await readMessages(trx, cache, rows);
         for (const row of rows) {
           const from = found.length;
-          const full = pendingOf(row, messages.get(row.seq)!, 0, found, wanted, skipKey);
+          const chunk = messages.get(row.seq)!;
+          const full = pendingOf(row, chunk, 0, found, wanted, skipKey, views.of(row.seq, row.state, chunk.length));
           for (let index = from; index < found.length; index++) {
             const { partition_key: key, next_attempt_at: dueAt } = found[index];
             if (seen.has(key)) continue;

@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { A, StoreUnderTest } from '../../../../../test/support/store-under-test.js';
 import { firstOfEachProfile } from '../../delivery/select-batch.js';
+import { ChunkViews } from './chunk-views.js';
 import { DecodedChunks } from './decoded-chunks.js';
 import { readHead } from './postgres-chunk-io.js';
 
@@ -46,7 +47,7 @@ describe('a PostgreSQL head read past busy profiles in many small chunks', () =>
       chunk > 0 && chunk % 64 === 0 ? [`opens-${chunk}`, ...busy(chunk)] : busy(chunk),
     );
     await commitAll(chunks);
-    const head = await readHead(store.database.db, new DecodedChunks(), {
+    const head = await readHead(store.database.db, new DecodedChunks(), new ChunkViews(), {
       connectorId: A,
       partitions: [0],
       pageSize: 500,

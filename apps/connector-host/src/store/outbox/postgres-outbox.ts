@@ -8,6 +8,7 @@ import type { StoreSignals } from '../store-signals.js';
 import { BacklogCounters } from './backlog-counters.js';
 import { ChunkChanges } from './chunk-changes.js';
 import { DecodedChunks } from './decoded-chunks.js';
+import { ChunkViews } from './chunk-views.js';
 import { CHUNK_MAX_MESSAGES, type ChunkMessage, encodeState } from './outbox-chunk.js';
 import {
   type AppendedChunk,
@@ -36,6 +37,7 @@ export class PostgresOutbox extends OutboxStore {
   readonly counters = new BacklogCounters();
   readonly deliverable = new BacklogCounters();
   private readonly decoded = new DecodedChunks();
+  private readonly views = new ChunkViews();
   private readonly db: Kysely<Database>;
   private readonly partitions: number;
 
@@ -107,7 +109,7 @@ export class PostgresOutbox extends OutboxStore {
   async head(connectorId: string, pageSize: number, pages: number, skipKey?: (key: string) => boolean): Promise<Iterable<PendingMessage>> {
     const partitions = this.ownership.selectable();
     if (partitions.length === 0) return [];
-    return readHead(this.db, this.decoded, { connectorId, partitions, pageSize, pages, skipKey });
+    return readHead(this.db, this.decoded, this.views, { connectorId, partitions, pageSize, pages, skipKey });
   }
 
   async oldestAcceptedAt(connectorId: string): Promise<number | undefined> {
@@ -235,6 +237,7 @@ export class PostgresOutbox extends OutboxStore {
   private committedChanges(changes: ChunkChanges): void {
     for (const [seq, outcome] of changes.outcomes) {
       if (outcome.pending === 0) this.decoded.forget(seq);
+      if (outcome.pending === 0) this.views.forget(seq);
       if (outcome.settled === 0 && outcome.freedBytes === 0) continue;
       this.counters.add(outcome.connectorId, -outcome.settled, -outcome.freedBytes);
       this.deliverable.add(outcome.connectorId, -outcome.settled, -outcome.freedBytes);

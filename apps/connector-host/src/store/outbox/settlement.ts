@@ -1,8 +1,7 @@
 import type { FailureCategory } from '@event-connectors/connector-sdk';
 import type { NewDeadLetter } from '../dead-letters.repository.js';
 import { ChunkChanges } from './chunk-changes.js';
-import { type ChunkMessage, type ChunkState, chunkOf, decodeState, indexIn, messageSeq } from './outbox-chunk.js';
-import type { PendingMessage } from './pending-message.js';
+import { type ChunkMessage, chunkOf, decodeState, indexIn } from './outbox-chunk.js';
 
 export interface RetryUpdate {
   seq: number;
@@ -161,39 +160,4 @@ export function expiryChanges(
     changes.store(row, 0, state, buried.length, buried);
   }
   return count;
-}
-
-/**
- * Appends a chunk's pending messages after `afterSeq` to `found`, in order, leaving out settled ones and those
- * `skipKey` names; stops at `limit`. Returns whether `found` is full.
- */
-export function pendingOf(
-  row: ChunkRow,
-  messages: readonly ChunkMessage[],
-  afterSeq: number,
-  found: PendingMessage[],
-  limit: number,
-  skipKey?: (key: string) => boolean,
-  state: ChunkState = decodeState(row.state),
-): boolean {
-  for (let index = 0; index < messages.length; index++) {
-    const seq = messageSeq(row.seq, index);
-    if (seq <= afterSeq || state.done.has(index)) continue;
-    const [partitionKey, sourceId, body] = messages[index];
-    if (skipKey?.(partitionKey)) continue;
-    const retry = state.retry.get(index);
-    found.push({
-      seq,
-      connector_id: row.connector_id,
-      partition: row.partition,
-      partition_key: partitionKey,
-      source_id: sourceId,
-      body,
-      accepted_at: row.accepted_at,
-      attempts: retry?.[0] ?? 0,
-      next_attempt_at: retry?.[1] ?? 0,
-    });
-    if (found.length === limit) return true;
-  }
-  return false;
 }

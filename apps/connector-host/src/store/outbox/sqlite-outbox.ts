@@ -6,9 +6,8 @@ import { intakeTally } from '../traffic/intake-tally.js';
 import type { MessageFilter } from '../message-filter.js';
 import { BacklogCounters } from './backlog-counters.js';
 import { ChunkChanges } from './chunk-changes.js';
-import { DecodedChunks } from './decoded-chunks.js';
 import { HeadChunks } from './head-chunks.js';
-import { CHUNK_MAX_MESSAGES, type ChunkMessage, chunkOf, decodeMessages, encodeMessages, encodeState } from './outbox-chunk.js';
+import { CHUNK_MAX_MESSAGES, chunkOf, encodeMessages, encodeState } from './outbox-chunk.js';
 import { chunksByConnector } from './outbox-grouping.js';
 import { SqliteChunkStatements } from './sqlite-chunk-statements.js';
 import {
@@ -21,7 +20,8 @@ import {
   type SettlementItem,
 } from './outbox-store.js';
 import { type PendingSearch, searchChunks } from './outbox-search.js';
-import { type ChunkRow, expiryChanges, pendingOf, settlementChanges } from './settlement.js';
+import { expiryChanges, settlementChanges } from './settlement.js';
+import { SqliteChunkReader } from './sqlite-chunk-reader.js';
 
 /** Chunks read per query while paging: a few batches' worth of messages. */
 const CHUNKS_PER_READ = 16;
@@ -34,9 +34,9 @@ const CHUNKS_PER_READ = 16;
 export class SqliteOutbox extends OutboxStore {
   readonly counters: BacklogCounters;
   readonly deliverable: BacklogCounters;
-  private readonly decoded = new DecodedChunks();
   private readonly heads = new HeadChunks();
   private readonly sql: SqliteChunkStatements;
+  private readonly chunks: SqliteChunkReader;
   private readonly commitRequests: (requests: readonly IntakeRecord[]) => AppendedChunk[];
 
   constructor(
@@ -48,6 +48,7 @@ export class SqliteOutbox extends OutboxStore {
     super();
     const { sqlite } = database;
     this.sql = new SqliteChunkStatements(sqlite);
+    this.chunks = new SqliteChunkReader(this.sql);
     this.counters = new BacklogCounters(this.sql.countStored.all());
     this.deliverable = this.counters;
     const commit = sqlite.transaction((requests: readonly IntakeRecord[]): AppendedChunk[] => {
@@ -79,7 +80,7 @@ export class SqliteOutbox extends OutboxStore {
   committed(chunks: readonly AppendedChunk[]): void {
     for (const { seq, connectorId, messages, bytes } of chunks) {
       this.counters.add(connectorId, messages.length, bytes);
-      if (this.keepsCommittedChunks) this.decoded.keepIfRoom(seq, messages);
+      if (this.keepsCommittedChunks) this.chunks.decoded.keepIfRoom(seq, messages);
     }
   }
 
@@ -100,8 +101,7 @@ export class SqliteOutbox extends OutboxStore {
     for (;;) {
       const rows = held ?? this.sql.chunksFrom.all(connectorId, fromChunk, CHUNKS_PER_READ);
       if (!held && fromChunk === 0) this.heads.keep(connectorId, rows, rows.length < CHUNKS_PER_READ);
-      for (const row of rows)
-        if (row.seq >= fromChunk && pendingOf(row, this.messagesOf(row), afterSeq, found, limit, skipKey)) return found;
+      for (const row of rows) if (row.seq >= fromChunk && this.chunks.pendingOf(row, afterSeq, found, limit, skipKey)) return found;
       if (held || rows.length < CHUNKS_PER_READ) return found;
       fromChunk = rows[rows.length - 1].seq + 1;
     }
@@ -147,7 +147,7 @@ export class SqliteOutbox extends OutboxStore {
             settlement,
             // A chunk gone under a settlement (its connector deleted): what is held of that connector is stale.
             (seq) => this.sql.oneChunk.get(seq) ?? void this.heads.forget(connectorId),
-            (row) => this.messagesOf(row),
+            (row) => this.chunks.messagesOf(row),
             now,
           );
           this.store(changes);
@@ -162,7 +162,7 @@ export class SqliteOutbox extends OutboxStore {
     const changes = new ChunkChanges();
     // Each chunk holds at least one message: `limit` chunks are always enough.
     const rows = this.sql.expiredChunks.all(connectorId, acceptedBefore, limit);
-    const count = expiryChanges(rows, (row) => this.messagesOf(row), Date.now(), limit, changes);
+    const count = expiryChanges(rows, (row) => this.chunks.messagesOf(row), Date.now(), limit, changes);
     if (changes.isEmpty()) return 0;
     this.database.transaction(() => this.store(changes));
     this.committedChanges(changes);
@@ -204,16 +204,6 @@ export class SqliteOutbox extends OutboxStore {
     return searchChunks((connectorId, beforeSeq, count) => this.sql.searchPage(reader, connectorId, beforeSeq, count), filter, limit);
   }
 
-  /** A chunk's messages, decoded once and then served from memory. */
-  private messagesOf(row: ChunkRow): ChunkMessage[] {
-    let messages = this.decoded.get(row.seq);
-    if (!messages) {
-      messages = decodeMessages(this.sql.chunkMessages.get(row.seq)?.messages ?? '[]');
-      this.decoded.keep(row.seq, messages);
-    }
-    return messages;
-  }
-
   /** Appends messages, one chunk per connector (more for a big group); inside the caller's transaction. */
   private appendAll(messages: readonly NewMessage[], acceptedAt: number): AppendedChunk[] {
     const appended: AppendedChunk[] = [];
@@ -240,7 +230,7 @@ export class SqliteOutbox extends OutboxStore {
   /** After `store` committed: removed chunks leave the cache, settled messages the backlog; returns how many. */
   private committedChanges(changes: ChunkChanges): number {
     for (const [seq, outcome] of changes.outcomes) {
-      if (outcome.pending === 0) this.decoded.forget(seq);
+      if (outcome.pending === 0) this.chunks.removed(seq);
       this.heads.changed(outcome.connectorId, seq, outcome.pending, outcome.pending === 0 ? null : encodeState(outcome.state));
       // By what was actually settled: a message settled twice (or of a deleted connector) is not counted again.
       if (outcome.settled > 0 || outcome.freedBytes > 0) this.counters.add(outcome.connectorId, -outcome.settled, -outcome.freedBytes);
