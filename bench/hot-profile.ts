@@ -8,6 +8,7 @@ import { runJson } from './processes.js';
 // per destination round trip; the row says how close the host gets, at the sink's delay of 0, 5 or 25 ms.
 
 export interface HotProfileRun {
+  engine: 'sqlite' | 'postgres';
   delayMs: number;
   messages: number;
   delivered: number;
@@ -19,9 +20,15 @@ export interface HotProfileRun {
   perRoundTrip: number;
 }
 
-export async function hotProfile(context: BenchContext, delayMs: number, messages: number): Promise<HotProfileRun> {
+/** `hostEnv`: the host's store (default its SQLite file; DATABASE_URL for PostgreSQL). */
+export async function hotProfile(
+  context: BenchContext,
+  delayMs: number,
+  messages: number,
+  hostEnv: Record<string, string> = {},
+): Promise<HotProfileRun> {
   await context.sinkCall(`/__delay/${delayMs}`, 'POST');
-  const host = await BenchHost.start(context.sinkUrl, context.nextPort(), {}, 1);
+  const host = await BenchHost.start(context.sinkUrl, context.nextPort(), hostEnv, 1);
   try {
     const roundTripsPerSecond = await roundTrips(context.sinkUrl, 2000);
     await context.sinkCall('/__reset', 'POST');
@@ -34,7 +41,8 @@ export async function hotProfile(context: BenchContext, delayMs: number, message
     const seconds = Math.max(0.001, (stats.lastAt - stats.firstAt) / 1000);
     // Between the first and the last record, records - 1 round trips.
     const messagesPerSecond = Math.round((stats.records - 1) / seconds);
-    const run = {
+    const run: HotProfileRun = {
+      engine: hostEnv.DATABASE_URL ? 'postgres' : 'sqlite',
       delayMs,
       messages: load.accepted,
       delivered: stats.records,

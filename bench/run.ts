@@ -209,12 +209,12 @@ async function main(): Promise<void> {
     results.skewed = await skewedLatency(context, many[2], 5000, Math.max(3, 20 * scale));
     // One profile with a standing backlog: its limit is one message per destination round trip.
     const hot: HotProfileRun[] = [];
-    for (const delayMs of [0, 5, 25])
-      hot.push(await hotProfile(context, delayMs, Math.round((delayMs >= 25 ? 400 : 2000) * Math.max(scale, 0.25))));
+    const hotMessages = (delayMs: number) => Math.round((delayMs >= 25 ? 400 : 2000) * Math.max(scale, 0.25));
+    for (const delayMs of [0, 5, 25]) hot.push(await hotProfile(context, delayMs, hotMessages(delayMs)));
     results.hotProfile = hot;
 
     // 9. The store engines: one host on SQLite vs one on PostgreSQL (alternated), then three on one PostgreSQL.
-    results.stores = await storeEngines(context, Math.round(100_000 * scale), 2);
+    results.stores = await storeEngines(context, Math.round(100_000 * scale), 2, hotMessages);
 
     // 10. The traffic statistics' cost on the hot path: their part of a settlement, one big and many small connectors.
     results.statsCost = [

