@@ -29,7 +29,11 @@ export function summarize(
   const slow = results.slowDestination as Run[];
   const idle = results.idle as { connectors: number; rssMiB: number; cpuPercentOfCore: number };
   const skewed = results.skewed as { connectors: number; smallP99Ms: number };
-  const stores = results.stores as { runs: StoreRun[]; pairs: { sqlite: number; postgres: number }[] };
+  const stores = results.stores as {
+    runs: StoreRun[];
+    pairs: { sqlite: number; postgres: number }[];
+    hotProfile: HotProfileRun[];
+  };
   type StatsCost = {
     connectors: number;
     perConnector: number;
@@ -39,7 +43,8 @@ export function summarize(
     intakeStatsUsPerMessage: number;
   };
   const statsCost = results.statsCost as StatsCost[];
-  const hot = results.hotProfile as HotProfileRun[];
+  // One hot profile on each engine: SQLite beside the fan-out rows, PostgreSQL in the store-engine section.
+  const hot = [...(results.hotProfile as HotProfileRun[]), ...stores.hotProfile];
   const hotWorst = Math.min(...hot.map((run) => run.perRoundTrip));
   const onePg = median(stores.pairs.map((pair) => pair.postgres));
   const pgToSqlite = round(median(stores.pairs.map((pair) => pair.postgres / pair.sqlite)), 3);
