@@ -44,7 +44,7 @@ export function summarize(
   };
   const statsCost = results.statsCost as StatsCost[];
   // One hot profile on each engine: SQLite beside the fan-out rows, PostgreSQL in the store-engine section.
-  const hot = [...(results.hotProfile as HotProfileRun[]), ...stores.hotProfile];
+  const hot = [...(results.hotProfile as HotProfileRun[]), ...(stores.hotProfile ?? [])];
   const hotWorst = Math.min(...hot.map((run) => run.perRoundTrip));
   const onePg = median(stores.pairs.map((pair) => pair.postgres));
   const pgToSqlite = round(median(stores.pairs.map((pair) => pair.postgres / pair.sqlite)), 3);

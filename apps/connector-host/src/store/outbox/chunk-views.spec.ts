@@ -38,7 +38,7 @@ describe('chunk views', () => {
   });
 
   it('holds no more indexes than its capacity, pushing out the oldest chunk', () => {
-    const views = new ChunkViews(10);
+    const views = new ChunkViews(2 * (16 + 5));
     const first = views.of(1, null, 5);
     views.of(2, null, 5);
     expect(views.of(1, null, 5)).toBe(first);

@@ -2,18 +2,21 @@ import { type ChunkMessage, type ChunkState, decodeState, messageSeq } from './o
 import type { PendingMessage } from './pending-message.js';
 import type { ChunkRow } from './settlement.js';
 
-/** A chunk's state decoded for reading, with the indexes of its messages still pending, in order. */
+/** What a read needs of a chunk's state: the indexes of its messages still pending, in order, and their retries. */
 export interface ChunkView {
-  state: ChunkState;
+  retry: ChunkState['retry'];
   pending: readonly number[];
 }
+
+/** What an entry costs beyond its indexes (a Map, an array, two objects, the text): counted as this many indexes. */
+const ENTRY_COST = 16;
 
 /** Decodes a chunk's stored state (`text`) for a read of its `messages` messages. */
 export function viewOf(text: string | null, messages: number): ChunkView {
   const state = decodeState(text);
   const pending: number[] = [];
   for (let index = 0; index < messages; index++) if (!state.done.has(index)) pending.push(index);
-  return { state, pending };
+  return { retry: state.retry, pending };
 }
 
 /**
@@ -34,7 +37,7 @@ export class ChunkViews {
     const cached = this.byChunk.get(seq);
     if (cached && cached.text === text && cached.messages === messages) return cached.view;
     const view = viewOf(text, messages);
-    const size = messages + view.state.retry.size;
+    const size = ENTRY_COST + view.pending.length + view.retry.size;
     this.forget(seq);
     if (size > this.capacity) return view;
     for (const oldest of this.byChunk.keys()) {
@@ -67,13 +70,13 @@ export function pendingOf(
   skipKey?: (key: string) => boolean,
   view: ChunkView = viewOf(row.state, messages.length),
 ): boolean {
-  const { state, pending } = view;
+  const { retry: retries, pending } = view;
   for (const index of pending) {
     const seq = messageSeq(row.seq, index);
     if (seq <= afterSeq) continue;
     const [partitionKey, sourceId, body] = messages[index];
     if (skipKey?.(partitionKey)) continue;
-    const retry = state.retry.get(index);
+    const retry = retries.get(index);
     found.push({
       seq,
       connector_id: row.connector_id,
