@@ -157,7 +157,9 @@ export class DeliveryThread extends DeliveryControl implements OnApplicationBoot
         }
         this.receive(message);
       });
-      worker.on('error', (error) => this.logger.error(`delivery thread failed: ${error.stack ?? error.message}`));
+      worker.on('error', (error: unknown) =>
+        this.logger.error(`delivery thread failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),
+      );
       worker.on('exit', (code) => {
         this.ready = false;
         if (this.worker === worker) this.worker = undefined;

@@ -1,4 +1,4 @@
-import type { MigrationProvider } from 'kysely';
+import type { MigrationProvider } from 'kysely/migration';
 import { postgresMigrations } from './migrations/postgres-migrations.js';
 import { sharedMigrations } from './migrations/shared-migrations.js';
 import { sqliteMigrations } from './migrations/sqlite-migrations.js';

@@ -1,4 +1,5 @@
-import { type Kysely, type Migration, sql } from 'kysely';
+import { type Kysely, sql } from 'kysely';
+import type { Migration } from 'kysely/migration';
 import type { StoreEngine } from '../store-engine.js';
 
 // Append only: never edit a migration that has shipped.
