@@ -29,26 +29,25 @@ type Outbox = {
   head(connectorId: string, limit: number, partitions: number): Promise<Iterable<Pending>>;
   settleAll(items: { connectorId: string; settlement: unknown }[]): Promise<void>;
 };
+type Store = { database: Database; deadLetters(): unknown; outbox(parts: { deadLetters: unknown }): Outbox };
 type Tally = { add(connectorId: string, metric: string, at: number, count: number): void };
 type Traffic = { addAll(tally: Tally): void };
 
 async function main(): Promise<void> {
-  const { DatabaseService } = await dist('store/database.service.js');
-  const { DeadLettersRepository } = await dist('store/dead-letters.repository.js');
-  const { IdempotencyRepository } = await dist('store/idempotency.repository.js');
-  const { TrafficStatsRepository } = await dist('store/traffic/traffic-stats.repository.js');
+  const { SqliteStore } = await dist('store/sqlite/sqlite-store.js');
+  const { SqliteTrafficTally } = await dist('store/sqlite/sqlite-traffic-tally.js');
   const { TrafficTally } = await dist('store/traffic/traffic-tally.js');
   const { intakeTally } = (await import(resolve('dist/apps/connector-host', 'store/traffic/intake-tally.js'))) as {
     intakeTally: (requests: unknown[]) => unknown;
   };
-  const { SqliteOutbox } = await dist('store/outbox/sqlite-outbox.js');
   const { callTypeOf } = await import('@event-connectors/connector-sdk');
 
   const dir = mkdtempSync(join(tmpdir(), 'bench-stats-'));
-  const database: Database = new DatabaseService({ databasePath: join(dir, 'host.db'), role: 'all', idempotencyRetentionMs: 86_400_000 });
+  const store: Store = new SqliteStore({ databasePath: join(dir, 'host.db') });
+  const { database } = store;
   await database.migrate();
-  const traffic: Traffic = new TrafficStatsRepository(database);
-  const outbox: Outbox = new SqliteOutbox(database, new DeadLettersRepository(database), new IdempotencyRepository(database), traffic);
+  const traffic: Traffic = new SqliteTrafficTally(database);
+  const outbox = store.outbox({ deadLetters: store.deadLetters() });
   const ids = Array.from({ length: connectors }, (_, i) => `00000000-0000-4000-8000-${i.toString(16).padStart(12, '0')}`);
   const insert = database.sqlite.prepare(
     `INSERT INTO connectors (id, type, site_number, name, partner_number, settings, secrets, enabled, created_at, updated_at)

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DeadLetterRetention } from '../apps/connector-host/src/delivery/dead-letter-retention.js';
 import { IntakeGate } from '../apps/connector-host/src/intake/intake-gate.js';
 import { DatabaseService } from '../apps/connector-host/src/store/database.service.js';
+import { SqliteDatabase } from '../apps/connector-host/src/store/sqlite/sqlite-database.js';
 import { audienceBinding, fakeConnector, profileEvent } from './support/fixtures.js';
 import { eventually, TestHost } from './support/test-host.js';
 
@@ -403,7 +404,7 @@ describe('durable delivery', () => {
 
 /** Makes the store refuse writes (or take them again): SQLite goes query-only; PostgreSQL gets a refusing trigger. */
 async function breakWrites(database: DatabaseService, broken: boolean): Promise<void> {
-  if (database.engine === 'sqlite') {
+  if (database instanceof SqliteDatabase) {
     database.sqlite.pragma(`query_only = ${broken ? 'ON' : 'OFF'}`);
     return;
   }

@@ -5,15 +5,15 @@ import { performance } from 'node:perf_hooks';
 import { sql } from 'kysely';
 import { freshDatabaseUrl, type TestEngine } from './postgres.js';
 import type { HostConfig } from '../../apps/connector-host/src/config/host.config.js';
-import { DatabaseService } from '../../apps/connector-host/src/store/database.service.js';
-import { DeadLettersRepository } from '../../apps/connector-host/src/store/dead-letters.repository.js';
-import { IdempotencyRepository } from '../../apps/connector-host/src/store/idempotency.repository.js';
-import { PartitionOwnership } from '../../apps/connector-host/src/store/partition-ownership.js';
-import { StoreSignals } from '../../apps/connector-host/src/store/store-signals.js';
+import type { DatabaseService } from '../../apps/connector-host/src/store/database.service.js';
+import type { EngineStore } from '../../apps/connector-host/src/store/engine-store.js';
+import { openStore } from '../../apps/connector-host/src/store/open-store.js';
+import { SqliteDatabase } from '../../apps/connector-host/src/store/sqlite/sqlite-database.js';
+import type { DeadLettersRepository } from '../../apps/connector-host/src/store/repositories/dead-letters.repository.js';
+import { PartitionOwnership } from '../../apps/connector-host/src/store/cluster/partition-ownership.js';
+import { StoreSignals } from '../../apps/connector-host/src/store/cluster/store-signals.js';
 import { TrafficStatsRepository } from '../../apps/connector-host/src/store/traffic/traffic-stats.repository.js';
 import type { OutboxStore, SettlementItem } from '../../apps/connector-host/src/store/outbox/outbox-store.js';
-import { PostgresOutbox } from '../../apps/connector-host/src/store/outbox/postgres-outbox.js';
-import { SqliteOutbox } from '../../apps/connector-host/src/store/outbox/sqlite-outbox.js';
 
 // Test support for the store's specs (both engines); not part of the host.
 
@@ -27,6 +27,8 @@ export class StoreUnderTest {
   outbox!: OutboxStore;
   ownership!: PartitionOwnership;
   traffic!: TrafficStatsRepository;
+  deadLetters!: DeadLettersRepository;
+  engineStore!: EngineStore;
   private signals?: StoreSignals;
 
   constructor(readonly config: HostConfig) {}
@@ -50,13 +52,15 @@ export class StoreUnderTest {
   }
 
   async open(): Promise<void> {
-    this.database = new DatabaseService(this.config);
-    await this.database.migrate();
+    this.engineStore = await openStore(this.config);
+    this.database = this.engineStore.database;
     this.ownership = new PartitionOwnership(this.config);
     this.traffic = new TrafficStatsRepository(this.database);
-    const deadLetters = new DeadLettersRepository(this.database);
+    this.deadLetters = this.engineStore.deadLetters();
+    this.signals = new StoreSignals(this.config, this.database);
+    const parts = { config: this.config, deadLetters: this.deadLetters, ownership: this.ownership, signals: this.signals };
     if (this.database.engine === 'sqlite') {
-      this.outbox = new SqliteOutbox(this.database, deadLetters, new IdempotencyRepository(this.database), this.traffic);
+      this.outbox = this.engineStore.outbox(parts);
       return;
     }
     const { partitions } = this.config.cluster;
@@ -64,9 +68,14 @@ export class StoreUnderTest {
       SELECT p, ${ME}, 1, clock_timestamp() + interval '1 hour' FROM generate_series(0, ${partitions - 1}::int) p
       ON CONFLICT (partition) DO UPDATE SET owner = EXCLUDED.owner, epoch = 1, expires_at = EXCLUDED.expires_at`.execute(this.database.db);
     for (let partition = 0; partition < partitions; partition++) this.ownership.hold(partition, 1, performance.now(), 3_600_000);
-    this.signals = new StoreSignals(this.config, this.database);
-    this.outbox = new PostgresOutbox(this.database, this.config, this.ownership, this.signals);
+    this.outbox = this.engineStore.outbox(parts);
     await this.outbox.recount();
+  }
+
+  /** The SQLite database under test (a PostgreSQL store has none). */
+  get sqlite(): SqliteDatabase {
+    if (!(this.database instanceof SqliteDatabase)) throw new Error('this store is PostgreSQL');
+    return this.database;
   }
 
   /** Settlement items as a delivery loop sends them: under the leases held now. */

@@ -17,8 +17,8 @@ import { ObservabilityModule } from './observability/observability.module.js';
 import { SetupsModule } from './setups/setups.module.js';
 import { IssuedValuesMigration } from './setups/issued-values-migration.js';
 import { StoreModule } from './store/store.module.js';
-import { WriteLock } from './store/write-lock.js';
-import { WriteLockModule } from './store/write-lock.module.js';
+import { WriteLock } from './store/sqlite/write-lock.js';
+import { WriteLockModule } from './store/sqlite/write-lock.module.js';
 
 export interface HostModuleOptions {
   config: HostConfig;

@@ -2,8 +2,7 @@ import { join } from 'node:path';
 import { readHostConfig } from './config/host.config.js';
 import { SecretBox } from './secrets/secret-box.js';
 import { refuseIfHostsLackKey, resealAll } from './setups/secret-rotation.service.js';
-import { ConnectorsRepository } from './store/connectors.repository.js';
-import { DatabaseService } from './store/database.service.js';
+import { openStore } from './store/open-store.js';
 
 // npm run rotate-key: re-encrypts every stored secret under the current key.
 // With SECRETS_KEY: set the new key as SECRETS_KEY and the old one in SECRETS_PREVIOUS_KEYS, run this, then drop the old.
@@ -12,9 +11,9 @@ async function main(): Promise<void> {
   const config = readHostConfig(process.env);
   const keyFile = join(config.dataDir, 'secrets.key');
   const keys = () => SecretBox.fromConfig(config.secretsKey, keyFile, config.previousSecretsKeys).box;
-  const database = new DatabaseService(config);
-  await database.migrate();
-  const connectors = new ConnectorsRepository(database);
+  const store = await openStore(config);
+  const { database } = store;
+  const connectors = store.connectors();
   // The key it is about to re-seal under: a running host that does not hold it would lose its secrets.
   const newKeyId = config.secretsKey ? keys().keyId : 'a new development key';
   await refuseIfHostsLackKey(database, newKeyId, { dataDir: config.dataDir, leaseTtlMs: config.cluster.leaseTtlMs });

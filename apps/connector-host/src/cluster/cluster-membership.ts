@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import { HOST_CONFIG, type HostConfig } from '../config/host.config.js';
 import { DatabaseService } from '../store/database.service.js';
 import { OutboxStore } from '../store/outbox/outbox-store.js';
-import { StoreSignals } from '../store/store-signals.js';
+import { StoreSignals } from '../store/cluster/store-signals.js';
 import { errorMessage } from '../common/error-message.js';
 import { keyIdOf } from '../secrets/secret-box.js';
 

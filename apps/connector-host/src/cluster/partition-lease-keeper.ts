@@ -4,7 +4,7 @@ import { sql } from 'kysely';
 import { HOST_CONFIG, type HostConfig } from '../config/host.config.js';
 import { DatabaseService } from '../store/database.service.js';
 import { OutboxStore } from '../store/outbox/outbox-store.js';
-import { PartitionOwnership } from '../store/partition-ownership.js';
+import { PartitionOwnership } from '../store/cluster/partition-ownership.js';
 import { errorMessage } from '../common/error-message.js';
 
 /**

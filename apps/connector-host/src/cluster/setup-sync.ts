@@ -1,9 +1,9 @@
 import { Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { Subscription } from 'rxjs';
 import { ConnectorChanges } from '../setups/connector-changes.js';
-import { ConnectorsRepository } from '../store/connectors.repository.js';
-import { RoutingVersion } from '../store/routing-version.js';
-import { StoreSignals } from '../store/store-signals.js';
+import { ConnectorsRepository } from '../store/repositories/connectors.repository.js';
+import { RoutingVersion } from '../store/repositories/routing-version.js';
+import { StoreSignals } from '../store/cluster/store-signals.js';
 
 /**
  * Set-up changes between instances sharing one PostgreSQL: a change made here (a connector saved, paused or

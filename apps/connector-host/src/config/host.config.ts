@@ -19,7 +19,7 @@ export interface HostConfig {
   databaseUrl?: string;
   /** What this instance does (ROLE): take events, deliver them, or both. */
   role: HostRole;
-  /** How instances sharing one PostgreSQL divide the delivery work (see delivery/cluster/). */
+  /** How instances sharing one PostgreSQL divide the delivery work (see cluster/). */
   cluster: ClusterConfig;
   /** Connector types to load (CONNECTORS=); empty means every plugin of the composition root. */
   connectorTypes: string[];

@@ -8,8 +8,8 @@ import { loggingModule } from '../observability/logging.module.js';
 import { ObservabilityModule } from '../observability/observability.module.js';
 import { SetupsModule } from '../setups/setups.module.js';
 import { StoreModule } from '../store/store.module.js';
-import { WriteLock } from '../store/write-lock.js';
-import { WriteLockModule } from '../store/write-lock.module.js';
+import { WriteLock } from '../store/sqlite/write-lock.js';
+import { WriteLockModule } from '../store/sqlite/write-lock.module.js';
 import { HOST_PORT, THREAD_DATA, ThreadLink } from './thread-link.js';
 import type { DeliveryThreadData } from './thread-messages.js';
 

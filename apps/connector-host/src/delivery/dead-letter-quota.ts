@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { FailureReason } from '@event-connectors/connector-sdk';
 import { HOST_CONFIG, type HostConfig } from '../config/host.config.js';
-import { DeadLettersRepository } from '../store/dead-letters.repository.js';
+import { DeadLettersRepository } from '../store/repositories/dead-letters.repository.js';
 
 /**
  * How long a site's count is taken as known: it is read only when a connector of it dead-letters something (or a

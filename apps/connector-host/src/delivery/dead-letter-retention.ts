@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { errorMessage } from '../common/error-message.js';
 import { PeriodicJob } from '../common/periodic-job.js';
 import { HOST_CONFIG, type HostConfig } from '../config/host.config.js';
-import { DeadLettersRepository } from '../store/dead-letters.repository.js';
+import { DeadLettersRepository } from '../store/repositories/dead-letters.repository.js';
 
 const PURGE_EVERY_MS = 60 * 60_000;
 const BATCH = 5000;

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ConnectorSetupsService } from '../setups/connector-setups.service.js';
-import { DeadLettersRepository } from '../store/dead-letters.repository.js';
+import { DeadLettersRepository } from '../store/repositories/dead-letters.repository.js';
 import { OutboxStore } from '../store/outbox/outbox-store.js';
 import { DeliveryControl } from './delivery-control.js';
 

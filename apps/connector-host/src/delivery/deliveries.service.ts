@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InvalidInputError, LimitExceededError } from '../common/domain-errors.js';
 import { ConnectorSetupsService } from '../setups/connector-setups.service.js';
-import { DeadLettersRepository } from '../store/dead-letters.repository.js';
+import { DeadLettersRepository } from '../store/repositories/dead-letters.repository.js';
 import type { MessageFilter } from '../store/message-filter.js';
 import { OutboxStore } from '../store/outbox/outbox-store.js';
 import { DeliveryControl } from './delivery-control.js';

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
 import { HOST_CONFIG, type HostConfig } from '../config/host.config.js';
-import { BacklogStats } from '../store/backlog-stats.js';
+import { BacklogStats } from '../store/repositories/backlog-stats.js';
 import { ConnectorRegistry } from '@event-connectors/connector-sdk';
 import { DeliveryControl } from './delivery-control.js';
 

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { DeliveryOutcome } from '@event-connectors/connector-sdk';
 import { MetricsService } from '../observability/metrics.service.js';
-import type { ConnectorRow } from '../store/connectors.repository.js';
+import type { ConnectorRow } from '../store/repositories/connectors.repository.js';
 import type { PendingMessage } from '../store/outbox/outbox-store.js';
 import type { RoundResult } from './settle-outcomes.js';
 

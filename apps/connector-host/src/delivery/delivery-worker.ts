@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { errorMessage } from '../common/error-message.js';
 import type { ConnectorInstance, DeliveryLimits } from '@event-connectors/connector-sdk';
-import type { ConnectorRow } from '../store/connectors.repository.js';
+import type { ConnectorRow } from '../store/repositories/connectors.repository.js';
 import type { Fence, PendingMessage } from '../store/outbox/outbox-store.js';
 import { LeaseBudget } from './lease-budget.js';
 import { ArrivalGap, lingerLeft } from './linger-policy.js';

@@ -1,7 +1,7 @@
 import type { Logger } from '@nestjs/common';
 import type { DeliveryLimits } from '@event-connectors/connector-sdk';
 import type { PendingMessage } from '../store/outbox/outbox-store.js';
-import type { PartitionOwnership } from '../store/partition-ownership.js';
+import type { PartitionOwnership } from '../store/cluster/partition-ownership.js';
 
 /** A call's longest duration when its connector does not say (see DeliveryLimits.maxCallMs). */
 const DEFAULT_MAX_CALL_MS = 5000;

@@ -1,8 +1,8 @@
 import type { ConnectorInstance, FailureReason } from '@event-connectors/connector-sdk';
 import type { HostConfig } from '../config/host.config.js';
-import type { ConnectorRow } from '../store/connectors.repository.js';
+import type { ConnectorRow } from '../store/repositories/connectors.repository.js';
 import type { OutboxStore } from '../store/outbox/outbox-store.js';
-import type { PartitionOwnership } from '../store/partition-ownership.js';
+import type { PartitionOwnership } from '../store/cluster/partition-ownership.js';
 import type { CallSlots } from './call-slots.js';
 import type { DeadLetterQuota } from './dead-letter-quota.js';
 import type { RoundReport } from './delivery-observer.js';

@@ -1,7 +1,7 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { DeliveryControl } from '../delivery/delivery-control.js';
 import { MetricsService } from '../observability/metrics.service.js';
-import { BacklogStats, type ConnectorBacklog } from '../store/backlog-stats.js';
+import { BacklogStats, type ConnectorBacklog } from '../store/repositories/backlog-stats.js';
 import type { LoopStatus } from '../delivery/delivery-control.js';
 
 export const CONNECTOR_STATUSES = ['active', 'failing', 'stalled', 'paused', 'disabled'] as const;

@@ -4,7 +4,7 @@ import { LimitExceededError } from '../common/domain-errors.js';
 import type { RouteSkipReason } from '../common/route-skip-reason.js';
 import { HOST_CONFIG, type HostConfig } from '../config/host.config.js';
 import { bindingSpec } from '../setups/binding-view.js';
-import { BindingsRepository, type RoutableBinding } from '../store/bindings.repository.js';
+import { BindingsRepository, type RoutableBinding } from '../store/repositories/bindings.repository.js';
 import type { NewMessage } from '../store/outbox/outbox-store.js';
 
 export type { RouteSkipReason } from '../common/route-skip-reason.js';

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { RetryLaterError } from '../common/domain-errors.js';
-import type { StoredAnswer } from '../store/idempotency.repository.js';
+import type { StoredAnswer } from '../store/repositories/idempotency.repository.js';
 import { type GroupCommitted, OutboxStore } from '../store/outbox/outbox-store.js';
 import type { RouteResult } from './event-router.js';
 import { IntakeNotifications } from './intake-notifications.js';

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { PeriodicJob } from '../common/periodic-job.js';
 import { HOST_CONFIG, type HostConfig } from '../config/host.config.js';
-import { IdempotencyRepository } from '../store/idempotency.repository.js';
+import { IdempotencyRepository } from '../store/repositories/idempotency.repository.js';
 
 const PURGE_EVERY_MS = 10 * 60_000;
 

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { ForbiddenError, InvalidInputError, LimitExceededError, RetryLaterError, UnprocessableError } from '../common/domain-errors.js';
 import { HOST_CONFIG, type HostConfig } from '../config/host.config.js';
-import { IdempotencyRepository, type StoredAnswer } from '../store/idempotency.repository.js';
+import { IdempotencyRepository, type StoredAnswer } from '../store/repositories/idempotency.repository.js';
 import { OutboxStore } from '../store/outbox/outbox-store.js';
 import { type ConnectorShare, EventRouter, type RouteSkipReason } from './event-router.js';
 import { EventsRequestValidator } from './events-request.validator.js';

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { LimitExceededError, RetryLaterError } from '../common/domain-errors.js';
 import type { HostConfig } from '../config/host.config.js';
-import type { ConnectorsRepository } from '../store/connectors.repository.js';
+import type { ConnectorsRepository } from '../store/repositories/connectors.repository.js';
 import { BacklogCounters } from '../store/outbox/backlog-counters.js';
 import type { OutboxStore } from '../store/outbox/outbox-store.js';
 import type { ConnectorShare } from './event-router.js';
 import type { GroupCommit } from './group-commit.js';
-import { RoutingVersion } from '../store/routing-version.js';
+import { RoutingVersion } from '../store/repositories/routing-version.js';
 import { SiteBacklogQuota } from './site-backlog-quota.js';
 
 // The quota's arithmetic over in-memory counts; the store's own counting of bytes is tested in outbox.spec.ts and

@@ -3,9 +3,9 @@ import { LRUCache } from 'lru-cache';
 import { LimitExceededError, RetryLaterError } from '../common/domain-errors.js';
 import { HOST_CONFIG, type HostConfig } from '../config/host.config.js';
 import { errorMessage } from '../common/error-message.js';
-import { ConnectorsRepository } from '../store/connectors.repository.js';
+import { ConnectorsRepository } from '../store/repositories/connectors.repository.js';
 import { OutboxStore } from '../store/outbox/outbox-store.js';
-import { RoutingVersion } from '../store/routing-version.js';
+import { RoutingVersion } from '../store/repositories/routing-version.js';
 import type { ConnectorShare } from './event-router.js';
 import { GroupCommit } from './group-commit.js';
 

@@ -1,5 +1,5 @@
 import type { BindingSource, BindingSpec, ProfileVariableMapping } from '@event-connectors/connector-sdk';
-import type { BindingRow } from '../store/bindings.repository.js';
+import type { BindingRow } from '../store/repositories/bindings.repository.js';
 
 /** A binding as the API shows it. */
 export interface BindingView {

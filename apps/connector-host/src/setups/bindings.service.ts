@@ -3,8 +3,8 @@ import type { BindingSource, ProfileVariableMapping } from '@event-connectors/co
 import { Inject, Injectable } from '@nestjs/common';
 import { ConflictError, InvalidInputError, LimitExceededError, NotFoundError } from '../common/domain-errors.js';
 import { HOST_CONFIG, type HostConfig } from '../config/host.config.js';
-import { type BindingRow, BindingsRepository } from '../store/bindings.repository.js';
-import { ConnectorsRepository } from '../store/connectors.repository.js';
+import { type BindingRow, BindingsRepository } from '../store/repositories/bindings.repository.js';
+import { ConnectorsRepository } from '../store/repositories/connectors.repository.js';
 import { type BindingView, bindingView } from './binding-view.js';
 
 /** A connector to attach to an audience (which has a number) or a journey step (which has none). */

@@ -7,7 +7,7 @@ import {
   type EventConnector,
   validateSettings,
 } from '@event-connectors/connector-sdk';
-import type { ConnectorRow } from '../store/connectors.repository.js';
+import type { ConnectorRow } from '../store/repositories/connectors.repository.js';
 import { HOST_CONFIG, type HostConfig } from '../config/host.config.js';
 import { TrafficStatsRepository } from '../store/traffic/traffic-stats.repository.js';
 import { dayOf } from '../store/traffic/traffic-tally.js';

@@ -10,7 +10,7 @@ import {
 import { ForbiddenError, InvalidInputError, LimitExceededError, NotFoundError, UnprocessableError } from '../common/domain-errors.js';
 import { HOST_CONFIG, type HostConfig } from '../config/host.config.js';
 import type { SecretBox } from '../secrets/secret-box.js';
-import { type ConnectorRow, ConnectorsRepository } from '../store/connectors.repository.js';
+import { type ConnectorRow, ConnectorsRepository } from '../store/repositories/connectors.repository.js';
 import { OutboxStore } from '../store/outbox/outbox-store.js';
 import { ConnectorChanges } from './connector-changes.js';
 import { checkOnce, ConnectorInstancesService } from './connector-instances.service.js';

@@ -1,6 +1,6 @@
 import type { EventConnector } from '@event-connectors/connector-sdk';
 import { secretPresence } from '@event-connectors/connector-sdk';
-import type { ConnectorRow } from '../store/connectors.repository.js';
+import type { ConnectorRow } from '../store/repositories/connectors.repository.js';
 
 /** A connector set-up as the API shows it: secrets only as `<name>Set: true`. */
 export interface ConnectorView {

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { ConnectorRegistry, issuedFieldsOf, settingsFieldsOf, withIssuedValues } from '@event-connectors/connector-sdk';
 import type { SecretBox } from '../secrets/secret-box.js';
-import { ConnectorsRepository } from '../store/connectors.repository.js';
+import { ConnectorsRepository } from '../store/repositories/connectors.repository.js';
 import { ConnectorChanges } from './connector-changes.js';
 import { SECRET_BOX } from './secret-box.provider.js';
 import { SetupSettings, storedForm } from './setup-settings.js';

@@ -5,7 +5,7 @@ import { sql } from 'kysely';
 import { ConflictError, ForbiddenError } from '../common/domain-errors.js';
 import { HOST_CONFIG, type HostConfig } from '../config/host.config.js';
 import type { SecretBox } from '../secrets/secret-box.js';
-import { ConnectorsRepository } from '../store/connectors.repository.js';
+import { ConnectorsRepository } from '../store/repositories/connectors.repository.js';
 import { DatabaseService } from '../store/database.service.js';
 import { SECRET_BOX } from './secret-box.provider.js';
 

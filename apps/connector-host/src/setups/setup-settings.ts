@@ -11,7 +11,7 @@ import {
 } from '@event-connectors/connector-sdk';
 import { InvalidInputError } from '../common/domain-errors.js';
 import type { SecretBox } from '../secrets/secret-box.js';
-import type { ConnectorRow } from '../store/connectors.repository.js';
+import type { ConnectorRow } from '../store/repositories/connectors.repository.js';
 import { SECRET_BOX } from './secret-box.provider.js';
 import { TenantIdentities } from './tenant-identities.js';
 

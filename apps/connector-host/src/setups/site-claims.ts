@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { type EventConnector, exclusiveFieldsOf } from '@event-connectors/connector-sdk';
 import { ConflictError } from '../common/domain-errors.js';
-import { ConnectorsRepository } from '../store/connectors.repository.js';
-import { SiteIdentitiesRepository } from '../store/site-identities.repository.js';
+import { ConnectorsRepository } from '../store/repositories/connectors.repository.js';
+import { SiteIdentitiesRepository } from '../store/repositories/site-identities.repository.js';
 
 /** Compared without case: AWS takes `…:role/Writer` and `…:role/writer` as one role (IAM names are case-insensitive). */
 const keyOf = (value: unknown) => (typeof value === 'string' ? value : (JSON.stringify(value) ?? '')).toLowerCase();

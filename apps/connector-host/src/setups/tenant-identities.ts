@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { IssuedValue } from '@event-connectors/connector-sdk';
-import { SiteIdentitiesRepository } from '../store/site-identities.repository.js';
+import { SiteIdentitiesRepository } from '../store/repositories/site-identities.repository.js';
 
 /** What the host issues a site, by kind of issued value. */
 export type IssuedValues = Readonly<Record<IssuedValue, string>>;

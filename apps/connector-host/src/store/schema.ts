@@ -84,7 +84,7 @@ export interface IdempotencyKeysTable {
   created_at: number;
 }
 
-/** PostgreSQL only: who delivers which partition (see delivery/cluster/partition-leases.ts). */
+/** PostgreSQL only: who delivers which partition (see cluster/partition-lease-keeper.ts). */
 export interface PartitionLeasesTable {
   partition: number;
   owner: string | null;

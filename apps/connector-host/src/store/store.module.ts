@@ -1,29 +1,29 @@
 import { Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { HOST_CONFIG, type HostConfig } from '../config/host.config.js';
-import { BacklogStats } from './backlog-stats.js';
-import { BindingsRepository } from './bindings.repository.js';
-import { ConnectorsRepository } from './connectors.repository.js';
 import { DatabaseService } from './database.service.js';
-import { DeadLettersRepository } from './dead-letters.repository.js';
-import { IdempotencyRepository } from './idempotency.repository.js';
+import type { EngineStore } from './engine-store.js';
+import { openStore } from './open-store.js';
 import { OutboxStore } from './outbox/outbox-store.js';
-import { PostgresOutbox } from './outbox/postgres-outbox.js';
-import { SqliteOutbox } from './outbox/sqlite-outbox.js';
-import { PartitionOwnership } from './partition-ownership.js';
-import { RoutingVersion } from './routing-version.js';
-import { SiteIdentitiesRepository } from './site-identities.repository.js';
+import { PartitionOwnership } from './cluster/partition-ownership.js';
+import { BacklogStats } from './repositories/backlog-stats.js';
+import { BindingsRepository } from './repositories/bindings.repository.js';
+import { ConnectorsRepository } from './repositories/connectors.repository.js';
+import { DeadLettersRepository } from './repositories/dead-letters.repository.js';
+import { IdempotencyRepository } from './repositories/idempotency.repository.js';
+import { RoutingVersion } from './repositories/routing-version.js';
+import { SiteIdentitiesRepository } from './repositories/site-identities.repository.js';
+import { WriteLock } from './sqlite/write-lock.js';
 import { StoreHealthIndicator } from './store-health.indicator.js';
-import { StoreSignals } from './store-signals.js';
+import { StoreSignals } from './cluster/store-signals.js';
 import { TrafficStatsRepository } from './traffic/traffic-stats.repository.js';
-import { WriteLock } from './write-lock.js';
 
-const REPOSITORIES = [
+/** The engine the configuration names (open-store.ts), opened and migrated once per module. */
+const ENGINE_STORE = Symbol('EngineStore');
+
+/** The parts of the store every engine writes the same way. */
+const ENGINE_NEUTRAL = [
   RoutingVersion,
-  ConnectorsRepository,
-  BindingsRepository,
-  IdempotencyRepository,
-  DeadLettersRepository,
   TrafficStatsRepository,
   SiteIdentitiesRepository,
   PartitionOwnership,
@@ -31,6 +31,13 @@ const REPOSITORIES = [
   BacklogStats,
   StoreHealthIndicator,
 ];
+
+/** The parts each engine builds its own way (engine-store.ts). */
+const fromEngine = <T>(provide: abstract new (...args: never[]) => T, build: (store: EngineStore, routing: RoutingVersion) => T) => ({
+  provide,
+  inject: [ENGINE_STORE, RoutingVersion],
+  useFactory: build,
+});
 
 /**
  * The host's store and its repositories: the embedded SQLite file (one instance), or a PostgreSQL many instances
@@ -42,40 +49,36 @@ const REPOSITORIES = [
   providers: [
     {
       // Migrated before anything prepares statements against the schema.
-      provide: DatabaseService,
+      provide: ENGINE_STORE,
       inject: [HOST_CONFIG, { token: WriteLock, optional: true }],
-      useFactory: async (config: HostConfig, lock?: WriteLock) => {
-        const database = new DatabaseService(config, lock);
-        await database.migrate();
-        return database;
-      },
+      useFactory: (config: HostConfig, lock?: WriteLock) => openStore(config, lock),
     },
+    fromEngine(DatabaseService, (store) => store.database),
+    fromEngine(ConnectorsRepository, (store, routing) => store.connectors(routing)),
+    fromEngine(BindingsRepository, (store, routing) => store.bindings(routing)),
+    fromEngine(DeadLettersRepository, (store) => store.deadLetters()),
+    fromEngine(IdempotencyRepository, (store) => store.idempotency()),
     {
       provide: OutboxStore,
-      inject: [
-        HOST_CONFIG,
-        DatabaseService,
-        DeadLettersRepository,
-        IdempotencyRepository,
-        TrafficStatsRepository,
-        PartitionOwnership,
-        StoreSignals,
-      ],
+      inject: [ENGINE_STORE, HOST_CONFIG, DeadLettersRepository, PartitionOwnership, StoreSignals],
       useFactory: (
+        store: EngineStore,
         config: HostConfig,
-        database: DatabaseService,
         deadLetters: DeadLettersRepository,
-        idempotency: IdempotencyRepository,
-        traffic: TrafficStatsRepository,
         ownership: PartitionOwnership,
         signals: StoreSignals,
-      ): OutboxStore =>
-        database.engine === 'postgres'
-          ? new PostgresOutbox(database, config, ownership, signals)
-          : new SqliteOutbox(database, deadLetters, idempotency, traffic),
+      ): OutboxStore => store.outbox({ config, deadLetters, ownership, signals }),
     },
-    ...REPOSITORIES,
+    ...ENGINE_NEUTRAL,
   ],
-  exports: [DatabaseService, OutboxStore, ...REPOSITORIES],
+  exports: [
+    DatabaseService,
+    ConnectorsRepository,
+    BindingsRepository,
+    DeadLettersRepository,
+    IdempotencyRepository,
+    OutboxStore,
+    ...ENGINE_NEUTRAL,
+  ],
 })
 export class StoreModule {}

@@ -1,4 +1,4 @@
-import type { NewDeadLetter } from '../dead-letters.repository.js';
+import type { NewDeadLetter } from '../repositories/dead-letters.repository.js';
 import { TrafficTally } from '../traffic/traffic-tally.js';
 import type { ChunkState } from './outbox-chunk.js';
 

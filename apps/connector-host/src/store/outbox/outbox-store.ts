@@ -1,6 +1,6 @@
 import { Subject } from 'rxjs';
 import type { RouteSkipReason } from '../../common/route-skip-reason.js';
-import type { StoredAnswer } from '../idempotency.repository.js';
+import type { StoredAnswer } from '../repositories/idempotency.repository.js';
 import type { MessageFilter } from '../message-filter.js';
 import type { BacklogCounters } from './backlog-counters.js';
 import type { ChunkMessage } from './outbox-chunk.js';

@@ -7,15 +7,18 @@ import { Migrator } from 'kysely/migration';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { freshDatabaseUrl, STORE_ENGINES } from '../../../../../test/support/postgres.js';
 import type { HostConfig } from '../../config/host.config.js';
-import { DatabaseService } from '../database.service.js';
-import { DeadLettersRepository } from '../dead-letters.repository.js';
-import { IdempotencyRepository } from '../idempotency.repository.js';
-import { migrationProvider } from '../migrations.js';
-import { TrafficStatsRepository } from '../traffic/traffic-stats.repository.js';
+import type { DatabaseService } from '../database.service.js';
+import { migrationProvider } from '../migrations/migrate-to-latest.js';
+import { PostgresDatabase } from '../postgres/postgres-database.js';
+import { postgresMigrations } from '../postgres/postgres-migrations.js';
+import { SqliteDatabase } from '../sqlite/sqlite-database.js';
+import { SqliteDeadLettersRepository } from '../sqlite/sqlite-dead-letters.repository.js';
+import { SqliteIdempotencyKeys } from '../sqlite/sqlite-idempotency-keys.js';
+import { sqliteMigrations } from '../sqlite/sqlite-migrations.js';
 import { CHUNK_MAX_MESSAGES } from './outbox-chunk.js';
 import type { NewMessage, OutboxStore, SettlementItem } from './outbox-store.js';
 import type { Settlement } from './settlement.js';
-import { SqliteOutbox } from './sqlite-outbox.js';
+import { SqliteOutbox } from '../sqlite/sqlite-outbox.js';
 import { firstOfEachProfile } from '../../delivery/select-batch.js';
 
 beforeAll(() => Logger.overrideLogger(false));
@@ -320,7 +323,7 @@ describe('the outbox on SQLite only', () => {
     const { appended } = await outbox.commitGroup([{ messages: [message(A, 'a1'), message(A, 'a2')], acceptedAt: 1000 }]);
     outbox.committed(appended);
     // Blank the stored copy: only the in-memory one can still answer.
-    store.database.sqlite.prepare("UPDATE outbox_chunk_messages SET messages = '[]' WHERE seq = ?").run(appended[0].seq);
+    store.sqlite.sqlite.prepare("UPDATE outbox_chunk_messages SET messages = '[]' WHERE seq = ?").run(appended[0].seq);
     expect(outbox.page(A, 0, 10).map((m) => [m.partition_key, m.source_id, m.body])).toEqual([
       ['a1', 'src', JSON.stringify({ profileId: 'a1' })],
       ['a2', 'src', JSON.stringify({ profileId: 'a2' })],
@@ -339,7 +342,7 @@ describe('the outbox on SQLite only', () => {
     const first = await read();
     expect(first).toHaveLength(59);
     // Blank every stored copy: only what the first read kept decoded can answer the second.
-    store.database.sqlite.prepare("UPDATE outbox_chunk_messages SET messages = '[]'").run();
+    store.sqlite.sqlite.prepare("UPDATE outbox_chunk_messages SET messages = '[]'").run();
     expect(await read()).toEqual(first);
   });
 });
@@ -438,9 +441,9 @@ describe('migration to the chunked outbox', () => {
   it('moves messages still waiting in the old outbox over in order, with their retry state', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'outbox-migration-'));
     const config = { databasePath: join(dir, 'host.db') } as HostConfig;
-    const database = new DatabaseService(config);
+    const database = new SqliteDatabase(config);
     try {
-      const migrator = new Migrator({ db: database.db, provider: migrationProvider('sqlite') });
+      const migrator = new Migrator({ db: database.db, provider: migrationProvider('sqlite', sqliteMigrations) });
       const { error } = await migrator.migrateTo('2026-11-28-005-trace-in-memory');
       expect(error).toBeUndefined();
       database.sqlite
@@ -454,12 +457,7 @@ describe('migration to the chunked outbox', () => {
       old.run(A, 'p1', 'src', '{"n":1}', 100, 0, 0, null, null);
       old.run(A, 'p2', null, '{"n":2}', 200, 3, 9000, 'InternalFailure', 'down');
       await database.migrate();
-      const outbox = new SqliteOutbox(
-        database,
-        new DeadLettersRepository(database),
-        new IdempotencyRepository(database),
-        new TrafficStatsRepository(database),
-      );
+      const outbox = new SqliteOutbox(database, new SqliteDeadLettersRepository(database), new SqliteIdempotencyKeys(database));
       expect(outbox.pendingCount(A)).toBe(2);
       expect(outbox.page(A, 0, 10)).toEqual([
         expect.objectContaining({ partition_key: 'p1', source_id: 'src', body: '{"n":1}', accepted_at: 100, attempts: 0 }),
@@ -492,9 +490,13 @@ describe.each(STORE_ENGINES)('migration to stored sizes on %s', (engine) => {
       idempotencyRetentionMs: 86_400_000,
       cluster: { instanceId: ME, partitions: 1, leaseTtlMs: 10_000, renewEveryMs: 2000, leaseMarginMs: 1000, backlogRefreshMs: 1000 },
     } as HostConfig;
-    const database = new DatabaseService(config);
+    const database =
+      engine === 'postgres' ? new PostgresDatabase({ ...config, databaseUrl: config.databaseUrl ?? '' }) : new SqliteDatabase(config);
     try {
-      const migrator = new Migrator({ db: database.db, provider: migrationProvider(engine) });
+      const migrator = new Migrator({
+        db: database.db,
+        provider: migrationProvider(engine, engine === 'postgres' ? postgresMigrations : sqliteMigrations),
+      });
       expect((await migrator.migrateTo('2026-12-03-012-dead-letters-by-age')).error).toBeUndefined();
       await sql`INSERT INTO connectors (id, type, site_number, name, partner_number, settings, secrets, enabled, created_at, updated_at)
         VALUES (${A}, 'kinesis', 1, 'c', 1, '{}', '{}', 1, 0, 0)`.execute(database.db);
@@ -511,7 +513,7 @@ describe.each(STORE_ENGINES)('migration to stored sizes on %s', (engine) => {
       await store.open();
       try {
         expect(store.outbox.pendingBytes(A)).toBe(Buffer.byteLength(messages));
-        expect(await new DeadLettersRepository(store.database).usageForSite(1)).toEqual({
+        expect(await store.deadLetters.usageForSite(1)).toEqual({
           count: 1,
           bytes: Buffer.byteLength('{"n":"é"}') + 2,
         });

@@ -1,5 +1,5 @@
 import type { FailureCategory } from '@event-connectors/connector-sdk';
-import type { NewDeadLetter } from '../dead-letters.repository.js';
+import type { NewDeadLetter } from '../repositories/dead-letters.repository.js';
 import { ChunkChanges } from './chunk-changes.js';
 import { type ChunkMessage, chunkOf, decodeState, indexIn } from './outbox-chunk.js';
 
@@ -107,7 +107,17 @@ export function settlementChanges(
       if (dead.attempted !== false) tally.add(connectorId, `failed.${category}`, now);
       const [partitionKey, sourceId, body] = messagesOf(row)[index];
       const attempts = (state.retry.get(index)?.[0] ?? 0) + 1;
-      buried.push([row.connector_id, partitionKey, sourceId, body, row.accepted_at, attempts, now, dead.code, dead.message]);
+      buried.push({
+        connectorId: row.connector_id,
+        profileId: partitionKey,
+        sourceId,
+        body,
+        acceptedAt: row.accepted_at,
+        attempts,
+        failedAt: now,
+        errorCode: dead.code,
+        errorMessage: dead.message,
+      });
       settle(index);
     }
     for (const retry of update.retry) {
@@ -142,17 +152,17 @@ export function expiryChanges(
       if (state.done.has(index)) return;
       const retry = state.retry.get(index);
       const lastError = retry ? `${retry[2]}: ${retry[3]}` : 'none';
-      buried.push([
-        row.connector_id,
-        partitionKey,
+      buried.push({
+        connectorId: row.connector_id,
+        profileId: partitionKey,
         sourceId,
         body,
-        row.accepted_at,
-        retry?.[0] ?? 0,
-        now,
-        'MaxAgeExceeded',
-        `undelivered past the maximum age; last error ${lastError}`,
-      ]);
+        acceptedAt: row.accepted_at,
+        attempts: retry?.[0] ?? 0,
+        failedAt: now,
+        errorCode: 'MaxAgeExceeded',
+        errorMessage: `undelivered past the maximum age; last error ${lastError}`,
+      });
     });
     count += buried.length;
     // What outlived its age while its connector was paused: no attempt failed here, its kind is unknown.

@@ -1,39 +1,15 @@
 import { Injectable } from '@nestjs/common';
-import type { Statement } from 'better-sqlite3';
-import { type Kysely, type RawBuilder, sql } from 'kysely';
 import { DatabaseService } from '../database.service.js';
-import type { Database } from '../schema.js';
-import type { TrafficMetric, TrafficRow, TrafficTally } from './traffic-tally.js';
+import type { TrafficMetric, TrafficRow } from './traffic-tally.js';
 
 /**
- * The traffic statistics' daily rollups. Counts are added by the transactions that decide them (intake's group
- * commit for skips, settlements for deliveries and failures): on SQLite through `addAll` inside the outbox's
- * transaction, on PostgreSQL through `addTally` with the transaction's handle.
+ * The traffic statistics' daily rollups, read and purged here. Counts are added by the transactions that decide them
+ * (intake's group commit for skips, settlements for deliveries and failures), in each engine's outbox
+ * (sqlite-traffic-tally.ts, postgres-traffic-tally.ts).
  */
 @Injectable()
 export class TrafficStatsRepository {
-  /** SQLite: prepared upserts (a sum, a maximum), run for the few keys a transaction's tally holds. */
-  private readonly upsert?: Statement<[string, string, string, number]>;
-  private readonly upsertMaximum?: Statement<[string, string, string, number]>;
-
-  constructor(private readonly database: DatabaseService) {
-    if (database.engine !== 'sqlite') return;
-    this.upsert = database.sqlite.prepare(
-      `INSERT INTO traffic_stats (connector_id, day, metric, count) VALUES (?, ?, ?, ?)
-       ON CONFLICT (connector_id, day, metric, writer) DO UPDATE SET count = count + excluded.count`,
-    );
-    this.upsertMaximum = database.sqlite.prepare(
-      `INSERT INTO traffic_stats (connector_id, day, metric, count) VALUES (?, ?, ?, ?)
-       ON CONFLICT (connector_id, day, metric, writer) DO UPDATE SET count = max(count, excluded.count)`,
-    );
-  }
-
-  /** Adds a tally on SQLite; run inside the caller's transaction. */
-  addAll(tally: TrafficTally): void {
-    if (!this.upsert || !this.upsertMaximum) throw new Error('SQLite only');
-    for (const row of tally.rows()) this.upsert.run(row.connectorId, row.day, row.metric, row.count);
-    for (const row of tally.maximumRows()) this.upsertMaximum.run(row.connectorId, row.day, row.metric, row.count);
-  }
+  constructor(private readonly database: DatabaseService) {}
 
   /** The largest message routed to a connector from `fromDay` on (0: none). */
   async largestMessageSince(connectorId: string, fromDay: string): Promise<number> {
@@ -64,25 +40,4 @@ export class TrafficStatsRepository {
     const result = await this.database.db.deleteFrom('traffic_stats').where('day', '<', day).executeTakeFirst();
     return Number(result.numDeletedRows);
   }
-}
-
-/**
- * Adds a tally on PostgreSQL inside `trx`, to the rows of `writer` (this instance): two statements (the sums, then
- * the maxima), each with its rows in key order, so this instance's concurrent transactions take the rows' locks in
- * the same order; other instances write rows of their own. Run it last in the transaction: the rows stay locked only
- * until the commit.
- */
-export async function addTally(trx: Kysely<Database>, tally: TrafficTally, writer: string): Promise<void> {
-  await upsert(trx, tally.rows(), writer, sql<number>`traffic_stats.count + excluded.count`);
-  await upsert(trx, tally.maximumRows(), writer, sql<number>`greatest(traffic_stats.count, excluded.count)`);
-}
-
-/** Inserts rows, or sets a day's existing row to `count` (a sum or a maximum of the stored and the new). */
-async function upsert(trx: Kysely<Database>, rows: TrafficRow[], writer: string, count: RawBuilder<number>): Promise<void> {
-  if (rows.length === 0) return;
-  await trx
-    .insertInto('traffic_stats')
-    .values(rows.map((row) => ({ connector_id: row.connectorId, day: row.day, metric: row.metric, writer, count: row.count })))
-    .onConflict((conflict) => conflict.columns(['connector_id', 'day', 'metric', 'writer']).doUpdateSet({ count }))
-    .execute();
 }

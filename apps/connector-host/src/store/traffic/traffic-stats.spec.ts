@@ -2,7 +2,6 @@ import { Logger } from '@nestjs/common';
 import { sql } from 'kysely';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { STORE_ENGINES } from '../../../../../test/support/postgres.js';
-import { ConnectorsRepository } from '../connectors.repository.js';
 import type { NewMessage } from '../outbox/outbox-store.js';
 import { A, B, StoreUnderTest } from '../../../../../test/support/store-under-test.js';
 import { TrafficStatsRepository } from './traffic-stats.repository.js';
@@ -145,7 +144,7 @@ describe.each(STORE_ENGINES)('traffic statistics on %s: counted in the transacti
     expect(await counts(A)).toEqual({ delivered: 6 });
     expect(await traffic.deleteBefore('2021-01-01')).toBe(1);
     expect(await counts(A)).toEqual({ delivered: 1 });
-    expect(await new ConnectorsRepository(store.database).delete(A)).toBe(true);
+    expect(await store.engineStore.connectors().delete(A)).toBe(true);
     expect(await counts(A)).toEqual({});
     expect(await counts(B)).toEqual({ delivered: 1 });
   });

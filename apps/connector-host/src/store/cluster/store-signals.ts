@@ -1,9 +1,10 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import pg from 'pg';
 import { Subject } from 'rxjs';
-import { HOST_CONFIG, type HostConfig } from '../config/host.config.js';
-import { DatabaseService } from './database.service.js';
-import { errorMessage } from '../common/error-message.js';
+import { HOST_CONFIG, type HostConfig } from '../../config/host.config.js';
+import { DatabaseService } from '../database.service.js';
+import { errorMessage } from '../../common/error-message.js';
+import { PostgresDatabase } from '../postgres/postgres-database.js';
 
 /**
  * Messages committed elsewhere: connector, partition, how many and their stored bytes (absent from an older
@@ -47,7 +48,7 @@ export class StoreSignals implements OnApplicationShutdown {
   }
 
   get enabled(): boolean {
-    return this.database.engine === 'postgres';
+    return this.database instanceof PostgresDatabase;
   }
 
   /** Starts listening (PostgreSQL only); resolves once the first link is open or failed (then retried). */
@@ -68,7 +69,7 @@ export class StoreSignals implements OnApplicationShutdown {
   async setupChanged(what: SetupSignal): Promise<void> {
     if (!this.enabled) return;
     try {
-      await this.database.pool.query('SELECT pg_notify($1, $2)', [SETUP_CHANNEL, JSON.stringify([this.me, what])]);
+      await (this.database as PostgresDatabase).pool.query('SELECT pg_notify($1, $2)', [SETUP_CHANNEL, JSON.stringify([this.me, what])]);
     } catch (error) {
       // The others still see it: they re-read set-ups when their own link comes back, and on every restart.
       this.logger.warn(`could not tell other instances of a set-up change: ${errorMessage(error)}`);

@@ -1,15 +1,15 @@
 import { type Kysely, sql } from 'kysely';
 import type { HostConfig } from '../../config/host.config.js';
-import type { DatabaseService } from '../database.service.js';
+import type { PostgresDatabase } from './postgres-database.js';
 import type { MessageFilter } from '../message-filter.js';
-import type { PartitionOwnership } from '../partition-ownership.js';
+import type { PartitionOwnership } from '../cluster/partition-ownership.js';
 import type { Database } from '../schema.js';
-import type { StoreSignals } from '../store-signals.js';
-import { BacklogCounters } from './backlog-counters.js';
-import { ChunkChanges } from './chunk-changes.js';
-import { DecodedChunks } from './decoded-chunks.js';
-import { ChunkViews } from './chunk-views.js';
-import { CHUNK_MAX_MESSAGES, type ChunkMessage, encodeState } from './outbox-chunk.js';
+import type { StoreSignals } from '../cluster/store-signals.js';
+import { BacklogCounters } from '../outbox/backlog-counters.js';
+import { ChunkChanges } from '../outbox/chunk-changes.js';
+import { DecodedChunks } from '../outbox/decoded-chunks.js';
+import { ChunkViews } from '../outbox/chunk-views.js';
+import { CHUNK_MAX_MESSAGES, type ChunkMessage, encodeState } from '../outbox/outbox-chunk.js';
 import {
   type AppendedChunk,
   type GroupCommitted,
@@ -17,14 +17,14 @@ import {
   OutboxStore,
   type PendingMessage,
   type SettlementItem,
-} from './outbox-store.js';
+} from '../outbox/outbox-store.js';
 import { CHUNK_BYTES, CHUNK_COLUMNS, insertChunks, searchPage, notifyAppended, readHead, readMessages } from './postgres-chunk-io.js';
 import { holdLeases, fenceOf, writeFenced } from './postgres-fencing.js';
 import { recordKeys } from './postgres-idempotency-keys.js';
-import { type PendingSearch, searchChunks } from './outbox-search.js';
-import { addTally } from '../traffic/traffic-stats.repository.js';
+import { type PendingSearch, searchChunks } from '../outbox/outbox-search.js';
+import { addTally } from './postgres-traffic-tally.js';
 import { intakeTally } from '../traffic/intake-tally.js';
-import { type ChunkRow, chunksOf, expiryChanges, settlementChanges } from './settlement.js';
+import { type ChunkRow, chunksOf, expiryChanges, settlementChanges } from '../outbox/settlement.js';
 
 /**
  * The outbox on a PostgreSQL many instances share. Messages are chunked per connector and partition; an instance
@@ -42,7 +42,7 @@ export class PostgresOutbox extends OutboxStore {
   private readonly partitions: number;
 
   constructor(
-    database: DatabaseService,
+    database: PostgresDatabase,
     private readonly config: HostConfig,
     private readonly ownership: PartitionOwnership,
     private readonly signals: StoreSignals,

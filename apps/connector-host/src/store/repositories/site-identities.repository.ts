@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { DatabaseService } from './database.service.js';
+import { DatabaseService } from '../database.service.js';
 
 /**
  * What the host issues each site (tenant) and which site holds which exclusive value. Both are written once and

@@ -1,12 +1,11 @@
 import { Logger } from '@nestjs/common';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { A, StoreUnderTest } from '../../../../../test/support/store-under-test.js';
-import { DeadLettersRepository } from '../dead-letters.repository.js';
-import { IdempotencyRepository } from '../idempotency.repository.js';
-import { TrafficStatsRepository } from '../traffic/traffic-stats.repository.js';
+import { SqliteDeadLettersRepository } from './sqlite-dead-letters.repository.js';
+import { SqliteIdempotencyKeys } from './sqlite-idempotency-keys.js';
 import { HeadChunks } from './head-chunks.js';
-import type { NewMessage } from './outbox-store.js';
-import type { ChunkRow } from './settlement.js';
+import type { NewMessage } from '../outbox/outbox-store.js';
+import type { ChunkRow } from '../outbox/settlement.js';
 import type { SqliteChunkStatements } from './sqlite-chunk-statements.js';
 import { SqliteOutbox } from './sqlite-outbox.js';
 
@@ -64,10 +63,9 @@ describe('the SQLite outbox reading small backlogs from memory', () => {
 
   beforeEach(async () => {
     store = await StoreUnderTest.create('sqlite');
-    const { database } = store;
-    const traffic = new TrafficStatsRepository(database);
-    delivering = new SqliteOutbox(database, new DeadLettersRepository(database), new IdempotencyRepository(database), traffic);
-    intake = new SqliteOutbox(database, new DeadLettersRepository(database), new IdempotencyRepository(database), traffic);
+    const database = store.sqlite;
+    delivering = new SqliteOutbox(database, new SqliteDeadLettersRepository(database), new SqliteIdempotencyKeys(database));
+    intake = new SqliteOutbox(database, new SqliteDeadLettersRepository(database), new SqliteIdempotencyKeys(database));
     delivering.keepsCommittedChunks = false;
     const statements = (delivering as unknown as { sql: SqliteChunkStatements }).sql;
     const all = vi.spyOn(statements.chunksFrom, 'all');
@@ -146,7 +144,7 @@ describe('the SQLite outbox reading small backlogs from memory', () => {
     await acceptElsewhere('p1', 'p2');
     const [p1] = await delivering.head(A, 500, 1);
     // Deleted on the other event loop: its chunks went with it, the count here is not lowered yet.
-    store.database.sqlite.prepare('DELETE FROM outbox_chunks').run();
+    store.sqlite.sqlite.prepare('DELETE FROM outbox_chunks').run();
     await delivering.settleAll([{ connectorId: A, settlement: { delivered: [p1.seq], retry: [], dead: [] } }]);
     expect(await keysAtHead()).toEqual([]);
 
@@ -154,7 +152,7 @@ describe('the SQLite outbox reading small backlogs from memory', () => {
     await acceptElsewhere('p3');
     expect(await keysAtHead()).toEqual(['p3']);
     expect(await keysAtHead()).toEqual(['p3']);
-    store.database.sqlite.prepare('DELETE FROM outbox_chunks').run();
+    store.sqlite.sqlite.prepare('DELETE FROM outbox_chunks').run();
     delivering.changedElsewhere(A);
     expect(await keysAtHead()).toEqual([]);
   });

@@ -1,8 +1,6 @@
-import { Injectable } from '@nestjs/common';
-import type { Statement } from 'better-sqlite3';
-import { DatabaseService } from './database.service.js';
-import { RoutingVersion } from './routing-version.js';
-import type { BindingsTable } from './schema.js';
+import type { DatabaseService } from '../database.service.js';
+import type { RoutingVersion } from './routing-version.js';
+import type { BindingsTable } from '../schema.js';
 
 export type BindingRow = BindingsTable;
 
@@ -20,23 +18,17 @@ export type RoutingLookup = (siteNumber: number, sourceId: string) => readonly R
 const ROUTING_CACHE_ENTRIES = 100_000;
 
 /** Bindings of connectors to audiences and journey steps. */
-@Injectable()
 export class BindingsRepository {
-  /** SQLite: the lookup compiled once and run synchronously. */
-  private readonly forSource?: Statement<[number, string], RoutableBinding>;
   /** Routing answers by site and source, valid while the routing version is `cachedAt`. */
   private readonly routable = new Map<string, readonly RoutableBinding[]>();
   private cachedAt = -1;
 
   constructor(
-    private readonly database: DatabaseService,
+    protected readonly database: DatabaseService,
     private readonly routing: RoutingVersion,
-  ) {
-    // Read on every ingested event: compiled once, run synchronously.
-    if (database.engine === 'sqlite') this.forSource = database.sqlite.prepare(this.routableQuery([[0, '']]).compile().sql);
-  }
+  ) {}
 
-  private routableQuery(sources: readonly (readonly [number, string])[]) {
+  protected routableQuery(sources: readonly (readonly [number, string])[]) {
     return (
       this.database.db
         .selectFrom('bindings')
@@ -129,12 +121,9 @@ export class BindingsRepository {
     }
   }
 
-  private async read(sources: readonly (readonly [number, string])[]): Promise<Map<string, readonly RoutableBinding[]>> {
+  /** The bindings of each (site, source), keyed `site:source`. */
+  protected async read(sources: readonly (readonly [number, string])[]): Promise<Map<string, readonly RoutableBinding[]>> {
     const byKey = new Map<string, RoutableBinding[]>(sources.map(([site, source]) => [`${site}:${source}`, []]));
-    if (this.forSource) {
-      for (const [site, source] of sources) byKey.set(`${site}:${source}`, this.forSource.all(site, source));
-      return byKey;
-    }
     for (let start = 0; start < sources.length; start += 500) {
       for (const row of await this.routableQuery(sources.slice(start, start + 500)).execute())
         byKey.get(`${row.site_number}:${row.source_id}`)?.push(row);

@@ -1,7 +1,7 @@
 import { sql, type Transaction } from 'kysely';
-import type { StoredAnswer } from '../idempotency.repository.js';
+import type { StoredAnswer } from '../repositories/idempotency.repository.js';
 import type { Database } from '../schema.js';
-import type { IntakeRecord } from './outbox-store.js';
+import type { IntakeRecord } from '../outbox/outbox-store.js';
 
 /**
  * Records the requests' Idempotency-Keys first; a key another instance committed meanwhile (within the

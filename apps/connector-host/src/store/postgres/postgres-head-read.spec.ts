@@ -2,8 +2,8 @@ import { Logger } from '@nestjs/common';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { A, StoreUnderTest } from '../../../../../test/support/store-under-test.js';
 import { firstOfEachProfile } from '../../delivery/select-batch.js';
-import { ChunkViews } from './chunk-views.js';
-import { DecodedChunks } from './decoded-chunks.js';
+import { ChunkViews } from '../outbox/chunk-views.js';
+import { DecodedChunks } from '../outbox/decoded-chunks.js';
 import { readHead } from './postgres-chunk-io.js';
 
 beforeAll(() => Logger.overrideLogger(false));

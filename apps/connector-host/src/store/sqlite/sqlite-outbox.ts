@@ -1,14 +1,11 @@
-import { type DatabaseService } from '../database.service.js';
-import { type DeadLettersRepository } from '../dead-letters.repository.js';
-import { type IdempotencyRepository } from '../idempotency.repository.js';
-import type { TrafficStatsRepository } from '../traffic/traffic-stats.repository.js';
+import { type DeadLettersRepository } from '../repositories/dead-letters.repository.js';
 import { intakeTally } from '../traffic/intake-tally.js';
 import type { MessageFilter } from '../message-filter.js';
-import { BacklogCounters } from './backlog-counters.js';
-import { ChunkChanges } from './chunk-changes.js';
+import { BacklogCounters } from '../outbox/backlog-counters.js';
+import { ChunkChanges } from '../outbox/chunk-changes.js';
 import { HeadChunks } from './head-chunks.js';
-import { CHUNK_MAX_MESSAGES, chunkOf, encodeMessages, encodeState } from './outbox-chunk.js';
-import { chunksByConnector } from './outbox-grouping.js';
+import { CHUNK_MAX_MESSAGES, chunkOf, encodeMessages, encodeState } from '../outbox/outbox-chunk.js';
+import { chunksByConnector } from '../outbox/outbox-grouping.js';
 import { SqliteChunkStatements } from './sqlite-chunk-statements.js';
 import {
   type AppendedChunk,
@@ -18,10 +15,14 @@ import {
   OutboxStore,
   type PendingMessage,
   type SettlementItem,
-} from './outbox-store.js';
-import { type PendingSearch, searchChunks } from './outbox-search.js';
-import { expiryChanges, settlementChanges } from './settlement.js';
+} from '../outbox/outbox-store.js';
+import { type PendingSearch, searchChunks } from '../outbox/outbox-search.js';
+import { expiryChanges, settlementChanges } from '../outbox/settlement.js';
 import { SqliteChunkReader } from './sqlite-chunk-reader.js';
+import type { SqliteDatabase } from './sqlite-database.js';
+import { SqliteDeadLetterRows } from './sqlite-dead-letter-rows.js';
+import type { SqliteIdempotencyKeys } from './sqlite-idempotency-keys.js';
+import { SqliteTrafficTally } from './sqlite-traffic-tally.js';
 
 /** Chunks read per query while paging: a few batches' worth of messages. */
 const CHUNKS_PER_READ = 16;
@@ -37,15 +38,19 @@ export class SqliteOutbox extends OutboxStore {
   private readonly heads = new HeadChunks();
   private readonly sql: SqliteChunkStatements;
   private readonly chunks: SqliteChunkReader;
+  private readonly deadLetterRows: SqliteDeadLetterRows;
+  private readonly traffic: SqliteTrafficTally;
   private readonly commitRequests: (requests: readonly IntakeRecord[]) => AppendedChunk[];
 
   constructor(
-    private readonly database: DatabaseService,
+    private readonly database: SqliteDatabase,
     private readonly deadLetters: DeadLettersRepository,
-    idempotency: IdempotencyRepository,
-    private readonly traffic: TrafficStatsRepository,
+    idempotency: SqliteIdempotencyKeys,
   ) {
     super();
+    this.deadLetterRows = new SqliteDeadLetterRows(database);
+    this.traffic = new SqliteTrafficTally(database);
+    const traffic = this.traffic;
     const { sqlite } = database;
     this.sql = new SqliteChunkStatements(sqlite);
     this.chunks = new SqliteChunkReader(this.sql);
@@ -184,7 +189,7 @@ export class SqliteOutbox extends OutboxStore {
       const batch = chosen?.slice(start, start + CHUNK_MAX_MESSAGES);
       if (batch?.length === 0) break;
       const appended = await this.database.transactionWhenFree(() => {
-        const rows = this.deadLetters.take(connectorId, batch ? { ids: batch } : { afterId, upTo, limit: CHUNK_MAX_MESSAGES });
+        const rows = this.deadLetterRows.take(connectorId, batch ? { ids: batch } : { afterId, upTo, limit: CHUNK_MAX_MESSAGES });
         if (rows.length > 0) afterId = rows[rows.length - 1].id;
         const messages = rows.map((row) => ({ connectorId, partitionKey: row.partition_key, sourceId: row.source_id, body: row.body }));
         return messages.length === 0 ? [] : this.appendAll(messages, acceptedAt);
@@ -220,7 +225,7 @@ export class SqliteOutbox extends OutboxStore {
   /** Writes chunks' new states and dead letters, removing chunks with nothing left pending; inside a transaction. */
   private store(changes: ChunkChanges): void {
     for (const [seq, outcome] of changes.outcomes) {
-      this.deadLetters.insertAll(outcome.buried);
+      this.deadLetterRows.insertAll(outcome.buried);
       if (outcome.pending === 0) this.sql.remove.run(seq);
       else this.sql.updateState.run(outcome.pending, encodeState(outcome.state), seq);
     }

@@ -1,20 +1,21 @@
-import { Injectable, Optional } from '@nestjs/common';
-import { DatabaseService } from './database.service.js';
-import { RoutingVersion } from './routing-version.js';
-import type { ConnectorsTable } from './schema.js';
+import type { DatabaseService } from '../database.service.js';
+import type { RoutingVersion } from './routing-version.js';
+import type { ConnectorsTable } from '../schema.js';
 
 export type ConnectorRow = ConnectorsTable;
 
 /** What health and metrics show of every connector. */
 export type ConnectorSummary = Pick<ConnectorRow, 'id' | 'type' | 'name' | 'site_number' | 'enabled' | 'paused_reason'>;
 
-/** Connector set-ups. Secrets arrive here sealed; this class never sees them in clear. */
-@Injectable()
-export class ConnectorsRepository {
+/**
+ * Connector set-ups. Secrets arrive here sealed; this class never sees them in clear. Its transactions are each
+ * engine's own (`SqliteConnectorsRepository`, `PostgresConnectorsRepository`).
+ */
+export abstract class ConnectorsRepository {
   constructor(
-    private readonly database: DatabaseService,
-    /** Optional for tools that never route (key rotation). */
-    @Optional() private readonly routing?: RoutingVersion,
+    protected readonly database: DatabaseService,
+    /** Absent for tools that never route (key rotation). */
+    protected readonly routing?: RoutingVersion,
   ) {}
 
   async insert(row: ConnectorRow): Promise<void> {
@@ -91,40 +92,17 @@ export class ConnectorsRepository {
 
   /** Deletes the set-up with its bindings, backlog and dead letters (foreign keys cascade), and its statistics. */
   async delete(id: string): Promise<boolean> {
-    let deleted: boolean;
-    if (this.database.engine === 'sqlite') {
-      // Synchronous, so no write of this connection can run inside it between awaits.
-      const { sqlite } = this.database;
-      deleted = this.database.transaction(() => {
-        sqlite.prepare('DELETE FROM traffic_stats WHERE connector_id = ?').run(id);
-        return sqlite.prepare('DELETE FROM connectors WHERE id = ?').run(id).changes > 0;
-      });
-    } else {
-      const result = await this.database.db.transaction().execute(async (trx) => {
-        await trx.deleteFrom('traffic_stats').where('connector_id', '=', id).execute();
-        return trx.deleteFrom('connectors').where('id', '=', id).executeTakeFirst();
-      });
-      deleted = result.numDeletedRows > 0n;
-    }
+    const deleted = await this.deleteWithStatistics(id);
     this.routing?.bump();
     return deleted;
   }
 
-  /** Re-seals every connector's secrets with `reseal` (null: leave as is), in one transaction; returns how many changed. */
-  async resealAll(reseal: (sealed: string, connectorId: string) => string | null): Promise<{ resealed: number; total: number }> {
-    return this.database.db.transaction().execute(async (trx) => {
-      let read = trx.selectFrom('connectors').select(['id', 'secrets']);
-      // PostgreSQL: no other instance re-seals or edits them meanwhile (SQLite's transaction holds the file's lock).
-      if (this.database.engine === 'postgres') read = read.forUpdate();
-      const rows = await read.execute();
-      let resealed = 0;
-      for (const row of rows) {
-        const next = reseal(row.secrets, row.id);
-        if (next === null) continue;
-        await trx.updateTable('connectors').set({ secrets: next }).where('id', '=', row.id).execute();
-        resealed++;
-      }
-      return { resealed, total: rows.length };
-    });
-  }
+  /** Deletes the set-up's statistics and the set-up, in one transaction; whether it existed. */
+  protected abstract deleteWithStatistics(id: string): Promise<boolean>;
+
+  /**
+   * Re-seals every connector's secrets with `reseal` (null: leave as is), in one transaction that no instance edits
+   * or re-seals beside; returns how many changed.
+   */
+  abstract resealAll(reseal: (sealed: string, connectorId: string) => string | null): Promise<{ resealed: number; total: number }>;
 }

@@ -2,27 +2,28 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { HostConfig } from '../config/host.config.js';
-import { BindingsRepository } from './bindings.repository.js';
-import { ConnectorsRepository } from './connectors.repository.js';
-import { DatabaseService } from './database.service.js';
+import type { BindingsRepository } from './bindings.repository.js';
+import type { ConnectorsRepository } from './connectors.repository.js';
+import type { SqliteDatabase } from '../sqlite/sqlite-database.js';
+import { SqliteStore } from '../sqlite/sqlite-store.js';
 import { RoutingVersion } from './routing-version.js';
 
 const SOURCE = '5b0e3f7a-9c1d-4e2f-8a6b-7c8d9e0f1a2b';
 
 describe('the routing lookup, answered from memory until bindings or connectors change', () => {
   let dir: string;
-  let database: DatabaseService;
+  let database: SqliteDatabase;
   let connectors: ConnectorsRepository;
   let bindings: BindingsRepository;
 
   beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), 'bindings-'));
-    database = new DatabaseService({ databasePath: join(dir, 'host.db') } as HostConfig);
+    const store = new SqliteStore({ databasePath: join(dir, 'host.db') });
+    database = store.database;
     await database.migrate();
     const routing = new RoutingVersion();
-    connectors = new ConnectorsRepository(database, routing);
-    bindings = new BindingsRepository(database, routing);
+    connectors = store.connectors(routing);
+    bindings = store.bindings(routing);
     await connectors.insert({
       id: 'c1',
       type: 'kinesis',

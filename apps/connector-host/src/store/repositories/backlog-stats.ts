@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ConnectorsRepository } from './connectors.repository.js';
 import { DeadLettersRepository } from './dead-letters.repository.js';
-import { OutboxStore } from './outbox/outbox-store.js';
+import { OutboxStore } from '../outbox/outbox-store.js';
 
 /** One connector's delivery numbers, read from the store. */
 export interface ConnectorBacklog {

@@ -1,7 +1,7 @@
 import type { Database, Statement } from 'better-sqlite3';
-import type { BacklogCount } from './backlog-counters.js';
-import type { SearchedChunk } from './outbox-search.js';
-import type { ChunkRow } from './settlement.js';
+import type { BacklogCount } from '../outbox/backlog-counters.js';
+import type { SearchedChunk } from '../outbox/outbox-search.js';
+import type { ChunkRow } from '../outbox/settlement.js';
 
 // Messages live in outbox_chunk_messages (migration 014): a settlement rewrites only the small chunk row.
 const COLUMNS = 'seq, connector_id, partition, accepted_at, pending, state, bytes';

@@ -1,4 +1,4 @@
-import type { ChunkRow } from './settlement.js';
+import type { ChunkRow } from '../outbox/settlement.js';
 
 /**
  * The pending chunk rows of connectors with small backlogs, kept by the SQLite outbox that delivers them: with many

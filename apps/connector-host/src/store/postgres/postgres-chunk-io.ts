@@ -1,13 +1,13 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { Database } from '../schema.js';
-import type { StoreSignals } from '../store-signals.js';
-import type { DecodedChunks } from './decoded-chunks.js';
-import { type ChunkMessage, decodeMessages, encodeMessages } from './outbox-chunk.js';
-import { chunksByConnector } from './outbox-grouping.js';
-import type { AppendedChunk, NewMessage, PendingMessage } from './outbox-store.js';
-import type { SearchedChunk } from './outbox-search.js';
-import type { ChunkRow } from './settlement.js';
-import { type ChunkViews, pendingOf } from './chunk-views.js';
+import type { StoreSignals } from '../cluster/store-signals.js';
+import type { DecodedChunks } from '../outbox/decoded-chunks.js';
+import { type ChunkMessage, decodeMessages, encodeMessages } from '../outbox/outbox-chunk.js';
+import { chunksByConnector } from '../outbox/outbox-grouping.js';
+import type { AppendedChunk, NewMessage, PendingMessage } from '../outbox/outbox-store.js';
+import type { SearchedChunk } from '../outbox/outbox-search.js';
+import type { ChunkRow } from '../outbox/settlement.js';
+import { type ChunkViews, pendingOf } from '../outbox/chunk-views.js';
 
 // The PostgreSQL outbox's reads and appends of chunks (see postgres-outbox.ts).
 

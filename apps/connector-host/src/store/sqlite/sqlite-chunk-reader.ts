@@ -1,8 +1,8 @@
-import { ChunkViews, pendingOf } from './chunk-views.js';
-import { DecodedChunks } from './decoded-chunks.js';
-import { type ChunkMessage, decodeMessages } from './outbox-chunk.js';
-import type { PendingMessage } from './pending-message.js';
-import type { ChunkRow } from './settlement.js';
+import { ChunkViews, pendingOf } from '../outbox/chunk-views.js';
+import { DecodedChunks } from '../outbox/decoded-chunks.js';
+import { type ChunkMessage, decodeMessages } from '../outbox/outbox-chunk.js';
+import type { PendingMessage } from '../outbox/pending-message.js';
+import type { ChunkRow } from '../outbox/settlement.js';
 import type { SqliteChunkStatements } from './sqlite-chunk-statements.js';
 
 /** How the SQLite outbox reads chunks it delivers: messages decoded once, states decoded once per change. */

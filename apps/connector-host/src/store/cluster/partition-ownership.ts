@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { Inject, Injectable } from '@nestjs/common';
-import { HOST_CONFIG, type HostConfig } from '../config/host.config.js';
+import { HOST_CONFIG, type HostConfig } from '../../config/host.config.js';
 
 interface Held {
   epoch: number;
@@ -12,7 +12,7 @@ interface Held {
 
 /**
  * Which delivery partitions this instance holds right now, with each lease's epoch and how long it surely lasts.
- * Written by the lease keeper (delivery/cluster/), read by the outbox (which partitions to read and count) and the
+ * Written by the lease keeper (cluster/partition-lease-keeper.ts), read by the outbox (which partitions to read and count) and the
  * delivery loops (whether a call may start, and the fence its settlement carries). On SQLite this instance holds
  * its one partition for good. Deadlines are on the monotonic clock, which keeps running while the process is
  * stopped (SIGSTOP): a process that wakes up after its lease lapsed sees it lapsed before it sends.

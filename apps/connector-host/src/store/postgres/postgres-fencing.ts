@@ -1,9 +1,9 @@
 import { sql, type Transaction } from 'kysely';
-import type { NewDeadLetter } from '../dead-letters.repository.js';
+import type { NewDeadLetter } from '../repositories/dead-letters.repository.js';
 import type { Database } from '../schema.js';
-import type { ChunkChanges } from './chunk-changes.js';
-import { encodeState } from './outbox-chunk.js';
-import type { SettlementItem } from './outbox-store.js';
+import type { ChunkChanges } from '../outbox/chunk-changes.js';
+import { encodeState } from '../outbox/outbox-chunk.js';
+import type { SettlementItem } from '../outbox/outbox-store.js';
 
 // The fencing of PostgreSQL settlements: a first statement takes the leases the rounds were selected under, and
 // every write after it names the owner and epoch again, in the statement itself.
@@ -59,16 +59,17 @@ export async function writeFenced(
       changes.outcomes.delete(seq);
       continue;
     }
-    for (const row of outcome.buried) buried.push(Object.assign([...row] as NewDeadLetter, { partition: outcome.partition }));
+    for (const row of outcome.buried) buried.push({ ...row, partition: outcome.partition });
   }
   if (buried.length > 0) {
-    const column = (index: number) => buried.map((row) => row[index]);
+    const column = <K extends keyof NewDeadLetter>(name: K) => buried.map((row) => row[name]);
     await sql`
       INSERT INTO dead_letters (connector_id, partition_key, source_id, body, accepted_at, attempts, failed_at, error_code, error_message, bytes)
       SELECT d.connector_id, d.partition_key, d.source_id, d.body, d.accepted_at, d.attempts, d.failed_at, d.error_code, d.error_message,
              octet_length(d.body) + octet_length(d.partition_key)
-      FROM unnest(${column(0)}::text[], ${column(1)}::text[], ${column(2)}::text[], ${column(3)}::text[], ${column(4)}::bigint[],
-                  ${column(5)}::int[], ${column(6)}::bigint[], ${column(7)}::text[], ${column(8)}::text[], ${buried.map((row) => row.partition)}::int[])
+      FROM unnest(${column('connectorId')}::text[], ${column('profileId')}::text[], ${column('sourceId')}::text[], ${column('body')}::text[],
+                  ${column('acceptedAt')}::bigint[], ${column('attempts')}::int[], ${column('failedAt')}::bigint[], ${column('errorCode')}::text[],
+                  ${column('errorMessage')}::text[], ${buried.map((row) => row.partition)}::int[])
            AS d(connector_id, partition_key, source_id, body, accepted_at, attempts, failed_at, error_code, error_message, partition)
       WHERE ${guard(sql.ref('d.partition'))}`.execute(trx);
   }

@@ -1,0 +1,33 @@
+import { ConnectorsRepository } from '../repositories/connectors.repository.js';
+import type { RoutingVersion } from '../repositories/routing-version.js';
+import type { PostgresDatabase } from './postgres-database.js';
+
+/** Connector set-ups on PostgreSQL, which other instances edit at the same time. */
+export class PostgresConnectorsRepository extends ConnectorsRepository {
+  constructor(database: PostgresDatabase, routing?: RoutingVersion) {
+    super(database, routing);
+  }
+
+  protected async deleteWithStatistics(id: string): Promise<boolean> {
+    const result = await this.database.db.transaction().execute(async (trx) => {
+      await trx.deleteFrom('traffic_stats').where('connector_id', '=', id).execute();
+      return trx.deleteFrom('connectors').where('id', '=', id).executeTakeFirst();
+    });
+    return result.numDeletedRows > 0n;
+  }
+
+  /** FOR UPDATE: no other instance re-seals or edits them meanwhile. */
+  resealAll(reseal: (sealed: string, connectorId: string) => string | null): Promise<{ resealed: number; total: number }> {
+    return this.database.db.transaction().execute(async (trx) => {
+      const rows = await trx.selectFrom('connectors').select(['id', 'secrets']).forUpdate().execute();
+      let resealed = 0;
+      for (const row of rows) {
+        const next = reseal(row.secrets, row.id);
+        if (next === null) continue;
+        await trx.updateTable('connectors').set({ secrets: next }).where('id', '=', row.id).execute();
+        resealed++;
+      }
+      return { resealed, total: rows.length };
+    });
+  }
+}
