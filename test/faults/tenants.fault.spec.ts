@@ -189,7 +189,7 @@ function tenantIsolation(engine: 'sqlite' | 'postgres'): void {
         PARTITIONS: '16',
         LEASE_TTL_MS: '6000',
         LEASE_RENEW_MS: '1200',
-        // A call must fit well inside a lease (README: the timing rule Kinesis forces).
+        // A call must fit well inside a lease (docs/cluster.md: the timing rule Kinesis forces).
         KINESIS_CONNECT_TIMEOUT_MS: '1000',
         KINESIS_REQUEST_TIMEOUT_MS: '2000',
       });
