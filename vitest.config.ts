@@ -31,6 +31,10 @@ const onPostgres = [
   'test/kinesis-roles.e2e.spec.ts',
 ];
 
+/** The specs beside the code. */
+const unit = ['apps/**/*.spec.ts', 'libs/**/*.spec.ts', 'bench/**/*.spec.ts'];
+const globalSetup = ['./test/support/postgres-server.ts'];
+
 export default defineConfig({
   plugins: [swc.vite({ module: { type: 'es6' } })],
   resolve: { conditions: ['source'] },
@@ -42,11 +46,12 @@ export default defineConfig({
     hookTimeout: 30_000,
     pool: 'forks',
     reporters: ['default', './test/support/summary-reporter.ts'],
-    // One real PostgreSQL per project (from npm, on loopback): the store's suites run on both engines.
-    globalSetup: ['./test/support/postgres-server.ts'],
     projects: [
-      { extends: true, test: { name: 'sqlite', include: everything } },
-      { extends: true, test: { name: 'postgres', include: onPostgres, env: { TEST_STORE: 'postgres' } } },
+      // One real PostgreSQL per project (from npm, on loopback): the store's suites run on both engines.
+      { extends: true, test: { name: 'sqlite', include: everything, globalSetup } },
+      { extends: true, test: { name: 'postgres', include: onPostgres, globalSetup, env: { TEST_STORE: 'postgres' } } },
+      // npm run test:unit: the specs beside the code, on SQLite alone, with no database server to start.
+      { extends: true, test: { name: 'unit', include: unit, pool: 'threads', env: { TEST_WITHOUT_POSTGRES: '1' } } },
     ],
   },
 });

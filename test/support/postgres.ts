@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { inject } from 'vitest';
+import { describe, inject } from 'vitest';
 
 /** A new, empty database on the test run's PostgreSQL, and its URL: one per host or store under test. */
 export async function freshDatabaseUrl(): Promise<string> {
@@ -18,6 +18,13 @@ export async function freshDatabaseUrl(): Promise<string> {
   return url.toString();
 }
 
-/** Both store engines, for suites that must hold on each. */
-export const STORE_ENGINES = ['sqlite', 'postgres'] as const;
-export type TestEngine = (typeof STORE_ENGINES)[number];
+export type TestEngine = 'sqlite' | 'postgres';
+
+/** Whether this run has a PostgreSQL: the unit loop (npm run test:unit) starts no database server. */
+export const POSTGRES_AVAILABLE = process.env.TEST_WITHOUT_POSTGRES !== '1';
+
+/** The store engines suites that must hold on each run on: both, or SQLite alone in the unit loop. */
+export const STORE_ENGINES: readonly TestEngine[] = POSTGRES_AVAILABLE ? ['sqlite', 'postgres'] : ['sqlite'];
+
+/** `describe` for suites of PostgreSQL alone: skipped in the unit loop, run by npm test. */
+export const describeOnPostgres = POSTGRES_AVAILABLE ? describe : describe.skip;

@@ -5,7 +5,7 @@ import { Logger } from '@nestjs/common';
 import { sql } from 'kysely';
 import { Migrator } from 'kysely/migration';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { freshDatabaseUrl, STORE_ENGINES } from '../../../../../test/support/postgres.js';
+import { describeOnPostgres, freshDatabaseUrl, STORE_ENGINES } from '../../../../../test/support/postgres.js';
 import type { HostConfig } from '../../config/host.config.js';
 import type { DatabaseService } from '../database.service.js';
 import { migrationProvider } from '../migrations/migrate-to-latest.js';
@@ -347,7 +347,7 @@ describe('the outbox on SQLite only', () => {
   });
 });
 
-describe('the outbox on PostgreSQL, several partitions held through leases', () => {
+describeOnPostgres('the outbox on PostgreSQL, several partitions held through leases', () => {
   let store: StoreUnderTest;
   beforeEach(async () => {
     store = await StoreUnderTest.create('postgres', 8);

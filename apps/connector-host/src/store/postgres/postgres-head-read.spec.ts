@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describeOnPostgres } from '../../../../../test/support/postgres.js';
 import { A, StoreUnderTest } from '../../../../../test/support/store-under-test.js';
 import { firstOfEachProfile } from '../../delivery/select-batch.js';
 import { ChunkViews } from '../outbox/chunk-views.js';
@@ -12,7 +13,7 @@ beforeAll(() => Logger.overrideLogger(false));
 // them all (only each profile's first can go), in queries that grow past the first 64 chunks; across those query
 // boundaries it must neither skip a chunk nor take a profile's later message for its first.
 
-describe('a PostgreSQL head read past busy profiles in many small chunks', () => {
+describeOnPostgres('a PostgreSQL head read past busy profiles in many small chunks', () => {
   let store: StoreUnderTest;
   beforeEach(async () => {
     store = await StoreUnderTest.create('postgres');

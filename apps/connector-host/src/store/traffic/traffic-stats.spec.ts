@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { sql } from 'kysely';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { STORE_ENGINES } from '../../../../../test/support/postgres.js';
+import { describeOnPostgres, STORE_ENGINES } from '../../../../../test/support/postgres.js';
 import type { NewMessage } from '../outbox/outbox-store.js';
 import { A, B, StoreUnderTest } from '../../../../../test/support/store-under-test.js';
 import { TrafficStatsRepository } from './traffic-stats.repository.js';
@@ -150,7 +150,7 @@ describe.each(STORE_ENGINES)('traffic statistics on %s: counted in the transacti
   });
 });
 
-describe('traffic statistics on PostgreSQL under a fence', () => {
+describeOnPostgres('traffic statistics on PostgreSQL under a fence', () => {
   it('counts nothing for partitions another instance took over', async () => {
     const store = await StoreUnderTest.create('postgres', 16);
     try {
@@ -171,7 +171,7 @@ describe('traffic statistics on PostgreSQL under a fence', () => {
   });
 });
 
-describe('traffic statistics on PostgreSQL with an instance frozen inside a transaction', () => {
+describeOnPostgres('traffic statistics on PostgreSQL with an instance frozen inside a transaction', () => {
   it("does not wait on another instance's rows: each instance counts in rows of its own, summed when read", async () => {
     const store = await StoreUnderTest.create('postgres');
     let release = () => undefined as void;
