@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
 import { describeOnPostgres } from '../../../../../test/support/postgres.js';
 import { A, StoreUnderTest } from '../../../../../test/support/store-under-test.js';
 import { firstOfEachProfile } from '../../delivery/select-batch.js';
