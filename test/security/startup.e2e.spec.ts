@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { createHostApp } from '../../apps/connector-host/src/create-host-app.js';
 import { HostProcess } from '../faults/support/host-process.js';
 import { freeFixedPort } from '../support/free-port.js';
+import { freshDatabaseUrl } from '../support/postgres.js';
 
 /** The IPv4 addresses a port listens on, read from the kernel's own table (no tool needed, no traffic sent). */
 function listeningAddresses(port: number): string[] {
@@ -38,6 +39,26 @@ describe('start-up safety', () => {
         }),
       ).rejects.toThrow(/needs SECRETS_KEY/);
     } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses to start, on a shared store, a connector whose calls could outlast a partition lease, naming it', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'long-calls-'));
+    const { app } = await createHostApp({
+      DATABASE_URL: await freshDatabaseUrl(),
+      SECRETS_KEY: Buffer.alloc(32, 7).toString('base64'),
+      DATA_DIR: dataDir,
+      CONNECTORS: 'kinesis',
+      KINESIS_ENDPOINT: 'http://127.0.0.1:9',
+      KINESIS_REQUEST_TIMEOUT_MS: '9000',
+      DELIVERY_THREAD: 'false',
+      LOG_LEVEL: 'silent',
+    });
+    try {
+      await expect(app.init()).rejects.toThrow(/connector type "kinesis" may take 11000 ms per call .* LEASE_TTL_MS \(10000\)/);
+    } finally {
+      await app.close().catch(() => undefined);
       rmSync(dataDir, { recursive: true, force: true });
     }
   });

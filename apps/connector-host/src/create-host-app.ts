@@ -17,7 +17,7 @@ import { bodyClientResolver } from './api/auth/body-client.js';
 import { IntakeBudget } from './intake/intake-budget.js';
 import { IntakeNotifications } from './intake/intake-notifications.js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { connectorModules, connectorThreadEnv } from './composition/connector-plugins.js';
+import { connectorModules, readConnectorOptions, threadConnectorOptions } from './composition/connector-plugins.js';
 import { DELIVERY_THREAD_ENTRY } from './delivery-thread/delivery-thread.entry.js';
 import { type HostConfig, readHostConfig } from './config/host.config.js';
 import { HostModule } from './host.module.js';
@@ -44,14 +44,15 @@ export interface HostAppOptions {
 /** Builds the host from an environment (process.env in production, a literal in tests); does not listen. */
 export async function createHostApp(env: Record<string, string | undefined>, options: HostAppOptions = {}): Promise<HostApp> {
   const config = readHostConfig(env);
-  const connectors = options.connectors ?? connectorModules(config, env);
+  const connectorOptions = options.connectors === undefined ? readConnectorOptions(config, env) : undefined;
+  const connectors = options.connectors ?? connectorModules(connectorOptions ?? {});
   const deliveryThread =
-    config.delivery.thread && options.connectors === undefined
+    config.delivery.thread && connectorOptions !== undefined
       ? {
           entry: options.deliveryThread?.entry ?? DELIVERY_THREAD_ENTRY,
           execArgv: options.deliveryThread?.execArgv,
-          env,
-          threadEnv: (modules: ModuleRef) => connectorThreadEnv(config, modules),
+          config,
+          connectorOptions: (modules: ModuleRef) => threadConnectorOptions(connectorOptions, modules),
         }
       : undefined;
   const app = await NestFactory.create<NestFastifyApplication>(

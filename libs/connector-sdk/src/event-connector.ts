@@ -215,6 +215,13 @@ export interface EventConnector<TSettings extends object = object> {
    * @example 10 * 1024 * 1024 // Kinesis: the largest record size a stream can be configured for
    */
   readonly maxMessageBytes?: number;
+
+  /**
+   * The longest one `deliver()` call of any of its instances may take, from the module's options (its timeouts):
+   * what `DeliveryLimits.maxCallMs` of every instance says. A host that hands work over through expiring leases
+   * refuses to start a connector whose calls could outlast a lease. Absent: the host assumes its own default.
+   */
+  readonly maxCallMs?: number;
   /** Opens a set-up whose settings were validated with `settingsClass`. Cheap: no I/O until used. */
   open(setup: ConnectorSetup<TSettings>): ConnectorInstance;
   /**

@@ -25,6 +25,11 @@ export interface KinesisConnectorOptions {
 export type ResolvedKinesisOptions = Required<Omit<KinesisConnectorOptions, 'endpoint' | 'stsEndpoint' | 'hostCredentials'>> &
   Pick<KinesisConnectorOptions, 'endpoint' | 'stsEndpoint' | 'hostCredentials'>;
 
+/** One PutRecords at most: a connection and a request (after credentials, which are renewed ahead), each within its timeout. */
+export function longestCallMs(options: Pick<ResolvedKinesisOptions, 'connectTimeoutMs' | 'requestTimeoutMs'>): number {
+  return options.connectTimeoutMs + options.requestTimeoutMs;
+}
+
 /** Checks the options and fills in defaults; throws at boot, naming the option, on a value that cannot work. */
 export function resolveKinesisOptions(options: KinesisConnectorOptions): ResolvedKinesisOptions {
   const endpoint = url('endpoint', options.endpoint);

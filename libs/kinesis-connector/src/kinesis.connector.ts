@@ -15,7 +15,7 @@ import { roleSessionName } from './credentials/role-session-name.js';
 import { createStsClient } from './credentials/sts-client.js';
 import { problems } from './kinesis.problems.js';
 import { RESOLVED_KINESIS_OPTIONS } from './kinesis-connector.module-definition.js';
-import type { ResolvedKinesisOptions } from './kinesis-connector.options.js';
+import { longestCallMs, type ResolvedKinesisOptions } from './kinesis-connector.options.js';
 import { createKinesisAgents } from './kinesis-agents.js';
 import { createKinesisClient } from './kinesis.client.js';
 import pLimit from 'p-limit';
@@ -42,6 +42,10 @@ export class KinesisConnector implements EventConnector<KinesisSettings> {
   private readonly hostAccount = new HostAccount();
 
   constructor(@Inject(RESOLVED_KINESIS_OPTIONS) private readonly options: ResolvedKinesisOptions) {}
+
+  get maxCallMs(): number {
+    return longestCallMs(this.options);
+  }
 
   /**
    * A role set-up is refused (before anything is saved) when the role belongs to the host's own account, or when

@@ -17,7 +17,7 @@ import type {
 } from '@event-connectors/connector-sdk';
 import { timedOutOutcome } from '@event-connectors/connector-sdk';
 import { planPutRecords } from './kinesis.batches.js';
-import type { ResolvedKinesisOptions } from './kinesis-connector.options.js';
+import { longestCallMs, type ResolvedKinesisOptions } from './kinesis-connector.options.js';
 import { classifyError, errorCode, failureReason, httpStatus } from './kinesis.errors.js';
 import { DEFAULT_MAX_RECORD_BYTES, LARGEST_MAX_RECORD_BYTES, MAX_RECORDS_PER_REQUEST, MAX_REQUEST_BYTES } from './kinesis.limits.js';
 import type { AssumedRoleCredentials } from './credentials/assumed-role-credentials.js';
@@ -68,9 +68,7 @@ export class KinesisInstance implements ConnectorInstance {
   constructor(private readonly parts: KinesisInstanceParts) {
     ({ setup: this.setup, sender: this.sender, options: this.options } = parts);
     this.target = streamTargetOf(parts.setup.settings);
-    // One PutRecords: a connection and a request (after credentials, which are renewed ahead), each within its timeout.
-    const maxCallMs = this.options.connectTimeoutMs + this.options.requestTimeoutMs;
-    this.limits = { maxBatchMessages: MAX_RECORDS_PER_REQUEST, maxBatchBytes: MAX_REQUEST_BYTES, maxCallMs };
+    this.limits = { maxBatchMessages: MAX_RECORDS_PER_REQUEST, maxBatchBytes: MAX_REQUEST_BYTES, maxCallMs: longestCallMs(this.options) };
   }
 
   private get client(): KinesisClient {

@@ -8,7 +8,7 @@ import {
 } from '@event-connectors/connector-sdk';
 import { AddressPolicy } from './address-policy.js';
 import { RESOLVED_WEBHOOK_OPTIONS } from './webhook-connector.module-definition.js';
-import type { ResolvedWebhookOptions } from './webhook-connector.options.js';
+import { longestCallMs, type ResolvedWebhookOptions } from './webhook-connector.options.js';
 import { WebhookInstance } from './webhook.instance.js';
 import { WebhookSettings } from './webhook.settings.js';
 
@@ -23,6 +23,10 @@ export class WebhookConnector implements EventConnector<WebhookSettings> {
 
   constructor(@Inject(RESOLVED_WEBHOOK_OPTIONS) private readonly options: ResolvedWebhookOptions) {
     this.policy = new AddressPolicy(options);
+  }
+
+  get maxCallMs(): number {
+    return longestCallMs(this.options);
   }
 
   open(setup: ConnectorSetup<WebhookSettings>): ConnectorInstance {

@@ -10,7 +10,7 @@ import type {
 import { timedOutOutcome } from '@event-connectors/connector-sdk';
 import pLimit, { type LimitFunction } from 'p-limit';
 import type { AddressPolicy } from './address-policy.js';
-import type { ResolvedWebhookOptions } from './webhook-connector.options.js';
+import { longestCallMs, type ResolvedWebhookOptions } from './webhook-connector.options.js';
 import { outcomeOfAnswer, outcomeOfError, TRANSPORT_VERDICTS } from './webhook.outcomes.js';
 import { problems } from './webhook.problems.js';
 import type { WebhookSettings } from './webhook.settings.js';
@@ -42,10 +42,7 @@ export class WebhookInstance implements ConnectorInstance {
     this.schemeProblem = policy.schemeProblem(this.url);
     // The current secret first, then the one being rotated out: receivers try each signature until one matches.
     this.keys = [settings.signingSecret, settings.previousSigningSecret].flatMap((secret) => (secret ? [secretKey(secret)!] : []));
-    // A batch's requests go `maxConcurrentRequests` at a time, each a connection and a request within their timeouts.
-    const rounds = Math.ceil(options.maxBatchMessages / options.maxConcurrentRequests);
-    const maxCallMs = rounds * (options.connectTimeoutMs + options.requestTimeoutMs);
-    this.limits = { maxBatchMessages: options.maxBatchMessages, maxBatchBytes: MAX_BATCH_BYTES, maxCallMs };
+    this.limits = { maxBatchMessages: options.maxBatchMessages, maxBatchBytes: MAX_BATCH_BYTES, maxCallMs: longestCallMs(options) };
     this.transport = new WebhookTransport(this.url, policy.agentFor(this.url, options.maxConcurrentRequests), options);
     this.requests = pLimit(options.maxConcurrentRequests);
   }

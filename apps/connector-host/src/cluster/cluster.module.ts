@@ -1,4 +1,6 @@
 import { Module } from '@nestjs/common';
+import { ConnectorSdkModule } from '@event-connectors/connector-sdk';
+import { CallBudgetCheck } from './call-budget-check.js';
 import { SetupsModule } from '../setups/setups.module.js';
 import { StoreModule } from '../store/store.module.js';
 import { ClusterHealth } from './cluster-health.js';
@@ -11,8 +13,8 @@ import { SetupSync } from './setup-sync.js';
  * set-up changes passed between instances, and the cluster's health. Inert on SQLite (one instance, one partition).
  */
 @Module({
-  imports: [StoreModule, SetupsModule],
-  providers: [ClusterMembership, PartitionLeaseKeeper, SetupSync, ClusterHealth],
+  imports: [ConnectorSdkModule, StoreModule, SetupsModule],
+  providers: [ClusterMembership, PartitionLeaseKeeper, SetupSync, ClusterHealth, CallBudgetCheck],
   exports: [ClusterHealth],
 })
 export class ClusterModule {}

@@ -1,14 +1,16 @@
 import type { FactoryProvider, ValueProvider } from '@nestjs/common';
 import { KINESIS_CONNECTOR_OPTIONS, type KinesisConnectorOptions } from '@event-connectors/kinesis-connector';
+import type { ModuleRef } from '@nestjs/core';
 import { describe, expect, it } from 'vitest';
 import { EnvReader } from '../config/env-reader.js';
 import { readHostConfig } from '../config/host.config.js';
+import { hostFacts } from './host-facts.js';
 import { kinesisPlugin } from './kinesis.plugin.js';
 
 /** The plugin's module and the options it gives the Kinesis connector (the embedded emulator's endpoint stood in). */
 function plug(environment: Record<string, string>) {
   const env = new EnvReader(environment);
-  const module = kinesisPlugin(env, readHostConfig(environment));
+  const module = kinesisPlugin.module(kinesisPlugin.options(env, hostFacts(readHostConfig(environment))));
   const provider = module.providers?.find((candidate) => (candidate as { provide?: unknown }).provide === KINESIS_CONNECTOR_OPTIONS);
   const options: KinesisConnectorOptions =
     'useValue' in (provider as object)
@@ -72,5 +74,14 @@ describe('kinesisPlugin', () => {
   it('names every malformed value', () => {
     const { problems } = plug({ KINESIS_ENDPOINT: 'localhost:4567', KINESIS_EMULATOR: 'yes', KINESIS_EMULATOR_PORT: '70000' });
     expect(problems.join('\n')).toMatch(/KINESIS_ENDPOINT[\s\S]*KINESIS_EMULATOR must[\s\S]*KINESIS_EMULATOR_PORT/);
+  });
+
+  it("points delivery's thread at the emulator the host started, with the host's stream creation, and starts none there", () => {
+    const options = kinesisPlugin.options(new EnvReader({}), hostFacts(readHostConfig({})));
+    // The host's module graph, as far as the plugin asks it: the embedded emulator it started.
+    const modules = { get: () => ({ endpoint: 'http://127.0.0.1:4999' }) } as unknown as ModuleRef;
+    const forThread = kinesisPlugin.forThread?.(options, modules);
+    expect(forThread).toEqual({ connector: { ...options.connector, endpoint: 'http://127.0.0.1:4999', autoCreateStreams: true } });
+    expect(kinesisPlugin.module(forThread!).imports ?? []).toHaveLength(0);
   });
 });

@@ -1,42 +1,70 @@
 import { join } from 'node:path';
-import type { DynamicModule } from '@nestjs/common';
-import type { ModuleRef } from '@nestjs/core';
-import { KINESIS_CONNECTOR_OPTIONS, KinesisConnectorModule, type KinesisConnectorOptions } from '@event-connectors/kinesis-connector';
+import { KinesisConnectorModule, type KinesisConnectorOptions } from '@event-connectors/kinesis-connector';
 import { EmbeddedKinesalite, KinesaliteDevModule } from '@event-connectors/kinesis-connector/dev';
 import type { EnvReader } from '../config/env-reader.js';
-import type { HostConfig } from '../config/host.config.js';
+import type { ConnectorPlugin } from './connector-plugin.js';
+
+/** The embedded kinesalite a development host starts (KINESIS_EMULATOR=embedded), and where. */
+interface EmulatorOptions {
+  port: number;
+  dataDir: string;
+  region: string;
+}
+
+/** What the Kinesis plugin reads: the connector's options, and the emulator to start, if any. */
+export interface KinesisPluginOptions {
+  connector: KinesisConnectorOptions;
+  emulator?: EmulatorOptions;
+}
 
 /**
  * The Kinesis connector, configured from KINESIS_*. In development with no KINESIS_ENDPOINT, it runs against an
  * embedded kinesalite that the host starts and stops (KINESIS_EMULATOR=embedded|off); never in production.
  */
-export function kinesisPlugin(env: EnvReader, host: HostConfig): DynamicModule {
-  const endpoint = env.url('KINESIS_ENDPOINT');
-  const emulator = env.oneOf('KINESIS_EMULATOR', ['embedded', 'off'], endpoint || host.production ? 'off' : 'embedded') === 'embedded';
-  if (emulator && host.production) env.refuse('KINESIS_EMULATOR=embedded is for development: refused when APP_ENV=production');
-  if (emulator && endpoint) env.refuse('Set either KINESIS_ENDPOINT or KINESIS_EMULATOR=embedded, not both');
-  const autoCreateStreams = env.bool('KINESIS_AUTO_CREATE_STREAMS', emulator);
-  if (autoCreateStreams && !emulator && !endpoint)
-    env.refuse('KINESIS_AUTO_CREATE_STREAMS=true needs KINESIS_ENDPOINT or the embedded emulator: streams in AWS belong to the customer');
-  const timeouts = {
-    // Sharing a store, calls must end well within a partition lease (see PartitionOwnership): shorter defaults.
-    connectTimeoutMs: env.int('KINESIS_CONNECT_TIMEOUT_MS', host.databaseUrl ? 2000 : 3000, 1, 120_000),
-    requestTimeoutMs: env.int('KINESIS_REQUEST_TIMEOUT_MS', host.databaseUrl ? 4000 : 15_000, 1, 600_000),
-  };
-  const roles = assumeRoleOptions(env);
-  if (!emulator) return KinesisConnectorModule.forRoot({ endpoint, autoCreateStreams, ...timeouts, ...roles });
-  const development = {
-    port: env.int('KINESIS_EMULATOR_PORT', 4567, 0, 65535),
-    // Beside the host's own data by default, so one DATA_DIR holds a whole development set-up.
-    dataDir: env.string('KINESIS_EMULATOR_DATA_DIR') ?? join(host.dataDir, 'kinesalite'),
-    region: env.string('KINESIS_EMULATOR_REGION') ?? 'eu-west-1',
-  };
-  return KinesisConnectorModule.forRootAsync({
-    imports: [KinesaliteDevModule.forRoot(development)],
-    inject: [EmbeddedKinesalite],
-    useFactory: (kinesalite: EmbeddedKinesalite) => ({ endpoint: kinesalite.endpoint, autoCreateStreams, ...timeouts, ...roles }),
-  });
-}
+export const kinesisPlugin: ConnectorPlugin<KinesisPluginOptions> = {
+  options(env, host) {
+    const endpoint = env.url('KINESIS_ENDPOINT');
+    const emulator = env.oneOf('KINESIS_EMULATOR', ['embedded', 'off'], endpoint || host.production ? 'off' : 'embedded') === 'embedded';
+    if (emulator && host.production) env.refuse('KINESIS_EMULATOR=embedded is for development: refused when APP_ENV=production');
+    if (emulator && endpoint) env.refuse('Set either KINESIS_ENDPOINT or KINESIS_EMULATOR=embedded, not both');
+    const autoCreateStreams = env.bool('KINESIS_AUTO_CREATE_STREAMS', emulator);
+    if (autoCreateStreams && !emulator && !endpoint)
+      env.refuse('KINESIS_AUTO_CREATE_STREAMS=true needs KINESIS_ENDPOINT or the embedded emulator: streams in AWS belong to the customer');
+    const connector = {
+      endpoint,
+      autoCreateStreams,
+      // Sharing a store, calls must end well within a partition lease (host.callBudgetMs): shorter defaults.
+      connectTimeoutMs: env.int('KINESIS_CONNECT_TIMEOUT_MS', host.sharedStore ? 2000 : 3000, 1, 120_000),
+      requestTimeoutMs: env.int('KINESIS_REQUEST_TIMEOUT_MS', host.sharedStore ? 4000 : 15_000, 1, 600_000),
+      ...assumeRoleOptions(env),
+    };
+    if (!emulator) return { connector };
+    return {
+      connector,
+      emulator: {
+        port: env.int('KINESIS_EMULATOR_PORT', 4567, 0, 65535),
+        // Beside the host's own data by default, so one DATA_DIR holds a whole development set-up.
+        dataDir: env.string('KINESIS_EMULATOR_DATA_DIR') ?? join(host.dataDir, 'kinesalite'),
+        region: env.string('KINESIS_EMULATOR_REGION') ?? 'eu-west-1',
+      },
+    };
+  },
+
+  module({ connector, emulator }) {
+    if (!emulator) return KinesisConnectorModule.forRoot(connector);
+    return KinesisConnectorModule.forRootAsync({
+      imports: [KinesaliteDevModule.forRoot(emulator)],
+      inject: [EmbeddedKinesalite],
+      useFactory: (kinesalite: EmbeddedKinesalite) => ({ ...connector, endpoint: kinesalite.endpoint }),
+    });
+  },
+
+  /** Delivery's thread uses the emulator this host started (it must not start a second one on its port). */
+  forThread({ connector, emulator }, modules) {
+    if (!emulator) return { connector };
+    return { connector: { ...connector, endpoint: modules.get(EmbeddedKinesalite, { strict: false }).endpoint } };
+  },
+};
 
 /**
  * How the host assumes customers' roles (set-ups with credentialMode assumeRole): STS at KINESIS_STS_ENDPOINT
@@ -54,23 +82,5 @@ function assumeRoleOptions(env: EnvReader): Pick<KinesisConnectorOptions, 'stsEn
     stsEndpoint: env.url('KINESIS_STS_ENDPOINT'),
     assumeRoleDurationSeconds: env.int('KINESIS_ASSUME_ROLE_DURATION_SECONDS', 3600, 900, 43_200),
     ...(accessKeyId && secretAccessKey && { hostCredentials: { accessKeyId, secretAccessKey, ...(sessionToken && { sessionToken }) } }),
-  };
-}
-
-/**
- * What delivery's thread reads instead of KINESIS_EMULATOR: the address of the emulator this host started (the
- * thread must not start a second one on its port), with stream creation as the host has it.
- */
-export function kinesisThreadEnv(modules: ModuleRef): Record<string, string> {
-  try {
-    modules.get(EmbeddedKinesalite, { strict: false });
-  } catch {
-    return {}; // no embedded emulator: the thread reads KINESIS_* as the host did
-  }
-  const options = modules.get<KinesisConnectorOptions>(KINESIS_CONNECTOR_OPTIONS, { strict: false });
-  return {
-    KINESIS_EMULATOR: 'off',
-    KINESIS_ENDPOINT: options.endpoint ?? '',
-    KINESIS_AUTO_CREATE_STREAMS: String(options.autoCreateStreams ?? false),
   };
 }

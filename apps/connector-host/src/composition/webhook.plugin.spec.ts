@@ -3,11 +3,12 @@ import { WEBHOOK_CONNECTOR_OPTIONS, type WebhookConnectorOptions } from '@event-
 import { describe, expect, it } from 'vitest';
 import { EnvReader } from '../config/env-reader.js';
 import { readHostConfig } from '../config/host.config.js';
+import { hostFacts } from './host-facts.js';
 import { webhookPlugin } from './webhook.plugin.js';
 
 function plug(environment: Record<string, string>) {
   const env = new EnvReader(environment);
-  const module = webhookPlugin(env, readHostConfig(environment));
+  const module = webhookPlugin.module(webhookPlugin.options(env, hostFacts(readHostConfig(environment))));
   const provider = module.providers?.find(
     (candidate) => (candidate as { provide?: unknown }).provide === WEBHOOK_CONNECTOR_OPTIONS,
   ) as ValueProvider<WebhookConnectorOptions>;

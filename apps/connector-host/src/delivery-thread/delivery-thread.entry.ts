@@ -3,7 +3,6 @@ import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
 import { connectorModules } from '../composition/connector-plugins.js';
-import { readHostConfig } from '../config/host.config.js';
 import { DeliveryThreadModule } from './delivery-thread.module.js';
 import { ThreadLink } from './thread-link.js';
 import type { DeliveryThreadData, ToDeliveryThread } from './thread-messages.js';
@@ -11,11 +10,11 @@ import type { DeliveryThreadData, ToDeliveryThread } from './thread-messages.js'
 /** This file, which the host starts as delivery's thread (imported by the host for its address only). */
 export const DELIVERY_THREAD_ENTRY = new URL(import.meta.url);
 
-/** Delivery's thread: builds its own application (no HTTP) from the host's environment and runs the loops. */
+/** Delivery's thread: builds its own application (no HTTP) from what the host resolved, and runs the loops. */
 async function runDeliveryThread(port: NonNullable<typeof parentPort>, data: DeliveryThreadData): Promise<void> {
-  const config = readHostConfig(data.env);
+  const { config } = data;
   const app = await NestFactory.createApplicationContext(
-    DeliveryThreadModule.forRoot({ config, connectors: connectorModules(config, data.env), port, data }),
+    DeliveryThreadModule.forRoot({ config, connectors: connectorModules(data.connectors), port, data }),
     { bufferLogs: true, abortOnError: false },
   );
   app.useLogger(app.get(Logger));

@@ -10,6 +10,7 @@ import {
 import { ModuleRef } from '@nestjs/core';
 import type { MetricObjectWithValues, MetricValue } from 'prom-client';
 import type { Subscription } from 'rxjs';
+import type { ConnectorOptions } from '../composition/connector-plugins.js';
 import { HOST_CONFIG, type HostConfig } from '../config/host.config.js';
 import { DeliveryControl, newestFirst, type RunningLoops } from '../delivery/delivery-control.js';
 import { DeliveryTrace, type TraceRow } from '../delivery/delivery-trace.js';
@@ -22,14 +23,14 @@ import { ChangeBuffer } from './change-buffer.js';
 import type { Answers, DeliveryThreadData, FromDeliveryThread, Question, ToDeliveryThread } from './thread-messages.js';
 import { errorMessage } from '../common/error-message.js';
 
-/** How delivery's thread is made: the file it runs and the environment it reads. */
+/** How delivery's thread is made: the file it runs, the host's resolved configuration and its plugins' options. */
 export interface DeliveryThreadOptions {
   entry: URL;
   /** Node options of the thread; by default the process' own. */
   execArgv?: string[];
-  env: Record<string, string | undefined>;
-  /** What the connector plugins change in that environment once the host is up (e.g. the embedded emulator's address). */
-  threadEnv: (modules: ModuleRef) => Record<string, string>;
+  config: HostConfig;
+  /** The connector plugins' options for the thread, once the host is up (e.g. with the embedded emulator's address). */
+  connectorOptions: (modules: ModuleRef) => ConnectorOptions;
 }
 
 export const DELIVERY_THREAD_OPTIONS = Symbol('DELIVERY_THREAD_OPTIONS');
@@ -139,7 +140,8 @@ export class DeliveryThread extends DeliveryControl implements OnApplicationBoot
   private start(): Promise<void> {
     const data: DeliveryThreadData = {
       role: 'delivery',
-      env: { ...this.options.env, ...this.options.threadEnv(this.modules) },
+      config: this.options.config,
+      connectors: this.options.connectorOptions(this.modules),
       // Taken in the same turn as the thread is made: every later change reaches it as a message, in order.
       backlog: this.outbox.counters.entries(),
       writeLock: this.writeLock.buffer,

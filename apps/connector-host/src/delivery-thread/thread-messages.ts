@@ -1,4 +1,6 @@
 import type { MetricObjectWithValues, MetricValue } from 'prom-client';
+import type { ConnectorOptions } from '../composition/connector-plugins.js';
+import type { HostConfig } from '../config/host.config.js';
 import type { LoopStatus } from '../delivery/delivery-control.js';
 import type { TraceRow } from '../delivery/delivery-trace.js';
 import type { MessageFilter } from '../store/message-filter.js';
@@ -40,8 +42,10 @@ export type FromDeliveryThread = ChangesMessage | { kind: 'ready' } | { kind: 'a
 /** What delivery's thread starts from (its `workerData`). */
 export interface DeliveryThreadData {
   role: 'delivery';
-  /** The host's environment, with what the connector plugins changed for this thread (e.g. the emulator's address). */
-  env: Record<string, string | undefined>;
+  /** The host's configuration, as the host read it: the thread reads no environment. */
+  config: HostConfig;
+  /** The connector plugins' options, as the host read them (with the emulator the host started, if any). */
+  connectors: ConnectorOptions;
   /** The host's backlog counts at the moment the thread was made; every later change comes as a `ChangesMessage`. */
   backlog: BacklogCount[];
   /** The host's write lock (see write-lock.ts): both threads write the same SQLite file. */

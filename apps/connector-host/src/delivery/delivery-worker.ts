@@ -51,7 +51,7 @@ export class DeliveryWorker {
     this.logger = new Logger(`Delivery ${row.id}`);
     this.arrivals = new ArrivalGap(deps.config.maxLingerMs * 2);
     this.accounting = new RoundAccounting(deps.config);
-    this.budget = new LeaseBudget(deps.ownership, deps.leaseMarginMs, deps.leaseTtlMs, this.logger);
+    this.budget = new LeaseBudget(deps.ownership, deps.leaseMarginMs);
   }
 
   get status(): Readonly<WorkerStatus> {

@@ -1,10 +1,9 @@
-import type { Logger } from '@nestjs/common';
 import type { DeliveryLimits } from '@event-connectors/connector-sdk';
 import type { PendingMessage } from '../store/outbox/outbox-store.js';
 import type { PartitionOwnership } from '../store/cluster/partition-ownership.js';
 
 /** A call's longest duration when its connector does not say (see DeliveryLimits.maxCallMs). */
-const DEFAULT_MAX_CALL_MS = 5000;
+export const DEFAULT_MAX_CALL_MS = 5000;
 
 /**
  * The timing rule of a shared store, for one delivery loop: a message goes only while its partition's lease
@@ -12,25 +11,16 @@ const DEFAULT_MAX_CALL_MS = 5000;
  * while this instance could still land a later one. Everything goes on SQLite (one instance owns it all).
  */
 export class LeaseBudget {
-  private warned = false;
-
   constructor(
     private readonly ownership: PartitionOwnership,
     private readonly marginMs: number,
-    private readonly leaseTtlMs: number,
-    private readonly logger: Logger,
   ) {}
 
   /** The messages whose partitions may take a call of this connector now, in their order. */
   sendable(messages: Iterable<PendingMessage>, limits: DeliveryLimits): Iterable<PendingMessage> {
     if (!this.ownership.shared) return messages;
+    // A connector whose calls cannot fit (call-budget-check.ts refuses it at boot) would start none.
     const needMs = (limits.maxCallMs ?? DEFAULT_MAX_CALL_MS) + this.marginMs;
-    if (needMs >= this.leaseTtlMs && !this.warned) {
-      this.warned = true;
-      this.logger.error(
-        `calls of this connector may take ${needMs} ms with the margin, not less than LEASE_TTL_MS (${this.leaseTtlMs}): none can start; lower its timeouts or raise LEASE_TTL_MS`,
-      );
-    }
     return [...messages].filter((message) => this.ownership.maySend(message.partition, needMs));
   }
 }
