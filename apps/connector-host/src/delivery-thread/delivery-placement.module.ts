@@ -1,11 +1,10 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { DeliveryControl } from '../delivery/delivery-control.js';
 import { DeliveryEngineModule } from '../delivery/delivery-engine.module.js';
-import { DeliveryTraceModule } from '../delivery/delivery-trace.module.js';
+import { DeliveryTraceModule } from '../trace/delivery-trace.module.js';
 import { InlineDelivery } from '../delivery/inline-delivery.js';
 import { NoDelivery } from '../delivery/no-delivery.js';
 import type { HostRole } from '../config/host.config.js';
-import { IntakeModule } from '../intake/intake.module.js';
 import { SetupsModule } from '../setups/setups.module.js';
 import { StoreModule } from '../store/store.module.js';
 import { DELIVERY_THREAD_OPTIONS, DeliveryThread, type DeliveryThreadOptions } from './delivery-thread.js';
@@ -42,7 +41,7 @@ export class DeliveryPlacementModule {
     return {
       module: DeliveryPlacementModule,
       global: true,
-      imports: [IntakeModule, DeliveryEngineModule],
+      imports: [DeliveryEngineModule],
       providers: [InlineDelivery, { provide: DeliveryControl, useExisting: InlineDelivery }],
       exports: [DeliveryControl],
     };

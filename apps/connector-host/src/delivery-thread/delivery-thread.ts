@@ -13,7 +13,7 @@ import type { Subscription } from 'rxjs';
 import type { ConnectorOptions } from '../composition/connector-plugins.js';
 import { HOST_CONFIG, type HostConfig } from '../config/host.config.js';
 import { DeliveryControl, newestFirst, type RunningLoops } from '../delivery/delivery-control.js';
-import { DeliveryTrace, type TraceRow } from '../delivery/delivery-trace.js';
+import { DeliveryTrace, type TraceRow } from '../trace/delivery-trace.js';
 import { ConnectorChanges } from '../setups/connector-changes.js';
 import type { MessageFilter } from '../store/message-filter.js';
 import { OutboxStore } from '../store/outbox/outbox-store.js';
@@ -115,10 +115,6 @@ export class DeliveryThread extends DeliveryControl implements OnApplicationBoot
       this.logger.warn(`delivery thread did not say which loops run: ${errorMessage(error)}`);
       return new Map();
     }
-  }
-
-  wake(connectorIds: readonly string[]): void {
-    this.post({ kind: 'wake', connectorIds: [...connectorIds] });
   }
 
   /** Intake's skips are traced here, deliveries on the thread: both, newest first. */

@@ -1,7 +1,7 @@
 import type { MessagePort } from 'node:worker_threads';
 import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import type { Subscription } from 'rxjs';
-import { DeliveryTrace } from '../delivery/delivery-trace.js';
+import { DeliveryTrace } from '../trace/delivery-trace.js';
 import { DeliveryService } from '../delivery/delivery.service.js';
 import { MetricsService } from '../observability/metrics.service.js';
 import { ConnectorChanges } from '../setups/connector-changes.js';
@@ -70,12 +70,10 @@ export class ThreadLink implements OnModuleInit, OnModuleDestroy {
           this.outbox.changedElsewhere(connectorId);
           this.changes.heard(connectorId);
         }
-        this.delivery.arrived(arrived);
+        // Counted on the host: the host committed them (intake, a replay). The same channel as every arrival.
+        this.outbox.arrived(arrived);
         return;
       }
-      case 'wake':
-        this.delivery.wake(message.connectorIds);
-        return;
       case 'ask':
         this.answer(message.question).then(
           (value) => this.send({ kind: 'answer', id: message.id, value }),

@@ -2,7 +2,7 @@ import type { MetricObjectWithValues, MetricValue } from 'prom-client';
 import type { ConnectorOptions } from '../composition/connector-plugins.js';
 import type { HostConfig } from '../config/host.config.js';
 import type { LoopStatus } from '../delivery/delivery-control.js';
-import type { TraceRow } from '../delivery/delivery-trace.js';
+import type { TraceRow } from '../trace/delivery-trace.js';
 import type { MessageFilter } from '../store/message-filter.js';
 import type { BacklogCount } from '../store/outbox/backlog-counters.js';
 
@@ -33,8 +33,7 @@ export interface Answers {
 }
 
 /** Host -> delivery's thread. */
-export type ToDeliveryThread =
-  ChangesMessage | { kind: 'wake'; connectorIds: string[] } | { kind: 'ask'; id: number; question: Question } | { kind: 'stop' };
+export type ToDeliveryThread = ChangesMessage | { kind: 'ask'; id: number; question: Question } | { kind: 'stop' };
 
 /** Delivery's thread -> host. */
 export type FromDeliveryThread = ChangesMessage | { kind: 'ready' } | { kind: 'answer'; id: number; value?: unknown; error?: string };

@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import { ConnectorSetupsService } from '../setups/connector-setups.service.js';
 import { DeadLettersRepository } from '../store/repositories/dead-letters.repository.js';
 import { OutboxStore } from '../store/outbox/outbox-store.js';
-import { DeliveryControl } from './delivery-control.js';
 
 export interface DeadLetterView {
   id: number;
@@ -30,7 +29,6 @@ export class DeadLettersService {
     private readonly setups: ConnectorSetupsService,
     private readonly deadLetters: DeadLettersRepository,
     private readonly replays: OutboxStore,
-    private readonly delivery: DeliveryControl,
   ) {}
 
   /** A connector's dead letters, oldest first, paged by id; `site`: the caller's site, if limited. */
@@ -54,11 +52,10 @@ export class DeadLettersService {
     };
   }
 
-  /** Puts all (or the given) dead letters back in the outbox, in their original order, and wakes the loop. */
+  /** Puts all (or the given) dead letters back in the outbox, in their original order (which tells delivery). */
   async replay(connectorId: string, ids: readonly number[] | undefined, site?: number): Promise<{ replayed: number }> {
     await this.setups.row(connectorId, site);
     const replayed = await this.replays.replay(connectorId, ids);
-    this.delivery.wake([connectorId]);
     return { replayed };
   }
 

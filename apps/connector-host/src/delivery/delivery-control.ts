@@ -1,6 +1,6 @@
 import type { MetricObjectWithValues, MetricValue } from 'prom-client';
 import type { MessageFilter } from '../store/message-filter.js';
-import type { TraceRow } from './delivery-trace.js';
+import type { TraceRow } from '../trace/delivery-trace.js';
 import type { WorkerStatus } from './round-accounting.js';
 
 /** A connector's loop as health sees it; plain data, so it crosses from delivery's thread as it is. */
@@ -16,15 +16,12 @@ export interface LoopStatus {
 export type RunningLoops = ReadonlyMap<string, LoopStatus>;
 
 /**
- * What the host's HTTP side (health, traces, metrics, replays) asks of delivery, wherever delivery runs: on this
+ * What the host's HTTP side (health, traces, metrics) asks of delivery, wherever delivery runs: on this
  * event loop (`InlineDelivery`) or on its own thread (`DeliveryThread`). Callers never know which.
  */
 export abstract class DeliveryControl {
   /** The loops running, with their statuses (readiness: every enabled, loaded connector must have one). */
   abstract loops(): Promise<RunningLoops>;
-
-  /** Messages were put back in a connector's backlog (a replay): its loop looks at the store now. */
-  abstract wake(connectorIds: readonly string[]): void;
 
   /** The newest delivered and skipped messages matching the filter, newest first. */
   abstract traced(filter: MessageFilter, limit: number): Promise<TraceRow[]>;

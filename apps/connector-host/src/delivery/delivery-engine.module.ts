@@ -5,7 +5,7 @@ import { SetupsModule } from '../setups/setups.module.js';
 import { StoreModule } from '../store/store.module.js';
 import { DeadLetterQuota } from './dead-letter-quota.js';
 import { DeliveryObserver } from './delivery-observer.js';
-import { DeliveryTraceModule } from './delivery-trace.module.js';
+import { DeliveryTraceModule } from '../trace/delivery-trace.module.js';
 import { DeliveryService } from './delivery.service.js';
 import { SettlementBatcher } from './settlement-batcher.js';
 

@@ -1,7 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { ConnectorSdkModule } from '@event-connectors/connector-sdk';
-import { IntakeModule } from '../intake/intake.module.js';
 import { ObservabilityModule } from '../observability/observability.module.js';
 import { SetupsModule } from '../setups/setups.module.js';
 import { StoreModule } from '../store/store.module.js';
@@ -9,16 +8,15 @@ import { DeadLetterRetention } from './dead-letter-retention.js';
 import { DeadLettersService } from './dead-letters.service.js';
 import { DeliveriesService } from './deliveries.service.js';
 import { DeliveryHealthIndicator } from './delivery-health.indicator.js';
-import { DeliveryTraceModule } from './delivery-trace.module.js';
-import { SkipRecorder } from './skip-recorder.js';
+import { DeliveryTraceModule } from '../trace/delivery-trace.module.js';
 
 /**
  * Delivery as the HTTP side sees it: readiness, the trace, dead letters and their replay. The loops themselves
  * (delivery-engine.module.ts) run where `DeliveryControl` says: on this event loop or on delivery's thread.
  */
 @Module({
-  imports: [ConnectorSdkModule, StoreModule, SetupsModule, IntakeModule, ObservabilityModule, TerminusModule, DeliveryTraceModule],
-  providers: [SkipRecorder, DeadLettersService, DeadLetterRetention, DeliveriesService, DeliveryHealthIndicator],
+  imports: [ConnectorSdkModule, StoreModule, SetupsModule, ObservabilityModule, TerminusModule, DeliveryTraceModule],
+  providers: [DeadLettersService, DeadLetterRetention, DeliveriesService, DeliveryHealthIndicator],
   exports: [DeadLettersService, DeliveriesService, DeliveryHealthIndicator],
 })
 export class DeliveryModule {}

@@ -8,7 +8,7 @@ import { ConnectorsRepository } from '../store/repositories/connectors.repositor
 import { OutboxStore } from '../store/outbox/outbox-store.js';
 import { PartitionOwnership } from '../store/cluster/partition-ownership.js';
 import { DeliveryObserver } from './delivery-observer.js';
-import { DeliveryTrace } from './delivery-trace.js';
+import { DeliveryTrace } from '../trace/delivery-trace.js';
 import { DeliveryWorker } from './delivery-worker.js';
 import { type LoopStatus, loopStatusOf } from './delivery-control.js';
 import { CallSlots } from './call-slots.js';
@@ -49,20 +49,15 @@ export class DeliveryService implements OnApplicationBootstrap, BeforeApplicatio
 
   async onApplicationBootstrap(): Promise<void> {
     this.subscriptions.add(this.changes.changed$.subscribe((id) => void this.reconcile(id)));
-    // Messages other instances committed to this instance's partitions, or found by a recount.
+    // The one way delivery hears of new messages (outbox-store.ts, arrived$): whoever committed them, wherever.
     this.subscriptions.add(this.outbox.arrived$.subscribe((ids) => this.arrived(ids)));
     // Whatever was accepted before a restart or a crash is still in the outbox: the loops pick it up.
     for (const row of await this.connectors.listEnabled()) await this.reconcile(row.id);
   }
 
   /** New messages were committed for these connectors: their loops look at the store now, not at the next poll. */
-  arrived(connectorIds: Iterable<string>): void {
+  private arrived(connectorIds: Iterable<string>): void {
     for (const id of connectorIds) this.workers.get(id)?.arrived();
-  }
-
-  /** Wakes the loops of these connectors (a replay). */
-  wake(connectorIds: Iterable<string>): void {
-    for (const id of connectorIds) this.workers.get(id)?.wake();
   }
 
   /** The loops running, each with its status. */

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { MetricObjectWithValues, MetricValue } from 'prom-client';
 import { DeliveryControl, type RunningLoops } from './delivery-control.js';
-import type { TraceRow } from './delivery-trace.js';
-import { DeliveryTrace } from './delivery-trace.js';
+import type { TraceRow } from '../trace/delivery-trace.js';
+import { DeliveryTrace } from '../trace/delivery-trace.js';
 import type { MessageFilter } from '../store/message-filter.js';
 
 /**
@@ -17,10 +17,6 @@ export class NoDelivery extends DeliveryControl {
 
   loops(): Promise<RunningLoops> {
     return Promise.resolve(new Map());
-  }
-
-  wake(): void {
-    // Delivering instances hear of new messages through the store's signals.
   }
 
   traced(filter: MessageFilter, limit: number): Promise<TraceRow[]> {

@@ -3,7 +3,7 @@ import type { HostConfig } from '../config/host.config.js';
 import type { PendingMessage } from '../store/outbox/outbox-store.js';
 import { AdaptivePacer } from './adaptive-pacer.js';
 import { fullJitterDelay } from './backoff.js';
-import type { TraceRow } from './delivery-trace.js';
+import type { TraceRow } from '../trace/delivery-trace.js';
 import type { RoundResult } from './settle-outcomes.js';
 
 /** What an operator wants to know about a loop. */

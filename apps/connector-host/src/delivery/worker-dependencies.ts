@@ -6,7 +6,7 @@ import type { PartitionOwnership } from '../store/cluster/partition-ownership.js
 import type { CallSlots } from './call-slots.js';
 import type { DeadLetterQuota } from './dead-letter-quota.js';
 import type { RoundReport } from './delivery-observer.js';
-import type { DeliveryTrace } from './delivery-trace.js';
+import type { DeliveryTrace } from '../trace/delivery-trace.js';
 import type { LingerPolicy } from './linger-policy.js';
 import type { SettlementBatcher } from './settlement-batcher.js';
 

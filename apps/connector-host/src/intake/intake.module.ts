@@ -1,4 +1,6 @@
 import { Module } from '@nestjs/common';
+import { DeliveryTraceModule } from '../trace/delivery-trace.module.js';
+import { SkipRecorder } from './skip-recorder.js';
 import { TerminusModule } from '@nestjs/terminus';
 import { ConnectorSdkModule } from '@event-connectors/connector-sdk';
 import { ObservabilityModule } from '../observability/observability.module.js';
@@ -17,7 +19,7 @@ import { IntakeObserver } from './intake-observer.js';
 
 /** Event intake: validate, route to bindings, build messages, commit them (group commit), answer 202. */
 @Module({
-  imports: [StoreModule, ObservabilityModule, TerminusModule, ConnectorSdkModule],
+  imports: [StoreModule, ObservabilityModule, TerminusModule, ConnectorSdkModule, DeliveryTraceModule],
   providers: [
     EventsRequestValidator,
     EventRouter,
@@ -30,6 +32,7 @@ import { IntakeObserver } from './intake-observer.js';
     IdempotencyPurge,
     IntakeHealthIndicator,
     SiteBacklogQuota,
+    SkipRecorder,
   ],
   exports: [IngestService, IntakeNotifications, IntakeHealthIndicator, IntakeBudget],
 })

@@ -81,8 +81,18 @@ export abstract class OutboxStore {
    * elsewhere (it reads them from the store, and this loop's copy would only take memory).
    */
   keepsCommittedChunks = true;
-  /** Connectors whose deliverable backlog grew by others' doing (another instance's intake, a recount). */
-  readonly arrived$ = new Subject<string[]>();
+  private readonly arrivals = new Subject<string[]>();
+  /**
+   * Connectors with new messages to deliver: the one channel that wakes delivery, whoever committed them (intake or a
+   * replay on this event loop, the host for delivery's thread, another instance on PostgreSQL, a recount).
+   */
+  readonly arrived$ = this.arrivals.asObservable();
+
+  /** New messages of these connectors are in the store: tells delivery (see `arrived$`). */
+  arrived(connectorIds: Iterable<string>): void {
+    const unique = [...new Set(connectorIds)];
+    if (unique.length > 0) this.arrivals.next(unique);
+  }
 
   /**
    * Runs `work` once this process's other writer of the store is not writing (SQLite: delivery's thread), without
@@ -95,8 +105,13 @@ export abstract class OutboxStore {
   /** Commits a group of requests in one transaction: messages (one chunk per connector and partition) and keys. */
   abstract commitGroup(requests: readonly IntakeRecord[]): Promise<GroupCommitted>;
 
-  /** Counts committed chunks in the backlogs (and keeps them decoded for a delivery loop here). */
-  abstract committed(chunks: readonly AppendedChunk[]): void;
+  /** Counts committed chunks in the backlogs (and keeps them decoded for a delivery loop here), and tells delivery. */
+  committed(chunks: readonly AppendedChunk[]): void {
+    this.arrived(this.count(chunks));
+  }
+
+  /** Counts committed chunks in the backlogs (and keeps them decoded for a delivery loop here); returns the connectors they are deliverable for here. */
+  protected abstract count(chunks: readonly AppendedChunk[]): string[];
 
   /**
    * A connector's backlog from its head in delivery order, `pages` pages of `pageSize` at most, leaving out the

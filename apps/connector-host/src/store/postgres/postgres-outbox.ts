@@ -64,7 +64,7 @@ export class PostgresOutbox extends OutboxStore {
           woken.add(connectorId);
         }
       }
-      if (woken.size > 0) this.arrived$.next([...woken]);
+      this.arrived(woken);
     });
   }
 
@@ -81,12 +81,17 @@ export class PostgresOutbox extends OutboxStore {
     });
   }
 
-  committed(chunks: readonly AppendedChunk[]): void {
+  protected count(chunks: readonly AppendedChunk[]): string[] {
+    const deliverable: string[] = [];
     for (const { seq, connectorId, partition, messages, bytes } of chunks) {
       this.counters.add(connectorId, messages.length, bytes);
-      if (this.ownership.holds(partition)) this.deliverable.add(connectorId, messages.length, bytes);
+      if (this.ownership.holds(partition)) {
+        this.deliverable.add(connectorId, messages.length, bytes);
+        deliverable.push(connectorId);
+      }
       if (this.keepsCommittedChunks) this.decoded.keepIfRoom(seq, messages);
     }
+    return deliverable;
   }
 
   async recount(): Promise<void> {
@@ -103,7 +108,7 @@ export class PostgresOutbox extends OutboxStore {
     this.deliverable.replaceAll(mine.entries());
     // A loop may have slept on a count that missed others' messages: those with work look again.
     const waiting = mine.entries().filter((entry) => entry.pending > 0);
-    if (waiting.length > 0) this.arrived$.next(waiting.map((entry) => entry.connectorId));
+    this.arrived(waiting.map((entry) => entry.connectorId));
   }
 
   async head(connectorId: string, pageSize: number, pages: number, skipKey?: (key: string) => boolean): Promise<Iterable<PendingMessage>> {

@@ -82,11 +82,12 @@ export class SqliteOutbox extends OutboxStore {
     return { appended: this.commitRequests(requests), earlier: new Map() };
   }
 
-  committed(chunks: readonly AppendedChunk[]): void {
+  protected count(chunks: readonly AppendedChunk[]): string[] {
     for (const { seq, connectorId, messages, bytes } of chunks) {
       this.counters.add(connectorId, messages.length, bytes);
       if (this.keepsCommittedChunks) this.chunks.decoded.keepIfRoom(seq, messages);
     }
+    return chunks.map((chunk) => chunk.connectorId);
   }
 
   async recount(): Promise<void> {

@@ -1,7 +1,7 @@
 import { Injectable, type OnModuleDestroy } from '@nestjs/common';
 import type { Subscription } from 'rxjs';
-import { IntakeNotifications } from '../intake/intake-notifications.js';
-import { DeliveryTrace } from './delivery-trace.js';
+import { IntakeNotifications } from './intake-notifications.js';
+import { DeliveryTrace } from '../trace/delivery-trace.js';
 
 /** Puts the skips of every committed request (no binding, no partner id, …) in the delivery trace, with why. */
 @Injectable()
