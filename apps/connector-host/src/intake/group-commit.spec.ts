@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { A, B, StoreUnderTest } from '../../../../test/support/store-under-test.js';
 import { RetryLaterError } from '../common/domain-errors.js';
+import type { OutboxStore } from '../store/outbox/outbox-store.js';
 import type { WriteLock } from '../store/sqlite/write-lock.js';
 import type { RouteResult } from './event-router.js';
 import { type CommitRequest, GroupCommit } from './group-commit.js';
@@ -123,6 +124,30 @@ describe('GroupCommit', () => {
     // Healthy groups keep sharing one transaction.
     await Promise.all([commits.submit(request(A, ['four'])), commits.submit(request(B, ['five']))]);
     expect(transactions.slice(4)).toEqual([2]);
+  });
+
+  it('keeps arrival order when a failed group is retried: a request arriving meanwhile commits after the retried ones', async () => {
+    const unknownConnector = 'no-such-connector';
+    // The real commit (the store's own method, under the spy the set-up put on it).
+    const commitGroup = (Object.getPrototypeOf(store.outbox) as OutboxStore).commitGroup.bind(store.outbox);
+    let later: Promise<unknown> | undefined;
+    vi.spyOn(store.outbox, 'commitGroup').mockImplementation(async (requests) => {
+      // While the refused request is retried alone, a newer request of the same profile arrives, and turns go by
+      // (as while PostgreSQL answers): it must not commit before the older request still waiting behind the refused one.
+      if (requests.length === 1 && requests[0].messages[0].connectorId === unknownConnector && later === undefined) {
+        later = commits.submit(request(A, ['newer']));
+        await nextTurn();
+        await nextTurn();
+      }
+      return commitGroup(requests);
+    });
+    const answers = await Promise.allSettled([
+      commits.submit(request(unknownConnector, ['refused'])),
+      commits.submit(request(A, ['older'])),
+    ]);
+    await later;
+    expect(answers.map((answer) => answer.status)).toEqual(['rejected', 'fulfilled']);
+    expect(await bodies(A)).toEqual(['older', 'newer']);
   });
 
   it('fails every request of a group with 503 and writes none of it when the store cannot commit, and commits again once it can', async () => {

@@ -41,6 +41,8 @@ export class GroupCommit {
   private queue: Queued[] = [];
   /** Per connector: what requests queued or being committed add, until their commit settled. */
   private readonly uncommitted = new Map<string, BacklogShare>();
+  /** The commits under way, one after the other. */
+  private committing: Promise<void> = Promise.resolve();
   private readonly queuedKeys = new Map<string, { hash: string; answer: unknown; committed: Promise<StoredAnswer | undefined> }>();
 
   constructor(
@@ -89,7 +91,12 @@ export class GroupCommit {
    * writing (what arrives meanwhile joins this group).
    */
   private flush(): void {
-    void this.outbox.whenWritable(() => this.commitQueued());
+    // In turn: a group retried request by request ends before the next group starts, so arrival order holds (a
+    // newer request of a profile never commits before an older one still waiting behind a refused request).
+    this.committing = this.committing
+      .then(() => this.outbox.whenWritable(() => this.commitQueued()))
+      // Never a broken chain: a commit that failed in an unforeseen way must not stop every later one.
+      .catch((error: unknown) => this.logger.error(`group commit failed: ${error instanceof Error ? error.message : String(error)}`));
   }
 
   private async commitQueued(): Promise<void> {
@@ -131,7 +138,12 @@ export class GroupCommit {
       group[0].reject(new RetryLaterError('unavailable', 'The event store could not commit this request; nothing was stored', 5));
       return true;
     }
-    this.outbox.committed(result.appended);
+    try {
+      this.outbox.committed(result.appended);
+    } catch (error) {
+      // Committed all the same: answered as such (the counts catch up at the next recount), never left waiting.
+      this.logger.error(`committed, but could not count the commit: ${error instanceof Error ? error.message : String(error)}`);
+    }
     group.forEach((request, index) => {
       const earlier = result.earlier.get(index);
       if (!earlier) this.notifications.committed({ routed: request.routed, events: request.events, acceptedAt: request.acceptedAt });
