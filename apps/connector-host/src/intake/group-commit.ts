@@ -94,7 +94,9 @@ export class GroupCommit {
     // In turn: a group retried request by request ends before the next group starts, so arrival order holds (a
     // newer request of a profile never commits before an older one still waiting behind a refused request).
     this.committing = this.committing
-      .then(() => this.outbox.whenWritable(() => this.commitQueued()))
+      .then(async () => {
+        await this.outbox.whenWritable(() => this.commitQueued());
+      })
       // Never a broken chain: a commit that failed in an unforeseen way must not stop every later one.
       .catch((error: unknown) => this.logger.error(`group commit failed: ${error instanceof Error ? error.message : String(error)}`));
   }
