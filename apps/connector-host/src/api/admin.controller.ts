@@ -2,7 +2,8 @@ import { Controller, HttpCode, Post } from '@nestjs/common';
 import { Answers, Refuses } from './openapi/answers.decorator.js';
 import { RateLimited } from './rate-limited.decorator.js';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { type RotationResult, SecretRotationService } from '../setups/secret-rotation.service.js';
+import type { RotationResult } from '../setups/rotation-result.js';
+import { SecretRotationService } from '../setups/secret-rotation.service.js';
 import { Access, CurrentPrincipal } from './auth/access.decorator.js';
 import type { Principal } from './auth/access-tokens.js';
 

@@ -1,6 +1,7 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { type ConnectorTypeView, ConnectorTypesService } from '../setups/connector-types.service.js';
+import type { ConnectorTypeView } from '../setups/connector-type.js';
+import { ConnectorTypesService } from '../setups/connector-types.service.js';
 import { Access } from './auth/access.decorator.js';
 import { Answers } from './openapi/answers.decorator.js';
 import { RateLimited } from './rate-limited.decorator.js';

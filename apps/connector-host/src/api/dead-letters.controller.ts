@@ -2,7 +2,8 @@ import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/com
 import { Answers, Refuses } from './openapi/answers.decorator.js';
 import { RateLimited } from './rate-limited.decorator.js';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { type DeadLetterPage, DeadLettersService } from '../delivery/dead-letters.service.js';
+import type { DeadLetterPage, DeleteResult, ReplayResult } from '../delivery/dead-letter-answers.js';
+import { DeadLettersService } from '../delivery/dead-letters.service.js';
 import { Access, CurrentPrincipal } from './auth/access.decorator.js';
 import type { Principal } from './auth/access-tokens.js';
 import { DeleteDeadLettersDto, ListDeadLettersQuery, ReplayDeadLettersDto } from './dead-letters.dto.js';
@@ -38,7 +39,7 @@ export class DeadLettersController {
     @Param('id', uuidParam()) id: string,
     @Body() body: ReplayDeadLettersDto,
     @CurrentPrincipal() principal: Principal,
-  ): Promise<{ replayed: number }> {
+  ): Promise<ReplayResult> {
     return this.deadLetters.replay(id, body.ids, principal.siteNumber);
   }
 
@@ -52,7 +53,7 @@ export class DeadLettersController {
     @Param('id', uuidParam()) id: string,
     @Body() body: DeleteDeadLettersDto,
     @CurrentPrincipal() principal: Principal,
-  ): Promise<{ deleted: number }> {
+  ): Promise<DeleteResult> {
     return this.deadLetters.delete(id, body.ids, principal.siteNumber);
   }
 }

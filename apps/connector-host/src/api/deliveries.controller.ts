@@ -3,7 +3,8 @@ import type { FastifyRequest } from 'fastify';
 import { Answers, Refuses } from './openapi/answers.decorator.js';
 import { RateLimited } from './rate-limited.decorator.js';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { DeliveriesService, type DeliveryView } from '../delivery/deliveries.service.js';
+import { DeliveriesService } from '../delivery/deliveries.service.js';
+import type { DeliveryList } from '../delivery/delivery-list.js';
 import { Access, CurrentPrincipal } from './auth/access.decorator.js';
 import type { Principal } from './auth/access-tokens.js';
 import { DeliveriesQuery } from './list-queries.dto.js';
@@ -31,7 +32,7 @@ export class DeliveriesController {
     @Query() query: DeliveriesQuery,
     @CurrentPrincipal() principal: Principal,
     @Req() request: FastifyRequest,
-  ): Promise<{ items: DeliveryView[]; complete: boolean }> {
+  ): Promise<DeliveryList> {
     return this.deliveries.find(query, principal.key ?? request.ip, principal.siteNumber);
   }
 }

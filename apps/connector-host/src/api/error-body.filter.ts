@@ -12,7 +12,7 @@ import {
   UnprocessableError,
 } from '../common/domain-errors.js';
 import { errorMessage } from '../common/error-message.js';
-import type { ErrorBody } from './openapi/error-body.schema.js';
+import type { ErrorBody } from './error-body.js';
 import { ADMIN_THROTTLER } from './admin-throttler.js';
 
 /**

@@ -5,7 +5,8 @@ import { Access, CurrentPrincipal } from './auth/access.decorator.js';
 import type { Principal } from './auth/access-tokens.js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { eventsRequestSchema } from '../intake/events.schema.js';
-import { IngestService, type IngestReceipt } from '../intake/ingest.service.js';
+import type { IngestReceipt } from '../intake/ingest-receipt.js';
+import { IngestService } from '../intake/ingest.service.js';
 
 @ApiTags('events')
 @Access('ingest')

@@ -7,8 +7,10 @@ import type { Principal } from './auth/access-tokens.js';
 import { Answers } from './openapi/answers.decorator.js';
 import { RateLimited } from './rate-limited.decorator.js';
 import { HostReadiness } from '../health/host-readiness.js';
-import { type ConnectorHealth, ConnectorHealthService } from '../health/connector-health.service.js';
-import { ClusterHealth, type ClusterView } from '../cluster/cluster-health.js';
+import type { ConnectorHealthList } from '../health/connector-health.js';
+import { ConnectorHealthService } from '../health/connector-health.service.js';
+import { ClusterHealth } from '../cluster/cluster-health.js';
+import type { ClusterView } from '../cluster/cluster-view.js';
 
 /**
  * Liveness and readiness are open (a load balancer probes them) and name no tenant; what names connectors or the
@@ -67,7 +69,7 @@ export class HealthController {
   @RateLimited()
   @Answers(200, "One entry per connector (a site-limited token: its site's only)", 'ConnectorHealthList')
   @ApiOperation({ summary: 'Per connector: status, last success, last error, backlog, dead letters, oldest pending age' })
-  async connectors(@CurrentPrincipal() principal: Principal): Promise<{ connectors: ConnectorHealth[] }> {
+  async connectors(@CurrentPrincipal() principal: Principal): Promise<ConnectorHealthList> {
     return { connectors: await this.connectorHealth.connectors(principal.siteNumber) };
   }
 }

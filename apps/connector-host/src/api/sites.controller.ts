@@ -1,7 +1,8 @@
 import { Controller, Get, Param } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { InvalidInputError } from '../common/domain-errors.js';
-import { SiteIssuedService, type SiteIssuedView } from '../setups/site-issued.service.js';
+import type { SiteIssuedView } from '../setups/site-issued.js';
+import { SiteIssuedService } from '../setups/site-issued.service.js';
 import { Access, CurrentPrincipal } from './auth/access.decorator.js';
 import type { Principal } from './auth/access-tokens.js';
 import { Answers, Refuses } from './openapi/answers.decorator.js';

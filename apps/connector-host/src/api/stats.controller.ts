@@ -1,7 +1,7 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { TrafficStatsService } from '../stats/traffic-stats.service.js';
-import type { ConnectorStats } from '../stats/traffic-view.js';
+import type { ConnectorStats } from '../stats/connector-stats.js';
 import { Access, CurrentPrincipal } from './auth/access.decorator.js';
 import type { Principal } from './auth/access-tokens.js';
 import { Answers, Refuses } from './openapi/answers.decorator.js';

@@ -1,6 +1,6 @@
 import { Type } from 'class-transformer';
 import { IsIn } from 'class-validator';
-import { STATS_WINDOWS, type StatsWindow } from '../stats/traffic-view.js';
+import { STATS_WINDOWS, type StatsWindow } from '../stats/connector-stats.js';
 import { OptionalField } from './optional-field.js';
 
 /** GET /v1/connectors/:id/stats?days=7|30|90 (7 when omitted) */

@@ -3,35 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { sql } from 'kysely';
 import { HOST_CONFIG, type HostConfig } from '../config/host.config.js';
 import { DatabaseService } from '../store/database.service.js';
-
-/** A partition as GET /health/cluster shows it. */
-export interface PartitionLeaseView {
-  partition: number;
-  epoch: number;
-  /** How long the lease has left by the database's clock (negative: lapsed, up for taking). */
-  expiresInMs: number;
-}
-
-export interface InstanceView {
-  id: string;
-  role: string;
-  startedAt: string;
-  /** Since its last heartbeat, by the database's clock. */
-  heartbeatAgeMs: number;
-  /** Heartbeat within the lease TTL: counted when partitions are shared out. */
-  live: boolean;
-  partitions: PartitionLeaseView[];
-}
-
-export interface ClusterView {
-  engine: 'sqlite' | 'postgres';
-  instanceId: string;
-  partitions: number;
-  leaseTtlMs: number;
-  instances: InstanceView[];
-  /** Partitions no live lease covers: their messages wait for an instance to claim them. */
-  unowned: number[];
-}
+import type { ClusterView, InstanceView, PartitionLeaseView } from './cluster-view.js';
 
 /** Who is in the cluster and who delivers what, read from the shared store (GET /health/cluster). */
 @Injectable()
@@ -65,7 +37,7 @@ export class ClusterHealth {
     }
     const db = this.database.db;
     const [{ rows: instances }, { rows: leases }] = await Promise.all([
-      sql<{ id: string; role: string; started_at: Date; age_ms: number }>`
+      sql<{ id: string; role: InstanceView['role']; started_at: Date; age_ms: number }>`
         SELECT id, role, started_at, (extract(epoch FROM clock_timestamp() - heartbeat_at) * 1000)::bigint AS age_ms
         FROM instances ORDER BY started_at, id`.execute(db),
       sql<{ partition: number; owner: string | null; epoch: number; left_ms: number | null }>`

@@ -1,4 +1,5 @@
 import type { CheckResult, FieldError } from '@event-connectors/connector-sdk';
+import type { LimitReached } from './limit-reached.js';
 
 /**
  * What a service refuses, in the domain's words. Services throw these and never an HTTP exception; the API
@@ -53,13 +54,6 @@ export class RetryLaterError extends DomainError {
   ) {
     super(message);
   }
-}
-
-/** Which bound was reached: its configuration name, its value, and what the request would have made it. */
-export interface LimitReached {
-  name: string;
-  max: number;
-  actual: number;
 }
 
 /**

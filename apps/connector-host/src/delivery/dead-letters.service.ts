@@ -2,25 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { ConnectorSetupsService } from '../setups/connector-setups.service.js';
 import { DeadLettersRepository } from '../store/repositories/dead-letters.repository.js';
 import { OutboxStore } from '../store/outbox/outbox-store.js';
-
-export interface DeadLetterView {
-  id: number;
-  partitionKey: string;
-  /** The message exactly as it would have been sent. */
-  message: unknown;
-  attempts: number;
-  acceptedAt: string;
-  failedAt: string;
-  errorCode: string;
-  errorMessage: string;
-}
-
-export interface DeadLetterPage {
-  items: DeadLetterView[];
-  total: number;
-  /** Pass as `after` for the next page; null on the last one. */
-  nextAfter: number | null;
-}
+import type { DeadLetterPage, DeleteResult, ReplayResult } from './dead-letter-answers.js';
 
 /** Messages that will not be delivered without a person: listed for them, and requeued when they say so. */
 @Injectable()
@@ -53,14 +35,14 @@ export class DeadLettersService {
   }
 
   /** Puts all (or the given) dead letters back in the outbox, in their original order (which tells delivery). */
-  async replay(connectorId: string, ids: readonly number[] | undefined, site?: number): Promise<{ replayed: number }> {
+  async replay(connectorId: string, ids: readonly number[] | undefined, site?: number): Promise<ReplayResult> {
     await this.setups.row(connectorId, site);
     const replayed = await this.replays.replay(connectorId, ids);
     return { replayed };
   }
 
   /** Deletes all (or the given) dead letters of a connector, a batch per transaction; returns how many went. */
-  async delete(connectorId: string, ids: readonly number[] | undefined, site?: number): Promise<{ deleted: number }> {
+  async delete(connectorId: string, ids: readonly number[] | undefined, site?: number): Promise<DeleteResult> {
     await this.setups.row(connectorId, site);
     // Up to the newest now: what is dead-lettered while this runs is not deleted unseen.
     const upTo = ids === undefined ? await this.deadLetters.lastIdOf(connectorId) : undefined;

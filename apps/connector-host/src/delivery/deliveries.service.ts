@@ -5,41 +5,7 @@ import { DeadLettersRepository } from '../store/repositories/dead-letters.reposi
 import type { MessageFilter } from '../store/message-filter.js';
 import { OutboxStore } from '../store/outbox/outbox-store.js';
 import { DeliveryControl } from './delivery-control.js';
-
-/** What became of one message; `receipt` is where the destination says it landed, as its connector reported it. */
-export type DeliveryView =
-  | {
-      status: 'delivered';
-      connectorId: string;
-      profileId: string;
-      sourceId: string;
-      receipt: Readonly<Record<string, string>> | null;
-      attempts: number | null;
-      acceptedAt: string;
-      deliveredAt: string;
-    }
-  | {
-      status: 'pending';
-      connectorId: string;
-      profileId: string;
-      sourceId: string | null;
-      attempts: number;
-      nextAttemptAt: string | null;
-      lastError: { code: string; message: string } | null;
-      acceptedAt: string;
-    }
-  | { status: 'skipped'; connectorId: string | null; profileId: string; sourceId: string; reason: string; at: string }
-  | {
-      status: 'dead_lettered';
-      connectorId: string;
-      profileId: string;
-      sourceId: string | null;
-      errorCode: string;
-      errorMessage: string;
-      attempts: number;
-      acceptedAt: string;
-      failedAt: string;
-    };
+import type { DeliveryList, DeliveryView } from './delivery-list.js';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -61,11 +27,7 @@ export class DeliveriesService {
    * connectors only. `complete` is false when the pending messages were looked through only as far back as a
    * search may go.
    */
-  async find(
-    query: MessageFilter & { limit?: number },
-    client: string,
-    site?: number,
-  ): Promise<{ items: DeliveryView[]; complete: boolean }> {
+  async find(query: MessageFilter & { limit?: number }, client: string, site?: number): Promise<DeliveryList> {
     if (this.searching.has(client))
       throw new LimitExceededError(
         'busy',
@@ -82,7 +44,7 @@ export class DeliveriesService {
     }
   }
 
-  private async search(query: MessageFilter & { limit?: number }, site?: number): Promise<{ items: DeliveryView[]; complete: boolean }> {
+  private async search(query: MessageFilter & { limit?: number }, site?: number): Promise<DeliveryList> {
     if (site !== undefined) {
       if (query.connectorId === undefined)
         throw InvalidInputError.field('connectorId', 'connectorId is required for a token limited to one site');

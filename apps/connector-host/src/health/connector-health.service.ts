@@ -3,30 +3,7 @@ import { DeliveryControl } from '../delivery/delivery-control.js';
 import { MetricsService } from '../observability/metrics.service.js';
 import { BacklogStats, type ConnectorBacklog } from '../store/repositories/backlog-stats.js';
 import type { LoopStatus } from '../delivery/delivery-control.js';
-
-export const CONNECTOR_STATUSES = ['active', 'failing', 'stalled', 'paused', 'disabled'] as const;
-
-/** How a connector's delivery is doing, for operators and for the customer who owns the stream. */
-export interface ConnectorHealth {
-  id: string;
-  type: string;
-  name: string;
-  siteNumber: number;
-  /**
-   * `active`: delivering; `failing`: its last rounds failed (retrying); `stalled`: its calls only time out (the
-   * breaker is open: one call at a time, a short budget, a pause if it lasts); `paused`: stopped on a set-up
-   * failure; `disabled`.
-   */
-  status: (typeof CONNECTOR_STATUSES)[number];
-  pausedReason: string | null;
-  /** Since when its calls only time out, while they do. */
-  stalledSince: string | null;
-  lastSuccessAt: string | null;
-  lastError: { code: string; message: string; at: string } | null;
-  backlog: number;
-  deadLetters: number;
-  oldestPendingAgeSeconds: number | null;
-}
+import { type ConnectorHealth, CONNECTOR_STATUSES } from './connector-health.js';
 
 @Injectable()
 export class ConnectorHealthService implements OnModuleInit {

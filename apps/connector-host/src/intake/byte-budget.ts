@@ -1,4 +1,4 @@
-import type { LimitReached } from '../common/domain-errors.js';
+import type { LimitReached } from '../common/limit-reached.js';
 
 /**
  * Bytes held at once, host-wide and per client: a reservation is taken before the memory is used and returned after.

@@ -4,23 +4,14 @@ import { ForbiddenError, InvalidInputError, LimitExceededError, RetryLaterError,
 import { HOST_CONFIG, type HostConfig } from '../config/host.config.js';
 import { IdempotencyRepository, type StoredAnswer } from '../store/repositories/idempotency.repository.js';
 import { OutboxStore } from '../store/outbox/outbox-store.js';
-import { type ConnectorShare, EventRouter, type RouteSkipReason } from './event-router.js';
+import { type ConnectorShare, EventRouter } from './event-router.js';
 import { EventsRequestValidator } from './events-request.validator.js';
 import { GroupCommit } from './group-commit.js';
+import type { IngestReceipt } from './ingest-receipt.js';
 import { IntakeBudget } from './intake-budget.js';
 import { IntakeGate } from './intake-gate.js';
 import { IntakeNotifications } from './intake-notifications.js';
 import { SiteBacklogQuota } from './site-backlog-quota.js';
-
-/** The answer to POST /v1/events. */
-export interface IngestReceipt {
-  /** Events taken (all of the request, or none: the request is one transaction). */
-  accepted: number;
-  /** Messages committed for delivery. */
-  routed: number;
-  /** Skips by reason; `total` is their sum. */
-  skipped: { total: number } & Partial<Record<RouteSkipReason, number>>;
-}
 
 export interface IngestAnswer {
   status: number;

@@ -1,17 +1,30 @@
 import type { BindingSource, BindingSpec, ProfileVariableMapping } from '@event-connectors/connector-sdk';
+import Type, { type Static } from 'typebox';
+import { ISO_TIME, mapOf, schemaOf, UUID } from '../common/schema-parts.js';
 import type { BindingRow } from '../store/repositories/bindings.repository.js';
 
+const BindingSourceSchema = schemaOf<BindingSource>()(
+  Type.Union([
+    Type.Object({ type: Type.Literal('audience'), id: UUID, number: Type.Integer(), name: Type.String() }, { additionalProperties: false }),
+    Type.Object({ type: Type.Literal('journey'), id: UUID, name: Type.String() }, { additionalProperties: false }),
+  ]),
+);
+
 /** A binding as the API shows it. */
-export interface BindingView {
-  id: string;
-  connectorId: string;
-  siteNumber: number;
-  source: BindingSource;
-  sourceName: string | null;
-  profileVariables: ProfileVariableMapping[];
-  properties: Record<string, string | number>;
-  createdAt: string;
-}
+export const BindingViewSchema = Type.Object(
+  {
+    id: UUID,
+    connectorId: UUID,
+    siteNumber: Type.Integer(),
+    source: BindingSourceSchema,
+    sourceName: Type.Union([Type.String(), Type.Null()]),
+    profileVariables: Type.Array(Type.Object({ name: Type.String(), property: Type.String() }, { additionalProperties: false })),
+    properties: mapOf(Type.Union([Type.String(), Type.Number()])),
+    createdAt: ISO_TIME,
+  },
+  { additionalProperties: false, description: 'A connector attached to an audience or a journey step' },
+);
+export type BindingView = Static<typeof BindingViewSchema>;
 
 export function bindingSource(row: BindingRow): BindingSource {
   return row.source_type === 'audience'

@@ -14,7 +14,7 @@ import { type ConnectorRow, ConnectorsRepository } from '../store/repositories/c
 import { OutboxStore } from '../store/outbox/outbox-store.js';
 import { ConnectorChanges } from './connector-changes.js';
 import { checkOnce, ConnectorInstancesService } from './connector-instances.service.js';
-import { type ConnectorView, connectorView } from './connector-view.js';
+import { type ConnectorView, connectorView, type SavedConnector } from './connector-view.js';
 import { SECRET_BOX } from './secret-box.provider.js';
 import { SetupSettings } from './setup-settings.js';
 import { SiteClaims } from './site-claims.js';
@@ -32,9 +32,6 @@ export interface NewConnector {
 
 /** A change of a set-up: type and site never change; settings not given keep their values (secrets too). */
 export type ConnectorPatch = Partial<Pick<NewConnector, 'name' | 'partnerNumber' | 'settings' | 'enabled'>>;
-
-/** A saved set-up with the result of the check run when it was saved. */
-export type SavedConnector = ConnectorView & { check: CheckResult };
 
 /** Creating, changing, showing and checking connector set-ups. */
 @Injectable()

@@ -1,13 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { ConnectorRegistry, type JsonSchema, secretFieldsOf, settingsJsonSchema } from '@event-connectors/connector-sdk';
-
-/** One loaded connector type, with the JSON Schema of its whole form for a platform UI to render. */
-export interface ConnectorTypeView {
-  type: string;
-  displayName: string;
-  secretFields: readonly string[];
-  schema: JsonSchema;
-}
+import { ConnectorRegistry, secretFieldsOf, settingsJsonSchema } from '@event-connectors/connector-sdk';
+import type { ConnectorTypeView } from './connector-type.js';
 
 /** What a platform UI needs to offer the loaded connector types. */
 @Injectable()

@@ -1,21 +1,41 @@
 import type { EventConnector } from '@event-connectors/connector-sdk';
 import { secretPresence } from '@event-connectors/connector-sdk';
+import Type, { type Static } from 'typebox';
+import { ISO_TIME, mapOf, named, UUID } from '../common/schema-parts.js';
 import type { ConnectorRow } from '../store/repositories/connectors.repository.js';
+import type { CheckResultSchema } from './check-result.js';
 
 /** A connector set-up as the API shows it: secrets only as `<name>Set: true`. */
-export interface ConnectorView {
-  id: string;
-  type: string;
-  siteNumber: number;
-  name: string;
-  partnerNumber: number;
-  enabled: boolean;
-  /** Set when delivery paused itself after repeated set-up failures; cleared by resume or a successful check. */
-  paused: { reason: string; at: string } | null;
-  settings: Record<string, unknown>;
-  createdAt: string;
-  updatedAt: string;
-}
+export const ConnectorViewSchema = Type.Object(
+  {
+    id: UUID,
+    type: Type.String({ examples: ['kinesis'] }),
+    siteNumber: Type.Integer(),
+    name: Type.String(),
+    partnerNumber: Type.Integer(),
+    enabled: Type.Boolean(),
+    /** Cleared by resume or a successful check. */
+    paused: Type.Union([Type.Null(), Type.Object({ reason: Type.String(), at: ISO_TIME }, { additionalProperties: false })], {
+      description: 'Set when delivery paused itself after repeated set-up failures',
+    }),
+    settings: mapOf(Type.Unknown(), { description: "The type's settings; secrets as `<name>Set: true`" }),
+    createdAt: ISO_TIME,
+    updatedAt: ISO_TIME,
+  },
+  { additionalProperties: false, description: 'A connector set-up; secrets appear only as `<name>Set: true`' },
+);
+export type ConnectorView = Static<typeof ConnectorViewSchema>;
+
+/**
+ * A saved set-up with the result of the check run when it was saved. The view's properties again rather than
+ * `allOf` the view: its additionalProperties: false would refuse `check` (a closed schema cannot be extended by
+ * composition).
+ */
+export const SavedConnectorSchema = Type.Object(
+  { ...ConnectorViewSchema.properties, check: named<typeof CheckResultSchema>('CheckResult') },
+  { additionalProperties: false, description: 'The saved set-up with what its check found' },
+);
+export type SavedConnector = Static<typeof SavedConnectorSchema>;
 
 export function connectorView(row: ConnectorRow, connector: EventConnector | undefined, secretNames: string[]): ConnectorView {
   const presence = connector ? secretPresence(connector, Object.fromEntries(secretNames.map((name) => [name, true]))) : {};

@@ -7,13 +7,8 @@ import { HOST_CONFIG, type HostConfig } from '../config/host.config.js';
 import type { SecretBox } from '../secrets/secret-box.js';
 import { ConnectorsRepository } from '../store/repositories/connectors.repository.js';
 import { DatabaseService } from '../store/database.service.js';
+import type { RotationResult } from './rotation-result.js';
 import { SECRET_BOX } from './secret-box.provider.js';
-
-export interface RotationResult {
-  resealed: number;
-  total: number;
-  keyId: string;
-}
 
 /** Re-seals every connector's secrets that are under an older key, in one transaction. */
 export async function resealAll(connectors: ConnectorsRepository, box: SecretBox): Promise<RotationResult> {

@@ -1,13 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { NotFoundError } from '../common/domain-errors.js';
+import type { SiteIssuedView } from './site-issued.js';
 import { TenantIdentities } from './tenant-identities.js';
-
-/** What the host issues a site, as the API shows it (for the tenant to put in its role's trust policy). */
-export interface SiteIssuedView {
-  siteNumber: number;
-  /** The external ID a role assumed for this site's set-ups must require (sts:ExternalId). */
-  externalId: string;
-}
 
 @Injectable()
 export class SiteIssuedService {

@@ -2,7 +2,8 @@ import { Injectable, Logger } from '@nestjs/common';
 import { errorMessage } from '../common/error-message.js';
 import { PeriodicJob } from '../common/periodic-job.js';
 import { TrafficStatsRepository } from '../store/traffic/traffic-stats.repository.js';
-import { STATS_WINDOWS, windowStart } from './traffic-view.js';
+import { STATS_WINDOWS } from './connector-stats.js';
+import { windowStart } from './traffic-view.js';
 
 const PURGE_EVERY_MS = 60 * 60_000;
 /** The longest window the API answers for: older days are never read. */

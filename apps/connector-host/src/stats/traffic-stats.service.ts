@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { ConnectorSetupsService } from '../setups/connector-setups.service.js';
 import { TrafficStatsRepository } from '../store/traffic/traffic-stats.repository.js';
-import { type ConnectorStats, type StatsWindow, trafficView, windowStart } from './traffic-view.js';
+import type { ConnectorStats, StatsWindow } from './connector-stats.js';
+import { trafficView, windowStart } from './traffic-view.js';
 
 /** A connector's traffic statistics over 7, 30 or 90 days, from the store's daily rollups. */
 @Injectable()

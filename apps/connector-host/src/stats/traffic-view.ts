@@ -1,48 +1,7 @@
-import { FAILURE_CATEGORIES, type FailureCategory } from '@event-connectors/connector-sdk';
-import type { RouteSkipReason } from '../common/route-skip-reason.js';
+import { FAILURE_CATEGORIES } from '@event-connectors/connector-sdk';
+import { CONNECTOR_SKIP_REASONS } from '../common/route-skip-reason.js';
 import { dayOf, type TrafficRow } from '../store/traffic/traffic-tally.js';
-
-/** The windows the statistics answer for, in days (today included). */
-export const STATS_WINDOWS = [7, 30, 90] as const;
-export type StatsWindow = (typeof STATS_WINDOWS)[number];
-
-/** Skip reasons a connector can count (`no_binding` names no connector). */
-export const CONNECTOR_SKIP_REASONS = ['connector_disabled', 'no_partner_ids', 'unmapped_change', 'other_site', 'other_source'] as const;
-type ConnectorSkipReason = (typeof CONNECTOR_SKIP_REASONS)[number] & RouteSkipReason;
-
-/** A connector's traffic over some time: every key always present. */
-export interface TrafficCounts {
-  /** Messages the destination acknowledged. */
-  delivered: number;
-  /** Of `delivered`, those with call type REMOVED. */
-  removed: number;
-  /** Failed attempts that were scheduled to be tried again. */
-  retried: number;
-  /** Events that made no message for this connector, by reason. */
-  skipped: Record<ConnectorSkipReason, number>;
-  /** Messages moved to the dead letters, by the kind of their last failure. */
-  deadLettered: Record<FailureCategory, number>;
-  /** Failed delivery attempts, by kind. */
-  failed: Record<FailureCategory, number>;
-  /** The largest message routed to the connector, in UTF-8 bytes (0: none). */
-  largestMessageBytes: number;
-}
-
-export interface DailyTraffic extends TrafficCounts {
-  /** The UTC day, `YYYY-MM-DD`. */
-  day: string;
-}
-
-export interface ConnectorStats {
-  connectorId: string;
-  days: StatsWindow;
-  /** First and last UTC day of the window (the last is today). */
-  from: string;
-  to: string;
-  totals: TrafficCounts;
-  /** One entry per day of the window, oldest first; days without traffic count zero. */
-  daily: DailyTraffic[];
-}
+import type { ConnectorStats, DailyTraffic, StatsWindow, TrafficCounts } from './connector-stats.js';
 
 const DAY_MS = 86_400_000;
 

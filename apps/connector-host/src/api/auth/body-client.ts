@@ -1,7 +1,7 @@
 import { type AccessToken } from '../../config/access-tokens.config.js';
 import { accessControlOn, type HostConfig } from '../../config/host.config.js';
 import { type RetryLaterError } from '../../common/domain-errors.js';
-import type { ErrorBody } from '../openapi/error-body.schema.js';
+import type { ErrorBody } from '../error-body.js';
 import type { AuthFailureLimiter } from './auth-failure-limiter.js';
 import { matchToken, presentedToken, tokenDigest } from './access-tokens.js';
 

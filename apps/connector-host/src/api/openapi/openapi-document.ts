@@ -1,45 +1,46 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
-import { CHECK_RESULT_SCHEMA, ERROR_BODY_SCHEMA, FIELD_ERROR_SCHEMA } from './error-body.schema.js';
-import {
-  DEAD_LETTER_PAGE_SCHEMA,
-  DELIVERY_LIST_SCHEMA,
-  INGEST_RECEIPT_SCHEMA,
-  REPLAY_RESULT_SCHEMA,
-  DELETE_RESULT_SCHEMA,
-  ROTATION_RESULT_SCHEMA,
-} from './delivery-schemas.js';
-import { CONNECTOR_STATS_SCHEMA, TRAFFIC_COUNTS_SCHEMA } from './stats-schemas.js';
-import { CLUSTER_VIEW_SCHEMA, CONNECTOR_HEALTH_LIST_SCHEMA, HEALTH_REPORT_SCHEMA } from './health-schemas.js';
-import {
-  BINDING_VIEW_SCHEMA,
-  CONNECTOR_TYPE_SCHEMA,
-  CONNECTOR_VIEW_SCHEMA,
-  SAVED_CONNECTOR_SCHEMA,
-  SITE_ISSUED_SCHEMA,
-} from './setup-schemas.js';
+import type { TSchema } from 'typebox';
+import { FieldErrorSchema } from '../../common/field-error.js';
+import { ClusterViewSchema } from '../../cluster/cluster-view.js';
+import { DeadLetterPageSchema, DeleteResultSchema, ReplayResultSchema } from '../../delivery/dead-letter-answers.js';
+import { DeliveryListSchema } from '../../delivery/delivery-list.js';
+import { ConnectorHealthListSchema } from '../../health/connector-health.js';
+import { HealthReportSchema } from '../../health/health-report.js';
+import { IngestReceiptSchema } from '../../intake/ingest-receipt.js';
+import { BindingViewSchema } from '../../setups/binding-view.js';
+import { CheckResultSchema } from '../../setups/check-result.js';
+import { ConnectorTypeSchema } from '../../setups/connector-type.js';
+import { ConnectorViewSchema, SavedConnectorSchema } from '../../setups/connector-view.js';
+import { RotationResultSchema } from '../../setups/rotation-result.js';
+import { SiteIssuedSchema } from '../../setups/site-issued.js';
+import { ConnectorStatsSchema, TrafficCountsSchema } from '../../stats/connector-stats.js';
+import { ErrorBodySchema } from '../error-body.js';
 
-/** The answers' schemas, by the names the routes' `@Answers` and `@Refuses` refer to. */
-const ANSWER_SCHEMAS: Record<string, object> = {
-  ErrorBody: ERROR_BODY_SCHEMA,
-  FieldError: FIELD_ERROR_SCHEMA,
-  CheckResult: CHECK_RESULT_SCHEMA,
-  ConnectorView: CONNECTOR_VIEW_SCHEMA,
-  SavedConnector: SAVED_CONNECTOR_SCHEMA,
-  ConnectorType: CONNECTOR_TYPE_SCHEMA,
-  BindingView: BINDING_VIEW_SCHEMA,
-  IngestReceipt: INGEST_RECEIPT_SCHEMA,
-  DeadLetterPage: DEAD_LETTER_PAGE_SCHEMA,
-  ReplayResult: REPLAY_RESULT_SCHEMA,
-  DeleteResult: DELETE_RESULT_SCHEMA,
-  DeliveryList: DELIVERY_LIST_SCHEMA,
-  RotationResult: ROTATION_RESULT_SCHEMA,
-  ConnectorStats: CONNECTOR_STATS_SCHEMA,
-  TrafficCounts: TRAFFIC_COUNTS_SCHEMA,
-  HealthReport: HEALTH_REPORT_SCHEMA,
-  ConnectorHealthList: CONNECTOR_HEALTH_LIST_SCHEMA,
-  ClusterView: CLUSTER_VIEW_SCHEMA,
-  SiteIssued: SITE_ISSUED_SCHEMA,
+/**
+ * The answers' schemas, by the names the routes' `@Answers` and `@Refuses` (and `named` references between the
+ * schemas) refer to. Each is written once, beside what answers it, and its TypeScript type derived from it.
+ */
+const ANSWER_SCHEMAS: Record<string, TSchema> = {
+  ErrorBody: ErrorBodySchema,
+  FieldError: FieldErrorSchema,
+  CheckResult: CheckResultSchema,
+  ConnectorView: ConnectorViewSchema,
+  SavedConnector: SavedConnectorSchema,
+  ConnectorType: ConnectorTypeSchema,
+  BindingView: BindingViewSchema,
+  IngestReceipt: IngestReceiptSchema,
+  DeadLetterPage: DeadLetterPageSchema,
+  ReplayResult: ReplayResultSchema,
+  DeleteResult: DeleteResultSchema,
+  DeliveryList: DeliveryListSchema,
+  RotationResult: RotationResultSchema,
+  ConnectorStats: ConnectorStatsSchema,
+  TrafficCounts: TrafficCountsSchema,
+  HealthReport: HealthReportSchema,
+  ConnectorHealthList: ConnectorHealthListSchema,
+  ClusterView: ClusterViewSchema,
+  SiteIssued: SiteIssuedSchema,
 };
 
 const ERROR_BODY = { content: { 'application/json': { schema: { $ref: '#/components/schemas/ErrorBody' } } } };
