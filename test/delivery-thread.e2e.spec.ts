@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { InProcessKinesalite } from '@event-connectors/kinesis-connector/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DeliveryControl } from '../apps/connector-host/src/delivery/delivery-control.js';
-import { DeliveryThread } from '../apps/connector-host/src/delivery-thread/delivery-thread.js';
+import { DeliveryThread } from '../apps/connector-host/src/placement/thread/delivery-thread.js';
 import { audienceBinding, kinesisConnector, profileEvent, REGION } from './support/fixtures.js';
 import { eventually, TestHost } from './support/test-host.js';
 

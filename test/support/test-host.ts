@@ -24,7 +24,7 @@ export interface HostOptions {
  * destinations live in the test's memory.
  */
 export const COMPILED_DELIVERY_THREAD = {
-  entry: new URL('../../dist/apps/connector-host/delivery-thread/delivery-thread.entry.js', import.meta.url),
+  entry: new URL('../../dist/apps/connector-host/placement/thread/delivery-thread.entry.js', import.meta.url),
   execArgv: [],
 };
 

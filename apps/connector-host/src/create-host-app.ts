@@ -18,7 +18,7 @@ import { IntakeBudget } from './intake/intake-budget.js';
 import { IntakeNotifications } from './intake/intake-notifications.js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { connectorModules, readConnectorOptions, threadConnectorOptions } from './composition/connector-plugins.js';
-import { DELIVERY_THREAD_ENTRY } from './delivery-thread/delivery-thread.entry.js';
+import { DELIVERY_THREAD_ENTRY } from './placement/thread/delivery-thread.entry.js';
 import { type HostConfig, readHostConfig } from './config/host.config.js';
 import { HostModule } from './host.module.js';
 import type { DynamicModule } from '@nestjs/common';

@@ -1,11 +1,11 @@
 import type { MessagePort } from 'node:worker_threads';
 import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import type { Subscription } from 'rxjs';
-import { DeliveryTrace } from '../trace/delivery-trace.js';
-import { DeliveryService } from '../delivery/delivery.service.js';
-import { MetricsService } from '../observability/metrics.service.js';
-import { ConnectorChanges } from '../setups/connector-changes.js';
-import { OutboxStore } from '../store/outbox/outbox-store.js';
+import { DeliveryTrace } from '../../trace/delivery-trace.js';
+import { DeliveryService } from '../../delivery/delivery.service.js';
+import { MetricsService } from '../../observability/metrics.service.js';
+import { ConnectorChanges } from '../../setups/connector-changes.js';
+import { OutboxStore } from '../../store/outbox/outbox-store.js';
 import { ChangeBuffer } from './change-buffer.js';
 import type { Answers, DeliveryThreadData, FromDeliveryThread, Question, ToDeliveryThread } from './thread-messages.js';
 

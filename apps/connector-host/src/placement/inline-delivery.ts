@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import type { MetricObjectWithValues, MetricValue } from 'prom-client';
 import type { MessageFilter } from '../store/message-filter.js';
-import { DeliveryControl, type RunningLoops } from './delivery-control.js';
+import { DeliveryControl, type RunningLoops } from '../delivery/delivery-control.js';
 import { DeliveryTrace, type TraceRow } from '../trace/delivery-trace.js';
-import { DeliveryService } from './delivery.service.js';
+import { DeliveryService } from '../delivery/delivery.service.js';
 
 /**
  * Delivery on the host's own event loop (DELIVERY_THREAD=false, PostgreSQL, or connector modules handed in as

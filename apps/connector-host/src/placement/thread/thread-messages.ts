@@ -1,10 +1,10 @@
 import type { MetricObjectWithValues, MetricValue } from 'prom-client';
-import type { ConnectorOptions } from '../composition/connector-plugins.js';
-import type { HostConfig } from '../config/host.config.js';
-import type { LoopStatus } from '../delivery/delivery-control.js';
-import type { TraceRow } from '../trace/delivery-trace.js';
-import type { MessageFilter } from '../store/message-filter.js';
-import type { BacklogCount } from '../store/outbox/backlog-counters.js';
+import type { ConnectorOptions } from '../../composition/connector-plugins.js';
+import type { HostConfig } from '../../config/host.config.js';
+import type { LoopStatus } from '../../delivery/delivery-control.js';
+import type { TraceRow } from '../../trace/delivery-trace.js';
+import type { MessageFilter } from '../../store/message-filter.js';
+import type { BacklogCount } from '../../store/outbox/backlog-counters.js';
 
 /**
  * What the host's event loop and delivery's thread tell each other. The store is the truth for messages and

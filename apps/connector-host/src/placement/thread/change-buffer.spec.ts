@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BacklogCounters } from '../store/outbox/backlog-counters.js';
+import { BacklogCounters } from '../../store/outbox/backlog-counters.js';
 import { ChangeBuffer } from './change-buffer.js';
 import type { ChangesMessage } from './thread-messages.js';
 

@@ -10,18 +10,18 @@ import {
 import { ModuleRef } from '@nestjs/core';
 import type { MetricObjectWithValues, MetricValue } from 'prom-client';
 import type { Subscription } from 'rxjs';
-import type { ConnectorOptions } from '../composition/connector-plugins.js';
-import { HOST_CONFIG, type HostConfig } from '../config/host.config.js';
-import { DeliveryControl, newestFirst, type RunningLoops } from '../delivery/delivery-control.js';
-import { DeliveryTrace, type TraceRow } from '../trace/delivery-trace.js';
-import { ConnectorChanges } from '../setups/connector-changes.js';
-import type { MessageFilter } from '../store/message-filter.js';
-import { OutboxStore } from '../store/outbox/outbox-store.js';
-import { RoutingVersion } from '../store/repositories/routing-version.js';
-import { WriteLock } from '../store/sqlite/write-lock.js';
+import type { ConnectorOptions } from '../../composition/connector-plugins.js';
+import { HOST_CONFIG, type HostConfig } from '../../config/host.config.js';
+import { DeliveryControl, newestFirst, type RunningLoops } from '../../delivery/delivery-control.js';
+import { DeliveryTrace, type TraceRow } from '../../trace/delivery-trace.js';
+import { ConnectorChanges } from '../../setups/connector-changes.js';
+import type { MessageFilter } from '../../store/message-filter.js';
+import { OutboxStore } from '../../store/outbox/outbox-store.js';
+import { RoutingVersion } from '../../store/repositories/routing-version.js';
+import { WriteLock } from '../../store/sqlite/write-lock.js';
 import { ChangeBuffer } from './change-buffer.js';
 import type { Answers, DeliveryThreadData, FromDeliveryThread, Question, ToDeliveryThread } from './thread-messages.js';
-import { errorMessage } from '../common/error-message.js';
+import { errorMessage } from '../../common/error-message.js';
 
 /** How delivery's thread is made: the file it runs, the host's resolved configuration and its plugins' options. */
 export interface DeliveryThreadOptions {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { MetricObjectWithValues, MetricValue } from 'prom-client';
-import { DeliveryControl, type RunningLoops } from './delivery-control.js';
+import { DeliveryControl, type RunningLoops } from '../delivery/delivery-control.js';
 import type { TraceRow } from '../trace/delivery-trace.js';
 import { DeliveryTrace } from '../trace/delivery-trace.js';
 import type { MessageFilter } from '../store/message-filter.js';

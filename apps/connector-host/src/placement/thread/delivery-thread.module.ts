@@ -1,15 +1,15 @@
 import type { MessagePort } from 'node:worker_threads';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { ConnectorSdkModule } from '@event-connectors/connector-sdk';
-import { HostConfigModule } from '../config/host-config.module.js';
-import type { HostConfig } from '../config/host.config.js';
-import { DeliveryEngineModule } from '../delivery/delivery-engine.module.js';
-import { loggingModule } from '../observability/logging.module.js';
-import { ObservabilityModule } from '../observability/observability.module.js';
-import { SetupsModule } from '../setups/setups.module.js';
-import { StoreModule } from '../store/store.module.js';
-import { WriteLock } from '../store/sqlite/write-lock.js';
-import { WriteLockModule } from '../store/sqlite/write-lock.module.js';
+import { HostConfigModule } from '../../config/host-config.module.js';
+import type { HostConfig } from '../../config/host.config.js';
+import { DeliveryEngineModule } from '../../delivery/delivery-engine.module.js';
+import { loggingModule } from '../../observability/logging.module.js';
+import { ObservabilityModule } from '../../observability/observability.module.js';
+import { SetupsModule } from '../../setups/setups.module.js';
+import { StoreModule } from '../../store/store.module.js';
+import { WriteLock } from '../../store/sqlite/write-lock.js';
+import { WriteLockModule } from '../../store/sqlite/write-lock.module.js';
 import { HOST_PORT, THREAD_DATA, ThreadLink } from './thread-link.js';
 import type { DeliveryThreadData } from './thread-messages.js';
 

@@ -2,12 +2,12 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { DeliveryControl } from '../delivery/delivery-control.js';
 import { DeliveryEngineModule } from '../delivery/delivery-engine.module.js';
 import { DeliveryTraceModule } from '../trace/delivery-trace.module.js';
-import { InlineDelivery } from '../delivery/inline-delivery.js';
-import { NoDelivery } from '../delivery/no-delivery.js';
+import { InlineDelivery } from './inline-delivery.js';
+import { NoDelivery } from './no-delivery.js';
 import type { HostRole } from '../config/host.config.js';
 import { SetupsModule } from '../setups/setups.module.js';
 import { StoreModule } from '../store/store.module.js';
-import { DELIVERY_THREAD_OPTIONS, DeliveryThread, type DeliveryThreadOptions } from './delivery-thread.js';
+import { DELIVERY_THREAD_OPTIONS, DeliveryThread, type DeliveryThreadOptions } from './thread/delivery-thread.js';
 
 /**
  * Where the delivery loops run: on delivery's own thread when `thread` is given, else on the host's event loop;

@@ -1,12 +1,12 @@
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { Logger } from '@nestjs/common';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { A, B, StoreUnderTest } from '../../../../test/support/store-under-test.js';
-import type { LoopStatus } from '../delivery/delivery-control.js';
-import { DeliveryTrace, type TraceRow } from '../trace/delivery-trace.js';
-import type { DeliveryService } from '../delivery/delivery.service.js';
-import { MetricsService } from '../observability/metrics.service.js';
-import { ConnectorChanges } from '../setups/connector-changes.js';
+import { A, B, StoreUnderTest } from '../../../../../test/support/store-under-test.js';
+import type { LoopStatus } from '../../delivery/delivery-control.js';
+import { DeliveryTrace, type TraceRow } from '../../trace/delivery-trace.js';
+import type { DeliveryService } from '../../delivery/delivery.service.js';
+import { MetricsService } from '../../observability/metrics.service.js';
+import { ConnectorChanges } from '../../setups/connector-changes.js';
 import { ThreadLink } from './thread-link.js';
 import type { DeliveryThreadData, FromDeliveryThread, ToDeliveryThread } from './thread-messages.js';
 

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
-import { connectorModules } from '../composition/connector-plugins.js';
+import { connectorModules } from '../../composition/connector-plugins.js';
 import { DeliveryThreadModule } from './delivery-thread.module.js';
 import { ThreadLink } from './thread-link.js';
 import type { DeliveryThreadData, ToDeliveryThread } from './thread-messages.js';
