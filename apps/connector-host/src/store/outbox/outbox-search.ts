@@ -1,6 +1,6 @@
 import type { MessageFilter } from '../message-filter.js';
 import { decodeMessages, decodeState, messageSeq } from './outbox-chunk.js';
-import type { PendingView } from './outbox-store.js';
+import type { PendingView } from './pending-message.js';
 
 /** A chunk as an operator's search reads it, with its messages still encoded. */
 export interface SearchedChunk {

@@ -28,11 +28,6 @@ export interface AppendedChunk {
   bytes: number;
 }
 
-/** A pending message as the deliveries API shows it, with its last error. */
-export interface PendingView extends Omit<PendingMessage, 'body' | 'partition'> {
-  last_error_code: string | null;
-  last_error_message: string | null;
-}
 
 /** One request of a group commit: its messages, the skips it counts for connectors, and its idempotency record. */
 export interface IntakeRecord {

@@ -11,3 +11,9 @@ export interface PendingMessage {
   attempts: number;
   next_attempt_at: number;
 }
+
+/** A pending message as the deliveries API shows it, with its last error. */
+export interface PendingView extends Omit<PendingMessage, 'body' | 'partition'> {
+  last_error_code: string | null;
+  last_error_message: string | null;
+}
