@@ -28,7 +28,6 @@ export interface AppendedChunk {
   bytes: number;
 }
 
-
 /** One request of a group commit: its messages, the skips it counts for connectors, and its idempotency record. */
 export interface IntakeRecord {
   messages: readonly NewMessage[];
