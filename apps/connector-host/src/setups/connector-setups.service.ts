@@ -77,7 +77,9 @@ export class ConnectorSetupsService {
       paused_reason: null,
       paused_at: null,
     };
-    await this.connectors.insert(row);
+    // Counted again with the insert, atomically: creates racing each other never pass the quota together.
+    const saved = await this.connectors.insertWithinSiteQuota(row, this.config.limits.connectorsPerSite);
+    if (!saved.inserted) this.refuseSiteFull(input.siteNumber, saved.count);
     this.changes.changed(id);
     return { ...this.view(row), check: earlyCheck ?? (await this.instances.check(row)) };
   }
@@ -151,17 +153,20 @@ export class ConnectorSetupsService {
     return row;
   }
 
+  /** Refuses early, before a check's I/O, a set-up its site has no room for (the insert counts again). */
   private async refuseOverSiteQuota(siteNumber: number): Promise<void> {
-    const max = this.config.limits.connectorsPerSite;
     const count = await this.connectors.countForSite(siteNumber);
-    if (count >= max) {
-      throw new LimitExceededError(
-        'quota',
-        { name: 'MAX_CONNECTORS_PER_SITE', max, actual: count + 1 },
-        `Site ${siteNumber} already has ${count} connectors (MAX_CONNECTORS_PER_SITE=${max}); delete one to add another`,
-        [{ field: 'siteNumber', message: `site ${siteNumber} already has ${count} connectors, the most a site may have` }],
-      );
-    }
+    if (count >= this.config.limits.connectorsPerSite) this.refuseSiteFull(siteNumber, count);
+  }
+
+  private refuseSiteFull(siteNumber: number, count: number): never {
+    const max = this.config.limits.connectorsPerSite;
+    throw new LimitExceededError(
+      'quota',
+      { name: 'MAX_CONNECTORS_PER_SITE', max, actual: count + 1 },
+      `Site ${siteNumber} already has ${count} connectors (MAX_CONNECTORS_PER_SITE=${max}); delete one to add another`,
+      [{ field: 'siteNumber', message: `site ${siteNumber} already has ${count} connectors, the most a site may have` }],
+    );
   }
 
   /**

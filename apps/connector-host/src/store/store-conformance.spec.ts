@@ -85,6 +85,34 @@ describe.each(STORE_ENGINES)('the store on %s conforms', (engine) => {
       expect((await connectors().ids()).sort()).toEqual([B, OTHER_SITE_CONNECTOR].sort());
     });
 
+    it('inserts a set-up only while its site has room, counted with the insert, even when inserts race', async () => {
+      const row = (id: string) => ({
+        id,
+        type: 'kinesis',
+        site_number: 7,
+        name: id,
+        partner_number: 1,
+        settings: '{}',
+        secrets: '',
+        enabled: 1,
+        created_at: 0,
+        updated_at: 0,
+        paused_reason: null,
+        paused_at: null,
+      });
+      const ids = ['dddddddd-0000-4000-8000-00000000000', 'eeeeeeee-0000-4000-8000-00000000000'].flatMap((prefix) =>
+        [1, 2, 3].map((n) => `${prefix}${n}`),
+      );
+      // Separate repositories, as separate requests (or instances) would use.
+      const results = await Promise.all(ids.map((id) => store.engineStore.connectors(routing).insertWithinSiteQuota(row(id), 4)));
+      expect(results.filter((result) => result.inserted)).toHaveLength(4);
+      expect(results.filter((result) => !result.inserted)).toEqual([
+        { inserted: false, count: 4 },
+        { inserted: false, count: 4 },
+      ]);
+      expect(await connectors().countForSite(7)).toBe(4);
+    });
+
     it('re-seals every set-up in one transaction: all of them, or none when one fails', async () => {
       await connectors().update(A, { secrets: 'sealed-a' });
       await connectors().update(B, { secrets: 'sealed-b' });

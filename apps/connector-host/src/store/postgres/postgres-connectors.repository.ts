@@ -1,4 +1,5 @@
-import { ConnectorsRepository } from '../repositories/connectors.repository.js';
+import { sql } from 'kysely';
+import { type ConnectorRow, ConnectorsRepository } from '../repositories/connectors.repository.js';
 import type { RoutingVersion } from '../repositories/routing-version.js';
 import type { PostgresDatabase } from './postgres-database.js';
 
@@ -6,6 +7,22 @@ import type { PostgresDatabase } from './postgres-database.js';
 export class PostgresConnectorsRepository extends ConnectorsRepository {
   constructor(database: PostgresDatabase, routing?: RoutingVersion) {
     super(database, routing);
+  }
+
+  /** A transaction-scoped lock per site: instances creating for one site take turns, other sites are not held up. */
+  protected insertUnlessFull(row: ConnectorRow, max: number): Promise<{ inserted: true } | { inserted: false; count: number }> {
+    return this.database.db.transaction().execute(async (trx) => {
+      await sql`SELECT pg_advisory_xact_lock(hashtext(${`connectors-of-site:${row.site_number}`}))`.execute(trx);
+      const found = await trx
+        .selectFrom('connectors')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('site_number', '=', row.site_number)
+        .executeTakeFirst();
+      const count = Number(found?.n ?? 0);
+      if (count >= max) return { inserted: false as const, count };
+      await trx.insertInto('connectors').values(row).execute();
+      return { inserted: true as const };
+    });
   }
 
   protected async deleteWithStatistics(id: string): Promise<boolean> {

@@ -97,6 +97,19 @@ export abstract class ConnectorsRepository {
     return deleted;
   }
 
+  /**
+   * Inserts a set-up only while its site holds fewer than `max` (MAX_CONNECTORS_PER_SITE), counted and inserted
+   * atomically, so creates racing each other (on this instance or others) never pass the quota together. Returns
+   * the site's count when it refused.
+   */
+  async insertWithinSiteQuota(row: ConnectorRow, max: number): Promise<{ inserted: true } | { inserted: false; count: number }> {
+    const result = await this.insertUnlessFull(row, max);
+    if (result.inserted) this.routing?.bump();
+    return result;
+  }
+
+  protected abstract insertUnlessFull(row: ConnectorRow, max: number): Promise<{ inserted: true } | { inserted: false; count: number }>;
+
   /** Deletes the set-up's statistics and the set-up, in one transaction; whether it existed. */
   protected abstract deleteWithStatistics(id: string): Promise<boolean>;
 

@@ -1,4 +1,4 @@
-import { ConnectorsRepository } from '../repositories/connectors.repository.js';
+import { type ConnectorRow, ConnectorsRepository } from '../repositories/connectors.repository.js';
 import type { RoutingVersion } from '../repositories/routing-version.js';
 import type { SqliteDatabase } from './sqlite-database.js';
 
@@ -9,6 +9,21 @@ export class SqliteConnectorsRepository extends ConnectorsRepository {
     routing?: RoutingVersion,
   ) {
     super(sqlite, routing);
+  }
+
+  protected insertUnlessFull(row: ConnectorRow, max: number): Promise<{ inserted: true } | { inserted: false; count: number }> {
+    const { db } = this.sqlite;
+    return this.sqlite.transactionNow(() => {
+      const [{ n }] = this.sqlite.all(
+        db
+          .selectFrom('connectors')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .where('site_number', '=', row.site_number),
+      );
+      if (Number(n) >= max) return { inserted: false as const, count: Number(n) };
+      this.sqlite.run(db.insertInto('connectors').values(row));
+      return { inserted: true as const };
+    });
   }
 
   protected deleteWithStatistics(id: string): Promise<boolean> {
