@@ -129,7 +129,7 @@ describe('ConnectorSetupsService', () => {
 
   it('keeps creates racing each other within MAX_CONNECTORS_PER_SITE: the count and the insert are one', async () => {
     const results = await Promise.allSettled([service.create(form('race')), service.create(form('race')), service.create(form('race'))]);
-    expect(results.filter((result) => result.status === 'rejected').map((result) => (result as PromiseRejectedResult).reason)).toEqual([
+    expect(results.filter((result) => result.status === 'rejected').map((result) => result.reason)).toEqual([
       expect.objectContaining({ kind: 'quota', limit: { name: 'MAX_CONNECTORS_PER_SITE', max: 2, actual: 3 } }),
     ]);
     expect(await service.list({ siteNumber: SITE })).toHaveLength(2);
