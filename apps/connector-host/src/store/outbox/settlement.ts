@@ -105,19 +105,8 @@ export function settlementChanges(
       const category = dead.category ?? 'other';
       tally.add(connectorId, `dead_lettered.${category}`, now);
       if (dead.attempted !== false) tally.add(connectorId, `failed.${category}`, now);
-      const [partitionKey, sourceId, body] = messagesOf(row)[index];
       const attempts = (state.retry.get(index)?.[0] ?? 0) + 1;
-      buried.push({
-        connectorId: row.connector_id,
-        profileId: partitionKey,
-        sourceId,
-        body,
-        acceptedAt: row.accepted_at,
-        attempts,
-        failedAt: now,
-        errorCode: dead.code,
-        errorMessage: dead.message,
-      });
+      buried.push(deadLetterOf(row, messagesOf(row)[index], attempts, now, dead.code, dead.message));
       settle(index);
     }
     for (const retry of update.retry) {
@@ -148,21 +137,12 @@ export function expiryChanges(
     if (count >= limit) break;
     const state = decodeState(row.state);
     const buried: NewDeadLetter[] = [];
-    messagesOf(row).forEach(([partitionKey, sourceId, body], index) => {
+    messagesOf(row).forEach((message, index) => {
       if (state.done.has(index)) return;
       const retry = state.retry.get(index);
       const lastError = retry ? `${retry[2]}: ${retry[3]}` : 'none';
-      buried.push({
-        connectorId: row.connector_id,
-        profileId: partitionKey,
-        sourceId,
-        body,
-        acceptedAt: row.accepted_at,
-        attempts: retry?.[0] ?? 0,
-        failedAt: now,
-        errorCode: 'MaxAgeExceeded',
-        errorMessage: `undelivered past the maximum age; last error ${lastError}`,
-      });
+      const why = `undelivered past the maximum age; last error ${lastError}`;
+      buried.push(deadLetterOf(row, message, retry?.[0] ?? 0, now, 'MaxAgeExceeded', why));
     });
     count += buried.length;
     // What outlived its age while its connector was paused: no attempt failed here, its kind is unknown.
@@ -170,4 +150,26 @@ export function expiryChanges(
     changes.store(row, 0, state, buried.length, buried);
   }
   return count;
+}
+
+/** A chunk's message as it moves to the dead letters. */
+function deadLetterOf(
+  row: ChunkRow,
+  [profileId, sourceId, body]: ChunkMessage,
+  attempts: number,
+  failedAt: number,
+  errorCode: string,
+  errorMessage: string,
+): NewDeadLetter {
+  return {
+    connectorId: row.connector_id,
+    profileId,
+    sourceId,
+    body,
+    acceptedAt: row.accepted_at,
+    attempts,
+    failedAt,
+    errorCode,
+    errorMessage,
+  };
 }

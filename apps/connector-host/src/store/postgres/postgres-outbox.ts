@@ -82,16 +82,12 @@ export class PostgresOutbox extends OutboxStore {
   }
 
   protected count(chunks: readonly AppendedChunk[]): string[] {
-    const deliverable: string[] = [];
     for (const { seq, connectorId, partition, messages, bytes } of chunks) {
       this.counters.add(connectorId, messages.length, bytes);
-      if (this.ownership.holds(partition)) {
-        this.deliverable.add(connectorId, messages.length, bytes);
-        deliverable.push(connectorId);
-      }
+      if (this.ownership.holds(partition)) this.deliverable.add(connectorId, messages.length, bytes);
       if (this.keepsCommittedChunks) this.decoded.keepIfRoom(seq, messages);
     }
-    return deliverable;
+    return chunks.filter((chunk) => this.ownership.holds(chunk.partition)).map((chunk) => chunk.connectorId);
   }
 
   async recount(): Promise<void> {
