@@ -4,6 +4,7 @@ import type { StoredAnswer } from '../store/repositories/idempotency.repository.
 import { type GroupCommitted, OutboxStore } from '../store/outbox/outbox-store.js';
 import type { RouteResult } from './event-router.js';
 import { IntakeNotifications } from './intake-notifications.js';
+import type { QuotaClaim } from './quota-claim.js';
 
 /** Messages and their bytes (UTF-8 bodies and keys) a request adds to one connector's backlog. */
 export interface BacklogShare {
@@ -20,6 +21,8 @@ export interface CommitRequest {
   idempotency?: { key: string; hash: string; answer: unknown };
   events: number;
   acceptedAt: number;
+  /** Bounds it comes near: the store verifies them at commit, and refuses it whole (with the claim's refusal) if over. */
+  claims?: readonly QuotaClaim[];
 }
 
 interface Queued extends CommitRequest {
@@ -53,7 +56,7 @@ export class GroupCommit {
   /**
    * Queues a request for the next group; resolves once it committed (with the first answer when another instance
    * had already committed its Idempotency-Key: then nothing of it was stored), rejects (nothing stored) when the
-   * store could not commit.
+   * store could not commit, or found it past one of its claims' bounds (with that claim's refusal).
    */
   submit(request: CommitRequest): Promise<StoredAnswer | undefined> {
     const committed = new Promise<StoredAnswer | undefined>((resolve, reject) => {
@@ -131,6 +134,7 @@ export class GroupCommit {
           skipped: request.routed.skips,
           idempotency: request.idempotency,
           acceptedAt: request.acceptedAt,
+          claims: request.claims,
         })),
       );
     } catch (error) {
@@ -147,6 +151,8 @@ export class GroupCommit {
       this.logger.error(`committed, but could not count the commit: ${error instanceof Error ? error.message : String(error)}`);
     }
     group.forEach((request, index) => {
+      const refused = result.refused.get(index);
+      if (refused && request.claims) return request.reject(request.claims[refused.claim].refusal(refused.held));
       const earlier = result.earlier.get(index);
       if (!earlier) this.notifications.committed({ routed: request.routed, events: request.events, acceptedAt: request.acceptedAt });
       request.resolve(earlier);

@@ -4,6 +4,7 @@ import { ConnectorRegistry, ConnectorSdkModule } from '@event-connectors/connect
 import { FakeConnectorModule, FakeDestinations } from '@event-connectors/connector-sdk/testing';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { StoreUnderTest } from '../../../../test/support/store-under-test.js';
+import { STORE_ENGINES } from '../../../../test/support/postgres.js';
 import { ForbiddenError, InvalidInputError, LimitExceededError, RetryLaterError, UnprocessableError } from '../common/domain-errors.js';
 import { type HostConfig, readHostConfig } from '../config/host.config.js';
 import type { BindingsRepository } from '../store/repositories/bindings.repository.js';
@@ -17,6 +18,7 @@ import { IntakeBudget } from './intake-budget.js';
 import { IntakeGate } from './intake-gate.js';
 import { type IntakeRefusal, IntakeNotifications } from './intake-notifications.js';
 import { SiteBacklogQuota } from './site-backlog-quota.js';
+import { ConnectorBacklogCap } from './connector-backlog-cap.js';
 
 const SITE = 1234;
 const SOURCE = 'dc0beb89-2d63-4ec7-899a-6e986ed8932f';
@@ -35,7 +37,7 @@ const body = (...events: ReturnType<typeof event>[]) => ({ events });
 
 beforeAll(() => Logger.overrideLogger(false));
 
-describe('IngestService', () => {
+describe.each(STORE_ENGINES)('IngestService on %s', (engine) => {
   let registry: ConnectorRegistry;
   let store: StoreUnderTest;
   let routing: RoutingVersion;
@@ -50,7 +52,7 @@ describe('IngestService', () => {
     registry = moduleRef.get(ConnectorRegistry);
   });
   beforeEach(async () => {
-    store = await StoreUnderTest.create('sqlite');
+    store = await StoreUnderTest.create(engine);
     routing = new RoutingVersion();
     connectors = store.engineStore.connectors(routing);
     bindings = store.engineStore.bindings(routing);
@@ -101,11 +103,11 @@ describe('IngestService', () => {
       new EventRouter(bindings, registry, config),
       commits,
       store.engineStore.idempotency(),
-      store.outbox,
       gate,
       new IntakeBudget(config),
       notifications,
       new SiteBacklogQuota(config, store.outbox, commits, connectors, routing),
+      new ConnectorBacklogCap(config, store.outbox, commits),
     );
     return { service, gate, refusals };
   }
@@ -184,6 +186,26 @@ describe('IngestService', () => {
     ]);
     expect(pending()).toBe(2);
   });
+
+  // Only instances sharing a PostgreSQL can commit what each other's counts have not heard of yet.
+  if (engine === 'postgres')
+    it('near a bound, lets the store have the last word: messages another instance committed unseen refuse the request at commit', async () => {
+      const { service, refusals } = intake({ maxBacklogPerConnector: 4 });
+      expect((await service.ingest(body(event({ '33': ['1', '2'] })), CLIENT)).status).toBe(202);
+      // Another instance's commit, which this one's counts have not heard of yet.
+      await store.outbox.commitGroup([
+        { messages: [1, 2].map((n) => ({ connectorId: 'c1', partitionKey: `other-${n}`, sourceId: SOURCE, body: '{}' })), acceptedAt: 1 },
+      ]);
+      expect(pending()).toBe(2);
+      const refused = await service.ingest(body(event({ '33': ['3'] })), CLIENT, 'near-the-cap').catch((error: unknown) => error);
+      expect(refused).toBeInstanceOf(LimitExceededError);
+      expect((refused as LimitExceededError).limit).toEqual({ name: 'MAX_BACKLOG_PER_CONNECTOR', max: 4, actual: 5 });
+      expect(refusals).toEqual([{ limit: 'MAX_BACKLOG_PER_CONNECTOR', connectorId: 'c1' }]);
+      await store.outbox.recount();
+      expect(pending()).toBe(4);
+      // Nothing of it was kept, its key neither: the same request is taken once there is room.
+      expect(await store.engineStore.idempotency().lookup(`*:near-the-cap`, 0)).toBeUndefined();
+    });
 
   it("reports skips by reason in the receipt and counts each connector's own skips in its traffic statistics", async () => {
     await connect('c2', 0);

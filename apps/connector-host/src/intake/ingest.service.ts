@@ -3,8 +3,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import { ForbiddenError, InvalidInputError, LimitExceededError, RetryLaterError, UnprocessableError } from '../common/domain-errors.js';
 import { HOST_CONFIG, type HostConfig } from '../config/host.config.js';
 import { IdempotencyRepository, type StoredAnswer } from '../store/repositories/idempotency.repository.js';
-import { OutboxStore } from '../store/outbox/outbox-store.js';
-import { type ConnectorShare, EventRouter } from './event-router.js';
+import { ConnectorBacklogCap } from './connector-backlog-cap.js';
+import { EventRouter } from './event-router.js';
 import { EventsRequestValidator } from './events-request.validator.js';
 import { GroupCommit } from './group-commit.js';
 import type { IngestReceipt } from './ingest-receipt.js';
@@ -31,11 +31,11 @@ export class IngestService {
     private readonly router: EventRouter,
     private readonly commits: GroupCommit,
     private readonly idempotency: IdempotencyRepository,
-    private readonly outbox: OutboxStore,
     private readonly gate: IntakeGate,
     private readonly budget: IntakeBudget,
     private readonly notifications: IntakeNotifications,
     private readonly siteQuota: SiteBacklogQuota,
+    private readonly connectorCap: ConnectorBacklogCap,
   ) {}
 
   /**
@@ -96,8 +96,7 @@ export class IngestService {
     }
     // Caps and quotas are checked in the same turn as the submit that counts this request: no other request can
     // pass them on the same room meanwhile.
-    this.refuseOverCap(plan.perConnector);
-    this.siteQuota.check(plan.perConnector, siteConnectors);
+    const claims = [...this.connectorCap.check(plan.perConnector), ...this.siteQuota.check(plan.perConnector, siteConnectors)];
     // The built messages stay in memory until their group commits: reserved first, released once it settled.
     const earlier = await this.budget.withRouted(client, plan.bytes, () =>
       this.commits.submit({
@@ -106,6 +105,7 @@ export class IngestService {
         idempotency: key === undefined ? undefined : { key, hash, answer: receipt },
         events: events.length,
         acceptedAt: now,
+        claims,
       }),
     );
     if (earlier) {
@@ -121,35 +121,5 @@ export class IngestService {
     const earlier = await queued.committed;
     if (earlier) return { status: earlier.status, receipt: JSON.parse(earlier.response) as IngestReceipt, replayed: true };
     return { status: 202, receipt: queued.answer as IngestReceipt, replayed: true };
-  }
-
-  /**
-   * A connector whose backlog would pass its cap refuses the whole request (nothing is half-stored): 429, or 413
-   * when the request alone is more than the cap (no wait would let it in).
-   */
-  private refuseOverCap(adding: ReadonlyMap<string, ConnectorShare>): void {
-    const max = this.config.maxBacklogPerConnector;
-    for (const [connectorId, { messages: count }] of adding) {
-      if (count > max)
-        throw new LimitExceededError(
-          'tooLarge',
-          { name: 'MAX_BACKLOG_PER_CONNECTOR', max, actual: count },
-          `This request alone would add ${count} messages to connector ${connectorId}, more than its cap of ${max}: nothing was stored; send it in smaller requests`,
-          [],
-          undefined,
-          connectorId,
-        );
-      const backlog = this.outbox.pendingCount(connectorId) + this.commits.uncommittedFor(connectorId).messages;
-      if (backlog + count > max) {
-        throw new LimitExceededError(
-          'busy',
-          { name: 'MAX_BACKLOG_PER_CONNECTOR', max, actual: backlog + count },
-          `Connector ${connectorId} has ${backlog} undelivered messages (cap ${max}); nothing of this request was stored`,
-          [],
-          30,
-          connectorId,
-        );
-      }
-    }
   }
 }

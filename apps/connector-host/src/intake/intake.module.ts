@@ -11,6 +11,7 @@ import { GroupCommit } from './group-commit.js';
 import { IdempotencyPurge } from './idempotency-purge.js';
 import { IngestService } from './ingest.service.js';
 import { SiteBacklogQuota } from './site-backlog-quota.js';
+import { ConnectorBacklogCap } from './connector-backlog-cap.js';
 import { IntakeBudget } from './intake-budget.js';
 import { IntakeGate } from './intake-gate.js';
 import { IntakeHealthIndicator } from './intake-health.indicator.js';
@@ -32,6 +33,7 @@ import { IntakeObserver } from './intake-observer.js';
     IdempotencyPurge,
     IntakeHealthIndicator,
     SiteBacklogQuota,
+    ConnectorBacklogCap,
     SkipRecorder,
   ],
   exports: [IngestService, IntakeNotifications, IntakeHealthIndicator, IntakeBudget],

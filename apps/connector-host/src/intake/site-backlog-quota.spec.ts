@@ -33,7 +33,7 @@ function quotaWith(limits: { messages: number; bytes: number }, sites: Record<nu
 
 const share = (siteNumber: number, messages: number, bytes: number): ConnectorShare => ({ siteNumber, messages, bytes });
 
-async function refusal(check: Promise<void>): Promise<LimitExceededError | undefined> {
+async function refusal(check: Promise<unknown>): Promise<LimitExceededError | undefined> {
   try {
     await check;
     return undefined;
@@ -104,5 +104,28 @@ describe('SiteBacklogQuota', () => {
     await expect(failing).rejects.toBeInstanceOf(RetryLaterError);
     await check(new Map([['a', share(98, 1, 1)]]));
     expect(reads).toContain(98);
+  });
+
+  it('claims a site only from half its quota, for the store to verify at commit, and refuses by what the store held', async () => {
+    const { check, counters } = quotaWith({ messages: 100, bytes: 10_000 }, { 7: ['a', 'b'] });
+    counters.add('a', 20, 2000);
+    expect(await check(new Map([['a', share(7, 10, 1000)]]))).toEqual([]);
+    counters.add('b', 20, 2000);
+    const [claim, ...more] = await check(new Map([['a', share(7, 11, 1100)]]));
+    expect(more).toEqual([]);
+    expect(claim).toMatchObject({
+      scope: 'site:7',
+      connectorIds: ['a', 'b'],
+      messages: 11,
+      bytes: 1100,
+      maxMessages: 100,
+      maxBytes: 10_000,
+    });
+    // Another instance's commits the counts had not heard of yet: the store's sums are what the refusal tells.
+    const refused = claim.refusal({ messages: 95, bytes: 4000 });
+    expect(refused.kind).toBe('busy');
+    expect(refused.limit).toEqual({ name: 'SITE_MAX_BACKLOG', max: 100, actual: 106 });
+    expect(refused.message).toMatch(/^Site 7 holds 95 undelivered messages \(4000 bytes\)/);
+    expect(claim.refusal({ messages: 10, bytes: 9000 }).limit).toEqual({ name: 'SITE_MAX_BACKLOG_BYTES', max: 10_000, actual: 10_100 });
   });
 });

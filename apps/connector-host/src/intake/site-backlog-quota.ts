@@ -8,6 +8,7 @@ import { OutboxStore } from '../store/outbox/outbox-store.js';
 import { RoutingVersion } from '../store/repositories/routing-version.js';
 import type { ConnectorShare } from './event-router.js';
 import { GroupCommit } from './group-commit.js';
+import { type QuotaClaim, nearBound } from './quota-claim.js';
 
 /** At most this many sites' connector lists are kept (least recently used go first): others are read again. */
 const SITES_KEPT = 10_000;
@@ -18,6 +19,11 @@ const KNOWN_FOR_MS = 60_000;
 export interface SiteBacklog {
   messages: number;
   bytes: number;
+}
+
+/** What a request adds to one site, and its connector that takes the most. */
+interface SiteRequest extends SiteBacklog {
+  largest: { connectorId: string; messages: number };
 }
 
 /** The connectors of each site a request routes to: what `check` sums. */
@@ -67,9 +73,12 @@ export class SiteBacklogQuota {
     return bySite;
   }
 
-  /** Refuses a request whose messages would take a site past its quota: 429 (LimitExceededError), 413 if never. */
-  check(adding: ReadonlyMap<string, ConnectorShare>, connectors: SiteConnectors): void {
-    const added = new Map<number, SiteBacklog & { largest: { connectorId: string; messages: number } }>();
+  /**
+   * Refuses a request whose messages would take a site past its quota: 429 (LimitExceededError), 413 if never.
+   * Returns a claim for each site it brings near its quota, for the store to verify at commit.
+   */
+  check(adding: ReadonlyMap<string, ConnectorShare>, connectors: SiteConnectors): QuotaClaim[] {
+    const added = new Map<number, SiteRequest>();
     for (const [connectorId, share] of adding) {
       const site = added.get(share.siteNumber);
       if (!site) {
@@ -80,37 +89,67 @@ export class SiteBacklogQuota {
       site.bytes += share.bytes;
       if (share.messages > site.largest.messages) site.largest = { connectorId, messages: share.messages };
     }
-    const { backlogPerSite, backlogBytesPerSite } = this.config.limits;
+    const claims: QuotaClaim[] = [];
     for (const [siteNumber, request] of added) {
-      const held = this.backlogOf(connectors.get(siteNumber) ?? []);
-      const refuse = (name: string, max: number, holding: number, adding: number, what: string) => {
-        const actual = holding + adding;
-        // A request larger than the whole quota would be refused however long the platform waited.
-        if (adding > max)
-          return new LimitExceededError(
-            'tooLarge',
-            { name, max, actual: adding },
-            `This request alone would add ${adding} ${what} to site ${siteNumber}'s backlog, more than ${name}=${max}: nothing was stored; send it in smaller requests`,
-            [],
-            undefined,
-            request.largest.connectorId,
-          );
-        return new LimitExceededError(
-          'busy',
-          { name, max, actual },
-          `Site ${siteNumber} holds ${held.messages} undelivered messages (${held.bytes} bytes) over its connectors; ` +
-            `this request would take its ${what} to ${actual}, past ${name}=${max}: nothing of it was stored. ` +
-            'Retry once its destinations caught up (or pause or delete connectors it no longer needs).',
-          [],
-          30,
-          request.largest.connectorId,
-        );
-      };
-      if (held.messages + request.messages > backlogPerSite)
-        throw refuse('SITE_MAX_BACKLOG', backlogPerSite, held.messages, request.messages, 'messages');
-      if (held.bytes + request.bytes > backlogBytesPerSite)
-        throw refuse('SITE_MAX_BACKLOG_BYTES', backlogBytesPerSite, held.bytes, request.bytes, 'bytes');
+      const ids = [...(connectors.get(siteNumber) ?? [])];
+      const held = this.backlogOf(ids);
+      const refused = this.refusal(siteNumber, request, held);
+      if (refused) throw refused;
+      const { backlogPerSite: maxMessages, backlogBytesPerSite: maxBytes } = this.config.limits;
+      if (nearBound(held.messages, request.messages, maxMessages) || nearBound(held.bytes, request.bytes, maxBytes))
+        claims.push({
+          scope: `site:${siteNumber}`,
+          connectorIds: ids,
+          messages: request.messages,
+          bytes: request.bytes,
+          maxMessages,
+          maxBytes,
+          // The store found it over: by its count, which takes the bytes as stored.
+          refusal: (stored) => this.refusal(siteNumber, request, stored) ?? this.busy(siteNumber, request, stored, 'bytes'),
+        });
     }
+    return claims;
+  }
+
+  /** The refusal of a request that would take the site past a quota, if it would. */
+  private refusal(siteNumber: number, request: SiteRequest, held: SiteBacklog): LimitExceededError | undefined {
+    const { backlogPerSite, backlogBytesPerSite } = this.config.limits;
+    if (request.messages > backlogPerSite || request.bytes > backlogBytesPerSite) {
+      // A request larger than the whole quota would be refused however long the platform waited.
+      const [name, max, adding, what] =
+        request.messages > backlogPerSite
+          ? ['SITE_MAX_BACKLOG', backlogPerSite, request.messages, 'messages']
+          : ['SITE_MAX_BACKLOG_BYTES', backlogBytesPerSite, request.bytes, 'bytes'];
+      return new LimitExceededError(
+        'tooLarge',
+        { name, max, actual: adding },
+        `This request alone would add ${adding} ${what} to site ${siteNumber}'s backlog, more than ${name}=${max}: nothing was stored; send it in smaller requests`,
+        [],
+        undefined,
+        request.largest.connectorId,
+      );
+    }
+    if (held.messages + request.messages > backlogPerSite) return this.busy(siteNumber, request, held, 'messages');
+    if (held.bytes + request.bytes > backlogBytesPerSite) return this.busy(siteNumber, request, held, 'bytes');
+    return undefined;
+  }
+
+  private busy(siteNumber: number, request: SiteRequest, held: SiteBacklog, what: 'messages' | 'bytes'): LimitExceededError {
+    const [name, max] =
+      what === 'messages'
+        ? ['SITE_MAX_BACKLOG', this.config.limits.backlogPerSite]
+        : ['SITE_MAX_BACKLOG_BYTES', this.config.limits.backlogBytesPerSite];
+    const actual = held[what] + request[what];
+    return new LimitExceededError(
+      'busy',
+      { name, max, actual },
+      `Site ${siteNumber} holds ${held.messages} undelivered messages (${held.bytes} bytes) over its connectors; ` +
+        `this request would take its ${what} to ${actual}, past ${name}=${max}: nothing of it was stored. ` +
+        'Retry once its destinations caught up (or pause or delete connectors it no longer needs).',
+      [],
+      30,
+      request.largest.connectorId,
+    );
   }
 
   /** The backlog these connectors hold, with what is queued for or inside a group commit. */

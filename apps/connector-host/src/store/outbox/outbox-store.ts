@@ -2,6 +2,7 @@ import { Subject } from 'rxjs';
 import type { RouteSkipReason } from '../../common/route-skip-reason.js';
 import type { StoredAnswer } from '../repositories/idempotency.repository.js';
 import type { MessageFilter } from '../message-filter.js';
+import type { BacklogClaim, ClaimRefused } from './backlog-claim.js';
 import type { BacklogCounters } from './backlog-counters.js';
 import type { ChunkMessage } from './outbox-chunk.js';
 import type { PendingSearch } from './outbox-search.js';
@@ -34,12 +35,18 @@ export interface IntakeRecord {
   skipped?: readonly { connectorId: string | null; reason: RouteSkipReason }[];
   idempotency?: { key: string; hash: string; answer: unknown };
   acceptedAt: number;
+  /** Bounds near which the store verifies at commit that its messages fit; refused whole if not. */
+  claims?: readonly BacklogClaim[];
 }
 
-/** What a group commit wrote; `earlier`: requests another instance already committed under the same key. */
+/**
+ * What a group commit wrote; `earlier`: requests another instance already committed under the same key;
+ * `refused`: requests whose claims did not fit (nothing of them stored, their keys not taken).
+ */
 export interface GroupCommitted {
   appended: AppendedChunk[];
   earlier: Map<number, StoredAnswer>;
+  refused: Map<number, ClaimRefused>;
 }
 
 /**

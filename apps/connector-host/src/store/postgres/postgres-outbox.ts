@@ -21,6 +21,7 @@ import {
 import { CHUNK_BYTES, CHUNK_COLUMNS, insertChunks, searchPage, notifyAppended, readHead, readMessages } from './postgres-chunk-io.js';
 import { holdLeases, fenceOf, writeFenced } from './postgres-fencing.js';
 import { recordKeys } from './postgres-idempotency-keys.js';
+import { releaseKeys, verifyClaims } from './postgres-backlog-claims.js';
 import { type PendingSearch, searchChunks } from '../outbox/outbox-search.js';
 import { addTally } from './postgres-traffic-tally.js';
 import { intakeTally } from '../traffic/intake-tally.js';
@@ -71,13 +72,15 @@ export class PostgresOutbox extends OutboxStore {
   async commitGroup(requests: readonly IntakeRecord[]): Promise<GroupCommitted> {
     return this.db.transaction().execute(async (trx) => {
       const earlier = await recordKeys(trx, requests, this.config.idempotencyRetentionMs);
-      const messages = requests.flatMap((request, index) => (earlier.has(index) ? [] : request.messages));
-      const fresh = requests.find((_, index) => !earlier.has(index));
-      const appended = fresh ? await insertChunks(trx, messages, fresh.acceptedAt, this.partitions) : [];
+      const refused = await verifyClaims(trx, requests, earlier);
+      await releaseKeys(trx, requests, refused);
+      const storing = requests.filter((_, index) => !earlier.has(index) && !refused.has(index));
+      const messages = storing.flatMap((request) => request.messages);
+      const appended = storing.length > 0 ? await insertChunks(trx, messages, storing[0].acceptedAt, this.partitions) : [];
       await notifyAppended(trx, appended, this.signals);
       // Last: the statistics' rows stay locked only until the commit.
-      await addTally(trx, intakeTally(requests.filter((_, index) => !earlier.has(index))), this.ownership.owner);
-      return { appended, earlier };
+      await addTally(trx, intakeTally(storing), this.ownership.owner);
+      return { appended, earlier, refused };
     });
   }
 

@@ -1,6 +1,7 @@
 import { type DeadLettersRepository } from '../repositories/dead-letters.repository.js';
 import { intakeTally } from '../traffic/intake-tally.js';
 import type { MessageFilter } from '../message-filter.js';
+import { refusedClaims } from '../outbox/backlog-claim.js';
 import { BacklogCounters } from '../outbox/backlog-counters.js';
 import { ChunkChanges } from '../outbox/chunk-changes.js';
 import { HeadChunks } from './head-chunks.js';
@@ -40,7 +41,7 @@ export class SqliteOutbox extends OutboxStore {
   private readonly chunks: SqliteChunkReader;
   private readonly deadLetterRows: SqliteDeadLetterRows;
   private readonly traffic: SqliteTrafficTally;
-  private readonly commitRequests: (requests: readonly IntakeRecord[]) => AppendedChunk[];
+  private readonly commitRequests: (requests: readonly IntakeRecord[]) => Omit<GroupCommitted, 'earlier'>;
 
   constructor(
     private readonly database: SqliteDatabase,
@@ -56,19 +57,23 @@ export class SqliteOutbox extends OutboxStore {
     this.chunks = new SqliteChunkReader(this.sql);
     this.counters = new BacklogCounters(this.sql.countStored.all());
     this.deliverable = this.counters;
-    const commit = sqlite.transaction((requests: readonly IntakeRecord[]): AppendedChunk[] => {
+    const commit = sqlite.transaction((requests: readonly IntakeRecord[]) => {
+      // One process writes this file: its counts are the store's (with what delivery's thread told it).
+      const refused = refusedClaims(requests, (id) => ({ messages: this.counters.count(id), bytes: this.counters.bytes(id) }));
+      const storing = requests.filter((_, index) => !refused.has(index));
+      if (storing.length === 0) return { appended: [], refused };
       // One chunk per connector for the whole group, not per request (every chunk is a row and an index entry to
       // write, read and delete), in queue order, accepted at the group's first request.
       const appended = this.appendAll(
-        requests.flatMap((request) => request.messages),
-        requests[0].acceptedAt,
+        storing.flatMap((request) => request.messages),
+        storing[0].acceptedAt,
       );
-      for (const request of requests) {
+      for (const request of storing) {
         const key = request.idempotency;
         if (key !== undefined) idempotency.record(key.key, key.hash, 202, key.answer, request.acceptedAt);
       }
-      traffic.addAll(intakeTally(requests));
-      return appended;
+      traffic.addAll(intakeTally(storing));
+      return { appended, refused };
     });
     this.commitRequests = (requests) => commit.immediate(requests);
   }
@@ -79,7 +84,7 @@ export class SqliteOutbox extends OutboxStore {
 
   async commitGroup(requests: readonly IntakeRecord[]): Promise<GroupCommitted> {
     // One process takes each key once (intake's queue answers repeats), so no key is "earlier" here.
-    return { appended: this.commitRequests(requests), earlier: new Map() };
+    return { ...this.commitRequests(requests), earlier: new Map() };
   }
 
   protected count(chunks: readonly AppendedChunk[]): string[] {
