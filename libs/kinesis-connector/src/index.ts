@@ -1,6 +1,5 @@
 // The only door into the Kinesis connector library (development and test helpers: ./dev and ./testing).
-export { KinesisConnectorModule } from './kinesis-connector.module.js';
-export { KINESIS_CONNECTOR_OPTIONS } from './kinesis-connector.module-definition.js';
+export { KINESIS_CONNECTOR_OPTIONS, KinesisConnectorModule } from './kinesis-connector.module.js';
 export type { KinesisConnectorOptions } from './kinesis-connector.options.js';
 export { KinesisConnector } from './kinesis.connector.js';
 export { KinesisSettings } from './kinesis.settings.js';

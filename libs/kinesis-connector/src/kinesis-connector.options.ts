@@ -25,6 +25,9 @@ export interface KinesisConnectorOptions {
 export type ResolvedKinesisOptions = Required<Omit<KinesisConnectorOptions, 'endpoint' | 'stsEndpoint' | 'hostCredentials'>> &
   Pick<KinesisConnectorOptions, 'endpoint' | 'stsEndpoint' | 'hostCredentials'>;
 
+/** Injection token of the checked options, defaults filled in. */
+export const RESOLVED_KINESIS_OPTIONS = Symbol('RESOLVED_KINESIS_OPTIONS');
+
 /** One PutRecords at most: a connection and a request (after credentials, which are renewed ahead), each within its timeout. */
 export function longestCallMs(options: Pick<ResolvedKinesisOptions, 'connectTimeoutMs' | 'requestTimeoutMs'>): number {
   return options.connectTimeoutMs + options.requestTimeoutMs;

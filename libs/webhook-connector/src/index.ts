@@ -1,6 +1,5 @@
 // The only door into the webhook connector library (test helpers: ./testing).
-export { WebhookConnectorModule } from './webhook-connector.module.js';
-export { WEBHOOK_CONNECTOR_OPTIONS } from './webhook-connector.module-definition.js';
+export { WEBHOOK_CONNECTOR_OPTIONS, WebhookConnectorModule } from './webhook-connector.module.js';
 export type { WebhookConnectorOptions } from './webhook-connector.options.js';
 export { WebhookConnector } from './webhook.connector.js';
 export { WebhookSettings } from './webhook.settings.js';

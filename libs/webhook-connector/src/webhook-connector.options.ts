@@ -25,13 +25,16 @@ export interface WebhookConnectorOptions {
 
 export type ResolvedWebhookOptions = Required<WebhookConnectorOptions>;
 
-/** Checks the options and fills in defaults; throws at boot, naming the option, on a value that cannot work. */
+/** Injection token of the checked options, defaults filled in. */
+export const RESOLVED_WEBHOOK_OPTIONS = Symbol('RESOLVED_WEBHOOK_OPTIONS');
+
 /** One batch at most: its requests go `maxConcurrentRequests` at a time, each a connection and a request within their timeouts. */
 export function longestCallMs(options: ResolvedWebhookOptions): number {
   const rounds = Math.ceil(options.maxBatchMessages / options.maxConcurrentRequests);
   return rounds * (options.connectTimeoutMs + options.requestTimeoutMs);
 }
 
+/** Checks the options and fills in defaults; throws at boot, naming the option, on a value that cannot work. */
 export function resolveWebhookOptions(options: WebhookConnectorOptions): ResolvedWebhookOptions {
   for (const network of options.allowedNetworks ?? []) {
     if (!ipaddr.isValid(network) && !isCidr(network)) {

@@ -7,8 +7,7 @@ import {
   type FieldError,
 } from '@event-connectors/connector-sdk';
 import { AddressPolicy } from './address-policy.js';
-import { RESOLVED_WEBHOOK_OPTIONS } from './webhook-connector.module-definition.js';
-import { longestCallMs, type ResolvedWebhookOptions } from './webhook-connector.options.js';
+import { longestCallMs, RESOLVED_WEBHOOK_OPTIONS, type ResolvedWebhookOptions } from './webhook-connector.options.js';
 import { WebhookInstance } from './webhook.instance.js';
 import { WebhookSettings } from './webhook.settings.js';
 

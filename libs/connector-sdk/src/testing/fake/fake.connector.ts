@@ -11,7 +11,7 @@ import type {
 } from '../../event-connector.js';
 import { Connector } from '../../registry/connector.decorator.js';
 import type { FakeDestination } from './fake-destination.js';
-import { FAKE_CONNECTOR_OPTIONS, type FakeConnectorOptions } from './fake-connector.module-definition.js';
+import { FAKE_CONNECTOR_OPTIONS, type FakeConnectorOptions } from './fake-connector.options.js';
 import { FakeSettings } from './fake.settings.js';
 
 /** A connector with scripted outcomes, for host tests that need no real destination. */

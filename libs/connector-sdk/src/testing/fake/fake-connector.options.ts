@@ -1,4 +1,3 @@
-import { ConfigurableModuleBuilder } from '@nestjs/common';
 import type { DeliveryLimits } from '../../event-connector.js';
 import type { FakeDestinations } from './fake-destination.js';
 
@@ -11,5 +10,5 @@ export interface FakeConnectorOptions {
   limits?: DeliveryLimits;
 }
 
-export const { ConfigurableModuleClass: FakeConnectorConfigurableModule, MODULE_OPTIONS_TOKEN: FAKE_CONNECTOR_OPTIONS } =
-  new ConfigurableModuleBuilder<FakeConnectorOptions>().setClassMethodName('forRoot').build();
+/** Injection token of the options. */
+export const FAKE_CONNECTOR_OPTIONS = Symbol('FAKE_CONNECTOR_OPTIONS');
