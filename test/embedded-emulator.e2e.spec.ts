@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHostApp, type HostApp } from '../apps/connector-host/src/create-host-app.js';
 import { audienceBinding, kinesisConnector, profileEvent } from './support/fixtures.js';
 import { freePort } from './support/free-port.js';
-import { COMPILED_DELIVERY_THREAD, eventually } from './support/test-host.js';
+import { SOURCE_DELIVERY_THREAD, eventually } from './support/test-host.js';
 
 // The main job's configuration: no endpoint configured, so the host runs kinesalite beside itself.
 describe('the embedded default (no AWS, no external server)', () => {
@@ -29,7 +29,7 @@ describe('the embedded default (no AWS, no external server)', () => {
         LOG_FORMAT: 'json',
         DELIVERY_LINGER_MS: '5',
       },
-      { deliveryThread: COMPILED_DELIVERY_THREAD },
+      { deliveryThread: SOURCE_DELIVERY_THREAD },
     );
     await host.app.listen(0, '127.0.0.1');
     url = `http://127.0.0.1:${(host.app.getHttpServer().address() as { port: number }).port}`;

@@ -19,12 +19,13 @@ export interface HostOptions {
 }
 
 /**
- * Delivery's thread runs compiled code (a worker thread cannot run the TypeScript these tests import); `npm test`
- * builds first. Hosts started `withFake` run delivery on their own event loop, since the fake's scripted
- * destinations live in the test's memory.
+ * Delivery's thread from the TypeScript sources, as the tests themselves run (source-thread/typescript-hooks.mjs):
+ * an edit is under test without a build. Hosts started `withFake` run delivery on their own event loop, since the
+ * fake's scripted destinations live in the test's memory. The fault and security suites start the built host
+ * (`dist/`) in processes of its own, on purpose.
  */
-export const COMPILED_DELIVERY_THREAD = {
-  entry: new URL('../../dist/apps/connector-host/placement/thread/delivery-thread.entry.js', import.meta.url),
+export const SOURCE_DELIVERY_THREAD = {
+  entry: new URL('./source-thread/delivery-thread.mjs', import.meta.url),
   execArgv: [],
 };
 
@@ -77,7 +78,7 @@ export class TestHost {
         DELIVERY_IDLE_POLL_MS: '50',
         ...env,
       },
-      { connectors, deliveryThread: COMPILED_DELIVERY_THREAD },
+      { connectors, deliveryThread: SOURCE_DELIVERY_THREAD },
     );
     await app.listen(0, '127.0.0.1');
     const address = app.getHttpServer().address() as { port: number };
