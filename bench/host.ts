@@ -21,7 +21,8 @@ export class BenchHost {
 
   static async start(endpoint: string, port: number, env: Record<string, string> = {}, connectors = 1): Promise<BenchHost> {
     const dataDir = mkdtempSync(join(tmpdir(), 'bench-host-'));
-    const child = spawn(process.execPath, [HOST_ENTRY], {
+    // As npm start runs it (SEMI_SPACE_FLAG in lifecycle/heap-growth.ts: the main heap's young generation).
+    const child = spawn(process.execPath, ['--max-semi-space-size=8', HOST_ENTRY], {
       env: {
         PATH: process.env.PATH ?? '',
         NODE_NO_WARNINGS: '1',

@@ -4,15 +4,17 @@ import { isLoopbackAddress } from './api/auth/loopback-request.js';
 import { accessControlOn } from './config/host.config.js';
 import { createHostApp } from './create-host-app.js';
 import { hostPidFile } from './setups/secret-rotation.service.js';
-import { boundHeapGrowth } from './lifecycle/heap-growth.js';
+import { boundHeapGrowth, SEMI_SPACE_FLAG } from './lifecycle/heap-growth.js';
 
 const isLoopback = (host: string) => host === 'localhost' || isLoopbackAddress(host);
 
 async function main(): Promise<void> {
-  boundHeapGrowth();
+  const heap = boundHeapGrowth();
   const { app, config } = await createHostApp(process.env);
   app.enableShutdownHooks();
   const logger = new Logger('Host');
+  if (!heap.mainYoungGenerationBounded)
+    logger.warn(`node was started without ${SEMI_SPACE_FLAG}: its young generation may take up to 128 MiB (npm start passes it)`);
   let host = config.host;
   if (!accessControlOn(config)) {
     // No tokens: no access control, so nobody but this machine may reach the host.

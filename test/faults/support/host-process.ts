@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { SEMI_SPACE_FLAG } from '../../../apps/connector-host/src/lifecycle/heap-growth.js';
 
 /** The built host (npm run build), as production runs it. */
 export const HOST_ENTRY = resolve('dist/apps/connector-host/main.js');
@@ -33,7 +34,7 @@ export class HostProcess {
 
   /** Starts the host and waits until /health/ready answers 200. */
   async start(): Promise<void> {
-    this.child = spawn(process.execPath, [HOST_ENTRY], {
+    this.child = spawn(process.execPath, [SEMI_SPACE_FLAG, HOST_ENTRY], {
       env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: String(this.port), LOG_LEVEL: 'warn', LOG_FORMAT: 'json', ...this.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
