@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import { sql } from 'kysely';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { A, B, StoreUnderTest } from '../../../../test/support/store-under-test.js';
-import { RetryLaterError } from '../common/domain-errors.js';
+import { LimitExceededError, RetryLaterError } from '../common/domain-errors.js';
 import type { OutboxStore } from '../store/outbox/outbox-store.js';
 import type { WriteLock } from '../store/sqlite/write-lock.js';
 import type { RouteResult } from './event-router.js';
@@ -203,5 +203,42 @@ describe('GroupCommit', () => {
       response: JSON.stringify({ accepted: 1 }),
       created_at: 1000,
     });
+  });
+
+  it("answers a request the store refused at commit with its claim's refusal, the others of its group with 202, none left waiting", async () => {
+    const refusal = new LimitExceededError('busy', { name: 'SITE_MAX_BACKLOG', max: 2, actual: 3 }, 'over', [], 30);
+    const claim = { scope: 'site:1', connectorIds: [A], messages: 2, bytes: 0, maxMessages: 2, maxBytes: Number.MAX_SAFE_INTEGER };
+    store.outbox.committed(
+      (await store.outbox.commitGroup([{ messages: request(A, ['stored']).routed.messages, acceptedAt: 1 }])).appended,
+    );
+    const answers = await Promise.allSettled([
+      commits.submit({ ...request(A, ['a', 'b']), claims: [{ ...claim, refusal: () => refusal }] }),
+      commits.submit(request(B, ['c'])),
+    ]);
+    expect(answers.map((answer) => answer.status)).toEqual(['rejected', 'fulfilled']);
+    expect((answers[0] as PromiseRejectedResult).reason).toBe(refusal);
+    expect(notified.map((committed) => committed.routed.messages[0].connectorId)).toEqual([B]);
+    expect([store.outbox.pendingCount(A), store.outbox.pendingCount(B)]).toEqual([1, 1]);
+    expect(commits.uncommittedFor(A)).toEqual({ messages: 0, bytes: 0 });
+  });
+
+  it('answers every request of a committed group even when making one answer throws', async () => {
+    const broken = { scope: 'site:1', connectorIds: [A], messages: 1, bytes: 0, maxMessages: 0, maxBytes: 0 };
+    const answers = await Promise.allSettled([
+      commits.submit({
+        ...request(A, ['a']),
+        claims: [
+          {
+            ...broken,
+            refusal: () => {
+              throw new Error('no refusal to give');
+            },
+          },
+        ],
+      }),
+      commits.submit(request(B, ['b'])),
+    ]);
+    expect((answers[0] as PromiseRejectedResult).reason).toBeInstanceOf(RetryLaterError);
+    expect(answers[1].status).toBe('fulfilled');
   });
 });

@@ -150,13 +150,32 @@ export class GroupCommit {
       // Committed all the same: answered as such (the counts catch up at the next recount), never left waiting.
       this.logger.error(`committed, but could not count the commit: ${error instanceof Error ? error.message : String(error)}`);
     }
-    group.forEach((request, index) => {
-      const refused = result.refused.get(index);
-      if (refused && request.claims) return request.reject(request.claims[refused.claim].refusal(refused.held));
-      const earlier = result.earlier.get(index);
-      if (!earlier) this.notifications.committed({ routed: request.routed, events: request.events, acceptedAt: request.acceptedAt });
-      request.resolve(earlier);
-    });
+    group.forEach((request, index) => this.answer(request, result, index));
     return true;
+  }
+
+  /** Answers one request of a committed group; never leaves it waiting, whatever its answer's making throws. */
+  private answer(request: Queued, result: GroupCommitted, index: number): void {
+    try {
+      const refused = result.refused.get(index);
+      if (refused) {
+        const claim = request.claims?.[refused.claim];
+        request.reject(
+          claim
+            ? claim.refusal(refused.held)
+            : new RetryLaterError('unavailable', 'The store refused this request at commit; nothing was stored', 30),
+        );
+        return;
+      }
+      const earlier = result.earlier.get(index);
+      // Answered first: what listens to the commit cannot hold the client's answer up.
+      request.resolve(earlier);
+      if (!earlier) this.notifications.committed({ routed: request.routed, events: request.events, acceptedAt: request.acceptedAt });
+    } catch (error) {
+      this.logger.error(`could not answer a committed request: ${error instanceof Error ? error.message : String(error)}`);
+      request.reject(
+        new RetryLaterError('unavailable', 'The host could not answer this request; retry it (its Idempotency-Key answers once)', 5),
+      );
+    }
   }
 }

@@ -51,15 +51,13 @@ describe('refusedClaims', () => {
     };
     expect(refusedClaims([request([message(A, 'x')], [])], stored).size).toBe(0);
     expect(reads).toEqual([]);
-    const twoClaims = [claim(1, 100, 'site:1'), { ...claim(1, 8, 'connector:a'), connectorIds: [A] }];
-    const refused = refusedClaims(
-      [request([message(A, 'x'), message(A, 'y')], twoClaims), request([message(A, 'z')], twoClaims)],
-      stored,
-      new Set([0]),
-    );
-    // A holds 4 and B 4: the site's 8 + 1 fits in 100, the connector's 4 + 1 in 8; the skipped request adds nothing.
-    expect(refused.size).toBe(0);
-    expect(refusedClaims([request([message(A, 'x')], twoClaims)], () => ({ messages: 8, bytes: 0 })).get(0)?.claim).toBe(1);
+    const twoClaims = [claim(2, 100, 'site:1'), { ...claim(2, 6, 'connector:a'), connectorIds: [A] }];
+    const group = [request([message(A, 'x'), message(A, 'y')], twoClaims), request([message(A, 'z')], twoClaims)];
+    // A holds 4 and B 4: the site's 8 + 2 fits in 100, the connector's 4 + 2 in 6, when the first stores nothing;
+    // if it stored its two, the connector's 6 + 2 would not.
+    expect(refusedClaims(group, stored, new Set([0])).size).toBe(0);
+    expect([...refusedClaims(group, stored).keys()]).toEqual([1]);
+    expect(refusedClaims([request([message(A, 'x')], twoClaims)], () => ({ messages: 5, bytes: 0 })).get(0)?.claim).toBe(1);
   });
 });
 

@@ -4,9 +4,9 @@
  * PostgreSQL trail the others' commits by a notification, so near a bound the store has the last word.
  */
 export interface BacklogClaim {
-  /** What the bound covers, e.g. `site:9` or `connector:<id>`: on PostgreSQL, locked until the commit ends. */
+  /** What the bound covers, e.g. `site:9` or `connector:<id>`. */
   scope: string;
-  /** The connectors whose pending messages count toward it. */
+  /** The connectors whose pending messages count toward it: on PostgreSQL, each locked until the commit ends. */
   connectorIds: readonly string[];
   /** What the request adds. */
   messages: number;
@@ -33,16 +33,11 @@ export interface ClaimingRequest {
   messages: readonly { connectorId: string; partitionKey: string; body: string }[];
 }
 
-/** The scopes, sorted (so concurrent commits lock them in one order), and connectors of the requests' claims. */
-export function claimedScopes(requests: readonly ClaimingRequest[]): { scopes: string[]; connectorIds: string[] } {
-  const scopes = new Set<string>();
+/** Every connector the requests' claims count, once each. */
+export function claimedConnectors(requests: readonly ClaimingRequest[]): string[] {
   const connectorIds = new Set<string>();
-  for (const request of requests)
-    for (const claim of request.claims ?? []) {
-      scopes.add(claim.scope);
-      for (const id of claim.connectorIds) connectorIds.add(id);
-    }
-  return { scopes: [...scopes].sort(), connectorIds: [...connectorIds] };
+  for (const request of requests) for (const claim of request.claims ?? []) for (const id of claim.connectorIds) connectorIds.add(id);
+  return [...connectorIds];
 }
 
 /**

@@ -71,9 +71,9 @@ export class PostgresOutbox extends OutboxStore {
 
   async commitGroup(requests: readonly IntakeRecord[]): Promise<GroupCommitted> {
     return this.db.transaction().execute(async (trx) => {
-      const earlier = await recordKeys(trx, requests, this.config.idempotencyRetentionMs);
+      const { taken, earlier } = await recordKeys(trx, requests, this.config.idempotencyRetentionMs);
       const refused = await verifyClaims(trx, requests, earlier);
-      await releaseKeys(trx, requests, refused);
+      await releaseKeys(trx, requests, refused, taken);
       const storing = requests.filter((_, index) => !earlier.has(index) && !refused.has(index));
       const messages = storing.flatMap((request) => request.messages);
       const appended = storing.length > 0 ? await insertChunks(trx, messages, storing[0].acceptedAt, this.partitions) : [];
