@@ -29,6 +29,7 @@ const onPostgres = [
   'test/hot-profile.e2e.spec.ts',
   'test/stats.e2e.spec.ts',
   'test/kinesis-roles.e2e.spec.ts',
+  'test/delivery-policy.e2e.spec.ts',
 ];
 
 /** The specs beside the code. */

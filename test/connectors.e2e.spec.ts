@@ -66,6 +66,14 @@ describe('/v1/connectors', () => {
       enabled: true,
       paused: null,
       settings: { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', region: REGION, streamName: STREAM, secretAccessKeySet: true },
+      // The host's values (TestHost: DELIVERY_RETRY_BASE_MS=20), none chosen.
+      deliveryPolicy: {
+        maxMessageAgeSeconds: 86_400,
+        retryFirstDelayMs: 20,
+        retryMaxDelayMs: 30_000,
+        maxRecordsPerCall: null,
+        maxCallsInFlight: 4,
+      },
       createdAt: expect.any(String),
       updatedAt: expect.any(String),
       check: { ok: true, details: expect.objectContaining({ streamStatus: 'ACTIVE', shardCount: 3 }) },

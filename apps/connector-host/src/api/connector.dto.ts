@@ -1,5 +1,7 @@
-import { IsBoolean, IsInt, IsNotEmpty, IsObject, IsString, Max, MaxLength, Min } from 'class-validator';
+import { Type } from 'class-transformer';
+import { IsBoolean, IsInt, IsNotEmpty, IsObject, IsString, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import type { ConnectorPatch, NewConnector } from '../setups/connector-setups.service.js';
+import { DeliveryPolicyDto } from './delivery-policy.dto.js';
 import { OptionalField } from './optional-field.js';
 
 const MAX_INT32 = 2_147_483_647;
@@ -39,6 +41,13 @@ export class CreateConnectorDto implements NewConnector {
   @OptionalField()
   @IsBoolean({ message: 'enabled must be true or false' })
   enabled?: boolean;
+
+  /** How it delivers, within the host's bounds; absent fields take the host's values. */
+  @OptionalField()
+  @ValidateNested()
+  @Type(() => DeliveryPolicyDto)
+  @IsObject({ message: 'deliveryPolicy must be an object' })
+  deliveryPolicy?: DeliveryPolicyDto;
 }
 
 /** PATCH /v1/connectors/:id: type and siteNumber never change; omitted secrets are kept. */
@@ -63,4 +72,11 @@ export class UpdateConnectorDto implements ConnectorPatch {
   @OptionalField()
   @IsBoolean({ message: 'enabled must be true or false' })
   enabled?: boolean;
+
+  /** Replaces the whole policy: fields left out take the host's values again. */
+  @OptionalField()
+  @ValidateNested()
+  @Type(() => DeliveryPolicyDto)
+  @IsObject({ message: 'deliveryPolicy must be an object' })
+  deliveryPolicy?: DeliveryPolicyDto;
 }

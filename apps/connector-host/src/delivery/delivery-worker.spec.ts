@@ -36,7 +36,7 @@ const delivery: HostConfig['delivery'] = {
 };
 const row: ConnectorRow = {
   ...{ id: A, type: 'fake', site_number: 1, name: 'c', partner_number: 1, settings: '{}', secrets: '{}', enabled: 1 },
-  ...{ created_at: 0, updated_at: 0, paused_reason: null, paused_at: null },
+  ...{ created_at: 0, updated_at: 0, paused_reason: null, paused_at: null, delivery_policy: null },
 };
 const unavailable = { status: 'retryable', reason: { code: 'ServiceUnavailable', message: 'try later' } } as const;
 const rejectFirstOfP1: FakeAnswer = (message) =>

@@ -8,6 +8,7 @@ import { ArrivalGap, lingerLeft } from './linger-policy.js';
 import { deliveredRows, RoundAccounting, type WorkerStatus } from './round-accounting.js';
 import { type BatchSelection, firstOfEachProfile, selectBatch, toDeliveryMessage } from './select-batch.js';
 import { settleOutcomes } from './settle-outcomes.js';
+import { type EffectiveDeliveryPolicy, effectiveDeliveryPolicy } from '../setups/delivery-policy.js';
 import { deliverWithinBudget } from './budgeted-call.js';
 import { WakeableSleep } from './wakeable-sleep.js';
 import type { WorkerDependencies } from './worker-dependencies.js';
@@ -41,6 +42,8 @@ export class DeliveryWorker {
   private callsVersion?: number;
   private backoffUntil = 0;
   private readonly budget: LeaseBudget;
+  /** The tenant's delivery policy within the host's bounds, resolved again when the set-up changes. */
+  private policy: EffectiveDeliveryPolicy;
   private stopping = false;
   private running?: Promise<void>;
 
@@ -52,6 +55,7 @@ export class DeliveryWorker {
     this.arrivals = new ArrivalGap(deps.config.maxLingerMs * 2);
     this.accounting = new RoundAccounting(deps.config);
     this.budget = new LeaseBudget(deps.ownership, deps.leaseMarginMs);
+    this.policy = effectiveDeliveryPolicy(row.delivery_policy, deps.config);
   }
 
   get status(): Readonly<WorkerStatus> {
@@ -76,6 +80,7 @@ export class DeliveryWorker {
   update(row: ConnectorRow): void {
     if (this.row.paused_reason && !row.paused_reason) this.accounting.resumed();
     this.row = row;
+    this.policy = effectiveDeliveryPolicy(row.delivery_policy, this.deps.config);
     this.wake();
   }
 
@@ -105,7 +110,7 @@ export class DeliveryWorker {
     const { config, outbox } = this.deps;
     // Full, or nothing stored here that is not in flight: a settled call or new messages wake the loop (an idle
     // connector costs no query, timer or client). A stalled destination gets one call at a time.
-    const maxInFlight = this.accounting.stalled ? 1 : config.maxInFlight;
+    const maxInFlight = this.accounting.stalled ? 1 : this.policy.maxInFlight;
     if (this.calls.size >= maxInFlight || outbox.deliverableCount(this.row.id) - this.messagesInFlight <= 0) {
       await this.sleeper.sleep(Infinity);
       return;
@@ -113,7 +118,7 @@ export class DeliveryWorker {
     if (this.row.paused_reason) {
       // Paused: keep everything, but what outlives its maximum age still becomes a dead letter.
       if (this.calls.size === 0 && !(await this.deps.deadLetterQuota.reached(this.row.site_number)))
-        await outbox.expire(this.row.id, Date.now() - config.maxMessageAgeMs);
+        await outbox.expire(this.row.id, Date.now() - this.policy.maxMessageAgeMs);
       await this.sleeper.sleep(config.idlePollMs);
       return;
     }
@@ -129,7 +134,7 @@ export class DeliveryWorker {
     }
     const instance = this.deps.instanceFor(this.row);
     const version = this.row.updated_at;
-    const { limits } = instance;
+    const limits = this.limitsOf(instance);
     let selection = await this.select(limits);
     if (selection.batch.length === 0) {
       await this.sleepUntilDue(selection);
@@ -165,7 +170,7 @@ export class DeliveryWorker {
     const { ownership } = this.deps;
     // Checked again now, with the call counted in the same turn: a partition given up (or lapsing) since the
     // selection is not sent, and the lease keeper never gives back a partition with a call being prepared.
-    const batch = [...this.budget.sendable(selected, instance.limits)];
+    const batch = [...this.budget.sendable(selected, this.limitsOf(instance))];
     if (batch.length === 0) return false;
     // The leases the batch goes under: its settlement writes nothing for a partition held under another epoch since.
     const partitions = [...new Set(batch.map((message) => message.partition))];
@@ -205,7 +210,7 @@ export class DeliveryWorker {
     const overdue = () => this.logger.warn(`a call outlived its ${budgetMs} ms budget (its connector ignores the signal): slot given back`);
     const outcomes = await deliverWithinBudget(instance, batch.map(toDeliveryMessage), budgetMs, release, overdue);
     const finishedAt = Date.now();
-    const result = settleOutcomes(batch, outcomes, finishedAt, config);
+    const result = settleOutcomes(batch, outcomes, finishedAt, this.policy);
     await this.deps.settle.settle(row.id, result, fence);
     if (trace.enabled) trace.write(deliveredRows(row.id, batch, outcomes, finishedAt));
     this.deps.observe({ connector: row, batch, outcomes, result, latencyMs: finishedAt - startedAt, finishedAt });
@@ -235,6 +240,12 @@ export class DeliveryWorker {
     const inFlight = ownership.shared ? new Set(this.keysInFlight) : this.keysInFlight;
     const head = await outbox.head(this.row.id, limits.maxBatchMessages, SCAN_PAGES + this.calls.size, firstOfEachProfile(inFlight));
     return selectBatch(this.budget.sendable(head, limits), Date.now(), limits);
+  }
+
+  /** The connector's limits, with the tenant's records per call when it chose fewer. */
+  private limitsOf(instance: ConnectorInstance): DeliveryLimits {
+    const cap = this.policy.maxRecordsPerCall;
+    return cap === null || cap >= instance.limits.maxBatchMessages ? instance.limits : { ...instance.limits, maxBatchMessages: cap };
   }
 
   /** Nothing selectable: every stored message waits on a retry or on its profile's call in flight. */

@@ -59,6 +59,7 @@ describe('EventRouter', () => {
       updated_at: 0,
       paused_reason: fields.paused_reason ?? null,
       paused_at: fields.paused_reason ? 1 : null,
+      delivery_policy: null,
     });
   /** An audience binding of `connectorId` to SOURCE; `site` may differ from its connector's only to test the guard. */
   const bind = (connectorId: string, site = SITE) =>

@@ -62,7 +62,7 @@ describe.each(STORE_ENGINES)('IngestService on %s', (engine) => {
 
   /** A fake connector of SITE (partner 33) bound to SOURCE. */
   async function connect(id: string, enabled = 1): Promise<void> {
-    const at = { created_at: 0, updated_at: 0, paused_reason: null, paused_at: null };
+    const at = { created_at: 0, updated_at: 0, paused_reason: null, paused_at: null, delivery_policy: null };
     await connectors.insert({
       id,
       type: 'fake',

@@ -20,7 +20,11 @@ import { TenantIdentities } from './tenant-identities.js';
 
 const SITE = 1234;
 const TOKEN = 'the-first-secret-token';
-const config = { checkTimeoutMs: 5000, limits: { connectorsPerSite: 2 } } as HostConfig;
+const config = {
+  checkTimeoutMs: 5000,
+  limits: { connectorsPerSite: 2 },
+  delivery: { maxMessageAgeMs: 86_400_000, retryBaseMs: 200, retryMaxMs: 30_000, maxInFlight: 4 },
+} as HostConfig;
 const destinations = new FakeDestinations();
 const form = (destination: string, overrides: Partial<NewConnector> = {}): NewConnector => ({
   type: 'fake',

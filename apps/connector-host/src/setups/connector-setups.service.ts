@@ -15,6 +15,7 @@ import { OutboxStore } from '../store/outbox/outbox-store.js';
 import { ConnectorChanges } from './connector-changes.js';
 import { checkOnce, ConnectorInstancesService } from './connector-instances.service.js';
 import { type ConnectorView, connectorView, type SavedConnector } from './connector-view.js';
+import { type DeliveryPolicy, deliveryPolicyProblems, deliveryPolicyView } from './delivery-policy.js';
 import { SECRET_BOX } from './secret-box.provider.js';
 import { SetupSettings } from './setup-settings.js';
 import { SiteClaims } from './site-claims.js';
@@ -28,10 +29,15 @@ export interface NewConnector {
   settings: Record<string, unknown>;
   /** Default true. */
   enabled?: boolean;
+  /** How it delivers, within the host's bounds (see delivery-policy.ts); default: the host's values. */
+  deliveryPolicy?: DeliveryPolicy;
 }
 
-/** A change of a set-up: type and site never change; settings not given keep their values (secrets too). */
-export type ConnectorPatch = Partial<Pick<NewConnector, 'name' | 'partnerNumber' | 'settings' | 'enabled'>>;
+/**
+ * A change of a set-up: type and site never change; settings not given keep their values (secrets too); a
+ * delivery policy given replaces the stored one whole.
+ */
+export type ConnectorPatch = Partial<Pick<NewConnector, 'name' | 'partnerNumber' | 'settings' | 'enabled' | 'deliveryPolicy'>>;
 
 /** Creating, changing, showing and checking connector set-ups. */
 @Injectable()
@@ -57,6 +63,7 @@ export class ConnectorSetupsService {
       throw new ForbiddenError(`siteNumber: this token may only manage site ${site}`);
     }
     const connector = this.connectorType(input.type);
+    const deliveryPolicy = this.policyRow(input.deliveryPolicy);
     const settings = await this.settings.validated(connector, input.settings, input.siteNumber);
     await this.refuseOverSiteQuota(input.siteNumber);
     const id = randomUUID();
@@ -76,6 +83,7 @@ export class ConnectorSetupsService {
       updated_at: now,
       paused_reason: null,
       paused_at: null,
+      delivery_policy: deliveryPolicy,
     };
     // Counted again with the insert, atomically: creates racing each other never pass the quota together.
     const saved = await this.connectors.insertWithinSiteQuota(row, this.config.limits.connectorsPerSite);
@@ -88,10 +96,11 @@ export class ConnectorSetupsService {
   async update(id: string, patch: ConnectorPatch, strict = false, site?: number): Promise<SavedConnector> {
     const row = await this.row(id, site);
     if (Object.values(patch).every((value) => value === undefined)) {
-      throw InvalidInputError.field('body', 'give at least one of name, partnerNumber, enabled, settings');
+      throw InvalidInputError.field('body', 'give at least one of name, partnerNumber, enabled, settings, deliveryPolicy');
     }
     const connector = this.connectorType(row.type);
     const changes: Partial<ConnectorRow> = {};
+    if (patch.deliveryPolicy !== undefined) changes.delivery_policy = this.policyRow(patch.deliveryPolicy);
     let earlyCheck: CheckResult | undefined;
     if (patch.settings !== undefined) {
       const settings = await this.settings.validated(connector, patch.settings, row.site_number, row);
@@ -192,7 +201,16 @@ export class ConnectorSetupsService {
 
   private view(row: ConnectorRow): ConnectorView {
     const secretNames = Object.keys(this.secretBox.open(row.secrets, row.id));
-    return connectorView(row, this.registry.get(row.type), secretNames);
+    return connectorView(row, this.registry.get(row.type), secretNames, deliveryPolicyView(row.delivery_policy, this.config.delivery));
+  }
+
+  /** A chosen policy as stored (null for none), refused with every named problem if it passes the host's bounds. */
+  private policyRow(policy: DeliveryPolicy | undefined): string | null {
+    if (policy === undefined) return null;
+    const problems = deliveryPolicyProblems(policy, this.config.delivery);
+    if (problems.length > 0) throw new InvalidInputError(problems);
+    const chosen = Object.fromEntries(Object.entries(policy).filter(([, value]) => value !== undefined));
+    return Object.keys(chosen).length > 0 ? JSON.stringify(chosen) : null;
   }
 
   private connectorType(type: string): EventConnector {

@@ -4,6 +4,7 @@ import Type, { type Static } from 'typebox';
 import { ISO_TIME, mapOf, named, UUID } from '../common/schema-parts.js';
 import type { ConnectorRow } from '../store/repositories/connectors.repository.js';
 import type { CheckResultSchema } from './check-result.js';
+import type { DeliveryPolicyView, DeliveryPolicyViewSchema } from './delivery-policy.js';
 
 /** A connector set-up as the API shows it: secrets only as `<name>Set: true`. */
 export const ConnectorViewSchema = Type.Object(
@@ -19,6 +20,7 @@ export const ConnectorViewSchema = Type.Object(
       description: 'Set when delivery paused itself after repeated set-up failures',
     }),
     settings: mapOf(Type.Unknown(), { description: "The type's settings; secrets as `<name>Set: true`" }),
+    deliveryPolicy: named<typeof DeliveryPolicyViewSchema>('DeliveryPolicy'),
     createdAt: ISO_TIME,
     updatedAt: ISO_TIME,
   },
@@ -37,7 +39,12 @@ export const SavedConnectorSchema = Type.Object(
 );
 export type SavedConnector = Static<typeof SavedConnectorSchema>;
 
-export function connectorView(row: ConnectorRow, connector: EventConnector | undefined, secretNames: string[]): ConnectorView {
+export function connectorView(
+  row: ConnectorRow,
+  connector: EventConnector | undefined,
+  secretNames: string[],
+  deliveryPolicy: DeliveryPolicyView,
+): ConnectorView {
   const presence = connector ? secretPresence(connector, Object.fromEntries(secretNames.map((name) => [name, true]))) : {};
   return {
     id: row.id,
@@ -48,6 +55,7 @@ export function connectorView(row: ConnectorRow, connector: EventConnector | und
     enabled: row.enabled === 1,
     paused: row.paused_reason ? { reason: row.paused_reason, at: new Date(row.paused_at ?? 0).toISOString() } : null,
     settings: { ...(JSON.parse(row.settings) as Record<string, unknown>), ...presence },
+    deliveryPolicy,
     createdAt: new Date(row.created_at).toISOString(),
     updatedAt: new Date(row.updated_at).toISOString(),
   };

@@ -18,6 +18,8 @@ export interface ConnectorsTable {
   /** Why delivery is paused (set-up failures), or null. */
   paused_reason: string | null;
   paused_at: number | null;
+  /** The tenant's delivery policy (JSON of DeliveryPolicy), or null: the host's values. */
+  delivery_policy: string | null;
 }
 
 export interface BindingsTable {

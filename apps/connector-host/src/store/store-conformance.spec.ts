@@ -61,6 +61,7 @@ describe.each(STORE_ENGINES)('the store on %s conforms', (engine) => {
       updated_at: 0,
       paused_reason: null,
       paused_at: null,
+      delivery_policy: null,
     });
   });
   afterEach(() => store.remove());
@@ -99,6 +100,7 @@ describe.each(STORE_ENGINES)('the store on %s conforms', (engine) => {
         updated_at: 0,
         paused_reason: null,
         paused_at: null,
+        delivery_policy: null,
       });
       const ids = ['dddddddd-0000-4000-8000-00000000000', 'eeeeeeee-0000-4000-8000-00000000000'].flatMap((prefix) =>
         [1, 2, 3].map((n) => `${prefix}${n}`),

@@ -12,6 +12,7 @@ import { BindingViewSchema } from '../../setups/binding-view.js';
 import { CheckResultSchema } from '../../setups/check-result.js';
 import { ConnectorTypeSchema } from '../../setups/connector-type.js';
 import { ConnectorViewSchema, SavedConnectorSchema } from '../../setups/connector-view.js';
+import { DeliveryPolicyViewSchema } from '../../setups/delivery-policy.js';
 import { RotationResultSchema } from '../../setups/rotation-result.js';
 import { SiteIssuedSchema } from '../../setups/site-issued.js';
 import { ConnectorStatsSchema, TrafficCountsSchema } from '../../stats/connector-stats.js';
@@ -26,6 +27,7 @@ const ANSWER_SCHEMAS: Record<string, TSchema> = {
   FieldError: FieldErrorSchema,
   CheckResult: CheckResultSchema,
   ConnectorView: ConnectorViewSchema,
+  DeliveryPolicy: DeliveryPolicyViewSchema,
   SavedConnector: SavedConnectorSchema,
   ConnectorType: ConnectorTypeSchema,
   BindingView: BindingViewSchema,

@@ -118,6 +118,12 @@ export function sharedMigrations(engine: StoreEngine): Record<string, Migration>
         await sql`ALTER TABLE outbox_chunks DROP COLUMN messages`.execute(db);
       },
     },
+    '2026-12-04-015-delivery-policy': {
+      async up(db: Kysely<unknown>) {
+        // A tenant's delivery policy per connector (JSON); null: the host's values.
+        await db.schema.alterTable('connectors').addColumn('delivery_policy', 'text').execute();
+      },
+    },
     '2026-12-03-009-tenant-identities': {
       async up(db: Kysely<unknown>) {
         // What the host issues each site (tenant), once: its external ID for roles of the site's cloud accounts.

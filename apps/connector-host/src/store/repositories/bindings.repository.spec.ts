@@ -37,6 +37,7 @@ describe('the routing lookup, answered from memory until bindings or connectors 
       updated_at: 0,
       paused_reason: null,
       paused_at: null,
+      delivery_policy: null,
     });
   });
   afterEach(async () => {

@@ -1,0 +1,26 @@
+import { IsInt } from 'class-validator';
+import type { DeliveryPolicy } from '../setups/delivery-policy.js';
+import { OptionalField } from './optional-field.js';
+
+/** `deliveryPolicy` of a connector's form: the types here; the host's bounds are checked by the service (named errors). */
+export class DeliveryPolicyDto implements DeliveryPolicy {
+  @OptionalField()
+  @IsInt({ message: 'deliveryPolicy.maxMessageAgeSeconds must be an integer' })
+  maxMessageAgeSeconds?: number;
+
+  @OptionalField()
+  @IsInt({ message: 'deliveryPolicy.retryFirstDelayMs must be an integer' })
+  retryFirstDelayMs?: number;
+
+  @OptionalField()
+  @IsInt({ message: 'deliveryPolicy.retryMaxDelayMs must be an integer' })
+  retryMaxDelayMs?: number;
+
+  @OptionalField()
+  @IsInt({ message: 'deliveryPolicy.maxRecordsPerCall must be an integer' })
+  maxRecordsPerCall?: number;
+
+  @OptionalField()
+  @IsInt({ message: 'deliveryPolicy.maxCallsInFlight must be an integer' })
+  maxCallsInFlight?: number;
+}
