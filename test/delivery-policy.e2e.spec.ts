@@ -44,9 +44,14 @@ describe('a delivery policy per connector', () => {
     expect(created.status).toBe(201);
     expect(connector.deliveryPolicy).toEqual({ ...HOST_POLICY, maxMessageAgeSeconds: 60, maxRecordsPerCall: 3 });
     expect((await host.request('GET', `/v1/connectors/${connector.id}`)).body.deliveryPolicy).toEqual(connector.deliveryPolicy);
-    // A policy given to PATCH replaces the stored one whole: {} is the host's values again.
+    // A policy given to PATCH replaces the stored one whole: {} is the host's values again. A policy alone is not a
+    // new version of the set-up (its destination client is not reopened).
     const patched = await host.request('PATCH', `/v1/connectors/${connector.id}`, { deliveryPolicy: { maxCallsInFlight: 1 } });
     expect(patched.body.deliveryPolicy).toEqual({ ...HOST_POLICY, maxCallsInFlight: 1 });
+    expect(patched.body.updatedAt).toBe(connector.updatedAt);
+    // What the view shows may be sent back as it is.
+    const echoed = await host.request('PATCH', `/v1/connectors/${connector.id}`, { deliveryPolicy: HOST_POLICY });
+    expect([echoed.status, echoed.body.deliveryPolicy]).toEqual([200, HOST_POLICY]);
     expect((await host.request('PATCH', `/v1/connectors/${connector.id}`, { deliveryPolicy: {} })).body.deliveryPolicy).toEqual(
       HOST_POLICY,
     );

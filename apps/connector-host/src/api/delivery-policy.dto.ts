@@ -1,4 +1,4 @@
-import { IsInt } from 'class-validator';
+import { IsInt, ValidateIf } from 'class-validator';
 import type { DeliveryPolicy } from '../setups/delivery-policy.js';
 import { OptionalField } from './optional-field.js';
 
@@ -16,9 +16,10 @@ export class DeliveryPolicyDto implements DeliveryPolicy {
   @IsInt({ message: 'deliveryPolicy.retryMaxDelayMs must be an integer' })
   retryMaxDelayMs?: number;
 
-  @OptionalField()
-  @IsInt({ message: 'deliveryPolicy.maxRecordsPerCall must be an integer' })
-  maxRecordsPerCall?: number;
+  /** Null: the connector's own limit (what the view shows when none is chosen). */
+  @ValidateIf((_object: unknown, value: unknown) => value !== undefined && value !== null)
+  @IsInt({ message: 'deliveryPolicy.maxRecordsPerCall must be an integer or null' })
+  maxRecordsPerCall?: number | null;
 
   @OptionalField()
   @IsInt({ message: 'deliveryPolicy.maxCallsInFlight must be an integer' })

@@ -135,7 +135,9 @@ export class DeliveryWorker {
     const instance = this.deps.instanceFor(this.row);
     const version = this.row.updated_at;
     const limits = this.limitsOf(instance);
-    let selection = await this.select(limits);
+    // Pages of the connector's own size: a tenant's smaller batches still look as far ahead for due messages.
+    const pageSize = instance.limits.maxBatchMessages;
+    let selection = await this.select(limits, pageSize);
     if (selection.batch.length === 0) {
       await this.sleepUntilDue(selection);
       return;
@@ -157,7 +159,7 @@ export class DeliveryWorker {
       // Whatever arrived while waiting for the linger or a slot goes too.
       // The set-up changed while waiting: its instance is being replaced; the next dispatch opens the new one.
       if (this.stopping || this.row.updated_at !== version) return;
-      if (waited) selection = await this.select(limits);
+      if (waited) selection = await this.select(limits, pageSize);
       if (this.stopping || this.row.updated_at !== version || selection.batch.length === 0) return;
       launched = this.launch(instance, selection.batch);
     } finally {
@@ -232,13 +234,13 @@ export class DeliveryWorker {
    * the call (with a margin) go: an instance that cannot renew stops sending before its lease can lapse, so a new
    * owner never sends a profile's earlier message while this one could still land a later one.
    */
-  private async select(limits: DeliveryLimits): Promise<BatchSelection> {
+  private async select(limits: DeliveryLimits, pageSize: number): Promise<BatchSelection> {
     const { outbox, ownership } = this.deps;
     // SQLite reads the head synchronously, within this turn. PostgreSQL reads it over several awaits, during which
     // calls may settle: the profiles in flight are fixed as of now, so a profile whose call settles mid-read
     // is skipped whole, not from the middle of its backlog on (which would send a later message first).
     const inFlight = ownership.shared ? new Set(this.keysInFlight) : this.keysInFlight;
-    const head = await outbox.head(this.row.id, limits.maxBatchMessages, SCAN_PAGES + this.calls.size, firstOfEachProfile(inFlight));
+    const head = await outbox.head(this.row.id, pageSize, SCAN_PAGES + this.calls.size, firstOfEachProfile(inFlight));
     return selectBatch(this.budget.sendable(head, limits), Date.now(), limits);
   }
 

@@ -111,8 +111,9 @@ export class ConnectorSetupsService {
     if (patch.name !== undefined) changes.name = patch.name;
     if (patch.partnerNumber !== undefined) changes.partner_number = patch.partnerNumber;
     if (patch.enabled !== undefined) changes.enabled = patch.enabled ? 1 : 0;
-    // Strictly increasing, so an open instance always notices the change even within one millisecond.
-    changes.updated_at = Math.max(Date.now(), row.updated_at + 1);
+    // Strictly increasing, so an open instance always notices the change even within one millisecond. A policy alone
+    // leaves the set-up's version: its loop takes the policy up without reopening the destination's client.
+    if (Object.keys(changes).some((column) => column !== 'delivery_policy')) changes.updated_at = Math.max(Date.now(), row.updated_at + 1);
     await this.connectors.update(id, changes);
     this.changes.changed(id);
     if (changes.settings !== undefined) await this.claims.releaseUnused(connector, row.site_number, JSON.parse(row.settings) as object, '');
@@ -209,7 +210,7 @@ export class ConnectorSetupsService {
     if (policy === undefined) return null;
     const problems = deliveryPolicyProblems(policy, this.config.delivery);
     if (problems.length > 0) throw new InvalidInputError(problems);
-    const chosen = Object.fromEntries(Object.entries(policy).filter(([, value]) => value !== undefined));
+    const chosen = Object.fromEntries(Object.entries(policy).filter(([, value]) => value !== undefined && value !== null));
     return Object.keys(chosen).length > 0 ? JSON.stringify(chosen) : null;
   }
 

@@ -23,8 +23,16 @@ describe('delivery policy', () => {
     });
     // A first delay past the host's longest: the longest is the first (never a schedule that shrinks).
     expect(effectiveDeliveryPolicy(JSON.stringify({ retryFirstDelayMs: 60_000 }), HOST).retryMaxMs).toBe(60_000);
-    // Stored under a host that allowed more: today's bound wins.
-    expect(effectiveDeliveryPolicy(JSON.stringify({ maxCallsInFlight: 8 }), HOST).maxInFlight).toBe(4);
+    // Stored under a host that allowed more: today's bounds win, field by field.
+    expect(
+      effectiveDeliveryPolicy(
+        JSON.stringify({ maxCallsInFlight: 8, maxMessageAgeSeconds: 200_000, retryFirstDelayMs: 50, retryMaxDelayMs: 1000 }),
+        HOST,
+      ),
+    ).toEqual({ maxMessageAgeMs: 86_400_000, retryBaseMs: 200, retryMaxMs: 30_000, maxRecordsPerCall: null, maxInFlight: 4 });
+    // A stored value that is not a policy (edited by hand, written badly) is the host's values, never a crashed loop.
+    for (const stored of ['not json', 'null', '[1]', JSON.stringify({ maxCallsInFlight: 'two', maxRecordsPerCall: -3 })])
+      expect(effectiveDeliveryPolicy(stored, HOST)).toEqual(effectiveDeliveryPolicy(null, HOST));
     expect(deliveryPolicyView(JSON.stringify({ maxRecordsPerCall: 10 }), HOST)).toEqual({
       maxMessageAgeSeconds: 86_400,
       retryFirstDelayMs: 200,
@@ -37,7 +45,7 @@ describe('delivery policy', () => {
   it('names every field past the host bounds, and none within them', () => {
     expect(
       deliveryPolicyProblems(
-        { maxMessageAgeSeconds: 86_400, retryFirstDelayMs: 200, retryMaxDelayMs: 200, maxRecordsPerCall: 1, maxCallsInFlight: 4 },
+        { maxMessageAgeSeconds: 86_400, retryFirstDelayMs: 200, retryMaxDelayMs: 30_000, maxRecordsPerCall: null, maxCallsInFlight: 4 },
         HOST,
       ),
     ).toEqual([]);
@@ -52,6 +60,10 @@ describe('delivery policy', () => {
       'deliveryPolicy.retryMaxDelayMs',
       'deliveryPolicy.maxRecordsPerCall',
       'deliveryPolicy.maxCallsInFlight',
+    ]);
+    // A longest retry shorter than the host's would retry faster than the host allows.
+    expect(deliveryPolicyProblems({ retryMaxDelayMs: 29_999 }, HOST).map((problem) => problem.field)).toEqual([
+      'deliveryPolicy.retryMaxDelayMs',
     ]);
     expect(deliveryPolicyProblems({ maxCallsInFlight: 2.5 }, HOST)[0].message).toBe(
       "maxCallsInFlight must be an integer from 1 to 4 (the host's DELIVERY_MAX_IN_FLIGHT)",

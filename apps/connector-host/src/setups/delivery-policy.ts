@@ -7,13 +7,14 @@ import type { FieldError } from '@event-connectors/connector-sdk';
  * undelivered before it becomes a dead letter, the retry schedule, records per call and calls in flight. Every field
  * is optional; an absent one takes the host's value (DELIVERY_MAX_AGE_MS, DELIVERY_RETRY_BASE_MS,
  * DELIVERY_RETRY_MAX_MS, the connector's own batch limit, DELIVERY_MAX_IN_FLIGHT). A tenant may be gentler than the
- * host, never harder on it: no longer age, no faster first retry, no more calls in flight.
+ * host, never harder on it: no longer age, no faster retries (first or longest), no more calls in flight.
  */
 export interface DeliveryPolicy {
   maxMessageAgeSeconds?: number;
   retryFirstDelayMs?: number;
   retryMaxDelayMs?: number;
-  maxRecordsPerCall?: number;
+  /** Null in a form: the connector's own limit (as the view shows it). */
+  maxRecordsPerCall?: number | null;
   maxCallsInFlight?: number;
 }
 
@@ -55,27 +56,57 @@ export function deliveryPolicyProblems(policy: DeliveryPolicy, host: HostDeliver
   const problems: FieldError[] = [];
   const check = (name: keyof DeliveryPolicy, min: number, max: number, why: string) => {
     const value = policy[name];
-    if (value === undefined) return;
+    if (value === undefined || value === null) return;
     if (!Number.isInteger(value) || value < min || value > max)
       problems.push({ field: `deliveryPolicy.${name}`, message: `${name} must be an integer from ${min} to ${max} (${why})` });
   };
   check('maxMessageAgeSeconds', 1, Math.floor(host.maxMessageAgeMs / 1000), "the host's DELIVERY_MAX_AGE_MS");
   check('retryFirstDelayMs', host.retryBaseMs, LONGEST_RETRY_MS, "no faster than the host's DELIVERY_RETRY_BASE_MS");
-  check('retryMaxDelayMs', policy.retryFirstDelayMs ?? host.retryBaseMs, LONGEST_RETRY_MS, 'at least the first retry delay');
+  check(
+    'retryMaxDelayMs',
+    Math.max(policy.retryFirstDelayMs ?? host.retryBaseMs, host.retryMaxMs),
+    LONGEST_RETRY_MS,
+    "at least the first retry delay and the host's DELIVERY_RETRY_MAX_MS",
+  );
   check('maxRecordsPerCall', 1, MOST_RECORDS_PER_CALL, "the connector's own limit caps it further");
   check('maxCallsInFlight', 1, host.maxInFlight, "the host's DELIVERY_MAX_IN_FLIGHT");
   return problems;
 }
 
-/** The stored policy (JSON, or null for none) resolved against the host's values. */
+/** A stored policy's fields that are numbers; anything else in it (a row edited by hand, a bad write) is ignored. */
+function storedPolicy(stored: string | null): DeliveryPolicy {
+  if (!stored) return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(stored);
+  } catch {
+    return {};
+  }
+  if (typeof parsed !== 'object' || parsed === null) return {};
+  const fields = ['maxMessageAgeSeconds', 'retryFirstDelayMs', 'retryMaxDelayMs', 'maxRecordsPerCall', 'maxCallsInFlight'] as const;
+  const policy: DeliveryPolicy = {};
+  for (const field of fields) {
+    const value = (parsed as Record<string, unknown>)[field];
+    if (typeof value === 'number' && Number.isFinite(value) && value >= 1) policy[field] = Math.floor(value);
+  }
+  return policy;
+}
+
+/**
+ * The stored policy (JSON, or null for none) resolved against the host's values, and held within the host's bounds
+ * as they are now: a policy saved under an operator's looser settings never outlives them.
+ */
 export function effectiveDeliveryPolicy(stored: string | null, host: HostDelivery): EffectiveDeliveryPolicy {
-  const policy = stored ? (JSON.parse(stored) as DeliveryPolicy) : {};
-  const retryBaseMs = policy.retryFirstDelayMs ?? host.retryBaseMs;
+  const policy = storedPolicy(stored);
+  const retryBaseMs = Math.max(policy.retryFirstDelayMs ?? host.retryBaseMs, host.retryBaseMs);
   return {
-    maxMessageAgeMs: policy.maxMessageAgeSeconds !== undefined ? policy.maxMessageAgeSeconds * 1000 : host.maxMessageAgeMs,
+    maxMessageAgeMs: Math.min(
+      policy.maxMessageAgeSeconds !== undefined ? policy.maxMessageAgeSeconds * 1000 : host.maxMessageAgeMs,
+      host.maxMessageAgeMs,
+    ),
     retryBaseMs,
-    retryMaxMs: Math.max(policy.retryMaxDelayMs ?? host.retryMaxMs, retryBaseMs),
-    maxRecordsPerCall: policy.maxRecordsPerCall ?? null,
+    retryMaxMs: Math.max(policy.retryMaxDelayMs ?? host.retryMaxMs, host.retryMaxMs, retryBaseMs),
+    maxRecordsPerCall: typeof policy.maxRecordsPerCall === 'number' ? Math.min(policy.maxRecordsPerCall, MOST_RECORDS_PER_CALL) : null,
     maxInFlight: Math.min(policy.maxCallsInFlight ?? host.maxInFlight, host.maxInFlight),
   };
 }
@@ -84,7 +115,7 @@ export function effectiveDeliveryPolicy(stored: string | null, host: HostDeliver
 export function deliveryPolicyView(stored: string | null, host: HostDelivery): DeliveryPolicyView {
   const policy = effectiveDeliveryPolicy(stored, host);
   return {
-    maxMessageAgeSeconds: Math.round(policy.maxMessageAgeMs / 1000),
+    maxMessageAgeSeconds: Math.floor(policy.maxMessageAgeMs / 1000),
     retryFirstDelayMs: policy.retryBaseMs,
     retryMaxDelayMs: policy.retryMaxMs,
     maxRecordsPerCall: policy.maxRecordsPerCall,
