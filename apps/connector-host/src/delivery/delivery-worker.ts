@@ -218,7 +218,7 @@ export class DeliveryWorker {
     this.deps.observe({ connector: row, batch, outcomes, result, latencyMs: finishedAt - startedAt, finishedAt });
     for (const dead of result.dead) this.logger.warn(`message ${dead.seq} dead-lettered: ${dead.code}: ${dead.message}`);
 
-    const verdict = this.accounting.record(result, batch.length, finishedAt);
+    const verdict = this.accounting.record(result, batch.length, finishedAt, this.policy);
     // A site at its dead-letter quota takes no more: this connector keeps its messages, paused, until some go.
     if (result.dead.length > 0 && !verdict.pause) verdict.pause = await this.deps.deadLetterQuota.reached(row.site_number);
     if (verdict.pause && !this.row.paused_reason) {

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { HostConfig } from '../config/host.config.js';
 import { RoundAccounting } from './round-accounting.js';
 import type { RoundResult } from './settle-outcomes.js';
@@ -70,5 +70,16 @@ describe('RoundAccounting', () => {
     expect(verdict.pause?.message).toMatch(/no answer within 500 ms for 60 s/);
     accounting.resumed();
     expect(accounting.stalled).toBe(false);
+  });
+
+  it('backs a connector whose round got nothing through off on its own retry schedule when it has one', () => {
+    const random = vi.spyOn(Math, 'random').mockReturnValue(0.99);
+    try {
+      // Host: base 100, at most 1000; the tenant's policy: 5 s from the first retry on.
+      expect(new RoundAccounting(config).record(brokenSetUp(1), 1, 1).holdMs).toBe(198);
+      expect(new RoundAccounting(config).record(brokenSetUp(1), 1, 1, { retryBaseMs: 5000, retryMaxMs: 5000 }).holdMs).toBe(4950);
+    } finally {
+      random.mockRestore();
+    }
   });
 });

@@ -61,7 +61,13 @@ export class RoundAccounting {
     return this.destinationFailureRounds;
   }
 
-  record(result: RoundResult, batchSize: number, finishedAt: number): RoundVerdict {
+  /** `schedule`: the connector's retry schedule (its delivery policy's), the host's by default. */
+  record(
+    result: RoundResult,
+    batchSize: number,
+    finishedAt: number,
+    schedule: { retryBaseMs: number; retryMaxMs: number } = this.config,
+  ): RoundVerdict {
     const verdict: RoundVerdict = {};
     if (result.lastFailure) this.state.lastError = { ...result.lastFailure, at: finishedAt };
     this.pacer.record(result.throttled, batchSize);
@@ -80,7 +86,7 @@ export class RoundAccounting {
     this.recordTimeouts(result, batchSize, finishedAt, verdict);
     if (result.delivered.length === 0 && result.retry.length > 0) {
       // Nothing got through: back the whole connector off instead of hammering a destination that is down.
-      verdict.holdMs = fullJitterDelay(this.state.failingRounds, this.config.retryBaseMs, this.config.retryMaxMs);
+      verdict.holdMs = fullJitterDelay(this.state.failingRounds, schedule.retryBaseMs, schedule.retryMaxMs);
     } else if (this.pacer.delayMs > 0) {
       verdict.holdMs = this.pacer.delayMs;
     }
