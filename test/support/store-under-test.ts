@@ -80,9 +80,8 @@ export class StoreUnderTest {
 
   /** Settlement items as a delivery loop sends them: under the leases held now. */
   fenced(items: Omit<SettlementItem, 'fence'>[]): SettlementItem[] {
-    if (!this.ownership.shared) return items;
-    const epochs = new Map(this.ownership.partitions().map((partition) => [partition, this.ownership.epochOf(partition) ?? -1]));
-    return items.map((item) => ({ ...item, fence: { owner: ME, epochs } }));
+    const fence = this.ownership.fenceFor(this.ownership.partitions());
+    return items.map((item) => ({ ...item, fence }));
   }
 
   async close(): Promise<void> {

@@ -5,13 +5,13 @@ import type { Subscription } from 'rxjs';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { A, StoreUnderTest } from '../../../../test/support/store-under-test.js';
 import type { HostConfig } from '../config/host.config.js';
-import type { ConnectorRow } from '../store/repositories/connectors.repository.js';
 import { DeliveryTrace } from '../trace/delivery-trace.js';
 import { CallSlots } from './call-slots.js';
 import { DeadLetterQuota } from './dead-letter-quota.js';
 import { DeliveryWorker } from './delivery-worker.js';
 import { LingerPolicy } from './linger-policy.js';
 import { SettlementBatcher } from './settlement-batcher.js';
+import { connectorRow } from '../../../../test/support/connector-row.js';
 
 beforeAll(() => Logger.overrideLogger(false));
 
@@ -34,10 +34,7 @@ const delivery: HostConfig['delivery'] = {
   shutdownTimeoutMs: 1000,
   pauseAfterFailures: 3,
 };
-const row: ConnectorRow = {
-  ...{ id: A, type: 'fake', site_number: 1, name: 'c', partner_number: 1, settings: '{}', secrets: '{}', enabled: 1 },
-  ...{ created_at: 0, updated_at: 0, paused_reason: null, paused_at: null, delivery_policy: null },
-};
+const row = connectorRow({ id: A, name: 'c' });
 const unavailable = { status: 'retryable', reason: { code: 'ServiceUnavailable', message: 'try later' } } as const;
 const rejectFirstOfP1: FakeAnswer = (message) =>
   message.body === 'p1#1' ? { status: 'rejected', reason: { code: 'InvalidRecord', message: 'malformed record' } } : undefined;

@@ -8,7 +8,7 @@ import { ArrivalGap, lingerLeft } from './linger-policy.js';
 import { deliveredRows, RoundAccounting, type WorkerStatus } from './round-accounting.js';
 import { type BatchSelection, firstOfEachProfile, selectBatch, toDeliveryMessage } from './select-batch.js';
 import { settleOutcomes } from './settle-outcomes.js';
-import { type EffectiveDeliveryPolicy, effectiveDeliveryPolicy } from '../setups/delivery-policy.js';
+import { type EffectiveDeliveryPolicy, effectiveDeliveryPolicy, limitsUnder } from '../setups/delivery-policy.js';
 import { deliverWithinBudget } from './budgeted-call.js';
 import { WakeableSleep } from './wakeable-sleep.js';
 import type { WorkerDependencies } from './worker-dependencies.js';
@@ -42,7 +42,7 @@ export class DeliveryWorker {
   private callsVersion?: number;
   private backoffUntil = 0;
   private readonly budget: LeaseBudget;
-  /** The tenant's delivery policy within the host's bounds, resolved again when the set-up changes. */
+  /** The tenant's delivery policy within the host's bounds, resolved with each version of the row. */
   private policy: EffectiveDeliveryPolicy;
   private stopping = false;
   private running?: Promise<void>;
@@ -134,9 +134,8 @@ export class DeliveryWorker {
     }
     const instance = this.deps.instanceFor(this.row);
     const version = this.row.updated_at;
-    const limits = this.limitsOf(instance);
-    // Pages of the connector's own size: a tenant's smaller batches still look as far ahead for due messages.
-    const pageSize = instance.limits.maxBatchMessages;
+    const limits = limitsUnder(instance.limits, this.policy);
+    const pageSize = instance.limits.maxBatchMessages; // a tenant's smaller batches still look as far ahead
     let selection = await this.select(limits, pageSize);
     if (selection.batch.length === 0) {
       await this.sleepUntilDue(selection);
@@ -161,24 +160,21 @@ export class DeliveryWorker {
       if (this.stopping || this.row.updated_at !== version) return;
       if (waited) selection = await this.select(limits, pageSize);
       if (this.stopping || this.row.updated_at !== version || selection.batch.length === 0) return;
-      launched = this.launch(instance, selection.batch);
+      launched = this.launch(instance, selection.batch, limits);
     } finally {
       if (!launched) this.deps.slots.release(this.row.site_number);
     }
   }
 
   /** Starts the call (holding the slot taken for it); false when nothing of the selection may go now. */
-  private launch(instance: ConnectorInstance, selected: PendingMessage[]): boolean {
+  private launch(instance: ConnectorInstance, selected: PendingMessage[], limits: DeliveryLimits): boolean {
     const { ownership } = this.deps;
     // Checked again now, with the call counted in the same turn: a partition given up (or lapsing) since the
     // selection is not sent, and the lease keeper never gives back a partition with a call being prepared.
-    const batch = [...this.budget.sendable(selected, this.limitsOf(instance))];
+    const batch = [...this.budget.sendable(selected, limits)];
     if (batch.length === 0) return false;
-    // The leases the batch goes under: its settlement writes nothing for a partition held under another epoch since.
     const partitions = [...new Set(batch.map((message) => message.partition))];
-    const fence: Fence | undefined = ownership.shared
-      ? { owner: ownership.owner, epochs: new Map(partitions.map((partition) => [partition, ownership.epochOf(partition) ?? -1])) }
-      : undefined;
+    const fence = ownership.fenceFor(partitions);
     ownership.callStarted(partitions);
     for (const message of batch) this.keysInFlight.add(message.partition_key);
     this.messagesInFlight += batch.length;
@@ -242,12 +238,6 @@ export class DeliveryWorker {
     const inFlight = ownership.shared ? new Set(this.keysInFlight) : this.keysInFlight;
     const head = await outbox.head(this.row.id, pageSize, SCAN_PAGES + this.calls.size, firstOfEachProfile(inFlight));
     return selectBatch(this.budget.sendable(head, limits), Date.now(), limits);
-  }
-
-  /** The connector's limits, with the tenant's records per call when it chose fewer. */
-  private limitsOf(instance: ConnectorInstance): DeliveryLimits {
-    const cap = this.policy.maxRecordsPerCall;
-    return cap === null || cap >= instance.limits.maxBatchMessages ? instance.limits : { ...instance.limits, maxBatchMessages: cap };
   }
 
   /** Nothing selectable: every stored message waits on a retry or on its profile's call in flight. */

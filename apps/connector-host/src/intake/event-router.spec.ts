@@ -1,6 +1,4 @@
-import { Test } from '@nestjs/testing';
-import { ConnectorRegistry, ConnectorSdkModule, type RoutingEvent } from '@event-connectors/connector-sdk';
-import { FakeConnectorModule, FakeDestinations } from '@event-connectors/connector-sdk/testing';
+import type { ConnectorRegistry, RoutingEvent } from '@event-connectors/connector-sdk';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { StoreUnderTest } from '../../../../test/support/store-under-test.js';
 import { LimitExceededError } from '../common/domain-errors.js';
@@ -10,6 +8,8 @@ import type { BindingsRepository } from '../store/repositories/bindings.reposito
 import type { ConnectorsRepository } from '../store/repositories/connectors.repository.js';
 import { RoutingVersion } from '../store/repositories/routing-version.js';
 import { EventRouter } from './event-router.js';
+import { connectorRow } from '../../../../test/support/connector-row.js';
+import { fakeConnectorRegistry } from '../../../../test/support/fake-registry.js';
 
 const SITE = 1234;
 const SOURCE = 'dc0beb89-2d63-4ec7-899a-6e986ed8932f';
@@ -31,11 +31,7 @@ describe('EventRouter', () => {
   let bindings: BindingsRepository;
 
   beforeAll(async () => {
-    const moduleRef = await Test.createTestingModule({
-      imports: [ConnectorSdkModule, FakeConnectorModule.forRoot({ destinations: new FakeDestinations() })],
-    }).compile();
-    await moduleRef.init();
-    registry = moduleRef.get(ConnectorRegistry);
+    registry = await fakeConnectorRegistry();
   });
   beforeEach(async () => {
     store = await StoreUnderTest.create('sqlite');
@@ -46,21 +42,16 @@ describe('EventRouter', () => {
   afterEach(() => store.remove());
 
   const addConnector = (id: string, site = SITE, fields: { enabled?: number; paused_reason?: string } = {}) =>
-    connectors.insert({
-      id,
-      type: 'fake',
-      site_number: site,
-      name: id,
-      partner_number: 33,
-      settings: '{}',
-      secrets: '{}',
-      enabled: fields.enabled ?? 1,
-      created_at: 0,
-      updated_at: 0,
-      paused_reason: fields.paused_reason ?? null,
-      paused_at: fields.paused_reason ? 1 : null,
-      delivery_policy: null,
-    });
+    connectors.insert(
+      connectorRow({
+        id,
+        site_number: site,
+        partner_number: 33,
+        enabled: fields.enabled ?? 1,
+        paused_reason: fields.paused_reason ?? null,
+        paused_at: fields.paused_reason ? 1 : null,
+      }),
+    );
   /** An audience binding of `connectorId` to SOURCE; `site` may differ from its connector's only to test the guard. */
   const bind = (connectorId: string, site = SITE) =>
     bindings.insert({

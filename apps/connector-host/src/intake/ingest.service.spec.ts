@@ -1,7 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
-import { ConnectorRegistry, ConnectorSdkModule } from '@event-connectors/connector-sdk';
-import { FakeConnectorModule, FakeDestinations } from '@event-connectors/connector-sdk/testing';
+import type { ConnectorRegistry } from '@event-connectors/connector-sdk';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { StoreUnderTest } from '../../../../test/support/store-under-test.js';
 import { STORE_ENGINES } from '../../../../test/support/postgres.js';
@@ -19,6 +17,8 @@ import { IntakeGate } from './intake-gate.js';
 import { type IntakeRefusal, IntakeNotifications } from './intake-notifications.js';
 import { SiteBacklogQuota } from './site-backlog-quota.js';
 import { ConnectorBacklogCap } from './connector-backlog-cap.js';
+import { connectorRow } from '../../../../test/support/connector-row.js';
+import { fakeConnectorRegistry } from '../../../../test/support/fake-registry.js';
 
 const SITE = 1234;
 const SOURCE = 'dc0beb89-2d63-4ec7-899a-6e986ed8932f';
@@ -45,11 +45,7 @@ describe.each(STORE_ENGINES)('IngestService on %s', (engine) => {
   let bindings: BindingsRepository;
 
   beforeAll(async () => {
-    const moduleRef = await Test.createTestingModule({
-      imports: [ConnectorSdkModule, FakeConnectorModule.forRoot({ destinations: new FakeDestinations() })],
-    }).compile();
-    await moduleRef.init();
-    registry = moduleRef.get(ConnectorRegistry);
+    registry = await fakeConnectorRegistry();
   });
   beforeEach(async () => {
     store = await StoreUnderTest.create(engine);
@@ -62,18 +58,7 @@ describe.each(STORE_ENGINES)('IngestService on %s', (engine) => {
 
   /** A fake connector of SITE (partner 33) bound to SOURCE. */
   async function connect(id: string, enabled = 1): Promise<void> {
-    const at = { created_at: 0, updated_at: 0, paused_reason: null, paused_at: null, delivery_policy: null };
-    await connectors.insert({
-      id,
-      type: 'fake',
-      site_number: SITE,
-      name: id,
-      partner_number: 33,
-      settings: '{}',
-      secrets: '{}',
-      enabled,
-      ...at,
-    });
+    await connectors.insert(connectorRow({ id, site_number: SITE, partner_number: 33, enabled }));
     await bindings.insert({
       id: `binding-of-${id}`,
       connector_id: id,

@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { Test } from '@nestjs/testing';
-import { ConnectorRegistry, ConnectorSdkModule } from '@event-connectors/connector-sdk';
-import { FakeConnectorModule, FakeDestinations } from '@event-connectors/connector-sdk/testing';
+import type { ConnectorRegistry } from '@event-connectors/connector-sdk';
+import { FakeDestinations } from '@event-connectors/connector-sdk/testing';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { StoreUnderTest } from '../../../../test/support/store-under-test.js';
 import { ForbiddenError, InvalidInputError, LimitExceededError, NotFoundError, UnprocessableError } from '../common/domain-errors.js';
@@ -17,6 +16,7 @@ import { ConnectorSetupsService, type NewConnector } from './connector-setups.se
 import { SetupSettings } from './setup-settings.js';
 import { SiteClaims } from './site-claims.js';
 import { TenantIdentities } from './tenant-identities.js';
+import { fakeConnectorRegistry } from '../../../../test/support/fake-registry.js';
 
 const SITE = 1234;
 const TOKEN = 'the-first-secret-token';
@@ -51,11 +51,7 @@ describe('ConnectorSetupsService', () => {
   let service: ConnectorSetupsService;
 
   beforeAll(async () => {
-    const moduleRef = await Test.createTestingModule({
-      imports: [ConnectorSdkModule, FakeConnectorModule.forRoot({ destinations })],
-    }).compile();
-    await moduleRef.init();
-    registry = moduleRef.get(ConnectorRegistry);
+    registry = await fakeConnectorRegistry(destinations);
   });
   beforeEach(async () => {
     store = await StoreUnderTest.create('sqlite');

@@ -1,6 +1,6 @@
 import Type, { type Static } from 'typebox';
 import type { HostConfig } from '../config/host.config.js';
-import type { FieldError } from '@event-connectors/connector-sdk';
+import type { DeliveryLimits, FieldError } from '@event-connectors/connector-sdk';
 
 /**
  * What a tenant may choose about how its connector delivers, within the host's bounds: how long a message may stay
@@ -109,6 +109,12 @@ export function effectiveDeliveryPolicy(stored: string | null, host: HostDeliver
     maxRecordsPerCall: typeof policy.maxRecordsPerCall === 'number' ? Math.min(policy.maxRecordsPerCall, MOST_RECORDS_PER_CALL) : null,
     maxInFlight: Math.min(policy.maxCallsInFlight ?? host.maxInFlight, host.maxInFlight),
   };
+}
+
+/** A connector's limits under its policy: its own, with fewer records per call when the tenant chose fewer. */
+export function limitsUnder(limits: DeliveryLimits, policy: EffectiveDeliveryPolicy): DeliveryLimits {
+  const cap = policy.maxRecordsPerCall;
+  return cap === null || cap >= limits.maxBatchMessages ? limits : { ...limits, maxBatchMessages: cap };
 }
 
 /** The policy as the API shows it. */

@@ -6,6 +6,7 @@ import { A, B, StoreUnderTest } from '../../../../test/support/store-under-test.
 import type { NewMessage } from './outbox/outbox-store.js';
 import type { BindingRow } from './repositories/bindings.repository.js';
 import { RoutingVersion } from './repositories/routing-version.js';
+import { connectorRow } from '../../../../test/support/connector-row.js';
 
 // The store's conformance suite (as Outpost's drivertest): every engine's repositories, built by `openStore`, must
 // behave the same. The outbox has its own (outbox/outbox.spec.ts), run on every engine the same way.
@@ -48,21 +49,9 @@ describe.each(STORE_ENGINES)('the store on %s conforms', (engine) => {
 
   beforeEach(async () => {
     store = await StoreUnderTest.create(engine);
-    await connectors().insert({
-      id: OTHER_SITE_CONNECTOR,
-      type: 'kinesis',
-      site_number: 2,
-      name: 'other site',
-      partner_number: 1,
-      settings: '{}',
-      secrets: 'sealed-c',
-      enabled: 1,
-      created_at: 0,
-      updated_at: 0,
-      paused_reason: null,
-      paused_at: null,
-      delivery_policy: null,
-    });
+    await connectors().insert(
+      connectorRow({ id: OTHER_SITE_CONNECTOR, type: 'kinesis', site_number: 2, name: 'other site', secrets: 'sealed-c' }),
+    );
   });
   afterEach(() => store.remove());
 
@@ -87,21 +76,7 @@ describe.each(STORE_ENGINES)('the store on %s conforms', (engine) => {
     });
 
     it('inserts a set-up only while its site has room, counted with the insert, even when inserts race', async () => {
-      const row = (id: string) => ({
-        id,
-        type: 'kinesis',
-        site_number: 7,
-        name: id,
-        partner_number: 1,
-        settings: '{}',
-        secrets: '',
-        enabled: 1,
-        created_at: 0,
-        updated_at: 0,
-        paused_reason: null,
-        paused_at: null,
-        delivery_policy: null,
-      });
+      const row = (id: string) => connectorRow({ id, type: 'kinesis', site_number: 7, secrets: '' });
       const ids = ['dddddddd-0000-4000-8000-00000000000', 'eeeeeeee-0000-4000-8000-00000000000'].flatMap((prefix) =>
         [1, 2, 3].map((n) => `${prefix}${n}`),
       );

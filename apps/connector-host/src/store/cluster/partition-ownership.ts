@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { Inject, Injectable } from '@nestjs/common';
 import { HOST_CONFIG, type HostConfig } from '../../config/host.config.js';
+import type { Fence } from '../outbox/outbox-store.js';
 
 interface Held {
   epoch: number;
@@ -50,6 +51,15 @@ export class PartitionOwnership {
     if (!this.shared) return true;
     const held = this.held.get(partition);
     return held !== undefined && !held.releasing && held.until - performance.now() > callMs;
+  }
+
+  /**
+   * The ownership a call over these partitions goes under: its settlement writes nothing for a partition held under
+   * another epoch since. None on SQLite (one instance owns everything).
+   */
+  fenceFor(partitions: Iterable<number>): Fence | undefined {
+    if (!this.shared) return undefined;
+    return { owner: this.owner, epochs: new Map([...partitions].map((partition) => [partition, this.epochOf(partition) ?? -1])) };
   }
 
   epochOf(partition: number): number | undefined {

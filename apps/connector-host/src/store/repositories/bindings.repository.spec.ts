@@ -7,6 +7,7 @@ import type { ConnectorsRepository } from './connectors.repository.js';
 import type { SqliteDatabase } from '../sqlite/sqlite-database.js';
 import { SqliteStore } from '../sqlite/sqlite-store.js';
 import { RoutingVersion } from './routing-version.js';
+import { connectorRow } from '../../../../../test/support/connector-row.js';
 
 const SOURCE = '5b0e3f7a-9c1d-4e2f-8a6b-7c8d9e0f1a2b';
 
@@ -24,21 +25,7 @@ describe('the routing lookup, answered from memory until bindings or connectors 
     const routing = new RoutingVersion();
     connectors = store.connectors(routing);
     bindings = store.bindings(routing);
-    await connectors.insert({
-      id: 'c1',
-      type: 'kinesis',
-      site_number: 1,
-      name: 'c',
-      partner_number: 7,
-      settings: '{}',
-      secrets: '{}',
-      enabled: 1,
-      created_at: 0,
-      updated_at: 0,
-      paused_reason: null,
-      paused_at: null,
-      delivery_policy: null,
-    });
+    await connectors.insert(connectorRow({ id: 'c1', type: 'kinesis', name: 'c', partner_number: 7 }));
   });
   afterEach(async () => {
     await database.onApplicationShutdown();

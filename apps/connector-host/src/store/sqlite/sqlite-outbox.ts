@@ -4,8 +4,8 @@ import type { MessageFilter } from '../message-filter.js';
 import { refusedClaims } from '../outbox/backlog-claim.js';
 import { BacklogCounters } from '../outbox/backlog-counters.js';
 import { ChunkChanges } from '../outbox/chunk-changes.js';
-import { HeadChunks } from './head-chunks.js';
-import { CHUNK_MAX_MESSAGES, chunkOf, encodeMessages, encodeState } from '../outbox/outbox-chunk.js';
+import { SqliteHeadReader } from './sqlite-head-reader.js';
+import { CHUNK_MAX_MESSAGES, encodeMessages, encodeState } from '../outbox/outbox-chunk.js';
 import { chunksByConnector } from '../outbox/outbox-grouping.js';
 import { SqliteChunkStatements } from './sqlite-chunk-statements.js';
 import {
@@ -25,9 +25,6 @@ import { SqliteDeadLetterRows } from './sqlite-dead-letter-rows.js';
 import type { SqliteIdempotencyKeys } from './sqlite-idempotency-keys.js';
 import { SqliteTrafficTally } from './sqlite-traffic-tally.js';
 
-/** Chunks read per query while paging: a few batches' worth of messages. */
-const CHUNKS_PER_READ = 16;
-
 /**
  * The outbox in the embedded SQLite file. The hot path, so statements are prepared once and run synchronously
  * inside better-sqlite3 transactions, which nothing else on this event loop can interleave (the other thread
@@ -36,7 +33,7 @@ const CHUNKS_PER_READ = 16;
 export class SqliteOutbox extends OutboxStore {
   readonly counters: BacklogCounters;
   readonly deliverable: BacklogCounters;
-  private readonly heads = new HeadChunks();
+  private readonly reader: SqliteHeadReader;
   private readonly sql: SqliteChunkStatements;
   private readonly chunks: SqliteChunkReader;
   private readonly deadLetterRows: SqliteDeadLetterRows;
@@ -56,6 +53,7 @@ export class SqliteOutbox extends OutboxStore {
     this.sql = new SqliteChunkStatements(sqlite);
     this.chunks = new SqliteChunkReader(this.sql);
     this.counters = new BacklogCounters(this.sql.countStored.all());
+    this.reader = new SqliteHeadReader(this.sql, this.chunks, this.counters);
     this.deliverable = this.counters;
     const commit = sqlite.transaction((requests: readonly IntakeRecord[]) => {
       // One process writes this file: its counts are the store's (with what delivery's thread told it).
@@ -101,35 +99,16 @@ export class SqliteOutbox extends OutboxStore {
 
   // Lazy: the caller's selection usually stops within the first page.
   async head(connectorId: string, pageSize: number, pages: number, skipKey?: (key: string) => boolean): Promise<Iterable<PendingMessage>> {
-    return this.scan(connectorId, pageSize, pages, skipKey);
+    return this.reader.scan(connectorId, pageSize, pages, skipKey);
   }
 
   /** Pending messages of a connector after `afterSeq`, in delivery order, due or not, without those `skipKey` names. */
   page(connectorId: string, afterSeq: number, limit: number, skipKey?: (key: string) => boolean): PendingMessage[] {
-    const found: PendingMessage[] = [];
-    let fromChunk = chunkOf(afterSeq);
-    const held = this.heads.rowsOf(connectorId, this.counters.count(connectorId));
-    for (;;) {
-      const rows = held ?? this.sql.chunksFrom.all(connectorId, fromChunk, CHUNKS_PER_READ);
-      if (!held && fromChunk === 0) this.heads.keep(connectorId, rows, rows.length < CHUNKS_PER_READ);
-      for (const row of rows) if (row.seq >= fromChunk && this.chunks.pendingOf(row, afterSeq, found, limit, skipKey)) return found;
-      if (held || rows.length < CHUNKS_PER_READ) return found;
-      fromChunk = rows[rows.length - 1].seq + 1;
-    }
-  }
-
-  private *scan(connectorId: string, pageSize: number, pages: number, skipKey?: (key: string) => boolean): Generator<PendingMessage> {
-    let after = 0;
-    for (let page = 0; page < pages; page++) {
-      const rows = this.page(connectorId, after, pageSize, skipKey);
-      yield* rows;
-      if (rows.length < pageSize) return;
-      after = rows[rows.length - 1].seq;
-    }
+    return this.reader.page(connectorId, afterSeq, limit, skipKey);
   }
 
   override changedElsewhere(connectorId: string): void {
-    this.heads.forget(connectorId);
+    this.reader.heads.forget(connectorId);
   }
 
   override forget(connectorId: string): void {
@@ -157,7 +136,7 @@ export class SqliteOutbox extends OutboxStore {
           const changes = settlementChanges(
             settlement,
             // A chunk gone under a settlement (its connector deleted): what is held of that connector is stale.
-            (seq) => this.sql.oneChunk.get(seq) ?? void this.heads.forget(connectorId),
+            (seq) => this.sql.oneChunk.get(seq) ?? void this.reader.heads.forget(connectorId),
             (row) => this.chunks.messagesOf(row),
             now,
           );
@@ -242,7 +221,7 @@ export class SqliteOutbox extends OutboxStore {
   private committedChanges(changes: ChunkChanges): number {
     for (const [seq, outcome] of changes.outcomes) {
       if (outcome.pending === 0) this.chunks.removed(seq);
-      this.heads.changed(outcome.connectorId, seq, outcome.pending, outcome.pending === 0 ? null : encodeState(outcome.state));
+      this.reader.heads.changed(outcome.connectorId, seq, outcome.pending, outcome.pending === 0 ? null : encodeState(outcome.state));
       // By what was actually settled: a message settled twice (or of a deleted connector) is not counted again.
       if (outcome.settled > 0 || outcome.freedBytes > 0) this.counters.add(outcome.connectorId, -outcome.settled, -outcome.freedBytes);
     }
