@@ -30,6 +30,7 @@ const onPostgres = [
   'test/stats.e2e.spec.ts',
   'test/kinesis-roles.e2e.spec.ts',
   'test/delivery-policy.e2e.spec.ts',
+  'test/message-history.e2e.spec.ts',
 ];
 
 /** The specs beside the code. */

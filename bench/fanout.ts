@@ -51,11 +51,11 @@ export async function deliveryWith(
   context: BenchContext,
   connectors: number,
   events: number,
-  options: { delayMs?: number; capSeconds?: number; loadEnv?: Record<string, string> } = {},
+  options: { delayMs?: number; capSeconds?: number; loadEnv?: Record<string, string>; hostEnv?: Record<string, string> } = {},
 ): Promise<FanOutRun> {
   const { sinkCall } = context;
   const delayMs = options.delayMs ?? 0;
-  const host = await BenchHost.start(context.sinkUrl, context.nextPort(), {}, connectors);
+  const host = await BenchHost.start(context.sinkUrl, context.nextPort(), options.hostEnv, connectors);
   try {
     await sinkCall(`/__delay/${delayMs}`, 'POST');
     await sinkCall('/__reset', 'POST');

@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { type BenchContext, deliveryWith, idleCost, skewedLatency } from './fanout.js';
+import { historyCost } from './history-rows.js';
 import { type HotProfileRun, hotProfile } from './hot-profile.js';
 import { realTraffic } from './workload.js';
 import { summarize } from './summary.js';
@@ -222,6 +223,9 @@ async function main(): Promise<void> {
       await runJson(script('stats-cost'), ['100', '5', String(Math.round(200 * Math.max(scale, 0.25)))]),
     ];
     log(`statistics cost: ${JSON.stringify(results.statsCost)}`);
+
+    // 11. The message history's cost: per message in the store, and the host's CPU per event with and without it.
+    results.history = await historyCost(context, scale, [1, 100], 2);
   } finally {
     await stop(sink.child);
   }

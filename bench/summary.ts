@@ -1,3 +1,4 @@
+import type { HistoryCost } from './history-rows.js';
 import type { FanOutRun } from './fanout.js';
 import type { HotProfileRun } from './hot-profile.js';
 import { realTrafficRows, realTrafficTargets } from './real-traffic-report.js';
@@ -43,6 +44,9 @@ export function summarize(
     intakeStatsUsPerMessage: number;
   };
   const statsCost = results.statsCost as StatsCost[];
+  const history = results.history as HistoryCost;
+  const historyShares = historySharesOf(history);
+  const historyBytes = Math.max(...history.store.map((cost) => cost.historyBytesPerMessage / cost.messageBytes));
   // One hot profile on each engine: SQLite beside the fan-out rows, PostgreSQL in the store-engine section.
   const hot = [...(results.hotProfile as HotProfileRun[]), ...(stores.hotProfile ?? [])];
   const hotWorst = Math.min(...hot.map((run) => run.perRoundTrip));
@@ -68,6 +72,13 @@ export function summarize(
     ['p99 accept-to-ack at 5,000 events/s (ms)', latency.p99Ms, '< 150', latency.p99Ms < 150],
     ['peak RSS, 1,000,000 backlogged (MiB)', backlog.peakRssMiB, '< 400', backlog.peakRssMiB < 400],
     ['one hot profile: messages per round trip, worst of 0 / 5 / 25 ms on SQLite and PostgreSQL', hotWorst, '>= 0.8', hotWorst >= 0.8],
+    [
+      "message history: share of the host's CPU per event, worst of 1 / 100 connectors (median of pairs)",
+      Math.max(...historyShares.map(([, value]) => value)),
+      '< 0.15',
+      historyShares.every(([, value]) => value < 0.15),
+    ],
+    ["message history: bytes stored per message / the message's own size, worst", round(historyBytes, 2), '< 2', historyBytes < 2],
   ] as const;
   results.targets = targets.map(([name, value, target, met]) => ({ name, value, target, met }));
 
@@ -129,6 +140,14 @@ export function summarize(
       "statistics' share of the host's us/event (1 connector, stats + intake part over 1e6 / events per second)",
       String(round((statsCost[0].statsUsPerMessage + statsCost[0].intakeStatsUsPerMessage) / (1e6 / host), 4)),
     ],
+    ...history.store.map((cost) => [
+      `message history, ${cost.connectors} x ${cost.perConnector} per commit and settlement: store us/message without / with (history's part); bytes per message kept / message's own`,
+      `${cost.usPerMessageWithout} / ${cost.usPerMessageWith} (${cost.historyUsPerMessage}); ${cost.historyBytesPerMessage} / ${cost.messageBytes}`,
+    ]),
+    ...historyShares.map(([connectors, share, pairs]) => [
+      `message history, ${connectors} connector(s) end to end: host CPU us/event with / without, per alternated pair; share (median)`,
+      `${pairs.map((pair) => `${pair.withHistory} / ${pair.without}`).join(', ')}; ${share}`,
+    ]),
   ];
   return { rows, targets };
 }
@@ -139,4 +158,13 @@ function limitsOf(results: Record<string, unknown>): Record<string, number> {
 
 function callCostOf(results: Record<string, unknown>, path: 'sdk' | 'lean'): { usPerCall: number; usPerRecord: number }[] {
   return (results.callCost as { path: string; usPerCall: number; usPerRecord: number }[]).filter((cost) => cost.path === path);
+}
+
+/** Per connector count: the history's share of the host's CPU per event, (with - without) / with, median of the pairs. */
+function historySharesOf(history: HistoryCost): [number, number, HistoryCost['pairs']][] {
+  const counts = [...new Set(history.pairs.map((pair) => pair.connectors))];
+  return counts.map((connectors) => {
+    const pairs = history.pairs.filter((pair) => pair.connectors === connectors);
+    return [connectors, round(median(pairs.map((pair) => (pair.withHistory - pair.without) / pair.withHistory)), 3), pairs];
+  });
 }

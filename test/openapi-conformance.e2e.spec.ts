@@ -112,6 +112,7 @@ describe('the published API document, against the real host', () => {
     expect((await send(host, 'POST', '/v1/connectors/{id}/dead-letters/replay', { ...A, id, body: replay })).body).toBeDefined();
     expect((await send(host, 'POST', '/v1/connectors/{id}/dead-letters/delete', { ...A, id, body: {} })).status).toBe(200);
     await send(host, 'GET', '/v1/deliveries', { ...A, query: `connectorId=${id}` });
+    expect((await send(host, 'GET', '/v1/connectors/{id}/messages', { ...A, id })).body.items.length).toBeGreaterThan(0);
     await send(host, 'GET', '/v1/connectors/{id}/stats', { ...A, id, query: 'days=30' });
     await send(host, 'POST', '/v1/admin/rotate-secrets', A);
     for (const path of ['/health/live', '/health/ready']) expect((await send(host, 'GET', path)).status).toBe(200);
@@ -155,6 +156,7 @@ describe('the published API document, against the real host', () => {
       ['GET', '/v1/connectors/{id}/dead-letters', { id, query: 'limit=abc' }],
       ['POST', '/v1/connectors/{id}/dead-letters/replay', { id, body: { ids: 'all' } }],
       ['GET', '/v1/deliveries', {}],
+      ['GET', '/v1/connectors/{id}/messages', { id, query: 'outcome=lost' }],
       ['GET', '/v1/connectors/{id}/stats', { id, query: 'days=8' }],
     ];
     for (const [method, path, request] of badFields) {
@@ -171,6 +173,7 @@ describe('the published API document, against the real host', () => {
     expect((await send(host, 'POST', '/v1/connectors', { ...S7, body: webhookConnector(receiver.url, SECRET) })).status).toBe(403);
     expect((await send(host, 'POST', '/v1/admin/rotate-secrets', S7)).status).toBe(403);
     expect((await send(host, 'GET', '/v1/deliveries', { ...S7, query: `connectorId=${id}` })).status).toBe(404);
+    expect((await send(host, 'GET', '/v1/connectors/{id}/messages', { ...S7, id })).status).toBe(404);
     const sourceId = binding.body.source.id;
     expect((await send(host, 'POST', '/v1/events', { token: INGEST_SITE_7, body: { events: [profileEvent(sourceId)] } })).status).toBe(403);
 

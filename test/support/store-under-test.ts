@@ -40,6 +40,7 @@ export class StoreUnderTest {
       databaseUrl: engine === 'postgres' ? await freshDatabaseUrl() : undefined,
       role: 'all',
       idempotencyRetentionMs: 86_400_000,
+      limits: { messageHistoryMs: 7 * 86_400_000 },
       cluster: { instanceId: ME, partitions, leaseTtlMs: 10_000, renewEveryMs: 2000, leaseMarginMs: 1000, backlogRefreshMs: 1000 },
     } as HostConfig;
     const store = new StoreUnderTest(config);

@@ -16,6 +16,8 @@ import { ConnectorTypesController } from './connector-types.controller.js';
 import { ConnectorsController } from './connectors.controller.js';
 import { DeadLettersController } from './dead-letters.controller.js';
 import { DeliveriesController } from './deliveries.controller.js';
+import { MessagesController } from './messages.controller.js';
+import { HistoryModule } from '../history/history.module.js';
 import { ErrorBodyFilter } from './error-body.filter.js';
 import { EventsController } from './events.controller.js';
 import { HealthController } from './health.controller.js';
@@ -39,6 +41,7 @@ import { StatsModule } from '../stats/stats.module.js';
     ObservabilityModule,
     ClusterModule,
     StatsModule,
+    HistoryModule,
   ],
   controllers: [
     ConnectorTypesController,
@@ -47,6 +50,7 @@ import { StatsModule } from '../stats/stats.module.js';
     EventsController,
     DeadLettersController,
     DeliveriesController,
+    MessagesController,
     StatsController,
     SitesController,
     AdminController,

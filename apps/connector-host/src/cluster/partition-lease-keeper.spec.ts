@@ -31,6 +31,7 @@ async function startInstance(databaseUrl: string, id: string, options: { role?: 
     role: options.role ?? 'all',
     previousSecretsKeys: [] as string[],
     idempotencyRetentionMs: 86_400_000,
+    limits: { messageHistoryMs: 0 },
     cluster: {
       instanceId: id,
       partitions: ALL.length,

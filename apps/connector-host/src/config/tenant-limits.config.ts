@@ -31,6 +31,8 @@ export interface TenantLimits {
   deadLetterBytesPerSite: number;
   /** How long a dead letter is kept before it is deleted, ms. */
   deadLetterRetentionMs: number;
+  /** How long the message history keeps a message (by when it was accepted), ms; 0: no history is kept. */
+  messageHistoryMs: number;
 }
 
 /** Reads the tenant limits; `maxBodyBytes` is the host's request body limit, which the in-flight budget must admit. */
@@ -48,6 +50,7 @@ export function readTenantLimits(env: EnvReader, maxBodyBytes: number): TenantLi
     deadLettersPerSite: env.int('SITE_MAX_DEAD_LETTERS', 100_000, 1, 1_000_000_000),
     deadLetterBytesPerSite: env.int('SITE_MAX_DEAD_LETTER_BYTES', 256 * MiB, 1024, 1024 * 1024 * MiB),
     deadLetterRetentionMs: env.int('DEAD_LETTER_RETENTION_DAYS', 14, 1, 3650) * 86_400_000,
+    messageHistoryMs: env.int('MESSAGE_HISTORY_DAYS', 7, 0, 365) * 86_400_000,
   };
   if (limits.messageBytes > limits.routedBytesPerRequest)
     env.refuse('MAX_MESSAGE_BYTES must be at most MAX_ROUTED_BYTES_PER_REQUEST: a request must be able to carry one message');

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { errorMessage } from '../common/error-message.js';
 import { PeriodicJob } from '../common/periodic-job.js';
+import { purgeInBatches } from '../common/purge-in-batches.js';
 import { HOST_CONFIG, type HostConfig } from '../config/host.config.js';
 import { DeadLettersRepository } from '../store/repositories/dead-letters.repository.js';
 
@@ -31,12 +32,7 @@ export class DeadLetterRetention extends PeriodicJob {
     const failedBefore = now - this.config.limits.deadLetterRetentionMs;
     let purged = 0;
     try {
-      for (;;) {
-        const gone = await this.deadLetters.deleteBatch({ failedBefore }, BATCH);
-        purged += gone;
-        if (gone < BATCH) break;
-        await new Promise((resolve) => setImmediate(resolve));
-      }
+      purged = await purgeInBatches(() => this.deadLetters.deleteBatch({ failedBefore }, BATCH));
     } catch (error) {
       this.logger.warn(`could not purge old dead letters: ${errorMessage(error)}`);
     }

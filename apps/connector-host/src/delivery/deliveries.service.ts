@@ -1,47 +1,38 @@
 import { Injectable } from '@nestjs/common';
-import { InvalidInputError, LimitExceededError } from '../common/domain-errors.js';
+import { InvalidInputError } from '../common/domain-errors.js';
+import { OneSearchPerClient } from '../common/one-search-per-client.js';
+import { MessageHistoryRepository } from '../store/history/message-history.repository.js';
+import { DeliveryTrace } from '../trace/delivery-trace.js';
 import { ConnectorSetupsService } from '../setups/connector-setups.service.js';
 import { DeadLettersRepository } from '../store/repositories/dead-letters.repository.js';
 import type { MessageFilter } from '../store/message-filter.js';
 import { OutboxStore } from '../store/outbox/outbox-store.js';
-import { DeliveryControl } from './delivery-control.js';
 import type { DeliveryList, DeliveryView } from './delivery-list.js';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
-/** Recent messages of a profile, a source or a connector, from the trace, the outbox and the dead letters, newest first. */
+/**
+ * Recent messages of a profile, a source or a connector, newest first: delivered ones from the message history,
+ * pending ones from the outbox, dead letters, and what intake skipped (this instance's trace).
+ */
 @Injectable()
 export class DeliveriesService {
   constructor(
-    private readonly delivery: DeliveryControl,
     private readonly pending: OutboxStore,
     private readonly deadLetters: DeadLettersRepository,
     private readonly setups: ConnectorSetupsService,
+    private readonly history: MessageHistoryRepository,
+    private readonly skips: DeliveryTrace,
+    private readonly searches: OneSearchPerClient,
   ) {}
-
-  /** Clients with a search running (one each: a search is the costliest read a client can ask for). */
-  private readonly searching = new Set<string>();
 
   /**
    * `client`: who asks (one search at a time each); `site`: a site-limited caller looks through one of its own
-   * connectors only. `complete` is false when the pending messages were looked through only as far back as a
-   * search may go.
+   * connectors only. `complete` is false when the pending messages or the history were looked through only as far
+   * back as a search may go.
    */
   async find(query: MessageFilter & { limit?: number }, client: string, site?: number): Promise<DeliveryList> {
-    if (this.searching.has(client))
-      throw new LimitExceededError(
-        'busy',
-        { name: 'searches in progress per client', max: 1, actual: 2 },
-        'This client has a search running: retry once it is answered',
-        [],
-        1,
-      );
-    this.searching.add(client);
-    try {
-      return await this.search(query, site);
-    } finally {
-      this.searching.delete(client);
-    }
+    return this.searches.run(client, () => this.search(query, site));
   }
 
   private async search(query: MessageFilter & { limit?: number }, site?: number): Promise<DeliveryList> {
@@ -56,30 +47,32 @@ export class DeliveriesService {
     }
     const limit = query.limit ?? 100;
     const pending = await this.pending.find(filter, limit);
+    const delivered = await this.history.search({ ...filter, status: 'delivered', limit });
     const items: (DeliveryView & { sortKey: number })[] = [
-      ...(await this.delivery.traced(filter, limit)).map((row) =>
-        row.status === 'delivered'
-          ? {
-              status: 'delivered' as const,
-              connectorId: row.connectorId ?? '',
-              profileId: row.profileId,
-              sourceId: row.sourceId,
-              receipt: row.receipt ?? null,
-              attempts: row.attempts ?? null,
-              acceptedAt: iso(row.acceptedAt),
-              deliveredAt: iso(row.at),
-              sortKey: row.at,
-            }
-          : {
-              status: 'skipped' as const,
-              connectorId: row.connectorId,
-              profileId: row.profileId,
-              sourceId: row.sourceId,
-              reason: row.reason ?? '',
-              at: iso(row.at),
-              sortKey: row.at,
-            },
-      ),
+      ...delivered.items.map((message) => {
+        const attempt = message.attempts.findLast((each) => each.outcome === 'delivered');
+        const at = attempt?.at ?? message.acceptedAt;
+        return {
+          status: 'delivered' as const,
+          connectorId: message.connectorId,
+          profileId: message.profileId,
+          sourceId: message.sourceId ?? '',
+          receipt: attempt?.receipt ?? null,
+          attempts: message.attempts.length > 0 ? message.attempts.length : null,
+          acceptedAt: iso(message.acceptedAt),
+          deliveredAt: iso(at),
+          sortKey: at,
+        };
+      }),
+      ...this.skips.find(filter, limit).map((row) => ({
+        status: 'skipped' as const,
+        connectorId: row.connectorId,
+        profileId: row.profileId,
+        sourceId: row.sourceId,
+        reason: row.reason,
+        at: iso(row.at),
+        sortKey: row.at,
+      })),
       ...pending.items.map((row) => ({
         status: 'pending' as const,
         connectorId: row.connector_id,
@@ -105,6 +98,11 @@ export class DeliveriesService {
       })),
     ];
     items.sort((a, b) => b.sortKey - a.sortKey);
-    return { items: items.slice(0, limit).map(({ sortKey: _sortKey, ...item }) => item), complete: pending.complete };
+    // The history stopped at its budget before it found `limit` delivered messages: older ones may exist.
+    const historyComplete = delivered.next === null || delivered.items.length === limit;
+    return {
+      items: items.slice(0, limit).map(({ sortKey: _sortKey, ...item }) => item),
+      complete: pending.complete && historyComplete,
+    };
   }
 }

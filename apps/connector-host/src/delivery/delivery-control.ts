@@ -1,6 +1,4 @@
 import type { MetricObjectWithValues, MetricValue } from 'prom-client';
-import type { MessageFilter } from '../store/message-filter.js';
-import type { TraceRow } from '../trace/delivery-trace.js';
 import type { WorkerStatus } from './round-accounting.js';
 
 /** A connector's loop as health sees it; plain data, so it crosses from delivery's thread as it is. */
@@ -16,15 +14,12 @@ export interface LoopStatus {
 export type RunningLoops = ReadonlyMap<string, LoopStatus>;
 
 /**
- * What the host's HTTP side (health, traces, metrics) asks of delivery, wherever delivery runs: on this
+ * What the host's HTTP side (health, metrics) asks of delivery, wherever delivery runs: on this
  * event loop (`InlineDelivery`) or on its own thread (`DeliveryThread`). Callers never know which.
  */
 export abstract class DeliveryControl {
   /** The loops running, with their statuses (readiness: every enabled, loaded connector must have one). */
   abstract loops(): Promise<RunningLoops>;
-
-  /** The newest delivered and skipped messages matching the filter, newest first. */
-  abstract traced(filter: MessageFilter, limit: number): Promise<TraceRow[]>;
 
   /** Delivery's metrics kept on another event loop, to merge into this one's at scrape time (none when inline). */
   abstract metricsElsewhere(): Promise<MetricObjectWithValues<MetricValue<string>>[]>;
@@ -39,9 +34,4 @@ export function loopStatusOf(status: Readonly<WorkerStatus>): LoopStatus {
     ...(stalledSince === undefined ? {} : { stalledSince }),
     ...(lastError === undefined ? {} : { lastError: { code: lastError.code, message: lastError.message, at: lastError.at } }),
   };
-}
-
-/** Rows of two traces (intake's skips here, delivery's deliveries on its thread), newest first, at most `limit`. */
-export function newestFirst(rows: readonly TraceRow[], limit: number): TraceRow[] {
-  return [...rows].sort((a, b) => b.at - a.at).slice(0, limit);
 }

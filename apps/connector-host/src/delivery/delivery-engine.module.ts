@@ -5,17 +5,16 @@ import { SetupsModule } from '../setups/setups.module.js';
 import { StoreModule } from '../store/store.module.js';
 import { DeadLetterQuota } from './dead-letter-quota.js';
 import { DeliveryObserver } from './delivery-observer.js';
-import { DeliveryTraceModule } from '../trace/delivery-trace.module.js';
 import { DeliveryService } from './delivery.service.js';
 import { SettlementBatcher } from './settlement-batcher.js';
 
 /**
- * The delivery loops and what they need: the store, the set-ups they open, metrics and the trace. Knows nothing
+ * The delivery loops and what they need: the store, the set-ups they open, metrics. Knows nothing
  * of intake or HTTP, so it runs on the host's event loop or alone on delivery's thread.
  */
 @Module({
-  imports: [ConnectorSdkModule, StoreModule, SetupsModule, ObservabilityModule, DeliveryTraceModule],
+  imports: [ConnectorSdkModule, StoreModule, SetupsModule, ObservabilityModule],
   providers: [DeliveryService, SettlementBatcher, DeliveryObserver, DeadLetterQuota],
-  exports: [DeliveryService, DeliveryTraceModule],
+  exports: [DeliveryService],
 })
 export class DeliveryEngineModule {}

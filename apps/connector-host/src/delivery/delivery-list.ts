@@ -66,7 +66,8 @@ export type DeliveryView = Static<typeof DeliveryViewSchema>;
 export const DeliveryListSchema = Type.Object(
   {
     complete: Type.Boolean({
-      description: 'False when the pending messages were searched only as far back as a search may go (the newest 32 MiB of the backlog)',
+      description:
+        'False when the pending messages or the message history were searched only as far back as a search may go (the newest 32 MiB of each)',
     }),
     items: Type.Array(DeliveryViewSchema),
   },

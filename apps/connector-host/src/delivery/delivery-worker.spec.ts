@@ -5,7 +5,7 @@ import type { Subscription } from 'rxjs';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { A, StoreUnderTest } from '../../../../test/support/store-under-test.js';
 import type { HostConfig } from '../config/host.config.js';
-import { DeliveryTrace } from '../trace/delivery-trace.js';
+import { MessageHistoryRepository } from '../store/history/message-history.repository.js';
 import { CallSlots } from './call-slots.js';
 import { DeadLetterQuota } from './dead-letter-quota.js';
 import { DeliveryWorker } from './delivery-worker.js';
@@ -109,7 +109,6 @@ describe('DeliveryWorker', () => {
     const instance = new WatchedInstance(
       new FakeConnector({ destinations, limits }).open({ id: A, settings: { destination: 'dest', token: 'fake-token-1' } }),
     );
-    const trace = new DeliveryTrace({ traceRetentionMs: 3_600_000, traceMaxEntries: 100 } as HostConfig);
     const quotaConfig = { limits: { deadLettersPerSite: options.deadLettersPerSite ?? 1000, deadLetterBytesPerSite: 1e9 } } as HostConfig;
     const quota = new DeadLetterQuota(quotaConfig, store.deadLetters);
     const pauses: FailureReason[] = [];
@@ -122,7 +121,6 @@ describe('DeliveryWorker', () => {
       slots: new CallSlots(config.maxCalls, config.maxCallsPerSite),
       linger,
       observe: () => undefined,
-      trace,
       instanceFor: () => instance,
       deadLetterQuota: quota,
       pause: async (_id, reason) => {
@@ -136,7 +134,7 @@ describe('DeliveryWorker', () => {
     });
     running.push({ worker, arrivals });
     worker.start();
-    return { worker, instance, trace, quota, pauses };
+    return { worker, instance, quota, pauses };
   }
 
   /** Commits one message per key for connector A, each body naming its key and its rank within the key (`p1#2`). */
@@ -177,14 +175,20 @@ describe('DeliveryWorker', () => {
     let refusals = 0;
     destination.answerWith((message) => (message.body === 'p1#1' && refusals++ === 0 ? unavailable : undefined));
     await accept('p1', 'p2', 'p1');
-    const { worker, trace } = startWorker();
+    const { worker } = startWorker();
     await drained();
     expect(offeredBodies('p1')).toEqual(['p1#1', 'p1#1', 'p1#2']);
     expect(destination.bodiesFor('p1')).toEqual(['p1#1', 'p1#2']);
     expect(destination.bodiesFor('p2')).toEqual(['p2#1']);
     expect(await deadLetters()).toEqual([]);
-    // The trace records the retried message with both attempts (newest first).
-    expect(trace.find({ profileId: 'p1' }, 10).map((entry) => entry.attempts)).toEqual([1, 2]);
+    // The history records each of p1's messages with its attempts, newest message first, attempts oldest first.
+    const history = new MessageHistoryRepository(store.database, store.outbox);
+    const { items } = await history.search({ connectorId: A, profileId: 'p1', limit: 10 });
+    expect(items.map((item) => [item.status, item.attempts.map((attempt) => attempt.outcome)])).toEqual([
+      ['delivered', ['delivered']],
+      ['delivered', ['retry', 'delivered']],
+    ]);
+    expect(items[1].attempts[0].error).toMatchObject({ code: 'ServiceUnavailable' });
     expect(worker.status.lastError).toMatchObject({ code: 'ServiceUnavailable' });
   });
 

@@ -5,7 +5,7 @@ import type { ConnectorRow } from '../store/repositories/connectors.repository.j
 import type { Fence, PendingMessage } from '../store/outbox/outbox-store.js';
 import { LeaseBudget } from './lease-budget.js';
 import { ArrivalGap, lingerLeft } from './linger-policy.js';
-import { deliveredRows, RoundAccounting, type WorkerStatus } from './round-accounting.js';
+import { roundFacts, RoundAccounting, type WorkerStatus } from './round-accounting.js';
 import { type BatchSelection, firstOfEachProfile, selectBatch, toDeliveryMessage } from './select-batch.js';
 import { settleOutcomes } from './settle-outcomes.js';
 import { type EffectiveDeliveryPolicy, effectiveDeliveryPolicy, limitsUnder } from '../setups/delivery-policy.js';
@@ -198,7 +198,7 @@ export class DeliveryWorker {
 
   /** One call: send, settle (the profiles stay held until the settlement is committed), account. */
   private async call(instance: ConnectorInstance, batch: PendingMessage[], fence: Fence | undefined): Promise<void> {
-    const { config, trace } = this.deps;
+    const { config } = this.deps;
     const row = this.row;
     const startedAt = Date.now();
     // The host's budget for the call, short while the destination is stalled: a call that gets no answer gives its
@@ -209,8 +209,8 @@ export class DeliveryWorker {
     const outcomes = await deliverWithinBudget(instance, batch.map(toDeliveryMessage), budgetMs, release, overdue);
     const finishedAt = Date.now();
     const result = settleOutcomes(batch, outcomes, finishedAt, this.policy);
+    result.round = roundFacts(batch, outcomes, startedAt, finishedAt);
     await this.deps.settle.settle(row.id, result, fence);
-    if (trace.enabled) trace.write(deliveredRows(row.id, batch, outcomes, finishedAt));
     this.deps.observe({ connector: row, batch, outcomes, result, latencyMs: finishedAt - startedAt, finishedAt });
     for (const dead of result.dead) this.logger.warn(`message ${dead.seq} dead-lettered: ${dead.code}: ${dead.message}`);
 

@@ -9,13 +9,14 @@ import { DeadLettersService } from './dead-letters.service.js';
 import { DeliveriesService } from './deliveries.service.js';
 import { DeliveryHealthIndicator } from './delivery-health.indicator.js';
 import { DeliveryTraceModule } from '../trace/delivery-trace.module.js';
+import { HistoryModule } from '../history/history.module.js';
 
 /**
- * Delivery as the HTTP side sees it: readiness, the trace, dead letters and their replay. The loops themselves
+ * Delivery as the HTTP side sees it: readiness, what became of messages, dead letters and their replay. The loops themselves
  * (delivery-engine.module.ts) run where `DeliveryControl` says: on this event loop or on delivery's thread.
  */
 @Module({
-  imports: [ConnectorSdkModule, StoreModule, SetupsModule, ObservabilityModule, TerminusModule, DeliveryTraceModule],
+  imports: [ConnectorSdkModule, StoreModule, SetupsModule, ObservabilityModule, TerminusModule, DeliveryTraceModule, HistoryModule],
   providers: [DeadLettersService, DeadLetterRetention, DeliveriesService, DeliveryHealthIndicator],
   exports: [DeadLettersService, DeliveriesService, DeliveryHealthIndicator],
 })

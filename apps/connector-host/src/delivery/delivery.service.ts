@@ -8,7 +8,6 @@ import { ConnectorsRepository } from '../store/repositories/connectors.repositor
 import { OutboxStore } from '../store/outbox/outbox-store.js';
 import { PartitionOwnership } from '../store/cluster/partition-ownership.js';
 import { DeliveryObserver } from './delivery-observer.js';
-import { DeliveryTrace } from '../trace/delivery-trace.js';
 import { DeliveryWorker } from './delivery-worker.js';
 import { type LoopStatus, loopStatusOf } from './delivery-control.js';
 import { CallSlots } from './call-slots.js';
@@ -40,7 +39,6 @@ export class DeliveryService implements OnApplicationBootstrap, BeforeApplicatio
     private readonly registry: ConnectorRegistry,
     private readonly changes: ConnectorChanges,
     private readonly observer: DeliveryObserver,
-    private readonly trace: DeliveryTrace,
     private readonly deadLetterQuota: DeadLetterQuota,
   ) {
     this.slots = new CallSlots(config.delivery.maxCalls, config.delivery.maxCallsPerSite);
@@ -118,7 +116,6 @@ export class DeliveryService implements OnApplicationBootstrap, BeforeApplicatio
       pause: (connectorId, reason) => this.pause(connectorId, reason),
       deadLetterQuota: this.deadLetterQuota,
       observe: (report) => this.observer.observe(report),
-      trace: this.trace,
       config: this.config.delivery,
     });
     this.workers.set(id, created);

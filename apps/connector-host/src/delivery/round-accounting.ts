@@ -3,7 +3,7 @@ import type { HostConfig } from '../config/host.config.js';
 import type { PendingMessage } from '../store/outbox/outbox-store.js';
 import { AdaptivePacer } from './adaptive-pacer.js';
 import { fullJitterDelay } from './backoff.js';
-import type { TraceRow } from '../trace/delivery-trace.js';
+import type { Receipt, RoundFacts } from '../store/history/chunk-attempts.js';
 import type { RoundResult } from './settle-outcomes.js';
 
 /** What an operator wants to know about a loop. */
@@ -114,27 +114,17 @@ export class RoundAccounting {
   }
 }
 
-/** The trace rows of a round: its delivered messages, with their receipts. */
-export function deliveredRows(
-  connectorId: string,
+/** What the message history keeps of a call besides its settlement: when, how long, and the receipts. */
+export function roundFacts(
   batch: readonly PendingMessage[],
   outcomes: readonly DeliveryOutcome[],
-  at: number,
-): TraceRow[] {
-  const rows: TraceRow[] = [];
+  startedAt: number,
+  finishedAt: number,
+): RoundFacts {
+  const receipts = new Map<number, Receipt>();
   batch.forEach((message, index) => {
     const outcome = outcomes[index];
-    if (outcome?.status !== 'delivered') return;
-    rows.push({
-      connectorId,
-      profileId: message.partition_key,
-      sourceId: message.source_id ?? '',
-      status: 'delivered',
-      receipt: outcome.receipt,
-      attempts: message.attempts + 1,
-      acceptedAt: message.accepted_at,
-      at,
-    });
+    if (outcome?.status === 'delivered' && outcome.receipt) receipts.set(message.seq, outcome.receipt);
   });
-  return rows;
+  return { at: finishedAt, latencyMs: finishedAt - startedAt, receipts };
 }

@@ -6,7 +6,6 @@ import type { PartitionOwnership } from '../store/cluster/partition-ownership.js
 import type { CallSlots } from './call-slots.js';
 import type { DeadLetterQuota } from './dead-letter-quota.js';
 import type { RoundReport } from './delivery-observer.js';
-import type { DeliveryTrace } from '../trace/delivery-trace.js';
 import type { LingerPolicy } from './linger-policy.js';
 import type { SettlementBatcher } from './settlement-batcher.js';
 
@@ -26,8 +25,6 @@ export interface WorkerDependencies {
   linger: LingerPolicy;
   /** Told about every round (metrics); must not throw. */
   observe: (report: RoundReport) => void;
-  /** Where delivered messages are recorded, with their receipts. */
-  trace: DeliveryTrace;
   instanceFor: (row: ConnectorRow) => ConnectorInstance;
   /** Whether the connector's site may take no more dead letters (and why). */
   deadLetterQuota: DeadLetterQuota;

@@ -1,7 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { DeliveryControl } from '../delivery/delivery-control.js';
 import { DeliveryEngineModule } from '../delivery/delivery-engine.module.js';
-import { DeliveryTraceModule } from '../trace/delivery-trace.module.js';
 import { InlineDelivery } from './inline-delivery.js';
 import { NoDelivery } from './no-delivery.js';
 import type { HostRole } from '../config/host.config.js';
@@ -20,7 +19,6 @@ export class DeliveryPlacementModule {
       return {
         module: DeliveryPlacementModule,
         global: true,
-        imports: [DeliveryTraceModule],
         providers: [NoDelivery, { provide: DeliveryControl, useExisting: NoDelivery }],
         exports: [DeliveryControl],
       };
@@ -29,7 +27,7 @@ export class DeliveryPlacementModule {
       return {
         module: DeliveryPlacementModule,
         global: true,
-        imports: [StoreModule, SetupsModule, DeliveryTraceModule],
+        imports: [StoreModule, SetupsModule],
         providers: [
           { provide: DELIVERY_THREAD_OPTIONS, useValue: thread },
           DeliveryThread,

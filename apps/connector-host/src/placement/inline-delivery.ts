@@ -1,8 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { MetricObjectWithValues, MetricValue } from 'prom-client';
-import type { MessageFilter } from '../store/message-filter.js';
 import { DeliveryControl, type RunningLoops } from '../delivery/delivery-control.js';
-import { DeliveryTrace, type TraceRow } from '../trace/delivery-trace.js';
 import { DeliveryService } from '../delivery/delivery.service.js';
 
 /**
@@ -11,19 +9,12 @@ import { DeliveryService } from '../delivery/delivery.service.js';
  */
 @Injectable()
 export class InlineDelivery extends DeliveryControl {
-  constructor(
-    private readonly delivery: DeliveryService,
-    private readonly trace: DeliveryTrace,
-  ) {
+  constructor(private readonly delivery: DeliveryService) {
     super();
   }
 
   loops(): Promise<RunningLoops> {
     return Promise.resolve(this.delivery.loops());
-  }
-
-  traced(filter: MessageFilter, limit: number): Promise<TraceRow[]> {
-    return Promise.resolve(this.trace.find(filter, limit));
   }
 
   metricsElsewhere(): Promise<MetricObjectWithValues<MetricValue<string>>[]> {

@@ -55,10 +55,40 @@ export interface OutboxChunksTable {
   state: string | null;
 }
 
-/** SQLite: a chunk's messages apart from its row, which settlements rewrite (migration 014). */
+/**
+ * SQLite: a chunk's messages apart from its row, which settlements rewrite (migration 014); kept while the message
+ * history holds the chunk, deleted with it (migration 016).
+ */
 export interface OutboxChunkMessagesTable {
   seq: number;
   messages: string;
+}
+
+/** A chunk whose messages all settled, kept for the message history (see store/history/). */
+export interface MessageHistoryTable {
+  seq: number;
+  connector_id: string;
+  partition: number;
+  accepted_at: number;
+  settled_at: number;
+  count: number;
+  bytes: number;
+  /** JSON: index -> [code, message] of those dead-lettered; null when all were delivered. */
+  dead: string | null;
+  /** JSON: the attempts of the settlement that moved it here (see chunk-attempts.ts); earlier ones are in message_attempts. */
+  attempts: string | null;
+  /** PostgreSQL only: SQLite's stay in `outbox_chunk_messages`. */
+  messages: string;
+}
+
+/** What one delivery call did to the messages of one chunk (see store/history/chunk-attempts.ts). */
+export interface MessageAttemptsTable {
+  id: Generated<number>;
+  connector_id: string;
+  chunk_seq: number;
+  at: number;
+  latency_ms: number;
+  entries: string;
 }
 
 export interface DeadLettersTable {
@@ -149,4 +179,6 @@ export interface Database {
   outbox_chunks: OutboxChunksTable;
   outbox_chunk_messages: OutboxChunkMessagesTable;
   dead_letters: DeadLettersTable;
+  message_history: MessageHistoryTable;
+  message_attempts: MessageAttemptsTable;
 }

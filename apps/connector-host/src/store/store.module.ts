@@ -17,6 +17,7 @@ import { WriteLock } from './sqlite/write-lock.js';
 import { StoreHealthIndicator } from './store-health.indicator.js';
 import { StoreSignals } from './cluster/store-signals.js';
 import { TrafficStatsRepository } from './traffic/traffic-stats.repository.js';
+import { MessageHistoryRepository } from './history/message-history.repository.js';
 
 /** The engine the configuration names (open-store.ts), opened and migrated once per module. */
 const ENGINE_STORE = Symbol('EngineStore');
@@ -30,6 +31,7 @@ const ENGINE_NEUTRAL = [
   StoreSignals,
   BacklogStats,
   StoreHealthIndicator,
+  MessageHistoryRepository,
 ];
 
 /** The parts each engine builds its own way (engine-store.ts). */

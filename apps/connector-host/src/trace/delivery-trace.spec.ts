@@ -28,12 +28,6 @@ describe('DeliveryTrace', () => {
     expect(ring.find({}, 1, now).map((r) => r.profileId)).toEqual(['d']);
   });
 
-  it("keeps a connector's receipt as the connector gave it", () => {
-    const ring = trace(2);
-    ring.write([{ ...row('p', 5), status: 'delivered', receipt: { webhookId: 'msg_1', status: '204' } }]);
-    expect(ring.find({ connectorId: 'c' }, 1, 5)[0].receipt).toEqual({ webhookId: 'msg_1', status: '204' });
-  });
-
   it('records nothing when turned off', () => {
     const ring = trace(0);
     ring.write([row('a', 1)]);

@@ -2,25 +2,21 @@ import { Inject, Injectable } from '@nestjs/common';
 import { HOST_CONFIG, type HostConfig } from '../config/host.config.js';
 import type { MessageFilter } from '../store/message-filter.js';
 
-/** One line of the delivery trace: a message delivered (with the connector's receipt, as it gave it) or skipped (with why). */
+/** One line of the trace: a message intake did not make (no binding, no partner id, …), with why. */
 export interface TraceRow {
   connectorId: string | null;
   profileId: string;
   sourceId: string;
-  status: 'delivered' | 'skipped';
-  reason?: string;
-  /** Where the destination says the message landed (e.g. Kinesis' shard and sequence number), as the connector reported it. */
-  receipt?: Readonly<Record<string, string>>;
-  attempts?: number;
+  status: 'skipped';
+  reason: string;
   acceptedAt: number;
   at: number;
 }
 
 /**
- * What became of recent messages. Delivered and skipped ones live in a bounded ring in memory (the newest
- * TRACE_MAX_ENTRIES, none older than TRACE_RETENTION_MS): writing them to SQLite cost as much as the rest of
- * delivery, and a trace is for looking at what just happened, so it need not outlive a restart. Pending and
- * dead-lettered messages are read from the outbox and the dead letters themselves, which do.
+ * What intake skipped recently, in a bounded ring in memory (the newest TRACE_MAX_ENTRIES, none older than
+ * TRACE_RETENTION_MS) on the instance that took the request: a skip is no message, so it has no place in the
+ * store's message history (which keeps every message made, with its attempts) and need not outlive a restart.
  */
 @Injectable()
 export class DeliveryTrace {

@@ -5,6 +5,7 @@ import { FieldErrorSchema } from '../../common/field-error.js';
 import { ClusterViewSchema } from '../../cluster/cluster-view.js';
 import { DeadLetterPageSchema, DeleteResultSchema, ReplayResultSchema } from '../../delivery/dead-letter-answers.js';
 import { DeliveryListSchema } from '../../delivery/delivery-list.js';
+import { MessagePageSchema } from '../../history/message-view.js';
 import { ConnectorHealthListSchema } from '../../health/connector-health.js';
 import { HealthReportSchema } from '../../health/health-report.js';
 import { IngestReceiptSchema } from '../../intake/ingest-receipt.js';
@@ -36,6 +37,7 @@ const ANSWER_SCHEMAS: Record<string, TSchema> = {
   ReplayResult: ReplayResultSchema,
   DeleteResult: DeleteResultSchema,
   DeliveryList: DeliveryListSchema,
+  MessagePage: MessagePageSchema,
   RotationResult: RotationResultSchema,
   ConnectorStats: ConnectorStatsSchema,
   TrafficCounts: TrafficCountsSchema,

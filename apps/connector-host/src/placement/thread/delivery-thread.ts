@@ -12,10 +12,8 @@ import type { MetricObjectWithValues, MetricValue } from 'prom-client';
 import type { Subscription } from 'rxjs';
 import type { ConnectorOptions } from '../../composition/connector-plugins.js';
 import { HOST_CONFIG, type HostConfig } from '../../config/host.config.js';
-import { DeliveryControl, newestFirst, type RunningLoops } from '../../delivery/delivery-control.js';
-import { DeliveryTrace, type TraceRow } from '../../trace/delivery-trace.js';
+import { DeliveryControl, type RunningLoops } from '../../delivery/delivery-control.js';
 import { ConnectorChanges } from '../../setups/connector-changes.js';
-import type { MessageFilter } from '../../store/message-filter.js';
 import { OutboxStore } from '../../store/outbox/outbox-store.js';
 import { RoutingVersion } from '../../store/repositories/routing-version.js';
 import { WriteLock } from '../../store/sqlite/write-lock.js';
@@ -35,7 +33,7 @@ export interface DeliveryThreadOptions {
 
 export const DELIVERY_THREAD_OPTIONS = Symbol('DELIVERY_THREAD_OPTIONS');
 
-/** How long a question to delivery's thread may take before health and traces give up on it. */
+/** How long a question to delivery's thread may take before health and metrics give up on it. */
 const ANSWER_TIMEOUT_MS = 5_000;
 /** Restart delays after the thread died: doubling from the first to the last. */
 const RESTART_DELAYS_MS = [500, 30_000] as const;
@@ -45,7 +43,7 @@ const RESTART_DELAYS_MS = [500, 30_000] as const;
  * instances live on another event loop, so intake's HTTP work and delivery's sending and settling use the two
  * cores side by side and neither waits behind the other. This class is the host's end: it starts the thread
  * (and starts it again if it dies: what it had in flight is still in the store), passes on what intake and the
- * API change, keeps the backlog counts in step, and asks the thread what health, traces and metrics show.
+ * API change, keeps the backlog counts in step, and asks the thread what health and metrics show.
  */
 @Injectable()
 export class DeliveryThread extends DeliveryControl implements OnApplicationBootstrap, OnModuleDestroy, BeforeApplicationShutdown {
@@ -67,7 +65,6 @@ export class DeliveryThread extends DeliveryControl implements OnApplicationBoot
     private readonly outbox: OutboxStore,
     private readonly changes: ConnectorChanges,
     private readonly routing: RoutingVersion,
-    private readonly trace: DeliveryTrace,
     private readonly writeLock: WriteLock,
   ) {
     super();
@@ -115,12 +112,6 @@ export class DeliveryThread extends DeliveryControl implements OnApplicationBoot
       this.logger.warn(`delivery thread did not say which loops run: ${errorMessage(error)}`);
       return new Map();
     }
-  }
-
-  /** Intake's skips are traced here, deliveries on the thread: both, newest first. */
-  async traced(filter: MessageFilter, limit: number): Promise<TraceRow[]> {
-    const delivered = this.ready ? await this.ask({ about: 'trace', filter, limit }) : [];
-    return newestFirst([...this.trace.find(filter, limit), ...delivered], limit);
   }
 
   async metricsElsewhere(): Promise<MetricObjectWithValues<MetricValue<string>>[]> {

@@ -3,7 +3,6 @@ import { Logger } from '@nestjs/common';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { A, B, StoreUnderTest } from '../../../../../test/support/store-under-test.js';
 import type { LoopStatus } from '../../delivery/delivery-control.js';
-import { DeliveryTrace, type TraceRow } from '../../trace/delivery-trace.js';
 import type { DeliveryService } from '../../delivery/delivery.service.js';
 import { MetricsService } from '../../observability/metrics.service.js';
 import { ConnectorChanges } from '../../setups/connector-changes.js';
@@ -45,24 +44,12 @@ function hostEnd(port: MessagePort) {
 
 const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
 
-const row = (connectorId: string, sourceId: string): TraceRow => ({
-  connectorId,
-  profileId: 'profile-1',
-  sourceId,
-  status: 'delivered',
-  receipt: { shardId: 'shard-0' },
-  attempts: 1,
-  acceptedAt: Date.now() - 10,
-  at: Date.now(),
-});
-
 describe('ThreadLink', () => {
   let store: StoreUnderTest;
   let threadPort: MessagePort;
   let host: ReturnType<typeof hostEnd>;
   let arrivals: string[][];
   let changes: ConnectorChanges;
-  let trace: DeliveryTrace;
   let metrics: MetricsService;
   let link: ThreadLink;
 
@@ -70,18 +57,17 @@ describe('ThreadLink', () => {
 
   beforeEach(async () => {
     store = await StoreUnderTest.create('sqlite');
-    const config = { ...store.config, traceRetentionMs: 3_600_000, traceMaxEntries: 100 };
+    const config = store.config;
     const { port1, port2 } = new MessageChannel();
     threadPort = port1;
     host = hostEnd(port2);
     arrivals = [];
     changes = new ConnectorChanges();
-    trace = new DeliveryTrace(config);
     metrics = new MetricsService();
     const data = { role: 'delivery', config, backlog: [{ connectorId: A, pending: 3, bytes: 300 }] } as unknown as DeliveryThreadData;
     // A count this loop read before the link started: the host's numbers replace it.
     store.outbox.counters.apply(B, 7, 700);
-    link = new ThreadLink(threadPort, data, store.outbox, changes, new RunningLoops() as unknown as DeliveryService, trace, metrics);
+    link = new ThreadLink(threadPort, data, store.outbox, changes, new RunningLoops() as unknown as DeliveryService, metrics);
     link.onModuleInit();
     store.outbox.arrived$.subscribe((ids) => arrivals.push(ids));
   });
@@ -131,23 +117,19 @@ describe('ThreadLink', () => {
 
   it('answers each question under the id it was asked with', async () => {
     metrics.eventsReceived.inc(3);
-    const rows = [row(A, 'src-1'), row(B, 'src-2')];
-    trace.write(rows);
     host.post({ kind: 'ask', id: 7, question: { about: 'metrics' } });
     host.post({ kind: 'ask', id: 8, question: { about: 'loops' } });
-    host.post({ kind: 'ask', id: 9, question: { about: 'trace', filter: { connectorId: B }, limit: 10 } });
     const answers = new Map<number, unknown>();
-    for (let i = 0; i < 3; i++) {
+    for (let i = 0; i < 2; i++) {
       const message = await host.next();
       if (message.kind === 'answer') answers.set(message.id, message.value);
     }
-    expect([...answers.keys()].sort()).toEqual([7, 8, 9]);
+    expect([...answers.keys()].sort()).toEqual([7, 8]);
     const received = (answers.get(7) as { name: string; values: { value: number }[] }[]).find(
       (metric) => metric.name === 'connector_host_events_received_total',
     );
     expect(received?.values.map((sample) => sample.value)).toEqual([3]);
     expect(answers.get(8)).toEqual([[A, { failingRounds: 2, lastSuccessAt: 1_000 }]]);
-    expect(answers.get(9)).toEqual([rows[1]]);
   });
 
   it('answers a question it could not answer with the error, under its id', async () => {

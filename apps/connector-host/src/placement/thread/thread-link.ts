@@ -1,7 +1,6 @@
 import type { MessagePort } from 'node:worker_threads';
 import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import type { Subscription } from 'rxjs';
-import { DeliveryTrace } from '../../trace/delivery-trace.js';
 import { DeliveryService } from '../../delivery/delivery.service.js';
 import { MetricsService } from '../../observability/metrics.service.js';
 import { ConnectorChanges } from '../../setups/connector-changes.js';
@@ -15,7 +14,7 @@ export const THREAD_DATA = Symbol('THREAD_DATA');
 /**
  * Delivery's end of the link to the host's event loop: applies the host's backlog changes and set-up changes
  * (waking the loops they concern), sends back its own (settlements, expiries, pauses), and answers the host's
- * questions about loops, the trace and metrics.
+ * questions about loops and metrics.
  */
 @Injectable()
 export class ThreadLink implements OnModuleInit, OnModuleDestroy {
@@ -30,7 +29,6 @@ export class ThreadLink implements OnModuleInit, OnModuleDestroy {
     private readonly outbox: OutboxStore,
     private readonly changes: ConnectorChanges,
     private readonly delivery: DeliveryService,
-    private readonly trace: DeliveryTrace,
     private readonly metrics: MetricsService,
   ) {
     this.outgoing = new ChangeBuffer((message) => this.send(message));
@@ -92,8 +90,6 @@ export class ThreadLink implements OnModuleInit, OnModuleDestroy {
     switch (question.about) {
       case 'loops':
         return [...this.delivery.loops()];
-      case 'trace':
-        return this.trace.find(question.filter, question.limit);
       case 'metrics':
         return this.metrics.registry.getMetricsAsJSON();
     }

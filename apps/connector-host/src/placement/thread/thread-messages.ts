@@ -2,8 +2,6 @@ import type { MetricObjectWithValues, MetricValue } from 'prom-client';
 import type { ConnectorOptions } from '../../composition/connector-plugins.js';
 import type { HostConfig } from '../../config/host.config.js';
 import type { LoopStatus } from '../../delivery/delivery-control.js';
-import type { TraceRow } from '../../trace/delivery-trace.js';
-import type { MessageFilter } from '../../store/message-filter.js';
 import type { BacklogCount } from '../../store/outbox/backlog-counters.js';
 
 /**
@@ -24,11 +22,10 @@ export interface ChangesMessage {
 }
 
 /** The questions the host's HTTP side asks delivery's thread. */
-export type Question = { about: 'loops' } | { about: 'trace'; filter: MessageFilter; limit: number } | { about: 'metrics' };
+export type Question = { about: 'loops' } | { about: 'metrics' };
 
 export interface Answers {
   loops: [connectorId: string, status: LoopStatus][];
-  trace: TraceRow[];
   metrics: MetricObjectWithValues<MetricValue<string>>[];
 }
 

@@ -124,6 +124,59 @@ export function sharedMigrations(engine: StoreEngine): Record<string, Migration>
         await db.schema.alterTable('connectors').addColumn('delivery_policy', 'text').execute();
       },
     },
+    '2026-12-05-016-message-history': {
+      async up(db: Kysely<unknown>) {
+        const big = engine === 'postgres' ? 'bigint' : 'integer';
+        // A chunk whose last message settled moves here (one row written once per chunk, not per message), kept
+        // MESSAGE_HISTORY_DAYS and purged a batch of the oldest at a time: nothing here is ever updated. `dead`: the
+        // indexes dead-lettered, with why (JSON), null when all were delivered; `attempts`: those of the settlement
+        // that moved it (the others are rows of message_attempts). PostgreSQL moves the messages with the row; SQLite
+        // leaves them where intake wrote them (outbox_chunk_messages, no longer deleted with the chunk row): a copy
+        // of them cost more than the rest of the history, and a history row that holds them fills pages badly.
+        let history = db.schema
+          .createTable('message_history')
+          .addColumn('seq', big, (c) => c.primaryKey())
+          .addColumn('connector_id', 'text', (c) => c.notNull().references('connectors.id').onDelete('cascade'))
+          .addColumn('partition', 'integer', (c) => c.notNull())
+          .addColumn('accepted_at', big, (c) => c.notNull())
+          .addColumn('settled_at', big, (c) => c.notNull())
+          .addColumn('count', 'integer', (c) => c.notNull())
+          .addColumn('bytes', big, (c) => c.notNull())
+          .addColumn('dead', 'text')
+          .addColumn('attempts', 'text');
+        if (engine === 'postgres') history = history.addColumn('messages', 'text', (c) => c.notNull());
+        await history.execute();
+        if (engine === 'sqlite') {
+          // Without its foreign key to the chunk row, the messages go with the last row that holds their chunk: the
+          // chunk row, unless the history took the chunk first (a settlement inserts the history row, then deletes
+          // the chunk row), or the history row (its purge, or its connector's deletion).
+          await sql`CREATE TABLE chunk_messages (seq INTEGER PRIMARY KEY, messages TEXT NOT NULL)`.execute(db);
+          await sql`INSERT INTO chunk_messages (seq, messages) SELECT seq, messages FROM outbox_chunk_messages`.execute(db);
+          await sql`DROP TABLE outbox_chunk_messages`.execute(db);
+          await sql`ALTER TABLE chunk_messages RENAME TO outbox_chunk_messages`.execute(db);
+          await sql`CREATE TRIGGER chunk_messages_with_chunk AFTER DELETE ON outbox_chunks
+            WHEN NOT EXISTS (SELECT 1 FROM message_history WHERE seq = OLD.seq)
+            BEGIN DELETE FROM outbox_chunk_messages WHERE seq = OLD.seq; END`.execute(db);
+          await sql`CREATE TRIGGER chunk_messages_with_history AFTER DELETE ON message_history
+            BEGIN DELETE FROM outbox_chunk_messages WHERE seq = OLD.seq; END`.execute(db);
+        }
+        await db.schema.createIndex('message_history_by_connector').on('message_history').columns(['connector_id', 'seq']).execute();
+        // What each delivery call did to the messages of one chunk (store/history/chunk-attempts.ts), appended in
+        // the settlement's transaction; read by chunk, purged oldest first by id.
+        await db.schema
+          .createTable('message_attempts')
+          .addColumn('id', engine === 'postgres' ? 'bigserial' : 'integer', (c) =>
+            engine === 'postgres' ? c.primaryKey() : c.primaryKey().autoIncrement(),
+          )
+          .addColumn('connector_id', 'text', (c) => c.notNull().references('connectors.id').onDelete('cascade'))
+          .addColumn('chunk_seq', big, (c) => c.notNull())
+          .addColumn('at', big, (c) => c.notNull())
+          .addColumn('latency_ms', 'integer', (c) => c.notNull())
+          .addColumn('entries', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('message_attempts_by_chunk').on('message_attempts').columns(['connector_id', 'chunk_seq']).execute();
+      },
+    },
     '2026-12-03-009-tenant-identities': {
       async up(db: Kysely<unknown>) {
         // What the host issues each site (tenant), once: its external ID for roles of the site's cloud accounts.

@@ -1,3 +1,4 @@
+import type { ChunkAttempts } from '../history/chunk-attempts.js';
 import type { NewDeadLetter } from '../repositories/dead-letters.repository.js';
 import { TrafficTally } from '../traffic/traffic-tally.js';
 import type { ChunkState } from './outbox-chunk.js';
@@ -18,11 +19,16 @@ export interface ChunkOutcome {
 
 /**
  * What settlements or an expiry decide, to be written in one transaction: chunk states, removals, dead letters,
- * and what they add to the traffic statistics.
+ * and what they add to the traffic statistics. `keepsHistory`: the store keeps the message history, so the changes
+ * also carry each call's attempts and why a message was dead-lettered, and a chunk with nothing left pending moves
+ * to the history instead of going.
  */
 export class ChunkChanges {
   readonly outcomes = new Map<number, ChunkOutcome>();
   readonly tally = new TrafficTally();
+  readonly attempts: ChunkAttempts[] = [];
+
+  constructor(readonly keepsHistory = false) {}
 
   /** A chunk's new state, or its removal once none of its messages is pending; composes with an earlier change. */
   store(
@@ -42,6 +48,20 @@ export class ChunkChanges {
       buried: earlier ? [...earlier.buried, ...buried] : buried,
       freedBytes: pending <= 0 ? row.bytes : 0,
     });
+  }
+
+  /**
+   * The attempts to write as rows of their own, and those of each chunk this change moves to the history (written
+   * in its history row instead).
+   */
+  attemptsByPlace(): { rows: ChunkAttempts[]; final: Map<number, ChunkAttempts[]> } {
+    const rows: ChunkAttempts[] = [];
+    const final = new Map<number, ChunkAttempts[]>();
+    for (const attempt of this.attempts) {
+      if (this.outcomes.get(attempt.chunkSeq)?.pending !== 0) rows.push(attempt);
+      else final.set(attempt.chunkSeq, [...(final.get(attempt.chunkSeq) ?? []), attempt]);
+    }
+    return { rows, final };
   }
 
   get settled(): number {

@@ -23,11 +23,20 @@ export interface ChunkState {
   done: Set<number>;
   /** Indexes waiting on a retry. */
   retry: Map<number, RetryState>;
+  /**
+   * Indexes of `done` that were dead-lettered, with why (code, message): kept only by a store that keeps the message
+   * history, which tells delivered from dead-lettered by them. Absent from a state that has none.
+   */
+  dead?: Map<number, DeadReason>;
 }
+
+/** Why a message was dead-lettered: the error code and message. */
+export type DeadReason = [code: string, message: string];
 
 interface StoredState {
   done?: number[];
   retry?: Record<string, RetryState>;
+  dead?: Record<string, DeadReason>;
 }
 
 export function messageSeq(chunkSeq: number, index: number): number {
@@ -53,10 +62,12 @@ export function decodeMessages(text: string): ChunkMessage[] {
 
 export function decodeState(text: string | null): ChunkState {
   const stored: StoredState = text === null ? {} : (JSON.parse(text) as StoredState);
-  return {
+  const state: ChunkState = {
     done: new Set(stored.done ?? []),
     retry: new Map(Object.entries(stored.retry ?? {}).map(([index, retry]) => [Number(index), retry])),
   };
+  if (stored.dead) state.dead = new Map(Object.entries(stored.dead).map(([index, reason]) => [Number(index), reason]));
+  return state;
 }
 
 /** Null when nothing happened yet: a fresh chunk carries no state at all. */
@@ -65,7 +76,18 @@ export function encodeState(state: ChunkState): string | null {
   const stored: StoredState = {};
   if (state.done.size > 0) stored.done = [...state.done].sort((a, b) => a - b);
   if (state.retry.size > 0) stored.retry = Object.fromEntries(state.retry);
+  if (state.dead && state.dead.size > 0) stored.dead = Object.fromEntries(state.dead);
   return JSON.stringify(stored);
+}
+
+/** The dead-lettered indexes of a settled chunk, with why (the history's `dead` column); null when none was. */
+export function encodeDead(state: ChunkState): string | null {
+  return state.dead && state.dead.size > 0 ? JSON.stringify(Object.fromEntries(state.dead)) : null;
+}
+
+export function decodeDead(text: string | null): Map<number, DeadReason> {
+  if (text === null) return new Map();
+  return new Map(Object.entries(JSON.parse(text) as Record<string, DeadReason>).map(([index, reason]) => [Number(index), reason]));
 }
 
 /**

@@ -5,7 +5,7 @@ import type { MessageFilter } from '../message-filter.js';
 import type { BacklogClaim, ClaimRefused } from './backlog-claim.js';
 import type { BacklogCounters } from './backlog-counters.js';
 import type { ChunkMessage } from './outbox-chunk.js';
-import type { PendingSearch } from './outbox-search.js';
+import type { PendingSearch, SearchedChunk } from './outbox-search.js';
 import type { PendingMessage } from './pending-message.js';
 import type { Settlement } from './settlement.js';
 
@@ -139,6 +139,9 @@ export abstract class OutboxStore {
    * through a bounded amount of the backlog (`complete` false: it stopped there).
    */
   abstract find(filter: MessageFilter, limit: number): Promise<PendingSearch>;
+
+  /** Up to `count` chunks with a seq below `beforeSeq`, newest first, of one connector (or all): what reads page through. */
+  abstract chunksBefore(connectorId: string | undefined, beforeSeq: number, count: number): Promise<SearchedChunk[]>;
 
   /** When the oldest pending message of a connector was accepted, if any. */
   abstract oldestAcceptedAt(connectorId: string): Promise<number | undefined>;

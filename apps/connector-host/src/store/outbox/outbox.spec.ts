@@ -488,6 +488,7 @@ describe.each(STORE_ENGINES)('migration to stored sizes on %s', (engine) => {
       databasePath: join(dir, 'host.db'),
       databaseUrl: engine === 'postgres' ? await freshDatabaseUrl() : undefined,
       idempotencyRetentionMs: 86_400_000,
+      limits: { messageHistoryMs: 0 },
       cluster: { instanceId: ME, partitions: 1, leaseTtlMs: 10_000, renewEveryMs: 2000, leaseMarginMs: 1000, backlogRefreshMs: 1000 },
     } as HostConfig;
     const database =

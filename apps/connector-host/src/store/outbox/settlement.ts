@@ -1,5 +1,6 @@
 import type { FailureCategory } from '@event-connectors/connector-sdk';
 import type { NewDeadLetter } from '../repositories/dead-letters.repository.js';
+import { ChunkAttemptsBuilder, type RoundFacts } from '../history/chunk-attempts.js';
 import { ChunkChanges } from './chunk-changes.js';
 import { type ChunkMessage, chunkOf, decodeState, indexIn } from './outbox-chunk.js';
 
@@ -28,6 +29,8 @@ export interface Settlement {
   removed?: number[];
   retry: RetryUpdate[];
   dead: DeadLetterUpdate[];
+  /** The call's time, latency and receipts, for a store that keeps the message history. */
+  round?: RoundFacts;
 }
 
 /** A chunk as a reader sees it: everything but its messages (which are usually cached decoded). */
@@ -82,6 +85,8 @@ export function settlementChanges(
     let settled = 0;
     const buried: NewDeadLetter[] = [];
     const connectorId = row.connector_id;
+    const attempts =
+      changes.keepsHistory && settlement.round ? new ChunkAttemptsBuilder(connectorId, chunkSeq, settlement.round) : undefined;
     const settle = (index: number) => {
       if (state.done.has(index)) return false;
       state.done.add(index);
@@ -94,6 +99,7 @@ export function settlementChanges(
     let deliveredRemoved = 0;
     for (const seq of update.delivered) {
       if (!settle(indexIn(seq))) continue;
+      attempts?.delivered(indexIn(seq), settlement.round?.receipts.get(seq));
       delivered++;
       if (removed?.has(seq)) deliveredRemoved++;
     }
@@ -105,9 +111,11 @@ export function settlementChanges(
       const category = dead.category ?? 'other';
       tally.add(connectorId, `dead_lettered.${category}`, now);
       if (dead.attempted !== false) tally.add(connectorId, `failed.${category}`, now);
-      const attempts = (state.retry.get(index)?.[0] ?? 0) + 1;
-      buried.push(deadLetterOf(row, messagesOf(row)[index], attempts, now, dead.code, dead.message));
+      const attemptCount = (state.retry.get(index)?.[0] ?? 0) + 1;
+      buried.push(deadLetterOf(row, messagesOf(row)[index], attemptCount, now, dead.code, dead.message));
       settle(index);
+      if (changes.keepsHistory) (state.dead ??= new Map()).set(index, [dead.code, dead.message]);
+      if (dead.attempted !== false) attempts?.failed(index, 'dead', dead.code, dead.message);
     }
     for (const retry of update.retry) {
       const index = indexIn(retry.seq);
@@ -115,8 +123,10 @@ export function settlementChanges(
       tally.add(connectorId, `failed.${retry.category ?? 'other'}`, now);
       tally.add(connectorId, 'retried', now);
       state.retry.set(index, [(state.retry.get(index)?.[0] ?? 0) + 1, retry.nextAttemptAt, retry.code, retry.message]);
+      attempts?.failed(index, 'retry', retry.code, retry.message);
     }
     changes.store(row, row.pending - settled, state, settled, buried);
+    if (attempts && !attempts.isEmpty) changes.attempts.push(attempts.row);
   }
   return changes;
 }
@@ -143,6 +153,7 @@ export function expiryChanges(
       const lastError = retry ? `${retry[2]}: ${retry[3]}` : 'none';
       const why = `undelivered past the maximum age; last error ${lastError}`;
       buried.push(deadLetterOf(row, message, retry?.[0] ?? 0, now, 'MaxAgeExceeded', why));
+      if (changes.keepsHistory) (state.dead ??= new Map()).set(index, ['MaxAgeExceeded', why]);
     });
     count += buried.length;
     // What outlived its age while its connector was paused: no attempt failed here, its kind is unknown.

@@ -2,7 +2,9 @@ import { sql, type Transaction } from 'kysely';
 import type { NewDeadLetter } from '../repositories/dead-letters.repository.js';
 import type { Database } from '../schema.js';
 import type { ChunkChanges } from '../outbox/chunk-changes.js';
-import { encodeState } from '../outbox/outbox-chunk.js';
+import { encodeDead, encodeState } from '../outbox/outbox-chunk.js';
+import { encodeAttempts, encodeFinalAttempts } from '../history/chunk-attempts.js';
+import { CHUNK_BYTES } from './postgres-chunk-io.js';
 import type { SettlementItem } from '../outbox/outbox-store.js';
 
 // The fencing of PostgreSQL settlements: a first statement takes the leases the rounds were selected under, and
@@ -46,10 +48,27 @@ export async function writeFenced(
       RETURNING c.seq`.execute(trx);
     for (const row of rows) applied.add(row.seq);
   }
-  if (removed.length > 0) {
+  if (removed.length > 0 && !changes.keepsHistory) {
     const { rows } = await sql<{ seq: number }>`
       DELETE FROM outbox_chunks c WHERE c.seq = ANY(${removed}::bigint[]) AND ${guard(sql.ref('c.partition'))}
       RETURNING c.seq`.execute(trx);
+    for (const row of rows) applied.add(row.seq);
+  } else if (removed.length > 0) {
+    // Into the message history in the same statement: the row moves whole (its messages' TOAST copied once).
+    const states = removed.map((seq) => changes.outcomes.get(seq)!.state);
+    const { final } = changes.attemptsByPlace();
+    const { rows } = await sql<{ seq: number }>`
+      WITH moved AS (
+        DELETE FROM outbox_chunks c WHERE c.seq = ANY(${removed}::bigint[]) AND ${guard(sql.ref('c.partition'))}
+        RETURNING c.seq, c.connector_id, c.partition, c.accepted_at, ${CHUNK_BYTES} AS bytes, c.messages
+      ), kept AS (
+        INSERT INTO message_history (seq, connector_id, partition, accepted_at, settled_at, count, bytes, dead, attempts, messages)
+        SELECT m.seq, m.connector_id, m.partition, m.accepted_at, ${Date.now()}::bigint, v.count, m.bytes, v.dead, v.attempts, m.messages
+        FROM moved m JOIN unnest(${removed}::bigint[], ${states.map((state) => state.done.size)}::int[],
+                                 ${states.map(encodeDead)}::text[], ${removed.map((seq) => encodeFinalAttempts(final.get(seq) ?? []))}::text[])
+             AS v(seq, count, dead, attempts) ON v.seq = m.seq
+      )
+      SELECT seq FROM moved`.execute(trx);
     for (const row of rows) applied.add(row.seq);
   }
   const buried: (NewDeadLetter & { partition: number })[] = [];
@@ -60,6 +79,14 @@ export async function writeFenced(
       continue;
     }
     for (const row of outcome.buried) buried.push({ ...row, partition: outcome.partition });
+  }
+  const attempts = changes.attemptsByPlace().rows.filter((row) => applied.has(row.chunkSeq));
+  if (attempts.length > 0) {
+    await sql`
+      INSERT INTO message_attempts (connector_id, chunk_seq, at, latency_ms, entries)
+      SELECT * FROM unnest(${attempts.map((row) => row.connectorId)}::text[], ${attempts.map((row) => row.chunkSeq)}::bigint[],
+                           ${attempts.map((row) => row.at)}::bigint[], ${attempts.map((row) => row.latencyMs)}::int[],
+                           ${attempts.map(encodeAttempts)}::text[])`.execute(trx);
   }
   if (buried.length > 0) {
     const column = <K extends keyof NewDeadLetter>(name: K) => buried.map((row) => row[name]);

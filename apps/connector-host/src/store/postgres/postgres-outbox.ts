@@ -20,9 +20,10 @@ import {
 } from '../outbox/outbox-store.js';
 import { CHUNK_BYTES, CHUNK_COLUMNS, insertChunks, searchPage, notifyAppended, readHead, readMessages } from './postgres-chunk-io.js';
 import { holdLeases, fenceOf, writeFenced } from './postgres-fencing.js';
+import { requeueDeadLetters } from './postgres-dead-letter-requeue.js';
 import { recordKeys } from './postgres-idempotency-keys.js';
 import { releaseKeys, verifyClaims } from './postgres-backlog-claims.js';
-import { type PendingSearch, searchChunks } from '../outbox/outbox-search.js';
+import { type PendingSearch, type SearchedChunk, searchChunks } from '../outbox/outbox-search.js';
 import { addTally } from './postgres-traffic-tally.js';
 import { intakeTally } from '../traffic/intake-tally.js';
 import { type ChunkRow, chunksOf, expiryChanges, settlementChanges } from '../outbox/settlement.js';
@@ -41,6 +42,7 @@ export class PostgresOutbox extends OutboxStore {
   private readonly views = new ChunkViews();
   private readonly db: Kysely<Database>;
   private readonly partitions: number;
+  private readonly keepsHistory: boolean;
 
   constructor(
     database: PostgresDatabase,
@@ -51,6 +53,7 @@ export class PostgresOutbox extends OutboxStore {
     super();
     this.db = database.db;
     this.partitions = config.cluster.partitions;
+    this.keepsHistory = config.limits.messageHistoryMs > 0;
     // For the store's life, as the signals' link is.
     signals.appended$.subscribe((news) => {
       if (news === 'all') {
@@ -139,7 +142,7 @@ export class PostgresOutbox extends OutboxStore {
       const messages = items.some(({ settlement }) => settlement.dead.length > 0)
         ? await readMessages(trx, this.decoded, [...working.values()])
         : new Map<number, ChunkMessage[]>();
-      const all = new ChunkChanges();
+      const all = new ChunkChanges(this.keepsHistory);
       const counted: ChunkChanges[] = [];
       for (const { settlement } of items) {
         const changes = settlementChanges(
@@ -147,7 +150,9 @@ export class PostgresOutbox extends OutboxStore {
           (seq) => working.get(seq),
           (row) => messages.get(row.seq)!,
           now,
+          new ChunkChanges(this.keepsHistory),
         );
+        all.attempts.push(...changes.attempts);
         for (const [seq, outcome] of changes.outcomes) {
           const row = working.get(seq);
           if (!row) continue;
@@ -174,7 +179,7 @@ export class PostgresOutbox extends OutboxStore {
   async expire(connectorId: string, acceptedBefore: number, limit = 10_000): Promise<number> {
     const partitions = this.ownership.selectable();
     if (partitions.length === 0) return 0;
-    const changes = new ChunkChanges();
+    const changes = new ChunkChanges(this.keepsHistory);
     const count = await this.db.transaction().execute(async (trx) => {
       const fence = new Map(partitions.map((partition) => [partition, this.ownership.epochOf(partition) ?? -1]));
       const valid = await holdLeases(trx, this.ownership.owner, fence);
@@ -199,7 +204,6 @@ export class PostgresOutbox extends OutboxStore {
   async replay(connectorId: string, ids?: readonly number[]): Promise<number> {
     const acceptedAt = Date.now();
     const chosen = ids === undefined ? undefined : [...new Set(ids)].sort((a, b) => a - b);
-    type Taken = { id: number; partition_key: string; source_id: string | null; body: string };
     // Up to the newest now: what is dead-lettered again while this runs waits for another replay.
     const { rows: last } = await sql<{
       last: number | null;
@@ -209,22 +213,9 @@ export class PostgresOutbox extends OutboxStore {
     for (let start = 0; ; start += CHUNK_MAX_MESSAGES) {
       const batch = chosen?.slice(start, start + CHUNK_MAX_MESSAGES);
       if (batch?.length === 0) break;
-      const appended = await this.db.transaction().execute(async (trx) => {
-        const { rows } = batch
-          ? await sql<Taken>`
-              DELETE FROM dead_letters WHERE connector_id = ${connectorId} AND id = ANY(${batch}::bigint[])
-              RETURNING id, partition_key, source_id, body`.execute(trx)
-          : await sql<Taken>`
-              DELETE FROM dead_letters WHERE id IN (
-                SELECT id FROM dead_letters WHERE connector_id = ${connectorId} AND id <= ${upTo} ORDER BY id LIMIT ${CHUNK_MAX_MESSAGES} FOR UPDATE)
-              RETURNING id, partition_key, source_id, body`.execute(trx);
-        if (rows.length === 0) return [];
-        rows.sort((a, b) => a.id - b.id);
-        const messages = rows.map((row) => ({ connectorId, partitionKey: row.partition_key, sourceId: row.source_id, body: row.body }));
-        const chunks = await insertChunks(trx, messages, acceptedAt, this.partitions);
-        await notifyAppended(trx, chunks, this.signals);
-        return chunks;
-      });
+      const appended = await this.db
+        .transaction()
+        .execute((trx) => requeueDeadLetters(trx, connectorId, batch ?? { upTo }, acceptedAt, this.partitions, this.signals));
       this.committed(appended);
       const count = appended.reduce((sum, chunk) => sum + chunk.messages.length, 0);
       replayed += count;
@@ -234,7 +225,11 @@ export class PostgresOutbox extends OutboxStore {
   }
 
   async find(filter: MessageFilter, limit: number): Promise<PendingSearch> {
-    return searchChunks((connectorId, beforeSeq, count) => searchPage(this.db, connectorId, beforeSeq, count), filter, limit);
+    return searchChunks((connectorId, beforeSeq, count) => this.chunksBefore(connectorId, beforeSeq, count), filter, limit);
+  }
+
+  chunksBefore(connectorId: string | undefined, beforeSeq: number, count: number): Promise<SearchedChunk[]> {
+    return searchPage(this.db, connectorId, beforeSeq, count);
   }
 
   /** After a settlement or expiry committed: removed chunks leave the cache, settled messages the backlogs. */

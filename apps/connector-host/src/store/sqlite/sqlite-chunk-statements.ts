@@ -24,6 +24,9 @@ export class SqliteChunkStatements {
   readonly updateState: Statement<[number, string | null, number]>;
   readonly remove: Statement<[number]>;
   readonly countStored: Statement<[], BacklogCount>;
+  /** A chunk with nothing left pending, into the message history: (settled at, count, dead, attempts, seq). */
+  readonly toHistory: Statement<[number, number, string | null, string | null, number]>;
+  readonly insertAttempts: Statement<[string, number, number, number, string]>;
 
   constructor(sqlite: Database) {
     this.insert = sqlite.prepare('INSERT INTO outbox_chunks (connector_id, accepted_at, pending, bytes) VALUES (?, ?, ?, ?)');
@@ -36,8 +39,15 @@ export class SqliteChunkStatements {
     );
     this.oldest = sqlite.prepare('SELECT accepted_at FROM outbox_chunks WHERE connector_id = ? ORDER BY seq LIMIT 1');
     this.updateState = sqlite.prepare('UPDATE outbox_chunks SET pending = ?, state = ? WHERE seq = ?');
-    // Its messages go with it (ON DELETE CASCADE), as they do when its connector is deleted.
+    // Its messages go with it (a trigger, migration 016), unless the message history took it first.
     this.remove = sqlite.prepare('DELETE FROM outbox_chunks WHERE seq = ?');
+    this.toHistory = sqlite.prepare(
+      `INSERT INTO message_history (seq, connector_id, partition, accepted_at, settled_at, count, bytes, dead, attempts)
+       SELECT seq, connector_id, partition, accepted_at, ?, ?, bytes, ?, ? FROM outbox_chunks WHERE seq = ?`,
+    );
+    this.insertAttempts = sqlite.prepare(
+      'INSERT INTO message_attempts (connector_id, chunk_seq, at, latency_ms, entries) VALUES (?, ?, ?, ?, ?)',
+    );
     this.countStored = sqlite.prepare(
       `SELECT connector_id AS connectorId, sum(pending) AS pending, sum(bytes) AS bytes FROM outbox_chunks GROUP BY connector_id`,
     );

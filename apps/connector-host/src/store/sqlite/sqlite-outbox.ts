@@ -5,7 +5,8 @@ import { refusedClaims } from '../outbox/backlog-claim.js';
 import { BacklogCounters } from '../outbox/backlog-counters.js';
 import { ChunkChanges } from '../outbox/chunk-changes.js';
 import { SqliteHeadReader } from './sqlite-head-reader.js';
-import { CHUNK_MAX_MESSAGES, encodeMessages, encodeState } from '../outbox/outbox-chunk.js';
+import { CHUNK_MAX_MESSAGES, encodeDead, encodeMessages, encodeState } from '../outbox/outbox-chunk.js';
+import { encodeAttempts, encodeFinalAttempts } from '../history/chunk-attempts.js';
 import { chunksByConnector } from '../outbox/outbox-grouping.js';
 import { SqliteChunkStatements } from './sqlite-chunk-statements.js';
 import {
@@ -17,7 +18,7 @@ import {
   type PendingMessage,
   type SettlementItem,
 } from '../outbox/outbox-store.js';
-import { type PendingSearch, searchChunks } from '../outbox/outbox-search.js';
+import { type PendingSearch, type SearchedChunk, searchChunks } from '../outbox/outbox-search.js';
 import { expiryChanges, settlementChanges } from '../outbox/settlement.js';
 import { SqliteChunkReader } from './sqlite-chunk-reader.js';
 import type { SqliteDatabase } from './sqlite-database.js';
@@ -44,6 +45,7 @@ export class SqliteOutbox extends OutboxStore {
     private readonly database: SqliteDatabase,
     private readonly deadLetters: DeadLettersRepository,
     idempotency: SqliteIdempotencyKeys,
+    private readonly keepsHistory = false,
   ) {
     super();
     this.deadLetterRows = new SqliteDeadLetterRows(database);
@@ -139,6 +141,7 @@ export class SqliteOutbox extends OutboxStore {
             (seq) => this.sql.oneChunk.get(seq) ?? void this.reader.heads.forget(connectorId),
             (row) => this.chunks.messagesOf(row),
             now,
+            new ChunkChanges(this.keepsHistory),
           );
           this.store(changes);
           applied.push(changes);
@@ -149,7 +152,7 @@ export class SqliteOutbox extends OutboxStore {
   }
 
   async expire(connectorId: string, acceptedBefore: number, limit = 10_000): Promise<number> {
-    const changes = new ChunkChanges();
+    const changes = new ChunkChanges(this.keepsHistory);
     // Each chunk holds at least one message: `limit` chunks are always enough.
     const rows = this.sql.expiredChunks.all(connectorId, acceptedBefore, limit);
     const count = expiryChanges(rows, (row) => this.chunks.messagesOf(row), Date.now(), limit, changes);
@@ -189,9 +192,12 @@ export class SqliteOutbox extends OutboxStore {
   }
 
   async find(filter: MessageFilter, limit: number): Promise<PendingSearch> {
-    // On a connection of its own: WAL lets it read between the writes of intake and delivery, never holding them up.
-    const reader = this.database.reader;
-    return searchChunks((connectorId, beforeSeq, count) => this.sql.searchPage(reader, connectorId, beforeSeq, count), filter, limit);
+    return searchChunks((connectorId, beforeSeq, count) => this.chunksBefore(connectorId, beforeSeq, count), filter, limit);
+  }
+
+  // On a connection of its own: WAL lets it read between the writes of intake and delivery, never holding them up.
+  async chunksBefore(connectorId: string | undefined, beforeSeq: number, count: number): Promise<SearchedChunk[]> {
+    return this.sql.searchPage(this.database.reader, connectorId, beforeSeq, count);
   }
 
   /** Appends messages, one chunk per connector (more for a big group); inside the caller's transaction. */
@@ -207,12 +213,27 @@ export class SqliteOutbox extends OutboxStore {
     return appended;
   }
 
-  /** Writes chunks' new states and dead letters, removing chunks with nothing left pending; inside a transaction. */
+  /**
+   * Writes chunks' new states, dead letters and attempts, removing chunks with nothing left pending (into the
+   * message history, when it is kept); inside a transaction.
+   */
   private store(changes: ChunkChanges): void {
+    const settledAt = Date.now();
+    const { rows, final } = changes.attemptsByPlace();
     for (const [seq, outcome] of changes.outcomes) {
       this.deadLetterRows.insertAll(outcome.buried);
-      if (outcome.pending === 0) this.sql.remove.run(seq);
-      else this.sql.updateState.run(outcome.pending, encodeState(outcome.state), seq);
+      if (outcome.pending > 0) {
+        this.sql.updateState.run(outcome.pending, encodeState(outcome.state), seq);
+        continue;
+      }
+      if (changes.keepsHistory) {
+        const attempts = encodeFinalAttempts(final.get(seq) ?? []);
+        this.sql.toHistory.run(settledAt, outcome.state.done.size, encodeDead(outcome.state), attempts, seq);
+      }
+      this.sql.remove.run(seq);
+    }
+    for (const row of rows) {
+      this.sql.insertAttempts.run(row.connectorId, row.chunkSeq, row.at, row.latencyMs, encodeAttempts(row));
     }
     this.traffic.addAll(changes.tally);
   }

@@ -35,7 +35,7 @@ export class SqliteStore implements EngineStore {
     return this.idempotencyRepository;
   }
 
-  outbox({ deadLetters }: OutboxParts): SqliteOutbox {
-    return new SqliteOutbox(this.database, deadLetters, this.idempotency().keys);
+  outbox({ deadLetters, config }: OutboxParts): SqliteOutbox {
+    return new SqliteOutbox(this.database, deadLetters, this.idempotency().keys, (config?.limits?.messageHistoryMs ?? 0) > 0);
   }
 }

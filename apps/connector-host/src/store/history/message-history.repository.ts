@@ -1,0 +1,102 @@
+import { Injectable } from '@nestjs/common';
+import { sql } from 'kysely';
+import { DatabaseService } from '../database.service.js';
+import { OutboxStore } from '../outbox/outbox-store.js';
+import { decodeAttempts } from './chunk-attempts.js';
+import { type HistoryChunk, type HistoryQuery, type HistorySearch, searchHistory } from './history-search.js';
+import { chunkOf, indexIn } from '../outbox/outbox-chunk.js';
+
+/**
+ * The message history: every message's chunk (pending ones in the outbox, settled ones moved whole to
+ * `message_history` by the settlement that settled their last message) and what each delivery call did to it
+ * (`message_attempts`, written by the settlement). Read the same way on both engines; written by the engines'
+ * outboxes in their settlement transactions; purged here, oldest first, a batch per statement.
+ */
+@Injectable()
+export class MessageHistoryRepository {
+  constructor(
+    private readonly database: DatabaseService,
+    private readonly outbox: OutboxStore,
+  ) {}
+
+  /** A page of messages, newest first, each with its attempts (see history-search.ts for what bounds it). */
+  async search(query: HistoryQuery): Promise<HistorySearch> {
+    const found = await searchHistory(
+      (connectorId, atMost, count) => this.outbox.chunksBefore(connectorId, atMost + 1, count),
+      (connectorId, atMost, count) => this.settledChunks(connectorId, atMost, count, query.to),
+      query,
+    );
+    await this.withAttempts(found);
+    return found;
+  }
+
+  private async settledChunks(connectorId: string | undefined, atMost: number, count: number, to?: number): Promise<HistoryChunk[]> {
+    // SQLite keeps a settled chunk's messages where intake wrote them (migration 016).
+    const messages = this.database.engine === 'sqlite' ? sql<string>`m.messages` : sql<string>`h.messages`;
+    let select = this.database.db
+      .selectFrom('message_history as h')
+      .$if(this.database.engine === 'sqlite', (query) => query.innerJoin('outbox_chunk_messages as m', 'm.seq', 'h.seq'))
+      .select(['h.seq', 'h.connector_id', 'h.accepted_at', 'h.dead', 'h.attempts', messages.as('messages')])
+      .where('h.seq', '<=', atMost)
+      .orderBy('h.seq', 'desc')
+      .limit(count);
+    if (connectorId !== undefined) select = select.where('h.connector_id', '=', connectorId);
+    // Newer chunks than `to` are passed over in the statement (their messages never leave the store).
+    if (to !== undefined) select = select.where('h.accepted_at', '<=', to);
+    const rows = await select.execute();
+    return rows.map((row) => ({ ...row, seq: Number(row.seq), accepted_at: Number(row.accepted_at) }));
+  }
+
+  /**
+   * Puts each found message's earlier attempts (rows of their own, from one read of its chunks' rows) before those
+   * its history row holds (the settlement that moved it, always the last), oldest first.
+   */
+  private async withAttempts(found: HistorySearch): Promise<void> {
+    if (found.items.length === 0) return;
+    const chunks = [...new Set(found.items.map((item) => chunkOf(item.id)))];
+    const connectors = [...new Set(found.items.map((item) => item.connectorId))];
+    const rows = await this.database.db
+      .selectFrom('message_attempts')
+      .select(['chunk_seq', 'at', 'latency_ms', 'entries'])
+      .where('connector_id', 'in', connectors)
+      .where('chunk_seq', 'in', chunks)
+      .orderBy('id')
+      .execute();
+    const byChunk = new Map<number, typeof rows>();
+    for (const row of rows) {
+      const seq = Number(row.chunk_seq);
+      byChunk.set(seq, [...(byChunk.get(seq) ?? []), row]);
+    }
+    const decoded = new Map<number, ReturnType<typeof decodeAttempts>[]>();
+    for (const item of found.items) {
+      const seq = chunkOf(item.id);
+      let perRow = decoded.get(seq);
+      if (!perRow) {
+        perRow = (byChunk.get(seq) ?? []).map((row) => decodeAttempts(Number(row.at), Number(row.latency_ms), row.entries));
+        decoded.set(seq, perRow);
+      }
+      const earlier = perRow.flatMap((attempts) => attempts.get(indexIn(item.id)) ?? []);
+      if (earlier.length > 0) item.attempts = [...earlier, ...item.attempts];
+    }
+  }
+
+  /**
+   * Deletes up to `batch` of the oldest settled chunks accepted before `acceptedBefore`, and attempts made before
+   * it; returns how many rows went. Looks only at the oldest `batch` rows of each table (by key): never a scan of the
+   * whole history for the few that are old enough.
+   */
+  async purge(acceptedBefore: number, batch: number): Promise<number> {
+    const { db } = this.database;
+    const oldestChunks = db.selectFrom('message_history').select(['seq', 'accepted_at']).orderBy('seq').limit(batch).as('oldest');
+    const chunks = await db
+      .deleteFrom('message_history')
+      .where('seq', 'in', db.selectFrom(oldestChunks).select('oldest.seq').where('oldest.accepted_at', '<', acceptedBefore))
+      .executeTakeFirst();
+    const oldestAttempts = db.selectFrom('message_attempts').select(['id', 'at']).orderBy('id').limit(batch).as('oldest');
+    const attempts = await db
+      .deleteFrom('message_attempts')
+      .where('id', 'in', db.selectFrom(oldestAttempts).select('oldest.id').where('oldest.at', '<', acceptedBefore))
+      .executeTakeFirst();
+    return Number(chunks.numDeletedRows) + Number(attempts.numDeletedRows);
+  }
+}
