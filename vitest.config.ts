@@ -31,6 +31,7 @@ const onPostgres = [
   'test/kinesis-roles.e2e.spec.ts',
   'test/delivery-policy.e2e.spec.ts',
   'test/message-history.e2e.spec.ts',
+  'test/replays.e2e.spec.ts',
 ];
 
 /** The specs beside the code. */

@@ -1,3 +1,4 @@
+import { REPLAY_ROOM } from '../apps/connector-host/src/history/replay-runner.js';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { generateSigningSecret } from '@event-connectors/webhook-connector';
 import { WebhookReceiver } from '@event-connectors/webhook-connector/testing';
@@ -143,9 +144,11 @@ describe('the published API document, against the real host', () => {
     const binding = await send(host, 'POST', '/v1/bindings', { ...A, body: audienceBinding(id) });
     for (const operation of api.operations.filter(({ path }) => path.includes('{id}'))) {
       const { method, path } = operation;
-      const body = method === 'PATCH' ? { name: 'x' } : method === 'POST' ? {} : undefined;
-      expect((await send(host, method, path, { ...A, id: 'not-a-uuid', body })).status, `${method} ${path} bad id`).toBe(400);
-      expect((await send(host, method, path, { ...A, body })).status, `${method} ${path} unknown id`).toBe(404);
+      const range = { from: new Date(Date.now() - 60_000).toISOString(), to: new Date().toISOString() };
+      const body = method === 'PATCH' ? { name: 'x' } : method === 'POST' ? (path.endsWith('/replays') ? range : {}) : undefined;
+      const params = { replayId: randomUUID() };
+      expect((await send(host, method, path, { ...A, id: 'not-a-uuid', params, body })).status, `${method} ${path} bad id`).toBe(400);
+      expect((await send(host, method, path, { ...A, params, body })).status, `${method} ${path} unknown id`).toBe(404);
     }
     const badFields: [string, string, Request][] = [
       ['POST', '/v1/connectors', { body: { type: 'webhook' } }],
@@ -157,6 +160,9 @@ describe('the published API document, against the real host', () => {
       ['POST', '/v1/connectors/{id}/dead-letters/replay', { id, body: { ids: 'all' } }],
       ['GET', '/v1/deliveries', {}],
       ['GET', '/v1/connectors/{id}/messages', { id, query: 'outcome=lost' }],
+      ['POST', '/v1/connectors/{id}/replays', { id, body: { from: 'yesterday' } }],
+      ['GET', '/v1/connectors/{id}/replays/{replayId}', { id, params: { replayId: 'nope' } }],
+      ['DELETE', '/v1/connectors/{id}/replays/{replayId}', { id, params: { replayId: 'nope' } }],
       ['GET', '/v1/connectors/{id}/stats', { id, query: 'days=8' }],
     ];
     for (const [method, path, request] of badFields) {
@@ -174,6 +180,28 @@ describe('the published API document, against the real host', () => {
     expect((await send(host, 'POST', '/v1/admin/rotate-secrets', S7)).status).toBe(403);
     expect((await send(host, 'GET', '/v1/deliveries', { ...S7, query: `connectorId=${id}` })).status).toBe(404);
     expect((await send(host, 'GET', '/v1/connectors/{id}/messages', { ...S7, id })).status).toBe(404);
+
+    // A replay held running by its connector's backlog (live traffic first): a second is refused, and one that is no
+    // longer running cannot be cancelled.
+    const held = (await send(host, 'POST', '/v1/connectors', { ...A, body: webhookConnector(closedUrl, SECRET) })).body.id;
+    const heldSource = (await send(host, 'POST', '/v1/bindings', { ...A, body: audienceBinding(held) })).body.source.id;
+    const backlog = Array.from({ length: REPLAY_ROOM }, (_, n) =>
+      profileEvent(heldSource, { profile: { profileId: `held-${n}`, partnerIds: { '33': ['4'] }, properties: {} } }),
+    );
+    // Requests of 15 events: this host's MAX_BODY_BYTES is small.
+    for (let start = 0; start < backlog.length; start += 15) {
+      const events = backlog.slice(start, start + 15);
+      expect((await send(host, 'POST', '/v1/events', { token: INGEST, body: { events } })).status).toBe(202);
+    }
+    const range = { from: new Date(Date.now() - 60_000).toISOString(), to: new Date().toISOString() };
+    const replay = await send(host, 'POST', '/v1/connectors/{id}/replays', { ...A, id: held, body: range });
+    expect(replay.status).toBe(202);
+    expect((await send(host, 'POST', '/v1/connectors/{id}/replays', { ...A, id: held, body: range })).status).toBe(409);
+    const replayId = { replayId: replay.body.id };
+    expect((await send(host, 'GET', '/v1/connectors/{id}/replays/{replayId}', { ...A, id: held, params: replayId })).status).toBe(200);
+    expect((await send(host, 'DELETE', '/v1/connectors/{id}/replays/{replayId}', { ...A, id: held, params: replayId })).status).toBe(200);
+    expect((await send(host, 'DELETE', '/v1/connectors/{id}/replays/{replayId}', { ...A, id: held, params: replayId })).status).toBe(409);
+    expect((await send(host, 'DELETE', '/v1/connectors/{id}', { ...A, id: held })).status).toBe(204);
     const sourceId = binding.body.source.id;
     expect((await send(host, 'POST', '/v1/events', { token: INGEST_SITE_7, body: { events: [profileEvent(sourceId)] } })).status).toBe(403);
 

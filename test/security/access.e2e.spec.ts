@@ -118,7 +118,7 @@ describe('tenant isolation with site-limited tokens', () => {
     for (const id of [seven.id, eight.id]) expect((await call(ADMIN, 'DELETE', `/v1/connectors/${id}`)).status).toBe(204);
   });
 
-  it('keeps each site to its own connectors, bindings, dead letters and events', async () => {
+  it('keeps each site to its own connectors, bindings, dead letters, message history, replays and events', async () => {
     const own = await call(ADMIN_SITE_7, 'POST', '/v1/connectors', kinesisConnector('sec-7', { siteNumber: 7 }));
     expect(own.status).toBe(201);
     expect((await call(ADMIN_SITE_7, 'POST', '/v1/connectors', kinesisConnector('sec-8', { siteNumber: 8 }))).status).toBe(403);
@@ -126,6 +126,9 @@ describe('tenant isolation with site-limited tokens', () => {
     expect(other.status).toBe(201);
 
     // Another site's objects do not exist for a site-limited token.
+    const range = { from: new Date(Date.now() - 60_000).toISOString(), to: new Date().toISOString() };
+    const otherReplay = await call(ADMIN, 'POST', `/v1/connectors/${other.body.id}/replays`, range);
+    expect(otherReplay.status).toBe(202);
     expect((await call(ADMIN_SITE_7, 'GET', '/v1/connectors')).body.map((c: { id: string }) => c.id)).toEqual([own.body.id]);
     expect((await call(ADMIN_SITE_7, 'GET', '/v1/connectors?siteNumber=8')).body).toEqual([]);
     for (const [method, path, body] of [
@@ -136,6 +139,10 @@ describe('tenant isolation with site-limited tokens', () => {
       ['GET', `/v1/connectors/${other.body.id}/dead-letters`],
       ['POST', `/v1/connectors/${other.body.id}/dead-letters/replay`, {}],
       ['POST', `/v1/connectors/${other.body.id}/resume`],
+      ['GET', `/v1/connectors/${other.body.id}/messages`],
+      ['POST', `/v1/connectors/${other.body.id}/replays`, range],
+      ['GET', `/v1/connectors/${other.body.id}/replays/${otherReplay.body.id}`],
+      ['DELETE', `/v1/connectors/${other.body.id}/replays/${otherReplay.body.id}`],
     ] as [string, string, unknown?][]) {
       expect((await call(ADMIN_SITE_7, method, path, body)).status, `${method} ${path}`).toBe(404);
     }

@@ -17,6 +17,7 @@ import { ConnectorsController } from './connectors.controller.js';
 import { DeadLettersController } from './dead-letters.controller.js';
 import { DeliveriesController } from './deliveries.controller.js';
 import { MessagesController } from './messages.controller.js';
+import { ReplaysController } from './replays.controller.js';
 import { HistoryModule } from '../history/history.module.js';
 import { ErrorBodyFilter } from './error-body.filter.js';
 import { EventsController } from './events.controller.js';
@@ -51,6 +52,7 @@ import { StatsModule } from '../stats/stats.module.js';
     DeadLettersController,
     DeliveriesController,
     MessagesController,
+    ReplaysController,
     StatsController,
     SitesController,
     AdminController,

@@ -52,5 +52,6 @@ export function firstOfEachProfile(inFlight: ReadonlySet<string>): (key: string)
 
 /** A stored message as its connector gets it: the host's id for it, its key and its body. */
 export function toDeliveryMessage(message: PendingMessage): DeliveryMessage {
-  return { id: String(message.seq), partitionKey: message.partition_key, body: message.body };
+  // A replayed message goes with the id it had the first time.
+  return { id: String(message.originalId ?? message.seq), partitionKey: message.partition_key, body: message.body };
 }

@@ -6,7 +6,8 @@ import { HOST_CONFIG, type HostConfig } from '../config/host.config.js';
 import { MessageHistoryRepository } from '../store/history/message-history.repository.js';
 
 const PURGE_EVERY_MS = 10 * 60_000;
-const BATCH = 2000;
+/** Chunks (and attempt rows) per statement: each may hold up to 4 MiB of messages. */
+const BATCH = 500;
 
 /**
  * Deletes what the message history holds of messages accepted more than MESSAGE_HISTORY_DAYS ago, at boot and every

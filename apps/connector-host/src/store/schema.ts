@@ -53,6 +53,8 @@ export interface OutboxChunksTable {
   bytes: number | null;
   /** JSON: settled indexes and retry states; null while untouched. */
   state: string | null;
+  /** The replay that appended it, if one did. */
+  replay_id: Generated<string | null>;
 }
 
 /**
@@ -79,6 +81,28 @@ export interface MessageHistoryTable {
   attempts: string | null;
   /** PostgreSQL only: SQLite's stay in `outbox_chunk_messages`. */
   messages: string;
+  replay_id: string | null;
+}
+
+/** A replay of a connector's history (see history/replays.service.ts). */
+export interface ReplaysTable {
+  id: string;
+  connector_id: string;
+  from_at: number;
+  to_at: number;
+  /** JSON array of the outcomes replayed (delivered, dead_lettered); null: both. */
+  outcomes: string | null;
+  source_id: string | null;
+  status: 'running' | 'done' | 'cancelled';
+  /** The history is read from this chunk seq on. */
+  next_seq: number;
+  /** Messages the history held in the range when the replay was asked for (before its filters). */
+  total: number;
+  requeued: number;
+  created_at: number;
+  finished_at: number | null;
+  owner: string | null;
+  lease_until: number | null;
 }
 
 /** What one delivery call did to the messages of one chunk (see store/history/chunk-attempts.ts). */
@@ -181,4 +205,5 @@ export interface Database {
   dead_letters: DeadLettersTable;
   message_history: MessageHistoryTable;
   message_attempts: MessageAttemptsTable;
+  replays: ReplaysTable;
 }

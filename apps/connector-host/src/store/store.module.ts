@@ -18,6 +18,7 @@ import { StoreHealthIndicator } from './store-health.indicator.js';
 import { StoreSignals } from './cluster/store-signals.js';
 import { TrafficStatsRepository } from './traffic/traffic-stats.repository.js';
 import { MessageHistoryRepository } from './history/message-history.repository.js';
+import { ReplaysRepository } from './history/replays.repository.js';
 
 /** The engine the configuration names (open-store.ts), opened and migrated once per module. */
 const ENGINE_STORE = Symbol('EngineStore');
@@ -32,6 +33,7 @@ const ENGINE_NEUTRAL = [
   BacklogStats,
   StoreHealthIndicator,
   MessageHistoryRepository,
+  ReplaysRepository,
 ];
 
 /** The parts each engine builds its own way (engine-store.ts). */

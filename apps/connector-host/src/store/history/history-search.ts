@@ -38,14 +38,17 @@ export interface HistoryQuery {
   from?: number;
   /** Accepted at or before (ms). */
   to?: number;
-  /** Only messages whose id is below this one (the cursor of the previous page). */
+  /** Only messages whose seq is below this one (the cursor of the previous page). */
   before?: number;
   limit: number;
 }
 
 /** One message as the history shows it; its attempts are filled in after the search (by chunk). */
 export interface HistoryMessage {
+  /** The message id destinations saw: its seq, or a replayed message's first id. */
   id: number;
+  /** Its place in the store (its seq): what pages go by. */
+  seq: number;
   connectorId: string;
   profileId: string;
   sourceId: string | null;
@@ -90,20 +93,23 @@ export async function searchHistory(
   const floor = query.from === undefined ? -Infinity : query.from - CLOCK_SKEW_MS;
   for (;;) {
     const atMost = chunkOf(before - 1);
-    const [fromOutbox, fromHistory] = await Promise.all([
-      pending(query.connectorId, atMost, PAGE_CHUNKS),
-      settled(query.connectorId, atMost, PAGE_CHUNKS),
-    ]);
+    // The outbox first, then the history: a chunk that settles between the two reads is in both (the history's copy
+    // is kept), never in neither.
+    const fromOutbox = await pending(query.connectorId, atMost, PAGE_CHUNKS);
+    const fromHistory = await settled(query.connectorId, atMost, PAGE_CHUNKS);
     // A full page may have more below its last chunk: only what lies above both pages' ends is complete.
     const frontier = Math.max(frontierOf(fromOutbox, floor), frontierOf(fromHistory, floor));
-    const chunks = [...fromOutbox, ...fromHistory].filter((chunk) => chunk.seq >= frontier).sort((a, b) => b.seq - a.seq);
+    const moved = new Set(fromHistory.map((chunk) => chunk.seq));
+    const chunks = [...fromOutbox.filter((chunk) => !moved.has(chunk.seq)), ...fromHistory]
+      .filter((chunk) => chunk.seq >= frontier)
+      .sort((a, b) => b.seq - a.seq);
     for (const chunk of chunks) {
       if (read >= budgetChars) return { items, next: before };
       read += chunk.messages.length;
       if (chunk.accepted_at >= (query.from ?? -Infinity) && chunk.accepted_at <= (query.to ?? Infinity)) {
         for (const item of messagesOf(chunk, before, query)) {
           items.push(item);
-          if (items.length === query.limit) return { items, next: item.id };
+          if (items.length === query.limit) return { items, next: item.seq };
         }
       }
       before = messageSeq(chunk.seq, 0);
@@ -132,7 +138,7 @@ function* messagesOf(chunk: HistoryChunk, before: number, query: HistoryQuery): 
   for (let index = messages.length - 1; index >= 0; index--) {
     const id = messageSeq(chunk.seq, index);
     if (id >= before) continue;
-    const [profileId, sourceId, body] = messages[index];
+    const [profileId, sourceId, body, originalId] = messages[index];
     if (query.profileId !== undefined && profileId !== query.profileId) continue;
     if (query.sourceId !== undefined && sourceId !== query.sourceId) continue;
     const reason = dead.get(index);
@@ -141,7 +147,8 @@ function* messagesOf(chunk: HistoryChunk, before: number, query: HistoryQuery): 
     if (query.status !== undefined && status !== query.status) continue;
     const retry = done ? undefined : state!.retry.get(index);
     yield {
-      id,
+      id: originalId ?? id,
+      seq: id,
       connectorId: chunk.connector_id,
       profileId,
       sourceId,

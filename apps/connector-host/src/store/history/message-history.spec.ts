@@ -155,7 +155,7 @@ describe.each(STORE_ENGINES)('the message history on %s', (engine) => {
     const [s1] = await accept([message(A, 'p1', 1)]);
     await settle(A, { delivered: [s1], retry: [], dead: [], round: round(2000) });
     await accept([message(A, 'p2', 2)]);
-    await store.database.db.deleteFrom('connectors').where('id', '=', A).execute();
+    expect(await store.engineStore.connectors().delete(A)).toBe(true);
     expect(await store.database.db.selectFrom('message_history').select('seq').execute()).toEqual([]);
     if (engine === 'sqlite') expect(await store.database.db.selectFrom('outbox_chunk_messages').select('seq').execute()).toEqual([]);
     expect(await store.database.db.selectFrom('message_attempts').select('id').execute()).toEqual([]);

@@ -74,7 +74,7 @@ export function pendingOf(
   for (const index of pending) {
     const seq = messageSeq(row.seq, index);
     if (seq <= afterSeq) continue;
-    const [partitionKey, sourceId, body] = messages[index];
+    const [partitionKey, sourceId, body, originalId] = messages[index];
     if (skipKey?.(partitionKey)) continue;
     const retry = retries.get(index);
     found.push({
@@ -87,6 +87,7 @@ export function pendingOf(
       accepted_at: row.accepted_at,
       attempts: retry?.[0] ?? 0,
       next_attempt_at: retry?.[1] ?? 0,
+      ...(originalId === undefined ? {} : { originalId }),
     });
     if (found.length === limit) return true;
   }

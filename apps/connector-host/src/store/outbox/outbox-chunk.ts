@@ -11,8 +11,11 @@ export const CHUNK_SPAN = 4096;
 /** At most this many messages per chunk (below CHUNK_SPAN); a bigger request makes several chunks. */
 export const CHUNK_MAX_MESSAGES = 1000;
 
-/** One stored message: partition key, source id, and the JSON body exactly as it will be sent. */
-export type ChunkMessage = [partitionKey: string, sourceId: string | null, body: string];
+/**
+ * One stored message: partition key, source id, the JSON body exactly as it will be sent, and, for a message a
+ * replay sent again, the id it had the first time (what destinations see: receivers de-duplicate by it).
+ */
+export type ChunkMessage = [partitionKey: string, sourceId: string | null, body: string, originalId?: number];
 
 /** A message that waits on a retry: attempts so far, when it is due, and the last error. */
 export type RetryState = [attempts: number, nextAttemptAt: number, code: string, message: string];

@@ -17,7 +17,9 @@ export function chunksByConnector(
     let group = groups.get(id);
     if (!group) groups.set(id, (group = { connectorId: message.connectorId, partition, messages: [] }));
     // Exactly what decoding the stored JSON gives back (no undefined), since committed chunks are served from memory.
-    group.messages.push([message.partitionKey, message.sourceId ?? null, message.body]);
+    const stored: ChunkMessage = [message.partitionKey, message.sourceId ?? null, message.body];
+    if (message.originalId !== undefined) stored.push(message.originalId);
+    group.messages.push(stored);
   }
   const chunks: { connectorId: string; partition: number; messages: ChunkMessage[] }[] = [];
   for (const { connectorId, partition, messages: list } of groups.values()) {

@@ -10,6 +10,8 @@ export interface PendingMessage {
   accepted_at: number;
   attempts: number;
   next_attempt_at: number;
+  /** A replayed message's first id (see ChunkMessage); absent: its id is its seq. */
+  originalId?: number;
 }
 
 /** A pending message as the deliveries API shows it, with its last error. */

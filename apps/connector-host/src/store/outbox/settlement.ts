@@ -114,7 +114,8 @@ export function settlementChanges(
       const attemptCount = (state.retry.get(index)?.[0] ?? 0) + 1;
       buried.push(deadLetterOf(row, messagesOf(row)[index], attemptCount, now, dead.code, dead.message));
       settle(index);
-      if (changes.keepsHistory) (state.dead ??= new Map()).set(index, [dead.code, dead.message]);
+      // Kept whether or not the history is: what tells a settled message's outcome in a chunk still pending.
+      (state.dead ??= new Map()).set(index, [dead.code, dead.message]);
       if (dead.attempted !== false) attempts?.failed(index, 'dead', dead.code, dead.message);
     }
     for (const retry of update.retry) {
@@ -153,7 +154,8 @@ export function expiryChanges(
       const lastError = retry ? `${retry[2]}: ${retry[3]}` : 'none';
       const why = `undelivered past the maximum age; last error ${lastError}`;
       buried.push(deadLetterOf(row, message, retry?.[0] ?? 0, now, 'MaxAgeExceeded', why));
-      if (changes.keepsHistory) (state.dead ??= new Map()).set(index, ['MaxAgeExceeded', why]);
+      (state.dead ??= new Map()).set(index, ['MaxAgeExceeded', why]);
+      state.done.add(index);
     });
     count += buried.length;
     // What outlived its age while its connector was paused: no attempt failed here, its kind is unknown.

@@ -121,6 +121,7 @@ export async function insertChunks(
   messages: readonly NewMessage[],
   acceptedAt: number,
   partitions: number,
+  replayId: string | null = null,
 ): Promise<AppendedChunk[]> {
   const chunks = chunksByConnector(messages, partitions);
   if (chunks.length === 0) return [];
@@ -129,8 +130,8 @@ export async function insertChunks(
   // Identity values are drawn in the order rows are inserted, which WITH ORDINALITY ... ORDER BY fixes: sorted,
   // the returned seqs match the chunks in order.
   const { rows } = await sql<{ seq: number }>`
-    INSERT INTO outbox_chunks (connector_id, partition, accepted_at, pending, messages, bytes)
-    SELECT c, p, ${acceptedAt}::bigint, n, m, b
+    INSERT INTO outbox_chunks (connector_id, partition, accepted_at, pending, messages, bytes, replay_id)
+    SELECT c, p, ${acceptedAt}::bigint, n, m, b, ${replayId}::text
     FROM unnest(${chunks.map((c) => c.connectorId)}::text[], ${chunks.map((c) => c.partition)}::int[],
                 ${chunks.map((c) => c.messages.length)}::int[], ${encoded}::text[], ${sizes}::bigint[])
          WITH ORDINALITY AS t(c, p, n, m, b, o)

@@ -28,6 +28,9 @@ export class PostgresConnectorsRepository extends ConnectorsRepository {
   protected async deleteWithStatistics(id: string): Promise<boolean> {
     const result = await this.database.db.transaction().execute(async (trx) => {
       await trx.deleteFrom('traffic_stats').where('connector_id', '=', id).execute();
+      // Without foreign keys (migration 017): no lock on the connector's row from every settlement.
+      await trx.deleteFrom('message_attempts').where('connector_id', '=', id).execute();
+      await trx.deleteFrom('message_history').where('connector_id', '=', id).execute();
       return trx.deleteFrom('connectors').where('id', '=', id).executeTakeFirst();
     });
     return result.numDeletedRows > 0n;

@@ -60,10 +60,11 @@ export async function writeFenced(
     const { rows } = await sql<{ seq: number }>`
       WITH moved AS (
         DELETE FROM outbox_chunks c WHERE c.seq = ANY(${removed}::bigint[]) AND ${guard(sql.ref('c.partition'))}
-        RETURNING c.seq, c.connector_id, c.partition, c.accepted_at, ${CHUNK_BYTES} AS bytes, c.messages
+        RETURNING c.seq, c.connector_id, c.partition, c.accepted_at, ${CHUNK_BYTES} AS bytes, c.messages, c.replay_id
       ), kept AS (
-        INSERT INTO message_history (seq, connector_id, partition, accepted_at, settled_at, count, bytes, dead, attempts, messages)
-        SELECT m.seq, m.connector_id, m.partition, m.accepted_at, ${Date.now()}::bigint, v.count, m.bytes, v.dead, v.attempts, m.messages
+        INSERT INTO message_history (seq, connector_id, partition, accepted_at, settled_at, count, bytes, dead, attempts, messages, replay_id)
+        SELECT m.seq, m.connector_id, m.partition, m.accepted_at, ${Date.now()}::bigint, v.count, m.bytes, v.dead, v.attempts, m.messages,
+               m.replay_id
         FROM moved m JOIN unnest(${removed}::bigint[], ${states.map((state) => state.done.size)}::int[],
                                  ${states.map(encodeDead)}::text[], ${removed.map((seq) => encodeFinalAttempts(final.get(seq) ?? []))}::text[])
              AS v(seq, count, dead, attempts) ON v.seq = m.seq

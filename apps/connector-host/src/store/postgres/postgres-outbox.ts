@@ -9,18 +9,19 @@ import { BacklogCounters } from '../outbox/backlog-counters.js';
 import { ChunkChanges } from '../outbox/chunk-changes.js';
 import { DecodedChunks } from '../outbox/decoded-chunks.js';
 import { ChunkViews } from '../outbox/chunk-views.js';
-import { CHUNK_MAX_MESSAGES, type ChunkMessage, encodeState } from '../outbox/outbox-chunk.js';
+import { type ChunkMessage, encodeState } from '../outbox/outbox-chunk.js';
 import {
   type AppendedChunk,
   type GroupCommitted,
   type IntakeRecord,
   OutboxStore,
   type PendingMessage,
+  type ReplayStep,
   type SettlementItem,
 } from '../outbox/outbox-store.js';
 import { CHUNK_BYTES, CHUNK_COLUMNS, insertChunks, searchPage, notifyAppended, readHead, readMessages } from './postgres-chunk-io.js';
 import { holdLeases, fenceOf, writeFenced } from './postgres-fencing.js';
-import { requeueDeadLetters } from './postgres-dead-letter-requeue.js';
+import { appendReplayStep, requeueDeadLetters } from './postgres-requeue.js';
 import { recordKeys } from './postgres-idempotency-keys.js';
 import { releaseKeys, verifyClaims } from './postgres-backlog-claims.js';
 import { type PendingSearch, type SearchedChunk, searchChunks } from '../outbox/outbox-search.js';
@@ -197,31 +198,30 @@ export class PostgresOutbox extends OutboxStore {
     return count;
   }
 
-  /**
-   * Requeues dead letters a chunk at a time, each batch its own short transaction (no lock held across the whole
-   * replay of a large dead-letter queue); replayed messages keep their original order among themselves.
-   */
-  async replay(connectorId: string, ids?: readonly number[]): Promise<number> {
-    const acceptedAt = Date.now();
-    const chosen = ids === undefined ? undefined : [...new Set(ids)].sort((a, b) => a - b);
-    // Up to the newest now: what is dead-lettered again while this runs waits for another replay.
-    const { rows: last } = await sql<{
+  protected async lastDeadLetterId(connectorId: string): Promise<number> {
+    const { rows } = await sql<{
       last: number | null;
     }>`SELECT max(id) AS last FROM dead_letters WHERE connector_id = ${connectorId}`.execute(this.db);
-    const upTo = Number(last[0]?.last ?? 0);
-    let replayed = 0;
-    for (let start = 0; ; start += CHUNK_MAX_MESSAGES) {
-      const batch = chosen?.slice(start, start + CHUNK_MAX_MESSAGES);
-      if (batch?.length === 0) break;
-      const appended = await this.db
-        .transaction()
-        .execute((trx) => requeueDeadLetters(trx, connectorId, batch ?? { upTo }, acceptedAt, this.partitions, this.signals));
-      this.committed(appended);
-      const count = appended.reduce((sum, chunk) => sum + chunk.messages.length, 0);
-      replayed += count;
-      if (!batch && count === 0) break;
-    }
-    return replayed;
+    return Number(rows[0]?.last ?? 0);
+  }
+
+  /** A short transaction per batch: no lock held across the whole replay of a large dead-letter queue. */
+  protected async requeueDeadLetters(
+    connectorId: string,
+    which: readonly number[] | { afterId: number; upTo: number },
+    acceptedAt: number,
+  ): Promise<{ appended: AppendedChunk[] }> {
+    const appended = await this.db
+      .transaction()
+      .execute((trx) => requeueDeadLetters(trx, connectorId, which, acceptedAt, this.partitions, this.signals));
+    return { appended };
+  }
+
+  async replayStep(step: ReplayStep): Promise<boolean> {
+    const acceptedAt = Date.now();
+    const appended = await this.db.transaction().execute((trx) => appendReplayStep(trx, step, acceptedAt, this.partitions, this.signals));
+    if (appended) this.committed(appended);
+    return appended !== undefined;
   }
 
   async find(filter: MessageFilter, limit: number): Promise<PendingSearch> {

@@ -14,7 +14,9 @@ export class SqliteChunkStatements {
     one: Statement<[string, number, number], SearchedChunk>;
   };
 
-  readonly insert: Statement<[string, number, number, number]>;
+  readonly insert: Statement<[string, number, number, number, string | null]>;
+  /** A replay's step: (next seq, requeued, done, at, id, owner); changes nothing unless it runs under that owner. */
+  readonly replayStep: Statement<[number, number, number, number | null, string, string]>;
   readonly insertMessages: Statement<[number, string]>;
   readonly chunksFrom: Statement<[string, number, number], ChunkRow>;
   readonly oneChunk: Statement<[number], ChunkRow>;
@@ -29,7 +31,11 @@ export class SqliteChunkStatements {
   readonly insertAttempts: Statement<[string, number, number, number, string]>;
 
   constructor(sqlite: Database) {
-    this.insert = sqlite.prepare('INSERT INTO outbox_chunks (connector_id, accepted_at, pending, bytes) VALUES (?, ?, ?, ?)');
+    this.insert = sqlite.prepare('INSERT INTO outbox_chunks (connector_id, accepted_at, pending, bytes, replay_id) VALUES (?, ?, ?, ?, ?)');
+    this.replayStep = sqlite.prepare(
+      `UPDATE replays SET next_seq = ?, requeued = requeued + ?, status = CASE WHEN ? = 1 THEN 'done' ELSE status END,
+         finished_at = ? WHERE id = ? AND owner = ? AND status = 'running'`,
+    );
     this.insertMessages = sqlite.prepare('INSERT INTO outbox_chunk_messages (seq, messages) VALUES (?, ?)');
     this.chunksFrom = sqlite.prepare(`SELECT ${COLUMNS} FROM outbox_chunks WHERE connector_id = ? AND seq >= ? ORDER BY seq LIMIT ?`);
     this.oneChunk = sqlite.prepare(`SELECT ${COLUMNS} FROM outbox_chunks WHERE seq = ?`);
@@ -42,8 +48,8 @@ export class SqliteChunkStatements {
     // Its messages go with it (a trigger, migration 016), unless the message history took it first.
     this.remove = sqlite.prepare('DELETE FROM outbox_chunks WHERE seq = ?');
     this.toHistory = sqlite.prepare(
-      `INSERT INTO message_history (seq, connector_id, partition, accepted_at, settled_at, count, bytes, dead, attempts)
-       SELECT seq, connector_id, partition, accepted_at, ?, ?, bytes, ?, ? FROM outbox_chunks WHERE seq = ?`,
+      `INSERT INTO message_history (seq, connector_id, partition, accepted_at, settled_at, count, bytes, dead, attempts, replay_id)
+       SELECT seq, connector_id, partition, accepted_at, ?, ?, bytes, ?, ?, replay_id FROM outbox_chunks WHERE seq = ?`,
     );
     this.insertAttempts = sqlite.prepare(
       'INSERT INTO message_attempts (connector_id, chunk_seq, at, latency_ms, entries) VALUES (?, ?, ?, ?, ?)',

@@ -6,7 +6,7 @@ import { BacklogCounters } from '../outbox/backlog-counters.js';
 import { ChunkChanges } from '../outbox/chunk-changes.js';
 import { SqliteHeadReader } from './sqlite-head-reader.js';
 import { CHUNK_MAX_MESSAGES, encodeDead, encodeMessages, encodeState } from '../outbox/outbox-chunk.js';
-import { encodeAttempts, encodeFinalAttempts } from '../history/chunk-attempts.js';
+import { encodeAttempts as encoded, encodeFinalAttempts } from '../history/chunk-attempts.js';
 import { chunksByConnector } from '../outbox/outbox-grouping.js';
 import { SqliteChunkStatements } from './sqlite-chunk-statements.js';
 import {
@@ -16,6 +16,7 @@ import {
   type NewMessage,
   OutboxStore,
   type PendingMessage,
+  type ReplayStep,
   type SettlementItem,
 } from '../outbox/outbox-store.js';
 import { type PendingSearch, type SearchedChunk, searchChunks } from '../outbox/outbox-search.js';
@@ -162,33 +163,32 @@ export class SqliteOutbox extends OutboxStore {
     return count;
   }
 
-  /**
-   * Requeues dead letters a chunk at a time, each batch its own transaction taken when delivery's thread is not
-   * writing, with a turn of the event loop between batches: replaying 100,000 holds up no request for more than one
-   * chunk's commit. Replayed messages keep their original order among themselves.
-   */
-  async replay(connectorId: string, ids?: readonly number[]): Promise<number> {
+  protected lastDeadLetterId(connectorId: string): Promise<number> {
+    return this.deadLetters.lastIdOf(connectorId);
+  }
+
+  /** Taken when delivery's thread is not writing. */
+  protected async requeueDeadLetters(
+    connectorId: string,
+    which: readonly number[] | { afterId: number; upTo: number },
+    acceptedAt: number,
+  ): Promise<{ appended: AppendedChunk[]; lastId?: number }> {
+    return this.database.transactionWhenFree(() => {
+      const rows = this.deadLetterRows.take(connectorId, 'upTo' in which ? { ...which, limit: CHUNK_MAX_MESSAGES } : { ids: which });
+      const messages = rows.map((row) => ({ connectorId, partitionKey: row.partition_key, sourceId: row.source_id, body: row.body }));
+      return { appended: messages.length === 0 ? [] : this.appendAll(messages, acceptedAt), lastId: rows.at(-1)?.id };
+    });
+  }
+
+  async replayStep(step: ReplayStep): Promise<boolean> {
     const acceptedAt = Date.now();
-    const chosen = ids === undefined ? undefined : [...new Set(ids)].sort((a, b) => a - b);
-    // Up to the newest now: what is dead-lettered again while this runs waits for another replay.
-    const upTo = chosen ? 0 : await this.deadLetters.lastIdOf(connectorId);
-    let replayed = 0;
-    for (let afterId = 0, start = 0; ; start += CHUNK_MAX_MESSAGES) {
-      const batch = chosen?.slice(start, start + CHUNK_MAX_MESSAGES);
-      if (batch?.length === 0) break;
-      const appended = await this.database.transactionWhenFree(() => {
-        const rows = this.deadLetterRows.take(connectorId, batch ? { ids: batch } : { afterId, upTo, limit: CHUNK_MAX_MESSAGES });
-        if (rows.length > 0) afterId = rows[rows.length - 1].id;
-        const messages = rows.map((row) => ({ connectorId, partitionKey: row.partition_key, sourceId: row.source_id, body: row.body }));
-        return messages.length === 0 ? [] : this.appendAll(messages, acceptedAt);
-      });
-      this.committed(appended);
-      const count = appended.reduce((sum, chunk) => sum + chunk.messages.length, 0);
-      replayed += count;
-      if (!batch && count === 0) break;
-      await new Promise((resolve) => setImmediate(resolve));
-    }
-    return replayed;
+    const appended = await this.database.transactionWhenFree(() => {
+      const { id, owner, nextSeq, messages, done } = step;
+      const moved = this.sql.replayStep.run(nextSeq, messages.length, done ? 1 : 0, done ? acceptedAt : null, id, owner).changes > 0;
+      return moved ? this.appendAll(messages, acceptedAt, id) : undefined;
+    });
+    if (appended) this.committed(appended);
+    return appended !== undefined;
   }
 
   async find(filter: MessageFilter, limit: number): Promise<PendingSearch> {
@@ -201,12 +201,12 @@ export class SqliteOutbox extends OutboxStore {
   }
 
   /** Appends messages, one chunk per connector (more for a big group); inside the caller's transaction. */
-  private appendAll(messages: readonly NewMessage[], acceptedAt: number): AppendedChunk[] {
+  private appendAll(messages: readonly NewMessage[], acceptedAt: number, replayId: string | null = null): AppendedChunk[] {
     const appended: AppendedChunk[] = [];
     for (const { connectorId, partition, messages: chunk } of chunksByConnector(messages, 1)) {
       const encoded = encodeMessages(chunk);
       const bytes = Buffer.byteLength(encoded);
-      const seq = Number(this.sql.insert.run(connectorId, acceptedAt, chunk.length, bytes).lastInsertRowid);
+      const seq = Number(this.sql.insert.run(connectorId, acceptedAt, chunk.length, bytes, replayId).lastInsertRowid);
       this.sql.insertMessages.run(seq, encoded);
       appended.push({ seq, connectorId, partition, messages: chunk, bytes });
     }
@@ -226,15 +226,11 @@ export class SqliteOutbox extends OutboxStore {
         this.sql.updateState.run(outcome.pending, encodeState(outcome.state), seq);
         continue;
       }
-      if (changes.keepsHistory) {
-        const attempts = encodeFinalAttempts(final.get(seq) ?? []);
-        this.sql.toHistory.run(settledAt, outcome.state.done.size, encodeDead(outcome.state), attempts, seq);
-      }
+      const attempts = changes.keepsHistory ? encodeFinalAttempts(final.get(seq) ?? []) : undefined;
+      if (attempts !== undefined) this.sql.toHistory.run(settledAt, outcome.state.done.size, encodeDead(outcome.state), attempts, seq);
       this.sql.remove.run(seq);
     }
-    for (const row of rows) {
-      this.sql.insertAttempts.run(row.connectorId, row.chunkSeq, row.at, row.latencyMs, encodeAttempts(row));
-    }
+    for (const row of rows) this.sql.insertAttempts.run(row.connectorId, row.chunkSeq, row.at, row.latencyMs, encoded(row));
     this.traffic.addAll(changes.tally);
   }
 

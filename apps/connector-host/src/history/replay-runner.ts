@@ -1,0 +1,118 @@
+import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { errorMessage } from '../common/error-message.js';
+import { HOST_CONFIG, type HostConfig } from '../config/host.config.js';
+import { decodeDead, decodeMessages, messageSeq } from '../store/outbox/outbox-chunk.js';
+import { type NewMessage, OutboxStore } from '../store/outbox/outbox-store.js';
+import { type ReplayRow, ReplaysRepository } from '../store/history/replays.repository.js';
+
+/** How often an instance looks for replays to run (a new one here is woken at once). */
+const TICK_MS = 1000;
+/** A replay's lease: an instance that dies lets another take its replay over after this. */
+const LEASE_MS = 15_000;
+/** Chunks read per step, and messages requeued per step at most (a chunk is never split). */
+const STEP_CHUNKS = 16;
+const STEP_MESSAGES = 1000;
+/**
+ * A replay requeues only while its connector's backlog is below this: live traffic is never stuck behind more than
+ * this many replayed messages, and a replay of a day takes no more store than a step at a time.
+ */
+export const REPLAY_ROOM = 1000;
+
+/**
+ * Runs replays: each step reads the next settled chunks of the range from the history (in seq order, so each
+ * profile's messages keep their order), keeps the messages the filters ask for, and appends them with their first
+ * ids and the replay's progress in one transaction (`OutboxStore.replayStep`). A replay belongs to the instance
+ * holding its lease, renewed each step: another takes it over, where it stopped, once an instance dies.
+ */
+@Injectable()
+export class ReplayRunner implements OnModuleInit, OnModuleDestroy {
+  private readonly logger = new Logger(ReplayRunner.name);
+  private timer?: NodeJS.Timeout;
+  private busy = false;
+  private again = false;
+  private readonly owner: string;
+
+  constructor(
+    @Inject(HOST_CONFIG) private readonly config: HostConfig,
+    private readonly replays: ReplaysRepository,
+    private readonly outbox: OutboxStore,
+  ) {
+    this.owner = config.cluster.instanceId;
+  }
+
+  onModuleInit(): void {
+    this.timer = setInterval(() => this.wake(), TICK_MS).unref();
+    this.wake();
+  }
+
+  onModuleDestroy(): void {
+    clearInterval(this.timer);
+  }
+
+  /** Runs what is claimable now (once more after, if woken meanwhile). */
+  wake(): void {
+    if (this.busy) {
+      this.again = true;
+      return;
+    }
+    this.busy = true;
+    void this.runAll()
+      .catch((error: unknown) => this.logger.warn(`replays: ${errorMessage(error)}`))
+      .finally(() => {
+        this.busy = false;
+        if (this.again) {
+          this.again = false;
+          this.wake();
+        }
+      });
+  }
+
+  private async runAll(): Promise<void> {
+    for (const id of await this.replays.claimable(this.owner, this.leaseNow())) {
+      while (await this.step(id)) await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
+
+  /** On SQLite one instance owns the file: a replay an earlier run of it held is its own at once. */
+  private leaseNow(): number {
+    return this.config.databaseUrl === undefined ? Number.MAX_SAFE_INTEGER : Date.now();
+  }
+
+  /** One step of a replay; whether to go on with another right away. */
+  async step(id: string): Promise<boolean> {
+    const replay = await this.replays.claim(id, this.owner, this.leaseNow(), Date.now() + LEASE_MS);
+    if (!replay) return false;
+    // Live traffic first: a connector with a backlog gets no replayed messages on top of it until it drains.
+    if (this.outbox.pendingCount(replay.connector_id) >= REPLAY_ROOM) return false;
+    const chunks = await this.replays.chunksFrom(replay, STEP_CHUNKS);
+    const messages: NewMessage[] = [];
+    let nextSeq = replay.next_seq;
+    for (const chunk of chunks) {
+      const chosen = this.chosen(replay, chunk.seq, decodeMessages(chunk.messages), decodeDead(chunk.dead ?? null));
+      if (messages.length > 0 && messages.length + chosen.length > STEP_MESSAGES) break;
+      messages.push(...chosen);
+      nextSeq = chunk.seq + 1;
+    }
+    const done = chunks.length < STEP_CHUNKS && nextSeq > (chunks.at(-1)?.seq ?? -1);
+    const stepped = await this.outbox.replayStep({ id, owner: this.owner, messages, nextSeq, done });
+    return stepped && !done;
+  }
+
+  /** The messages of a chunk the replay's filters keep, with the ids they had. */
+  private chosen(replay: ReplayRow, chunkSeq: number, chunk: ReturnType<typeof decodeMessages>, dead: Map<number, unknown>): NewMessage[] {
+    const outcomes = replay.outcomes === null ? undefined : new Set(JSON.parse(replay.outcomes) as string[]);
+    const chosen: NewMessage[] = [];
+    chunk.forEach(([partitionKey, sourceId, body, originalId], index) => {
+      if (replay.source_id !== null && sourceId !== replay.source_id) return;
+      if (outcomes && !outcomes.has(dead.has(index) ? 'dead_lettered' : 'delivered')) return;
+      chosen.push({
+        connectorId: replay.connector_id,
+        partitionKey,
+        sourceId,
+        body,
+        originalId: originalId ?? messageSeq(chunkSeq, index),
+      });
+    });
+    return chosen;
+  }
+}
