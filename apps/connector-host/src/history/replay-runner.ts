@@ -5,8 +5,14 @@ import { decodeDead, decodeMessages, messageSeq } from '../store/outbox/outbox-c
 import { type NewMessage, OutboxStore } from '../store/outbox/outbox-store.js';
 import { type ReplayRow, ReplaysRepository } from '../store/history/replays.repository.js';
 
-/** How often an instance looks for replays to run (a new one here is woken at once). */
-const TICK_MS = 1000;
+/**
+ * How often an instance sharing a PostgreSQL looks for replays to run (one created here wakes it at once; one another
+ * instance dropped is taken over within its lease and this). On SQLite nothing else creates replays: it looks at
+ * boot and when one is created, never on a timer (a look costs a statement; 10,000 idle connectors cost less).
+ */
+const TICK_MS = 5000;
+/** How soon a replay held back by its connector's backlog is looked at again. */
+const HELD_RETRY_MS = 1000;
 /** A replay's lease: an instance that dies lets another take its replay over after this. */
 const LEASE_MS = 15_000;
 /** Chunks read per step, and messages requeued per step at most (a chunk is never split). */
@@ -17,6 +23,8 @@ const STEP_MESSAGES = 1000;
  * this many replayed messages, and a replay of a day takes no more store than a step at a time.
  */
 export const REPLAY_ROOM = 1000;
+
+type StepResult = 'next' | 'held' | 'over';
 
 /**
  * Runs replays: each step reads the next settled chunks of the range from the history (in seq order, so each
@@ -41,7 +49,7 @@ export class ReplayRunner implements OnModuleInit, OnModuleDestroy {
   }
 
   onModuleInit(): void {
-    this.timer = setInterval(() => this.wake(), TICK_MS).unref();
+    if (this.config.databaseUrl !== undefined) this.timer = setInterval(() => this.wake(), TICK_MS).unref();
     this.wake();
   }
 
@@ -68,9 +76,14 @@ export class ReplayRunner implements OnModuleInit, OnModuleDestroy {
   }
 
   private async runAll(): Promise<void> {
+    let held = false;
     for (const id of await this.replays.claimable(this.owner, this.leaseNow())) {
-      while (await this.step(id)) await new Promise((resolve) => setImmediate(resolve));
+      let next: StepResult;
+      while ((next = await this.step(id)) === 'next') await new Promise((resolve) => setImmediate(resolve));
+      held ||= next === 'held';
     }
+    // A replay held back by its connector's backlog is looked at again soon (only while one is).
+    if (held) setTimeout(() => this.wake(), HELD_RETRY_MS).unref();
   }
 
   /** On SQLite one instance owns the file: a replay an earlier run of it held is its own at once. */
@@ -78,12 +91,12 @@ export class ReplayRunner implements OnModuleInit, OnModuleDestroy {
     return this.config.databaseUrl === undefined ? Number.MAX_SAFE_INTEGER : Date.now();
   }
 
-  /** One step of a replay; whether to go on with another right away. */
-  async step(id: string): Promise<boolean> {
+  /** One step of a replay: `next` (go on with another at once), `held` (its connector's backlog), `over`. */
+  async step(id: string): Promise<StepResult> {
     const replay = await this.replays.claim(id, this.owner, this.leaseNow(), Date.now() + LEASE_MS);
-    if (!replay) return false;
+    if (!replay) return 'over';
     // Live traffic first: a connector with a backlog gets no replayed messages on top of it until it drains.
-    if (this.outbox.pendingCount(replay.connector_id) >= REPLAY_ROOM) return false;
+    if (this.outbox.pendingCount(replay.connector_id) >= REPLAY_ROOM) return 'held';
     const chunks = await this.replays.chunksFrom(replay, STEP_CHUNKS);
     const messages: NewMessage[] = [];
     let nextSeq = replay.next_seq;
@@ -95,7 +108,7 @@ export class ReplayRunner implements OnModuleInit, OnModuleDestroy {
     }
     const done = chunks.length < STEP_CHUNKS && nextSeq > (chunks.at(-1)?.seq ?? -1);
     const stepped = await this.outbox.replayStep({ id, owner: this.owner, messages, nextSeq, done });
-    return stepped && !done;
+    return stepped && !done ? 'next' : 'over';
   }
 
   /** The messages of a chunk the replay's filters keep, with the ids they had. */
