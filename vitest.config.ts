@@ -32,6 +32,7 @@ const onPostgres = [
   'test/delivery-policy.e2e.spec.ts',
   'test/message-history.e2e.spec.ts',
   'test/replays.e2e.spec.ts',
+  'test/tracing.e2e.spec.ts',
 ];
 
 /** The specs beside the code. */

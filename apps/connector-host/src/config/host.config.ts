@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { type AccessToken, readTokens } from './access-tokens.config.js';
 import { type Env, EnvReader } from './env-reader.js';
 import { readTenantLimits, type TenantLimits } from './tenant-limits.config.js';
+import { readTracingConfig, type TracingConfig } from './tracing.config.js';
 
 /** Everything the host reads from its environment, parsed and checked once at boot. */
 export interface HostConfig {
@@ -97,6 +98,8 @@ export interface HostConfig {
   traceRetentionMs: number;
   /** How many delivered or skipped messages the trace keeps at most (in memory). */
   traceMaxEntries: number;
+  /** OpenTelemetry traces (OTEL_*): off unless an OTLP endpoint is given. */
+  tracing: TracingConfig;
 }
 
 export type HostRole = 'all' | 'intake' | 'delivery';
@@ -190,6 +193,7 @@ export function readHostConfig(environment: Env): HostConfig {
     logFormat: env.oneOf('LOG_FORMAT', ['json', 'pretty'], appEnv === 'production' ? 'json' : 'pretty'),
     traceRetentionMs: env.int('TRACE_RETENTION_MS', 3_600_000, 0, 30 * 86_400_000),
     traceMaxEntries: env.int('TRACE_MAX_ENTRIES', 100_000, 0, 10_000_000),
+    tracing: readTracingConfig(env),
   };
   if (!shared && config.role !== 'all') env.refuse('ROLE=intake or ROLE=delivery needs DATABASE_URL: the instances must share one store');
   if (shared && config.delivery.thread)

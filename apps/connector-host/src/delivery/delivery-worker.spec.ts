@@ -1,3 +1,5 @@
+import { readHostConfig } from '../config/host.config.js';
+import { HostTracing } from '../observability/host-tracing.js';
 import { Logger } from '@nestjs/common';
 import type { ConnectorInstance, DeliveryLimits, DeliveryMessage, DeliverOptions, FailureReason } from '@event-connectors/connector-sdk';
 import { type FakeAnswer, FakeConnector, FakeDestinations, type FakeDestination } from '@event-connectors/connector-sdk/testing';
@@ -116,6 +118,7 @@ describe('DeliveryWorker', () => {
       outbox: store.outbox,
       ownership: store.ownership,
       leaseMarginMs: 1000,
+      tracing: new HostTracing(readHostConfig({})),
       leaseTtlMs: 10_000,
       settle: new SettlementBatcher(store.outbox),
       slots: new CallSlots(config.maxCalls, config.maxCallsPerSite),

@@ -5,9 +5,10 @@ import type { ConnectorRow } from '../store/repositories/connectors.repository.j
 import type { Fence, PendingMessage } from '../store/outbox/outbox-store.js';
 import { LeaseBudget } from './lease-budget.js';
 import { ArrivalGap, lingerLeft } from './linger-policy.js';
-import { roundFacts, RoundAccounting, type WorkerStatus } from './round-accounting.js';
+import { RoundAccounting, type WorkerStatus } from './round-accounting.js';
 import { type BatchSelection, firstOfEachProfile, selectBatch, toDeliveryMessage } from './select-batch.js';
-import { settleOutcomes } from './settle-outcomes.js';
+import { type RoundResult, settleCall } from './settle-outcomes.js';
+import { withDeliverySpan } from './delivery-spans.js';
 import { type EffectiveDeliveryPolicy, effectiveDeliveryPolicy, limitsUnder } from '../setups/delivery-policy.js';
 import { deliverWithinBudget } from './budgeted-call.js';
 import { WakeableSleep } from './wakeable-sleep.js';
@@ -179,7 +180,7 @@ export class DeliveryWorker {
     for (const message of batch) this.keysInFlight.add(message.partition_key);
     this.messagesInFlight += batch.length;
     this.callsVersion = this.row.updated_at;
-    const call: Promise<void> = this.call(instance, batch, fence)
+    const call: Promise<void> = withDeliverySpan(this.deps.tracing, this.row, batch, () => this.call(instance, batch, fence))
       .catch((error: unknown) => {
         // The store failed to record the outcome: the batch stays pending and goes again (a duplicate, not a loss).
         this.logger.error(`delivery round failed: ${errorMessage(error)}`);
@@ -197,7 +198,7 @@ export class DeliveryWorker {
   }
 
   /** One call: send, settle (the profiles stay held until the settlement is committed), account. */
-  private async call(instance: ConnectorInstance, batch: PendingMessage[], fence: Fence | undefined): Promise<void> {
+  private async call(instance: ConnectorInstance, batch: PendingMessage[], fence: Fence | undefined): Promise<RoundResult> {
     const { config } = this.deps;
     const row = this.row;
     const startedAt = Date.now();
@@ -207,22 +208,21 @@ export class DeliveryWorker {
     const release = () => this.deps.slots.release(row.site_number);
     const overdue = () => this.logger.warn(`a call outlived its ${budgetMs} ms budget (its connector ignores the signal): slot given back`);
     const outcomes = await deliverWithinBudget(instance, batch.map(toDeliveryMessage), budgetMs, release, overdue);
-    const finishedAt = Date.now();
-    const result = settleOutcomes(batch, outcomes, finishedAt, this.policy);
-    result.round = roundFacts(batch, outcomes, startedAt, finishedAt);
+    const result = settleCall(batch, outcomes, startedAt, this.policy);
+    const finishedAt = result.round.at;
     await this.deps.settle.settle(row.id, result, fence);
     this.deps.observe({ connector: row, batch, outcomes, result, latencyMs: finishedAt - startedAt, finishedAt });
     for (const dead of result.dead) this.logger.warn(`message ${dead.seq} dead-lettered: ${dead.code}: ${dead.message}`);
-
     const verdict = this.accounting.record(result, batch.length, finishedAt, this.policy);
     // A site at its dead-letter quota takes no more: this connector keeps its messages, paused, until some go.
     if (result.dead.length > 0 && !verdict.pause) verdict.pause = await this.deps.deadLetterQuota.reached(row.site_number);
     if (verdict.pause && !this.row.paused_reason) {
       this.logger.warn(`pausing: ${verdict.pause.code}`);
       await this.deps.pause(row.id, verdict.pause);
-      return;
+      return result;
     }
     if (verdict.holdMs !== undefined) this.backoffUntil = Math.max(this.backoffUntil, Date.now() + verdict.holdMs);
+    return result;
   }
 
   /**

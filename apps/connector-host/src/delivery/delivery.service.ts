@@ -1,3 +1,4 @@
+import { HostTracing } from '../observability/host-tracing.js';
 import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { ConnectorRegistry, type FailureReason } from '@event-connectors/connector-sdk';
 import { Subscription } from 'rxjs';
@@ -40,6 +41,7 @@ export class DeliveryService implements OnApplicationBootstrap, BeforeApplicatio
     private readonly changes: ConnectorChanges,
     private readonly observer: DeliveryObserver,
     private readonly deadLetterQuota: DeadLetterQuota,
+    private readonly tracing: HostTracing,
   ) {
     this.slots = new CallSlots(config.delivery.maxCalls, config.delivery.maxCallsPerSite);
     this.linger = new LingerPolicy(config.delivery.lingerMs, config.delivery.maxLingerMs);
@@ -116,6 +118,7 @@ export class DeliveryService implements OnApplicationBootstrap, BeforeApplicatio
       pause: (connectorId, reason) => this.pause(connectorId, reason),
       deadLetterQuota: this.deadLetterQuota,
       observe: (report) => this.observer.observe(report),
+      tracing: this.tracing,
       config: this.config.delivery,
     });
     this.workers.set(id, created);

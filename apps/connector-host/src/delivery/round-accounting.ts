@@ -1,9 +1,7 @@
-import type { DeliveryOutcome, FailureReason } from '@event-connectors/connector-sdk';
+import type { FailureReason } from '@event-connectors/connector-sdk';
 import type { HostConfig } from '../config/host.config.js';
-import type { PendingMessage } from '../store/outbox/outbox-store.js';
 import { AdaptivePacer } from './adaptive-pacer.js';
 import { fullJitterDelay } from './backoff.js';
-import type { Receipt, RoundFacts } from '../store/history/chunk-attempts.js';
 import type { RoundResult } from './settle-outcomes.js';
 
 /** What an operator wants to know about a loop. */
@@ -112,19 +110,4 @@ export class RoundAccounting {
       };
     }
   }
-}
-
-/** What the message history keeps of a call besides its settlement: when, how long, and the receipts. */
-export function roundFacts(
-  batch: readonly PendingMessage[],
-  outcomes: readonly DeliveryOutcome[],
-  startedAt: number,
-  finishedAt: number,
-): RoundFacts {
-  const receipts = new Map<number, Receipt>();
-  batch.forEach((message, index) => {
-    const outcome = outcomes[index];
-    if (outcome?.status === 'delivered' && outcome.receipt) receipts.set(message.seq, outcome.receipt);
-  });
-  return { at: finishedAt, latencyMs: finishedAt - startedAt, receipts };
 }

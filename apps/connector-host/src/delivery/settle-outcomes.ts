@@ -1,6 +1,7 @@
 import { callTypeOf, categoryOf, type DeliveryOutcome, type FailureReason } from '@event-connectors/connector-sdk';
 import type { Settlement } from '../store/outbox/settlement.js';
 import type { PendingMessage } from '../store/outbox/outbox-store.js';
+import type { Receipt, RoundFacts } from '../store/history/chunk-attempts.js';
 import { fullJitterDelay } from './backoff.js';
 
 export interface RetryPolicy {
@@ -19,6 +20,22 @@ export interface RoundResult extends Settlement {
   timedOut: number;
   /** The last failure seen, for status and pause reasons. */
   lastFailure?: FailureReason;
+}
+
+/** A call's settlement (see settleOutcomes) with what the message history keeps of the call: when, how long, receipts. */
+export function settleCall(
+  batch: readonly PendingMessage[],
+  outcomes: readonly DeliveryOutcome[],
+  startedAt: number,
+  policy: RetryPolicy,
+): RoundResult & { round: RoundFacts } {
+  const finishedAt = Date.now();
+  const receipts = new Map<number, Receipt>();
+  batch.forEach((message, index) => {
+    const outcome = outcomes[index];
+    if (outcome?.status === 'delivered' && outcome.receipt) receipts.set(message.seq, outcome.receipt);
+  });
+  return { ...settleOutcomes(batch, outcomes, finishedAt, policy), round: { at: finishedAt, latencyMs: finishedAt - startedAt, receipts } };
 }
 
 /**

@@ -1,3 +1,4 @@
+import type { HostTracing } from '../observability/host-tracing.js';
 import type { ConnectorInstance, FailureReason } from '@event-connectors/connector-sdk';
 import type { HostConfig } from '../config/host.config.js';
 import type { ConnectorRow } from '../store/repositories/connectors.repository.js';
@@ -26,6 +27,8 @@ export interface WorkerDependencies {
   /** Told about every round (metrics); must not throw. */
   observe: (report: RoundReport) => void;
   instanceFor: (row: ConnectorRow) => ConnectorInstance;
+  /** OpenTelemetry: a span per call, when on. */
+  tracing: HostTracing;
   /** Whether the connector's site may take no more dead letters (and why). */
   deadLetterQuota: DeadLetterQuota;
   /** Pauses the connector (persisted) after repeated set-up failures. */

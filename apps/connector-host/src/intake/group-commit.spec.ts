@@ -1,3 +1,5 @@
+import { readHostConfig } from '../config/host.config.js';
+import { HostTracing } from '../observability/host-tracing.js';
 import { Logger } from '@nestjs/common';
 import { sql } from 'kysely';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -52,7 +54,7 @@ describe('GroupCommit', () => {
     const notifications = new IntakeNotifications();
     notified = [];
     notifications.committed$.subscribe((committed) => notified.push(committed));
-    commits = new GroupCommit(store.outbox, notifications);
+    commits = new GroupCommit(store.outbox, notifications, new HostTracing(readHostConfig({})));
     // Calls through to the real SQLite outbox: only records how many requests each transaction held.
     transactions = [];
     const commitGroup = store.outbox.commitGroup.bind(store.outbox);

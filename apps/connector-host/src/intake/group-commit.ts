@@ -1,4 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { HostTracing, SpanKind, SpanStatusCode, traceparentOf } from '../observability/host-tracing.js';
+import { commitAttributes } from './intake-spans.js';
 import { RetryLaterError } from '../common/domain-errors.js';
 import type { StoredAnswer } from '../store/repositories/idempotency.repository.js';
 import { type GroupCommitted, OutboxStore } from '../store/outbox/outbox-store.js';
@@ -23,6 +25,8 @@ export interface CommitRequest {
   acceptedAt: number;
   /** Bounds it comes near: the store verifies them at commit, and refuses it whole (with the claim's refusal) if over. */
   claims?: readonly QuotaClaim[];
+  /** The request's span (a traceparent), with tracing on: the commit's span links to it. */
+  trace?: string;
 }
 
 interface Queued extends CommitRequest {
@@ -51,6 +55,7 @@ export class GroupCommit {
   constructor(
     private readonly outbox: OutboxStore,
     private readonly notifications: IntakeNotifications,
+    private readonly tracing: HostTracing,
   ) {}
 
   /**
@@ -127,6 +132,12 @@ export class GroupCommit {
   /** Commits requests in one transaction and answers each; false (nobody answered) when a group of several failed. */
   private async commit(group: Queued[]): Promise<boolean> {
     let result: GroupCommitted;
+    // With tracing on: a span for the commit, linked to its requests' spans, kept with the chunks it writes.
+    const span = this.tracing.start(
+      'commit',
+      SpanKind.INTERNAL,
+      group.flatMap((request) => request.trace ?? []),
+    );
     try {
       result = await this.outbox.commitGroup(
         group.map((request) => ({
@@ -136,8 +147,13 @@ export class GroupCommit {
           acceptedAt: request.acceptedAt,
           claims: request.claims,
         })),
+        traceparentOf(span),
       );
+      span?.setAttributes(commitAttributes(group.length, result.appended));
+      span?.end();
     } catch (error) {
+      span?.setStatus({ code: SpanStatusCode.ERROR, message: 'the store could not commit' });
+      span?.end();
       if (group.length > 1) return false;
       // Disk full, I/O error, locked or read-only file, database unreachable: nothing was committed; the platform retries later.
       this.logger.error(`could not commit events: ${error instanceof Error ? error.message : String(error)}`);

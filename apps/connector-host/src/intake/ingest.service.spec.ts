@@ -1,3 +1,4 @@
+import { HostTracing } from '../observability/host-tracing.js';
 import { Logger } from '@nestjs/common';
 import type { ConnectorRegistry } from '@event-connectors/connector-sdk';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -80,7 +81,8 @@ describe.each(STORE_ENGINES)('IngestService on %s', (engine) => {
     const notifications = new IntakeNotifications();
     const refusals: IntakeRefusal[] = [];
     notifications.refused$.subscribe((refusal) => refusals.push(refusal));
-    const commits = new GroupCommit(store.outbox, notifications);
+    const tracing = new HostTracing(config);
+    const commits = new GroupCommit(store.outbox, notifications, tracing);
     const gate = new IntakeGate();
     const service = new IngestService(
       config,
@@ -93,6 +95,7 @@ describe.each(STORE_ENGINES)('IngestService on %s', (engine) => {
       notifications,
       new SiteBacklogQuota(config, store.outbox, commits, connectors, routing),
       new ConnectorBacklogCap(config, store.outbox, commits),
+      tracing,
     );
     return { service, gate, refusals };
   }

@@ -1,6 +1,15 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { ForbiddenError, InvalidInputError, LimitExceededError, RetryLaterError, UnprocessableError } from '../common/domain-errors.js';
+import {
+  DomainError,
+  ForbiddenError,
+  InvalidInputError,
+  LimitExceededError,
+  RetryLaterError,
+  UnprocessableError,
+} from '../common/domain-errors.js';
+import { HostTracing, SpanKind, SpanStatusCode, traceparentOf } from '../observability/host-tracing.js';
+import { intakeAttributes } from './intake-spans.js';
 import { HOST_CONFIG, type HostConfig } from '../config/host.config.js';
 import { IdempotencyRepository, type StoredAnswer } from '../store/repositories/idempotency.repository.js';
 import { ConnectorBacklogCap } from './connector-backlog-cap.js';
@@ -36,6 +45,7 @@ export class IngestService {
     private readonly notifications: IntakeNotifications,
     private readonly siteQuota: SiteBacklogQuota,
     private readonly connectorCap: ConnectorBacklogCap,
+    private readonly tracing: HostTracing,
   ) {}
 
   /**
@@ -43,16 +53,25 @@ export class IngestService {
    * `site`: the only site a site-limited token may post for.
    */
   async ingest(body: unknown, client: string, idempotencyKey?: string, site?: number): Promise<IngestAnswer> {
+    const span = this.tracing.start('POST /v1/events', SpanKind.SERVER);
+    span?.setAttributes({ 'http.request.method': 'POST', 'http.route': '/v1/events' });
     try {
-      return await this.take(body, client, idempotencyKey, site);
+      const answer = await this.take(body, client, idempotencyKey, site, traceparentOf(span));
+      span?.setAttributes(intakeAttributes(answer, site));
+      return answer;
     } catch (error) {
       // What a bound refused, for the metrics and alerts that tell operators whose traffic is being turned away.
       if (error instanceof LimitExceededError) this.notifications.refused({ limit: error.limit.name, connectorId: error.connectorId });
+      // Its kind only: a refusal's message may quote what the request held.
+      span?.setAttribute('error.type', error instanceof Error ? error.constructor.name : 'unknown');
+      if (error instanceof RetryLaterError || !(error instanceof DomainError)) span?.setStatus({ code: SpanStatusCode.ERROR });
       throw error;
+    } finally {
+      span?.end();
     }
   }
 
-  private async take(body: unknown, client: string, idempotencyKey?: string, site?: number): Promise<IngestAnswer> {
+  private async take(body: unknown, client: string, idempotencyKey?: string, site?: number, trace?: string): Promise<IngestAnswer> {
     if (!this.gate.accepting) throw new RetryLaterError('unavailable', 'The host is shutting down; retry shortly', 5);
     if (this.config.role === 'delivery')
       throw new RetryLaterError('unavailable', 'This instance only delivers (ROLE=delivery); send events to an intake instance', 5);
@@ -106,6 +125,7 @@ export class IngestService {
         events: events.length,
         acceptedAt: now,
         claims,
+        trace,
       }),
     );
     if (earlier) {

@@ -55,6 +55,8 @@ export interface OutboxChunksTable {
   state: string | null;
   /** The replay that appended it, if one did. */
   replay_id: Generated<string | null>;
+  /** The W3C traceparent of the commit that wrote it, when tracing is on (delivery's spans link to it). */
+  trace: Generated<string | null>;
 }
 
 /**

@@ -88,6 +88,7 @@ export function pendingOf(
       attempts: retry?.[0] ?? 0,
       next_attempt_at: retry?.[1] ?? 0,
       ...(originalId === undefined ? {} : { originalId }),
+      ...(row.trace ? { trace: row.trace } : {}),
     });
     if (found.length === limit) return true;
   }

@@ -117,8 +117,11 @@ export abstract class OutboxStore {
     return new Promise<T>((resolve) => resolve(work()));
   }
 
-  /** Commits a group of requests in one transaction: messages (one chunk per connector and partition) and keys. */
-  abstract commitGroup(requests: readonly IntakeRecord[]): Promise<GroupCommitted>;
+  /**
+   * Commits a group of requests in one transaction: messages (one chunk per connector and partition) and keys;
+   * `trace`: the commit's span (a traceparent), kept with its chunks when tracing is on.
+   */
+  abstract commitGroup(requests: readonly IntakeRecord[], trace?: string): Promise<GroupCommitted>;
 
   /** Counts committed chunks in the backlogs (and keeps them decoded for a delivery loop here), and tells delivery. */
   committed(chunks: readonly AppendedChunk[]): void {

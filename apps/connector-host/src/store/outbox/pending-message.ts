@@ -12,6 +12,8 @@ export interface PendingMessage {
   next_attempt_at: number;
   /** A replayed message's first id (see ChunkMessage); absent: its id is its seq. */
   originalId?: number;
+  /** The traceparent of the commit that wrote it, when tracing is on. */
+  trace?: string;
 }
 
 /** A pending message as the deliveries API shows it, with its last error. */

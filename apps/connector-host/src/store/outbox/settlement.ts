@@ -43,6 +43,8 @@ export interface ChunkRow {
   state: string | null;
   /** Its stored bytes (the JSON of its messages): what the backlog's bytes lose when it is removed. */
   bytes: number;
+  /** The traceparent of the commit that wrote it (tracing on), else null. */
+  trace?: string | null;
 }
 
 /** The chunks a settlement touches, by seq. */

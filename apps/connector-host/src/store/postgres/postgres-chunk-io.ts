@@ -23,7 +23,7 @@ export const BYTES_PER_LATER_READ = 8 * 1024 * 1024;
 const MAX_CHUNKS_PER_READ = 4096;
 /** A chunk's stored size; one stored before it was recorded (or by an older instance) is measured. */
 export const CHUNK_BYTES = sql`coalesce(bytes, octet_length(messages))`;
-export const CHUNK_COLUMNS = sql`seq, connector_id, partition, accepted_at, pending, state, ${CHUNK_BYTES} AS bytes`;
+export const CHUNK_COLUMNS = sql`seq, connector_id, partition, accepted_at, pending, state, ${CHUNK_BYTES} AS bytes, trace`;
 
 export interface HeadRead {
   connectorId: string;
@@ -122,6 +122,7 @@ export async function insertChunks(
   acceptedAt: number,
   partitions: number,
   replayId: string | null = null,
+  trace: string | null = null,
 ): Promise<AppendedChunk[]> {
   const chunks = chunksByConnector(messages, partitions);
   if (chunks.length === 0) return [];
@@ -130,8 +131,8 @@ export async function insertChunks(
   // Identity values are drawn in the order rows are inserted, which WITH ORDINALITY ... ORDER BY fixes: sorted,
   // the returned seqs match the chunks in order.
   const { rows } = await sql<{ seq: number }>`
-    INSERT INTO outbox_chunks (connector_id, partition, accepted_at, pending, messages, bytes, replay_id)
-    SELECT c, p, ${acceptedAt}::bigint, n, m, b, ${replayId}::text
+    INSERT INTO outbox_chunks (connector_id, partition, accepted_at, pending, messages, bytes, replay_id, trace)
+    SELECT c, p, ${acceptedAt}::bigint, n, m, b, ${replayId}::text, ${trace}::text
     FROM unnest(${chunks.map((c) => c.connectorId)}::text[], ${chunks.map((c) => c.partition)}::int[],
                 ${chunks.map((c) => c.messages.length)}::int[], ${encoded}::text[], ${sizes}::bigint[])
          WITH ORDINALITY AS t(c, p, n, m, b, o)

@@ -73,14 +73,15 @@ export class PostgresOutbox extends OutboxStore {
     });
   }
 
-  async commitGroup(requests: readonly IntakeRecord[]): Promise<GroupCommitted> {
+  async commitGroup(requests: readonly IntakeRecord[], trace?: string): Promise<GroupCommitted> {
     return this.db.transaction().execute(async (trx) => {
       const { taken, earlier } = await recordKeys(trx, requests, this.config.idempotencyRetentionMs);
       const refused = await verifyClaims(trx, requests, earlier);
       await releaseKeys(trx, requests, refused, taken);
       const storing = requests.filter((_, index) => !earlier.has(index) && !refused.has(index));
       const messages = storing.flatMap((request) => request.messages);
-      const appended = storing.length > 0 ? await insertChunks(trx, messages, storing[0].acceptedAt, this.partitions) : [];
+      const acceptedAt = storing[0]?.acceptedAt;
+      const appended = storing.length > 0 ? await insertChunks(trx, messages, acceptedAt, this.partitions, null, trace) : [];
       await notifyAppended(trx, appended, this.signals);
       // Last: the statistics' rows stay locked only until the commit.
       await addTally(trx, intakeTally(storing), this.ownership.owner);

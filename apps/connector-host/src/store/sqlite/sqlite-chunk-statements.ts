@@ -4,7 +4,7 @@ import type { SearchedChunk } from '../outbox/outbox-search.js';
 import type { ChunkRow } from '../outbox/settlement.js';
 
 // Messages live in outbox_chunk_messages (migration 014): a settlement rewrites only the small chunk row.
-const COLUMNS = 'seq, connector_id, partition, accepted_at, pending, state, bytes';
+const COLUMNS = 'seq, connector_id, partition, accepted_at, pending, state, bytes, trace';
 
 /** The SQLite outbox's statements on its chunk table, prepared once per connection. */
 export class SqliteChunkStatements {
@@ -14,7 +14,7 @@ export class SqliteChunkStatements {
     one: Statement<[string, number, number], SearchedChunk>;
   };
 
-  readonly insert: Statement<[string, number, number, number, string | null]>;
+  readonly insert: Statement<[string, number, number, number, string | null, string | null]>;
   /** A replay's step: (next seq, requeued, done, at, id, owner); changes nothing unless it runs under that owner. */
   readonly replayStep: Statement<[number, number, number, number | null, string, string]>;
   readonly insertMessages: Statement<[number, string]>;
@@ -31,7 +31,9 @@ export class SqliteChunkStatements {
   readonly insertAttempts: Statement<[string, number, number, number, string]>;
 
   constructor(sqlite: Database) {
-    this.insert = sqlite.prepare('INSERT INTO outbox_chunks (connector_id, accepted_at, pending, bytes, replay_id) VALUES (?, ?, ?, ?, ?)');
+    this.insert = sqlite.prepare(
+      'INSERT INTO outbox_chunks (connector_id, accepted_at, pending, bytes, replay_id, trace) VALUES (?, ?, ?, ?, ?, ?)',
+    );
     this.replayStep = sqlite.prepare(
       `UPDATE replays SET next_seq = ?, requeued = requeued + ?, status = CASE WHEN ? = 1 THEN 'done' ELSE status END,
          finished_at = ? WHERE id = ? AND owner = ? AND status = 'running'`,

@@ -40,7 +40,7 @@ export class SqliteOutbox extends OutboxStore {
   private readonly chunks: SqliteChunkReader;
   private readonly deadLetterRows: SqliteDeadLetterRows;
   private readonly traffic: SqliteTrafficTally;
-  private readonly commitRequests: (requests: readonly IntakeRecord[]) => Omit<GroupCommitted, 'earlier'>;
+  private readonly commitRequests: (requests: readonly IntakeRecord[], trace?: string) => Omit<GroupCommitted, 'earlier'>;
 
   constructor(
     private readonly database: SqliteDatabase,
@@ -58,7 +58,7 @@ export class SqliteOutbox extends OutboxStore {
     this.counters = new BacklogCounters(this.sql.countStored.all());
     this.reader = new SqliteHeadReader(this.sql, this.chunks, this.counters);
     this.deliverable = this.counters;
-    const commit = sqlite.transaction((requests: readonly IntakeRecord[]) => {
+    const commit = sqlite.transaction((requests: readonly IntakeRecord[], trace?: string) => {
       // One process writes this file: its counts are the store's (with what delivery's thread told it).
       const refused = refusedClaims(requests, (id) => ({ messages: this.counters.count(id), bytes: this.counters.bytes(id) }));
       const storing = requests.filter((_, index) => !refused.has(index));
@@ -68,6 +68,8 @@ export class SqliteOutbox extends OutboxStore {
       const appended = this.appendAll(
         storing.flatMap((request) => request.messages),
         storing[0].acceptedAt,
+        null,
+        trace,
       );
       for (const request of storing) {
         const key = request.idempotency;
@@ -76,16 +78,16 @@ export class SqliteOutbox extends OutboxStore {
       traffic.addAll(intakeTally(storing));
       return { appended, refused };
     });
-    this.commitRequests = (requests) => commit.immediate(requests);
+    this.commitRequests = (requests, trace) => commit.immediate(requests, trace);
   }
 
   override whenWritable<T>(work: () => T): Promise<T> {
     return this.database.writeLock.whenFree(work);
   }
 
-  async commitGroup(requests: readonly IntakeRecord[]): Promise<GroupCommitted> {
+  async commitGroup(requests: readonly IntakeRecord[], trace?: string): Promise<GroupCommitted> {
     // One process takes each key once (intake's queue answers repeats), so no key is "earlier" here.
-    return { ...this.commitRequests(requests), earlier: new Map() };
+    return { ...this.commitRequests(requests, trace), earlier: new Map() };
   }
 
   protected count(chunks: readonly AppendedChunk[]): string[] {
@@ -201,12 +203,12 @@ export class SqliteOutbox extends OutboxStore {
   }
 
   /** Appends messages, one chunk per connector (more for a big group); inside the caller's transaction. */
-  private appendAll(messages: readonly NewMessage[], acceptedAt: number, replayId: string | null = null): AppendedChunk[] {
+  private appendAll(messages: readonly NewMessage[], acceptedAt: number, replayId: string | null = null, trace?: string): AppendedChunk[] {
     const appended: AppendedChunk[] = [];
     for (const { connectorId, partition, messages: chunk } of chunksByConnector(messages, 1)) {
       const encoded = encodeMessages(chunk);
       const bytes = Buffer.byteLength(encoded);
-      const seq = Number(this.sql.insert.run(connectorId, acceptedAt, chunk.length, bytes, replayId).lastInsertRowid);
+      const seq = Number(this.sql.insert.run(connectorId, acceptedAt, chunk.length, bytes, replayId, trace ?? null).lastInsertRowid);
       this.sql.insertMessages.run(seq, encoded);
       appended.push({ seq, connectorId, partition, messages: chunk, bytes });
     }
