@@ -89,6 +89,41 @@ describe('replays of the message history', () => {
     const again = destination.received.slice(first.length).filter((message) => message.partitionKey !== 'live');
     expect(idsByProfile(again)).toEqual(idsByProfile(first));
     expect(again.map((message) => message.body).sort()).toEqual(first.map((message) => message.body).sort());
+
+    // A second replay up to now sends the originals again (the six and the live one), not the first replay's copies.
+    const second = await replay(id, { from, to: new Date().toISOString() });
+    const secondDone = await eventually('the second replay done', async () => {
+      const now = await status(id, second.body.id);
+      return now.status === 'done' ? now : undefined;
+    });
+    expect(secondDone.requeued).toBe(7);
+  });
+
+  it('waits at a message of its range still pending, so nothing is skipped and what follows it keeps its place', async () => {
+    const { id, sourceId, destination } = await setUp();
+    const from = new Date(Date.now() - 1000).toISOString();
+    await post(sourceId, ['first']);
+    await settled(id, 1);
+    destination.answerWith((message) =>
+      message.partitionKey === 'slow' ? { status: 'retryable', reason: { code: 'ServiceUnavailable', message: 'busy' } } : undefined,
+    );
+    await post(sourceId, ['slow']);
+    await post(sourceId, ['after']);
+    await eventually('after delivered', async () => (destination.bodiesFor('after').length === 1 ? true : undefined));
+    const started = await replay(id, { from, to: new Date().toISOString() });
+    const held = await eventually('the replay up to the pending message', async () => {
+      const now = await status(id, started.body.id);
+      return now.requeued === 1 && now.delivered === 1 ? now : undefined;
+    });
+    expect(held.status).toBe('running');
+    expect(destination.bodiesFor('after')).toHaveLength(1);
+    destination.answerWith();
+    const done = await eventually('the replay done once the pending message settled', async () => {
+      const now = await status(id, started.body.id);
+      return now.status === 'done' && now.delivered === 3 ? now : undefined;
+    });
+    expect(done.requeued).toBe(3);
+    expect(destination.bodiesFor('after')).toHaveLength(2);
   });
 
   it('replays only the outcomes asked for, and refuses a second replay while one runs', async () => {

@@ -48,7 +48,11 @@ function parseHeaders(raw: string, env: EnvReader): Record<string, string> {
       env.refuse('OTEL_EXPORTER_OTLP_HEADERS must be key=value pairs, comma-separated');
       continue;
     }
-    headers[pair.slice(0, at).trim()] = decodeURIComponent(pair.slice(at + 1).trim());
+    try {
+      headers[pair.slice(0, at).trim()] = decodeURIComponent(pair.slice(at + 1).trim());
+    } catch {
+      env.refuse(`OTEL_EXPORTER_OTLP_HEADERS: the value of ${pair.slice(0, at).trim()} is not URL-encoded`);
+    }
   }
   return headers;
 }

@@ -18,6 +18,8 @@ const LEASE_MS = 15_000;
 /** Chunks read per step, and messages requeued per step at most (a chunk is never split). */
 const STEP_CHUNKS = 16;
 const STEP_MESSAGES = 1000;
+/** Characters of chunk text decoded per step at most (a chunk may hold up to 4 MiB). */
+const STEP_CHARS = 4 * 1024 * 1024;
 /**
  * A replay requeues only while its connector's backlog is below this: live traffic is never stuck behind more than
  * this many replayed messages, and a replay of a day takes no more store than a step at a time.
@@ -36,6 +38,8 @@ type StepResult = 'next' | 'held' | 'over';
 export class ReplayRunner implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(ReplayRunner.name);
   private timer?: NodeJS.Timeout;
+  /** The next look at replays held back (or interrupted by an error): one at a time. */
+  private retry?: NodeJS.Timeout;
   private busy = false;
   private again = false;
   private readonly owner: string;
@@ -55,6 +59,7 @@ export class ReplayRunner implements OnModuleInit, OnModuleDestroy {
 
   onModuleDestroy(): void {
     clearInterval(this.timer);
+    clearTimeout(this.retry);
   }
 
   /** Runs what is claimable now (once more after, if woken meanwhile). */
@@ -65,7 +70,12 @@ export class ReplayRunner implements OnModuleInit, OnModuleDestroy {
     }
     this.busy = true;
     void this.runAll()
-      .catch((error: unknown) => this.logger.warn(`replays: ${errorMessage(error)}`))
+      .then((held) => held && this.lookAgain())
+      .catch((error: unknown) => {
+        // A store that was busy or down: looked at again in a while, never left stuck until a restart.
+        this.logger.warn(`replays: ${errorMessage(error)}`);
+        this.lookAgain();
+      })
       .finally(() => {
         this.busy = false;
         if (this.again) {
@@ -75,15 +85,30 @@ export class ReplayRunner implements OnModuleInit, OnModuleDestroy {
       });
   }
 
-  private async runAll(): Promise<void> {
+  private lookAgain(): void {
+    clearTimeout(this.retry);
+    this.retry = setTimeout(() => this.wake(), HELD_RETRY_MS).unref();
+  }
+
+  /**
+   * Steps the replays claimable here in turn, one step each per pass (a long replay of one tenant never starves
+   * another's); whether one is held back (to be looked at again soon).
+   */
+  private async runAll(): Promise<boolean> {
+    let active = await this.replays.claimable(this.owner, this.leaseNow());
     let held = false;
-    for (const id of await this.replays.claimable(this.owner, this.leaseNow())) {
-      let next: StepResult;
-      while ((next = await this.step(id)) === 'next') await new Promise((resolve) => setImmediate(resolve));
-      held ||= next === 'held';
+    while (active.length > 0) {
+      const going: typeof active = [];
+      for (const replay of active) {
+        // Live traffic first: a connector with a backlog gets no replayed messages (nor a write) until it drains.
+        const next = this.outbox.pendingCount(replay.connectorId) >= REPLAY_ROOM ? 'held' : await this.step(replay.id);
+        if (next === 'next') going.push(replay);
+        held ||= next === 'held';
+      }
+      active = going;
+      await new Promise((resolve) => setImmediate(resolve));
     }
-    // A replay held back by its connector's backlog is looked at again soon (only while one is).
-    if (held) setTimeout(() => this.wake(), HELD_RETRY_MS).unref();
+    return held;
   }
 
   /** On SQLite one instance owns the file: a replay an earlier run of it held is its own at once. */
@@ -91,22 +116,26 @@ export class ReplayRunner implements OnModuleInit, OnModuleDestroy {
     return this.config.databaseUrl === undefined ? Number.MAX_SAFE_INTEGER : Date.now();
   }
 
-  /** One step of a replay: `next` (go on with another at once), `held` (its connector's backlog), `over`. */
+  /** One step of a replay: `next` (go on with another), `held` (a chunk of its range still pending), `over`. */
   async step(id: string): Promise<StepResult> {
     const replay = await this.replays.claim(id, this.owner, this.leaseNow(), Date.now() + LEASE_MS);
     if (!replay) return 'over';
-    // Live traffic first: a connector with a backlog gets no replayed messages on top of it until it drains.
-    if (this.outbox.pendingCount(replay.connector_id) >= REPLAY_ROOM) return 'held';
-    const chunks = await this.replays.chunksFrom(replay, STEP_CHUNKS);
+    // A chunk of the range still in the outbox (a message retrying) settles before the replay passes it: what is
+    // after it waits, so nothing is skipped and each profile's messages go in their order.
+    const pending = await this.replays.firstPendingFrom(replay);
+    const chunks = (await this.replays.chunksFrom(replay, STEP_CHUNKS)).filter((chunk) => pending === undefined || chunk.seq < pending);
     const messages: NewMessage[] = [];
     let nextSeq = replay.next_seq;
+    let text = 0;
     for (const chunk of chunks) {
       const chosen = this.chosen(replay, chunk.seq, decodeMessages(chunk.messages), decodeDead(chunk.dead ?? null));
-      if (messages.length > 0 && messages.length + chosen.length > STEP_MESSAGES) break;
+      if (messages.length > 0 && (messages.length + chosen.length > STEP_MESSAGES || text > STEP_CHARS)) break;
       messages.push(...chosen);
+      text += chunk.messages.length;
       nextSeq = chunk.seq + 1;
     }
-    const done = chunks.length < STEP_CHUNKS && nextSeq > (chunks.at(-1)?.seq ?? -1);
+    if (pending !== undefined && nextSeq === replay.next_seq) return 'held';
+    const done = pending === undefined && chunks.length < STEP_CHUNKS && nextSeq > (chunks.at(-1)?.seq ?? -1);
     const stepped = await this.outbox.replayStep({ id, owner: this.owner, messages, nextSeq, done });
     return stepped && !done ? 'next' : 'over';
   }

@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { HostTracing, SpanKind, SpanStatusCode, traceparentOf } from '../observability/host-tracing.js';
+import { endSpan, HostTracing, SpanKind, SpanStatusCode, traceparentOf } from '../observability/host-tracing.js';
 import { commitAttributes } from './intake-spans.js';
 import { RetryLaterError } from '../common/domain-errors.js';
 import type { StoredAnswer } from '../store/repositories/idempotency.repository.js';
@@ -149,17 +149,16 @@ export class GroupCommit {
         })),
         traceparentOf(span),
       );
-      span?.setAttributes(commitAttributes(group.length, result.appended));
-      span?.end();
     } catch (error) {
-      span?.setStatus({ code: SpanStatusCode.ERROR, message: 'the store could not commit' });
-      span?.end();
+      endSpan(span, { code: SpanStatusCode.ERROR, message: 'the store could not commit' });
       if (group.length > 1) return false;
       // Disk full, I/O error, locked or read-only file, database unreachable: nothing was committed; the platform retries later.
       this.logger.error(`could not commit events: ${error instanceof Error ? error.message : String(error)}`);
       group[0].reject(new RetryLaterError('unavailable', 'The event store could not commit this request; nothing was stored', 5));
       return true;
     }
+    // Outside the commit's try: nothing after a commit may make it look failed (its group would be stored again).
+    endSpan(span, undefined, commitAttributes(group.length, result.appended));
     try {
       this.outbox.committed(result.appended);
     } catch (error) {

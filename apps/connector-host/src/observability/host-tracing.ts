@@ -1,5 +1,5 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
-import { type Link, type Span, type SpanContext, SpanKind, SpanStatusCode, type Tracer, trace } from '@opentelemetry/api';
+import { type Attributes, type Link, type Span, type SpanContext, SpanKind, SpanStatusCode, type Tracer, trace } from '@opentelemetry/api';
 import { OTLPTraceExporter as JsonExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { OTLPTraceExporter as ProtobufExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
@@ -8,6 +8,8 @@ import { HOST_CONFIG, type HostConfig } from '../config/host.config.js';
 
 export { SpanKind, SpanStatusCode, type Span, type SpanContext };
 
+/** How long a shutdown waits for the last spans to be sent. */
+const SHUTDOWN_FLUSH_MS = 2000;
 const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/;
 
 /**
@@ -28,7 +30,7 @@ export class HostTracing implements OnApplicationShutdown {
     const exporter = protocol === 'http/json' ? new JsonExporter({ url, headers }) : new ProtobufExporter({ url, headers });
     this.provider = new BasicTracerProvider({
       resource: resourceFromAttributes({ 'service.name': serviceName }),
-      spanProcessors: [new BatchSpanProcessor(exporter, { scheduledDelayMillis: scheduleDelayMs })],
+      spanProcessors: [new BatchSpanProcessor(exporter, { scheduledDelayMillis: scheduleDelayMs, exportTimeoutMillis: 10_000 })],
     });
     this.tracer = this.provider.getTracer('connector-host');
   }
@@ -42,9 +44,25 @@ export class HostTracing implements OnApplicationShutdown {
     return this.tracer?.startSpan(name, { kind, links: links.flatMap((parent) => linkOf(parent)) });
   }
 
-  /** Sends what is buffered, and stops. */
+  /** Sends what is buffered, and stops; a collector that does not answer holds the shutdown up 2 s at most. */
   async onApplicationShutdown(): Promise<void> {
-    await this.provider?.shutdown();
+    if (!this.provider) return;
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<void>((resolve) => (timer = setTimeout(resolve, SHUTDOWN_FLUSH_MS)));
+    await Promise.race([this.provider.shutdown().catch(() => undefined), late]);
+    clearTimeout(timer);
+  }
+}
+
+/** Ends a span (if any) with its status and attributes; never throws: tracing must not fail the work it watches. */
+export function endSpan(span: Span | undefined, status?: { code: SpanStatusCode; message?: string }, attributes?: Attributes): void {
+  if (!span) return;
+  try {
+    if (attributes) span.setAttributes(attributes);
+    if (status) span.setStatus(status);
+    span.end();
+  } catch {
+    // nothing to do: a span lost is a span lost
   }
 }
 

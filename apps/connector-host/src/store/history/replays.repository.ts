@@ -46,6 +46,8 @@ export class ReplaysRepository {
    */
   async create(replay: NewReplay): Promise<boolean> {
     const { db } = this.database;
+    // Before the count: a refused request costs no read of the range.
+    if (await this.running(replay.connectorId)) return false;
     const counted = await db
       .selectFrom('message_history')
       .select((eb) => eb.fn.sum<number>('count').as('total'))
@@ -113,14 +115,30 @@ export class ReplaysRepository {
   }
 
   /** Running replays no live instance holds (or this one does). */
-  async claimable(owner: string, now: number): Promise<string[]> {
+  async claimable(owner: string, now: number): Promise<{ id: string; connectorId: string }[]> {
     const rows = await this.database.db
       .selectFrom('replays')
-      .select('id')
+      .select(['id', 'connector_id'])
       .where('status', '=', 'running')
       .where((eb) => eb.or([eb('owner', 'is', null), eb('owner', '=', owner), eb('lease_until', '<', now)]))
       .execute();
-    return rows.map((row) => row.id);
+    return rows.map((row) => ({ id: row.id, connectorId: row.connector_id }));
+  }
+
+  /** The first chunk of a replay's range still in the outbox (not one a replay appended), from where it stands. */
+  async firstPendingFrom(replay: ReplayRow): Promise<number | undefined> {
+    const row = await this.database.db
+      .selectFrom('outbox_chunks')
+      .select('seq')
+      .where('connector_id', '=', replay.connector_id)
+      .where('seq', '>=', replay.next_seq)
+      .where('accepted_at', '>=', replay.from_at)
+      .where('accepted_at', '<=', replay.to_at)
+      .where('replay_id', 'is', null)
+      .orderBy('seq')
+      .limit(1)
+      .executeTakeFirst();
+    return row === undefined ? undefined : Number(row.seq);
   }
 
   /** Takes (or renews) the lease of a running replay for `owner` until `until`; the replay as it stands, if taken. */
@@ -149,7 +167,8 @@ export class ReplaysRepository {
       .where('h.seq', '>=', replay.next_seq)
       .where('h.accepted_at', '>=', replay.from_at)
       .where('h.accepted_at', '<=', replay.to_at)
-      .where((eb) => eb.or([eb('h.replay_id', 'is', null), eb('h.replay_id', '<>', replay.id)]))
+      // Only originals: what any replay sent again is a copy of one of them.
+      .where('h.replay_id', 'is', null)
       .orderBy('h.seq')
       .limit(count)
       .execute();

@@ -116,8 +116,9 @@ export function settlementChanges(
       const attemptCount = (state.retry.get(index)?.[0] ?? 0) + 1;
       buried.push(deadLetterOf(row, messagesOf(row)[index], attemptCount, now, dead.code, dead.message));
       settle(index);
-      // Kept whether or not the history is: what tells a settled message's outcome in a chunk still pending.
-      (state.dead ??= new Map()).set(index, [dead.code, dead.message]);
+      // Kept whether or not the history is (what tells a settled message's outcome in a chunk still pending); its
+      // message text only for the history.
+      (state.dead ??= new Map()).set(index, [dead.code, changes.keepsHistory ? dead.message : '']);
       if (dead.attempted !== false) attempts?.failed(index, 'dead', dead.code, dead.message);
     }
     for (const retry of update.retry) {
@@ -156,7 +157,7 @@ export function expiryChanges(
       const lastError = retry ? `${retry[2]}: ${retry[3]}` : 'none';
       const why = `undelivered past the maximum age; last error ${lastError}`;
       buried.push(deadLetterOf(row, message, retry?.[0] ?? 0, now, 'MaxAgeExceeded', why));
-      (state.dead ??= new Map()).set(index, ['MaxAgeExceeded', why]);
+      (state.dead ??= new Map()).set(index, ['MaxAgeExceeded', changes.keepsHistory ? why : '']);
       state.done.add(index);
     });
     count += buried.length;

@@ -29,6 +29,9 @@ export class PostgresConnectorsRepository extends ConnectorsRepository {
     const result = await this.database.db.transaction().execute(async (trx) => {
       await trx.deleteFrom('traffic_stats').where('connector_id', '=', id).execute();
       // Without foreign keys (migration 017): no lock on the connector's row from every settlement.
+      // Its replays first: a replay's step locks its row, then (its chunks' foreign key) the connector's; the other
+      // way round, this deletion and a step would deadlock.
+      await trx.deleteFrom('replays').where('connector_id', '=', id).execute();
       await trx.deleteFrom('message_attempts').where('connector_id', '=', id).execute();
       await trx.deleteFrom('message_history').where('connector_id', '=', id).execute();
       return trx.deleteFrom('connectors').where('id', '=', id).executeTakeFirst();
