@@ -97,4 +97,28 @@ describe('OpenTelemetry traces', () => {
     expect(JSON.stringify(receiver.spans)).not.toContain(SECRET_PROFILE);
     destination.answerWith();
   });
+
+  it("continues the caller's trace from its traceparent header, and ignores a malformed one", async () => {
+    const name = `t-${randomUUID().slice(0, 8)}`;
+    const connector = (await host.request('POST', '/v1/connectors', fakeConnector(name))).body;
+    const binding = (await host.request('POST', '/v1/bindings', audienceBinding(connector.id))).body;
+    const callerTrace = randomUUID().replaceAll('-', '');
+    const callerSpan = callerTrace.slice(0, 16);
+    const post = (traceparent: string) =>
+      fetch(`${host.url}/v1/events`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', traceparent },
+        body: JSON.stringify({ events: [profileEvent(binding.source.id, { profile: { profileId: 'p', partnerIds: { '33': ['1'] } } })] }),
+      });
+    expect((await post(`00-${callerTrace}-${callerSpan}-01`)).status).toBe(202);
+    const continued = await eventually('the request span in the caller trace', async () =>
+      named('POST /v1/events').find((span) => span.traceId === callerTrace),
+    );
+    expect(continued.kind).toBe(KIND.SERVER);
+    const before = named('POST /v1/events').length;
+    expect((await post('00-not-a-trace-01')).status).toBe(202);
+    const fresh = await eventually('the next request span', async () => named('POST /v1/events')[before]);
+    expect(fresh.traceId).not.toBe(callerTrace);
+    expect(fresh.traceId).toMatch(/^[0-9a-f]{32}$/);
+  });
 });

@@ -41,15 +41,21 @@ export class EventsController {
   })
   @ApiOperation({ summary: 'Accept audience and journey events: 202 once committed; 400 naming fields; 429/503 with Retry-After' })
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'A repeat within 24 h gets the first answer again' })
+  @ApiHeader({
+    name: 'traceparent',
+    required: false,
+    description: "W3C trace context: with OpenTelemetry on, the request's span continues the caller's trace",
+  })
   @ApiBody({ schema: eventsRequestSchema(1000) as object })
   async accept(
     @Body() body: unknown,
     @Headers('idempotency-key') idempotencyKey: string | undefined,
+    @Headers('traceparent') traceparent: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
     @CurrentPrincipal() principal: Principal,
     @Req() request: FastifyRequest,
   ): Promise<IngestReceipt> {
-    const answer = await this.ingest.ingest(body, principal.key ?? request.ip, idempotencyKey, principal.siteNumber);
+    const answer = await this.ingest.ingest(body, principal.key ?? request.ip, idempotencyKey, principal.siteNumber, traceparent);
     void reply.status(answer.status);
     if (answer.replayed) void reply.header('Idempotent-Replayed', 'true');
     return answer.receipt;

@@ -50,10 +50,11 @@ export class IngestService {
 
   /**
    * `client`: who is posting (a token's digest, else an address), for its share of the host's intake memory;
-   * `site`: the only site a site-limited token may post for.
+   * `site`: the only site a site-limited token may post for; `traceparent`: the caller's trace, which the request's
+   * span continues (tracing on).
    */
-  async ingest(body: unknown, client: string, idempotencyKey?: string, site?: number): Promise<IngestAnswer> {
-    const span = this.tracing.start('POST /v1/events', SpanKind.SERVER);
+  async ingest(body: unknown, client: string, idempotencyKey?: string, site?: number, traceparent?: string): Promise<IngestAnswer> {
+    const span = this.tracing.start('POST /v1/events', SpanKind.SERVER, [], traceparent);
     span?.setAttributes({ 'http.request.method': 'POST', 'http.route': '/v1/events' });
     try {
       const answer = await this.take(body, client, idempotencyKey, site, traceparentOf(span));

@@ -1,5 +1,15 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
-import { type Attributes, type Link, type Span, type SpanContext, SpanKind, SpanStatusCode, type Tracer, trace } from '@opentelemetry/api';
+import {
+  type Attributes,
+  type Link,
+  ROOT_CONTEXT,
+  type Span,
+  type SpanContext,
+  SpanKind,
+  SpanStatusCode,
+  type Tracer,
+  trace,
+} from '@opentelemetry/api';
 import { OTLPTraceExporter as JsonExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { OTLPTraceExporter as ProtobufExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
@@ -39,9 +49,12 @@ export class HostTracing implements OnApplicationShutdown {
     return this.tracer !== undefined;
   }
 
-  /** A span, linked to the contexts given (traceparents), if tracing is on. */
-  start(name: string, kind: SpanKind, links: readonly string[] = []): Span | undefined {
-    return this.tracer?.startSpan(name, { kind, links: links.flatMap((parent) => linkOf(parent)) });
+  /** A span, linked to the contexts given (traceparents), a child of `parent` (a caller's traceparent), if tracing is on. */
+  start(name: string, kind: SpanKind, links: readonly string[] = [], parent?: string): Span | undefined {
+    if (!this.tracer) return undefined;
+    const caller = parent === undefined ? undefined : contextOf(parent);
+    const within = caller ? trace.setSpanContext(ROOT_CONTEXT, caller) : ROOT_CONTEXT;
+    return this.tracer.startSpan(name, { kind, links: links.flatMap((each) => linkOf(each)) }, within);
   }
 
   /** Sends what is buffered, and stops; a collector that does not answer holds the shutdown up 2 s at most. */
@@ -74,13 +87,14 @@ export function traceparentOf(span: Span | undefined): string | undefined {
 }
 
 function linkOf(traceparent: string): Link[] {
-  const match = TRACEPARENT.exec(traceparent);
-  if (!match) return [];
-  const context: SpanContext = {
-    traceId: match[1],
-    spanId: match[2],
-    traceFlags: Number.parseInt(match[3], 16),
-    isRemote: true,
-  };
-  return trace.isSpanContextValid(context) ? [{ context }] : [];
+  const context = contextOf(traceparent);
+  return context ? [{ context }] : [];
+}
+
+/** A W3C traceparent's span context; undefined for anything malformed (a caller's header is not trusted). */
+function contextOf(traceparent: string): SpanContext | undefined {
+  const match = TRACEPARENT.exec(traceparent.trim().toLowerCase());
+  if (!match) return undefined;
+  const context: SpanContext = { traceId: match[1], spanId: match[2], traceFlags: Number.parseInt(match[3], 16), isRemote: true };
+  return trace.isSpanContextValid(context) ? context : undefined;
 }
