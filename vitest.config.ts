@@ -33,6 +33,7 @@ const onPostgres = [
   'test/message-history.e2e.spec.ts',
   'test/replays.e2e.spec.ts',
   'test/tracing.e2e.spec.ts',
+  'test/alerts.e2e.spec.ts',
 ];
 
 /** The specs beside the code. */

@@ -4,6 +4,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { ConnectorSdkModule } from '@event-connectors/connector-sdk';
 import { ApiModule } from './api/api.module.js';
+import { AlertsModule } from './alerts/alerts.module.js';
 import { HostConfigModule } from './config/host-config.module.js';
 import type { HostConfig } from './config/host.config.js';
 import { ClusterModule } from './cluster/cluster.module.js';
@@ -60,6 +61,7 @@ export class HostModule {
         ClusterModule,
         DeliveryModule,
         HealthModule,
+        AlertsModule,
         ApiModule,
       ],
       // The host's own start-up work (delivery's thread loads the set-ups module too, but never migrates).

@@ -1,6 +1,8 @@
 /** A process environment, or a literal one in tests. */
 export type Env = Record<string, string | undefined>;
 
+const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
 /**
  * Reads configuration values from an environment, one parser per kind of value. A malformed value is noted
  * (never echoed when it may be a credential) and its fallback used, so `throwIfInvalid()` can list every
@@ -22,6 +24,22 @@ export class EnvReader {
     const value = Number(raw);
     if (!Number.isInteger(value) || value < min || value > max) {
       this.problems.push(`${key} must be an integer from ${min} to ${max}, got "${raw}"`);
+      return fallback;
+    }
+    return value;
+  }
+
+  /**
+   * A duration: milliseconds, or a number with a unit (`500ms`, `90s`, `10m`, `2h`, `3d`); `min` and `max` in
+   * milliseconds.
+   */
+  duration(key: string, fallback: number, min: number, max: number): number {
+    const raw = this.string(key);
+    if (raw === undefined) return fallback;
+    const match = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)?$/.exec(raw);
+    const value = match ? Math.round(Number(match[1]) * DURATION_UNITS[match[2] ?? 'ms']) : Number.NaN;
+    if (!Number.isFinite(value) || value < min || value > max) {
+      this.problems.push(`${key} must be a duration from ${min} ms to ${max} ms, like 500ms, 90s, 10m, 2h or 3d, got "${raw}"`);
       return fallback;
     }
     return value;

@@ -6,6 +6,7 @@ import { type AccessToken, readTokens } from './access-tokens.config.js';
 import { type Env, EnvReader } from './env-reader.js';
 import { readTenantLimits, type TenantLimits } from './tenant-limits.config.js';
 import { readTracingConfig, type TracingConfig } from './tracing.config.js';
+import { type AlertsConfig, readAlertsConfig } from './alerts.config.js';
 
 /** Everything the host reads from its environment, parsed and checked once at boot. */
 export interface HostConfig {
@@ -100,6 +101,8 @@ export interface HostConfig {
   traceMaxEntries: number;
   /** OpenTelemetry traces (OTEL_*): off unless an OTLP endpoint is given. */
   tracing: TracingConfig;
+  /** Alerts to the platform (ALERT_*, AUTO_DISABLE_AFTER). */
+  alerts: AlertsConfig;
 }
 
 export type HostRole = 'all' | 'intake' | 'delivery';
@@ -194,6 +197,7 @@ export function readHostConfig(environment: Env): HostConfig {
     traceRetentionMs: env.int('TRACE_RETENTION_MS', 3_600_000, 0, 30 * 86_400_000),
     traceMaxEntries: env.int('TRACE_MAX_ENTRIES', 100_000, 0, 10_000_000),
     tracing: readTracingConfig(env),
+    alerts: readAlertsConfig(env),
   };
   if (!shared && config.role !== 'all') env.refuse('ROLE=intake or ROLE=delivery needs DATABASE_URL: the instances must share one store');
   if (shared && config.delivery.thread)

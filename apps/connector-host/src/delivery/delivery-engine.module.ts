@@ -5,6 +5,7 @@ import { SetupsModule } from '../setups/setups.module.js';
 import { StoreModule } from '../store/store.module.js';
 import { DeadLetterQuota } from './dead-letter-quota.js';
 import { DeliveryObserver } from './delivery-observer.js';
+import { DeliveryFacts } from './delivery-facts.js';
 import { DeliveryService } from './delivery.service.js';
 import { SettlementBatcher } from './settlement-batcher.js';
 
@@ -14,7 +15,7 @@ import { SettlementBatcher } from './settlement-batcher.js';
  */
 @Module({
   imports: [ConnectorSdkModule, StoreModule, SetupsModule, ObservabilityModule],
-  providers: [DeliveryService, SettlementBatcher, DeliveryObserver, DeadLetterQuota],
+  providers: [DeliveryService, SettlementBatcher, DeliveryObserver, DeadLetterQuota, DeliveryFacts],
   exports: [DeliveryService],
 })
 export class DeliveryEngineModule {}

@@ -9,6 +9,7 @@ import { ConnectorsRepository } from '../store/repositories/connectors.repositor
 import { OutboxStore } from '../store/outbox/outbox-store.js';
 import { PartitionOwnership } from '../store/cluster/partition-ownership.js';
 import { DeliveryObserver } from './delivery-observer.js';
+import { DeliveryFacts } from './delivery-facts.js';
 import { DeliveryWorker } from './delivery-worker.js';
 import { type LoopStatus, loopStatusOf } from './delivery-control.js';
 import { CallSlots } from './call-slots.js';
@@ -42,6 +43,7 @@ export class DeliveryService implements OnApplicationBootstrap, BeforeApplicatio
     private readonly observer: DeliveryObserver,
     private readonly deadLetterQuota: DeadLetterQuota,
     private readonly tracing: HostTracing,
+    private readonly facts: DeliveryFacts,
   ) {
     this.slots = new CallSlots(config.delivery.maxCalls, config.delivery.maxCallsPerSite);
     this.linger = new LingerPolicy(config.delivery.lingerMs, config.delivery.maxLingerMs);
@@ -99,6 +101,7 @@ export class DeliveryService implements OnApplicationBootstrap, BeforeApplicatio
       if (worker) {
         this.workers.delete(id);
         await worker.stop();
+        this.facts.forget(id);
       }
       return;
     }
@@ -117,7 +120,10 @@ export class DeliveryService implements OnApplicationBootstrap, BeforeApplicatio
       instanceFor: (current) => this.instances.instanceFor(current),
       pause: (connectorId, reason) => this.pause(connectorId, reason),
       deadLetterQuota: this.deadLetterQuota,
-      observe: (report) => this.observer.observe(report),
+      observe: (report) => {
+        this.observer.observe(report);
+        this.facts.observe(report);
+      },
       tracing: this.tracing,
       config: this.config.delivery,
     });

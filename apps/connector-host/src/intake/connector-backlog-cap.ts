@@ -5,6 +5,7 @@ import type { BacklogHeld } from '../store/outbox/backlog-claim.js';
 import { OutboxStore } from '../store/outbox/outbox-store.js';
 import type { ConnectorShare } from './event-router.js';
 import { GroupCommit } from './group-commit.js';
+import { BacklogCapRefusals } from './backlog-cap-refusals.js';
 import { type QuotaClaim, nearBound } from './quota-claim.js';
 
 /**
@@ -18,6 +19,7 @@ export class ConnectorBacklogCap {
     @Inject(HOST_CONFIG) private readonly config: HostConfig,
     private readonly outbox: OutboxStore,
     private readonly commits: GroupCommit,
+    private readonly refusals: BacklogCapRefusals,
   ) {}
 
   /** Refuses a request that would take a connector past its cap; returns a claim for each it brings near it. */
@@ -51,6 +53,7 @@ export class ConnectorBacklogCap {
   }
 
   private busy(connectorId: string, backlog: number, count: number): LimitExceededError {
+    this.refusals.refused(connectorId);
     const max = this.config.maxBacklogPerConnector;
     return new LimitExceededError(
       'busy',

@@ -18,6 +18,8 @@ import { IntakeGate } from './intake-gate.js';
 import { type IntakeRefusal, IntakeNotifications } from './intake-notifications.js';
 import { SiteBacklogQuota } from './site-backlog-quota.js';
 import { ConnectorBacklogCap } from './connector-backlog-cap.js';
+import { BacklogCapRefusals } from './backlog-cap-refusals.js';
+import { DeliveryHealthRepository } from '../store/alerts/delivery-health.repository.js';
 import { connectorRow } from '../../../../test/support/connector-row.js';
 import { fakeConnectorRegistry } from '../../../../test/support/fake-registry.js';
 
@@ -94,7 +96,12 @@ describe.each(STORE_ENGINES)('IngestService on %s', (engine) => {
       new IntakeBudget(config),
       notifications,
       new SiteBacklogQuota(config, store.outbox, commits, connectors, routing),
-      new ConnectorBacklogCap(config, store.outbox, commits),
+      new ConnectorBacklogCap(
+        config,
+        store.outbox,
+        commits,
+        new BacklogCapRefusals(new DeliveryHealthRepository(store.engineStore.database)),
+      ),
       tracing,
     );
     return { service, gate, refusals };

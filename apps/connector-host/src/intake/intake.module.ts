@@ -12,6 +12,7 @@ import { IdempotencyPurge } from './idempotency-purge.js';
 import { IngestService } from './ingest.service.js';
 import { SiteBacklogQuota } from './site-backlog-quota.js';
 import { ConnectorBacklogCap } from './connector-backlog-cap.js';
+import { BacklogCapRefusals } from './backlog-cap-refusals.js';
 import { IntakeBudget } from './intake-budget.js';
 import { IntakeGate } from './intake-gate.js';
 import { IntakeHealthIndicator } from './intake-health.indicator.js';
@@ -34,6 +35,7 @@ import { IntakeObserver } from './intake-observer.js';
     IntakeHealthIndicator,
     SiteBacklogQuota,
     ConnectorBacklogCap,
+    BacklogCapRefusals,
     SkipRecorder,
   ],
   exports: [IngestService, IntakeNotifications, IntakeHealthIndicator, IntakeBudget],

@@ -19,6 +19,7 @@ import { type DeliveryPolicy, deliveryPolicyProblems, deliveryPolicyView } from 
 import { SECRET_BOX } from './secret-box.provider.js';
 import { SetupSettings } from './setup-settings.js';
 import { SiteClaims } from './site-claims.js';
+import { HOST_SITE_NUMBER } from '../common/host-site.js';
 
 /** A set-up to create: the form every connector shares, and the connector type's own settings. */
 export interface NewConnector {
@@ -94,7 +95,7 @@ export class ConnectorSetupsService {
 
   /** Changes a set-up (omitted settings keep their values) and checks it, as `create` does. */
   async update(id: string, patch: ConnectorPatch, strict = false, site?: number): Promise<SavedConnector> {
-    const row = await this.row(id, site);
+    const row = refuseHostOwned(await this.row(id, site));
     if (Object.values(patch).every((value) => value === undefined)) {
       throw InvalidInputError.field('body', 'give at least one of name, partnerNumber, enabled, settings, deliveryPolicy');
     }
@@ -132,7 +133,7 @@ export class ConnectorSetupsService {
   }
 
   async delete(id: string, site?: number): Promise<void> {
-    const row = await this.row(id, site);
+    const row = refuseHostOwned(await this.row(id, site));
     if (!(await this.connectors.delete(id))) throw this.notFound(id);
     this.outbox.forget(id);
     this.changes.changed(id);
@@ -225,4 +226,11 @@ export class ConnectorSetupsService {
   private notFound(id: string): NotFoundError {
     return new NotFoundError(`Connector ${id} was not found`);
   }
+}
+
+/** The host's own set-ups (the alert channel) change with its configuration only. */
+function refuseHostOwned(row: ConnectorRow): ConnectorRow {
+  if (row.site_number === HOST_SITE_NUMBER)
+    throw new ForbiddenError(`Connector ${row.id} is the host's alert channel: ALERT_WEBHOOK_URL and ALERT_WEBHOOK_SECRET set it`);
+  return row;
 }

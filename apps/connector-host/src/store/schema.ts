@@ -192,7 +192,39 @@ export interface SiteClaimsTable {
   site_number: number;
 }
 
+/** What delivering instances saw of a connector's outcomes, for alerts (see alerts/delivery-facts.ts). */
+export interface DeliveryHealthTable {
+  connector_id: string;
+  last_success_at: number | null;
+  /** The first failure after the last success, or null. */
+  failing_since: number | null;
+  last_failure_at: number | null;
+  /** JSON [code, message] of the last failure recorded. */
+  last_error: string | null;
+  /** When intake last refused messages for the connector's backlog cap. */
+  capped_at: number | null;
+  /** The start of the ALERT_WINDOW `dead_count` counts in (windows are aligned on the epoch). */
+  dead_window: number | null;
+  /** Messages delivery dead-lettered within `dead_window`. */
+  dead_count: number | null;
+}
+
+/** What was alerted for a connector (see alerts/alert-rules.ts). */
+export interface AlertStatesTable {
+  connector_id: string;
+  state: 'ok' | 'failing' | 'paused' | 'disabled';
+  /** Alerts so far: the next one's idempotency key is built from seq + 1. */
+  seq: number;
+  /** When the state's condition began (the failure streak, the pause). */
+  since: number;
+  changed_at: number;
+  dead_letters_at: number | null;
+  capped_at: number | null;
+}
+
 export interface Database {
+  delivery_health: DeliveryHealthTable;
+  alert_states: AlertStatesTable;
   site_identities: SiteIdentitiesTable;
   site_claims: SiteClaimsTable;
   traffic_stats: TrafficStatsTable;

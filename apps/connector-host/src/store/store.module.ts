@@ -19,6 +19,8 @@ import { StoreSignals } from './cluster/store-signals.js';
 import { TrafficStatsRepository } from './traffic/traffic-stats.repository.js';
 import { MessageHistoryRepository } from './history/message-history.repository.js';
 import { ReplaysRepository } from './history/replays.repository.js';
+import { AlertStatesRepository } from './alerts/alert-states.repository.js';
+import { DeliveryHealthRepository } from './alerts/delivery-health.repository.js';
 
 /** The engine the configuration names (open-store.ts), opened and migrated once per module. */
 const ENGINE_STORE = Symbol('EngineStore');
@@ -34,6 +36,8 @@ const ENGINE_NEUTRAL = [
   StoreHealthIndicator,
   MessageHistoryRepository,
   ReplaysRepository,
+  DeliveryHealthRepository,
+  AlertStatesRepository,
 ];
 
 /** The parts each engine builds its own way (engine-store.ts). */

@@ -2,6 +2,7 @@ import { type Kysely, sql } from 'kysely';
 import type { Migration } from 'kysely/migration';
 import type { StoreEngine } from '../store-engine.js';
 import { historyMigrations } from './history-migrations.js';
+import { alertMigrations } from './alert-migrations.js';
 
 // Append only: never edit a migration that has shipped.
 /** Migrations both engines take, after their own history up to the chunked outbox. */
@@ -126,6 +127,7 @@ export function sharedMigrations(engine: StoreEngine): Record<string, Migration>
       },
     },
     ...historyMigrations(engine),
+    ...alertMigrations(engine),
     '2026-12-03-009-tenant-identities': {
       async up(db: Kysely<unknown>) {
         // What the host issues each site (tenant), once: its external ID for roles of the site's cloud accounts.

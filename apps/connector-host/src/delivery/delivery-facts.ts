@@ -1,0 +1,130 @@
+import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import { errorMessage } from '../common/error-message.js';
+import { HOST_CONFIG, type HostConfig } from '../config/host.config.js';
+import { DeliveryHealthRepository, type FailureFact, type SuccessFact } from '../store/alerts/delivery-health.repository.js';
+import type { RoundReport } from './delivery-observer.js';
+
+/** What this instance saw of one connector's rounds, and when it last wrote it. */
+interface Seen {
+  /** Whether its last round got something through; undefined before the first round here. */
+  ok?: boolean;
+  /** The first round here of its current failure streak. */
+  streakStart?: number;
+  writtenAt: number;
+}
+
+/** How long successes or failures that change nothing are not written again: a few times per ALERT_FAILING_AFTER. */
+export function refreshMs(failingAfterMs: number): number {
+  return Math.min(60_000, Math.max(250, Math.floor(failingAfterMs / 4)));
+}
+
+/** Facts wait this long to be written together. */
+const FLUSH_DELAY_MS = 200;
+
+/**
+ * Turns delivery rounds into the durable facts alerts are decided on (store/alerts/delivery-health.repository.ts):
+ * a connector's first failure after a success (or its first success after failures) is written at once, anything
+ * else at most once per refresh, and dead letters are counted per ALERT_WINDOW. Writes are grouped, a statement per
+ * kind per flush, never one per message; a write that fails is logged and the next round's facts write it anew.
+ */
+@Injectable()
+export class DeliveryFacts implements OnModuleDestroy {
+  private readonly logger = new Logger(DeliveryFacts.name);
+  private readonly seen = new Map<string, Seen>();
+  private successes = new Map<string, SuccessFact>();
+  private failures = new Map<string, FailureFact>();
+  private deadLetters = new Map<string, { connectorId: string; window: number; count: number }>();
+  private timer?: NodeJS.Timeout;
+  private flushing: Promise<void> = Promise.resolve();
+  private readonly refreshMs: number;
+  private readonly windowMs: number;
+
+  constructor(
+    private readonly health: DeliveryHealthRepository,
+    @Inject(HOST_CONFIG) config: HostConfig,
+  ) {
+    this.refreshMs = refreshMs(config.alerts.failingAfterMs);
+    this.windowMs = config.alerts.windowMs;
+  }
+
+  /** One settled round of a connector. */
+  observe({ connector, result, finishedAt }: RoundReport): void {
+    const id = connector.id;
+    const seen = this.seen.get(id) ?? { writtenAt: 0 };
+    this.seen.set(id, seen);
+    if (result.dead.length > 0) this.countDeadLetters(id, result.dead.length, finishedAt);
+    const stale = finishedAt - seen.writtenAt >= this.refreshMs;
+    if (result.delivered.length > 0) {
+      // A failure not written yet is over: written after this success, it would start a streak anew.
+      this.failures.delete(id);
+      if (seen.ok !== true || stale) this.pending(seen, finishedAt, () => this.successes.set(id, { connectorId: id, at: finishedAt }));
+      seen.ok = true;
+      seen.streakStart = undefined;
+    } else if (result.retry.length > 0 || result.destinationFailures > 0) {
+      // Messages it could not take now, or a set-up it refuses: the destination is failing. A message refused for
+      // itself (a dead letter) is no sign of that: connector.dead_letters counts those.
+      seen.streakStart ??= finishedAt;
+      const reason = result.lastFailure ?? { code: 'Unknown', message: 'no outcome' };
+      const fact = { connectorId: id, streakStart: seen.streakStart, at: finishedAt, code: reason.code, message: reason.message };
+      if (seen.ok !== false || stale) this.pending(seen, finishedAt, () => this.failures.set(id, fact));
+      seen.ok = false;
+    }
+  }
+
+  /** Its loop stopped here (disabled, deleted, moved): what it saw is no longer current. */
+  forget(connectorId: string): void {
+    this.seen.delete(connectorId);
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.flush();
+  }
+
+  private countDeadLetters(connectorId: string, count: number, at: number): void {
+    const window = Math.floor(at / this.windowMs) * this.windowMs;
+    const key = `${connectorId}:${window}`;
+    const counted = this.deadLetters.get(key);
+    if (counted) counted.count += count;
+    else this.deadLetters.set(key, { connectorId, window, count });
+    this.schedule();
+  }
+
+  private pending(seen: Seen, at: number, add: () => void): void {
+    seen.writtenAt = at;
+    add();
+    this.schedule();
+  }
+
+  private schedule(): void {
+    this.timer ??= setTimeout(() => {
+      this.timer = undefined;
+      void this.flush();
+    }, FLUSH_DELAY_MS).unref();
+  }
+
+  private flush(): Promise<void> {
+    const successes = [...this.successes.values()];
+    const failures = [...this.failures.values()];
+    const deadLetters = [...this.deadLetters.values()];
+    this.successes = new Map();
+    this.failures = new Map();
+    this.deadLetters = new Map();
+    // In turn: a connector's success is never overtaken by an older failure written by an earlier flush.
+    this.flushing = this.flushing.then(async () => {
+      try {
+        await this.health.recordSuccesses(successes);
+        await this.health.recordFailures(failures);
+        // One statement per window (a connector once per statement): a flush spans two windows only at a boundary.
+        for (const window of new Set(deadLetters.map((fact) => fact.window)))
+          await this.health.recordDeadLetters(deadLetters.filter((fact) => fact.window === window));
+      } catch (error) {
+        // A deleted connector's facts, or a store that is down: the next rounds write them anew.
+        for (const fact of [...successes, ...failures]) this.seen.delete(fact.connectorId);
+        this.logger.warn(`could not record delivery facts: ${errorMessage(error)}`);
+      }
+    });
+    return this.flushing;
+  }
+}
