@@ -21,6 +21,9 @@ const onPostgres = process.env.TEST_STORE === 'postgres';
 const ALERT_SECRET = generateSigningSecret();
 const DESTINATION_SECRET = generateSigningSecret();
 const SECRETS_KEY = randomBytes(32).toString('base64');
+const ADMIN = 'alerts-admin-token-0123456789';
+const TENANT_ADMIN = 'alerts-site-1234-token-012345';
+const INGEST = 'alerts-ingest-token-012345678';
 let alerts: WebhookReceiver;
 let destination: WebhookReceiver;
 let databaseUrl: string | undefined;
@@ -52,6 +55,8 @@ async function startHost(name: string, env: Record<string, string> = {}, dataDir
   const host = new HostProcess(await freeFixedPort(), {
     DATA_DIR: dir,
     CONNECTORS: 'webhook',
+    ADMIN_TOKENS: `${ADMIN},${TENANT_ADMIN}@1234`,
+    INGEST_TOKENS: INGEST,
     ALERT_WEBHOOK_URL: alerts.url,
     ALERT_WEBHOOK_SECRET: ALERT_SECRET,
     ALERT_FAILING_AFTER: '1s',
@@ -66,10 +71,16 @@ async function startHost(name: string, env: Record<string, string> = {}, dataDir
   return host;
 }
 
-async function call(host: HostProcess, method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
+async function call(
+  host: HostProcess,
+  method: string,
+  path: string,
+  body?: unknown,
+  token = ADMIN,
+): Promise<{ status: number; body: any }> {
   const response = await fetch(`${host.url}${path}`, {
     method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await response.text();
@@ -86,9 +97,15 @@ async function connectorOn(host: HostProcess, name: string, overrides: Record<st
 }
 
 const post = (host: HostProcess, sourceId: string, profiles: string[]) =>
-  call(host, 'POST', '/v1/events', {
-    events: profiles.map((profileId) => profileEvent(sourceId, { profile: { profileId, partnerIds: { '33': ['1'] }, properties: {} } })),
-  });
+  call(
+    host,
+    'POST',
+    '/v1/events',
+    {
+      events: profiles.map((profileId) => profileEvent(sourceId, { profile: { profileId, partnerIds: { '33': ['1'] }, properties: {} } })),
+    },
+    INGEST,
+  );
 
 /** The verified alerts about one connector, each webhook-id once, in arrival order. */
 function alertsAbout(connectorId: string): (Alert & { webhook: ReceivedWebhook })[] {
@@ -172,6 +189,15 @@ describe('alerts to the platform', () => {
     expect(channel).toMatchObject({ type: 'webhook', enabled: true });
     expect((await call(restarted, 'DELETE', `/v1/connectors/${channel.id}`)).status).toBe(403);
     expect((await call(restarted, 'PATCH', `/v1/connectors/${channel.id}`, { enabled: false })).status).toBe(403);
+    const tenantSees = (await call(restarted, 'GET', '/v1/connectors', undefined, TENANT_ADMIN)).body.map((row: { id: string }) => row.id);
+    expect(tenantSees).toContain(id);
+    expect(tenantSees).not.toContain(channel.id);
+    for (const [method, path] of [
+      ['GET', `/v1/connectors/${channel.id}`],
+      ['GET', `/v1/connectors/${channel.id}/messages`],
+      ['DELETE', `/v1/connectors/${channel.id}`],
+    ])
+      expect((await call(restarted, method, path, undefined, TENANT_ADMIN)).status).toBe(404);
     await Promise.all(hosts.map((host) => host.kill('SIGKILL')));
   }, 120_000);
 
@@ -203,8 +229,11 @@ describe('alerts to the platform', () => {
     // Its backlog is kept: enabled again with its destination back, all five go out, and the host starts afresh.
     answer(down.sourceId, undefined);
     expect((await call(host, 'PATCH', `/v1/connectors/${down.id}`, { enabled: true })).status).toBe(200);
-    await eventually('the kept backlog delivered', async () =>
-      destination.unique().filter((webhook) => JSON.parse(webhook.body).sourceId === down.sourceId).length === 5 ? true : undefined,
+    await eventually(
+      'the kept backlog delivered',
+      async () =>
+        destination.unique().filter((webhook) => JSON.parse(webhook.body).sourceId === down.sourceId).length === 5 ? true : undefined,
+      30_000,
     );
     await new Promise((resolve) => setTimeout(resolve, 1500));
     // Each once, and no recovered: enabling it again is its tenant's act, not a recovery.

@@ -3,7 +3,7 @@ import type { ConnectorAlertFacts } from '../store/alerts/alert-states.repositor
 import { nextAlert } from './alert-rules.js';
 
 const MIN = 60_000;
-const rules = { failingAfterMs: 10 * MIN, autoDisableAfterMs: 3 * 24 * 60 * MIN, deadLetters: 100, windowMs: 60 * MIN };
+const rules = { failingAfterMs: 10 * MIN, autoDisableAfterMs: 3 * 24 * 60 * MIN, deadLetters: 100, windowMs: 60 * MIN, retryMaxMs: 30_000 };
 const T = Date.UTC(2026, 11, 4, 10, 0, 0);
 
 function facts(overrides: Partial<ConnectorAlertFacts> = {}): ConnectorAlertFacts {
@@ -15,6 +15,7 @@ function facts(overrides: Partial<ConnectorAlertFacts> = {}): ConnectorAlertFact
     enabled: true,
     pausedReason: null,
     pausedAt: null,
+    deliveryPolicy: null,
     lastSuccessAt: T - 60 * MIN,
     failingSince: null,
     lastFailureAt: null,
@@ -88,44 +89,62 @@ describe('nextAlert', () => {
     });
   });
 
-  it('disables a connector failing for AUTO_DISABLE_AFTER, paused or not, and starts afresh once its tenant enables it', () => {
+  it('disables a connector failing for AUTO_DISABLE_AFTER, paused or still trying, and finishes a disabling not done', async () => {
     const since = T - rules.autoDisableAfterMs;
-    const decision = nextAlert(
-      facts({ lastSuccessAt: null, failingSince: since, pausedReason: 'x: y', pausedAt: since, ...alerted('paused', since) }),
-      T,
-      rules,
-    );
-    expect(decision).toMatchObject({
+    const paused = facts({ lastSuccessAt: null, failingSince: since, pausedReason: 'x: y', pausedAt: since, ...alerted('paused', since) });
+    expect(nextAlert(paused, T, rules)).toMatchObject({
       type: 'connector.disabled',
       disable: true,
       change: { state: 'disabled' },
       details: { backlogKept: true },
     });
-    // Disabled by its tenant: no alert at all. Enabled again after the host disabled it: its record goes back to ok, silently.
-    expect(nextAlert(facts({ enabled: false, failingSince: since }), T, rules)).toBeUndefined();
-    const enabledAgain = nextAlert(facts({ failingSince: since, ...alerted('disabled', T - MIN) }), T, rules);
-    expect(enabledAgain).toEqual({
-      change: { state: 'ok', since: T, dead_letters_at: null, capped_at: null },
+    const trying = facts({ lastSuccessAt: null, failingSince: since, lastFailureAt: T - 1000 });
+    expect(nextAlert(trying, T, rules)?.type).toBe('connector.disabled');
+    // Disabled by its tenant: no alert at all. Recorded as disabled by the host yet enabled: disabled, silently.
+    expect(nextAlert({ ...trying, enabled: false }, T, rules)).toBeUndefined();
+    expect(nextAlert({ ...trying, ...alerted('disabled', T - MIN) }, T, rules)).toEqual({
+      change: { state: 'disabled', since: T - MIN, dead_letters_at: null, capped_at: null },
       details: {},
-      forgetFailures: true,
+      disable: true,
     });
   });
 
-  it('calls out dead letters past the threshold once per window', () => {
+  it('holds no streak against a connector whose attempts stopped (its backlog expired): neither failing nor disabled', () => {
+    const idle = facts({ lastSuccessAt: null, failingSince: T - 4 * 24 * 60 * MIN, lastFailureAt: T - 2 * 24 * 60 * MIN });
+    expect(nextAlert(idle, T, rules)).toBeUndefined();
+    // Still trying within two refreshes (a minute each at most) and its longest back-off: failing.
+    const recently = (lastFailureAt: number) => ({ ...idle, failingSince: T - 20 * MIN, lastFailureAt });
+    expect(nextAlert(recently(T - 150_000), T, rules)?.type).toBe('connector.failing');
+    expect(nextAlert(recently(T - 150_001), T, rules)).toBeUndefined();
+    expect(nextAlert(recently(T - 50 * MIN), T, { ...rules, retryMaxMs: 3_600_000 })?.type).toBe('connector.failing');
+  });
+
+  it('alerts a pause after a resume that brought no success again', () => {
+    const again = facts({
+      pausedReason: 'HTTP_401: refused',
+      pausedAt: T - MIN,
+      failingSince: T - 20 * MIN,
+      ...alerted('paused', T - 10 * MIN),
+    });
+    expect(nextAlert(again, T, rules)).toMatchObject({ type: 'connector.paused', change: { since: T - MIN } });
+  });
+
+  it('calls out dead letters past the threshold once per window, the last window too if it was not alerted', async () => {
     const window = T; // T is on the hour
     const dead = facts({ deadWindow: window, deadCount: 100 });
     expect(nextAlert(facts({ deadWindow: window, deadCount: 99 }), T + MIN, rules)).toBeUndefined();
     expect(nextAlert(dead, T + MIN, rules)).toMatchObject({
       type: 'connector.dead_letters',
-      change: { dead_letters_at: T + MIN, state: 'ok' },
-      details: { deadLetters: 100, threshold: 100, windowSeconds: 3600 },
+      change: { dead_letters_at: window, state: 'ok' },
+      details: { deadLetters: 100, threshold: 100, windowSeconds: 3600, windowStart: new Date(window).toISOString() },
     });
-    expect(nextAlert({ ...dead, ...alerted('ok', 0, { dead_letters_at: T + MIN }) }, T + 2 * MIN, rules)).toBeUndefined();
-    // A count of an earlier window is not this window's.
-    expect(nextAlert(dead, T + 61 * MIN, rules)).toBeUndefined();
-    expect(
-      nextAlert({ ...dead, deadWindow: T + 60 * MIN, ...alerted('ok', 0, { dead_letters_at: T + MIN }) }, T + 61 * MIN, rules)?.type,
-    ).toBe('connector.dead_letters');
+    expect(nextAlert({ ...dead, ...alerted('ok', 0, { dead_letters_at: window }) }, T + 2 * MIN, rules)).toBeUndefined();
+    // Crossed in the last moments of its window: alerted in the next one, once; never from two windows back.
+    expect(nextAlert(dead, T + 61 * MIN, rules)?.type).toBe('connector.dead_letters');
+    expect(nextAlert({ ...dead, ...alerted('ok', 0, { dead_letters_at: window }) }, T + 61 * MIN, rules)).toBeUndefined();
+    expect(nextAlert(dead, T + 121 * MIN, rules)).toBeUndefined();
+    const next = { ...dead, deadWindow: T + 60 * MIN, ...alerted('ok', 0, { dead_letters_at: window }) };
+    expect(nextAlert(next, T + 61 * MIN, rules)?.type).toBe('connector.dead_letters');
   });
 
   it('calls out refusals for the backlog cap at most once per window', () => {

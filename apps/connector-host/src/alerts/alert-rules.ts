@@ -1,4 +1,4 @@
-import type { AlertsConfig } from '../config/alerts.config.js';
+import { type AlertsConfig, attemptsStaleMs } from '../config/alerts.config.js';
 import type { AlertStateChange, ConnectorAlertFacts } from '../store/alerts/alert-states.repository.js';
 
 export const ALERT_TYPES = [
@@ -20,11 +20,10 @@ export interface AlertDecision {
   details: Record<string, unknown>;
   /** Disable the connector (AUTO_DISABLE_AFTER), its backlog kept. */
   disable?: boolean;
-  /** Forget its failure streak (enabled again after an automatic disabling). */
-  forgetFailures?: boolean;
 }
 
-type Rules = Pick<AlertsConfig, 'failingAfterMs' | 'autoDisableAfterMs' | 'deadLetters' | 'windowMs'>;
+/** The alert settings, and the host's longest retry back-off (how long a failing connector may go without an attempt). */
+export type AlertRules = Pick<AlertsConfig, 'failingAfterMs' | 'autoDisableAfterMs' | 'deadLetters' | 'windowMs'> & { retryMaxMs: number };
 
 const iso = (at: number | null | undefined) => (at === null || at === undefined ? null : new Date(at).toISOString());
 
@@ -38,13 +37,15 @@ export function windowOf(at: number, windowMs: number): number {
  * then its window alerts (dead letters, backlog capped); the next look finds the next one. Pure: the facts and
  * `now` decide, so every instance would decide the same.
  */
-export function nextAlert(facts: ConnectorAlertFacts, now: number, rules: Rules): AlertDecision | undefined {
+export function nextAlert(facts: ConnectorAlertFacts, now: number, rules: AlertRules): AlertDecision | undefined {
   const alerted = facts.alerted ?? { state: 'ok' as const, since: 0, dead_letters_at: null, capped_at: null };
   const keep = { dead_letters_at: alerted.dead_letters_at, capped_at: alerted.capped_at };
-  // A tenant's own disabling is no alert, and a disabled connector has nothing to alert.
+  // A tenant's own disabling is no alert, and a disabled connector has nothing to alert. (Enabling it again resets
+  // its record and its failure streak: setups/connector-setups.service.ts.)
   if (!facts.enabled) return undefined;
-  if (alerted.state === 'disabled') return { change: { ...keep, state: 'ok', since: now }, details: {}, forgetFailures: true };
-  const streak = facts.failingSince !== null && facts.failingSince > (facts.lastSuccessAt ?? 0) ? facts.failingSince : undefined;
+  // Recorded as disabled by the host, yet enabled: the disabling was recorded and not done (a crash between the two).
+  if (alerted.state === 'disabled') return { change: { ...keep, state: 'disabled', since: alerted.since }, details: {}, disable: true };
+  const streak = failingStreak(facts, now, rules);
   const failure = { failingSince: iso(streak), lastFailureAt: iso(facts.lastFailureAt), lastError: facts.lastError };
   if (streak !== undefined && rules.autoDisableAfterMs > 0 && now - streak >= rules.autoDisableAfterMs) {
     return {
@@ -55,8 +56,9 @@ export function nextAlert(facts: ConnectorAlertFacts, now: number, rules: Rules)
     };
   }
   if (facts.pausedReason !== null) {
-    if (alerted.state === 'paused') return windowAlert(facts, now, rules, alerted);
     const pausedAt = facts.pausedAt ?? now;
+    // Alerted for this pause already; a pause after a resume that brought no success is a new one.
+    if (alerted.state === 'paused' && pausedAt <= alerted.since) return windowAlert(facts, now, rules, alerted);
     return {
       type: 'connector.paused',
       change: { ...keep, state: 'paused', since: pausedAt },
@@ -77,18 +79,27 @@ export function nextAlert(facts: ConnectorAlertFacts, now: number, rules: Rules)
   return windowAlert(facts, now, rules, alerted);
 }
 
-/** Dead letters past the threshold in this window, or intake refusals for the backlog cap: once per window each. */
-function windowAlert(facts: ConnectorAlertFacts, now: number, rules: Rules, alerted: AlertStateChange): AlertDecision | undefined {
-  const window = windowOf(now, rules.windowMs);
-  if (
-    rules.deadLetters > 0 &&
-    facts.deadWindow === window &&
-    facts.deadCount >= rules.deadLetters &&
-    (alerted.dead_letters_at ?? -1) < window
-  ) {
+/**
+ * When the connector's current failure streak began: failures after its last success, while it keeps trying (a
+ * paused connector counts as trying: its pause is the failure). Undefined: no streak, or one whose attempts stopped
+ * (its backlog expired, nothing more was sent): not held against it, neither to alert nor to disable.
+ */
+function failingStreak(facts: ConnectorAlertFacts, now: number, rules: AlertRules): number | undefined {
+  if (facts.failingSince === null || facts.failingSince <= (facts.lastSuccessAt ?? 0)) return undefined;
+  const staleAfter = attemptsStaleMs(rules.failingAfterMs, rules.retryMaxMs);
+  const trying = facts.pausedReason !== null || now - (facts.lastFailureAt ?? 0) <= staleAfter;
+  return trying ? facts.failingSince : undefined;
+}
+
+/** Dead letters past the threshold within a window, or intake refusals for the backlog cap: once per window each. */
+function windowAlert(facts: ConnectorAlertFacts, now: number, rules: AlertRules, alerted: AlertStateChange): AlertDecision | undefined {
+  // This window's count, or the last one's (crossed in its last moments, or while no instance looked): once each.
+  const window = facts.deadWindow ?? -Infinity;
+  const recent = window >= windowOf(now, rules.windowMs) - rules.windowMs;
+  if (rules.deadLetters > 0 && recent && facts.deadCount >= rules.deadLetters && (alerted.dead_letters_at ?? -Infinity) < window) {
     return {
       type: 'connector.dead_letters',
-      change: { ...alerted, dead_letters_at: now },
+      change: { ...alerted, dead_letters_at: window }, // the window alerted for
       details: {
         deadLetters: facts.deadCount,
         threshold: rules.deadLetters,
@@ -98,16 +109,12 @@ function windowAlert(facts: ConnectorAlertFacts, now: number, rules: Rules, aler
     };
   }
   const lastAlerted = alerted.capped_at ?? -Infinity;
-  if (
-    facts.cappedAt !== null &&
-    facts.cappedAt > lastAlerted &&
-    now - lastAlerted >= rules.windowMs &&
-    now - facts.cappedAt < rules.windowMs
-  ) {
+  const cappedAt = facts.cappedAt ?? -Infinity;
+  if (cappedAt > lastAlerted && now - lastAlerted >= rules.windowMs && now - cappedAt < rules.windowMs) {
     return {
       type: 'connector.backlog_capped',
       change: { ...alerted, capped_at: now },
-      details: { lastRefusedAt: iso(facts.cappedAt), windowSeconds: rules.windowMs / 1000 },
+      details: { lastRefusedAt: iso(cappedAt), windowSeconds: rules.windowMs / 1000 },
     };
   }
   return undefined;

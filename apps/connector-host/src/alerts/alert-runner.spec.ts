@@ -36,7 +36,6 @@ describe.each(STORE_ENGINES)('AlertRunner on %s', (engine) => {
     new AlertRunner(
       config,
       new AlertStatesRepository(store.database),
-      health,
       connectors,
       changes,
       store.outbox,
@@ -104,7 +103,7 @@ describe.each(STORE_ENGINES)('AlertRunner on %s', (engine) => {
 
   it('disables a connector failing for AUTO_DISABLE_AFTER, its backlog kept', async () => {
     const t = Date.now();
-    await health.recordFailures([{ connectorId: TENANT, streakStart: t, at: t, code: 'HTTP_503', message: 'down' }]);
+    await health.recordFailures([{ connectorId: TENANT, streakStart: t, at: t + 59 * SECOND, code: 'HTTP_503', message: 'down' }]);
     const told: string[] = [];
     changes.changed$.subscribe((id) => told.push(id));
     await runner().evaluate(t + 60 * SECOND);
@@ -117,12 +116,22 @@ describe.each(STORE_ENGINES)('AlertRunner on %s', (engine) => {
     await runner().evaluate(t + 60 * SECOND + 100);
     expect((await connectors.get(TENANT))?.enabled).toBe(0);
     expect(await state()).toEqual({ state: 'disabled', seq: 1 });
-    // Enabled again by its tenant: a silent new start, no alert, the old streak forgotten.
+    // Enabled again by its tenant (what ConnectorSetupsService does): a new start, no alert, the old streak forgotten,
+    // even with no success to end it (an empty backlog).
     await connectors.update(TENANT, { enabled: 1 });
+    await health.forgetFailures(TENANT);
+    await new AlertStatesRepository(store.database).enabledAgain(TENANT, t + 61 * SECOND);
     await runner().evaluate(t + 61 * SECOND);
     await runner().evaluate(t + 62 * SECOND);
     expect((await sent()).map((alert) => alert.type)).toEqual(['connector.disabled']);
+    expect((await connectors.get(TENANT))?.enabled).toBe(1);
     expect(await state()).toEqual({ state: 'ok', seq: 2 });
+    // Failing again from then on: the streak starts anew (not from before the disabling).
+    await health.recordFailures([
+      { connectorId: TENANT, streakStart: t + 70 * SECOND, at: t + 70 * SECOND, code: 'HTTP_503', message: 'down' },
+    ]);
+    await runner().evaluate(t + 71 * SECOND);
+    expect((await sent()).map((alert) => alert.type)).toEqual(['connector.disabled', 'connector.failing']);
   });
 
   it.runIf(engine === 'postgres')('sends one alert when two instances decide the same change at once', async () => {

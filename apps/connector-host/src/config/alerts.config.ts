@@ -43,3 +43,19 @@ export function readAlertsConfig(env: EnvReader): AlertsConfig {
     checkEveryMs: env.duration('ALERT_CHECK_INTERVAL', 5000, 50, 3_600_000),
   };
 }
+
+/**
+ * How long delivering instances leave facts that change nothing unwritten (delivery/delivery-facts.ts): a few times
+ * per ALERT_FAILING_AFTER, from 250 ms to a minute.
+ */
+export function factsRefreshMs(failingAfterMs: number): number {
+  return Math.min(60_000, Math.max(250, Math.floor(failingAfterMs / 4)));
+}
+
+/**
+ * A failure streak whose last failure is older than this has no attempts left (its messages expired, or nothing was
+ * sent): no longer "failing" (a connector is failing while it keeps trying). Two refreshes plus the longest back-off.
+ */
+export function attemptsStaleMs(failingAfterMs: number, retryMaxMs: number): number {
+  return 2 * factsRefreshMs(failingAfterMs) + retryMaxMs;
+}

@@ -1,10 +1,12 @@
 import { Logger } from '@nestjs/common';
+import { sql } from 'kysely';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { connectorRow } from '../../../../test/support/connector-row.js';
 import { StoreUnderTest } from '../../../../test/support/store-under-test.js';
 import { readHostConfig } from '../config/host.config.js';
 import { DeliveryHealthRepository } from '../store/alerts/delivery-health.repository.js';
-import { DeliveryFacts, refreshMs } from './delivery-facts.js';
+import { DeliveryFacts } from './delivery-facts.js';
+import { factsRefreshMs } from '../config/alerts.config.js';
 import type { RoundReport } from './delivery-observer.js';
 import type { RoundResult } from './settle-outcomes.js';
 
@@ -48,7 +50,7 @@ describe('DeliveryFacts', () => {
 
   it('writes the first failure at once, repeats once per refresh, and the success that ends the streak', async () => {
     const t = 1_800_000_000_000;
-    expect(refreshMs(4000)).toBe(1000);
+    expect(factsRefreshMs(4000)).toBe(1000);
     facts.observe(round(t, 'retry'));
     await facts.onModuleDestroy();
     expect(await row()).toMatchObject({ failing_since: t, last_failure_at: t, last_error: JSON.stringify(['HTTP_503', 'no']) });
@@ -82,5 +84,18 @@ describe('DeliveryFacts', () => {
     facts.observe(round(t + 3_600_000, 'dead', 1));
     await facts.onModuleDestroy();
     expect(await row()).toMatchObject({ dead_window: t + 3_600_000, dead_count: 1 });
+  });
+
+  it('keeps what a flush could not write (the store was away) and writes it with the next', async () => {
+    const t = 1_800_000_000_000;
+    await sql`ALTER TABLE delivery_health RENAME TO delivery_health_away`.execute(store.database.db);
+    facts.observe(round(t, 'retry'));
+    facts.observe(round(t + 5, 'dead', 2));
+    await facts.onModuleDestroy();
+    await sql`ALTER TABLE delivery_health_away RENAME TO delivery_health`.execute(store.database.db);
+    expect(await row()).toBeUndefined();
+    facts.observe(round(t + 10, 'dead', 1));
+    await facts.onModuleDestroy();
+    expect(await row()).toMatchObject({ failing_since: t, dead_count: 3 });
   });
 });

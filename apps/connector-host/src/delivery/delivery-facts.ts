@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { errorMessage } from '../common/error-message.js';
 import { HOST_CONFIG, type HostConfig } from '../config/host.config.js';
+import { factsRefreshMs } from '../config/alerts.config.js';
 import { DeliveryHealthRepository, type FailureFact, type SuccessFact } from '../store/alerts/delivery-health.repository.js';
 import type { RoundReport } from './delivery-observer.js';
 
@@ -13,19 +14,18 @@ interface Seen {
   writtenAt: number;
 }
 
-/** How long successes or failures that change nothing are not written again: a few times per ALERT_FAILING_AFTER. */
-export function refreshMs(failingAfterMs: number): number {
-  return Math.min(60_000, Math.max(250, Math.floor(failingAfterMs / 4)));
-}
-
 /** Facts wait this long to be written together. */
 const FLUSH_DELAY_MS = 200;
+/** A flush the store refused is tried again after this. */
+const RETRY_DELAY_MS = 1000;
+
+type DeadLetterFact = { connectorId: string; window: number; count: number };
 
 /**
  * Turns delivery rounds into the durable facts alerts are decided on (store/alerts/delivery-health.repository.ts):
  * a connector's first failure after a success (or its first success after failures) is written at once, anything
  * else at most once per refresh, and dead letters are counted per ALERT_WINDOW. Writes are grouped, a statement per
- * kind per flush, never one per message; a write that fails is logged and the next round's facts write it anew.
+ * kind per flush, never one per message; a flush the store refuses is kept and tried again.
  */
 @Injectable()
 export class DeliveryFacts implements OnModuleDestroy {
@@ -33,7 +33,7 @@ export class DeliveryFacts implements OnModuleDestroy {
   private readonly seen = new Map<string, Seen>();
   private successes = new Map<string, SuccessFact>();
   private failures = new Map<string, FailureFact>();
-  private deadLetters = new Map<string, { connectorId: string; window: number; count: number }>();
+  private deadLetters = new Map<string, DeadLetterFact>();
   private timer?: NodeJS.Timeout;
   private flushing: Promise<void> = Promise.resolve();
   private readonly refreshMs: number;
@@ -43,7 +43,7 @@ export class DeliveryFacts implements OnModuleDestroy {
     private readonly health: DeliveryHealthRepository,
     @Inject(HOST_CONFIG) config: HostConfig,
   ) {
-    this.refreshMs = refreshMs(config.alerts.failingAfterMs);
+    this.refreshMs = factsRefreshMs(config.alerts.failingAfterMs);
     this.windowMs = config.alerts.windowMs;
   }
 
@@ -105,26 +105,44 @@ export class DeliveryFacts implements OnModuleDestroy {
   }
 
   private flush(): Promise<void> {
-    const successes = [...this.successes.values()];
-    const failures = [...this.failures.values()];
-    const deadLetters = [...this.deadLetters.values()];
+    const written = { successes: this.successes, failures: this.failures, deadLetters: this.deadLetters };
     this.successes = new Map();
     this.failures = new Map();
     this.deadLetters = new Map();
     // In turn: a connector's success is never overtaken by an older failure written by an earlier flush.
     this.flushing = this.flushing.then(async () => {
       try {
-        await this.health.recordSuccesses(successes);
-        await this.health.recordFailures(failures);
+        await this.health.recordSuccesses([...written.successes.values()]);
+        await this.health.recordFailures([...written.failures.values()]);
+        const deadLetters = [...written.deadLetters.values()];
         // One statement per window (a connector once per statement): a flush spans two windows only at a boundary.
         for (const window of new Set(deadLetters.map((fact) => fact.window)))
           await this.health.recordDeadLetters(deadLetters.filter((fact) => fact.window === window));
       } catch (error) {
-        // A deleted connector's facts, or a store that is down: the next rounds write them anew.
-        for (const fact of [...successes, ...failures]) this.seen.delete(fact.connectorId);
-        this.logger.warn(`could not record delivery facts: ${errorMessage(error)}`);
+        // The store is down: kept for the next flush (written again whole: every write here may be repeated), under
+        // what newer rounds found meanwhile.
+        this.logger.warn(`could not record delivery facts, trying again: ${errorMessage(error)}`);
+        this.requeue(written);
       }
     });
     return this.flushing;
+  }
+
+  private requeue(written: {
+    successes: Map<string, SuccessFact>;
+    failures: Map<string, FailureFact>;
+    deadLetters: Map<string, DeadLetterFact>;
+  }): void {
+    for (const [id, fact] of written.successes) if (!this.successes.has(id)) this.successes.set(id, fact);
+    for (const [id, fact] of written.failures) if (!this.failures.has(id) && !this.successes.has(id)) this.failures.set(id, fact);
+    for (const [key, fact] of written.deadLetters) {
+      const newer = this.deadLetters.get(key);
+      if (newer) newer.count += fact.count;
+      else this.deadLetters.set(key, fact);
+    }
+    this.timer ??= setTimeout(() => {
+      this.timer = undefined;
+      void this.flush();
+    }, RETRY_DELAY_MS).unref();
   }
 }

@@ -17,6 +17,8 @@ import { SetupSettings } from './setup-settings.js';
 import { SiteClaims } from './site-claims.js';
 import { TenantIdentities } from './tenant-identities.js';
 import { fakeConnectorRegistry } from '../../../../test/support/fake-registry.js';
+import { AlertStatesRepository } from '../store/alerts/alert-states.repository.js';
+import { DeliveryHealthRepository } from '../store/alerts/delivery-health.repository.js';
 
 const SITE = 1234;
 const TOKEN = 'the-first-secret-token';
@@ -49,6 +51,8 @@ describe('ConnectorSetupsService', () => {
   let changes: ConnectorChanges;
   let instances: ConnectorInstancesService;
   let service: ConnectorSetupsService;
+  let health: DeliveryHealthRepository;
+  let alertStates: AlertStatesRepository;
 
   beforeAll(async () => {
     registry = await fakeConnectorRegistry(destinations);
@@ -64,7 +68,21 @@ describe('ConnectorSetupsService', () => {
     const identities = new SiteIdentitiesRepository(store.database);
     const settings = new SetupSettings(box, new TenantIdentities(identities));
     const claims = new SiteClaims(identities, connectors);
-    service = new ConnectorSetupsService(registry, connectors, instances, changes, store.outbox, box, config, settings, claims);
+    health = new DeliveryHealthRepository(store.database);
+    alertStates = new AlertStatesRepository(store.database);
+    service = new ConnectorSetupsService(
+      registry,
+      connectors,
+      instances,
+      changes,
+      store.outbox,
+      box,
+      config,
+      settings,
+      claims,
+      health,
+      alertStates,
+    );
   });
   afterEach(async () => {
     await instances.onApplicationShutdown();
@@ -199,5 +217,24 @@ describe('ConnectorSetupsService', () => {
     await pause();
     expect((await service.resume(saved.id)).paused).toBeNull();
     expect((await connectors.get(saved.id))?.paused_reason).toBeNull();
+  });
+
+  it("forgets a failure streak and a disabling by the host when its tenant enables a set-up again; refuses the host's own", async () => {
+    const saved = await service.create(form('enabled-again', { enabled: false }));
+    await health.recordFailures([{ connectorId: saved.id, streakStart: 1000, at: 2000, code: 'HTTP_503', message: 'down' }]);
+    await store.database.db
+      .insertInto('alert_states')
+      .values({ connector_id: saved.id, state: 'disabled', seq: 3, since: 2000, changed_at: 2000, dead_letters_at: null, capped_at: null })
+      .execute();
+    await service.update(saved.id, { name: 'renamed' });
+    expect((await store.database.db.selectFrom('alert_states').select(['state', 'seq']).executeTakeFirst())?.state).toBe('disabled');
+    await service.update(saved.id, { enabled: true });
+    expect(await store.database.db.selectFrom('delivery_health').select('failing_since').executeTakeFirst()).toEqual({
+      failing_since: null,
+    });
+    expect(await store.database.db.selectFrom('alert_states').select(['state', 'seq']).executeTakeFirst()).toEqual({ state: 'ok', seq: 4 });
+    await connectors.update(saved.id, { site_number: 0 } as never);
+    expect(await failure(service.update(saved.id, { enabled: false }))).toBeInstanceOf(ForbiddenError);
+    expect(await failure(service.delete(saved.id))).toBeInstanceOf(ForbiddenError);
   });
 });

@@ -20,6 +20,8 @@ import { SECRET_BOX } from './secret-box.provider.js';
 import { SetupSettings } from './setup-settings.js';
 import { SiteClaims } from './site-claims.js';
 import { HOST_SITE_NUMBER } from '../common/host-site.js';
+import { AlertStatesRepository } from '../store/alerts/alert-states.repository.js';
+import { DeliveryHealthRepository } from '../store/alerts/delivery-health.repository.js';
 
 /** A set-up to create: the form every connector shares, and the connector type's own settings. */
 export interface NewConnector {
@@ -53,6 +55,8 @@ export class ConnectorSetupsService {
     @Inject(HOST_CONFIG) private readonly config: HostConfig,
     private readonly settings: SetupSettings,
     private readonly claims: SiteClaims,
+    private readonly health: DeliveryHealthRepository,
+    private readonly alertStates: AlertStatesRepository,
   ) {}
 
   /**
@@ -115,6 +119,8 @@ export class ConnectorSetupsService {
     // Strictly increasing, so an open instance always notices the change even within one millisecond. A policy alone
     // leaves the set-up's version: its loop takes the policy up without reopening the destination's client.
     if (Object.keys(changes).some((column) => column !== 'delivery_policy')) changes.updated_at = Math.max(Date.now(), row.updated_at + 1);
+    // Before it is enabled: the alerts' look never sees it enabled under the host's disabling (it would disable it).
+    if (changes.enabled === 1 && row.enabled === 0) await this.enabledAgain(id);
     await this.connectors.update(id, changes);
     this.changes.changed(id);
     if (changes.settings !== undefined) await this.claims.releaseUnused(connector, row.site_number, JSON.parse(row.settings) as object, '');
@@ -207,6 +213,12 @@ export class ConnectorSetupsService {
   }
 
   /** A chosen policy as stored (null for none), refused with every named problem if it passes the host's bounds. */
+  /** Its time disabled does not count as failing: a streak, and a disabling by the host, end here (alerts/). */
+  private async enabledAgain(id: string): Promise<void> {
+    await this.health.forgetFailures(id);
+    await this.alertStates.enabledAgain(id, Date.now());
+  }
+
   private policyRow(policy: DeliveryPolicy | undefined): string | null {
     if (policy === undefined) return null;
     const problems = deliveryPolicyProblems(policy, this.config.delivery);

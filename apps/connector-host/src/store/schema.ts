@@ -218,7 +218,9 @@ export interface AlertStatesTable {
   /** When the state's condition began (the failure streak, the pause). */
   since: number;
   changed_at: number;
+  /** The ALERT_WINDOW (its start) connector.dead_letters was last sent for. */
   dead_letters_at: number | null;
+  /** When connector.backlog_capped was last sent. */
   capped_at: number | null;
 }
 

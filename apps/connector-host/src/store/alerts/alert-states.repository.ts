@@ -13,6 +13,8 @@ export interface ConnectorAlertFacts {
   enabled: boolean;
   pausedReason: string | null;
   pausedAt: number | null;
+  /** Its tenant's delivery policy (JSON), for how long its retries may wait. */
+  deliveryPolicy: string | null;
   lastSuccessAt: number | null;
   failingSince: number | null;
   lastFailureAt: number | null;
@@ -36,28 +38,52 @@ export class AlertStatesRepository {
   constructor(private readonly database: DatabaseService) {}
 
   /**
-   * The tenants' connectors something may be wrong with (or was): failing since their last success, capped within
-   * `since`, dead-lettering in `deadWindow`, paused, or alerted and not ok. Healthy ones cost an index or a row each.
+   * The enabled connectors something may be wrong with (or was): failing since their last success, refused at their
+   * backlog cap since `cappedSince`, past the dead-letter threshold in a window from `deadWindowFrom` on, paused, or
+   * alerted and not ok. A disabled one has nothing to alert (and leaves the look); a healthy one costs a row of the
+   * facts at most.
    */
-  async candidates(since: number, deadWindow: number): Promise<ConnectorAlertFacts[]> {
+  async candidates(on: { cappedSince: number; deadWindowFrom: number; deadLetters: number }): Promise<ConnectorAlertFacts[]> {
     const { db } = this.database;
     const ids = await db
-      .selectFrom('delivery_health')
-      .select('connector_id as id')
+      .selectFrom('delivery_health as h')
+      .innerJoin('connectors as c', 'c.id', 'h.connector_id')
+      .select('h.connector_id as id')
+      .where('c.enabled', '=', 1)
       .where((eb) =>
         eb.or([
-          eb('failing_since', '>', sql<number>`COALESCE(last_success_at, 0)`),
-          eb('capped_at', '>=', since),
-          eb('dead_window', '=', deadWindow),
+          eb('h.failing_since', '>', sql<number>`COALESCE(h.last_success_at, 0)`),
+          eb('h.capped_at', '>=', on.cappedSince),
+          eb.and([eb('h.dead_window', '>=', on.deadWindowFrom), eb('h.dead_count', '>=', Math.max(1, on.deadLetters))]),
         ]),
       )
-      .union(db.selectFrom('alert_states').select('connector_id as id').where('state', '<>', 'ok'))
-      .union(db.selectFrom('connectors').select('id').where('paused_reason', 'is not', null))
+      .union(
+        db
+          .selectFrom('alert_states as a')
+          .innerJoin('connectors as c', 'c.id', 'a.connector_id')
+          .select('a.connector_id as id')
+          .where('a.state', '<>', 'ok')
+          .where('c.enabled', '=', 1),
+      )
+      .union(db.selectFrom('connectors').select('id').where('paused_reason', 'is not', null).where('enabled', '=', 1))
       .execute();
     const facts: ConnectorAlertFacts[] = [];
     for (let start = 0; start < ids.length; start += PAGE)
       facts.push(...(await this.factsOf(ids.slice(start, start + PAGE).map((row) => row.id))));
     return facts;
+  }
+
+  /**
+   * Its tenant enabled the connector again: a disabling by the host is over (silently), and, by the caller, its old
+   * failure streak forgotten. Counts as a change of the record, so a look that read the old one records nothing.
+   */
+  async enabledAgain(connectorId: string, at: number): Promise<void> {
+    await this.database.db
+      .updateTable('alert_states')
+      .set((eb) => ({ state: 'ok', since: at, changed_at: at, seq: eb('seq', '+', 1) }))
+      .where('connector_id', '=', connectorId)
+      .where('state', '<>', 'ok')
+      .execute();
   }
 
   /**
@@ -97,6 +123,7 @@ export class AlertStatesRepository {
         'c.enabled',
         'c.paused_reason',
         'c.paused_at',
+        'c.delivery_policy',
         'h.last_success_at',
         'h.failing_since',
         'h.last_failure_at',
@@ -124,6 +151,7 @@ export class AlertStatesRepository {
         enabled: row.enabled === 1,
         pausedReason: row.paused_reason,
         pausedAt: row.paused_at,
+        deliveryPolicy: row.delivery_policy,
         lastSuccessAt: row.last_success_at,
         failingSince: row.failing_since,
         lastFailureAt: row.last_failure_at,

@@ -9,11 +9,13 @@ export function alertMigrations(engine: StoreEngine): Record<string, Migration> 
     '2026-12-06-019-alerts': {
       async up(db: Kysely<unknown>) {
         const big = engine === 'postgres' ? 'bigint' : 'integer';
-        // What delivering instances saw of a connector (alerts/delivery-facts.ts): written when its outcomes change
-        // from success to failure or back, and refreshed a few times per ALERT_FAILING_AFTER, never per message.
+        // What delivering instances saw of a connector (delivery/delivery-facts.ts): written when its outcomes change
+        // from success to failure or back, and refreshed a few times per ALERT_FAILING_AFTER, never per message. No
+        // foreign keys: a grouped write of many connectors' facts must not fail whole for one deleted meanwhile (its
+        // deletion removes both rows; a late write leaves one small row nothing reads).
         await db.schema
           .createTable('delivery_health')
-          .addColumn('connector_id', 'text', (c) => c.primaryKey().references('connectors.id').onDelete('cascade'))
+          .addColumn('connector_id', 'text', (c) => c.primaryKey())
           .addColumn('last_success_at', big)
           .addColumn('failing_since', big)
           .addColumn('last_failure_at', big)
@@ -25,7 +27,7 @@ export function alertMigrations(engine: StoreEngine): Record<string, Migration> 
         // What was alerted for a connector: its state, and how many alerts it has had (an alert's idempotency key).
         await db.schema
           .createTable('alert_states')
-          .addColumn('connector_id', 'text', (c) => c.primaryKey().references('connectors.id').onDelete('cascade'))
+          .addColumn('connector_id', 'text', (c) => c.primaryKey())
           .addColumn('state', 'text', (c) => c.notNull())
           .addColumn('seq', 'integer', (c) => c.notNull())
           .addColumn('since', big, (c) => c.notNull())

@@ -34,6 +34,8 @@ export class PostgresConnectorsRepository extends ConnectorsRepository {
       await trx.deleteFrom('replays').where('connector_id', '=', id).execute();
       await trx.deleteFrom('message_attempts').where('connector_id', '=', id).execute();
       await trx.deleteFrom('message_history').where('connector_id', '=', id).execute();
+      await trx.deleteFrom('delivery_health').where('connector_id', '=', id).execute();
+      await trx.deleteFrom('alert_states').where('connector_id', '=', id).execute();
       return trx.deleteFrom('connectors').where('id', '=', id).executeTakeFirst();
     });
     return result.numDeletedRows > 0n;

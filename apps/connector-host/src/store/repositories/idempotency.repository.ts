@@ -24,6 +24,18 @@ export class IdempotencyRepository {
       .executeTakeFirst();
   }
 
+  /** The answers stored under any of `keys` (at most a few hundred), by key. */
+  async lookupMany(keys: readonly string[], notBefore: number): Promise<Map<string, StoredAnswer>> {
+    if (keys.length === 0) return new Map();
+    const rows = await this.database.db
+      .selectFrom('idempotency_keys')
+      .select(['key', 'request_hash', 'status', 'response', 'created_at'])
+      .where('key', 'in', keys)
+      .where('created_at', '>=', notBefore)
+      .execute();
+    return new Map(rows.map(({ key, ...answer }) => [key, answer]));
+  }
+
   async purge(olderThan: number): Promise<number> {
     const result = await this.database.db.deleteFrom('idempotency_keys').where('created_at', '<', olderThan).executeTakeFirst();
     return Number(result.numDeletedRows);

@@ -30,6 +30,9 @@ export class SqliteConnectorsRepository extends ConnectorsRepository {
     const { db } = this.sqlite;
     return this.sqlite.transactionNow(() => {
       this.sqlite.run(db.deleteFrom('traffic_stats').where('connector_id', '=', id));
+      // The alerts' facts and record have no foreign key (migration 019): they go here.
+      this.sqlite.run(db.deleteFrom('delivery_health').where('connector_id', '=', id));
+      this.sqlite.run(db.deleteFrom('alert_states').where('connector_id', '=', id));
       return this.sqlite.run(db.deleteFrom('connectors').where('id', '=', id)) > 0;
     });
   }
