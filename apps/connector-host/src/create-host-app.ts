@@ -14,6 +14,7 @@ import { ObjectBodyPipe } from './api/object-body.pipe.js';
 import { admitBodies } from './api/body-admission.js';
 import { AuthFailureLimiter } from './api/auth/auth-failure-limiter.js';
 import { bodyClientResolver } from './api/auth/body-client.js';
+import { ConsoleSessions } from './sessions/console-sessions.js';
 import { IntakeBudget } from './intake/intake-budget.js';
 import { IntakeNotifications } from './intake/intake-notifications.js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -82,7 +83,7 @@ export async function createHostApp(env: Record<string, string | undefined>, opt
     void jsonParser(request, text, done);
   });
   const notifications = app.get(IntakeNotifications, { strict: false });
-  const identify = bodyClientResolver(config, app.get(AuthFailureLimiter, { strict: false }));
+  const identify = bodyClientResolver(config, app.get(AuthFailureLimiter, { strict: false }), app.get(ConsoleSessions, { strict: false }));
   admitBodies(fastify, app.get(IntakeBudget, { strict: false }).bodies, config.maxBodyBytes, identify, (limit) =>
     notifications.refused({ limit }),
   );

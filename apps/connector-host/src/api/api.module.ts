@@ -25,6 +25,8 @@ import { HealthController } from './health.controller.js';
 import { MetricsController } from './metrics.controller.js';
 import { StatsController } from './stats.controller.js';
 import { SitesController } from './sites.controller.js';
+import { ConsoleSessionsController } from './console-sessions.controller.js';
+import { SessionsModule } from '../sessions/sessions.module.js';
 import { StatsModule } from '../stats/stats.module.js';
 
 /**
@@ -43,6 +45,7 @@ import { StatsModule } from '../stats/stats.module.js';
     ClusterModule,
     StatsModule,
     HistoryModule,
+    SessionsModule,
   ],
   controllers: [
     ConnectorTypesController,
@@ -55,6 +58,7 @@ import { StatsModule } from '../stats/stats.module.js';
     ReplaysController,
     StatsController,
     SitesController,
+    ConsoleSessionsController,
     AdminController,
     HealthController,
     MetricsController,

@@ -14,7 +14,7 @@ export function admitBodies(
   fastify: FastifyInstance,
   bodies: ByteBudget,
   maxBodyBytes: number,
-  identify: (request: { headers: { authorization?: string }; ip: string }) => BodyClient,
+  identify: (request: { headers: { authorization?: string }; ip: string }) => BodyClient | Promise<BodyClient>,
   refused: (limit: string) => void,
 ): void {
   fastify.addHook('onRequest', (request, reply, done) => {
@@ -22,29 +22,34 @@ export function admitBodies(
     const chunked = request.headers['transfer-encoding'] !== undefined;
     const length = declared !== undefined ? Math.min(Number(declared) || 0, maxBodyBytes) : chunked ? maxBodyBytes : 0;
     if (length === 0) return done();
+    const admit = (who: BodyClient) => {
+      if ('refusal' in who) {
+        // Nothing is reserved for a sender without a valid token: its body is read and dropped, never parsed.
+        request.raw.resume();
+        if (who.retryAfterSeconds !== undefined) void reply.header('Retry-After', String(who.retryAfterSeconds));
+        if (who.refusal.statusCode === 401) void reply.header('WWW-Authenticate', who.authenticate ?? 'Bearer');
+        void reply.status(who.refusal.statusCode).send(who.refusal);
+        return;
+      }
+      const { client } = who;
+      const over = bodies.reserve(client, length);
+      if (over) {
+        if (request.url.startsWith('/v1/events')) refused(over.limit.name);
+        // Read and drop what the client is still sending (no memory kept), so it gets this answer rather than a reset.
+        request.raw.resume();
+        const body = domainAnswer(refusal(over, 'request bodies'));
+        void reply
+          .status(body.statusCode)
+          .header('Retry-After', String(body.retryAfterSeconds ?? 1))
+          .send(body);
+        return;
+      }
+      reply.raw.once('close', () => bodies.release(client, length));
+      done();
+    };
+    // Configured tokens are known at once; a console session's signature is checked first (a turn later).
     const who = identify(request);
-    if ('refusal' in who) {
-      // Nothing is reserved for a sender without a valid token: its body is read and dropped, never parsed.
-      request.raw.resume();
-      if (who.retryAfterSeconds !== undefined) void reply.header('Retry-After', String(who.retryAfterSeconds));
-      if (who.refusal.statusCode === 401) void reply.header('WWW-Authenticate', 'Bearer');
-      void reply.status(who.refusal.statusCode).send(who.refusal);
-      return;
-    }
-    const { client } = who;
-    const over = bodies.reserve(client, length);
-    if (over) {
-      if (request.url.startsWith('/v1/events')) refused(over.limit.name);
-      // Read and drop what the client is still sending (no memory kept), so it gets this answer rather than a reset.
-      request.raw.resume();
-      const body = domainAnswer(refusal(over, 'request bodies'));
-      void reply
-        .status(body.statusCode)
-        .header('Retry-After', String(body.retryAfterSeconds ?? 1))
-        .send(body);
-      return;
-    }
-    reply.raw.once('close', () => bodies.release(client, length));
-    done();
+    if (who instanceof Promise) void who.then(admit, done);
+    else admit(who);
   });
 }

@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 
@@ -75,6 +75,17 @@ export class SecretBox {
     mkdirSync(dirname(keyFile), { recursive: true, mode: 0o700 });
     writeFileSync(keyFile, key.toString('base64'), { mode: 0o600, flag: 'wx' });
     chmodSync(keyFile, 0o600);
+  }
+
+  /**
+   * A key for another purpose (e.g. signing console sessions), derived from each key (HKDF-SHA256, the purpose as
+   * info): the current key's first, then the previous ones', so what was signed before a rotation still verifies.
+   * Never the sealing key itself.
+   */
+  derivedKeys(purpose: string): Uint8Array[] {
+    const current = this.keys.get(this.keyId)!;
+    const others = [...this.keys.values()].filter((key) => key !== current);
+    return [current, ...others].map((key) => new Uint8Array(hkdfSync('sha256', key, Buffer.alloc(0), purpose, 32)));
   }
 
   seal(plain: Record<string, unknown>, ownerId: string): string {

@@ -20,6 +20,8 @@ export interface Principal {
   siteNumber?: number;
   /** A short, stable digest of the token (never the token): what per-client limits count by. */
   key?: string;
+  /** A console session's (sessions/console-sessions.ts), not a configured token's. */
+  session?: true;
 }
 
 /**

@@ -7,6 +7,7 @@ import type { AccessToken } from '../../config/access-tokens.config.js';
 import { matchToken, presentedToken, type Principal, tokenDigest } from './access-tokens.js';
 import { AuthFailureLimiter } from './auth-failure-limiter.js';
 import { isLoopbackRequest } from './loopback-request.js';
+import { ConsoleSessions, looksLikeSession, type SessionCheck } from '../../sessions/console-sessions.js';
 
 /**
  * Bearer-token access control for every route: 401 without a valid token, 403 with a token of another scope, 429
@@ -22,15 +23,23 @@ export class AuthGuard implements CanActivate {
     private readonly reflector: Reflector,
     @Inject(HOST_CONFIG) config: HostConfig,
     private readonly failures: AuthFailureLimiter,
+    private readonly sessions: ConsoleSessions,
   ) {
     this.tokens = [...config.adminTokens, ...config.ingestTokens, ...config.metricsTokens];
     this.on = accessControlOn(config);
   }
 
-  canActivate(context: ExecutionContext): boolean {
+  async canActivate(context: ExecutionContext): Promise<boolean> {
     const access = this.reflector.getAllAndOverride<RouteAccess | undefined>(ACCESS_KEY, [context.getHandler(), context.getClass()]);
     const request = context.switchToHttp().getRequest<FastifyRequest & { principal?: Principal }>();
     if (access === 'public') return true;
+    const presented = presentedToken(request.headers.authorization);
+    // A console session is its site's, with or without configured tokens (so a console opened on loopback is too).
+    // What only looks like one (a configured token may) goes on as a configured token.
+    if (presented !== undefined && looksLikeSession(presented)) {
+      const session = await this.sessions.check(presented);
+      if (session.valid || session.expired) return this.session(session, access ?? 'admin', context);
+    }
     if (!this.on) {
       if (!isLoopbackRequest(request.socket.remoteAddress, request.headers.host)) {
         throw new ForbiddenException({
@@ -42,7 +51,6 @@ export class AuthGuard implements CanActivate {
       request.principal = { scope: 'unauthenticated-loopback' };
       return true;
     }
-    const presented = presentedToken(request.headers.authorization);
     const token = presented ? matchToken(presented, this.tokens) : undefined;
     if (!token) {
       // A valid token always passes: an address that keeps failing (a guesser, or everyone behind one proxy) must
@@ -50,11 +58,7 @@ export class AuthGuard implements CanActivate {
       this.failures.refuseIfBlocked(request.ip);
       this.failures.failed(request.ip);
       void context.switchToHttp().getResponse<FastifyReply>().header('WWW-Authenticate', 'Bearer');
-      throw new UnauthorizedException({
-        statusCode: 401,
-        error: 'Unauthorized',
-        message: 'A valid bearer token is required (Authorization: Bearer <token>)',
-      });
+      throw unauthorized('A valid bearer token is required (Authorization: Bearer <token>)');
     }
     // A route without a declared scope is an admin route: closed by default.
     const needed = access ?? 'admin';
@@ -68,6 +72,33 @@ export class AuthGuard implements CanActivate {
     request.principal = { scope: token.scope, siteNumber: token.siteNumber, key: tokenDigest(token.hash) };
     return true;
   }
+
+  /** A console session: the admin API of its site only; an expired one says so. */
+  private session(session: SessionCheck, needed: Exclude<RouteAccess, 'public'>, context: ExecutionContext): boolean {
+    const request = context.switchToHttp().getRequest<FastifyRequest & { principal?: Principal }>();
+    if (!session.valid) {
+      this.failures.refuseIfBlocked(request.ip);
+      this.failures.failed(request.ip);
+      void context.switchToHttp().getResponse<FastifyReply>().header('WWW-Authenticate', 'Bearer error="invalid_token"');
+      throw unauthorized(
+        session.expired
+          ? `This console session expired at ${session.expiredAt.toISOString()}: open the console again from the platform`
+          : 'A valid bearer token is required (Authorization: Bearer <token>)',
+      );
+    }
+    if (needed !== 'admin')
+      throw new ForbiddenException({
+        statusCode: 403,
+        error: 'Forbidden',
+        message: `This route needs a token of scope ${needed}; a console session opens the admin API of its site only`,
+      });
+    request.principal = { scope: 'admin', siteNumber: session.siteNumber, key: `console:${session.id}`, session: true };
+    return true;
+  }
+}
+
+function unauthorized(message: string): UnauthorizedException {
+  return new UnauthorizedException({ statusCode: 401, error: 'Unauthorized', message });
 }
 
 /** The metrics name every tenant's connectors: a metrics token, or an admin token of the whole host, may read them. */

@@ -4,9 +4,10 @@ import { type RetryLaterError } from '../../common/domain-errors.js';
 import type { ErrorBody } from '../error-body.js';
 import type { AuthFailureLimiter } from './auth-failure-limiter.js';
 import { matchToken, presentedToken, tokenDigest } from './access-tokens.js';
+import { type ConsoleSessions, looksLikeSession } from '../../sessions/console-sessions.js';
 
 /** Who a request with a body is, before its body is read: a verified client, or the refusal it gets at once. */
-export type BodyClient = { client: string } | { refusal: ErrorBody; retryAfterSeconds?: number };
+export type BodyClient = { client: string } | { refusal: ErrorBody; retryAfterSeconds?: number; authenticate?: string };
 
 /**
  * Identifies the sender of a body before the host reads it. With tokens configured, only a valid token gets a
@@ -14,16 +15,18 @@ export type BodyClient = { client: string } | { refusal: ErrorBody; retryAfterSe
  * 429 for an address over AUTH_FAILURES_PER_MINUTE) and invented tokens cannot each claim a share of their own.
  * Without tokens (loopback only) the address is the client.
  */
-export function bodyClientResolver(config: HostConfig, failures: AuthFailureLimiter) {
+export function bodyClientResolver(config: HostConfig, failures: AuthFailureLimiter, sessions: ConsoleSessions) {
   const tokens: AccessToken[] = [...config.adminTokens, ...config.ingestTokens, ...config.metricsTokens];
   const on = accessControlOn(config);
-  return (request: { headers: { authorization?: string }; ip: string }): BodyClient => {
-    if (!on) return { client: `address:${request.ip}` };
-    const presented = presentedToken(request.headers.authorization);
+  const resolve = (presented: string | undefined, ip: string): BodyClient => {
+    if (!on) return { client: `address:${ip}` };
     const token = presented ? matchToken(presented, tokens) : undefined;
     if (token) return { client: tokenDigest(token.hash) };
+    return refuse(ip);
+  };
+  const refuse = (ip: string, expired?: Date): BodyClient => {
     try {
-      failures.refuseIfBlocked(request.ip);
+      failures.refuseIfBlocked(ip);
     } catch (error) {
       const blocked = error as RetryLaterError;
       return {
@@ -37,14 +40,26 @@ export function bodyClientResolver(config: HostConfig, failures: AuthFailureLimi
         retryAfterSeconds: blocked.retryAfterSeconds,
       };
     }
-    failures.failed(request.ip);
+    failures.failed(ip);
     return {
       refusal: {
         statusCode: 401,
         error: 'Unauthorized',
-        message: 'A valid bearer token is required (Authorization: Bearer <token>)',
+        message: expired
+          ? `This console session expired at ${expired.toISOString()}: open the console again from the platform`
+          : 'A valid bearer token is required (Authorization: Bearer <token>)',
         errors: [],
       },
+      ...(expired ? { authenticate: 'Bearer error="invalid_token"' } : {}),
     };
+  };
+  return (request: { headers: { authorization?: string }; ip: string }): BodyClient | Promise<BodyClient> => {
+    const presented = presentedToken(request.headers.authorization);
+    if (presented === undefined || !looksLikeSession(presented)) return resolve(presented, request.ip);
+    // A console session's share of intake memory is its own, as the guard lets it in (see auth.guard.ts).
+    return sessions.check(presented).then((session) => {
+      if (session.valid) return { client: `console:${session.id}` };
+      return session.expired ? refuse(request.ip, session.expiredAt) : resolve(presented, request.ip);
+    });
   };
 }
