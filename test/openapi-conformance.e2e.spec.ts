@@ -329,6 +329,7 @@ describe('the published API document, against the real host', () => {
     const opened = await send(host, 'POST', '/v1/console-sessions', { token: ADMIN, body: { siteNumber: 7, ttlSeconds: 600 } });
     expect(opened.status).toBe(201);
     expect(Date.parse(opened.body.expiresAt) - Date.now()).toBeGreaterThan(590_000);
+    expect(opened.body.url).toBe(`/console/#session=${opened.body.token}`);
     expect((await send(host, 'POST', '/v1/console-sessions', { token: ADMIN, body: { siteNumber: 0 } })).status).toBe(400);
     expect((await send(host, 'POST', '/v1/console-sessions', { token: ADMIN, body: { siteNumber: 7, ttlSeconds: 59 } })).status).toBe(400);
     expect((await send(host, 'POST', '/v1/console-sessions', { token: ADMIN_SITE_7, body: { siteNumber: 8 } })).status).toBe(403);

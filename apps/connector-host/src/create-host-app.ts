@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
-import { ValidationPipe } from '@nestjs/common';
+import { Logger as NestLogger, ValidationPipe } from '@nestjs/common';
 import { type ModuleRef, NestFactory } from '@nestjs/core';
 import { SwaggerModule } from '@nestjs/swagger';
 import { openApiDocument } from './api/openapi/openapi-document.js';
@@ -14,6 +14,7 @@ import { ObjectBodyPipe } from './api/object-body.pipe.js';
 import { admitBodies } from './api/body-admission.js';
 import { AuthFailureLimiter } from './api/auth/auth-failure-limiter.js';
 import { bodyClientResolver } from './api/auth/body-client.js';
+import { consoleBuild, serveConsole } from './api/console-page.js';
 import { ConsoleSessions } from './sessions/console-sessions.js';
 import { IntakeBudget } from './intake/intake-budget.js';
 import { IntakeNotifications } from './intake/intake-notifications.js';
@@ -117,6 +118,9 @@ export async function createHostApp(env: Record<string, string | undefined>, opt
       securityHeaders(request.raw, reply.raw, (error?: unknown) => done(error as Error | undefined));
     });
   SwaggerModule.setup('docs', app, () => openApiDocument(app), { jsonDocumentUrl: 'docs/json' });
+  const consoleDir = consoleBuild();
+  if (consoleDir) await serveConsole(fastify, consoleDir, config.console.frameAncestors);
+  else new NestLogger('Console').warn('The console is not built (npm run build makes dist/console): /console/ answers 404');
   app.useGlobalPipes(
     new ObjectBodyPipe(),
     new ValidationPipe({

@@ -19,7 +19,11 @@ export class ConsoleSessionsController {
   /** The platform opens the console for one of its tenants: a short-lived token of that site, never an admin token. */
   @Post()
   @HttpCode(201)
-  @Answers(201, 'The session: its token opens the admin API of the site until `expiresAt`', 'ConsoleSession')
+  @Answers(
+    201,
+    'The session: open `url` for the tenant (embedded or as a link); its token opens the admin API of the site until `expiresAt`',
+    'ConsoleSession',
+  )
   @Refuses([400, 403], {
     400: 'siteNumber or ttlSeconds is missing or out of range',
     403: 'A site-limited token asking for another site, or a console session asking for a session',

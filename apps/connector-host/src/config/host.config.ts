@@ -7,6 +7,7 @@ import { type Env, EnvReader } from './env-reader.js';
 import { readTenantLimits, type TenantLimits } from './tenant-limits.config.js';
 import { readTracingConfig, type TracingConfig } from './tracing.config.js';
 import { type AlertsConfig, readAlertsConfig } from './alerts.config.js';
+import { type ConsoleConfig, readConsoleConfig } from './console.config.js';
 
 /** Everything the host reads from its environment, parsed and checked once at boot. */
 export interface HostConfig {
@@ -103,6 +104,8 @@ export interface HostConfig {
   tracing: TracingConfig;
   /** Alerts to the platform (ALERT_*, AUTO_DISABLE_AFTER). */
   alerts: AlertsConfig;
+  /** The console served under /console/ (CONSOLE_*). */
+  console: ConsoleConfig;
 }
 
 export type HostRole = 'all' | 'intake' | 'delivery';
@@ -198,6 +201,7 @@ export function readHostConfig(environment: Env): HostConfig {
     traceMaxEntries: env.int('TRACE_MAX_ENTRIES', 100_000, 0, 10_000_000),
     tracing: readTracingConfig(env),
     alerts: readAlertsConfig(env),
+    console: readConsoleConfig(env),
   };
   if (!shared && config.role !== 'all') env.refuse('ROLE=intake or ROLE=delivery needs DATABASE_URL: the instances must share one store');
   if (shared && config.delivery.thread)

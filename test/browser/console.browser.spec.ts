@@ -1,0 +1,147 @@
+import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { AxeBuilder } from '@axe-core/playwright';
+import { generateSigningSecret } from '@event-connectors/webhook-connector';
+import { WebhookReceiver } from '@event-connectors/webhook-connector/testing';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ConsoleSessions } from '../../apps/connector-host/src/sessions/console-sessions.js';
+import { webhookConnector } from '../support/fixtures.js';
+import { TestHost } from '../support/test-host.js';
+
+// The console in a real browser (Debian's chromium, driven by playwright-core; no browser download) against the real
+// host and a real webhook receiver on loopback: what a tenant's session shows, what an expired one says, the
+// accessibility rules (axe-core), the two widths, the keyboard, and that the page asks nothing of anyone but the host.
+// Screenshots go to test/artifacts/console/ (CI keeps them).
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const SCREENSHOTS = resolve('test/artifacts/console');
+const ADMIN = 'console-browser-admin-token-0123';
+const SECRET = generateSigningSecret();
+let host: TestHost;
+let receiver: WebhookReceiver;
+let browser: Browser;
+
+beforeAll(async () => {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  receiver = await WebhookReceiver.start(SECRET);
+  host = await TestHost.configured({ env: { CONNECTORS: 'webhook', ADMIN_TOKENS: ADMIN } });
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu'] });
+});
+afterAll(async () => {
+  await browser?.close();
+  await host?.stop(true);
+  await receiver?.stop();
+});
+
+async function api(method: string, path: string, body?: unknown) {
+  const response = await fetch(host.url + path, {
+    method,
+    headers: { authorization: `Bearer ${ADMIN}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: response.status, body: (await response.json()) as any };
+}
+
+/** A page that records every request it makes. */
+async function openPage(width: number): Promise<{ page: Page; requested: string[] }> {
+  const context = await browser.newContext({ viewport: { width, height: 900 } });
+  const page = await context.newPage();
+  const requested: string[] = [];
+  page.on('request', (request) => requested.push(request.url()));
+  return { page, requested };
+}
+
+/** Serious and critical accessibility violations on the page as it stands. */
+async function seriousViolations(page: Page): Promise<string[]> {
+  const { violations } = await new AxeBuilder({ page }).analyze();
+  return violations
+    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
+    .map((violation) => violation.id);
+}
+
+describe('the console in a browser', () => {
+  it("shows a session's site's connectors only, at 360 and 1440 px, without an accessibility violation", async () => {
+    for (const [site, name] of [
+      [7, 'Orders webhook'],
+      [7, 'Returns webhook'],
+      [8, 'Another tenant'],
+    ] as const)
+      expect((await api('POST', '/v1/connectors', webhookConnector(receiver.url, SECRET, { siteNumber: site, name }))).status).toBe(201);
+    const opened = (await api('POST', '/v1/console-sessions', { siteNumber: 7 })).body as { url: string };
+
+    for (const width of [1440, 360]) {
+      const { page, requested } = await openPage(width);
+      // The link as the platform gets it.
+      await page.goto(host.url + opened.url);
+      const rows = page.getByRole('table').getByRole('row');
+      await expect.poll(() => rows.count()).toBe(3); // the header and two connectors
+      expect(await page.getByRole('rowheader').allTextContents()).toEqual(['Orders webhook', 'Returns webhook']);
+      await expect.poll(() => page.getByText('Site 7').count()).toBe(1);
+      // The token left the address bar (not bookmarked, not shared with a copied link), and stays with the tab.
+      expect(page.url()).toBe(`${host.url}/console/`);
+      await page.reload();
+      await expect.poll(() => rows.count()).toBe(3);
+      expect(await seriousViolations(page)).toEqual([]);
+      // At 360 px the page does not scroll sideways: the table scrolls in its own region.
+      expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(width);
+      await page.screenshot({ path: join(SCREENSHOTS, `connectors-${width}.png`), fullPage: true });
+      expect(requested.every((url) => url.startsWith(`${host.url}/`))).toBe(true);
+      await page.context().close();
+    }
+  });
+
+  it('is used with the keyboard: Refresh is reached by Tab and loads again', async () => {
+    const session = (await api('POST', '/v1/console-sessions', { siteNumber: 7 })).body.token as string;
+    const { page, requested } = await openPage(1024);
+    await page.goto(`${host.url}/console/#session=${session}`);
+    await expect.poll(() => page.getByRole('rowheader').count()).toBeGreaterThan(0);
+    const loads = () => requested.filter((url) => url.endsWith('/health/connectors')).length;
+    const before = loads();
+    let reached = false;
+    for (let step = 0; step < 10 && !reached; step++) {
+      await page.keyboard.press('Tab');
+      reached = await page.evaluate<boolean>("document.activeElement?.textContent === 'Refresh'");
+    }
+    expect(reached).toBe(true);
+    await page.keyboard.press('Enter');
+    await expect.poll(loads).toBe(before + 1);
+    await page.context().close();
+  });
+
+  it('says a session expired, and that there is none without one', async () => {
+    const expired = await host.app.get(ConsoleSessions, { strict: false }).issue(7, 60, Date.now() - 120_000);
+    const { page } = await openPage(1024);
+    await page.goto(`${host.url}/console/#session=${expired.token}`);
+    const alert = page.getByRole('alert');
+    await expect.poll(() => alert.textContent()).toContain('This session has expired.');
+    expect(await alert.textContent()).toContain('open the console again from the platform');
+    await page.screenshot({ path: join(SCREENSHOTS, 'session-expired.png') });
+    expect(await seriousViolations(page)).toEqual([]);
+    const fresh = await openPage(1024);
+    await fresh.page.goto(`${host.url}/console/`);
+    await expect.poll(() => fresh.page.getByRole('alert').textContent()).toContain('No console session');
+    await page.context().close();
+    await fresh.page.context().close();
+  });
+
+  it('is served with a policy that allows the host only, and stays a small bundle', async () => {
+    const page = await fetch(`${host.url}/console/`);
+    const policy = page.headers.get('content-security-policy') ?? '';
+    expect(policy).toContain("default-src 'none'");
+    expect(policy).toContain("script-src 'self'");
+    expect(policy).toContain("connect-src 'self'");
+    expect(policy).toContain("frame-ancestors 'self'");
+    expect(policy).not.toContain('unsafe-inline');
+    expect(page.headers.get('cache-control')).toBe('no-store');
+    const redirect = await fetch(`${host.url}/console`, { redirect: 'manual' });
+    expect([redirect.status, redirect.headers.get('location')]).toEqual([301, '/console/']);
+    const assets = resolve('dist/console/assets');
+    const files = readdirSync(assets).map((file) => join(assets, file));
+    const bytes = files.reduce((sum, file) => sum + statSync(file).size, 0);
+    const gzipped = files.reduce((sum, file) => sum + gzipSync(readFileSync(file)).length, 0);
+    console.log(`console bundle: ${files.length} files, ${bytes} bytes, ${gzipped} bytes gzipped`);
+    expect(gzipped).toBeLessThan(40_000);
+  });
+});
