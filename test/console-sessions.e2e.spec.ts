@@ -110,5 +110,9 @@ describe('console sessions', () => {
     expect((await call(open, undefined, 'GET', '/v1/connectors')).body.map((row: { id: string }) => row.id)).toEqual(
       expect.arrayContaining([seven, eight]),
     );
+    // A session this host did not sign is refused here too, never taken for loopback's access to every site.
+    const forged = await sessionOf(host, 7);
+    expect((await call(open, forged, 'GET', '/v1/connectors')).status).toBe(401);
+    expect((await call(open, forged, 'POST', '/v1/connectors', fakeConnector('forged', { siteNumber: 7 }))).status).toBe(401);
   });
 });

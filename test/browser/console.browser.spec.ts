@@ -135,8 +135,24 @@ describe('the console in a browser', () => {
     expect(policy).toContain("frame-ancestors 'self'");
     expect(policy).not.toContain('unsafe-inline');
     expect(page.headers.get('cache-control')).toBe('no-store');
+    // Framed by the host's own pages only by default, and not forbidden by the older header a platform's frame trips on.
+    expect(page.headers.get('x-frame-options')).toBeNull();
+    // Its redirects and its 404s carry the same policy; its hashed assets are kept a year.
     const redirect = await fetch(`${host.url}/console`, { redirect: 'manual' });
     expect([redirect.status, redirect.headers.get('location')]).toEqual([301, '/console/']);
+    const missing = await fetch(`${host.url}/console/no-such-page`);
+    for (const answer of [redirect, missing]) expect(answer.headers.get('content-security-policy')).toBe(policy);
+    expect(missing.status).toBe(404);
+    const script = /src="([^"]+\.js)"/.exec(await page.text())![1];
+    expect((await fetch(host.url + script)).headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    // A platform named in CONSOLE_FRAME_ANCESTORS may frame it.
+    const framed = await TestHost.configured({ env: { CONNECTORS: 'webhook', CONSOLE_FRAME_ANCESTORS: 'https://platform.example.com' } });
+    try {
+      const framedPolicy = (await fetch(`${framed.url}/console/`)).headers.get('content-security-policy');
+      expect(framedPolicy).toContain('frame-ancestors https://platform.example.com');
+    } finally {
+      await framed.stop(true);
+    }
     const assets = resolve('dist/console/assets');
     const files = readdirSync(assets).map((file) => join(assets, file));
     const bytes = files.reduce((sum, file) => sum + statSync(file).size, 0);

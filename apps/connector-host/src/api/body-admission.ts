@@ -23,6 +23,8 @@ export function admitBodies(
     const length = declared !== undefined ? Math.min(Number(declared) || 0, maxBodyBytes) : chunked ? maxBodyBytes : 0;
     if (length === 0) return done();
     const admit = (who: BodyClient) => {
+      // Gone while its session was checked: its 'close' has fired already, so nothing reserved now would be released.
+      if (request.raw.destroyed || reply.raw.destroyed) return done();
       if ('refusal' in who) {
         // Nothing is reserved for a sender without a valid token: its body is read and dropped, never parsed.
         request.raw.resume();
@@ -49,7 +51,7 @@ export function admitBodies(
     };
     // Configured tokens are known at once; a console session's signature is checked first (a turn later).
     const who = identify(request);
-    if (who instanceof Promise) void who.then(admit, done);
+    if (who instanceof Promise) who.then(admit).catch(done);
     else admit(who);
   });
 }

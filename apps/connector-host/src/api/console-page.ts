@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
@@ -35,6 +35,16 @@ export function consolePolicy(frameAncestors: readonly string[]): string {
  */
 export async function serveConsole(fastify: FastifyInstance, root: string, frameAncestors: readonly string[]): Promise<void> {
   const policy = consolePolicy(frameAncestors);
+  // Every answer under /console (its files, its redirects, its 404s) carries the page's policy, over what the host's
+  // own security headers set on every answer (create-host-app.ts).
+  fastify.addHook('onSend', (request, reply, _payload, done) => {
+    if (request.url === '/console' || request.url.startsWith('/console/')) {
+      reply.raw.setHeader('Content-Security-Policy', policy);
+      // frame-ancestors decides who may frame it; the older header would forbid the platform's frame.
+      reply.raw.removeHeader('X-Frame-Options');
+    }
+    done();
+  });
   fastify.get('/console', (_request, reply) => reply.redirect('/console/', 301));
   await fastify.register(fastifyStatic, {
     root,
@@ -43,12 +53,9 @@ export async function serveConsole(fastify: FastifyInstance, root: string, frame
     redirect: true,
     index: ['index.html'],
     cacheControl: false,
-    // Over what the host's own security headers set on every answer (create-host-app.ts).
     setHeaders: (reply, path) => {
-      reply.raw.setHeader('Content-Security-Policy', policy);
-      // frame-ancestors decides who may frame it; the older header would forbid the platform's frame.
-      reply.raw.removeHeader('X-Frame-Options');
-      reply.raw.setHeader('Cache-Control', path.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-store');
+      const hashed = relative(root, path).startsWith(`assets${sep}`);
+      reply.raw.setHeader('Cache-Control', hashed ? 'public, max-age=31536000, immutable' : 'no-store');
     },
   });
 }

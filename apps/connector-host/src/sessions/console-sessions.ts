@@ -24,6 +24,11 @@ export interface IssuedSession {
 export type SessionCheck =
   { valid: true; siteNumber: number; id: string } | { valid: false; expired: true; expiredAt: Date } | { valid: false; expired: false };
 
+/** Who a session counts as for per-client limits (rate, intake memory): its site, whatever session it is. */
+export function sessionClient(siteNumber: number): string {
+  return `console-site:${siteNumber}`;
+}
+
 /** Whether a bearer credential has a session token's shape (a JWS in compact form), not a configured token's. */
 export function looksLikeSession(presented: string): boolean {
   return /^[\w-]+\.[\w-]+\.[\w-]+$/.test(presented);

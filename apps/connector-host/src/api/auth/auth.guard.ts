@@ -7,7 +7,7 @@ import type { AccessToken } from '../../config/access-tokens.config.js';
 import { matchToken, presentedToken, type Principal, tokenDigest } from './access-tokens.js';
 import { AuthFailureLimiter } from './auth-failure-limiter.js';
 import { isLoopbackRequest } from './loopback-request.js';
-import { ConsoleSessions, looksLikeSession, type SessionCheck } from '../../sessions/console-sessions.js';
+import { ConsoleSessions, looksLikeSession, type SessionCheck, sessionClient } from '../../sessions/console-sessions.js';
 
 /**
  * Bearer-token access control for every route: 401 without a valid token, 403 with a token of another scope, 429
@@ -38,7 +38,8 @@ export class AuthGuard implements CanActivate {
     // What only looks like one (a configured token may) goes on as a configured token.
     if (presented !== undefined && looksLikeSession(presented)) {
       const session = await this.sessions.check(presented);
-      if (session.valid || session.expired) return this.session(session, access ?? 'admin', context);
+      // Without configured tokens nothing else could match it: a bad session is refused, never taken as loopback's.
+      if (session.valid || session.expired || !this.on) return this.session(session, access ?? 'admin', context);
     }
     if (!this.on) {
       if (!isLoopbackRequest(request.socket.remoteAddress, request.headers.host)) {
@@ -92,7 +93,8 @@ export class AuthGuard implements CanActivate {
         error: 'Forbidden',
         message: `This route needs a token of scope ${needed}; a console session opens the admin API of its site only`,
       });
-    request.principal = { scope: 'admin', siteNumber: session.siteNumber, key: `console:${session.id}`, session: true };
+    // Counted by site, not by session: a tenant's many sessions share one rate limit and one share of intake memory.
+    request.principal = { scope: 'admin', siteNumber: session.siteNumber, key: sessionClient(session.siteNumber), session: true };
     return true;
   }
 }

@@ -4,7 +4,7 @@ import { type RetryLaterError } from '../../common/domain-errors.js';
 import type { ErrorBody } from '../error-body.js';
 import type { AuthFailureLimiter } from './auth-failure-limiter.js';
 import { matchToken, presentedToken, tokenDigest } from './access-tokens.js';
-import { type ConsoleSessions, looksLikeSession } from '../../sessions/console-sessions.js';
+import { type ConsoleSessions, looksLikeSession, sessionClient } from '../../sessions/console-sessions.js';
 
 /** Who a request with a body is, before its body is read: a verified client, or the refusal it gets at once. */
 export type BodyClient = { client: string } | { refusal: ErrorBody; retryAfterSeconds?: number; authenticate?: string };
@@ -58,8 +58,10 @@ export function bodyClientResolver(config: HostConfig, failures: AuthFailureLimi
     if (presented === undefined || !looksLikeSession(presented)) return resolve(presented, request.ip);
     // A console session's share of intake memory is its own, as the guard lets it in (see auth.guard.ts).
     return sessions.check(presented).then((session) => {
-      if (session.valid) return { client: `console:${session.id}` };
-      return session.expired ? refuse(request.ip, session.expiredAt) : resolve(presented, request.ip);
+      if (session.valid) return { client: sessionClient(session.siteNumber) };
+      if (session.expired) return refuse(request.ip, session.expiredAt);
+      // Without configured tokens nothing else could match it (as the guard decides).
+      return on ? resolve(presented, request.ip) : refuse(request.ip);
     });
   };
 }
