@@ -118,9 +118,11 @@ describe.each(STORE_ENGINES)('AlertRunner on %s', (engine) => {
     expect(await state()).toEqual({ state: 'disabled', seq: 1 });
     // Enabled again by its tenant (what ConnectorSetupsService does): a new start, no alert, the old streak forgotten,
     // even with no success to end it (an empty backlog).
-    await connectors.update(TENANT, { enabled: 1 });
-    await health.forgetFailures(TENANT);
+    await health.startAfresh(TENANT, t + 61 * SECOND);
     await new AlertStatesRepository(store.database).enabledAgain(TENANT, t + 61 * SECOND);
+    await connectors.update(TENANT, { enabled: 1 });
+    // A round in flight when it was disabled, written late, does not bring its old streak back.
+    await health.recordFailures([{ connectorId: TENANT, streakStart: t, at: t + 61 * SECOND + 500, code: 'HTTP_503', message: 'down' }]);
     await runner().evaluate(t + 61 * SECOND);
     await runner().evaluate(t + 62 * SECOND);
     expect((await sent()).map((alert) => alert.type)).toEqual(['connector.disabled']);

@@ -74,6 +74,9 @@ export class DeliveryFacts implements OnModuleDestroy {
   /** Its loop stopped here (disabled, deleted, moved): what it saw is no longer current. */
   forget(connectorId: string): void {
     this.seen.delete(connectorId);
+    // Its last rounds' facts are stale too: enabled again, it starts afresh (a late failure would restart a streak).
+    this.failures.delete(connectorId);
+    this.successes.delete(connectorId);
   }
 
   async onModuleDestroy(): Promise<void> {

@@ -215,8 +215,9 @@ export class ConnectorSetupsService {
   /** A chosen policy as stored (null for none), refused with every named problem if it passes the host's bounds. */
   /** Its time disabled does not count as failing: a streak, and a disabling by the host, end here (alerts/). */
   private async enabledAgain(id: string): Promise<void> {
-    await this.health.forgetFailures(id);
-    await this.alertStates.enabledAgain(id, Date.now());
+    const now = Date.now();
+    await this.health.startAfresh(id, now);
+    await this.alertStates.enabledAgain(id, now);
   }
 
   private policyRow(policy: DeliveryPolicy | undefined): string | null {

@@ -93,9 +93,22 @@ export class DeliveryHealthRepository {
       .execute();
   }
 
-  /** A connector enabled again starts with no failure streak: its old one is not held against it. */
-  async forgetFailures(connectorId: string): Promise<void> {
-    await this.database.db.updateTable('delivery_health').set({ failing_since: null }).where('connector_id', '=', connectorId).execute();
+  /**
+   * A connector enabled again starts afresh: no failure before `at` counts toward a streak, even one an instance
+   * writes late (a round that was in flight when it was disabled). Recorded as a success at `at`, which a streak must
+   * follow (the record of what was alerted is reset apart, so this raises no recovery).
+   */
+  async startAfresh(connectorId: string, at: number): Promise<void> {
+    await this.database.db
+      .insertInto('delivery_health')
+      .values({ connector_id: connectorId, last_success_at: at })
+      .onConflict((conflict) =>
+        conflict.column('connector_id').doUpdateSet({
+          last_success_at: sql<number>`${this.greatest()}(COALESCE(delivery_health.last_success_at, 0), excluded.last_success_at)`,
+          failing_since: null,
+        }),
+      )
+      .execute();
   }
 
   private greatest() {
