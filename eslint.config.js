@@ -39,6 +39,8 @@ export default tseslint.config(
       '@typescript-eslint/no-unsafe-return': 'off',
     },
   },
+  // The console runs in a browser, not in Node.
+  { files: ['apps/console/src/**/*.ts'], languageOptions: { globals: globals.browser } },
   { files: ['**/*.js', '**/*.mjs'], ...tseslint.configs.disableTypeChecked },
   prettier,
 );

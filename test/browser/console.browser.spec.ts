@@ -7,8 +7,8 @@ import { WebhookReceiver } from '@event-connectors/webhook-connector/testing';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConsoleSessions } from '../../apps/connector-host/src/sessions/console-sessions.js';
-import { webhookConnector } from '../support/fixtures.js';
-import { TestHost } from '../support/test-host.js';
+import { audienceBinding, profileEvent, webhookConnector } from '../support/fixtures.js';
+import { eventually, TestHost } from '../support/test-host.js';
 
 // The console in a real browser (Debian's chromium, driven by playwright-core; no browser download) against the real
 // host and a real webhook receiver on loopback: what a tenant's session shows, what an expired one says, the
@@ -18,6 +18,7 @@ import { TestHost } from '../support/test-host.js';
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SCREENSHOTS = resolve('test/artifacts/console');
 const ADMIN = 'console-browser-admin-token-0123';
+const INGEST = 'console-browser-ingest-token-012';
 const SECRET = generateSigningSecret();
 let host: TestHost;
 let receiver: WebhookReceiver;
@@ -26,7 +27,9 @@ let browser: Browser;
 beforeAll(async () => {
   mkdirSync(SCREENSHOTS, { recursive: true });
   receiver = await WebhookReceiver.start(SECRET);
-  host = await TestHost.configured({ env: { CONNECTORS: 'webhook', ADMIN_TOKENS: ADMIN } });
+  host = await TestHost.configured({
+    env: { CONNECTORS: 'webhook', ADMIN_TOKENS: ADMIN, INGEST_TOKENS: INGEST, DELIVERY_PAUSE_AFTER_FAILURES: '1' },
+  });
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu'] });
 });
 afterAll(async () => {
@@ -35,10 +38,10 @@ afterAll(async () => {
   await receiver?.stop();
 });
 
-async function api(method: string, path: string, body?: unknown) {
+async function api(method: string, path: string, body?: unknown, token = ADMIN) {
   const response = await fetch(host.url + path, {
     method,
-    headers: { authorization: `Bearer ${ADMIN}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   return { status: response.status, body: (await response.json()) as any };
@@ -63,12 +66,29 @@ async function seriousViolations(page: Page): Promise<string[]> {
 
 describe('the console in a browser', () => {
   it("shows a session's site's connectors only, at 360 and 1440 px, without an accessibility violation", async () => {
+    const ids: string[] = [];
     for (const [site, name] of [
       [7, 'Orders webhook'],
       [7, 'Returns webhook'],
       [8, 'Another tenant'],
-    ] as const)
-      expect((await api('POST', '/v1/connectors', webhookConnector(receiver.url, SECRET, { siteNumber: site, name }))).status).toBe(201);
+    ] as const) {
+      const created = await api('POST', '/v1/connectors', webhookConnector(receiver.url, SECRET, { siteNumber: site, name }));
+      expect(created.status).toBe(201);
+      ids.push(created.body.id);
+    }
+    // Returns' receiver refuses its credentials: delivery pauses it, and the console says why.
+    const bound = await api('POST', '/v1/bindings', audienceBinding(ids[1]));
+    const sourceId = bound.body.source.id as string;
+    receiver.answerWith(({ body }) => ((JSON.parse(body) as { sourceId: string }).sourceId === sourceId ? { status: 401 } : undefined));
+    const event = profileEvent(sourceId, { siteNumber: 7, profile: { profileId: 'p-1', partnerIds: { '33': ['1'] }, properties: {} } });
+    expect((await api('POST', '/v1/events', { events: [event] }, INGEST)).status).toBe(202);
+    await eventually('Returns paused', async () =>
+      (await api('GET', '/health/connectors')).body.connectors.some(
+        (row: { id: string; status: string }) => row.id === ids[1] && row.status === 'paused',
+      )
+        ? true
+        : undefined,
+    );
     const opened = (await api('POST', '/v1/console-sessions', { siteNumber: 7 })).body as { url: string };
 
     for (const width of [1440, 360]) {
@@ -78,6 +98,14 @@ describe('the console in a browser', () => {
       const rows = page.getByRole('table').getByRole('row');
       await expect.poll(() => rows.count()).toBe(3); // the header and two connectors
       expect(await page.getByRole('rowheader').allTextContents()).toEqual(['Orders webhook', 'Returns webhook']);
+      const returns = rows.filter({ hasText: 'Returns webhook' });
+      expect(await returns.getByRole('cell').allTextContents()).toEqual([
+        'webhook',
+        'Paused',
+        '1',
+        '0',
+        expect.stringContaining('HTTP_401'),
+      ]);
       await expect.poll(() => page.getByText('Site 7').count()).toBe(1);
       // The token left the address bar (not bookmarked, not shared with a copied link), and stays with the tab.
       expect(page.url()).toBe(`${host.url}/console/`);
