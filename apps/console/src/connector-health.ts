@@ -1,20 +1,6 @@
-/** One connector as GET /health/connectors shows it (the host's ConnectorHealth). */
-export interface ConnectorHealth {
-  id: string;
-  type: string;
-  name: string;
-  siteNumber: number;
-  status: 'active' | 'failing' | 'stalled' | 'paused' | 'disabled';
-  pausedReason: string | null;
-  lastError: { code: string; message: string; at: string } | null;
-  backlog: number;
-  deadLetters: number;
-  oldestPendingAgeSeconds: number | null;
-}
-
-export interface ConnectorHealthList {
-  connectors: ConnectorHealth[];
-}
+// The host's own types for GET /health/connectors (type-only: nothing of the host is bundled).
+import type { ConnectorHealth } from '../../connector-host/src/health/connector-health.js';
+export type { ConnectorHealth, ConnectorHealthList } from '../../connector-host/src/health/connector-health.js';
 
 const STATUS_LABELS: Record<ConnectorHealth['status'], string> = {
   active: 'Active',

@@ -1,3 +1,4 @@
+import { MAX_INT32 } from '../common/schema-parts.js';
 import { MAX_BINDING_PROPERTIES, MAX_BINDING_VARIABLES } from '@event-connectors/connector-sdk';
 import type { NewBinding } from '../setups/bindings.service.js';
 import { IsSourceId } from '../common/source-id.js';
@@ -17,7 +18,6 @@ import {
   ValidateNested,
 } from 'class-validator';
 
-const MAX_INT32 = 2_147_483_647;
 const MAX_PROPERTY_KEY_LENGTH = 64;
 const MAX_PROPERTY_VALUE_LENGTH = 1024;
 

@@ -1,10 +1,9 @@
+import { MAX_INT32 } from '../common/schema-parts.js';
 import { Type } from 'class-transformer';
 import { IsBoolean, IsInt, IsNotEmpty, IsObject, IsString, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import type { ConnectorPatch, NewConnector } from '../setups/connector-setups.service.js';
 import { DeliveryPolicyDto } from './delivery-policy.dto.js';
 import { OptionalField } from './optional-field.js';
-
-const MAX_INT32 = 2_147_483_647;
 
 // Decorators are checked bottom-up and only the first failure is reported: the bottom one is the most basic.
 

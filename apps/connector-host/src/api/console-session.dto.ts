@@ -1,8 +1,7 @@
+import { MAX_INT32 } from '../common/schema-parts.js';
 import { IsDefined, IsInt, Max, Min } from 'class-validator';
 import { MAX_SESSION_SECONDS } from '../sessions/console-sessions.js';
 import { OptionalField } from './optional-field.js';
-
-const MAX_INT32 = 2_147_483_647;
 
 /** POST /v1/console-sessions: the site the console opens for, and for how long. */
 export class ConsoleSessionDto {

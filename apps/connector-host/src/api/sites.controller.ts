@@ -1,3 +1,4 @@
+import { MAX_INT32 } from '../common/schema-parts.js';
 import { Controller, Get, Param } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { InvalidInputError } from '../common/domain-errors.js';
@@ -26,8 +27,8 @@ export class SitesController {
   })
   get(@Param('siteNumber') raw: string, @CurrentPrincipal() principal: Principal): Promise<SiteIssuedView> {
     const siteNumber = Number(raw);
-    if (!SITE_NUMBER.test(raw) || siteNumber > 2_147_483_647)
-      throw InvalidInputError.field('siteNumber', 'siteNumber must be an integer from 1 to 2147483647');
+    if (!SITE_NUMBER.test(raw) || siteNumber > MAX_INT32)
+      throw InvalidInputError.field('siteNumber', `siteNumber must be an integer from 1 to ${MAX_INT32}`);
     return this.issued.get(siteNumber, principal.siteNumber);
   }
 }

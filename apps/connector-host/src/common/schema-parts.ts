@@ -5,6 +5,8 @@ import Type, { type Static, type TInteger, type TSchema, type TUnsafe } from 'ty
  * answers it, and its TypeScript type is derived from it (`Static<typeof …Schema>`); api/openapi/openapi-document.ts
  * registers them in the API document by name.
  */
+/** The largest site, audience or partner number the API takes (a 32-bit signed integer). */
+export const MAX_INT32 = 2_147_483_647;
 export const COUNT = Type.Integer({ minimum: 0 });
 export const ISO_TIME = Type.String({ format: 'date-time' });
 export const UUID = Type.String({ format: 'uuid' });

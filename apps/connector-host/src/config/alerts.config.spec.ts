@@ -30,7 +30,7 @@ describe('the alerts configuration', () => {
       'ALERT_WEBHOOK_URL and ALERT_WEBHOOK_SECRET go together',
     );
     expect(() => readHostConfig({ ALERT_WEBHOOK_SECRET: 'whsec_c2VjcmV0LXZhbHVlLW5ldmVyLXNob3du' })).toThrow(
-      /^(?!.*c2VjcmV0)[\s\S]*go together/,
+      /^(?![\s\S]*c2VjcmV0)[\s\S]*go together/,
     );
     expect(() => readHostConfig({ ALERT_FAILING_AFTER: 'ten minutes' })).toThrow('ALERT_FAILING_AFTER must be a duration');
     expect(() => readHostConfig({ ALERT_FAILING_AFTER: '2d', AUTO_DISABLE_AFTER: '1d' })).toThrow(

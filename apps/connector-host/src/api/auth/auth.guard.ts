@@ -4,7 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { accessControlOn, HOST_CONFIG, type HostConfig } from '../../config/host.config.js';
 import { ACCESS_KEY, type RouteAccess } from './access.decorator.js';
 import type { AccessToken } from '../../config/access-tokens.config.js';
-import { matchToken, presentedToken, type Principal, tokenDigest } from './access-tokens.js';
+import { BEARER_REQUIRED, matchToken, presentedToken, type Principal, sessionExpired, tokenDigest } from './access-tokens.js';
 import { AuthFailureLimiter } from './auth-failure-limiter.js';
 import { isLoopbackRequest } from './loopback-request.js';
 import { ConsoleSessions, looksLikeSession, type SessionCheck, sessionClient } from '../../sessions/console-sessions.js';
@@ -59,7 +59,7 @@ export class AuthGuard implements CanActivate {
       this.failures.refuseIfBlocked(request.ip);
       this.failures.failed(request.ip);
       void context.switchToHttp().getResponse<FastifyReply>().header('WWW-Authenticate', 'Bearer');
-      throw unauthorized('A valid bearer token is required (Authorization: Bearer <token>)');
+      throw unauthorized(BEARER_REQUIRED);
     }
     // A route without a declared scope is an admin route: closed by default.
     const needed = access ?? 'admin';
@@ -81,11 +81,7 @@ export class AuthGuard implements CanActivate {
       this.failures.refuseIfBlocked(request.ip);
       this.failures.failed(request.ip);
       void context.switchToHttp().getResponse<FastifyReply>().header('WWW-Authenticate', 'Bearer error="invalid_token"');
-      throw unauthorized(
-        session.expired
-          ? `This console session expired at ${session.expiredAt.toISOString()}: open the console again from the platform`
-          : 'A valid bearer token is required (Authorization: Bearer <token>)',
-      );
+      throw unauthorized(session.expired ? sessionExpired(session.expiredAt) : BEARER_REQUIRED);
     }
     if (needed !== 'admin')
       throw new ForbiddenException({

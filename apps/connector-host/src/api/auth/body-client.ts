@@ -3,7 +3,7 @@ import { accessControlOn, type HostConfig } from '../../config/host.config.js';
 import { type RetryLaterError } from '../../common/domain-errors.js';
 import type { ErrorBody } from '../error-body.js';
 import type { AuthFailureLimiter } from './auth-failure-limiter.js';
-import { matchToken, presentedToken, tokenDigest } from './access-tokens.js';
+import { BEARER_REQUIRED, matchToken, presentedToken, sessionExpired, tokenDigest } from './access-tokens.js';
 import { type ConsoleSessions, looksLikeSession, sessionClient } from '../../sessions/console-sessions.js';
 
 /** Who a request with a body is, before its body is read: a verified client, or the refusal it gets at once. */
@@ -45,9 +45,7 @@ export function bodyClientResolver(config: HostConfig, failures: AuthFailureLimi
       refusal: {
         statusCode: 401,
         error: 'Unauthorized',
-        message: expired
-          ? `This console session expired at ${expired.toISOString()}: open the console again from the platform`
-          : 'A valid bearer token is required (Authorization: Bearer <token>)',
+        message: expired ? sessionExpired(expired) : BEARER_REQUIRED,
         errors: [],
       },
       ...(expired ? { authenticate: 'Bearer error="invalid_token"' } : {}),

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import type { Selectable } from 'kysely';
+import type { ExpressionBuilder, Selectable } from 'kysely';
 import { DatabaseService } from '../database.service.js';
 import { decodeDead } from '../outbox/outbox-chunk.js';
-import type { ReplaysTable } from '../schema.js';
+import type { Database, ReplaysTable } from '../schema.js';
 import type { HistoryChunk } from './history-search.js';
 import { sql } from 'kysely';
 
@@ -120,7 +120,7 @@ export class ReplaysRepository {
       .selectFrom('replays')
       .select(['id', 'connector_id'])
       .where('status', '=', 'running')
-      .where((eb) => eb.or([eb('owner', 'is', null), eb('owner', '=', owner), eb('lease_until', '<', now)]))
+      .where(leaseFreeFor(owner, now))
       .execute();
     return rows.map((row) => ({ id: row.id, connectorId: row.connector_id }));
   }
@@ -148,7 +148,7 @@ export class ReplaysRepository {
       .set({ owner, lease_until: until })
       .where('id', '=', id)
       .where('status', '=', 'running')
-      .where((eb) => eb.or([eb('owner', 'is', null), eb('owner', '=', owner), eb('lease_until', '<', now)]))
+      .where(leaseFreeFor(owner, now))
       .executeTakeFirst();
     if (Number(result.numUpdatedRows) === 0) return undefined;
     const row = await this.database.db.selectFrom('replays').selectAll().where('id', '=', id).executeTakeFirst();
@@ -180,4 +180,10 @@ export class ReplaysRepository {
     const rows = await this.database.db.selectFrom('message_history').select(['count', 'dead']).where('replay_id', '=', id).execute();
     return rows.reduce((sum, row) => sum + Number(row.count) - decodeDead(row.dead).size, 0);
   }
+}
+
+/** A replay's lease `owner` may take at `now`: nobody's, already its own, or lapsed. */
+function leaseFreeFor(owner: string, now: number) {
+  return (eb: ExpressionBuilder<Database, 'replays'>) =>
+    eb.or([eb('owner', 'is', null), eb('owner', '=', owner), eb('lease_until', '<', now)]);
 }
