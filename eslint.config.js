@@ -41,6 +41,13 @@ export default tseslint.config(
   },
   // The console runs in a browser, not in Node.
   { files: ['apps/console/src/**/*.ts'], languageOptions: { globals: globals.browser } },
+  // Its specs run in Node against the libraries' sources: typed by their own project (apps/console/tsconfig.spec.json).
+  {
+    files: ['apps/console/src/**/*.spec.ts'],
+    languageOptions: {
+      parserOptions: { projectService: false, project: 'apps/console/tsconfig.spec.json', tsconfigRootDir: import.meta.dirname },
+    },
+  },
   { files: ['**/*.js', '**/*.mjs'], ...tseslint.configs.disableTypeChecked },
   prettier,
 );

@@ -296,14 +296,18 @@ describe('durable delivery', () => {
     const { connector, sourceId, destination } = await setUp();
     destination.failWith({ code: 'Invalid', message: 'refused' }, 'rejected');
     expect((await host.request('POST', '/v1/events', events(sourceId, ['again-1', 'again-2', 'again-3']))).status).toBe(202);
-    await eventually('three dead letters', async () =>
-      (await host.request('GET', `/v1/connectors/${connector.id}/dead-letters`)).body.total === 3 ? true : undefined,
-    );
-    // Refused again at once: each replayed message is a new dead letter while the replay still runs.
+    const deadLetters = async () => (await host.request('GET', `/v1/connectors/${connector.id}/dead-letters`)).body;
+    const first = await eventually('three dead letters', async () => ((await deadLetters()).total === 3 ? await deadLetters() : undefined));
+    const ids = first.items.map((item: { messageId: string }) => item.messageId);
+    expect(ids.every((id: unknown) => typeof id === 'string')).toBe(true);
+    // Refused again at once: each replayed message is a new dead letter while the replay still runs, with the id
+    // it had (a replay sends a message again, not a new one).
     expect((await host.request('POST', `/v1/connectors/${connector.id}/dead-letters/replay`, {})).body).toEqual({ replayed: 3 });
-    await eventually('the three refused again', async () =>
-      (await host.request('GET', `/v1/connectors/${connector.id}/dead-letters`)).body.total === 3 ? true : undefined,
-    );
+    const again = await eventually('the three refused again', async () => {
+      const page = await deadLetters();
+      return page.total === 3 ? page : undefined;
+    });
+    expect(again.items.map((item: { messageId: string }) => item.messageId)).toEqual(ids);
     expect((await host.request('POST', `/v1/connectors/${connector.id}/dead-letters/delete`, {})).body).toEqual({ deleted: 3 });
   });
 
@@ -355,6 +359,11 @@ describe('durable delivery', () => {
         destination.received.length >= 3 ? destination.received : undefined,
       );
       expect(received.map((message) => message.partitionKey)).toEqual(['late-2', 'late-1', 'late-3']);
+      // Each with the id it had: a receiver that saw a message before drops it.
+      const idOf = new Map(
+        [...dead.items, ...rest.items].map((item: { partitionKey: string; messageId: string }) => [item.partitionKey, item.messageId]),
+      );
+      expect(received.map((message) => message.id)).toEqual(['late-2', 'late-1', 'late-3'].map((key) => idOf.get(key)));
       expect((await shortLived.request('GET', `/v1/connectors/${connector.id}/dead-letters`)).body.total).toBe(0);
       expect((await shortLived.request('POST', `/v1/connectors/${connector.id}/dead-letters/replay`, { ids: [] })).status).toBe(400);
     } finally {

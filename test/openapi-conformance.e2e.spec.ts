@@ -161,6 +161,7 @@ describe('the published API document, against the real host', () => {
       ['GET', '/v1/deliveries', {}],
       ['GET', '/v1/connectors/{id}/messages', { id, query: 'outcome=lost' }],
       ['POST', '/v1/connectors/{id}/replays', { id, body: { from: 'yesterday' } }],
+      ['GET', '/v1/connectors/{id}/replays', { id, query: 'limit=0' }],
       ['GET', '/v1/connectors/{id}/replays/{replayId}', { id, params: { replayId: 'nope' } }],
       ['DELETE', '/v1/connectors/{id}/replays/{replayId}', { id, params: { replayId: 'nope' } }],
       ['GET', '/v1/connectors/{id}/stats', { id, query: 'days=8' }],
@@ -198,6 +199,7 @@ describe('the published API document, against the real host', () => {
     expect(replay.status).toBe(202);
     expect((await send(host, 'POST', '/v1/connectors/{id}/replays', { ...A, id: held, body: range })).status).toBe(409);
     const replayId = { replayId: replay.body.id };
+    expect((await send(host, 'GET', '/v1/connectors/{id}/replays', { ...A, id: held })).body.items[0].id).toBe(replay.body.id);
     expect((await send(host, 'GET', '/v1/connectors/{id}/replays/{replayId}', { ...A, id: held, params: replayId })).status).toBe(200);
     expect((await send(host, 'DELETE', '/v1/connectors/{id}/replays/{replayId}', { ...A, id: held, params: replayId })).status).toBe(200);
     expect((await send(host, 'DELETE', '/v1/connectors/{id}/replays/{replayId}', { ...A, id: held, params: replayId })).status).toBe(409);

@@ -149,6 +149,9 @@ describe('replays of the message history', () => {
     expect((await status(id, dead.body.id)).requeued).toBe(0);
     const second = await replay(id, { from, to });
     expect(second.status).toBe(409);
+    // The connector's replays, newest first: the running one is found without its id (the console follows it so).
+    const [latest] = (await host.request('GET', `/v1/connectors/${id}/replays?limit=1`)).body.items;
+    expect(latest).toMatchObject({ id: dead.body.id, status: 'running', outcomes: ['dead_lettered'] });
 
     destination.answerWith();
     const finished = await eventually(
@@ -206,6 +209,11 @@ describe('replays of the message history', () => {
     expect(await field({ from: '2026-01-02T00:00:00Z', to: '2026-01-01T00:00:00Z' })).toBe('from');
     expect(await field({ from: '2026-01-01T00:00:00Z', to: '2026-01-02T00:00:00Z', outcomes: ['lost'] })).toBe('outcomes');
     expect((await host.request('GET', `/v1/connectors/${id}/replays/${randomUUID()}`)).status).toBe(404);
+    expect((await host.request('GET', `/v1/connectors/${id}/replays?limit=21`)).body.errors).toEqual([
+      { field: 'limit', message: 'limit must be at most 20' },
+    ]);
+    expect((await host.request('GET', `/v1/connectors/${id}/replays`)).body).toEqual({ items: [] });
+    expect((await host.request('GET', `/v1/connectors/${randomUUID()}/replays`)).status).toBe(404);
     expect(
       (await host.request('POST', `/v1/connectors/${randomUUID()}/replays`, { from: '2026-01-01T00:00:00Z', to: '2026-01-02T00:00:00Z' }))
         .status,

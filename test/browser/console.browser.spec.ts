@@ -1,22 +1,20 @@
-import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { AxeBuilder } from '@axe-core/playwright';
 import { generateSigningSecret } from '@event-connectors/webhook-connector';
 import { WebhookReceiver } from '@event-connectors/webhook-connector/testing';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConsoleSessions } from '../../apps/connector-host/src/sessions/console-sessions.js';
 import { audienceBinding, profileEvent, webhookConnector } from '../support/fixtures.js';
 import { eventually, TestHost } from '../support/test-host.js';
+import { callApi, launchChromium, onlyHost, openPage as openIn, screenshotPath, seriousViolations } from '../support/browser.js';
 
 // The console in a real browser (Debian's chromium, driven by playwright-core; no browser download) against the real
 // host and a real webhook receiver on loopback: what a tenant's session shows, what an expired one says, the
 // accessibility rules (axe-core), the two widths, the keyboard, and that the page asks nothing of anyone but the host.
 // Screenshots go to test/artifacts/console/ (CI keeps them).
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const SCREENSHOTS = resolve('test/artifacts/console');
 const ADMIN = 'console-browser-admin-token-0123';
 const INGEST = 'console-browser-ingest-token-012';
 const SECRET = generateSigningSecret();
@@ -25,12 +23,11 @@ let receiver: WebhookReceiver;
 let browser: Browser;
 
 beforeAll(async () => {
-  mkdirSync(SCREENSHOTS, { recursive: true });
   receiver = await WebhookReceiver.start(SECRET);
   host = await TestHost.configured({
     env: { CONNECTORS: 'webhook', ADMIN_TOKENS: ADMIN, INGEST_TOKENS: INGEST, DELIVERY_PAUSE_AFTER_FAILURES: '1' },
   });
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu'] });
+  browser = await launchChromium();
 });
 afterAll(async () => {
   await browser?.close();
@@ -38,31 +35,8 @@ afterAll(async () => {
   await receiver?.stop();
 });
 
-async function api(method: string, path: string, body?: unknown, token = ADMIN) {
-  const response = await fetch(host.url + path, {
-    method,
-    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: response.status, body: (await response.json()) as any };
-}
-
-/** A page that records every request it makes. */
-async function openPage(width: number): Promise<{ page: Page; requested: string[] }> {
-  const context = await browser.newContext({ viewport: { width, height: 900 } });
-  const page = await context.newPage();
-  const requested: string[] = [];
-  page.on('request', (request) => requested.push(request.url()));
-  return { page, requested };
-}
-
-/** Serious and critical accessibility violations on the page as it stands. */
-async function seriousViolations(page: Page): Promise<string[]> {
-  const { violations } = await new AxeBuilder({ page }).analyze();
-  return violations
-    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
-    .map((violation) => violation.id);
-}
+const api = (method: string, path: string, body?: unknown, token = ADMIN) => callApi(host.url, token, method, path, body);
+const openPage = (width: number) => openIn(browser, width);
 
 describe('the console in a browser', () => {
   it("shows a session's site's connectors only, at 360 and 1440 px, without an accessibility violation", async () => {
@@ -114,8 +88,8 @@ describe('the console in a browser', () => {
       expect(await seriousViolations(page)).toEqual([]);
       // At 360 px the page does not scroll sideways: the table scrolls in its own region.
       expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(width);
-      await page.screenshot({ path: join(SCREENSHOTS, `connectors-${width}.png`), fullPage: true });
-      expect(requested.every((url) => url.startsWith(`${host.url}/`))).toBe(true);
+      await page.screenshot({ path: screenshotPath(`connectors-${width}.png`), fullPage: true });
+      expect(onlyHost(host.url, requested)).toBe(true);
       await page.context().close();
     }
   });
@@ -138,6 +112,20 @@ describe('the console in a browser', () => {
     await page.context().close();
   });
 
+  it('takes a new session link given to the same tab or frame, and shows its site instead of the one before', async () => {
+    const first = (await api('POST', '/v1/console-sessions', { siteNumber: 7 })).body.url as string;
+    const second = (await api('POST', '/v1/console-sessions', { siteNumber: 8 })).body.token as string;
+    const { page } = await openPage(1024);
+    await page.goto(host.url + first);
+    await expect.poll(() => page.getByText('Site 7').count()).toBe(1);
+    // The platform navigates its frame to another tenant's link: only the fragment changes, nothing reloads by itself.
+    await page.evaluate(`location.hash = 'session=${second}'`);
+    await expect.poll(() => page.getByText('Site 8').count()).toBe(1);
+    expect(await page.getByRole('rowheader').allTextContents()).toEqual(['Another tenant']);
+    expect(page.url()).toBe(`${host.url}/console/`);
+    await page.context().close();
+  });
+
   it('says a session expired, and that there is none without one', async () => {
     const expired = await host.app.get(ConsoleSessions, { strict: false }).issue(7, 60, Date.now() - 120_000);
     const { page } = await openPage(1024);
@@ -145,7 +133,7 @@ describe('the console in a browser', () => {
     const alert = page.getByRole('alert');
     await expect.poll(() => alert.textContent()).toContain('This session has expired.');
     expect(await alert.textContent()).toContain('open the console again from the platform');
-    await page.screenshot({ path: join(SCREENSHOTS, 'session-expired.png') });
+    await page.screenshot({ path: screenshotPath('session-expired.png') });
     expect(await seriousViolations(page)).toEqual([]);
     const fresh = await openPage(1024);
     await fresh.page.goto(`${host.url}/console/`);

@@ -1,5 +1,6 @@
 import { html } from 'htm/preact';
 import { type ConnectorHealth, lastProblem, statusLabel } from './connector-health.js';
+import { hrefOf } from './router.js';
 
 /** The site's connectors: what each is, how its delivery does, what it holds back, what went wrong last. */
 export function ConnectorsTable({ connectors }: { connectors: readonly ConnectorHealth[] }) {
@@ -24,7 +25,7 @@ export function ConnectorsTable({ connectors }: { connectors: readonly Connector
           ${connectors.map(
             (connector) => html`
               <tr key=${connector.id}>
-                <th scope="row">${connector.name}</th>
+                <th scope="row"><a href=${hrefOf({ page: 'connector', id: connector.id })}>${connector.name}</a></th>
                 <td>${connector.type}</td>
                 <td><span class=${`status status-${connector.status}`}>${statusLabel(connector.status)}</span></td>
                 <td class="number">${connector.backlog.toLocaleString('en')}</td>

@@ -16,4 +16,5 @@ export * from './settings/settings-field.decorator.js';
 export * from './settings/only-when.decorator.js';
 export * from './message/message-size.js';
 export * from './settings/issued-values.js';
+export * from './settings/form-field-types.js';
 export { defineConnectorModule, type ConnectorModuleDefinition, type ConnectorModuleParts } from './registry/define-connector-module.js';

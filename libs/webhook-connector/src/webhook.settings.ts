@@ -67,6 +67,7 @@ export class WebhookSettings {
     title: 'Extra headers',
     description: `Static headers sent with every request, e.g. an Authorization header of the receiver. Values are secrets. At most ${MAX_EXTRA_HEADERS}.`,
     secret: true,
+    valueSchema: { type: 'object', additionalProperties: { type: 'string' }, maxProperties: MAX_EXTRA_HEADERS },
   })
   @IsExtraHeaders()
   @IsOptional()

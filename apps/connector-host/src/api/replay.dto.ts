@@ -1,4 +1,5 @@
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsDefined, IsIn, IsISO8601 } from 'class-validator';
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsDefined, IsIn, IsInt, IsISO8601, IsOptional, Max, Min } from 'class-validator';
 import { IsSourceId } from '../common/source-id.js';
 import { OptionalField } from './optional-field.js';
 
@@ -22,4 +23,17 @@ export class ReplayDto {
   @OptionalField()
   @IsSourceId('sourceId')
   sourceId?: string;
+}
+
+/** The most replays one list shows: each costs a count of what it delivered. */
+export const MAX_LISTED_REPLAYS = 20;
+
+/** GET /v1/connectors/:id/replays?limit= */
+export class ListReplaysQuery {
+  @IsOptional()
+  @Type(() => Number)
+  @Max(MAX_LISTED_REPLAYS, { message: `limit must be at most ${MAX_LISTED_REPLAYS}` })
+  @Min(1, { message: 'limit must be at least 1' })
+  @IsInt({ message: 'limit must be an integer' })
+  limit?: number;
 }

@@ -1,12 +1,12 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { ReplayView } from '../history/replay-view.js';
+import type { ReplayList, ReplayView } from '../history/replay-view.js';
 import { ReplaysService } from '../history/replays.service.js';
 import { Access, CurrentPrincipal } from './auth/access.decorator.js';
 import type { Principal } from './auth/access-tokens.js';
 import { Answers, Refuses } from './openapi/answers.decorator.js';
 import { RateLimited } from './rate-limited.decorator.js';
-import { ReplayDto } from './replay.dto.js';
+import { ListReplaysQuery, ReplayDto } from './replay.dto.js';
 import { uuidParam } from './uuid-param.pipe.js';
 
 @ApiTags('delivery')
@@ -24,6 +24,18 @@ export class ReplaysController {
   @ApiOperation({ summary: "Replay a time range of a connector's history (one replay at a time per connector)" })
   create(@Param('id', uuidParam()) id: string, @Body() body: ReplayDto, @CurrentPrincipal() principal: Principal): Promise<ReplayView> {
     return this.replays.create(id, body, principal.siteNumber);
+  }
+
+  @Get()
+  @Answers(200, "The connector's latest replays, newest first", 'ReplayList')
+  @Refuses([400, 404])
+  @ApiOperation({ summary: "A connector's latest replays (`limit` 1-20, default 10), a running one among them" })
+  list(
+    @Param('id', uuidParam()) id: string,
+    @Query() query: ListReplaysQuery,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<ReplayList> {
+    return this.replays.recent(id, query.limit ?? 10, principal.siteNumber);
   }
 
   @Get(':replayId')

@@ -4,6 +4,10 @@ import { COUNT, ISO_TIME } from '../common/schema-parts.js';
 export const DeadLetterViewSchema = Type.Object(
   {
     id: Type.Integer(),
+    messageId: Type.Union([Type.String(), Type.Null()], {
+      description:
+        'The id the message had (as in its history): a replay sends it again with this id. Null for a dead letter recorded before ids were kept',
+    }),
     partitionKey: Type.String(),
     message: Type.Unknown({ description: 'The message exactly as it would have been sent' }),
     attempts: COUNT,

@@ -21,6 +21,7 @@ export class DeadLettersService {
     return {
       items: rows.map((row) => ({
         id: row.id,
+        messageId: row.message_id === null ? null : String(row.message_id),
         partitionKey: row.partition_key,
         message: JSON.parse(row.body) as unknown,
         attempts: row.attempts,

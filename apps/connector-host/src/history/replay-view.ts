@@ -24,6 +24,13 @@ export const ReplayViewSchema = Type.Object(
 );
 export type ReplayView = Static<typeof ReplayViewSchema>;
 
+/** The answer to GET /v1/connectors/{id}/replays. */
+export const ReplayListSchema = Type.Object(
+  { items: Type.Array(ReplayViewSchema, { description: 'Newest first' }) },
+  { additionalProperties: false, description: "A connector's latest replays" },
+);
+export type ReplayList = Static<typeof ReplayListSchema>;
+
 export const ALL_OUTCOMES = ['delivered', 'dead_lettered'] as const;
 
 const iso = (ms: number) => new Date(ms).toISOString();

@@ -4,7 +4,7 @@ import { ConflictError, InvalidInputError, NotFoundError } from '../common/domai
 import { ConnectorSetupsService } from '../setups/connector-setups.service.js';
 import { ReplaysRepository } from '../store/history/replays.repository.js';
 import { ReplayRunner } from './replay-runner.js';
-import { type ReplayView, replayView } from './replay-view.js';
+import { type ReplayList, type ReplayView, replayView } from './replay-view.js';
 
 /** What a caller asks to replay (validated by the API's DTO: times ISO 8601). */
 export interface ReplayRequest {
@@ -50,6 +50,13 @@ export class ReplaysService {
     }
     this.runner.wake();
     return this.get(connectorId, id, site);
+  }
+
+  /** A connector's latest replays, newest first: a running one among them, with where it stands. */
+  async recent(connectorId: string, limit: number, site?: number): Promise<ReplayList> {
+    await this.setups.row(connectorId, site);
+    const rows = await this.replays.recent(connectorId, limit);
+    return { items: await Promise.all(rows.map(async (row) => replayView(row, await this.replays.delivered(row.id)))) };
   }
 
   async get(connectorId: string, id: string, site?: number): Promise<ReplayView> {

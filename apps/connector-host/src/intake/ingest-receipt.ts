@@ -20,3 +20,11 @@ export const IngestReceiptSchema = Type.Object(
   },
 );
 export type IngestReceipt = Static<typeof IngestReceiptSchema>;
+
+/** What intake answers a request: its status, its receipt, and whether it is an earlier request's stored answer. */
+export interface IngestAnswer {
+  status: number;
+  receipt: IngestReceipt;
+  /** True when this is the stored answer to an earlier request with the same Idempotency-Key. */
+  replayed: boolean;
+}

@@ -16,18 +16,11 @@ import { ConnectorBacklogCap } from './connector-backlog-cap.js';
 import { EventRouter } from './event-router.js';
 import { EventsRequestValidator } from './events-request.validator.js';
 import { GroupCommit } from './group-commit.js';
-import type { IngestReceipt } from './ingest-receipt.js';
+import type { IngestAnswer, IngestReceipt } from './ingest-receipt.js';
 import { IntakeBudget } from './intake-budget.js';
 import { IntakeGate } from './intake-gate.js';
 import { IntakeNotifications } from './intake-notifications.js';
 import { SiteBacklogQuota } from './site-backlog-quota.js';
-
-export interface IngestAnswer {
-  status: number;
-  receipt: IngestReceipt;
-  /** True when this is the stored answer to an earlier request with the same Idempotency-Key. */
-  replayed: boolean;
-}
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 

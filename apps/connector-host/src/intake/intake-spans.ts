@@ -1,7 +1,7 @@
 import type { Attributes } from '@opentelemetry/api';
 import type { AppendedChunk } from '../store/outbox/outbox-store.js';
 import { messageSeq } from '../store/outbox/outbox-chunk.js';
-import type { IngestAnswer } from './ingest.service.js';
+import type { IngestAnswer } from './ingest-receipt.js';
 
 /** Message id ranges a span lists at most (a commit for thousands of connectors writes as many chunks). */
 const MAX_RANGES = 64;

@@ -128,6 +128,8 @@ export interface DeadLettersTable {
   error_code: string;
   error_message: string;
   source_id: string | null;
+  /** The id its message had (kept by a replay); null for those dead-lettered before it was recorded. */
+  message_id: Generated<number | null>;
   /** UTF-8 bytes of its body and key (SQLite: computed by the database; PostgreSQL: written with it, or null before). */
   bytes: Generated<number | null>;
 }

@@ -14,7 +14,12 @@ class ExampleSettings {
   @IsString()
   token!: string;
 
-  @SettingsField({ title: 'Extra headers', description: 'Sent as they are.', secret: true })
+  @SettingsField({
+    title: 'Extra headers',
+    description: 'Sent as they are.',
+    secret: true,
+    valueSchema: { type: 'object', additionalProperties: { type: 'string' }, maxProperties: 5 },
+  })
   @IsOptional()
   headers?: Record<string, string>;
 
@@ -58,7 +63,14 @@ describe('@SettingsField', () => {
     expect(schema.properties.url).toMatchObject({ title: 'Endpoint', description: 'Where messages go.', format: 'uri' });
     expect(schema.properties.url.writeOnly).toBeUndefined();
     expect(schema.properties.token).toMatchObject({ title: 'Token', type: 'string', writeOnly: true, format: 'password' });
-    expect(schema.properties.headers).toMatchObject({ title: 'Extra headers', writeOnly: true });
+    expect(schema.properties.headers).toEqual({
+      type: 'object',
+      additionalProperties: { type: 'string' },
+      maxProperties: 5,
+      title: 'Extra headers',
+      description: 'Sent as they are.',
+      writeOnly: true,
+    });
     expect(schema.properties.headers.format).toBeUndefined();
     expect(schema.properties.timeoutMs).toMatchObject({ type: 'integer', examples: [1000] });
     expect(schema.required.sort()).toEqual(['token', 'url']);

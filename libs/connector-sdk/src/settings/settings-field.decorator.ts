@@ -30,6 +30,11 @@ export interface SettingsFieldOptions {
   format?: string;
   /** Example values, shown by UIs as placeholders. */
   examples?: unknown[];
+  /**
+   * The value's JSON Schema where the validators cannot say it (an object of header names to values): it replaces
+   * the schema derived from the property's type, which for an object is a reference to nothing a form can read.
+   */
+  valueSchema?: Record<string, unknown>;
 }
 
 /** What the host issues per tenant: `tenantExternalId`, its external ID for roles of the tenant's cloud accounts. */
@@ -56,14 +61,16 @@ export type SettingsClass = abstract new (...args: never[]) => object;
  * }
  */
 export function SettingsField(options: SettingsFieldOptions): PropertyDecorator {
-  const schema = JSONSchema({
+  const annotations = {
     title: options.title,
     description: options.description,
     ...(options.secret && { writeOnly: true }),
     ...(options.issued && { readOnly: true }),
     ...(options.format && { format: options.format }),
     ...(options.examples && { examples: options.examples }),
-  });
+  };
+  const { valueSchema } = options;
+  const schema = valueSchema ? JSONSchema(() => ({ ...valueSchema, ...annotations })) : JSONSchema(annotations);
   return (target: object, property: string | symbol) => {
     if (typeof property !== 'string') throw new Error('@SettingsField() goes on a named property');
     schema(target, property);

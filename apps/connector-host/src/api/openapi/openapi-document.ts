@@ -6,7 +6,7 @@ import { ClusterViewSchema } from '../../cluster/cluster-view.js';
 import { DeadLetterPageSchema, DeleteResultSchema, ReplayResultSchema } from '../../delivery/dead-letter-answers.js';
 import { DeliveryListSchema } from '../../delivery/delivery-list.js';
 import { MessagePageSchema } from '../../history/message-view.js';
-import { ReplayViewSchema } from '../../history/replay-view.js';
+import { ReplayListSchema, ReplayViewSchema } from '../../history/replay-view.js';
 import { ConnectorHealthListSchema } from '../../health/connector-health.js';
 import { HealthReportSchema } from '../../health/health-report.js';
 import { IngestReceiptSchema } from '../../intake/ingest-receipt.js';
@@ -41,6 +41,7 @@ const ANSWER_SCHEMAS: Record<string, TSchema> = {
   DeliveryList: DeliveryListSchema,
   MessagePage: MessagePageSchema,
   ReplayView: ReplayViewSchema,
+  ReplayList: ReplayListSchema,
   RotationResult: RotationResultSchema,
   ConnectorStats: ConnectorStatsSchema,
   TrafficCounts: TrafficCountsSchema,

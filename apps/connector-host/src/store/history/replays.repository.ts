@@ -92,6 +92,19 @@ export class ReplaysRepository {
     return row && numeric(row);
   }
 
+  /** A connector's latest replays, newest first (by index: replays_by_connector). */
+  async recent(connectorId: string, limit: number): Promise<ReplayRow[]> {
+    const rows = await this.database.db
+      .selectFrom('replays')
+      .selectAll()
+      .where('connector_id', '=', connectorId)
+      .orderBy('created_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(limit)
+      .execute();
+    return rows.map(numeric);
+  }
+
   async get(connectorId: string, id: string): Promise<ReplayRow | undefined> {
     const row = await this.database.db
       .selectFrom('replays')

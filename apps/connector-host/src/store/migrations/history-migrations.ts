@@ -72,6 +72,22 @@ export function historyMigrations(engine: StoreEngine): Record<string, Migration
         await db.schema.alterTable('outbox_chunks').addColumn('trace', 'text').execute();
       },
     },
+    '2026-12-07-021-replays-by-connector': {
+      async up(db: Kysely<unknown>) {
+        // A connector's recent replays (GET /v1/connectors/:id/replays), newest first, without a walk of every replay.
+        await db.schema.createIndex('replays_by_connector').on('replays').columns(['connector_id', 'created_at']).execute();
+      },
+    },
+    '2026-12-07-020-dead-letter-message-ids': {
+      async up(db: Kysely<unknown>) {
+        // The id a dead letter's message had (a webhook's webhook-id): its replay sends it again with that id, so
+        // a receiver drops what it already has. Null for the dead letters of before (they get a new id).
+        await db.schema
+          .alterTable('dead_letters')
+          .addColumn('message_id', engine === 'postgres' ? 'bigint' : 'integer')
+          .execute();
+      },
+    },
   };
 }
 

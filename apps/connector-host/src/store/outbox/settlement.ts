@@ -2,7 +2,7 @@ import type { FailureCategory } from '@event-connectors/connector-sdk';
 import type { NewDeadLetter } from '../repositories/dead-letters.repository.js';
 import { ChunkAttemptsBuilder, type RoundFacts } from '../history/chunk-attempts.js';
 import { ChunkChanges } from './chunk-changes.js';
-import { type ChunkMessage, chunkOf, decodeState, indexIn } from './outbox-chunk.js';
+import { type ChunkMessage, chunkOf, decodeState, indexIn, messageSeq } from './outbox-chunk.js';
 
 export interface RetryUpdate {
   seq: number;
@@ -114,7 +114,7 @@ export function settlementChanges(
       tally.add(connectorId, `dead_lettered.${category}`, now);
       if (dead.attempted !== false) tally.add(connectorId, `failed.${category}`, now);
       const attemptCount = (state.retry.get(index)?.[0] ?? 0) + 1;
-      buried.push(deadLetterOf(row, messagesOf(row)[index], attemptCount, now, dead.code, dead.message));
+      buried.push(deadLetterOf(row, messagesOf(row)[index], index, attemptCount, now, dead.code, dead.message));
       settle(index);
       // Kept whether or not the history is (what tells a settled message's outcome in a chunk still pending); its
       // message text only for the history.
@@ -156,7 +156,7 @@ export function expiryChanges(
       const retry = state.retry.get(index);
       const lastError = retry ? `${retry[2]}: ${retry[3]}` : 'none';
       const why = `undelivered past the maximum age; last error ${lastError}`;
-      buried.push(deadLetterOf(row, message, retry?.[0] ?? 0, now, 'MaxAgeExceeded', why));
+      buried.push(deadLetterOf(row, message, index, retry?.[0] ?? 0, now, 'MaxAgeExceeded', why));
       (state.dead ??= new Map()).set(index, ['MaxAgeExceeded', changes.keepsHistory ? why : '']);
       state.done.add(index);
     });
@@ -171,7 +171,8 @@ export function expiryChanges(
 /** A chunk's message as it moves to the dead letters. */
 function deadLetterOf(
   row: ChunkRow,
-  [profileId, sourceId, body]: ChunkMessage,
+  [profileId, sourceId, body, originalId]: ChunkMessage,
+  index: number,
   attempts: number,
   failedAt: number,
   errorCode: string,
@@ -187,5 +188,6 @@ function deadLetterOf(
     failedAt,
     errorCode,
     errorMessage,
+    messageId: originalId ?? messageSeq(row.seq, index),
   };
 }

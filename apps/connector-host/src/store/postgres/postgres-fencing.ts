@@ -92,13 +92,13 @@ export async function writeFenced(
   if (buried.length > 0) {
     const column = <K extends keyof NewDeadLetter>(name: K) => buried.map((row) => row[name]);
     await sql`
-      INSERT INTO dead_letters (connector_id, partition_key, source_id, body, accepted_at, attempts, failed_at, error_code, error_message, bytes)
+      INSERT INTO dead_letters (connector_id, partition_key, source_id, body, accepted_at, attempts, failed_at, error_code, error_message, message_id, bytes)
       SELECT d.connector_id, d.partition_key, d.source_id, d.body, d.accepted_at, d.attempts, d.failed_at, d.error_code, d.error_message,
-             octet_length(d.body) + octet_length(d.partition_key)
+             d.message_id, octet_length(d.body) + octet_length(d.partition_key)
       FROM unnest(${column('connectorId')}::text[], ${column('profileId')}::text[], ${column('sourceId')}::text[], ${column('body')}::text[],
                   ${column('acceptedAt')}::bigint[], ${column('attempts')}::int[], ${column('failedAt')}::bigint[], ${column('errorCode')}::text[],
-                  ${column('errorMessage')}::text[], ${buried.map((row) => row.partition)}::int[])
-           AS d(connector_id, partition_key, source_id, body, accepted_at, attempts, failed_at, error_code, error_message, partition)
+                  ${column('errorMessage')}::text[], ${column('messageId')}::bigint[], ${buried.map((row) => row.partition)}::int[])
+           AS d(connector_id, partition_key, source_id, body, accepted_at, attempts, failed_at, error_code, error_message, message_id, partition)
       WHERE ${guard(sql.ref('d.partition'))}`.execute(trx);
   }
 }

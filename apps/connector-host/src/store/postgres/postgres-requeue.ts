@@ -2,10 +2,10 @@ import { sql, type Transaction } from 'kysely';
 import type { StoreSignals } from '../cluster/store-signals.js';
 import { CHUNK_MAX_MESSAGES } from '../outbox/outbox-chunk.js';
 import type { AppendedChunk, ReplayStep } from '../outbox/outbox-store.js';
+import type { ReplayedDeadLetter } from '../repositories/dead-letters.repository.js';
+import { requeuedMessage } from '../outbox/requeued-dead-letter.js';
 import type { Database } from '../schema.js';
 import { insertChunks, notifyAppended } from './postgres-chunk-io.js';
-
-type Taken = { id: number; partition_key: string; source_id: string | null; body: string };
 
 // What the PostgreSQL outbox appends besides intake's commits: requeued dead letters and a replay's steps.
 
@@ -23,17 +23,17 @@ export async function requeueDeadLetters(
   signals: StoreSignals,
 ): Promise<AppendedChunk[]> {
   const { rows } = !('upTo' in which)
-    ? await sql<Taken>`
+    ? await sql<ReplayedDeadLetter>`
         DELETE FROM dead_letters WHERE connector_id = ${connectorId} AND id = ANY(${which}::bigint[])
-        RETURNING id, partition_key, source_id, body`.execute(trx)
-    : await sql<Taken>`
+        RETURNING id, message_id, partition_key, source_id, body`.execute(trx)
+    : await sql<ReplayedDeadLetter>`
         DELETE FROM dead_letters WHERE id IN (
           SELECT id FROM dead_letters WHERE connector_id = ${connectorId} AND id <= ${which.upTo}
           ORDER BY id LIMIT ${CHUNK_MAX_MESSAGES} FOR UPDATE)
-        RETURNING id, partition_key, source_id, body`.execute(trx);
+        RETURNING id, message_id, partition_key, source_id, body`.execute(trx);
   if (rows.length === 0) return [];
   rows.sort((a, b) => a.id - b.id);
-  const messages = rows.map((row) => ({ connectorId, partitionKey: row.partition_key, sourceId: row.source_id, body: row.body }));
+  const messages = rows.map((row) => requeuedMessage(connectorId, row));
   const chunks = await insertChunks(trx, messages, acceptedAt, partitions);
   await notifyAppended(trx, chunks, signals);
   return chunks;

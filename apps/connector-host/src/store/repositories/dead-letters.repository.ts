@@ -17,6 +17,8 @@ export interface NewDeadLetter {
   failedAt: number;
   errorCode: string;
   errorMessage: string;
+  /** The id the message had (its chunk's, or the one it kept through a replay): a replay of it sends it again. */
+  messageId: number;
 }
 
 /** Which dead letters a delete takes: a connector's (all, up to an id, or the given ids), or every one failed before a time. */
@@ -25,6 +27,7 @@ export type DeadLetterSelection = { connectorId: string; ids?: readonly number[]
 /** A dead letter taken out for a replay. */
 export interface ReplayedDeadLetter {
   id: number;
+  message_id: number | null;
   partition_key: string;
   source_id: string | null;
   body: string;

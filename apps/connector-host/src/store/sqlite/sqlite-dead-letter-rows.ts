@@ -11,13 +11,13 @@ export class SqliteDeadLetterRows {
 
   constructor({ sqlite }: SqliteDatabase) {
     this.insert = sqlite.prepare(
-      `INSERT INTO dead_letters (connector_id, partition_key, source_id, body, accepted_at, attempts, failed_at, error_code, error_message)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO dead_letters (connector_id, partition_key, source_id, body, accepted_at, attempts, failed_at, error_code, error_message, message_id)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.after = sqlite.prepare(
-      'SELECT id, partition_key, source_id, body FROM dead_letters WHERE connector_id = ? AND id > ? AND id <= ? ORDER BY id LIMIT ?',
+      'SELECT id, message_id, partition_key, source_id, body FROM dead_letters WHERE connector_id = ? AND id > ? AND id <= ? ORDER BY id LIMIT ?',
     );
-    this.one = sqlite.prepare('SELECT id, partition_key, source_id, body FROM dead_letters WHERE connector_id = ? AND id = ?');
+    this.one = sqlite.prepare('SELECT id, message_id, partition_key, source_id, body FROM dead_letters WHERE connector_id = ? AND id = ?');
     this.remove = sqlite.prepare('DELETE FROM dead_letters WHERE id = ?');
   }
 
@@ -33,6 +33,7 @@ export class SqliteDeadLetterRows {
         row.failedAt,
         row.errorCode,
         row.errorMessage,
+        row.messageId,
       );
     }
   }

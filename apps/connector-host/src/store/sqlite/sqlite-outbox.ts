@@ -1,4 +1,5 @@
-import { type DeadLettersRepository } from '../repositories/dead-letters.repository.js';
+import type { DeadLettersRepository } from '../repositories/dead-letters.repository.js';
+import { requeuedMessage } from '../outbox/requeued-dead-letter.js';
 import { intakeTally } from '../traffic/intake-tally.js';
 import type { MessageFilter } from '../message-filter.js';
 import { refusedClaims } from '../outbox/backlog-claim.js';
@@ -177,7 +178,7 @@ export class SqliteOutbox extends OutboxStore {
   ): Promise<{ appended: AppendedChunk[]; lastId?: number }> {
     return this.database.transactionWhenFree(() => {
       const rows = this.deadLetterRows.take(connectorId, 'upTo' in which ? { ...which, limit: CHUNK_MAX_MESSAGES } : { ids: which });
-      const messages = rows.map((row) => ({ connectorId, partitionKey: row.partition_key, sourceId: row.source_id, body: row.body }));
+      const messages = rows.map((row) => requeuedMessage(connectorId, row));
       return { appended: messages.length === 0 ? [] : this.appendAll(messages, acceptedAt), lastId: rows.at(-1)?.id };
     });
   }
