@@ -34,6 +34,7 @@ const onPostgres = [
   'test/replays.e2e.spec.ts',
   'test/tracing.e2e.spec.ts',
   'test/alerts.e2e.spec.ts',
+  'test/pubsub.e2e.spec.ts',
 ];
 
 /** The specs beside the code. */

@@ -43,10 +43,23 @@ export class BenchHost {
       stdio: ['ignore', 'ignore', 'inherit'],
     });
     const host = new BenchHost(child, `http://127.0.0.1:${port}`, dataDir);
+    try {
+      await host.ready(connectors);
+    } catch (error) {
+      // Never left behind: an orphaned host would hold its port and a core for the rest of the run.
+      await host.stop();
+      throw error;
+    }
+    return host;
+  }
+
+  /** Waits for the host's readiness, then creates its connectors. */
+  private async ready(connectors: number): Promise<void> {
+    const { child } = this;
     const deadline = Date.now() + 30_000;
     for (;;) {
       try {
-        if ((await fetch(`${host.url}/health/ready`)).ok) break;
+        if ((await fetch(`${this.url}/health/ready`)).ok) break;
       } catch {
         // not yet
       }
@@ -57,10 +70,9 @@ export class BenchHost {
     let next = 0;
     await Promise.all(
       Array.from({ length: Math.min(8, connectors) }, async () => {
-        while (next < connectors) await host.addConnector(next++);
+        while (next < connectors) await this.addConnector(next++);
       }),
     );
-    return host;
   }
 
   /** A Kinesis connector named after `index`, bound to the audience `sourceIdOf(index)`. */

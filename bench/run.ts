@@ -1,5 +1,5 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
 import { join, resolve } from 'node:path';
 import { type BenchContext, deliveryWith, idleCost, skewedLatency } from './fanout.js';
 import { historyCost } from './history-rows.js';
@@ -9,7 +9,8 @@ import { summarize } from './summary.js';
 import { log, mapValues, median, table } from './report.js';
 import { BenchHost } from './host.js';
 import { storeEngines } from './stores.js';
-import { benchClient } from './kinesis-client.js';
+import { kinesaliteRow } from './kinesalite-row.js';
+import { pubsubRows } from './pubsub.js';
 import { peakRssMiB, runJson, startServer, stop } from './processes.js';
 
 // npm run bench: every figure measured in this run, on loopback, against the production build of the host.
@@ -156,41 +157,8 @@ async function main(): Promise<void> {
     }
 
     // 7. Against a real Kinesis API: kinesalite (in its own process) for 100,000 events.
-    {
-      const { EmbeddedKinesalite } = await import('@event-connectors/kinesis-connector/dev');
-      const dataDir = mkdtempSync(join(tmpdir(), 'bench-kinesalite-'));
-      const emulator = await EmbeddedKinesalite.start({ port: 0, dataDir, region: 'eu-west-1' });
-      const { CreateStreamCommand, waitUntilStreamExists, DescribeStreamSummaryCommand } = await import('@aws-sdk/client-kinesis');
-      const admin = benchClient(emulator.endpoint);
-      await admin.send(new CreateStreamCommand({ StreamName: 'bench', ShardCount: 4 }));
-      await waitUntilStreamExists({ client: admin, maxWaitTime: 30, minDelay: 1 }, { StreamName: 'bench' });
-      const emulatorLimit = await runJson<Rate>(script('limit'), [emulator.endpoint, String(5000 * scale + 1000), '1']);
-      const host = await BenchHost.start(emulator.endpoint, port++);
-      const events = Math.round(100_000 * scale);
-      const started = Date.now();
-      const load = await runJson<Rate & { accepted: number }>(script('load'), [host.url, 'max', String(events), '8', '100']);
-      // Delivered = the host's own count of acknowledged records.
-      let delivered = 0;
-      const deadline = Date.now() + 300_000;
-      while (delivered < load.accepted && Date.now() < deadline) {
-        const metrics = await (await fetch(`${host.url}/metrics`)).text();
-        delivered = Number(/connector_host_records_put_total\{[^}]*\} (\d+)/.exec(metrics)?.[1] ?? 0);
-        if (delivered < load.accepted) await new Promise((r) => setTimeout(r, 100));
-      }
-      const seconds = (Date.now() - started) / 1000;
-      await admin.send(new DescribeStreamSummaryCommand({ StreamName: 'bench' }));
-      results.emulator = {
-        events: load.accepted,
-        delivered,
-        hostEventsPerSecond: Math.round(delivered / seconds),
-        emulatorRecordsPerSecond: Math.round(emulatorLimit.rate),
-      };
-      log(`kinesalite: ${JSON.stringify(results.emulator)}`);
-      admin.destroy();
-      await host.stop();
-      await emulator.stop();
-      rmSync(dataDir, { recursive: true, force: true });
-    }
+    results.emulator = await kinesaliteRow(script, port++, scale);
+    log(`kinesalite: ${JSON.stringify(results.emulator)}`);
 
     // 8. Many tenants: 1 to 10,000 connectors (each its own audience, requests of 500 events spread round-robin),
     // the destination answering at once or after 25 ms, 10,000 idle set-ups, and small connectors beside a hot one.
@@ -226,6 +194,9 @@ async function main(): Promise<void> {
 
     // 11. The message history's cost: per message in the store, and the host's CPU per event with and without it.
     results.history = await historyCost(context, scale, [1, 100], 2);
+
+    // 12. The Pub/Sub connector against Google's emulator, beside Google's client library in a user's own loop.
+    results.pubsub = await pubsubRows(context, scale, 3);
   } finally {
     await stop(sink.child);
   }

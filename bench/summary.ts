@@ -1,6 +1,7 @@
 import type { HistoryCost } from './history-rows.js';
 import type { FanOutRun } from './fanout.js';
 import type { HotProfileRun } from './hot-profile.js';
+import { type PubSubRows, pubsubSummaryRows, pubsubTargets } from './pubsub.js';
 import { realTrafficRows, realTrafficTargets } from './real-traffic-report.js';
 import { median, round } from './report.js';
 import type { StoreRun } from './stores.js';
@@ -79,6 +80,7 @@ export function summarize(
       historyShares.every(([, value]) => value < 0.15),
     ],
     ["message history: bytes stored per message / the message's own size, worst", round(historyBytes, 2), '< 2', historyBytes < 2],
+    ...pubsubTargets(results.pubsub as PubSubRows),
   ] as const;
   results.targets = targets.map(([name, value, target, met]) => ({ name, value, target, met }));
 
@@ -148,6 +150,7 @@ export function summarize(
       `message history, ${connectors} connector(s) end to end: host CPU us/event with / without, per alternated pair; share (median)`,
       `${pairs.map((pair) => `${pair.withHistory} / ${pair.without}`).join(', ')}; ${share}`,
     ]),
+    ...pubsubSummaryRows(results.pubsub as PubSubRows),
   ];
   return { rows, targets };
 }

@@ -8,7 +8,7 @@ import { DOCUMENTED_EXAMPLE } from '@event-connectors/connector-sdk/testing';
 import { generateSigningSecret } from '@event-connectors/webhook-connector';
 import { WebhookReceiver } from '@event-connectors/webhook-connector/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { audienceBinding, journeyBinding, profileEvent, webhookConnector } from './support/fixtures.js';
+import { audienceBinding, documentedStory, journeyBinding, profileEvent, SECOND_PROFILE, webhookConnector } from './support/fixtures.js';
 import { eventually, TestHost } from './support/test-host.js';
 
 // The real host with the webhook connector, delivering to a real receiver on loopback that verifies every request
@@ -85,14 +85,8 @@ describe('the webhook connector in the host', () => {
     const { sourceId } = await connectorBoundTo((id) =>
       audienceBinding(id, { source: { type: 'audience', id: DOCUMENTED_EXAMPLE.sourceId, number: 123, name: 'Frequent buyers' } }),
     );
-    const second = { profileId: 'second-profile', partnerIds: { '33': ['7', '8'] }, properties: { last_category: 'x' } };
     const answer = await host.request('POST', '/v1/events', {
-      events: [
-        profileEvent(sourceId),
-        profileEvent(sourceId, { profile: second, callType: 'NEW', timestamp: 1 }),
-        profileEvent(sourceId, { profile: second, callType: 'MODIFIED', timestamp: 2, changedProperties: ['last_category'] }),
-        profileEvent(sourceId, { profile: second, callType: 'REMOVED', timestamp: 3 }),
-      ],
+      events: documentedStory(sourceId),
     });
     expect(answer).toEqual({ status: 202, body: { accepted: 4, routed: 7, skipped: { total: 0 } } });
     const webhooks = await receivedFor(sourceId, 7);
@@ -104,7 +98,7 @@ describe('the webhook connector in the host', () => {
     for (const partnerId of ['7', '8']) {
       const calls = webhooks
         .map((webhook) => JSON.parse(webhook.body))
-        .filter((message) => message.profileId === 'second-profile' && message.partnerIds[0] === partnerId);
+        .filter((message) => message.profileId === SECOND_PROFILE.profileId && message.partnerIds[0] === partnerId);
       expect(calls.map((message) => message.callType)).toEqual(['NEW', 'MODIFIED', 'REMOVED']);
     }
     expect(new Set(webhooks.map((webhook) => webhook.id)).size).toBe(7);

@@ -1,6 +1,3 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { EmbeddedKinesalite } from '@event-connectors/kinesis-connector/dev';
 import {
   InProcessKinesalite,
@@ -12,6 +9,7 @@ import { generateSigningSecret } from '@event-connectors/webhook-connector';
 import { WebhookReceiver } from '@event-connectors/webhook-connector/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freeFixedPort } from '../support/free-port.js';
+import { call, connectWebhook as connectFaultWebhook, deliveredCount, ScratchFolders, verdictLine } from './support/fault-host.js';
 import { HostProcess } from './support/host-process.js';
 import { generateLoad, type SentEvent } from './support/load-generator.js';
 import { loadThroughOutage, loadWithKills } from './support/scenario-loads.js';
@@ -26,7 +24,7 @@ import { formatTable, judge, type StreamMessage, type Verdict } from './support/
 const REGION = 'eu-west-1';
 const SOURCE_ID = '5b0e3f7a-9c1d-4e2f-8a6b-7c8d9e0f1a2b';
 const verdicts: Verdict[] = [];
-const folders: string[] = [];
+const scratch = new ScratchFolders();
 let kinesis: InProcessKinesalite;
 
 beforeAll(async () => {
@@ -37,18 +35,12 @@ afterAll(async () => {
     `\nFault suite (missing, duplicates and order are counted on the records read back from the stream)\n${formatTable(verdicts)}\n`,
   );
   await kinesis?.stop();
-  for (const folder of folders) rmSync(folder, { recursive: true, force: true });
+  scratch.removeAll();
 });
-
-function dataDir(): string {
-  const folder = mkdtempSync(join(tmpdir(), 'fault-host-'));
-  folders.push(folder);
-  return folder;
-}
 
 async function startHost(endpoint: string, env: Record<string, string> = {}): Promise<HostProcess> {
   const host = new HostProcess(await freeFixedPort(), {
-    DATA_DIR: dataDir(),
+    DATA_DIR: scratch.dataDir(),
     KINESIS_ENDPOINT: endpoint,
     KINESIS_CONNECT_TIMEOUT_MS: '1000',
     DELIVERY_RETRY_BASE_MS: '50',
@@ -57,15 +49,6 @@ async function startHost(endpoint: string, env: Record<string, string> = {}): Pr
   });
   await host.start();
   return host;
-}
-
-async function call(host: HostProcess, method: string, path: string, body?: unknown): Promise<any> {
-  const response = await fetch(host.url + path, {
-    method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return response.json();
 }
 
 /** A Kinesis connector on `stream`, bound to the scenario's audience. */
@@ -85,30 +68,11 @@ async function connect(host: HostProcess, stream: string, name = 'fault connecto
 }
 
 /** A webhook connector to `receiver` (signed with `secret`), bound to the scenario's audience. */
-async function connectWebhook(host: HostProcess, receiver: WebhookReceiver, secret: string): Promise<string> {
-  const connector = await call(host, 'POST', '/v1/connectors', {
-    type: 'webhook',
+const connectWebhook = (host: HostProcess, receiver: WebhookReceiver, secret: string): Promise<string> =>
+  connectFaultWebhook(host, receiver.url, secret, {
     siteNumber: 1234,
-    name: 'fault webhook',
-    partnerNumber: 33,
-    settings: { url: receiver.url, signingSecret: secret },
-  });
-  await call(host, 'POST', '/v1/bindings', {
-    connectorId: connector.id,
     source: { type: 'audience', id: SOURCE_ID, number: 1, name: 'Fault audience' },
   });
-  return connector.id;
-}
-
-/** The connector's delivered count in its statistics, once it reached `atLeast` (or after 20 s). */
-async function deliveredCount(host: HostProcess, connectorId: string, atLeast: number): Promise<number> {
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    const { totals } = await call(host, 'GET', `/v1/connectors/${connectorId}/stats`);
-    if (totals.delivered >= atLeast || Date.now() > deadline) return totals.delivered as number;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 /** What the receiver verified and acknowledged, in arrival order, repeats included. */
 function webhookMessages(receiver: WebhookReceiver): (StreamMessage & { webhookId: string })[] {
@@ -144,9 +108,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function record(verdict: Verdict): Verdict {
   verdicts.push(verdict);
-  console.log(
-    `${verdict.scenario}: accepted ${verdict.accepted} / delivered unique ${verdict.deliveredUnique} / missing ${verdict.missing} / duplicates ${verdict.duplicates} / order violations ${verdict.orderViolations} / recovery ${verdict.recoverySeconds} s${verdict.note ? ` (${verdict.note})` : ''}`,
-  );
+  console.log(verdictLine(verdict));
   return verdict;
 }
 
@@ -269,7 +231,7 @@ describe.sequential('fault suite', { timeout: 180_000 }, () => {
   it('Kinesis down for 30 s, then back on the same port and data: nothing lost, readiness unaffected', async () => {
     const stream = 'fault-outage';
     const port = await freeFixedPort();
-    const emulatorData = dataDir();
+    const emulatorData = scratch.dataDir();
     let emulator = await EmbeddedKinesalite.start({ port, dataDir: emulatorData, region: REGION });
     const reader = new KinesisTestClient(emulator.endpoint, REGION);
     await reader.createStream(stream, 1);

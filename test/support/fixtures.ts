@@ -69,3 +69,19 @@ export function profileEvent(sourceId: string, overrides: Record<string, unknown
     ...overrides,
   };
 }
+
+/** The profile beside the documented one in the documented story: two partner ids, so two messages per event. */
+export const SECOND_PROFILE = { profileId: 'second-profile', partnerIds: { '33': ['7', '8'] }, properties: { last_category: 'x' } };
+
+/**
+ * The documented story a connector's e2e spec delivers: the documented example, and a second profile that enters,
+ * changes a mapped variable and leaves (NEW, MODIFIED, REMOVED): 4 events, 7 messages.
+ */
+export function documentedStory(sourceId: string) {
+  return [
+    profileEvent(sourceId),
+    profileEvent(sourceId, { profile: SECOND_PROFILE, callType: 'NEW', timestamp: 1 }),
+    profileEvent(sourceId, { profile: SECOND_PROFILE, callType: 'MODIFIED', timestamp: 2, changedProperties: ['last_category'] }),
+    profileEvent(sourceId, { profile: SECOND_PROFILE, callType: 'REMOVED', timestamp: 3 }),
+  ];
+}

@@ -1,13 +1,7 @@
 import { createServer } from 'node:net';
 
-/** A loopback port that was free a moment ago (for a child process that cannot report its own). */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
+/** A loopback port that was free a moment ago (for a child process that cannot report its own): the SDK's. */
+export { freeLoopbackPort as freePort } from '@event-connectors/connector-sdk/testing';
 
 /**
  * A free loopback port below the kernel's ephemeral range, for a server that must restart on the same port:

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { skipUnless } from '@event-connectors/connector-sdk/testing';
 import pg from 'pg';
 import { describe, inject } from 'vitest';
 
@@ -26,5 +27,6 @@ export const POSTGRES_AVAILABLE = process.env.TEST_WITHOUT_POSTGRES !== '1';
 /** The store engines suites that must hold on each run on: both, or SQLite alone in the unit loop. */
 export const STORE_ENGINES: readonly TestEngine[] = POSTGRES_AVAILABLE ? ['sqlite', 'postgres'] : ['sqlite'];
 
-/** `describe` for suites of PostgreSQL alone: skipped in the unit loop, run by npm test. */
-export const describeOnPostgres = POSTGRES_AVAILABLE ? describe : describe.skip;
+/** `describe` for suites of PostgreSQL alone: skipped in the unit loop (saying so in the run's summary), run by npm test. */
+export const describeOnPostgres = (name: string, suite: () => void) =>
+  describe(name, skipUnless(POSTGRES_AVAILABLE, 'no PostgreSQL in the unit loop'), suite);

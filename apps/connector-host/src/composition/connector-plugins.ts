@@ -5,6 +5,7 @@ import type { HostConfig } from '../config/host.config.js';
 import type { ConnectorPlugin } from './connector-plugin.js';
 import { hostFacts } from './host-facts.js';
 import { kinesisPlugin } from './kinesis.plugin.js';
+import { pubsubPlugin } from './pubsub.plugin.js';
 import { webhookPlugin } from './webhook.plugin.js';
 
 /**
@@ -14,6 +15,7 @@ import { webhookPlugin } from './webhook.plugin.js';
  */
 export const CONNECTOR_PLUGINS: Readonly<Record<string, ConnectorPlugin<unknown>>> = {
   kinesis: kinesisPlugin,
+  pubsub: pubsubPlugin,
   webhook: webhookPlugin,
 };
 

@@ -3,6 +3,7 @@ import type { ConnectorInstance, DeliveryMessage, EventConnector } from '../even
 import { secretFieldsOf, settingsFieldsOf } from '../settings/settings-field.decorator.js';
 import { settingsJsonSchema } from '../settings/settings-schema.js';
 import { validateSettings } from '../settings/validate-settings.js';
+import { FORM_FIELD_TYPES } from '../settings/form-field-types.js';
 
 /** A connector (with its deployment configuration) and a settings form for it. */
 export interface ContractSetup {
@@ -76,6 +77,13 @@ export function runConnectorContract(options: ConnectorContractOptions): void {
       const secrets = secretFieldsOf(connector.settingsClass);
       for (const field of secrets) expect(properties[field]).toMatchObject({ writeOnly: true });
       for (const [name, property] of Object.entries(properties)) if (!secrets.includes(name)) expect(property.writeOnly).toBeUndefined();
+    });
+
+    it('publishes a form a renderer can read whole: every field has a type or choices, no reference to elsewhere', () => {
+      const schema = settingsJsonSchema(options.live.connector());
+      expect(JSON.stringify(schema)).not.toContain('"$ref"');
+      for (const [name, property] of Object.entries(schema.properties as Record<string, Record<string, unknown>>))
+        if (!property.enum) expect(FORM_FIELD_TYPES, `${name} has a type a form renders`).toContain(property.type);
     });
 
     it('declares positive integer limits', () => {

@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
+import { freeLoopbackPort } from '@event-connectors/connector-sdk/testing';
 import { dirname, join } from 'node:path';
 import { ListStreamsCommand, waitUntilStreamExists } from '@aws-sdk/client-kinesis';
 import { KinesisTestClient } from './in-process-kinesalite.js';
@@ -22,7 +22,7 @@ export class KinesisLocalProcess extends KinesisTestClient {
   /** Starts it with `streams` (name → shard count) created, and waits until they are ACTIVE. */
   static async start(region: string, streams: Record<string, number>): Promise<KinesisLocalProcess> {
     const main = createRequire(import.meta.url).resolve('kinesis-local');
-    const [plainPort, tlsPort] = [await freePort(), await freePort()];
+    const [plainPort, tlsPort] = [await freeLoopbackPort(), await freeLoopbackPort()];
     const child = spawn(process.execPath, [main], {
       env: {
         PATH: process.env.PATH ?? '',
@@ -70,12 +70,4 @@ export class KinesisLocalProcess extends KinesisTestClient {
   private async waitActive(streamName: string): Promise<void> {
     await waitUntilStreamExists({ client: this.client, maxWaitTime: 20, minDelay: 1 }, { StreamName: streamName });
   }
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }

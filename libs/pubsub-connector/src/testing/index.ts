@@ -1,0 +1,2 @@
+export { EmulatorSubscription, type PulledMessage } from './emulator-subscription.js';
+export { EMULATOR_BINARY, PubSubEmulator } from './pubsub-emulator.js';
