@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { DeliveryMessage } from '@event-connectors/connector-sdk';
 import { FakeDestinations } from '@event-connectors/connector-sdk/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HistoryRetention } from '../apps/connector-host/src/history/history-retention.js';
 import { REPLAY_ROOM } from '../apps/connector-host/src/history/replay-runner.js';
 import { audienceBinding, fakeConnector, profileEvent } from './support/fixtures.js';
 import { freshDatabaseUrl } from './support/postgres.js';
@@ -199,6 +200,33 @@ describe('replays of the message history', () => {
     );
     expect(done.requeued).toBe(2);
     expect(destination.bodiesFor('p1')).toHaveLength(2);
+  });
+
+  it('forgets a finished replay with the history it read, never a running one', async () => {
+    const { id, sourceId, destination } = await setUp();
+    const from = new Date(Date.now() - 1000).toISOString();
+    await post(sourceId, ['f1']);
+    await settled(id, 1);
+    const to = new Date().toISOString();
+    const finished = await replay(id, { from, to });
+    await eventually('the first replay done', async () => ((await status(id, finished.body.id)).status === 'done' ? true : undefined));
+    // A second one stays running: its destination is down and the room it may fill is taken.
+    destination.failWith({ code: 'ServiceUnavailable', message: 'down' });
+    await post(
+      sourceId,
+      Array.from({ length: REPLAY_ROOM }, (_, i) => `wait-${i}`),
+    );
+    const running = await replay(id, { from, to });
+    expect(running.status).toBe(202);
+
+    // Eight days on, as the retention job sees it.
+    await host.app.get(HistoryRetention, { strict: false }).purge(Date.now() + 8 * 86_400_000);
+    expect((await host.request('GET', `/v1/connectors/${id}/replays/${finished.body.id}`)).status).toBe(404);
+    expect((await status(id, running.body.id)).status).toBe('running');
+    const listed = (await host.request('GET', `/v1/connectors/${id}/replays`)).body.items.map((item: Replay) => item.id);
+    expect(listed).toEqual([running.body.id]);
+    await host.request('DELETE', `/v1/connectors/${id}/replays/${running.body.id}`);
+    destination.answerWith();
   });
 
   it('refuses a wrong request with 400 naming the field, and what it may not see with 404', async () => {

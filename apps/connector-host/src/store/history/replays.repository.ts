@@ -193,6 +193,23 @@ export class ReplaysRepository {
     const rows = await this.database.db.selectFrom('message_history').select(['count', 'dead']).where('replay_id', '=', id).execute();
     return rows.reduce((sum, row) => sum + Number(row.count) - decodeDead(row.dead).size, 0);
   }
+
+  /**
+   * Deletes up to `batch` of the replays that finished (done or cancelled) before `finishedBefore`, the oldest first,
+   * by index (replays_finished); how many went. A running one never goes.
+   */
+  async purgeFinished(finishedBefore: number, batch: number): Promise<number> {
+    const { db } = this.database;
+    const oldest = db
+      .selectFrom('replays')
+      .select('id')
+      .where('status', '<>', 'running')
+      .where('finished_at', '<', finishedBefore)
+      .orderBy('finished_at')
+      .limit(batch);
+    const result = await db.deleteFrom('replays').where('id', 'in', oldest).executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
 }
 
 /** A replay's lease `owner` may take at `now`: nobody's, already its own, or lapsed. */

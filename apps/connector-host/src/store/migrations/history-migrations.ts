@@ -72,6 +72,12 @@ export function historyMigrations(engine: StoreEngine): Record<string, Migration
         await db.schema.alterTable('outbox_chunks').addColumn('trace', 'text').execute();
       },
     },
+    '2026-12-08-022-replays-by-finish': {
+      async up(db: Kysely<unknown>) {
+        // Finished replays, oldest first, for the retention job (history-retention.ts): never a walk of the running.
+        await sql`CREATE INDEX replays_finished ON replays (finished_at) WHERE status <> 'running'`.execute(db);
+      },
+    },
     '2026-12-07-021-replays-by-connector': {
       async up(db: Kysely<unknown>) {
         // A connector's recent replays (GET /v1/connectors/:id/replays), newest first, without a walk of every replay.
