@@ -70,6 +70,7 @@ describe("the console's connector page", () => {
     const history = page.getByRole('table', { name: /^Messages given/ });
     const profiles = () => history.locator('tbody td.profile').allTextContents();
     await expect.poll(profiles).toEqual(['p-1', 'p-2', 'p-1']);
+    await page.screenshot({ path: screenshotPath('connector-1440.png'), fullPage: true });
     await page.getByLabel('Profile id').fill('p-2');
     await page.getByRole('button', { name: 'Search' }).click();
     await expect.poll(profiles).toEqual(['p-2']);
@@ -84,7 +85,6 @@ describe("the console's connector page", () => {
     await page.screenshot({ path: screenshotPath('connector-history.png'), fullPage: true });
 
     expect(await seriousViolations(page)).toEqual([]);
-    await page.screenshot({ path: screenshotPath('connector-1440.png'), fullPage: true });
     expect(env.onlyHost(requested)).toBe(true);
     await page.context().close();
   });

@@ -1,4 +1,5 @@
 import type { Generated } from 'kysely';
+import type { ConsoleRevocationsTable } from './sessions/console-revocations.repository.js';
 
 // Table types as Kysely sees them. JSON columns hold TEXT; times are epoch milliseconds.
 
@@ -244,4 +245,5 @@ export interface Database {
   message_history: MessageHistoryTable;
   message_attempts: MessageAttemptsTable;
   replays: ReplaysTable;
+  console_revocations: ConsoleRevocationsTable;
 }

@@ -81,7 +81,7 @@ export class AuthGuard implements CanActivate {
       this.failures.refuseIfBlocked(request.ip);
       this.failures.failed(request.ip);
       void context.switchToHttp().getResponse<FastifyReply>().header('WWW-Authenticate', 'Bearer error="invalid_token"');
-      throw unauthorized(session.expired ? sessionExpired(session.expiredAt) : BEARER_REQUIRED);
+      throw unauthorized(session.expired ? sessionExpired(session.expiredAt, session.revoked) : BEARER_REQUIRED);
     }
     if (needed !== 'admin')
       throw new ForbiddenException({

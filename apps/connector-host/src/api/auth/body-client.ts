@@ -55,7 +55,8 @@ export function bodyClientResolver(config: HostConfig, failures: AuthFailureLimi
     const presented = presentedToken(request.headers.authorization);
     if (presented === undefined || !looksLikeSession(presented)) return resolve(presented, request.ip);
     // A console session's share of intake memory is its own, as the guard lets it in (see auth.guard.ts).
-    return sessions.check(presented).then((session) => {
+    // Its signature only: a revoked session's body is counted as its site's, then refused by the guard.
+    return sessions.signed(presented).then((session) => {
       if (session.valid) return { client: sessionClient(session.siteNumber) };
       if (session.expired) return refuse(request.ip, session.expiredAt);
       // Without configured tokens nothing else could match it (as the guard decides).
