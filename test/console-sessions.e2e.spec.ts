@@ -139,5 +139,9 @@ describe('console sessions', () => {
     const forged = await sessionOf(host, 7);
     expect((await call(open, forged, 'GET', '/v1/connectors')).status).toBe(401);
     expect((await call(open, forged, 'POST', '/v1/connectors', fakeConnector('forged', { siteNumber: 7 }))).status).toBe(401);
+    // And a revoked one (revoked from this machine, as loopback may): refused, never loopback's either.
+    expect((await call(open, undefined, 'POST', '/v1/console-sessions/revocations', { siteNumber: 7 })).status).toBe(200);
+    expect((await call(open, session, 'GET', '/v1/connectors')).status).toBe(401);
+    expect((await call(open, session, 'POST', '/v1/connectors', fakeConnector('revoked-open', { siteNumber: 7 }))).status).toBe(401);
   });
 });

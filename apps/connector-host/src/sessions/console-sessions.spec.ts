@@ -86,8 +86,18 @@ describe.each(STORE_ENGINES)('ConsoleSessions revoked on %s', (engine) => {
     expect(await revoking.check(sameSecond.token, t + 1000)).toEqual(ended);
     expect(await revoking.check(after.token, t + 1000)).toMatchObject({ valid: true, siteNumber: 7 });
     expect(await revoking.check(otherSite.token, t + 1000)).toMatchObject({ valid: true, siteNumber: 8 });
-    // The signature alone (what body admission reads) still names the site.
-    expect(await revoking.signed(before.token, t + 1000)).toMatchObject({ valid: true, siteNumber: 7 });
+    // A session from before the `issued` claim counts from its second (`iat`): revoked by a revocation in it.
+    const unclaimed = (second: number) =>
+      new SignJWT({ site: 7 })
+        .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+        .setIssuer('connector-host')
+        .setAudience('connector-console')
+        .setJti(`before-the-claim-${second}`)
+        .setIssuedAt(second)
+        .setExpirationTime(second + 600)
+        .sign(new SecretBox(key).derivedKeys('connector-host console sessions v1')[0]);
+    expect(await revoking.check(await unclaimed(Math.floor(t / 1000)), t + 1000)).toEqual(ended);
+    expect(await revoking.check(await unclaimed(Math.floor(t / 1000) + 1), t + 2000)).toMatchObject({ valid: true, siteNumber: 7 });
     // An earlier revocation arriving late (another instance's clock) never undoes a later one.
     expect(await revoking.revoke(7, t - 5000)).toEqual(new Date(t));
     expect(await revoking.check(after.token, t + 1000)).toMatchObject({ valid: true });

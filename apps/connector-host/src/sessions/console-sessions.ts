@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { errors, jwtVerify, SignJWT } from 'jose';
+import { RetryLaterError } from '../common/domain-errors.js';
 import type { SecretBox } from '../secrets/secret-box.js';
 import { ConsoleRevocationsRepository } from '../store/sessions/console-revocations.repository.js';
 import { SECRET_BOX } from '../setups/secret-box.provider.js';
@@ -30,6 +31,11 @@ export type SessionCheck =
 /** Who a session counts as for per-client limits (rate, intake memory): its site, whatever session it is. */
 export function sessionClient(siteNumber: number): string {
   return `console-site:${siteNumber}`;
+}
+
+/** What a session's request is told when the store, which holds its site's revocation, cannot be read (503). */
+export function sessionStoreUnreadable(): RetryLaterError {
+  return new RetryLaterError('unavailable', 'The store could not be read to check this console session: try again shortly', 5);
 }
 
 /** Whether a bearer credential has a session token's shape (a JWS in compact form), not a configured token's. */
@@ -80,11 +86,6 @@ export class ConsoleSessions {
     if (revokedBefore !== undefined && issuedAt < revokedBefore)
       return { valid: false, expired: true, expiredAt: new Date(revokedBefore), revoked: true };
     return check;
-  }
-
-  /** What the token's signature says, with no read of the store (body admission counts by it); never throws. */
-  async signed(token: string, now = Date.now()): Promise<SessionCheck> {
-    return (await this.verify(token, now)).check;
   }
 
   /** Revokes every session of the site issued before `now`; the revocation in force (a later one stays). */

@@ -1,5 +1,4 @@
 import type { Generated } from 'kysely';
-import type { ConsoleRevocationsTable } from './sessions/console-revocations.repository.js';
 
 // Table types as Kysely sees them. JSON columns hold TEXT; times are epoch milliseconds.
 
@@ -225,6 +224,12 @@ export interface AlertStatesTable {
   dead_letters_at: number | null;
   /** When connector.backlog_capped was last sent. */
   capped_at: number | null;
+}
+
+/** A site's revocation of its console sessions: every session issued before `revoked_before` is refused. */
+export interface ConsoleRevocationsTable {
+  site_number: number;
+  revoked_before: number;
 }
 
 export interface Database {

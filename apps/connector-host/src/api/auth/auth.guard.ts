@@ -7,7 +7,13 @@ import type { AccessToken } from '../../config/access-tokens.config.js';
 import { BEARER_REQUIRED, matchToken, presentedToken, type Principal, sessionExpired, tokenDigest } from './access-tokens.js';
 import { AuthFailureLimiter } from './auth-failure-limiter.js';
 import { isLoopbackRequest } from './loopback-request.js';
-import { ConsoleSessions, looksLikeSession, type SessionCheck, sessionClient } from '../../sessions/console-sessions.js';
+import {
+  ConsoleSessions,
+  looksLikeSession,
+  type SessionCheck,
+  sessionClient,
+  sessionStoreUnreadable,
+} from '../../sessions/console-sessions.js';
 
 /**
  * Bearer-token access control for every route: 401 without a valid token, 403 with a token of another scope, 429
@@ -37,7 +43,9 @@ export class AuthGuard implements CanActivate {
     // A console session is its site's, with or without configured tokens (so a console opened on loopback is too).
     // What only looks like one (a configured token may) goes on as a configured token.
     if (presented !== undefined && looksLikeSession(presented)) {
-      const session = await this.sessions.check(presented);
+      const session = await this.sessions.check(presented).catch(() => {
+        throw sessionStoreUnreadable();
+      });
       // Without configured tokens nothing else could match it: a bad session is refused, never taken as loopback's.
       if (session.valid || session.expired || !this.on) return this.session(session, access ?? 'admin', context);
     }

@@ -1,12 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DatabaseService } from '../database.service.js';
 
-/** A site's revocation of its console sessions: every session issued before `revoked_before` is refused. */
-export interface ConsoleRevocationsTable {
-  site_number: number;
-  revoked_before: number;
-}
-
 /**
  * When each site last revoked its console sessions (sessions/console-sessions.ts): one row per site that ever did,
  * read by primary key on every request a session makes, on every instance sharing the store (so a revocation holds
