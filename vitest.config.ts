@@ -57,7 +57,11 @@ export default defineConfig({
       { extends: true, test: { name: 'sqlite', include: everything, globalSetup } },
       { extends: true, test: { name: 'postgres', include: onPostgres, globalSetup, env: { TEST_STORE: 'postgres' } } },
       // npm run test:browser: the console in Debian's chromium (apt-get install chromium), against the real host.
-      { extends: true, test: { name: 'browser', include: ['test/browser/**/*.browser.spec.ts'], globalSetup, testTimeout: 60_000 } },
+      // A suite's teardown closes Chromium (10 s at most, support/browser.ts), then a host (SHUTDOWN_TIMEOUT_MS).
+      {
+        extends: true,
+        test: { name: 'browser', include: ['test/browser/**/*.browser.spec.ts'], globalSetup, testTimeout: 60_000, hookTimeout: 60_000 },
+      },
       // npm run test:unit: the specs beside the code, on SQLite alone, with no database server to start.
       { extends: true, test: { name: 'unit', include: unit, pool: 'threads', env: { TEST_WITHOUT_POSTGRES: '1' } } },
     ],

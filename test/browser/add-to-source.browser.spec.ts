@@ -3,7 +3,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REGION } from '../support/fixtures.js';
 import { eventually, TestHost } from '../support/test-host.js';
-import { callApi, launchChromium, onlyHost, openPage, screenshotPath, seriousViolations } from '../support/browser.js';
+import { callApi, closeBrowser, launchChromium, onlyHost, openPage, screenshotPath, seriousViolations } from '../support/browser.js';
 
 // The documentation's Step 2 in a real browser: the connector added to an audience or a journey step, with a
 // source name ("Fill" copies the audience's name) and up to 10 profile variables and property-value pairs, against
@@ -22,7 +22,7 @@ beforeAll(async () => {
   browser = await launchChromium();
 });
 afterAll(async () => {
-  await browser?.close();
+  await closeBrowser(browser);
   await host?.stop(true);
   await kinesis?.stop();
 });

@@ -8,7 +8,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConsoleSessions } from '../../apps/connector-host/src/sessions/console-sessions.js';
 import { audienceBinding, profileEvent, webhookConnector } from '../support/fixtures.js';
 import { eventually, TestHost } from '../support/test-host.js';
-import { callApi, launchChromium, onlyHost, openPage as openIn, screenshotPath, seriousViolations } from '../support/browser.js';
+import {
+  callApi,
+  closeBrowser,
+  launchChromium,
+  onlyHost,
+  openPage as openIn,
+  screenshotPath,
+  seriousViolations,
+} from '../support/browser.js';
 
 // The console in a real browser (Debian's chromium, driven by playwright-core; no browser download) against the real
 // host and a real webhook receiver on loopback: what a tenant's session shows, what an expired one says, the
@@ -30,7 +38,7 @@ beforeAll(async () => {
   browser = await launchChromium();
 });
 afterAll(async () => {
-  await browser?.close();
+  await closeBrowser(browser);
   await host?.stop(true);
   await receiver?.stop();
 });

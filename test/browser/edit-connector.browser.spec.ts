@@ -5,7 +5,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REGION } from '../support/fixtures.js';
 import { TestHost } from '../support/test-host.js';
-import { callApi, launchChromium, onlyHost, openPage, screenshotPath, seriousViolations } from '../support/browser.js';
+import { callApi, closeBrowser, launchChromium, onlyHost, openPage, screenshotPath, seriousViolations } from '../support/browser.js';
 
 // A saved connector's form in a real browser, against the real host and kinesalite: its secrets shown as "set" and
 // kept when left empty, a change checked before it is saved, and another site's connector not there at all.
@@ -26,7 +26,7 @@ beforeAll(async () => {
   browser = await launchChromium();
 });
 afterAll(async () => {
-  await browser?.close();
+  await closeBrowser(browser);
   await host?.stop(true);
   await receiver?.stop();
   await kinesis?.stop();

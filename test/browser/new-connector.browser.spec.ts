@@ -5,7 +5,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REGION } from '../support/fixtures.js';
 import { TestHost } from '../support/test-host.js';
-import { callApi, launchChromium, onlyHost, openPage, screenshotPath, seriousViolations } from '../support/browser.js';
+import { callApi, closeBrowser, launchChromium, onlyHost, openPage, screenshotPath, seriousViolations } from '../support/browser.js';
 
 // The documentation's Step 1 in a real browser: "click New event connector, select Kinesis" and fill the form the
 // host's JSON Schema describes, against kinesalite (its check finds the stream, or names the missing one), a
@@ -41,7 +41,7 @@ beforeAll(async () => {
   browser = await launchChromium();
 });
 afterAll(async () => {
-  await browser?.close();
+  await closeBrowser(browser);
   await host?.stop(true);
   await Promise.all([sts?.stop(), receiver?.stop()]);
   await kinesis?.stop();

@@ -3,7 +3,7 @@ import { type EmulatorSubscription, PubSubEmulator } from '@event-connectors/pub
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { audienceBinding, profileEvent } from '../support/fixtures.js';
-import { callApi, launchChromium, onlyHost, openPage, screenshotPath, seriousViolations } from '../support/browser.js';
+import { callApi, closeBrowser, launchChromium, onlyHost, openPage, screenshotPath, seriousViolations } from '../support/browser.js';
 import { eventually, TestHost } from '../support/test-host.js';
 
 // The third connector's form in the console, with no line of console code written for it: rendered from the JSON
@@ -28,7 +28,7 @@ describe('the Pub/Sub form in the console', skipUnless(PubSubEmulator.available(
     browser = await launchChromium();
   }, 90_000);
   afterAll(async () => {
-    await browser?.close();
+    await closeBrowser(browser);
     await host?.stop(true);
     await emulator?.stop();
   });

@@ -16,6 +16,23 @@ export async function launchChromium(): Promise<Browser> {
 
 export const screenshotPath = (name: string) => join(SCREENSHOTS, name);
 
+/** How long closing the browser may hold a suite's teardown. */
+const CLOSE_WITHIN_MS = 10_000;
+
+/**
+ * Closes the browser, holding the suite's teardown CLOSE_WITHIN_MS at most, and says so when it had to stop waiting:
+ * a teardown (browser, host, receiver) once outlasted its whole 30 s hook in CI, on a loaded machine, with nothing
+ * failing before it. Chromium is Playwright's child process and dies with the test worker anyway.
+ */
+export async function closeBrowser(browser: Browser | undefined): Promise<void> {
+  if (!browser) return;
+  let timer: NodeJS.Timeout | undefined;
+  const waited = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), CLOSE_WITHIN_MS)));
+  const closed = await Promise.race([browser.close().then(() => true as const), waited]);
+  clearTimeout(timer);
+  if (!closed) console.warn(`chromium did not close within ${CLOSE_WITHIN_MS} ms: it ends with this test worker`);
+}
+
 /** A page of its own context that records every request it makes. */
 export async function openPage(browser: Browser, width: number): Promise<{ page: Page; requested: string[] }> {
   const context = await browser.newContext({ viewport: { width, height: 900 } });

@@ -1,7 +1,7 @@
 import { generateSigningSecret } from '@event-connectors/webhook-connector';
 import { WebhookReceiver } from '@event-connectors/webhook-connector/testing';
 import type { Browser, Page } from 'playwright-core';
-import { callApi, launchChromium, onlyHost, openPage } from './browser.js';
+import { callApi, closeBrowser, launchChromium, onlyHost, openPage } from './browser.js';
 import { audienceBinding, profileEvent, webhookConnector } from './fixtures.js';
 import { eventually, TestHost } from './test-host.js';
 
@@ -28,7 +28,7 @@ export class ConsoleUnderTest {
   }
 
   async stop(): Promise<void> {
-    await this.browser.close();
+    await closeBrowser(this.browser);
     await this.host.stop(true);
     await this.receiver.stop();
   }
