@@ -208,7 +208,6 @@ describe('OpenAPI', () => {
           '/v1/connectors/{id}/resume',
           '/v1/connectors/{id}/stats',
           '/v1/console-sessions',
-          '/v1/console-sessions/revocations',
           '/v1/deliveries',
           '/v1/events',
           '/v1/sites/{siteNumber}/issued',

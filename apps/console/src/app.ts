@@ -46,17 +46,11 @@ export function App({ token, siteNumber }: { token: string | undefined; siteNumb
           : refused
             ? html`<h1>Event connectors</h1>
                 <div role="alert" class="notice">
-                  <p><strong>${sessionEnded(refused.message)}</strong></p>
+                  <p><strong>${/expired/.test(refused.message) ? 'This session has expired.' : 'This session is not valid.'}</strong></p>
                   <p>${refused.message}</p>
                 </div>`
             : html`<${ConsoleContextProvider.Provider} value=${context}><${Page} route=${route} /></${ConsoleContextProvider.Provider}>`
       }
     </main>
   `;
-}
-
-/** The headline for a refused session, from the host's 401 (auth/access-tokens.ts words it). */
-function sessionEnded(message: string): string {
-  if (/was ended at/.test(message)) return 'This session was ended by your platform.';
-  return /expired/.test(message) ? 'This session has expired.' : 'This session is not valid.';
 }

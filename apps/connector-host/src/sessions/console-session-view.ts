@@ -25,13 +25,3 @@ export function consoleSessionView(session: IssuedSession): ConsoleSessionView {
     expiresAt: session.expiresAt.toISOString(),
   };
 }
-
-/** A site's revocation as POST /v1/console-sessions/revocations answers it. */
-export const ConsoleRevocationSchema = Type.Object(
-  {
-    siteNumber: Type.Integer({ minimum: 1 }),
-    revokedBefore: { ...ISO_TIME, description: "The site's sessions issued before this time are refused (401)" },
-  },
-  { additionalProperties: false },
-);
-export type ConsoleRevocationView = Static<typeof ConsoleRevocationSchema>;

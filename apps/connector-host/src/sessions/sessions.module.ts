@@ -1,11 +1,10 @@
 import { Module } from '@nestjs/common';
 import { SetupsModule } from '../setups/setups.module.js';
-import { StoreModule } from '../store/store.module.js';
 import { ConsoleSessions } from './console-sessions.js';
 
 /** Short-lived, site-limited sessions for the console a platform embeds. */
 @Module({
-  imports: [SetupsModule, StoreModule],
+  imports: [SetupsModule],
   providers: [ConsoleSessions],
   exports: [ConsoleSessions],
 })

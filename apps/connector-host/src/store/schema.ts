@@ -226,12 +226,6 @@ export interface AlertStatesTable {
   capped_at: number | null;
 }
 
-/** A site's revocation of its console sessions: every session issued before `revoked_before` is refused. */
-export interface ConsoleRevocationsTable {
-  site_number: number;
-  revoked_before: number;
-}
-
 export interface Database {
   delivery_health: DeliveryHealthTable;
   alert_states: AlertStatesTable;
@@ -250,5 +244,4 @@ export interface Database {
   message_history: MessageHistoryTable;
   message_attempts: MessageAttemptsTable;
   replays: ReplaysTable;
-  console_revocations: ConsoleRevocationsTable;
 }

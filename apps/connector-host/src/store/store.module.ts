@@ -21,7 +21,6 @@ import { MessageHistoryRepository } from './history/message-history.repository.j
 import { ReplaysRepository } from './history/replays.repository.js';
 import { AlertStatesRepository } from './alerts/alert-states.repository.js';
 import { DeliveryHealthRepository } from './alerts/delivery-health.repository.js';
-import { ConsoleRevocationsRepository } from './sessions/console-revocations.repository.js';
 
 /** The engine the configuration names (open-store.ts), opened and migrated once per module. */
 const ENGINE_STORE = Symbol('EngineStore');
@@ -39,7 +38,6 @@ const ENGINE_NEUTRAL = [
   ReplaysRepository,
   DeliveryHealthRepository,
   AlertStatesRepository,
-  ConsoleRevocationsRepository,
 ];
 
 /** The parts each engine builds its own way (engine-store.ts). */

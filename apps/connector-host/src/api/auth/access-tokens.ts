@@ -9,10 +9,9 @@ export function tokenDigest(tokenHash: Buffer): string {
 /** What a request without a valid token is told (the guard's, and body admission's before the body is read). */
 export const BEARER_REQUIRED = 'A valid bearer token is required (Authorization: Bearer <token>)';
 
-/** What a request with an expired (or revoked) console session is told. */
-export function sessionExpired(at: Date, revoked = false): string {
-  const ended = revoked ? `was ended at ${at.toISOString()} by its platform` : `expired at ${at.toISOString()}`;
-  return `This console session ${ended}: open the console again from the platform`;
+/** What a request with an expired console session is told. */
+export function sessionExpired(at: Date): string {
+  return `This console session expired at ${at.toISOString()}: open the console again from the platform`;
 }
 
 /** `Authorization: Bearer <token>`, the scheme in any case (RFC 9110: schemes are case-insensitive). */

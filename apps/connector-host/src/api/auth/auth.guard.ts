@@ -7,13 +7,7 @@ import type { AccessToken } from '../../config/access-tokens.config.js';
 import { BEARER_REQUIRED, matchToken, presentedToken, type Principal, sessionExpired, tokenDigest } from './access-tokens.js';
 import { AuthFailureLimiter } from './auth-failure-limiter.js';
 import { isLoopbackRequest } from './loopback-request.js';
-import {
-  ConsoleSessions,
-  looksLikeSession,
-  type SessionCheck,
-  sessionClient,
-  sessionStoreUnreadable,
-} from '../../sessions/console-sessions.js';
+import { ConsoleSessions, looksLikeSession, type SessionCheck, sessionClient } from '../../sessions/console-sessions.js';
 
 /**
  * Bearer-token access control for every route: 401 without a valid token, 403 with a token of another scope, 429
@@ -43,9 +37,7 @@ export class AuthGuard implements CanActivate {
     // A console session is its site's, with or without configured tokens (so a console opened on loopback is too).
     // What only looks like one (a configured token may) goes on as a configured token.
     if (presented !== undefined && looksLikeSession(presented)) {
-      const session = await this.sessions.check(presented).catch(() => {
-        throw sessionStoreUnreadable();
-      });
+      const session = await this.sessions.check(presented);
       // Without configured tokens nothing else could match it: a bad session is refused, never taken as loopback's.
       if (session.valid || session.expired || !this.on) return this.session(session, access ?? 'admin', context);
     }
@@ -89,7 +81,7 @@ export class AuthGuard implements CanActivate {
       this.failures.refuseIfBlocked(request.ip);
       this.failures.failed(request.ip);
       void context.switchToHttp().getResponse<FastifyReply>().header('WWW-Authenticate', 'Bearer error="invalid_token"');
-      throw unauthorized(session.expired ? sessionExpired(session.expiredAt, session.revoked) : BEARER_REQUIRED);
+      throw unauthorized(session.expired ? sessionExpired(session.expiredAt) : BEARER_REQUIRED);
     }
     if (needed !== 'admin')
       throw new ForbiddenException({

@@ -1,11 +1,10 @@
 import { type AccessToken } from '../../config/access-tokens.config.js';
 import { accessControlOn, type HostConfig } from '../../config/host.config.js';
 import { type RetryLaterError } from '../../common/domain-errors.js';
-import { domainAnswer } from '../error-body.filter.js';
 import type { ErrorBody } from '../error-body.js';
 import type { AuthFailureLimiter } from './auth-failure-limiter.js';
 import { BEARER_REQUIRED, matchToken, presentedToken, sessionExpired, tokenDigest } from './access-tokens.js';
-import { type ConsoleSessions, looksLikeSession, sessionClient, sessionStoreUnreadable } from '../../sessions/console-sessions.js';
+import { type ConsoleSessions, looksLikeSession, sessionClient } from '../../sessions/console-sessions.js';
 
 /** Who a request with a body is, before its body is read: a verified client, or the refusal it gets at once. */
 export type BodyClient = { client: string } | { refusal: ErrorBody; retryAfterSeconds?: number; authenticate?: string };
@@ -25,7 +24,7 @@ export function bodyClientResolver(config: HostConfig, failures: AuthFailureLimi
     if (token) return { client: tokenDigest(token.hash) };
     return refuse(ip);
   };
-  const refuse = (ip: string, ended?: { at: Date; revoked: boolean }): BodyClient => {
+  const refuse = (ip: string, expired?: Date): BodyClient => {
     try {
       failures.refuseIfBlocked(ip);
     } catch (error) {
@@ -46,28 +45,21 @@ export function bodyClientResolver(config: HostConfig, failures: AuthFailureLimi
       refusal: {
         statusCode: 401,
         error: 'Unauthorized',
-        message: ended ? sessionExpired(ended.at, ended.revoked) : BEARER_REQUIRED,
+        message: expired ? sessionExpired(expired) : BEARER_REQUIRED,
         errors: [],
       },
-      ...(ended ? { authenticate: 'Bearer error="invalid_token"' } : {}),
+      ...(expired ? { authenticate: 'Bearer error="invalid_token"' } : {}),
     };
   };
   return (request: { headers: { authorization?: string }; ip: string }): BodyClient | Promise<BodyClient> => {
     const presented = presentedToken(request.headers.authorization);
     if (presented === undefined || !looksLikeSession(presented)) return resolve(presented, request.ip);
-    // A console session's share of intake memory is its own, as the guard lets it in (see auth.guard.ts); a revoked
-    // one is refused before its body is read, as an expired one is (it never holds its site's share).
-    return sessions.check(presented).then(
-      (session) => {
-        if (session.valid) return { client: sessionClient(session.siteNumber) };
-        if (session.expired) return refuse(request.ip, { at: session.expiredAt, revoked: session.revoked });
-        // Without configured tokens nothing else could match it (as the guard decides).
-        return on ? resolve(presented, request.ip) : refuse(request.ip);
-      },
-      (): BodyClient => {
-        const unreadable = sessionStoreUnreadable();
-        return { refusal: domainAnswer(unreadable), retryAfterSeconds: unreadable.retryAfterSeconds };
-      },
-    );
+    // A console session's share of intake memory is its own, as the guard lets it in (see auth.guard.ts).
+    return sessions.check(presented).then((session) => {
+      if (session.valid) return { client: sessionClient(session.siteNumber) };
+      if (session.expired) return refuse(request.ip, session.expiredAt);
+      // Without configured tokens nothing else could match it (as the guard decides).
+      return on ? resolve(presented, request.ip) : refuse(request.ip);
+    });
   };
 }

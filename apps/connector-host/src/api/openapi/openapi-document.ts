@@ -19,7 +19,7 @@ import { RotationResultSchema } from '../../setups/rotation-result.js';
 import { SiteIssuedSchema } from '../../setups/site-issued.js';
 import { ConnectorStatsSchema, TrafficCountsSchema } from '../../stats/connector-stats.js';
 import { ErrorBodySchema } from '../error-body.js';
-import { ConsoleRevocationSchema, ConsoleSessionSchema } from '../../sessions/console-session-view.js';
+import { ConsoleSessionSchema } from '../../sessions/console-session-view.js';
 
 /**
  * The answers' schemas, by the names the routes' `@Answers` and `@Refuses` (and `named` references between the
@@ -50,7 +50,6 @@ const ANSWER_SCHEMAS: Record<string, TSchema> = {
   ClusterView: ClusterViewSchema,
   SiteIssued: SiteIssuedSchema,
   ConsoleSession: ConsoleSessionSchema,
-  ConsoleRevocation: ConsoleRevocationSchema,
 };
 
 const ERROR_BODY = { content: { 'application/json': { schema: { $ref: '#/components/schemas/ErrorBody' } } } };

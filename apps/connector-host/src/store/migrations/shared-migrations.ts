@@ -128,16 +128,6 @@ export function sharedMigrations(engine: StoreEngine): Record<string, Migration>
     },
     ...historyMigrations(engine),
     ...alertMigrations(engine),
-    '2026-12-08-023-console-revocations': {
-      async up(db: Kysely<unknown>) {
-        // When a site last revoked its console sessions (store/sessions/): those issued before are refused.
-        await db.schema
-          .createTable('console_revocations')
-          .addColumn('site_number', 'integer', (c) => c.primaryKey())
-          .addColumn('revoked_before', 'bigint', (c) => c.notNull())
-          .execute();
-      },
-    },
     '2026-12-03-009-tenant-identities': {
       async up(db: Kysely<unknown>) {
         // What the host issues each site (tenant), once: its external ID for roles of the site's cloud accounts.
